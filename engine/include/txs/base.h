@@ -1,0 +1,84 @@
+/*
+ * base.h: the basics every stage shares: the status codes, the borrowed byte
+ * slice, and the build-time diagnostic record.
+ *
+ * Status codes come from one X-macro list so that the enum, txs_strerror()
+ * and the CLI's exit-code mapping can never drift apart.  Zero is success;
+ * every error is negative.  Functions that can fail return int: a status.
+ *
+ * A txs_slice borrows bytes it does not own.  It is never NUL terminated by
+ * contract; code that needs a C string copies.
+ */
+#ifndef TXS_BASE_H
+#define TXS_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* X(name, value, message).  Values are stable: they appear in logs. */
+#define TXS_STATUS_MAP(X)                                                   \
+    X(OK, 0, "success")                                                    \
+    X(E_NOMEM, -1, "out of memory")                                        \
+    X(E_IO, -2, "input/output error")                                      \
+    X(E_ARG, -3, "invalid argument")                                       \
+    X(E_CONFIG, -4, "invalid configuration file")                          \
+    X(E_FORMAT, -5, "malformed input")                                     \
+    X(E_LIMIT, -6, "a configured limit was exceeded")                      \
+    X(E_UNSUPPORTED, -7, "not supported")                                  \
+    X(E_NOTFOUND, -8, "not found")                                         \
+    X(E_DECOMPRESS, -9, "corrupt compressed input")                        \
+    X(E_OUTPUT, -10, "output error")
+
+typedef enum txs_status {
+#define TXS_X_ENUM(name, value, msg) TXS_##name = value,
+    TXS_STATUS_MAP(TXS_X_ENUM)
+#undef TXS_X_ENUM
+} txs_status;
+
+/* Message for a status code; never NULL, static storage. Thread-safe. */
+const char *txs_strerror(int status);
+
+/* A borrowed run of bytes: {pointer, length}.  Not NUL terminated. */
+typedef struct txs_slice {
+    const char *p;
+    size_t n;
+} txs_slice;
+
+#define TXS_SLICE_LIT(s) ((txs_slice){(s), sizeof(s) - 1})
+
+/* Compare a slice with a NUL-terminated string (exact, case-sensitive). */
+int txs_slice_eq(txs_slice a, const char *s);
+/* The same, ASCII case-insensitive. */
+int txs_slice_eq_nocase(txs_slice a, const char *s);
+
+/*
+ * A build-time diagnostic: which file, which line, what is wrong.  Loaders of
+ * profiles, rule sets and lists fill it before returning an error, so the CLI
+ * can print "FILE:LINE: MESSAGE" and stop before any output.  line is 0 when
+ * the error is not tied to a line.
+ */
+typedef struct txs_diag {
+    char file[512];
+    unsigned long line;
+    char msg[512];
+} txs_diag;
+
+/* Fill d (may be NULL) printf-style; returns status so callers can
+ * `return txs_diag_set(d, TXS_E_CONFIG, file, line, "...")`. */
+int txs_diag_set(txs_diag *d, int status, const char *file, unsigned long line,
+                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Propagate an error status (debug builds could trace here). */
+#define TXS_TRY(expr)                                                      \
+    do {                                                                   \
+        int txs_try_rc_ = (expr);                                          \
+        if (txs_try_rc_ < 0) return txs_try_rc_;                           \
+    } while (0)
+
+#define TXS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* TXS_BASE_H */

@@ -1,0 +1,98 @@
+/*
+ * rules.h: rule sets and their evaluation, and the scoring that turns hits
+ * into one 0-100 score and a band.
+ *
+ * A rule set is data (YAML, rules/default.yaml): metadata, scoring bands, an
+ * FX table, named country lists and rules.  Every rule has an id, a kind, a
+ * weight, parameters and a readable reason.  Rule kinds are C code behind a
+ * small ops table (src/rules_int.h): stateless kinds now (threshold,
+ * corridor); stateful kinds (structuring, pass-through, fan-in/out) plug into
+ * the same table with per-account state.
+ *
+ *   txs_ruleset_load(file) --> ruleset (immutable, shareable across threads)
+ *   txs_rules_eval(ruleset, txn) --> hits --> txs_score() --> score, band
+ */
+#ifndef TXS_RULES_H
+#define TXS_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/arena.h"
+#include "txs/base.h"
+#include "txs/txn.h"
+
+typedef struct txs_ruleset txs_ruleset;
+
+/* Load a rule set: a path to YAML, or "default" / "strict" for the rule sets
+ * embedded from rules/.  Country lists it names are loaded relative to it.
+ * On error d holds file, line and message; nothing is partially loaded. */
+int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d);
+/* Free; accepts NULL. */
+void txs_ruleset_free(txs_ruleset *rs);
+
+/* Metadata: `ruleset:` name, `version:`, and xxh3-64 over the bytes of every
+ * file loaded (rule set first, then country lists in the order named). */
+const char *txs_ruleset_name(const txs_ruleset *rs);
+const char *txs_ruleset_version(const txs_ruleset *rs);
+uint64_t txs_ruleset_hash(const txs_ruleset *rs);
+
+/* The rules, in file order. */
+typedef struct txs_rule_info {
+    const char *id;
+    const char *kind;
+    double weight;
+    const char *reason;
+} txs_rule_info;
+size_t txs_ruleset_count(const txs_ruleset *rs);
+const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i);
+
+/* What produced a hit. */
+typedef enum txs_hit_kind {
+    TXS_HIT_TYPOLOGY = 0, /* a rule of the rule set */
+    TXS_HIT_SANCTIONS = 1 /* a sanctions-list match (lists stage) */
+} txs_hit_kind;
+
+typedef struct txs_hit {
+    uint16_t kind;       /* txs_hit_kind */
+    uint16_t rule;       /* index into the rule set */
+    double score;        /* 0..1: the hit's strength before its weight */
+    txs_slice account;   /* the account the hit is about; may be empty */
+    txs_slice evidence;  /* a JSON object's text, e.g. {"amount":"10000.00"} */
+} txs_hit;
+
+/* Most hits one transaction can carry; further hits are counted as dropped
+ * in the manifest, never silently. */
+#define TXS_MAX_HITS 64u
+
+/*
+ * Evaluate every rule on t, appending hits to out[*n .. cap).  Evidence text
+ * is allocated in a (the batch arena).  Returns 0, or TXS_E_NOMEM.  When more
+ * than cap hits arise, *n stops at cap and *dropped counts the rest.  Hot
+ * path; thread-safe for a shared ruleset (stateless kinds).
+ */
+int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
+                   txs_hit *out, size_t cap, size_t *n, size_t *dropped);
+
+/* --------------------------------------------------------------- scoring */
+
+typedef enum txs_band {
+    TXS_BAND_NONE = 0, /* below the lowest band: no alert */
+    TXS_BAND_EDD,      /* enhanced due diligence */
+    TXS_BAND_REVIEW,   /* analyst review */
+    TXS_BAND_BLOCK     /* hold the payment */
+} txs_band;
+
+/* "none", "edd", "review", "block". */
+const char *txs_band_name(int band);
+
+/*
+ * Combine hits into a 0-100 score and a band, by the rule set's `scoring`
+ * section (docs/rules.md): each hit contributes weight x score; they combine
+ * as a noisy-or, 100 * (1 - prod(1 - w_i * s_i)), rounded half up; the band
+ * is the highest whose threshold the score reaches.  Deterministic.
+ */
+void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n,
+               int *score, int *band);
+
+#endif /* TXS_RULES_H */
