@@ -1,6 +1,6 @@
 /*
  * builtin_int.h: private to the engine.  Files embedded at build time
- * (engine/profiles/*.yaml, rules/**.yaml), so that built-in profiles and the
+ * (the YAML files of engine/profiles and rules), so that built-in profiles and the
  * default rule set need no data directory at run time.
  */
 #ifndef TXS_BUILTIN_INT_H

@@ -35,6 +35,7 @@ struct txs_ynode {
     size_t n;
     txs_ynode **items;
     const char **keys;
+    const unsigned long *key_lines; /* TXS_Y_MAP: the line of each key */
 };
 
 typedef struct txs_ydoc {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages txscreen needs to build and test, when any
+# is missing.  Sourced by samples/run.sh and tests/run.sh; safe to re-run.
+# Needs root (or sudo) only when something is missing.
+txs_deps() {
+  local pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
+              libvectorscan-dev libpcre2-dev libxxhash-dev libcriterion-dev
+              libyaml-dev zlib1g-dev libzstd-dev zstd gzip time)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}

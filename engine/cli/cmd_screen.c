@@ -1,0 +1,330 @@
+/*
+ * cmd_screen.c: `txscreen screen`: argv -> configuration -> library calls.
+ *
+ * Order matters for the "nothing half-done" contract: the profile and rule
+ * set load first and every input is opened before any output is created,
+ * so a bad configuration or a missing file stops the run with no output.
+ * Named outputs are atomic (emit.h): they appear only if the run succeeds.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "txs/emit.h"
+#include "txs/screen.h"
+#include "txs/values.h"
+
+/* Rejects shown on stderr when no --rejects file is given. */
+#define STDERR_REJECTS 10
+
+typedef struct screen_args {
+    const char *profile, *rules, *lists, *out, *rejects, *manifest;
+    int format, quiet;
+    char **inputs;
+    int ninputs;
+} screen_args;
+
+static void help(FILE *f)
+{
+    fprintf(f,
+"usage: txscreen screen [OPTIONS] [FILE...|-]\n"
+"\n"
+"Screen transaction records and write alerts as JSON Lines, in input order.\n"
+"With no FILE, or FILE '-', reads stdin.  gzip and zstd input is detected by\n"
+"its magic bytes.\n"
+"\n"
+"options:\n"
+"  --profile P       input profile: native (default), amlworld, saml-d, or a\n"
+"                    YAML profile file (docs/formats.md)\n"
+"  --format F        csv or jsonl (default: .jsonl/.ndjson files are JSONL,\n"
+"                    others use the profile's format)\n"
+"  --rules R         rule set: default (built in), strict, a YAML file, or\n"
+"                    none to turn rules off (docs/rules.md)\n"
+"  --lists L         sanctions lists; only 'none' is available in this\n"
+"                    version (list screening is not built yet)\n"
+"  --out FILE        alerts file (default: stdout)\n"
+"  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
+"                    reason and excerpt (default: the first %d on stderr)\n"
+"  --manifest FILE   run manifest JSON: inputs and hashes, counts, timing\n"
+"  --quiet           no summary line on stderr\n"
+"  --help            this text\n"
+"\n"
+"Named output files are written atomically: they appear only when the run\n"
+"succeeds.  Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input\n"
+"error, 5 output error, 6 internal error (docs/operations.md).\n",
+            STDERR_REJECTS);
+}
+
+static int parse_args(int argc, char **argv, screen_args *a)
+{
+    enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
+           O_MANIFEST, O_QUIET, O_HELP };
+    static const struct option opts[] = {
+        {"profile", required_argument, NULL, O_PROFILE},
+        {"format", required_argument, NULL, O_FORMAT},
+        {"rules", required_argument, NULL, O_RULES},
+        {"lists", required_argument, NULL, O_LISTS},
+        {"out", required_argument, NULL, O_OUT},
+        {"rejects", required_argument, NULL, O_REJECTS},
+        {"manifest", required_argument, NULL, O_MANIFEST},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0}};
+    memset(a, 0, sizeof *a);
+    a->profile = "native";
+    a->rules = "default";
+    a->out = "-";
+    a->format = -1;
+    opterr = 0;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+        switch (c) {
+        case O_PROFILE: a->profile = optarg; break;
+        case O_RULES: a->rules = optarg; break;
+        case O_LISTS: a->lists = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_REJECTS: a->rejects = optarg; break;
+        case O_MANIFEST: a->manifest = optarg; break;
+        case O_QUIET: a->quiet = 1; break;
+        case O_HELP: help(stdout); return 1;
+        case O_FORMAT:
+            if (strcmp(optarg, "csv") == 0) a->format = TXS_FMT_CSV;
+            else if (strcmp(optarg, "jsonl") == 0) a->format = TXS_FMT_JSONL;
+            else {
+                fprintf(stderr, "txscreen screen: --format must be csv or jsonl, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        default:
+            fprintf(stderr, "txscreen screen: %s '%s' (see --help)\n",
+                    optopt ? "option needs an argument:" : "unknown option",
+                    argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (a->lists && strcmp(a->lists, "none") != 0) {
+        fprintf(stderr, "txscreen screen: --lists '%s': sanctions list screening is not "
+                        "built yet; only --lists none is accepted\n", a->lists);
+        return -1;
+    }
+    a->inputs = argv + optind;
+    a->ninputs = argc - optind;
+    return 0;
+}
+
+/* Sinks: an atomic output, or stderr for the first few rejects. */
+typedef struct out_sink {
+    txs_out *out;
+    txs_diag *d;
+    uint64_t lines;
+} out_sink;
+
+static int sink_out(void *ctx, const char *p, size_t n)
+{
+    out_sink *s = ctx;
+    return txs_out_write(s->out, p, n, s->d);
+}
+
+static int sink_stderr(void *ctx, const char *p, size_t n)
+{
+    out_sink *s = ctx;
+    for (const char *end = p + n; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (s->lines++ < STDERR_REJECTS) fprintf(stderr, "reject: %.*s", (int)len, p);
+        p += len;
+    }
+    return 0;
+}
+
+static int report(const txs_diag *d, int code)
+{
+    if (d->line) fprintf(stderr, "txscreen: %s:%lu: %s\n", d->file, d->line, d->msg);
+    else if (d->file[0]) fprintf(stderr, "txscreen: %s: %s\n", d->file, d->msg);
+    else fprintf(stderr, "txscreen: %s\n", d->msg);
+    return code;
+}
+
+static int exit_for(int rc)
+{
+    switch (rc) {
+    case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
+    case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
+    case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
+    default: return TXS_EXIT_INPUT;
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *join_argv(int argc, char **argv)
+{
+    size_t len = sizeof "txscreen";
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return NULL;
+    strcpy(s, "txscreen");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+typedef struct run {
+    txs_profile *profile;
+    txs_ruleset *rules;
+    txs_source **src;
+    int nsrc;
+    txs_out *alerts, *rejects, *manifest;
+    txs_screener *screener;
+} run;
+
+static void run_free(run *r)
+{
+    for (int i = 0; i < r->nsrc; i++) txs_source_free(r->src[i]);
+    free(r->src);
+    txs_out_abort(r->alerts);
+    txs_out_abort(r->rejects);
+    txs_out_abort(r->manifest);
+    txs_screener_free(r->screener);
+    txs_ruleset_free(r->rules);
+    txs_profile_free(r->profile);
+}
+
+/* Load configuration and open every input: all before any output. */
+static int prepare(const screen_args *a, run *r, txs_diag *d)
+{
+    int rc = txs_profile_load(a->profile, &r->profile, d);
+    if (rc < 0) return rc;
+    if (strcmp(a->rules, "none") != 0) {
+        rc = txs_ruleset_load(a->rules, &r->rules, d);
+        if (rc < 0) return rc;
+    }
+    static char *stdin_only[] = {"-"};
+    char **inputs = a->ninputs ? a->inputs : stdin_only;
+    int n = a->ninputs ? a->ninputs : 1;
+    r->src = calloc((size_t)n, sizeof *r->src);
+    if (r->src == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    for (int i = 0; i < n; i++) {
+        rc = txs_source_open_path(inputs[i], &r->src[i], d);
+        if (rc < 0) return rc;
+        r->nsrc++;
+    }
+    return TXS_OK;
+}
+
+static int open_outputs(const screen_args *a, run *r, txs_diag *d)
+{
+    TXS_TRY(txs_out_open(a->out, &r->alerts, d));
+    if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
+    if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
+    return TXS_OK;
+}
+
+static void utc_now(char out[21])
+{
+    txs_ts_format((int64_t)time(NULL), out);
+}
+
+static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
+                          double wall, const char *started, txs_diag *d)
+{
+    if (r->manifest == NULL) return TXS_OK;
+    char *cmd = join_argv(argc, argv);
+    txs_manifest_info mi = {
+        .command = cmd ? cmd : "txscreen screen",
+        .profile = txs_profile_name(r->profile),
+        .rules = r->rules,
+        .rules_spec = a->rules,
+        .alerts_path = a->out,
+        .rejects_path = a->rejects,
+        .started_utc = started,
+        .wall_seconds = wall,
+    };
+    txs_buf b = {0};
+    txs_manifest_write(&b, &mi, txs_screener_stats(r->screener));
+    free(cmd);
+    int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                   : txs_out_write(r->manifest, b.p, b.n, d);
+    txs_buf_free(&b);
+    if (rc == TXS_OK) {
+        rc = txs_out_commit(r->manifest, d);
+        r->manifest = NULL;
+    }
+    return rc;
+}
+
+/* Commit outputs in a fixed order; the manifest goes last. */
+static int commit_outputs(run *r, txs_diag *d)
+{
+    int rc = txs_out_commit(r->alerts, d);
+    r->alerts = NULL;
+    if (rc == TXS_OK && r->rejects) rc = txs_out_commit(r->rejects, d);
+    r->rejects = NULL;
+    return rc;
+}
+
+static void summary(const txs_screen_stats *st, double wall)
+{
+    fprintf(stderr,
+            "txscreen: read %llu, screened %llu, rejected %llu; alerts %llu "
+            "(block %llu, review %llu, edd %llu) in %.3f s\n",
+            (unsigned long long)st->read, (unsigned long long)st->screened,
+            (unsigned long long)st->rejected, (unsigned long long)st->alerts,
+            (unsigned long long)st->alerts_by_band[TXS_BAND_BLOCK],
+            (unsigned long long)st->alerts_by_band[TXS_BAND_REVIEW],
+            (unsigned long long)st->alerts_by_band[TXS_BAND_EDD], wall);
+}
+
+int txs_cmd_screen(int argc, char **argv)
+{
+    screen_args a;
+    int prc = parse_args(argc, argv, &a);
+    if (prc != 0) return prc > 0 ? TXS_EXIT_OK : TXS_EXIT_USAGE;
+    double t0 = now_seconds();
+    char started[21];
+    utc_now(started);
+    txs_diag d = {{0}, 0, {0}};
+    run r = {0};
+    int rc = prepare(&a, &r, &d);
+    if (rc < 0) {
+        run_free(&r);
+        return report(&d, rc == TXS_E_CONFIG ? TXS_EXIT_CONFIG : exit_for(rc));
+    }
+    if ((rc = open_outputs(&a, &r, &d)) < 0) {
+        run_free(&r);
+        return report(&d, exit_for(rc));
+    }
+    out_sink alerts = {r.alerts, &d, 0}, rejects = {r.rejects, &d, 0};
+    txs_screen_opts so = {
+        .profile = r.profile, .format = a.format, .rules = r.rules,
+        .alerts = sink_out, .alerts_ctx = &alerts,
+        .rejects = r.rejects ? sink_out : sink_stderr, .rejects_ctx = &rejects,
+    };
+    rc = txs_screener_create(&so, &r.screener);
+    for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
+    if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
+    if (rc >= 0) rc = commit_outputs(&r, &d);
+    double wall = now_seconds() - t0;
+    if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
+    if (rc < 0) {
+        run_free(&r);
+        return report(&d, exit_for(rc));
+    }
+    const txs_screen_stats *st = txs_screener_stats(r.screener);
+    if (!a.rejects && rejects.lines > STDERR_REJECTS)
+        fprintf(stderr, "txscreen: %llu more rejects not shown; use --rejects FILE\n",
+                (unsigned long long)(rejects.lines - STDERR_REJECTS));
+    if (!a.quiet) summary(st, wall);
+    run_free(&r);
+    return TXS_EXIT_OK;
+}

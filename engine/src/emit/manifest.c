@@ -1,0 +1,118 @@
+/*
+ * manifest.c: the run manifest (screen.h), the record an auditor reads to
+ * know what was screened with what: every input with its size and xxh3, the
+ * profile, the rule set and its hash, the counts that must balance
+ * (read = screened + rejected), alerts by band and rule, and timing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "txs/emit.h"
+#include "txs/screen.h"
+
+static void kv_str(txs_buf *b, const char *indent, const char *key,
+                   const char *val, int comma)
+{
+    txs_buf_printf(b, "%s\"%s\": ", indent, key);
+    if (val) txs_buf_json_str(b, val, strlen(val));
+    else txs_buf_puts(b, "null");
+    txs_buf_puts(b, comma ? ",\n" : "\n");
+}
+
+static void kv_u64(txs_buf *b, const char *indent, const char *key, uint64_t v,
+                   int comma)
+{
+    txs_buf_printf(b, "%s\"%s\": %llu%s\n", indent, key, (unsigned long long)v,
+                   comma ? "," : "");
+}
+
+static void write_inputs(txs_buf *b, const txs_screen_stats *st)
+{
+    txs_buf_puts(b, "  \"inputs\": [");
+    for (size_t i = 0; i < st->nsources; i++) {
+        const txs_source_stats *s = &st->sources[i];
+        txs_buf_puts(b, i ? ",\n    {" : "\n    {");
+        txs_buf_puts(b, "\"file\": ");
+        txs_buf_json_str(b, s->name, strlen(s->name));
+        txs_buf_printf(b,
+                       ", \"encoding\": \"%s\", \"bytes\": %llu, \"xxh3\": "
+                       "\"%016llx\", \"read\": %llu, \"rejected\": %llu}",
+                       s->encoding, (unsigned long long)s->raw_bytes,
+                       (unsigned long long)s->raw_xxh3,
+                       (unsigned long long)s->read,
+                       (unsigned long long)s->rejected);
+    }
+    txs_buf_puts(b, st->nsources ? "\n  ],\n" : "],\n");
+}
+
+static void write_rules(txs_buf *b, const txs_manifest_info *mi)
+{
+    if (mi->rules == NULL) {
+        txs_buf_puts(b, "  \"rules\": null,\n");
+        return;
+    }
+    txs_buf_puts(b, "  \"rules\": {\n");
+    kv_str(b, "    ", "spec", mi->rules_spec, 1);
+    kv_str(b, "    ", "name", txs_ruleset_name(mi->rules), 1);
+    kv_str(b, "    ", "version", txs_ruleset_version(mi->rules), 1);
+    txs_buf_printf(b, "    \"xxh3\": \"%016llx\",\n",
+                   (unsigned long long)txs_ruleset_hash(mi->rules));
+    kv_u64(b, "    ", "count", txs_ruleset_count(mi->rules), 0);
+    txs_buf_puts(b, "  },\n");
+}
+
+static void write_counts(txs_buf *b, const txs_screen_stats *st)
+{
+    txs_buf_puts(b, "  \"counts\": {\n");
+    kv_u64(b, "    ", "read", st->read, 1);
+    kv_u64(b, "    ", "screened", st->screened, 1);
+    kv_u64(b, "    ", "rejected", st->rejected, 1);
+    kv_u64(b, "    ", "alerts", st->alerts, 1);
+    kv_u64(b, "    ", "hits", st->hits, 1);
+    kv_u64(b, "    ", "hits_dropped", st->hits_dropped, 1);
+    kv_u64(b, "    ", "txns_hit_below_band", st->txns_hit_below_band, 0);
+    txs_buf_puts(b, "  },\n");
+    txs_buf_puts(b, "  \"alerts_by_band\": {\n");
+    kv_u64(b, "    ", "block", st->alerts_by_band[TXS_BAND_BLOCK], 1);
+    kv_u64(b, "    ", "review", st->alerts_by_band[TXS_BAND_REVIEW], 1);
+    kv_u64(b, "    ", "edd", st->alerts_by_band[TXS_BAND_EDD], 0);
+    txs_buf_puts(b, "  },\n");
+}
+
+static void write_by_rule(txs_buf *b, const txs_manifest_info *mi,
+                          const txs_screen_stats *st)
+{
+    txs_buf_puts(b, "  \"alerts_by_rule\": {");
+    for (size_t i = 0; mi->rules && i < st->nrules; i++) {
+        const txs_rule_info *ri = txs_ruleset_rule(mi->rules, i);
+        txs_buf_puts(b, i ? ",\n    " : "\n    ");
+        txs_buf_json_str(b, ri->id, strlen(ri->id));
+        txs_buf_printf(b, ": %llu", (unsigned long long)st->alerts_by_rule[i]);
+    }
+    txs_buf_puts(b, st->nrules && mi->rules ? "\n  },\n" : "},\n");
+}
+
+void txs_manifest_write(txs_buf *b, const txs_manifest_info *mi,
+                        const txs_screen_stats *st)
+{
+    txs_buf_puts(b, "{\n");
+    kv_str(b, "  ", "txscreen_version", TXS_VERSION, 1);
+    kv_str(b, "  ", "command", mi->command, 1);
+    kv_str(b, "  ", "profile", mi->profile, 1);
+    write_inputs(b, st);
+    write_rules(b, mi);
+    txs_buf_puts(b, "  \"lists\": [],\n");
+    txs_buf_puts(b, "  \"outputs\": {\n");
+    kv_str(b, "    ", "alerts", mi->alerts_path, 1);
+    kv_str(b, "    ", "rejects", mi->rejects_path, 0);
+    txs_buf_puts(b, "  },\n");
+    write_counts(b, st);
+    write_by_rule(b, mi, st);
+    double secs = mi->wall_seconds > 0 ? mi->wall_seconds : 1e-9;
+    txs_buf_puts(b, "  \"timing\": {\n");
+    kv_str(b, "    ", "started_utc", mi->started_utc, 1);
+    txs_buf_printf(b, "    \"wall_seconds\": %.6f,\n", mi->wall_seconds);
+    txs_buf_printf(b, "    \"records_per_second\": %.0f,\n", (double)st->read / secs);
+    txs_buf_printf(b, "    \"mb_per_second\": %.1f\n", (double)st->plain_bytes / secs / 1e6);
+    txs_buf_puts(b, "  }\n}\n");
+}

@@ -1,0 +1,138 @@
+/*
+ * out.c: atomic output files (emit.h).  A named output is written to
+ * "<dir>/.<name>.tmp.XXXXXX" (mkstemp, same directory so rename is atomic
+ * on one file system), fsync'd and renamed over the target on commit.  Abort
+ * unlinks the temporary, so failures leave no partial file behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "txs/emit.h"
+
+#define OUT_BUF (1u << 20)
+
+struct txs_out {
+    int fd;
+    int is_stdout;
+    char *path;
+    char *tmp;
+    size_t n;
+    char buf[OUT_BUF];
+};
+
+int txs_out_open(const char *path, txs_out **out, txs_diag *d)
+{
+    *out = NULL;
+    txs_out *o = calloc(1, sizeof *o);
+    if (o == NULL) return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    o->fd = -1;
+    o->path = strdup(path);
+    if (o->path == NULL) {
+        free(o);
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    }
+    if (strcmp(path, "-") == 0) {
+        o->fd = STDOUT_FILENO;
+        o->is_stdout = 1;
+        *out = o;
+        return TXS_OK;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t len = dirlen + 1 + strlen(base) + sizeof ".tmp.XXXXXX";
+    o->tmp = malloc(len);
+    if (o->tmp == NULL) {
+        txs_out_abort(o);
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    }
+    snprintf(o->tmp, len, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, base);
+    o->fd = mkstemp(o->tmp);
+    if (o->fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        txs_out_abort(o);
+        return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "cannot create output: %s",
+                            strerror(e));
+    }
+    /* mkstemp makes the file 0600; outputs are ordinary files. */
+    mode_t um = umask(0);
+    umask(um);
+    (void)fchmod(o->fd, 0666 & ~um);
+    *out = o;
+    return TXS_OK;
+}
+
+static int flush(txs_out *o, txs_diag *d)
+{
+    size_t off = 0;
+    while (off < o->n) {
+        ssize_t k = write(o->fd, o->buf + off, o->n - off);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "write failed: %s",
+                                strerror(errno));
+        }
+        off += (size_t)k;
+    }
+    o->n = 0;
+    return TXS_OK;
+}
+
+int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d)
+{
+    const char *s = p;
+    while (n > 0) {
+        if (o->n == OUT_BUF) TXS_TRY(flush(o, d));
+        size_t k = OUT_BUF - o->n;
+        if (k > n) k = n;
+        memcpy(o->buf + o->n, s, k);
+        o->n += k;
+        s += k;
+        n -= k;
+    }
+    return TXS_OK;
+}
+
+int txs_out_commit(txs_out *o, txs_diag *d)
+{
+    int rc = flush(o, d);
+    if (rc == TXS_OK && !o->is_stdout) {
+        if (fsync(o->fd) != 0 && errno != EINVAL)
+            rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "fsync failed: %s",
+                              strerror(errno));
+        if (close(o->fd) != 0 && rc == TXS_OK)
+            rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "close failed: %s",
+                              strerror(errno));
+        o->fd = -1;
+        if (rc == TXS_OK && rename(o->tmp, o->path) != 0)
+            rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "rename failed: %s",
+                              strerror(errno));
+        if (rc == TXS_OK) {
+            free(o->tmp);
+            o->tmp = NULL;
+        }
+    }
+    txs_out_abort(o);
+    return rc;
+}
+
+void txs_out_abort(txs_out *o)
+{
+    if (o == NULL) return;
+    if (!o->is_stdout && o->fd >= 0) close(o->fd);
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    free(o);
+}
+
+const char *txs_out_path(const txs_out *o)
+{
+    return o->path;
+}

@@ -1,0 +1,80 @@
+/*
+ * input_int.h: private to the engine.  The pieces of the input stage that
+ * more than one file of engine/src/input needs: the CSV scanner (stage 1 of
+ * framing, AVX2 and scalar), the record checks (stage 2: quotes, NUL,
+ * UTF-8), the JSON object parser, and a test hook that forces the scalar
+ * scanner so tests and fuzzers can compare the two paths.
+ *
+ * Invariant shared by all of them: a record is scanned from a position that
+ * is outside quotes (a record start), and the scanner may read up to 63
+ * bytes past its limit (the reader pads its buffer), never using them.
+ */
+#ifndef TXS_INPUT_INT_H
+#define TXS_INPUT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/input.h"
+
+/* Bytes the reader keeps readable (but unused) past the end of its data so
+ * the scanner can load whole 64-byte blocks. */
+#define TXS__INPUT_PAD 64u
+
+/* The result of scanning one CSV record from its start.
+ *
+ *   start            seps (delimiters outside quotes)          end (LF)
+ *   |a,"b,c",d\r\n   -> fields[0]={a} fields[1]={"b,c"} ... nsep=2
+ */
+typedef struct txs__csv_scan {
+    const char *end;   /* the LF that ends the record, NULL if none before limit */
+    const char *last;  /* start of the field after the last separator */
+    uint32_t nsep;     /* separators seen (fields = nsep + 1) */
+    int special;       /* a quote, NUL or non-ASCII byte before end/limit */
+    int inquote;       /* end == NULL: the limit fell inside quotes */
+} txs__csv_scan;
+
+/* Scan [p, limit) for the end of the record that starts at p (p outside
+ * quotes).  For every separator i < maxf, fields[i] is set to the bytes
+ * before it (quotes still in).  simd selects the AVX2 path, which must be
+ * available (txs__input_have_simd).  Both paths give identical results. */
+void txs__input_csv_scan(const char *p, const char *limit, char delim,
+                         char quote, txs_slice *fields, uint32_t maxf,
+                         int simd, txs__csv_scan *out);
+/* Whether this CPU runs the AVX2+PCLMUL scanner.  Asks the CPU each time:
+ * cheap, and no global state. */
+int txs__input_have_simd(void);
+
+/* Offset of the first byte of an invalid UTF-8 sequence in [p, p+n), or n
+ * when all of it is valid (no overlongs, surrogates or > U+10FFFF). */
+size_t txs__input_utf8_check(const char *p, size_t n);
+
+/* A reject reason, formatted into the batch arena (never NULL: falls back
+ * to a static text when the arena is out of memory). */
+const char *txs__input_reason(txs_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Stage 2 for a CSV record whose scan saw a quote, NUL or non-ASCII byte:
+ * find NUL and invalid UTF-8, check each field's quoting, strip quotes and
+ * unescape doubled quotes (into the arena when needed).  fields[0..nf) are
+ * updated in place.  Returns TXS_FRAME_OK or an error with *detail set;
+ * TXS_E_NOMEM (negative) if the arena fails. */
+int txs__input_csv_check(txs_slice raw, txs_slice *fields, uint32_t nf,
+                         char quote, txs_arena *a, const char **detail);
+
+/* Parse one JSON Lines record (raw, line end removed) and set fields[i] to
+ * the value of keys[i] (klen[i] its length), {NULL,0} when absent.  Returns
+ * TXS_FRAME_OK, TXS_FRAME_NUL/UTF8/JSON with *detail set, or TXS_E_NOMEM. */
+int txs__input_json_record(txs_slice raw, const char *const *keys,
+                           const size_t *klen, size_t nkeys,
+                           txs_slice *fields, txs_arena *a,
+                           const char **detail);
+
+/* Test hook: force the scalar scanner on this reader (on=1) or go back to
+ * the best available (on=0). */
+void txs__input_force_scalar(txs_reader *r, int on);
+
+#endif /* TXS_INPUT_INT_H */

@@ -1,0 +1,309 @@
+/*
+ * screen.c: the pipeline driver (screen.h).  For each source: pick the
+ * format, attach a reader, bind the profile to the header, then for every
+ * batch run parse -> rules -> score on each record and hand the batch's
+ * alert and reject lines to the sinks in one write each.
+ *
+ * Invariants: every record the reader frames is counted once as read and
+ * exactly once as screened or rejected; alerts and rejects come out in input
+ * order; nothing on the per-record path allocates outside the batch arena
+ * and the two output buffers (which reach a steady size after a few batches).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "txs/emit.h"
+#include "txs/screen.h"
+#include "txs/values.h"
+
+struct txs_screener {
+    txs_screen_opts o;
+    txs_reader *reader[2];      /* by txs_format, created on first use */
+    txs_batch batch;
+    txs_buf alerts, rejects;
+    txs_screen_stats st;
+    uint64_t *rule_stamp;       /* last alert number each rule was counted in */
+    txs_hit hits[TXS_MAX_HITS];
+};
+
+int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
+{
+    *out = NULL;
+    txs_screener *s = calloc(1, sizeof *s);
+    if (s == NULL) return TXS_E_NOMEM;
+    s->o = *opts;
+    txs_batch_init(&s->batch);
+    if (opts->rules) {
+        s->st.nrules = txs_ruleset_count(opts->rules);
+        s->st.alerts_by_rule = calloc(s->st.nrules + 1, sizeof(uint64_t));
+        s->rule_stamp = calloc(s->st.nrules + 1, sizeof(uint64_t));
+        if (s->st.alerts_by_rule == NULL || s->rule_stamp == NULL) {
+            txs_screener_free(s);
+            return TXS_E_NOMEM;
+        }
+    }
+    *out = s;
+    return TXS_OK;
+}
+
+void txs_screener_free(txs_screener *s)
+{
+    if (s == NULL) return;
+    txs_reader_free(s->reader[0]);
+    txs_reader_free(s->reader[1]);
+    txs_batch_free(&s->batch);
+    txs_buf_free(&s->alerts);
+    txs_buf_free(&s->rejects);
+    free(s->st.alerts_by_rule);
+    free(s->st.sources);
+    free(s->rule_stamp);
+    free(s);
+}
+
+const txs_screen_stats *txs_screener_stats(const txs_screener *s)
+{
+    return &s->st;
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* The format for a source: forced, or by file name, else the profile's. */
+static txs_format format_for(const txs_screener *s, const char *name)
+{
+    if (s->o.format >= 0) return (txs_format)s->o.format;
+    size_t n = strlen(name);
+    if (ends_with(name, n, ".gz")) n -= 3;
+    else if (ends_with(name, n, ".zst")) n -= 4;
+    else if (ends_with(name, n, ".zstd")) n -= 5;
+    if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson"))
+        return TXS_FMT_JSONL;
+    return txs_profile_format(s->o.profile);
+}
+
+static int reader_for(txs_screener *s, txs_format fmt, txs_reader **out)
+{
+    if (s->reader[fmt] == NULL) {
+        txs_reader_opts ro;
+        TXS_TRY(txs_profile_reader_opts(s->o.profile, fmt, &ro));
+        TXS_TRY(txs_reader_create(&ro, &s->reader[fmt]));
+    }
+    *out = s->reader[fmt];
+    return TXS_OK;
+}
+
+/* The excerpt: the record's first bytes, cut back to a character start. */
+static size_t excerpt_len(txs_slice raw)
+{
+    size_t n = raw.n < TXS_EXCERPT_BYTES ? raw.n : TXS_EXCERPT_BYTES;
+    if (n < raw.n) {
+        size_t k = n;
+        while (k > 0 && k + 4 > n && ((unsigned char)raw.p[k] & 0xC0) == 0x80) k--;
+        if (k + 4 > n) n = k;
+    }
+    return n;
+}
+
+static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
+                   const char *why)
+{
+    s->st.rejected++;
+    ss->rejected++;
+    if (s->o.rejects == NULL) return;
+    txs_buf *b = &s->rejects;
+    txs_buf_puts(b, "{\"file\":");
+    txs_buf_json_str(b, ss->name, strlen(ss->name));
+    txs_buf_printf(b, ",\"line\":%llu,\"offset\":%llu,\"reason\":",
+                   (unsigned long long)r->line, (unsigned long long)r->offset);
+    txs_buf_json_str(b, why, strlen(why));
+    txs_buf_puts(b, ",\"excerpt\":");
+    txs_buf_json_str(b, r->raw.p, excerpt_len(r->raw));
+    txs_buf_puts(b, "}\n");
+}
+
+static void put_key_str(txs_buf *b, const char *key, txs_slice v)
+{
+    txs_buf_puts(b, key);
+    txs_buf_json_str(b, v.p, v.n);
+}
+
+static void count_rules(txs_screener *s, const txs_hit *h, size_t n)
+{
+    uint64_t stamp = s->st.alerts;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].kind != TXS_HIT_TYPOLOGY || h[i].rule >= s->st.nrules) continue;
+        if (s->rule_stamp[h[i].rule] == stamp) continue;
+        s->rule_stamp[h[i].rule] = stamp;
+        s->st.alerts_by_rule[h[i].rule]++;
+    }
+}
+
+static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h)
+{
+    const txs_rule_info *ri =
+        h->kind == TXS_HIT_TYPOLOGY ? txs_ruleset_rule(rs, h->rule) : NULL;
+    txs_buf_puts(b, h->kind == TXS_HIT_SANCTIONS ? "{\"kind\":\"sanctions\""
+                                                 : "{\"kind\":\"typology\"");
+    if (ri) {
+        txs_buf_puts(b, ",\"rule\":");
+        txs_buf_json_str(b, ri->id, strlen(ri->id));
+        txs_buf_puts(b, ",\"rule_kind\":");
+        txs_buf_json_str(b, ri->kind, strlen(ri->kind));
+        txs_buf_puts(b, ",\"weight\":");
+        txs_buf_json_num(b, ri->weight);
+    }
+    txs_buf_puts(b, ",\"score\":");
+    txs_buf_json_num(b, h->score);
+    if (h->account.n) put_key_str(b, ",\"account\":", h->account);
+    if (ri) {
+        txs_buf_puts(b, ",\"reason\":");
+        txs_buf_json_str(b, ri->reason, strlen(ri->reason));
+    }
+    if (h->evidence.n) {
+        txs_buf_puts(b, ",\"evidence\":");
+        txs_buf_put(b, h->evidence.p, h->evidence.n);
+    }
+    txs_buf_putc(b, '}');
+}
+
+static void emit_alert(txs_screener *s, const txs_source_stats *ss,
+                       const txs_txn *t, size_t nh, int score, int band)
+{
+    txs_buf *b = &s->alerts;
+    char ts[21], amt[48];
+    const txs_currency *cur = txs_currency_get(t->currency);
+    txs_ts_format(t->ts, ts);
+    int k = txs_amount_format(t->amount, cur ? cur->exponent : 0, amt, sizeof amt);
+    put_key_str(b, "{\"txn_id\":", t->txn_id);
+    txs_buf_printf(b, ",\"timestamp\":\"%s\",\"score\":%d,\"band\":\"%s\"", ts,
+                   score, txs_band_name(band));
+    txs_buf_puts(b, ",\"accounts\":[");
+    if (t->orig.account.n) txs_buf_json_str(b, t->orig.account.p, t->orig.account.n);
+    if (t->bene.account.n) {
+        if (t->orig.account.n) txs_buf_putc(b, ',');
+        txs_buf_json_str(b, t->bene.account.p, t->bene.account.n);
+    }
+    txs_buf_puts(b, "],\"amount\":");
+    txs_buf_json_str(b, amt, k > 0 ? (size_t)k : 0);
+    txs_buf_printf(b, ",\"currency\":\"%s\",\"channel\":\"%s\",\"source\":{\"file\":",
+                   cur ? cur->code : "", txs_channel_name(t->channel));
+    txs_buf_json_str(b, ss->name, strlen(ss->name));
+    txs_buf_printf(b, ",\"line\":%llu},\"hits\":[", (unsigned long long)t->line);
+    for (size_t i = 0; i < nh; i++) {
+        if (i) txs_buf_putc(b, ',');
+        emit_hit(b, s->o.rules, &s->hits[i]);
+    }
+    txs_buf_puts(b, "]}\n");
+}
+
+/* One framed record through parse, rules and score.  Hot path. */
+static int screen_record(txs_screener *s, const txs_binding *bind,
+                         txs_source_stats *ss, const txs_record *r)
+{
+    char why[256];
+    txs_txn t;
+    s->st.read++;
+    ss->read++;
+    if (r->error != TXS_FRAME_OK) {
+        reject(s, ss, r, r->detail ? r->detail : "malformed record");
+        return TXS_OK;
+    }
+    if (txs_parse_record(bind, r, &s->batch.arena, &t, why, sizeof why) != 0) {
+        reject(s, ss, r, why);
+        return TXS_OK;
+    }
+    s->st.screened++;
+    if (s->o.rules == NULL) return TXS_OK;
+    size_t nh = 0, dropped = 0;
+    TXS_TRY(txs_rules_eval(s->o.rules, &t, &s->batch.arena, s->hits,
+                           TXS_MAX_HITS, &nh, &dropped));
+    if (nh == 0) return TXS_OK;
+    s->st.hits += nh;
+    s->st.hits_dropped += dropped;
+    int score, band;
+    txs_score(s->o.rules, s->hits, nh, &score, &band);
+    if (band == TXS_BAND_NONE) {
+        s->st.txns_hit_below_band++;
+        return TXS_OK;
+    }
+    s->st.alerts++;
+    s->st.alerts_by_band[band]++;
+    count_rules(s, s->hits, nh);
+    emit_alert(s, ss, &t, nh, score, band);
+    return TXS_OK;
+}
+
+static int drain(txs_buf *b, txs_sink_fn fn, void *ctx, txs_diag *d)
+{
+    if (b->oom) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    int rc = TXS_OK;
+    if (fn && b->n) rc = fn(ctx, b->p, b->n);
+    b->n = 0;
+    if (rc < 0 && d->msg[0] == '\0')
+        txs_diag_set(d, rc, "", 0, "writing output failed: %s", txs_strerror(rc));
+    return rc;
+}
+
+static txs_source_stats *add_source(txs_screener *s, txs_source *src)
+{
+    txs_source_stats *v =
+        realloc(s->st.sources, (s->st.nsources + 1) * sizeof *v);
+    if (v == NULL) return NULL;
+    s->st.sources = v;
+    txs_source_stats *ss = &v[s->st.nsources++];
+    memset(ss, 0, sizeof *ss);
+    snprintf(ss->name, sizeof ss->name, "%s", txs_source_name(src));
+    return ss;
+}
+
+static void finish_source(txs_screener *s, txs_source_stats *ss, txs_source *src)
+{
+    snprintf(ss->encoding, sizeof ss->encoding, "%s", txs_source_encoding(src));
+    ss->raw_bytes = txs_source_raw_bytes(src);
+    ss->raw_xxh3 = txs_source_raw_hash(src);
+    s->st.plain_bytes += ss->plain_bytes;
+}
+
+static int source_error(txs_source *src, int rc, txs_diag *d)
+{
+    const char *e = txs_source_error(src);
+    return txs_diag_set(d, rc, txs_source_name(src), 0, "%s",
+                        e && *e ? e : txs_strerror(rc));
+}
+
+int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
+{
+    d->msg[0] = '\0';
+    txs_source_stats *ss = add_source(s, src);
+    if (ss == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    uint32_t file_index = (uint32_t)(s->st.nsources - 1);
+    txs_format fmt = format_for(s, ss->name);
+    txs_reader *r;
+    int rc = reader_for(s, fmt, &r);
+    if (rc < 0) return txs_diag_set(d, rc, ss->name, 0, "cannot create reader");
+    rc = txs_reader_attach(r, src);
+    if (rc < 0) return source_error(src, rc, d);
+    size_t nh;
+    const txs_slice *hdr = txs_reader_header(r, &nh);
+    txs_binding *bind = NULL;
+    rc = txs_profile_bind(s->o.profile, fmt, hdr, nh, ss->name, file_index,
+                          &bind, d);
+    if (rc < 0) return rc;
+    while ((rc = txs_reader_next(r, &s->batch)) > 0) {
+        for (size_t i = 0; i < s->batch.n && rc >= 0; i++) {
+            const txs_record *rec = &s->batch.rec[i];
+            ss->plain_bytes = rec->offset + rec->raw.n;
+            rc = screen_record(s, bind, ss, rec);
+        }
+        if (rc < 0) break;
+        if ((rc = drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, d)) < 0) break;
+        if ((rc = drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, d)) < 0) break;
+    }
+    txs_binding_free(bind);
+    if (rc < 0 && d->msg[0] == '\0') rc = source_error(src, rc, d);
+    finish_source(s, ss, src);
+    return rc < 0 ? rc : TXS_OK;
+}
