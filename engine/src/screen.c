@@ -9,6 +9,7 @@
  * order; nothing on the per-record path allocates outside the batch arena
  * and the two output buffers (which reach a steady size after a few batches).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# bench/run.sh: the benchmark protocol (bench/README.md).  Generates a native
+# CSV export once (cached in bench/out/, gitignored), then times each command
+# with 1 warm-up and N repeats, and prints the median wall time, MB/s,
+# records/s and the speed as a percentage of `wc -l` on the same file in the
+# same run (absolute times drift on shared machines; the ratio travels), plus
+# the peak RSS of the engine's runs.
+#
+#   bench/run.sh [--size 1G] [--repeats 5] [--file FILE] [--bin build/txscreen]
+#
+# Timing uses hyperfine when installed, else a date +%s.%N loop.  Peak RSS
+# uses GNU time (/usr/bin/time -f %M), installed with apt-get when missing
+# and running as root.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+size=1G
+repeats=5
+file=
+bin=
+
+usage() {
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --size) size=$2; shift 2 ;;
+        --repeats) repeats=$2; shift 2 ;;
+        --file) file=$2; shift 2 ;;
+        --bin) bin=$2; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "bench/run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+if [ -z "$bin" ]; then
+    for b in "$root/build/txscreen" "$root"/build*/txscreen; do
+        if [ -x "$b" ]; then bin=$b; break; fi
+    done
+fi
+if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    echo "bench/run.sh: no txscreen binary; build it or pass --bin" >&2
+    exit 2
+fi
+case "$repeats" in ''|*[!0-9]*) echo "bench/run.sh: bad --repeats" >&2; exit 2 ;; esac
+
+# ---------------------------------------------------------------- the file
+if [ -z "$file" ]; then
+    mkdir -p "$here/out"
+    file="$here/out/native-$size-seed1.csv"
+    if [ ! -s "$file" ]; then
+        echo "generating $file ..." >&2
+        t0=$(date +%s.%N)
+        "$bin" gen --size "$size" --seed 1 --out "$file" --labels "$file.labels"
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" -v n="$(stat -c %s "$file")" \
+            'BEGIN { printf "generated %.0f MB in %.2f s (%.0f MB/s)\n", n/1e6, b-a, n/1e6/(b-a) }' >&2
+    fi
+fi
+[ -r "$file" ] || { echo "bench/run.sh: cannot read $file" >&2; exit 2; }
+bytes=$(stat -L -c %s "$file")
+records=$(( $(wc -l < "$file") - 1 ))
+
+# ------------------------------------------------------------ GNU time
+timebin=/usr/bin/time
+if ! "$timebin" -f %M true >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get install -y -qq time >/dev/null 2>&1 || true
+    fi
+fi
+"$timebin" -f %M true >/dev/null 2>&1 || timebin=
+
+tmpdir=$(mktemp -d)
+trap 'rm -rf "$tmpdir"' EXIT
+
+# median SECONDS of a shell command: 1 warm-up, $repeats timed runs.
+median() {
+    local cmd=$1
+    if command -v hyperfine >/dev/null; then
+        hyperfine --warmup 1 --runs "$repeats" --style none \
+                  --export-json "$tmpdir/h.json" "$cmd" >/dev/null 2>&1 &&
+            python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' \
+                    "$tmpdir/h.json" && return 0
+    fi
+    bash -c "$cmd" >/dev/null 2>&1 || true
+    : > "$tmpdir/times"
+    for _ in $(seq "$repeats"); do
+        local t0 t1
+        t0=$(date +%s.%N)
+        bash -c "$cmd" >/dev/null 2>&1 || true
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >> "$tmpdir/times"
+    done
+    sort -g "$tmpdir/times" | awk '{ v[NR] = $1 } END {
+        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# peak RSS in MB of one run, or "-".
+peak_rss() {
+    [ -n "$timebin" ] || { echo -; return; }
+    "$timebin" -o "$tmpdir/rss" -f %M bash -c "exec $1" >/dev/null 2>&1 || true
+    awk '{ printf "%.1f\n", $1 / 1024 }' "$tmpdir/rss" 2>/dev/null || echo -
+}
+
+printf 'file     %s\nsize     %d bytes, %d records\nbinary   %s\nrepeats  1 warm-up + %d, median\n\n' \
+       "$file" "$bytes" "$records" "$bin" "$repeats"
+
+q=$(printf '%q' "$file")
+declare -a names cmds engine
+names+=("wc -l");                 cmds+=("wc -l $q");                   engine+=(0)
+names+=("cat > /dev/null");       cmds+=("cat $q > /dev/null");         engine+=(0)
+if "$bin" screen --help >/dev/null 2>&1; then
+    names+=("screen --lists none --rules none (parse only)")
+    cmds+=("$bin screen --lists none --rules none --out /dev/null $q"); engine+=(1)
+    names+=("screen (default rules and lists)")
+    cmds+=("$bin screen --out /dev/null $q");                            engine+=(1)
+else
+    echo "note: '$bin screen' is not available yet; engine rows skipped" >&2
+fi
+
+printf '%-46s %9s %9s %12s %8s %9s\n' command "median s" "MB/s" "records/s" "% wc -l" "peak MB"
+wc_s=
+for i in "${!cmds[@]}"; do
+    s=$(median "${cmds[$i]}")
+    [ -n "$wc_s" ] || wc_s=$s
+    rss=-
+    [ "${engine[$i]}" = 1 ] && rss=$(peak_rss "${cmds[$i]}")
+    awk -v n="${names[$i]}" -v s="$s" -v b="$bytes" -v r="$records" -v w="$wc_s" -v m="$rss" \
+        'BEGIN { printf "%-46s %9.3f %9.0f %12.0f %7.1f%% %9s\n", n, s, b / 1e6 / s, r / s, 100 * w / s, m }'
+done
