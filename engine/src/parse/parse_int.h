@@ -21,6 +21,8 @@
 #include "txs/arena.h"
 #include "txs/base.h"
 #include "txs/input.h"
+#include "txs/parse.h"
+#include "txs/txn.h"
 #include "yaml_int.h"
 
 /* The canonical fields, in txn.h order (the native header). */
