@@ -5,7 +5,7 @@
  * A rule set is data (YAML, rules/default.yaml): metadata, scoring bands, an
  * FX table, named country lists and rules.  Every rule has an id, a kind, a
  * weight, parameters and a readable reason.  Rule kinds are C code behind a
- * small ops table (src/rules_int.h): stateless kinds now (threshold,
+ * small ops table (src/rules/rules_int.h): stateless kinds now (threshold,
  * corridor); stateful kinds (structuring, pass-through, fan-in/out) plug into
  * the same table with per-account state.
  *
@@ -68,8 +68,9 @@ typedef struct txs_hit {
 /*
  * Evaluate every rule on t, appending hits to out[*n .. cap).  Evidence text
  * is allocated in a (the batch arena).  Returns 0, or TXS_E_NOMEM.  When more
- * than cap hits arise, *n stops at cap and *dropped counts the rest.  Hot
- * path; thread-safe for a shared ruleset (stateless kinds).
+ * than cap hits arise, *n stops at cap and *dropped (may be NULL) is
+ * increased by the rest.  Rules run in file order, disabled ones skipped.
+ * Hot path, no malloc; thread-safe for a shared ruleset (stateless kinds).
  */
 int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
                    txs_hit *out, size_t cap, size_t *n, size_t *dropped);

@@ -43,6 +43,14 @@
 #include "txs/txn.h"
 #include "yaml_int.h"
 
+/* Marks a kind's hit path (evidence building): kept out of line so the
+ * miss path of eval needs no saved registers or stack frame. */
+#if defined(__GNUC__)
+#define TXS_RULES_COLD __attribute__((noinline, cold))
+#else
+#define TXS_RULES_COLD
+#endif
+
 /* Fixed-point scale of weights and hit scores: parts per million. */
 #define TXS_RULES_PPM 1000000
 
