@@ -93,9 +93,9 @@ static int read_bytes(const char *path, const char **buf, size_t *len, int *owne
 static int load_doc(txs_ruleset *rs, const char *path, int first, const char *at,
                     unsigned long line, txs_ydoc **doc, txs_diag *d)
 {
-    const char *buf;
-    size_t len;
-    int owned;
+    const char *buf = NULL;
+    size_t len = 0;
+    int owned = 0;
     TXS_TRY(read_bytes(path, &buf, &len, &owned, at, line, d));
     rs->hash = first ? XXH3_64bits(buf, len) : XXH3_64bits_withSeed(buf, len, rs->hash);
     int rc = txs__ydoc_parse(path, buf, len, doc, d);

@@ -1,0 +1,1 @@
+cp "$TXS_SRC/tests/fixtures/aml/amlworld-hi-small-patterns.csv" .
