@@ -149,12 +149,16 @@ static int bind_slot(const binder *B, txs_binding *b, int id, uint32_t **store)
     }
 }
 
-/* The fewest fields a record must have: one past the largest position. */
-static uint32_t fields_needed(const txs_binding *b)
+/* The fewest fields a record must have: one past the largest position.
+ * Also marks the plain slots (see txs_bslot.plain). */
+static uint32_t fields_needed(txs_binding *b)
 {
     uint32_t need = 0;
     for (int i = 0; i < TXS_F_COUNT; i++) {
-        const txs_bslot *s = &b->s[i];
+        txs_bslot *s = &b->s[i];
+        s->plain = s->src == TXS_SRC_COLUMN && s->pos != UINT32_MAX && s->spec->nmap == 0 &&
+                   !s->spec->has_default;
+        s->required = s->spec->required;
         if (s->src == TXS_SRC_COLUMN && s->pos != UINT32_MAX && s->pos + 1 > need)
             need = s->pos + 1;
         for (uint32_t j = 0; s->src == TXS_SRC_COLUMNS && j < s->npos; j++)

@@ -79,6 +79,11 @@ static const char *label(const ctx *c, int id)
     return c->b->s[id].spec->label;
 }
 
+static int is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
 static txs_slice trim(txs_slice v)
 {
     while (v.n && (v.p[0] == ' ' || v.p[0] == '\t')) v.p++, v.n--;
@@ -154,11 +159,37 @@ static int raw_text(const ctx *c, int id, txs_slice *out)
     }
 }
 
-/* Field id's value: raw text (trimmed when typed), then its map and
- * default, then the required check. */
-static int value(const ctx *c, int id, int typed, fval *out)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out);
+
+/* Field id's value.  Hot path: a plain slot (txs_bslot.plain) is one
+ * column taken as it is, kept inline so the sixteen calls per record cost
+ * a few instructions each; everything else goes to field_value_slow(). */
+static inline int field_value(const ctx *c, int id, int typed, fval *out)
 {
-    const txs_pfield *f = c->b->s[id].spec;
+    const txs_bslot *s = &c->b->s[id];
+    out->e = NULL;
+    if (s->plain) {
+        txs_slice v = c->rec->fields[s->pos];
+        if (v.p == NULL) v = (txs_slice){empty_text, 0};
+        if (typed && v.n && (is_blank(v.p[0]) || is_blank(v.p[v.n - 1]))) v = trim(v);
+        out->v = v;
+        if (v.n || !s->required) return TXS_OK;
+    }
+    return field_value_slow(c, id, typed, out);
+}
+
+/* The general case: raw text (trimmed when typed), then its map and
+ * default, then the required check. */
+static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out)
+{
+    const txs_bslot *s = &c->b->s[id];
+    const txs_pfield *f = s->spec;
     TXS_TRY(raw_text(c, id, &out->v));
     if (typed) out->v = trim(out->v);
     out->e = NULL;
@@ -221,7 +252,7 @@ static int round_half_even(const txs_profile *p, txs_slice v, int exp, int64_t *
 static int parse_amount(const ctx *c, int exp, int64_t *out)
 {
     fval fv;
-    TXS_TRY(value(c, TXS_F_AMOUNT, 1, &fv));
+    TXS_TRY(field_value(c, TXS_F_AMOUNT, 1, &fv));
     const txs_profile *p = c->b->p;
     const char *why = NULL;
     int rc = txs_amount_parse(fv.v.p, fv.v.n, exp, p->decimal, p->group, out, &why);
@@ -238,7 +269,7 @@ static int parse_amount(const ctx *c, int exp, int64_t *out)
 static int parse_currency(const ctx *c, int *idx)
 {
     fval fv;
-    TXS_TRY(value(c, TXS_F_CURRENCY, 1, &fv));
+    TXS_TRY(field_value(c, TXS_F_CURRENCY, 1, &fv));
     *idx = fv.e ? fv.e->ival : txs_currency_lookup(fv.v.p, fv.v.n);
     if (*idx >= 0) return TXS_OK;
     char sh[SHOW_MAX + 4];
@@ -249,7 +280,7 @@ static int parse_currency(const ctx *c, int *idx)
 static int parse_ts(const ctx *c, int64_t *ts)
 {
     fval fv;
-    TXS_TRY(value(c, TXS_F_TIMESTAMP, 1, &fv));
+    TXS_TRY(field_value(c, TXS_F_TIMESTAMP, 1, &fv));
     const txs_pfield *f = c->b->s[TXS_F_TIMESTAMP].spec;
     const char *why = NULL;
     int tz = c->b->p->tz_offset_min;
@@ -269,7 +300,7 @@ static int parse_channel(const ctx *c, uint8_t *ch)
         return TXS_OK;
     }
     fval fv;
-    TXS_TRY(value(c, TXS_F_CHANNEL, 1, &fv));
+    TXS_TRY(field_value(c, TXS_F_CHANNEL, 1, &fv));
     int v = fv.e ? fv.e->ival : fv.v.n ? txs_channel_lookup(fv.v.p, fv.v.n) : TXS_CH_OTHER;
     if (v >= 0) {
         *ch = (uint8_t)v;
@@ -285,7 +316,7 @@ static int parse_country(const ctx *c, int id, char cc[2])
 {
     if (c->b->s[id].src == TXS_SRC_NONE) return TXS_OK;
     fval fv;
-    TXS_TRY(value(c, id, 1, &fv));
+    TXS_TRY(field_value(c, id, 1, &fv));
     if (fv.e) {
         cc[0] = (char)(fv.e->ival >> 8);
         cc[1] = (char)(fv.e->ival & 0xFF);
@@ -305,7 +336,7 @@ static int text(const ctx *c, int id, txs_slice *out)
         return TXS_OK;
     }
     fval fv;
-    TXS_TRY(value(c, id, 0, &fv));
+    TXS_TRY(field_value(c, id, 0, &fv));
     *out = fv.v;
     return TXS_OK;
 }

@@ -121,6 +121,11 @@ typedef struct txs_bslot {
     const uint32_t *poss;    /* COLUMNS: npos positions */
     uint32_t npos;
     const txs_pfield *spec;
+    /* COLUMN with no map or default: the value is the field itself, so the
+     * per-record path takes it without the general steps (an empty value of
+     * a required field still goes the general way, which rejects it). */
+    int plain;
+    int required;
 } txs_bslot;
 
 struct txs_binding {
