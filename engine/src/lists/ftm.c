@@ -1,0 +1,175 @@
+/*
+ * ftm.c: reader for FollowTheMoney entity JSON lines (OpenSanctions'
+ * entities.ftm.json and its delta files).  One JSON object a line:
+ *
+ *   {"id":..,"schema":"Person","caption":..,"properties":{"name":[..],..}}
+ *   {"op":"ADD"|"MOD"|"DEL","entity":{...}}        delta record
+ *
+ * ADD and MOD replace any entity of that id (the builder keeps the latest);
+ * DEL removes it.  Only "thing" schemata become entities; helper schemata
+ * (Address, Sanction, Identification, ...) are counted and skipped.  Each
+ * line is parsed into a per-line arena that is reset afterwards, so memory
+ * stays one record deep.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_read.h"
+#include "lists_int.h"
+
+typedef struct prop {
+    const char *name;
+    int kind, sub;
+} prop;
+
+static const prop PROPS[] = {
+    {"alias", TXS_F_ALIAS, TXS_ALIAS_STRONG},
+    {"previousName", TXS_F_ALIAS, TXS_ALIAS_STRONG},
+    {"weakAlias", TXS_F_ALIAS, TXS_ALIAS_WEAK},
+    {"birthDate", TXS_F_DOB, 0},
+    {"birthPlace", TXS_F_POB, 0},
+    {"nationality", TXS_F_NATIONALITY, 0},
+    {"citizenship", TXS_F_CITIZENSHIP, 0},
+    {"country", TXS_F_COUNTRY, 0},
+    {"jurisdiction", TXS_F_COUNTRY, 0},
+    {"flag", TXS_F_COUNTRY, 0},
+    {"address", TXS_F_ADDRESS, 0},
+    {"passportNumber", TXS_F_ID, TXS_ID_PASSPORT},
+    {"idNumber", TXS_F_ID, TXS_ID_NATIONAL_ID},
+    {"taxNumber", TXS_F_ID, TXS_ID_TAX_ID},
+    {"innCode", TXS_F_ID, TXS_ID_TAX_ID},
+    {"vatCode", TXS_F_ID, TXS_ID_TAX_ID},
+    {"swiftBic", TXS_F_ID, TXS_ID_SWIFT_BIC},
+    {"imoNumber", TXS_F_ID, TXS_ID_IMO},
+    {"mmsi", TXS_F_ID, TXS_ID_MMSI},
+    {"callSign", TXS_F_ID, TXS_ID_CALL_SIGN},
+    {"leiCode", TXS_F_ID, TXS_ID_LEI},
+    {"registrationNumber", TXS_F_ID, TXS_ID_REGISTRATION},
+    {"ogrnCode", TXS_F_ID, TXS_ID_REGISTRATION},
+    {"gender", TXS_F_GENDER, 0},
+    {"position", TXS_F_TITLE, 0},
+    {"title", TXS_F_TITLE, 0},
+    {"program", TXS_F_PROGRAM, 0},
+    {"programId", TXS_F_PROGRAM, 0},
+    {"createdAt", TXS_F_LISTED_ON, 0},
+    {"notes", TXS_F_REMARK, 0},
+    {"summary", TXS_F_REMARK, 0},
+    {"topics", TXS_F_OTHER, 0},
+};
+
+static int schema_type(const char *s)
+{
+    static const char *const ENT[] = {"Organization", "Company", "LegalEntity", "PublicBody"};
+    if (strcmp(s, "Person") == 0) return TXS_ENT_INDIVIDUAL;
+    if (strcmp(s, "Vessel") == 0) return TXS_ENT_VESSEL;
+    if (strcmp(s, "Airplane") == 0) return TXS_ENT_AIRCRAFT;
+    for (size_t i = 0; i < TXS_ARRAY_LEN(ENT); i++)
+        if (strcmp(s, ENT[i]) == 0) return TXS_ENT_ENTITY;
+    return -1;
+}
+
+static int strings(txs_lists_builder *b, txs__lent *e, const txs__jv *arr, const prop *p,
+                   size_t skip)
+{
+    if (arr == NULL || arr->type != TXS__J_ARR) return TXS_OK;
+    for (size_t i = skip; i < arr->n; i++) {
+        const txs__jv *v = arr->items[i];
+        if (v->type != TXS__J_STR) continue;
+        char norm[40];
+        int circa = 0;
+        size_t k = p->kind == TXS_F_DOB ? txs__lists_date(v->s, v->n, norm, &circa) : 0;
+        if (k)
+            TXS_TRY(txs__lists_field(b, e, p->kind, circa, norm, k, NULL, 0, v->s, v->n));
+        else
+            TXS_TRY(txs__lists_field(b, e, p->kind, p->sub, v->s, v->n, p->name,
+                                     strlen(p->name), NULL, 0));
+    }
+    return TXS_OK;
+}
+
+static int entity(txs_lists_builder *b, uint32_t src, const txs__jv *o, const char *path,
+                  unsigned long line, txs_diag *d)
+{
+    const txs__jv *id = txs__json_get(o, "id"), *schema = txs__json_get(o, "schema");
+    const txs__jv *props = txs__json_get(o, "properties"), *cap = txs__json_get(o, "caption");
+    if (!id || id->type != TXS__J_STR || !schema || schema->type != TXS__J_STR)
+        return txs_diag_set(d, TXS_E_FORMAT, path, line, "entity without string id and schema");
+    int type = schema_type(schema->s);
+    if (type < 0) return TXS_OK;
+    const txs__jv *names = txs__json_get(props, "name");
+    const txs__jv *first = names && names->type == TXS__J_ARR && names->n ? names->items[0] : NULL;
+    const txs__jv *nm = cap && cap->type == TXS__J_STR ? cap : first;
+    if (nm == NULL || nm->type != TXS__J_STR)
+        return txs_diag_set(d, TXS_E_FORMAT, path, line, "entity %s has no name", id->s);
+    char qid[300];
+    int n = snprintf(qid, sizeof qid, "OS:%.280s", id->s);
+    txs__lent *e = txs__lists_entity(b, src, qid, (size_t)n, type, nm->s, nm->n);
+    if (e == NULL) return TXS_E_NOMEM;
+    /* Every "name" other than the one chosen as primary is a strong alias. */
+    static const prop NAME = {"name", TXS_F_ALIAS, TXS_ALIAS_STRONG};
+    if (names && names->type == TXS__J_ARR)
+        for (size_t i = 0; i < names->n; i++) {
+            const txs__jv *v = names->items[i];
+            if (v->type != TXS__J_STR || (v->n == nm->n && memcmp(v->s, nm->s, v->n) == 0)) continue;
+            TXS_TRY(txs__lists_field(b, e, NAME.kind, NAME.sub, v->s, v->n, "name", 4, NULL, 0));
+        }
+    for (size_t i = 0; i < TXS_ARRAY_LEN(PROPS); i++)
+        TXS_TRY(strings(b, e, txs__json_get(props, PROPS[i].name), &PROPS[i], 0));
+    return TXS_OK;
+}
+
+static int line_(txs_lists_builder *b, uint32_t src, txs_arena *a, const char *p, size_t n,
+                 const char *path, unsigned long ln, txs_diag *d)
+{
+    const char *err;
+    txs__jv *o = txs__json_parse(a, p, n, &err);
+    if (o == NULL) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "JSON: %s", err);
+    if (o->type != TXS__J_OBJ) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "not a JSON object");
+    const txs__jv *op = txs__json_get(o, "op");
+    if (op == NULL) return entity(b, src, o, path, ln, d);
+    const txs__jv *ent = txs__json_get(o, "entity");
+    if (op->type != TXS__J_STR || ent == NULL || ent->type != TXS__J_OBJ)
+        return txs_diag_set(d, TXS_E_FORMAT, path, ln, "delta record needs \"op\" and \"entity\"");
+    if (strcmp(op->s, "ADD") == 0 || strcmp(op->s, "MOD") == 0) return entity(b, src, ent, path, ln, d);
+    if (strcmp(op->s, "DEL") != 0)
+        return txs_diag_set(d, TXS_E_FORMAT, path, ln, "unknown delta op '%s'", op->s);
+    const txs__jv *id = txs__json_get(ent, "id");
+    if (id == NULL || id->type != TXS__J_STR)
+        return txs_diag_set(d, TXS_E_FORMAT, path, ln, "DEL without entity id");
+    char qid[300];
+    int k = snprintf(qid, sizeof qid, "OS:%.280s", id->s);
+    txs__lent *e = txs__lists_lookup(b, qid, (size_t)k);
+    if (e) e->deleted = 1;
+    return TXS_OK;
+}
+
+int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d)
+{
+    uint32_t src;
+    TXS_TRY(txs__lists_source(b, path, "ftm", "OS", UINT32_MAX, &src, d));
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
+    txs_arena a;
+    txs_arena_init(&a, 1u << 16);
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long ln = 0;
+    int rc = TXS_OK;
+    while (rc == TXS_OK && (n = getline(&buf, &cap, f)) >= 0) {
+        ln++;
+        txs_slice t = txs__lists_trim((txs_slice){buf, (size_t)n});
+        if (t.n == 0) continue;
+        b->srcs[src].records++;
+        rc = line_(b, src, &a, t.p, t.n, path, ln, d);
+        if (rc == TXS_E_NOMEM) rc = txs_diag_set(d, rc, path, ln, "out of memory");
+        txs_arena_reset(&a);
+    }
+    free(buf);
+    txs_arena_free(&a);
+    fclose(f);
+    /* Deleted entities stay in the builder, marked; the writer skips them. */
+    return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * lists.c: the small shared pieces of the lists module: enum names and
+ * txs_lists_compile(), which ties the builder to an atomic output file
+ * (emit.h), so a failed compile leaves any previous snapshot untouched.
+ */
+#include <stdlib.h>
+
+#include "lists_int.h"
+#include "txs/emit.h"
+
+const char *txs_entity_type_name(int type)
+{
+    static const char *const N[TXS_ENT_TYPES] = {"unknown", "individual", "entity", "vessel",
+                                                 "aircraft"};
+    return type >= 0 && type < TXS_ENT_TYPES ? N[type] : "unknown";
+}
+
+const char *txs_field_kind_name(int kind)
+{
+    static const char *const N[] = {
+#define TXS_X_FN(name, label) label,
+        TXS_FIELD_MAP(TXS_X_FN)
+#undef TXS_X_FN
+    };
+    return kind >= 0 && kind < TXS_F_COUNT ? N[kind] : "unknown";
+}
+
+const char *txs_id_kind_name(int kind)
+{
+    static const char *const N[] = {
+#define TXS_X_IN(name, label) label,
+        TXS_ID_MAP(TXS_X_IN)
+#undef TXS_X_IN
+    };
+    return kind >= 0 && kind < TXS_ID_COUNT ? N[kind] : "unknown";
+}
+
+int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path, txs_diag *d)
+{
+    txs_lists_builder *b;
+    if (txs_lists_builder_create(&b) < 0)
+        return txs_diag_set(d, TXS_E_NOMEM, out_path, 0, "out of memory");
+    int rc = TXS_OK;
+    for (size_t i = 0; i < nsrcs && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
+    void *img = NULL;
+    size_t n = 0;
+    if (rc == TXS_OK) rc = txs_lists_builder_image(b, &img, &n, d);
+    txs_lists_builder_free(b);
+    /* Only now, with every source read, is the output opened: a list that
+     * fails to load never touches the previous snapshot. */
+    txs_out *o = NULL;
+    if (rc == TXS_OK) rc = txs_out_open(out_path, &o, d);
+    if (rc == TXS_OK) rc = txs_out_write(o, img, n, d);
+    if (rc == TXS_OK) {
+        rc = txs_out_commit(o, d);
+        o = NULL;
+    }
+    txs_out_abort(o);
+    free(img);
+    return rc;
+}

@@ -1,0 +1,221 @@
+/*
+ * lists_int.h: private to the engine.  The list builder's in-memory model,
+ * shared by the readers (one file per source format), the snapshot writer
+ * and the small helpers they share (CSV record reader, SHA-256, JSON).
+ *
+ *   builder
+ *    |- srcs[]   one per file read: name, format, list id, date, size, sha256
+ *    |- ents[]   entity pointers in reader order; deleted ones are skipped
+ *    |    `- {id, name, source, type, fields[] (growable)}
+ *    |- idmap    open addressing: xxh3(id) -> ents[] index (alt/add rows and
+ *    |           FtM deltas find their entity by id)
+ *    |- stats    remark-clause counts per (source, parsed?, kind label)
+ *    `- arena    every string
+ *
+ * Build time only: allocation is fine, nothing here is on the per-record
+ * path.  Readers are deterministic (the same bytes give the same calls in
+ * the same order), which is what makes snapshots byte-identical.
+ */
+#ifndef TXS_LISTS_INT_H
+#define TXS_LISTS_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "txs/arena.h"
+#include "txs/base.h"
+#include "txs/lists.h"
+
+/* Widest record a list CSV may have: the EU file has about 90 columns. */
+#define TXS__LCSV_MAX_FIELDS 256u
+
+typedef struct txs__lfield {
+    uint8_t kind, sub;
+    const char *val, *ext, *note;
+    uint32_t vlen, elen, nlen;
+} txs__lfield;
+
+typedef struct txs__lent {
+    const char *id, *name;
+    uint32_t idlen, namelen;
+    uint32_t source;
+    uint8_t type, deleted;
+    txs__lfield *f;
+    uint32_t nf, capf;
+} txs__lent;
+
+typedef struct txs__lsrc {
+    char file[256];
+    char format[16];
+    char list[32];
+    char date[40];
+    uint64_t bytes;
+    uint8_t sha[32];
+    uint32_t parent, records;
+    uint32_t clauses, unparsed;
+} txs__lsrc;
+
+typedef struct txs__lstat {
+    uint32_t src, parsed, count;
+    const char *label;
+    uint32_t llen;
+} txs__lstat;
+
+struct txs_lists_builder {
+    txs_arena arena;
+    txs__lent **ents;
+    size_t nents, capents;
+    uint32_t *idmap;            /* index+1; 0 = empty */
+    size_t idcap;
+    txs__lsrc *srcs;
+    size_t nsrcs, capsrcs;
+    txs__lstat *stats;
+    size_t nstats, capstats;
+    uint32_t *statmap;          /* index+1; 0 = empty */
+    size_t statcap;
+    int broken;
+    int dedup;                  /* set by readers that repeat facts */
+};
+
+/* ---- builder.c */
+/* Register a file as a source: records its base name, size and SHA-256
+ * (read once here).  *idx receives its index. */
+int txs__lists_source(txs_lists_builder *b, const char *path, const char *format,
+                      const char *list, uint32_t parent, uint32_t *idx, txs_diag *d);
+/* A new entity "LIST:id" of source src; NULL when out of memory.  If the id
+ * exists already the old entity is marked deleted (a later record wins). */
+txs__lent *txs__lists_entity(txs_lists_builder *b, uint32_t src, const char *id,
+                             size_t idlen, int type, const char *name, size_t namelen);
+/* The live entity with this full id, or NULL. */
+txs__lent *txs__lists_lookup(txs_lists_builder *b, const char *id, size_t idlen);
+/* Append a field (values trimmed; an empty value is skipped).  ext/note
+ * may be NULL.  0 or TXS_E_NOMEM. */
+int txs__lists_field(txs_lists_builder *b, txs__lent *e, int kind, int sub,
+                     const char *val, size_t vlen, const char *ext, size_t elen,
+                     const char *note, size_t nlen);
+/* Count one remark clause of kind `label` for source src. */
+int txs__lists_stat(txs_lists_builder *b, uint32_t src, int parsed, const char *label,
+                    size_t llen);
+/* A string copied into the builder's arena (NUL terminated). */
+const char *txs__lists_dup(txs_lists_builder *b, const char *p, size_t n);
+/* Trim ASCII white space from both ends of a slice. */
+txs_slice txs__lists_trim(txs_slice s);
+/* Normalise an identifier for hashing: letters and digits, upper-cased,
+ * into out (cap bytes); returns the length. */
+size_t txs__lists_ident_key(const char *p, size_t n, char *out, size_t cap);
+/* Normalise a date such as "12 Mar 1961", "1961-03-12", "12.03.1961",
+ * "Mar 1961", "1961", "1960 to 1962", "circa 1951" into out (>= 24 bytes):
+ * "1961-03-12", "1961-03", "1961", "1960..1962".  Returns the length (0 if
+ * no date was recognised) and sets *circa. */
+size_t txs__lists_date(const char *p, size_t n, char *out, int *circa);
+
+/* ---- csvread.c: a quote-aware CSV record reader for list files.  It
+ * tracks lines for diagnostics, accepts CRLF, a UTF-8 BOM and a trailing
+ * 0x1A, and stops with file:line on an unterminated quote or a stray
+ * character after a closing quote. */
+typedef struct txs__lcsv {
+    FILE *f;
+    const char *path;
+    char sep;
+    unsigned long line;      /* line the current record started on */
+    unsigned long next_line;
+    char *buf;
+    size_t cap;
+    size_t off[TXS__LCSV_MAX_FIELDS], len[TXS__LCSV_MAX_FIELDS];
+    size_t nf;
+} txs__lcsv;
+
+int txs__lcsv_open(txs__lcsv *r, const char *path, char sep, txs_diag *d);
+/* 1: a record is in r (fields via txs__lcsv_field); 0: end; <0: error. */
+int txs__lcsv_next(txs__lcsv *r, txs_diag *d);
+txs_slice txs__lcsv_field(const txs__lcsv *r, size_t i);
+/* Index of the header column named `name` (case-insensitive) or -1. */
+int txs__lcsv_col(const txs__lcsv *r, const char *name);
+void txs__lcsv_close(txs__lcsv *r);
+
+/* ---- sha256.c: FIPS 180-4 SHA-256. */
+typedef struct txs__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t blk[64];
+    size_t nblk;
+} txs__sha256;
+void txs__sha256_init(txs__sha256 *s);
+void txs__sha256_update(txs__sha256 *s, const void *p, size_t n);
+void txs__sha256_final(txs__sha256 *s, uint8_t out[32]);
+
+/* ---- readers, one per format; each registers its own sources. */
+int txs__lists_read_ofac(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_un(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_os_simple(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_eu(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d);
+
+/* ---- ofac_remarks.c: split an OFAC remarks text into clauses and turn
+ * each into typed fields of e, counting parsed/unparsed per kind. */
+int txs__lists_ofac_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e,
+                            const char *p, size_t n);
+
+/* ---- snapshot format (snap_write.c, snap_load.c) */
+#define TXS__SNAP_MAGIC "TXSLSNP1"
+#define TXS__SNAP_VERSION 1u
+#define TXS__SNAP_ENDIAN 0x01020304u
+#define TXS__SNAP_HDR 64u
+
+enum {
+    TXS__SEC_SOURCES = 1,
+    TXS__SEC_ENTITIES = 2,
+    TXS__SEC_FIELDS = 3,
+    TXS__SEC_STRINGS = 4,
+    TXS__SEC_IDSORT = 5,
+    TXS__SEC_IDENT = 6,
+    TXS__SEC_STATS = 7,
+    TXS__SEC_NAMES = 8,
+    TXS__SEC_HSDB = 9,
+    TXS__SEC_COUNT = 9
+};
+
+typedef struct txs__snap_sec {
+    uint32_t tag, version;
+    uint64_t off, size;
+} txs__snap_sec;
+
+typedef struct txs__snap_str {
+    uint32_t off, len;
+} txs__snap_str;
+
+typedef struct txs__snap_src {
+    txs__snap_str file, format, list, date;
+    uint64_t bytes;
+    uint8_t sha[32];
+    uint32_t parent, records, entities, by_type[TXS_ENT_TYPES], clauses, unparsed;
+} txs__snap_src;
+
+typedef struct txs__snap_ent {
+    txs__snap_str id, name;
+    uint32_t source, type, first_field, nfields;
+} txs__snap_ent;
+
+typedef struct txs__snap_fld {
+    uint8_t kind, sub, pad[2];
+    txs__snap_str val, ext, note;
+} txs__snap_fld;
+
+typedef struct txs__snap_ident {
+    uint64_t hash;          /* 0: empty slot */
+    uint32_t entity, field;
+} txs__snap_ident;
+
+typedef struct txs__snap_stat {
+    uint32_t src, parsed, count;
+    txs__snap_str label;
+} txs__snap_stat;
+
+/* Index of the i-th entity in id order (snap_load.c). */
+size_t txs__lists_sorted(const txs_lists *l, size_t i);
+
+/* xxh3 of (id kind byte, normalised key); never 0. */
+uint64_t txs__lists_ident_hash(int kind, const char *key, size_t n);
+
+#endif /* TXS_LISTS_INT_H */
