@@ -97,8 +97,9 @@ typedef struct txs_record {
     uint64_t offset;        /* byte offset of its start in the plain stream */
     txs_frame_error error;  /* TXS_FRAME_OK or why it was rejected */
     const char *detail;     /* NUL-terminated reason text when error != OK */
-    uint32_t nfields;       /* CSV: fields found; JSONL: nkeys */
-    txs_slice *fields;      /* field values; an absent JSON key is {NULL,0} */
+    uint32_t nfields;       /* CSV: fields found; JSONL: nkeys; 0 if rejected */
+    txs_slice *fields;      /* field values; an absent JSON key is {NULL,0};
+                               NULL when the record is rejected */
 } txs_record;
 
 /* A batch: up to TXS_BATCH_RECORDS records from one source.  The arena holds
@@ -126,6 +127,9 @@ const txs_slice *txs_reader_header(const txs_reader *r, size_t *n);
  * decompression error.  Records with error != OK are still returned (and
  * count): the caller sends them to the rejects stream. */
 int txs_reader_next(txs_reader *r, txs_batch *b);
+/* Text of the last attach or next failure ("FILE:LINE: bad header: ...",
+ * the source's error), or "" if none.  Valid until the next call. */
+const char *txs_reader_error(const txs_reader *r);
 /* Free; accepts NULL. */
 void txs_reader_free(txs_reader *r);
 

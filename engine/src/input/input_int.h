@@ -30,9 +30,16 @@ typedef struct txs__csv_scan {
     const char *end;   /* the LF that ends the record, NULL if none before limit */
     const char *last;  /* start of the field after the last separator */
     uint32_t nsep;     /* separators seen (fields = nsep + 1) */
-    int special;       /* a quote, NUL or non-ASCII byte before end/limit */
+    unsigned flags;    /* TXS__SCAN_* seen before end (or limit) */
     int inquote;       /* end == NULL: the limit fell inside quotes */
 } txs__csv_scan;
+
+/* What stage 2 must look at.  Records with no flag set (the common case)
+ * are done after the scan. */
+#define TXS__SCAN_QUOTE 1u  /* a quote character */
+#define TXS__SCAN_NUL 2u    /* a NUL byte */
+#define TXS__SCAN_HIGH 4u   /* a byte >= 0x80 */
+#define TXS__SCAN_QLF 8u    /* an LF inside quotes (counts as a line) */
 
 /* Scan [p, limit) for the end of the record that starts at p (p outside
  * quotes).  For every separator i < maxf, fields[i] is set to the bytes
@@ -57,13 +64,14 @@ const char *txs__input_reason(txs_arena *a, const char *fmt, ...)
 #endif
     ;
 
-/* Stage 2 for a CSV record whose scan saw a quote, NUL or non-ASCII byte:
+/* Stage 2 for a CSV record whose scan set any of flags:
  * find NUL and invalid UTF-8, check each field's quoting, strip quotes and
  * unescape doubled quotes (into the arena when needed).  fields[0..nf) are
  * updated in place.  Returns TXS_FRAME_OK or an error with *detail set;
  * TXS_E_NOMEM (negative) if the arena fails. */
 int txs__input_csv_check(txs_slice raw, txs_slice *fields, uint32_t nf,
-                         char quote, txs_arena *a, const char **detail);
+                         unsigned flags, char quote, txs_arena *a,
+                         const char **detail);
 
 /* Parse one JSON Lines record (raw, line end removed) and set fields[i] to
  * the value of keys[i] (klen[i] its length), {NULL,0} when absent.  Returns

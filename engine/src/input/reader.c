@@ -1,0 +1,446 @@
+/*
+ * reader.c: txs_reader, plain bytes -> batches of records.  One buffer of
+ * TXS_READ_CHUNK + TXS_MAX_RECORD bytes (plus scanner padding) holds the
+ * stream window:
+ *
+ *   buf: [consumed ....|pos: next record ...... partial record|len  |pad]
+ *         ^ buf_off (plain-stream offset of buf[0])
+ *
+ * Refill moves the unframed tail to the front and reads until the buffer is
+ * full or the source ends, so framing never depends on how the source
+ * chunks its reads.  A record is framed only when complete: its LF outside
+ * quotes is in the buffer, or the source has ended.  Because the window
+ * holds TXS_MAX_RECORD bytes past any record start after a refill, "no LF
+ * within TXS_MAX_RECORD bytes" is always decidable, and such a record is
+ * rejected (TOO_LONG) and skipped to its first LF in streaming fashion.
+ *
+ * Records borrow from the buffer, so the buffer is only refilled at the
+ * start of a batch (when nothing borrows from it): a batch ends early when
+ * it needs more bytes.  Fields come from a flat slice pool owned by the
+ * reader; a batch also ends early when the pool could not take one more
+ * record of TXS_MAX_FIELDS, so nothing is allocated per record.
+ *
+ * Lines: `line` counts every LF, including LFs inside quoted fields and
+ * empty lines (which are skipped, not records).  Offsets count the BOM.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/input_int.h"
+
+/* Pool slots per batch: 32 fields a record on average before a batch is cut
+ * short (2 MiB of slices). */
+#define POOL_SLOTS (TXS_BATCH_RECORDS * 32u)
+
+enum { FR_END = 0, FR_PROGRESS = 1, FR_MORE = 2 };
+
+struct txs_reader {
+    txs_reader_opts opts;
+    size_t klen[TXS_MAX_FIELDS]; /* JSONL: strlen of each key */
+    uint32_t need;               /* pool slots one record may take */
+    int simd;                    /* use the AVX2 scanner */
+    txs_source *src;
+    char *buf;                   /* cap + TXS__INPUT_PAD bytes */
+    size_t cap, len, pos;
+    uint64_t buf_off;            /* plain-stream offset of buf[0] */
+    uint64_t line;               /* line number at buf[pos] */
+    int eof;                     /* the source has ended */
+    int skipping;                /* discarding a too-long record up to its LF */
+    int status;                  /* sticky I/O or decompression error */
+    txs_slice *pool;
+    size_t pool_used;
+    txs_slice hdr[TXS_MAX_FIELDS];
+    size_t nhdr;
+    int have_hdr;
+    char *hdr_mem;
+    txs_arena harena;            /* scratch for framing the header */
+    char err[600];
+};
+
+static int valid_char(char c)
+{
+    return c > 0 && c != '\n' && c != '\r';
+}
+
+static int check_opts(const txs_reader_opts *o)
+{
+    if (o->format == TXS_FMT_CSV)
+        return valid_char(o->delimiter) && valid_char(o->quote) && o->delimiter != o->quote;
+    if (o->format != TXS_FMT_JSONL || o->nkeys > TXS_MAX_FIELDS) return 0;
+    if (o->nkeys && o->keys == NULL) return 0;
+    for (size_t i = 0; i < o->nkeys; i++)
+        if (o->keys[i] == NULL) return 0;
+    return 1;
+}
+
+int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
+{
+    if (out) *out = NULL;
+    if (opts == NULL || out == NULL) return TXS_E_ARG;
+    txs_reader_opts o = *opts;
+    if (o.delimiter == 0) o.delimiter = ','; /* zeroed opts mean RFC 4180 */
+    if (o.quote == 0) o.quote = '"';
+    if (!check_opts(&o)) return TXS_E_ARG;
+    txs_reader *r = calloc(1, sizeof *r);
+    if (r == NULL) return TXS_E_NOMEM;
+    r->opts = o;
+    for (size_t i = 0; i < o.nkeys; i++) r->klen[i] = strlen(o.keys[i]);
+    r->need = o.format == TXS_FMT_CSV ? TXS_MAX_FIELDS : (uint32_t)o.nkeys;
+    r->simd = txs__input_have_simd();
+    r->cap = TXS_READ_CHUNK + TXS_MAX_RECORD;
+    r->buf = malloc(r->cap + TXS__INPUT_PAD);
+    r->pool = malloc(POOL_SLOTS * sizeof *r->pool);
+    txs_arena_init(&r->harena, 16 * 1024);
+    if (r->buf == NULL || r->pool == NULL) {
+        txs_reader_free(r);
+        return TXS_E_NOMEM;
+    }
+    *out = r;
+    return TXS_OK;
+}
+
+void txs_reader_free(txs_reader *r)
+{
+    if (r == NULL) return;
+    free(r->buf);
+    free(r->pool);
+    free(r->hdr_mem);
+    txs_arena_free(&r->harena);
+    free(r);
+}
+
+void txs__input_force_scalar(txs_reader *r, int on)
+{
+    r->simd = on ? 0 : txs__input_have_simd();
+}
+
+/* Move the unframed tail to the front and read until full or end. */
+static int refill(txs_reader *r)
+{
+    size_t keep = r->len - r->pos;
+    if (r->pos) {
+        memmove(r->buf, r->buf + r->pos, keep);
+        r->buf_off += r->pos;
+        r->pos = 0;
+        r->len = keep;
+    }
+    while (r->len < r->cap && !r->eof) {
+        ssize_t n = txs_source_read(r->src, r->buf + r->len, r->cap - r->len);
+        if (n < 0) {
+            snprintf(r->err, sizeof r->err, "%s", txs_source_error(r->src));
+            return r->status = (int)n;
+        }
+        if (n == 0) r->eof = 1;
+        r->len += (size_t)n;
+    }
+    /* The scanner reads (and masks off) up to 63 bytes past the data: keep
+     * them defined, so memory checkers see no uninitialised reads. */
+    memset(r->buf + r->len, 0, TXS__INPUT_PAD);
+    return FR_PROGRESS;
+}
+
+/* Append a record starting at p; line and offset from the reader state. */
+static txs_record *new_record(txs_reader *r, txs_batch *b, const char *p, size_t n)
+{
+    txs_record *rec = &b->rec[b->n++];
+    rec->raw = (txs_slice){p, n};
+    rec->line = r->line;
+    rec->offset = r->buf_off + (uint64_t)(p - r->buf);
+    rec->error = TXS_FRAME_OK;
+    rec->detail = NULL;
+    rec->nfields = 0;
+    rec->fields = NULL;
+    return rec;
+}
+
+static void reject(txs_record *rec, int error, const char *detail)
+{
+    rec->error = (txs_frame_error)error;
+    rec->detail = detail;
+    rec->nfields = 0;
+    rec->fields = NULL;
+}
+
+/* Where framing resumes after a record [p, stop) (stop at its LF if lf). */
+static void advance(txs_reader *r, const char *p, const char *stop, int lf, int quoted)
+{
+    r->line += (uint64_t)lf;
+    if (quoted) /* LFs inside quoted fields count as lines too */
+        for (const char *c = p; (c = memchr(c, '\n', (size_t)(stop - c))) != NULL; c++)
+            r->line++;
+    r->pos = (size_t)(stop - r->buf) + (size_t)lf;
+}
+
+static size_t trim_cr(const char *p, const char *stop)
+{
+    size_t n = (size_t)(stop - p);
+    return (n && stop[-1] == '\r') ? n - 1 : n;
+}
+
+/* A too-long record at p: reject it with raw cut to its first line (at
+ * most TXS_MAX_RECORD bytes) and resume after that line's LF, skipping in
+ * later batches when the LF is not in the buffer yet. */
+static int too_long(txs_reader *r, txs_batch *b, const char *p, size_t avail)
+{
+    const char *lf = memchr(p, '\n', avail);
+    size_t n = lf ? trim_cr(p, lf) : TXS_MAX_RECORD;
+    if (n > TXS_MAX_RECORD) n = TXS_MAX_RECORD;
+    txs_record *rec = new_record(r, b, p, n);
+    reject(rec, TXS_FRAME_TOO_LONG,
+           txs__input_reason(&b->arena, "record longer than %u bytes", TXS_MAX_RECORD));
+    if (lf) {
+        advance(r, p, lf, 1, 0);
+    } else {
+        r->pos = r->len;
+        r->skipping = 1;
+    }
+    return FR_PROGRESS;
+}
+
+/* Continue skipping a too-long record: drop bytes up to and including the
+ * next LF. */
+static int skip_line(txs_reader *r)
+{
+    const char *p = r->buf + r->pos;
+    const char *lf = memchr(p, '\n', r->len - r->pos);
+    if (lf) {
+        advance(r, p, lf, 1, 0);
+        r->skipping = 0;
+        return FR_PROGRESS;
+    }
+    r->pos = r->len;
+    if (r->eof) r->skipping = 0;
+    return r->eof ? FR_PROGRESS : FR_MORE;
+}
+
+/* Stage 2 for a CSV record [p, stop) already scanned into sc and fields f. */
+static int csv_record(txs_reader *r, txs_batch *b, const char *p, const char *stop,
+                      int lf, const txs__csv_scan *sc, txs_slice *f)
+{
+    size_t n = trim_cr(p, stop);
+    uint64_t line = r->line;
+    advance(r, p, stop, lf, sc->flags & TXS__SCAN_QLF);
+    if (n == 0) return FR_PROGRESS; /* empty line: not a record */
+    txs_record *rec = new_record(r, b, p, n);
+    rec->line = line;
+    uint32_t nf = sc->nsep + 1;
+    if (sc->nsep < TXS_MAX_FIELDS) f[sc->nsep] = (txs_slice){sc->last, (size_t)(p + n - sc->last)};
+    const char *detail = NULL;
+    int rc = TXS_FRAME_OK;
+    if (sc->flags) {
+        uint32_t kept = nf < TXS_MAX_FIELDS ? nf : TXS_MAX_FIELDS;
+        rc = txs__input_csv_check(rec->raw, f, kept, sc->flags, r->opts.quote, &b->arena,
+                                  &detail);
+        if (rc < 0) return rc;
+    }
+    if (rc == TXS_FRAME_OK && nf > TXS_MAX_FIELDS) {
+        rc = TXS_FRAME_TOO_MANY_FIELDS;
+        detail = txs__input_reason(&b->arena, "more than %u fields", TXS_MAX_FIELDS);
+    }
+    if (rc == TXS_FRAME_OK && r->have_hdr && nf != r->nhdr) {
+        rc = TXS_FRAME_COLUMNS;
+        detail = txs__input_reason(&b->arena, "expected %zu fields (as the header), found %u",
+                                   r->nhdr, nf);
+    }
+    if (rc != TXS_FRAME_OK) {
+        reject(rec, rc, detail);
+        return FR_PROGRESS;
+    }
+    rec->fields = f;
+    rec->nfields = nf;
+    r->pool_used += nf;
+    return FR_PROGRESS;
+}
+
+/* The source ended inside quotes: cut the record at its first LF (or take
+ * all that is left) and let stage 2 say what is wrong with that line. */
+static int csv_unterminated(txs_reader *r, txs_batch *b, const char *p, size_t avail,
+                            txs_slice *f)
+{
+    const char *lf = memchr(p, '\n', avail);
+    const char *stop = lf ? lf : p + avail;
+    txs__csv_scan sc;
+    txs__input_csv_scan(p, stop, r->opts.delimiter, r->opts.quote, f, TXS_MAX_FIELDS,
+                        r->simd, &sc);
+    size_t before = b->n;
+    int rc = csv_record(r, b, p, stop, lf != NULL, &sc, f);
+    if (rc >= 0 && b->n > before && b->rec[before].error == TXS_FRAME_OK) {
+        /* Unreachable while the line has odd quote parity; kept as a guard. */
+        r->pool_used -= b->rec[before].nfields;
+        reject(&b->rec[before], TXS_FRAME_UNTERMINATED_QUOTE, "unterminated quoted field");
+    }
+    return rc;
+}
+
+static int frame_csv(txs_reader *r, txs_batch *b, const char *p, size_t avail)
+{
+    size_t lim = avail < TXS_MAX_RECORD ? avail : TXS_MAX_RECORD;
+    txs_slice *f = r->pool + r->pool_used;
+    txs__csv_scan sc;
+    txs__input_csv_scan(p, p + lim, r->opts.delimiter, r->opts.quote, f, TXS_MAX_FIELDS,
+                        r->simd, &sc);
+    if (sc.end) return csv_record(r, b, p, sc.end, 1, &sc, f);
+    if (r->eof && avail <= TXS_MAX_RECORD) {
+        if (sc.inquote) return csv_unterminated(r, b, p, avail, f);
+        return csv_record(r, b, p, p + avail, 0, &sc, f);
+    }
+    if (!r->eof && avail < TXS_MAX_RECORD) return FR_MORE;
+    return too_long(r, b, p, avail);
+}
+
+static int json_record(txs_reader *r, txs_batch *b, const char *p, const char *stop, int lf)
+{
+    size_t n = trim_cr(p, stop);
+    uint64_t line = r->line;
+    advance(r, p, stop, lf, 0);
+    if (n == 0) return FR_PROGRESS;
+    txs_record *rec = new_record(r, b, p, n);
+    rec->line = line;
+    txs_slice *f = r->pool + r->pool_used;
+    const char *detail = NULL;
+    int rc = txs__input_json_record(rec->raw, r->opts.keys, r->klen, r->opts.nkeys, f,
+                                    &b->arena, &detail);
+    if (rc < 0) return rc;
+    if (rc != TXS_FRAME_OK) {
+        reject(rec, rc, detail);
+        return FR_PROGRESS;
+    }
+    rec->fields = f;
+    rec->nfields = (uint32_t)r->opts.nkeys;
+    r->pool_used += r->opts.nkeys;
+    return FR_PROGRESS;
+}
+
+/* JSON text cannot hold a raw LF, so a JSONL record is simply a line. */
+static int frame_jsonl(txs_reader *r, txs_batch *b, const char *p, size_t avail)
+{
+    size_t lim = avail < TXS_MAX_RECORD ? avail : TXS_MAX_RECORD;
+    const char *lf = memchr(p, '\n', lim);
+    if (lf) return json_record(r, b, p, lf, 1);
+    if (r->eof && avail <= TXS_MAX_RECORD) return json_record(r, b, p, p + avail, 0);
+    if (!r->eof && avail < TXS_MAX_RECORD) return FR_MORE;
+    return too_long(r, b, p, avail);
+}
+
+/* Frame the record at pos: FR_PROGRESS (a record appended, or an empty line
+ * skipped), FR_MORE (needs a refill), FR_END, or a negative status. */
+static int frame_one(txs_reader *r, txs_batch *b)
+{
+    if (r->skipping) return skip_line(r);
+    const char *p = r->buf + r->pos;
+    size_t avail = r->len - r->pos;
+    if (avail == 0) return r->eof ? FR_END : FR_MORE;
+    if (r->opts.format == TXS_FMT_JSONL) return frame_jsonl(r, b, p, avail);
+    return frame_csv(r, b, p, avail);
+}
+
+/* Keep a copy of the header's fields: the buffer they point into moves. */
+static int keep_header(txs_reader *r, const txs_record *h)
+{
+    size_t total = 1;
+    for (uint32_t i = 0; i < h->nfields; i++) total += h->fields[i].n;
+    char *mem = realloc(r->hdr_mem, total);
+    if (mem == NULL) return TXS_E_NOMEM;
+    r->hdr_mem = mem;
+    for (uint32_t i = 0; i < h->nfields; i++) {
+        if (h->fields[i].n) memcpy(mem, h->fields[i].p, h->fields[i].n);
+        r->hdr[i] = (txs_slice){mem, h->fields[i].n};
+        mem += h->fields[i].n;
+    }
+    r->nhdr = h->nfields;
+    r->have_hdr = 1;
+    return TXS_OK;
+}
+
+/* Frame the first record of the source as the header (none if empty). */
+static int read_header(txs_reader *r)
+{
+    txs_record h;
+    txs_batch hb = {&h, 0, r->harena};
+    int rc;
+    r->pool_used = 0;
+    while (hb.n == 0) {
+        rc = frame_one(r, &hb);
+        if (rc == FR_MORE) rc = refill(r);
+        if (rc <= 0) break;
+    }
+    if (hb.n && h.error != TXS_FRAME_OK) {
+        snprintf(r->err, sizeof r->err, "%s:%llu: bad header: %s", txs_source_name(r->src),
+                 (unsigned long long)h.line, h.detail);
+        rc = TXS_E_FORMAT;
+    } else if (hb.n) {
+        rc = keep_header(r, &h);
+    }
+    txs_arena_reset(&hb.arena);
+    r->harena = hb.arena;
+    r->pool_used = 0;
+    return rc < 0 ? rc : TXS_OK;
+}
+
+int txs_reader_attach(txs_reader *r, txs_source *s)
+{
+    if (r == NULL || s == NULL) return TXS_E_ARG;
+    r->src = s;
+    r->len = r->pos = 0;
+    r->buf_off = 0;
+    r->line = 1;
+    r->eof = r->skipping = r->status = 0;
+    r->nhdr = 0;
+    r->have_hdr = 0;
+    r->err[0] = '\0';
+    int rc = refill(r);
+    if (rc < 0) return rc;
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    if (r->opts.format == TXS_FMT_CSV && r->opts.header) return read_header(r);
+    return TXS_OK;
+}
+
+const txs_slice *txs_reader_header(const txs_reader *r, size_t *n)
+{
+    if (n) *n = r ? r->nhdr : 0;
+    return r ? r->hdr : NULL;
+}
+
+const char *txs_reader_error(const txs_reader *r)
+{
+    return r ? r->err : "";
+}
+
+/* Hot loop over records: everything per record happens in frame_one. */
+int txs_reader_next(txs_reader *r, txs_batch *b)
+{
+    if (r == NULL || b == NULL || r->src == NULL) return TXS_E_ARG;
+    if (b->rec == NULL && (b->rec = malloc(TXS_BATCH_RECORDS * sizeof *b->rec)) == NULL)
+        return TXS_E_NOMEM;
+    txs_arena_reset(&b->arena);
+    b->n = 0;
+    r->pool_used = 0;
+    if (r->status < 0) return r->status;
+    while (b->n < TXS_BATCH_RECORDS && POOL_SLOTS - r->pool_used >= r->need) {
+        int rc = frame_one(r, b);
+        if (rc == FR_END) break;
+        if (rc == FR_MORE) {
+            if (b->n) break; /* the batch borrows from the buffer */
+            rc = refill(r);
+        }
+        if (rc < 0) return r->status = rc;
+    }
+    return (int)b->n;
+}
+
+void txs_batch_init(txs_batch *b)
+{
+    b->rec = NULL;
+    b->n = 0;
+    txs_arena_init(&b->arena, 64 * 1024);
+}
+
+void txs_batch_free(txs_batch *b)
+{
+    if (b == NULL) return;
+    free(b->rec);
+    b->rec = NULL;
+    b->n = 0;
+    txs_arena_free(&b->arena);
+}
