@@ -26,5 +26,7 @@ enum {
 /* Subcommands: argv[0] is the subcommand name. */
 int txs_cmd_screen(int argc, char **argv);
 int txs_cmd_gen(int argc, char **argv);
+int txs_cmd_score(int argc, char **argv);
+int txs_cmd_lists(int argc, char **argv);
 
 #endif /* TXS_CLI_H */

@@ -14,7 +14,9 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"screen", txs_cmd_screen, "screen transaction exports; write alerts, rejects, manifest"},
+    {"score", txs_cmd_score, "score name pairs with an explanation (threshold calibration)"},
     {"gen", txs_cmd_gen, "generate a synthetic export with planted cases and labels"},
+    {"lists", txs_cmd_lists, "compile, inspect and diff sanctions list snapshots"},
 };
 
 static void usage(FILE *f)

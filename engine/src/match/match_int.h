@@ -1,0 +1,42 @@
+/*
+ * match_int.h: private to the engine.  Token-level comparison (token.c)
+ * shared by the alignment scorer (score.c).
+ */
+#ifndef TXS_MATCH_INT_H
+#define TXS_MATCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/match.h"
+
+/* Longest token compared in full; longer tokens compare on this prefix. */
+#define TXS__MATCH_TOKMAX 48
+
+/* A token ready for comparison: raw text, its transliteration-variant fold
+ * and its consonant skeleton (for Arabic and Hebrew). */
+typedef struct txs__mtok {
+    const char *raw;
+    uint16_t rawlen, flen, slen, flags;
+    char fold[TXS__MATCH_TOKMAX];
+    char skel[TXS__MATCH_TOKMAX];
+    float weight;
+} txs__mtok;
+
+/* Fill t from text p[0..n) with flags; weight is set by the caller. */
+void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags);
+
+/* How a token pair matched, for the explanation. */
+enum { TXS__HOW_NONE = 0, TXS__HOW_EXACT, TXS__HOW_FOLD, TXS__HOW_EDIT, TXS__HOW_INITIAL,
+       TXS__HOW_SKELETON, TXS__HOW_NUMBER };
+
+/* Similarity of two prepared tokens in [0, 1]; *how says why. */
+double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const txs__mtok *b, int *how);
+
+/* Similarity of a folded string against another (used for merged tokens). */
+double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb);
+
+/* Weighted edit distance with confusable costs (exposed for tests). */
+double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb);
+
+#endif /* TXS_MATCH_INT_H */

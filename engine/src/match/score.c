@@ -1,0 +1,361 @@
+/*
+ * score.c: the default scorer: token alignment between a query name and a
+ * candidate name.
+ *
+ *   1. prepare each token (token.c) and weigh it: rarity table (generic
+ *      words count little), legal forms low, family name up;
+ *   2. list candidate edges: every token pair, plus two adjacent tokens on
+ *      one side against one token on the other (split/merge: "Jan Daniel"
+ *      ~ "JanDaniel", Han syllables "jin ping" ~ "jinping", and initials
+ *      "jc" ~ "jean claude");
+ *   3. take edges greedily, best first, each token used once;
+ *   4. score = sum(sim * weight of aligned tokens) / (aligned weight +
+ *      unmatched weight * factor), where the factor is conflict_factor when
+ *      both sides keep unmatched tokens (a different name) and extra_factor
+ *      when only one side does (extra middle names);
+ *   5. qualifiers subtract their penalties.
+ *
+ * Everything lives on the stack; at most TXS__SIDE tokens a side are
+ * compared (longer names are cut, and the explanation says so).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match_int.h"
+
+#define TXS__SIDE 16
+#define MAX_EDGES (TXS__SIDE * TXS__SIDE * 3)
+
+typedef struct edge {
+    float sim;
+    uint8_t qi, qn, ci, cn; /* first token and count (1 or 2) per side */
+    uint8_t how, dist;
+} edge;
+
+typedef struct side {
+    txs__mtok t[TXS__SIDE];
+    uint32_t n;
+    int used[TXS__SIDE];
+    int cut;
+} side;
+
+void txs_match_params_default(txs_match_params *p)
+{
+    p->threshold = 0.70;
+    p->min_token_sim = 0.50;
+    p->family_weight = 1.3;
+    p->legal_weight = 0.25;
+    p->extra_factor = 0.40;
+    p->conflict_factor = 2.4;
+    p->initial_sim = 0.75;
+    p->abjad_factor = 0.95;
+    p->han_factor = 0.97;
+    p->number_sim = 0.0;
+    p->edit_slope = 1.0;
+    p->initials_only_cap = 0.60;
+    p->legal_conflict_penalty = 0.10;
+    p->extra_factor_org = 0.50;
+    p->weak_alias_penalty = 0.10;
+    p->country_penalty = 0.10;
+    p->dob_penalty = 0.15;
+    p->kind_penalty = 0.15;
+    p->rarity = txs_match_rarity_default();
+}
+
+static float rarity_of(const txs_match_rarity *r, const char *p, size_t n)
+{
+    if (!r || !r->n) return 1.0f;
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *t = r->w[mid].token;
+        int c = strncmp(t, p, n);
+        if (c == 0) c = t[n] != '\0';
+        if (c == 0) return r->w[mid].weight;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 1.0f;
+}
+
+static void prep_side(const txs_match_params *p, const txs_norm_name *nm, side *s)
+{
+    s->n = nm->ntok < TXS__SIDE ? nm->ntok : TXS__SIDE;
+    s->cut = nm->ntok > TXS__SIDE;
+    for (uint32_t i = 0; i < s->n; i++) {
+        const txs_norm_tok *k = &nm->tok[i];
+        txs__mtok *t = &s->t[i];
+        txs__match_prep(t, nm->text + k->off, k->len, k->flags);
+        float w = rarity_of(p->rarity, t->raw, t->rawlen);
+        if (k->flags & TXS_TOK_LEGAL) w = (float)p->legal_weight;
+        else if (k->flags & TXS_TOK_INITIAL) w = 0.5f;
+        if (k->flags & TXS_TOK_FAMILY) w *= (float)p->family_weight;
+        t->weight = w;
+        s->used[i] = 0;
+    }
+}
+
+/* Fold of two adjacent tokens written together. */
+static size_t join2(const side *s, uint32_t i, char *buf)
+{
+    const txs__mtok *a = &s->t[i], *b = &s->t[i + 1];
+    memcpy(buf, a->fold, a->flen);
+    memcpy(buf + a->flen, b->fold, b->flen);
+    return (size_t)a->flen + b->flen;
+}
+
+/* A merge edge: two tokens of side m against one token t of the other. */
+static double merge_sim(const txs_match_params *p, const side *m, uint32_t i, const txs__mtok *t, int *how)
+{
+    const txs__mtok *a = &m->t[i], *b = &m->t[i + 1];
+    if ((a->flags | b->flags | t->flags) & (TXS_TOK_NUMBER | TXS_TOK_LEGAL)) return 0.0;
+    /* "jc" ~ "jean claude": a short token made of the pair's initials */
+    if (t->rawlen == 2 && t->raw[0] == a->raw[0] && t->raw[1] == b->raw[0]) {
+        *how = TXS__HOW_INITIAL;
+        return p->initial_sim;
+    }
+    if (t->rawlen < 4) return 0.0;
+    char buf[TXS__MATCH_TOKMAX * 2];
+    size_t n;
+    if ((size_t)a->rawlen + b->rawlen > sizeof buf) return 0.0;
+    if (((a->flags | b->flags) ^ t->flags) & TXS_TOK_ABJAD) {
+        /* "bd allh" ~ "abdullah": compare consonant skeletons */
+        txs__mtok j;
+        memcpy(buf, a->raw, a->rawlen);
+        memcpy(buf + a->rawlen, b->raw, b->rawlen);
+        txs__match_prep(&j, buf, (size_t)a->rawlen + b->rawlen, 0);
+        *how = TXS__HOW_SKELETON;
+        return txs__match_str_sim(j.skel, j.slen, t->skel, t->slen) * p->abjad_factor;
+    }
+    n = join2(m, i, buf);
+    *how = TXS__HOW_EDIT;
+    double s = txs__match_str_sim(buf, n, t->fold, t->flen);
+    if ((a->flags | b->flags) & TXS_TOK_HAN) s *= p->han_factor;
+    else s *= 0.98; /* a split is a small difference in itself */
+    return s;
+}
+
+static void add_edge(const txs_match_params *p, edge *e, size_t *ne, double sim, uint32_t qi, uint32_t qn,
+                     uint32_t ci, uint32_t cn, int how)
+{
+    if (how == TXS__HOW_EDIT || how == TXS__HOW_SKELETON) sim = 1.0 - (1.0 - sim) * p->edit_slope;
+    if (sim < p->min_token_sim || *ne >= MAX_EDGES) return;
+    int d = (int)qi - (int)ci;
+    e[*ne] = (edge){(float)sim, (uint8_t)qi, (uint8_t)qn, (uint8_t)ci, (uint8_t)cn, (uint8_t)how,
+                    (uint8_t)(d < 0 ? -d : d)};
+    (*ne)++;
+}
+
+static int edge_cmp(const void *x, const void *y)
+{
+    const edge *a = x, *b = y;
+    if (a->sim != b->sim) return a->sim > b->sim ? -1 : 1;
+    if (a->qn + a->cn != b->qn + b->cn) return (a->qn + a->cn) - (b->qn + b->cn);
+    return (int)a->dist - (int)b->dist;
+}
+
+static size_t list_edges(const txs_match_params *p, const side *q, const side *c, edge *e)
+{
+    size_t ne = 0;
+    int how;
+    for (uint32_t i = 0; i < q->n; i++)
+        for (uint32_t j = 0; j < c->n; j++) {
+            double s = txs__match_tok_sim(p, &q->t[i], &c->t[j], &how);
+            if (s > 0.0) add_edge(p, e, &ne, s, i, 1, j, 1, how);
+        }
+    /* Merges only for tokens without an exact partner: a token that
+     * matched whole is not half of a split word. */
+    int qx[TXS__SIDE] = {0}, cx[TXS__SIDE] = {0};
+    for (size_t x = 0; x < ne; x++)
+        if (e[x].how == TXS__HOW_EXACT) qx[e[x].qi] = cx[e[x].ci] = 1;
+    for (uint32_t i = 0; i + 1 < q->n; i++)
+        for (uint32_t j = 0; j < c->n && !qx[i] && !qx[i + 1]; j++) {
+            double s = cx[j] ? 0.0 : merge_sim(p, q, i, &c->t[j], &how);
+            if (s > 0.0) add_edge(p, e, &ne, s, i, 2, j, 1, how);
+        }
+    for (uint32_t j = 0; j + 1 < c->n; j++)
+        for (uint32_t i = 0; i < q->n && !cx[j] && !cx[j + 1]; i++) {
+            double s = qx[i] ? 0.0 : merge_sim(p, c, j, &q->t[i], &how);
+            if (s > 0.0) add_edge(p, e, &ne, s, i, 1, j, 2, how);
+        }
+    return ne;
+}
+
+/* Greedy selection: keeps chosen edges at the front of e; returns count. */
+static size_t align(side *q, side *c, edge *e, size_t ne)
+{
+    size_t k = 0;
+    qsort(e, ne, sizeof *e, edge_cmp);
+    for (size_t x = 0; x < ne; x++) {
+        edge g = e[x];
+        int free_ = 1;
+        for (uint32_t a = 0; a < g.qn; a++) free_ &= !q->used[g.qi + a];
+        for (uint32_t b = 0; b < g.cn; b++) free_ &= !c->used[g.ci + b];
+        if (!free_) continue;
+        for (uint32_t a = 0; a < g.qn; a++) q->used[g.qi + a] = 1;
+        for (uint32_t b = 0; b < g.cn; b++) c->used[g.ci + b] = 1;
+        e[k++] = g;
+    }
+    return k;
+}
+
+/* Unmatched weight of a side and whether any unmatched token is a real
+ * name token (not a legal form, not a generic word). */
+static double unmatched(const side *s, int *significant)
+{
+    double w = 0.0;
+    *significant = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (s->used[i]) continue;
+        w += s->t[i].weight;
+        if (!(s->t[i].flags & TXS_TOK_LEGAL) && s->t[i].weight >= 0.5f) *significant = 1;
+    }
+    return w;
+}
+
+static const char *how_str(int how)
+{
+    static const char *const s[] = {"none", "exact", "variant", "edit", "initial", "skeleton", "number"};
+    return how >= 0 && how < 7 ? s[how] : "?";
+}
+
+typedef struct out {
+    char *p;
+    size_t cap, len;
+} out;
+
+static void put(out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void put(out *o, const char *fmt, ...)
+{
+    if (!o->p || o->len + 1 >= o->cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+    va_end(ap);
+    if (k > 0) o->len = o->len + (size_t)k < o->cap ? o->len + (size_t)k : o->cap - 1;
+}
+
+static void put_tokens(out *o, const side *s, uint32_t i, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        put(o, "%s%.*s", k ? "+" : "", (int)s->t[i + k].rawlen, s->t[i + k].raw);
+}
+
+static void explain_edges(out *o, const side *q, const side *c, const edge *e, size_t k)
+{
+    for (size_t x = 0; x < k; x++) {
+        const edge *g = &e[x];
+        double w = 0;
+        int fam = 0;
+        for (uint32_t a = 0; a < g->qn; a++) w += q->t[g->qi + a].weight, fam |= q->t[g->qi + a].flags & TXS_TOK_FAMILY;
+        for (uint32_t b = 0; b < g->cn; b++) w += c->t[g->ci + b].weight, fam |= c->t[g->ci + b].flags & TXS_TOK_FAMILY;
+        put(o, "%s", x ? " | " : "");
+        put_tokens(o, q, g->qi, g->qn);
+        put(o, "%s", g->how == TXS__HOW_EXACT ? "=" : "~");
+        put_tokens(o, c, g->ci, g->cn);
+        put(o, " %.2f %s w%.2f%s", g->sim, how_str(g->how), w, fam ? " family" : "");
+    }
+}
+
+static void explain_unmatched(out *o, const char *label, const side *s, double factor)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (!s->used[i])
+            put(o, " | %s %.*s w%.2f x%.2f%s", label, (int)s->t[i].rawlen, s->t[i].raw, s->t[i].weight, factor,
+                (s->t[i].flags & TXS_TOK_LEGAL) ? " legal" : "");
+}
+
+static int unmatched_legal(const side *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (!s->used[i] && (s->t[i].flags & TXS_TOK_LEGAL)) return 1;
+    return 0;
+}
+
+/* Name-level penalties: initials alone never make a match; two different
+ * legal forms (AG vs GmbH) speak for two different companies. */
+static double penalties(const txs_match_params *p, const side *q, const side *c, const edge *e, size_t k,
+                        double name, out *o)
+{
+    int full = 0;
+    for (size_t x = 0; x < k; x++) full |= e[x].how != TXS__HOW_INITIAL;
+    if (k && !full && name > p->initials_only_cap) {
+        name = p->initials_only_cap;
+        put(o, " | initials only: capped at %.2f", name);
+    }
+    if (unmatched_legal(q) && unmatched_legal(c)) {
+        name -= p->legal_conflict_penalty;
+        put(o, " | different legal forms -%.2f", p->legal_conflict_penalty);
+    }
+    return name < 0.0 ? 0.0 : name;
+}
+
+static double qualify(const txs_match_params *p, const txs_match_qual *ql, double s, out *o)
+{
+    if (!ql) return s;
+    if (ql->country_q[0] && ql->country_c[0] && memcmp(ql->country_q, ql->country_c, 2) != 0) {
+        s -= p->country_penalty;
+        put(o, " | country %.2s!=%.2s -%.2f", ql->country_q, ql->country_c, p->country_penalty);
+    }
+    if (ql->dob_year_q && ql->dob_year_c && ql->dob_year_q != ql->dob_year_c) {
+        s -= p->dob_penalty;
+        put(o, " | birth year %d!=%d -%.2f", ql->dob_year_q, ql->dob_year_c, p->dob_penalty);
+    }
+    if (ql->kind_q && ql->kind_c && (ql->kind_q == TXS_NAME_PERSON) != (ql->kind_c == TXS_NAME_PERSON)) {
+        s -= p->kind_penalty;
+        put(o, " | type %s!=%s -%.2f", txs_name_kind_str(ql->kind_q), txs_name_kind_str(ql->kind_c), p->kind_penalty);
+    }
+    if (ql->weak_alias) {
+        s -= p->weak_alias_penalty;
+        put(o, " | weak alias -%.2f", p->weak_alias_penalty);
+    }
+    return s < 0.0 ? 0.0 : s;
+}
+
+double txs_match_score(const txs_match_params *p, const txs_norm_name *qn, const txs_norm_name *cn,
+                       const txs_match_qual *ql, char *explain, size_t cap)
+{
+    side q, c;
+    edge e[MAX_EDGES];
+    out o = {explain, cap, 0};
+    if (explain && cap) explain[0] = '\0';
+    if (!p || !qn || !cn) return 0.0;
+    prep_side(p, qn, &q);
+    prep_side(p, cn, &c);
+    if (q.n == 0 || c.n == 0) {
+        put(&o, "empty name | score 0.00");
+        return 0.0;
+    }
+    size_t k = align(&q, &c, e, list_edges(p, &q, &c, e));
+    double num = 0.0, den = 0.0;
+    for (size_t x = 0; x < k; x++) {
+        double w = 0.0;
+        for (uint32_t a = 0; a < e[x].qn; a++) w += q.t[e[x].qi + a].weight;
+        for (uint32_t b = 0; b < e[x].cn; b++) w += c.t[e[x].ci + b].weight;
+        num += e[x].sim * w;
+        den += w;
+    }
+    int sq, sc, org = qn->kind == TXS_NAME_COMPANY || qn->kind == TXS_NAME_VESSEL ||
+                      cn->kind == TXS_NAME_COMPANY || cn->kind == TXS_NAME_VESSEL;
+    double uq = unmatched(&q, &sq), uc = unmatched(&c, &sc);
+    double f = (sq && sc) ? p->conflict_factor : org ? p->extra_factor_org : p->extra_factor;
+    den += (uq + uc) * f;
+    double name = den > 0.0 ? num / den : 0.0;
+    explain_edges(&o, &q, &c, e, k);
+    explain_unmatched(&o, "query-only", &q, f);
+    explain_unmatched(&o, "candidate-only", &c, f);
+    if (sq && sc) put(&o, " | conflict");
+    name = penalties(p, &q, &c, e, k, name, &o);
+    if (q.cut || c.cut) put(&o, " | compared first %d tokens", TXS__SIDE);
+    put(&o, " | name %.2f = %.2f/%.2f", name, num, den);
+    double s = qualify(p, ql, name, &o);
+    put(&o, " | score %.2f", s);
+    return s;
+}

@@ -1,0 +1,224 @@
+/*
+ * token.c: comparing two name tokens.  Three views of a token:
+ *
+ *   raw       as normalised ("mohammed")
+ *   fold      transliteration variants collapsed: kh>h, ph>f, x>ks, q>k,
+ *             ck>k, c>k (not in ch), w>v, y>i, ou/oo>u, ee>i, eo>o, eu>u,
+ *             dzh/dj/zh>j, sch>sh, tch/tsch>ch, doubled letters once
+ *             ("mohammed" -> "mohamed", "khaled" -> "haled")
+ *   skeleton  consonants only, for Arabic and Hebrew which write no short
+ *             vowels ("mhmwd" and "mahmoud" -> "mhmd")
+ *
+ * Folded tokens are compared with a Damerau-Levenshtein distance whose
+ * substitution costs are lower for confusable pairs (the rigour compare
+ * table: 0/o, 1/i, e/i, o/u, c/k ...; vowels among themselves), and a
+ * length-dependent budget: past it the tokens are different names, not
+ * misspellings (Frank vs Frederik), whatever their shared letters.
+ */
+#include <string.h>
+
+#include "match_int.h"
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static int starts(const char *p, size_t n, size_t i, const char *s, size_t k)
+{
+    return i + k <= n && p[i] == s[0] && memcmp(p + i, s, k) == 0;
+}
+
+/* The transliteration-variant fold; out holds TXS__MATCH_TOKMAX bytes. */
+static uint16_t fold(const char *p, size_t n, char *out)
+{
+    static const struct { const char *from, *to; size_t n; } rules[] = {
+        {"tsch", "ch", 4}, {"dzh", "j", 3}, {"sch", "sh", 3}, {"tch", "ch", 3}, {"kh", "h", 2},
+        {"ph", "f", 2},    {"ck", "k", 2},  {"dj", "j", 2},   {"zh", "j", 2},   {"ou", "u", 2},
+        {"oo", "u", 2},    {"ee", "i", 2},  {"eo", "o", 2},   {"eu", "u", 2},   {"x", "ks", 1},
+        {"q", "k", 1},     {"w", "v", 1},   {"y", "i", 1},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < TXS__MATCH_TOKMAX;) {
+        size_t r;
+        for (r = 0; r < sizeof rules / sizeof rules[0]; r++)
+            if (starts(p, n, i, rules[r].from, rules[r].n)) break;
+        const char *to;
+        size_t adv;
+        if (r < sizeof rules / sizeof rules[0]) {
+            to = rules[r].to;
+            adv = rules[r].n;
+        } else if (p[i] == 'c' && !(i + 1 < n && p[i + 1] == 'h')) {
+            to = "k";
+            adv = 1;
+        } else {
+            out[k] = p[i];
+            to = NULL;
+            adv = 1;
+        }
+        if (to) {
+            for (; *to && k + 1 < TXS__MATCH_TOKMAX; to++)
+                if (k == 0 || out[k - 1] != *to) out[k++] = *to;
+        } else if (k == 0 || out[k - 1] != p[i]) {
+            k++;
+        }
+        i += adv;
+    }
+    out[k] = '\0';
+    return (uint16_t)k;
+}
+
+static uint16_t skeleton(const char *p, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < TXS__MATCH_TOKMAX; i++) {
+        char c = p[i] == 'q' ? 'k' : p[i];
+        if (is_vowel(c) || c == 'w') continue;
+        if (k && out[k - 1] == c) continue;
+        out[k++] = c;
+    }
+    if (k > 1 && out[k - 1] == 'h') k--; /* final h: a vowel carrier (Moshe, Allah ~ Alla) */
+    out[k] = '\0';
+    return (uint16_t)k;
+}
+
+void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags)
+{
+    t->raw = p;
+    t->rawlen = (uint16_t)(n < 0xffff ? n : 0xffff);
+    t->flags = flags;
+    t->flen = fold(p, n, t->fold);
+    t->slen = skeleton(p, n, t->skel);
+    t->weight = 1.0f;
+}
+
+/* Characters that appear in some confusable pair: most substitutions are
+ * decided by this table alone (the edit distance's inner loop). */
+static const unsigned char in_pair[128] = {
+    ['0'] = 1, ['1'] = 1, ['5'] = 1, ['6'] = 1, ['9'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+static int confusable(char a, char b)
+{
+    if ((unsigned char)a >= 128 || (unsigned char)b >= 128 || !in_pair[(unsigned char)a] ||
+        !in_pair[(unsigned char)b])
+        return 0;
+    static const char pairs[][2] = {
+        {'0', 'o'}, {'1', 'i'}, {'1', 'l'}, {'g', '9'}, {'q', '9'}, {'b', '6'}, {'5', 's'},
+        {'e', 'i'}, {'o', 'u'}, {'i', 'j'}, {'i', 'y'}, {'c', 'k'}, {'n', 'h'}, {'g', 'k'},
+        {'b', 'p'}, {'d', 't'}, {'s', 'z'}, {'v', 'f'}, {'j', 'g'},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a)) return 1;
+    return 0;
+}
+
+static double sub_cost(char a, char b)
+{
+    if (a == b) return 0.0;
+    if (confusable(a, b)) return 0.5;
+    if (is_vowel(a) && is_vowel(b)) return 0.6;
+    return 1.0;
+}
+
+static double min3(double a, double b, double c)
+{
+    double m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Hot loop: three rows of a Damerau-Levenshtein table on the stack; stops
+ * as soon as a whole row exceeds limit (the answer can only grow). */
+static double edit_cost(const char *a, size_t na, const char *b, size_t nb, double limit)
+{
+    double r0[TXS__MATCH_TOKMAX * 2 + 1], r1[TXS__MATCH_TOKMAX * 2 + 1], r2[TXS__MATCH_TOKMAX * 2 + 1];
+    double *pp = r0, *prev = r1, *cur = r2;
+    if (na > TXS__MATCH_TOKMAX * 2) na = TXS__MATCH_TOKMAX * 2;
+    if (nb > TXS__MATCH_TOKMAX * 2) nb = TXS__MATCH_TOKMAX * 2;
+    for (size_t j = 0; j <= nb; j++) prev[j] = (double)j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = (double)i;
+        double rowmin = cur[0];
+        for (size_t j = 1; j <= nb; j++) {
+            double v = min3(prev[j] + 1.0, cur[j - 1] + 1.0, prev[j - 1] + sub_cost(a[i - 1], b[j - 1]));
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1.0 < v)
+                v = pp[j - 2] + 1.0;
+            cur[j] = v;
+            if (v < rowmin) rowmin = v;
+        }
+        if (rowmin > limit) return rowmin;
+        double *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[nb];
+}
+
+double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb)
+{
+    return edit_cost(a, na, b, nb, 1e9);
+}
+
+/* Edits a token of this length may take and still be the same name. */
+static double budget(size_t len)
+{
+    if (len <= 2) return 0.5;
+    if (len <= 4) return 1.0;
+    if (len <= 6) return 1.6;
+    if (len <= 9) return 2.6;
+    return 1.0 + (double)len * 0.25;
+}
+
+double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t l = na > nb ? na : nb;
+    if (l == 0) return 0.0;
+    if (na == nb && memcmp(a, b, na) == 0) return 1.0;
+    /* the length difference alone costs that many insertions */
+    if ((double)(l - (na < nb ? na : nb)) > budget(l)) return 0.0;
+    double d = edit_cost(a, na, b, nb, budget(l));
+    if (d > budget(l)) return 0.0;
+    return 1.0 - d / (double)l;
+}
+
+static int is_initial_of(const txs__mtok *i, const txs__mtok *full)
+{
+    return (i->flags & TXS_TOK_INITIAL) && !(full->flags & TXS_TOK_NUMBER) && full->rawlen > 1 &&
+           full->raw[0] == i->raw[0];
+}
+
+double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const txs__mtok *b, int *how)
+{
+    *how = TXS__HOW_EXACT;
+    if (a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0) return 1.0;
+    if ((a->flags | b->flags) & TXS_TOK_NUMBER) {
+        *how = TXS__HOW_NUMBER;
+        return (a->flags & b->flags & TXS_TOK_NUMBER) ? p->number_sim : 0.0;
+    }
+    if (is_initial_of(a, b) || is_initial_of(b, a)) {
+        *how = TXS__HOW_INITIAL;
+        return p->initial_sim;
+    }
+    if ((a->flags | b->flags) & TXS_TOK_INITIAL) {
+        *how = TXS__HOW_NONE;
+        return 0.0;
+    }
+    double s;
+    if (((a->flags ^ b->flags) & TXS_TOK_ABJAD) && a->slen && b->slen) {
+        *how = TXS__HOW_SKELETON;
+        s = txs__match_str_sim(a->skel, a->slen, b->skel, b->slen) * p->abjad_factor;
+        if (s > 0.0) return s;
+    }
+    if (a->flen == b->flen && memcmp(a->fold, b->fold, a->flen) == 0) {
+        *how = TXS__HOW_FOLD;
+        return 0.95;
+    }
+    *how = TXS__HOW_EDIT;
+    s = txs__match_str_sim(a->fold, a->flen, b->fold, b->flen);
+    if (s == 0.0) *how = TXS__HOW_NONE;
+    return s;
+}

@@ -1,0 +1,203 @@
+/*
+ * unicode.c: the non-ASCII path of normalisation, and the only file that
+ * includes utf8proc or ICU.  Steps per name:
+ *
+ *   UTF-8 --utf8proc NFKC + casefold--> code points (caller stack buffer)
+ *     ASCII            -> the shared ASCII handling (words.c)
+ *     table letter     -> translit.c (Cyrillic, Greek, Armenian, Georgian,
+ *                         Hebrew, Arabic; Hangul one syllable per word)
+ *     Latin + marks    -> NFKD of that one code point, marks stripped
+ *     other letters    -> collected into a run, transliterated by ICU
+ *                         "Any-Latin; Latin-ASCII" (Han one syllable per word)
+ *     anything else    -> a word break
+ *
+ * Composition is done before transliteration so that letters whose identity
+ * lives in a mark (Russian й, ё; Ukrainian ї) reach the tables whole.
+ * Invalid UTF-8 bytes become word breaks.  Memory: fixed stack buffers; ICU
+ * allocates inside its own calls (this path is the rare one).
+ */
+#include <string.h>
+
+#include <unicode/utrans.h>
+#include <utf8proc.h>
+
+#include "norm_int.h"
+
+#define CP_MAX 1024
+
+/* Han ideographs: one syllable each.  Kana is phonetic and written in word
+ * runs, so it is transliterated a run at a time like other scripts. */
+static int is_han(int32_t cp)
+{
+    return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff);
+}
+
+static uint16_t script_flags(int script)
+{
+    switch (script) {
+    case TXS__SCRIPT_ABJAD: return TXS_TOK_ABJAD | TXS_TOK_NONLATIN;
+    case TXS__SCRIPT_SYLLABLE: return TXS_TOK_HAN | TXS_TOK_NONLATIN;
+    case TXS__SCRIPT_ALPHABET: return TXS_TOK_NONLATIN;
+    default: return 0;
+    }
+}
+
+static void put_str(txs__words *w, const char *s, uint16_t fl)
+{
+    for (; *s; s++) txs__norm_ascii_byte_flags(w, (unsigned char)*s, fl);
+}
+
+/* Letters with marks, and other compatibility forms: decompose alone, strip
+ * marks, keep what is ASCII or in the tables.  Returns 0 if nothing usable. */
+static int put_decomposed(txs__words *w, int32_t cp)
+{
+    utf8proc_int32_t d[8];
+    int last = 0, any = 0;
+    utf8proc_ssize_t k = utf8proc_decompose_char(
+        cp, d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_COMPAT, &last);
+    for (utf8proc_ssize_t i = 0; i >= 0 && i < k && i < 8; i++) {
+        char buf[16];
+        int script;
+        const char *t;
+        if (d[i] < 0x80) {
+            txs__norm_ascii_byte(w, (unsigned char)d[i]);
+            any = 1;
+        } else if ((t = txs__norm_translit((uint32_t)d[i], buf, &script)) != NULL) {
+            put_str(w, t, script_flags(script));
+            any = 1;
+        }
+    }
+    return any;
+}
+
+static int is_letter(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_mark(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Apostrophe-like marks are dropped inside a word, like ASCII '. */
+static int is_apostrophe(int32_t cp)
+{
+    return cp == 0x2018 || cp == 0x2019 || cp == 0x02bc || cp == 0x02bb || cp == 0x00b4 ||
+           cp == 0x02b9 || cp == 0x2032 || cp == 0x30fb || cp == 0x00b7;
+}
+
+static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__words *w)
+{
+    int32_t cp = cps[*i];
+    char buf[16];
+    int script;
+    const char *t;
+    if (cp < 0x80) {
+        txs__norm_ascii_byte(w, (unsigned char)cp);
+    } else if ((t = txs__norm_translit((uint32_t)cp, buf, &script)) != NULL) {
+        if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
+        put_str(w, t, script_flags(script));
+        if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
+    } else if (is_apostrophe(cp) || is_mark(cp)) {
+        /* dropped: marks left after composition carry no letter */
+    } else if (is_letter(cp) && !put_decomposed(w, cp)) {
+        size_t j = *i;
+        while (j < n && (is_mark(cps[j]) ||
+                         (is_letter(cps[j]) && cps[j] >= 0x80 &&
+                          !txs__norm_translit((uint32_t)cps[j], buf, &script))))
+            j++;
+        void *icu = txs__norm_icu_get(nz);
+        if (icu) txs__norm_icu_run(icu, cps + *i, j - *i, w);
+        *i = j - 1;
+    } else if (!is_letter(cp)) {
+        int32_t d[4];
+        int last = 0;
+        /* Full-width digits and the like decompose to ASCII. */
+        if (utf8proc_decompose_char(cp, d, 4, UTF8PROC_COMPAT, &last) == 1 && d[0] < 0x80)
+            txs__norm_ascii_byte(w, (unsigned char)d[0]);
+        else
+            txs__words_break(w, 1);
+    }
+}
+
+void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w)
+{
+    utf8proc_int32_t cps[CP_MAX];
+    size_t pos = 0;
+    /* Work in slices of input so any length fits the fixed buffer; a slice
+     * ends at an ASCII space so no character or word is split. */
+    while (pos < n) {
+        size_t end = pos + (CP_MAX / 4 < n - pos ? CP_MAX / 4 : n - pos);
+        while (end < n && end > pos + 1 && s[end - 1] != ' ') end--;
+        if (end <= pos + 1) end = pos + (CP_MAX / 4 < n - pos ? CP_MAX / 4 : n - pos);
+        utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s + pos,
+                                                (utf8proc_ssize_t)(end - pos), cps, CP_MAX,
+                                                UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        if (k > 0 && k <= CP_MAX)
+            k = utf8proc_normalize_utf32(cps, k, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (k < 0 || k > CP_MAX) {
+            /* Invalid UTF-8: fall back to bytes, non-ASCII ones as breaks. */
+            for (size_t i = pos; i < end; i++) txs__norm_ascii_byte(w, (unsigned char)s[i]);
+        } else {
+            for (size_t i = 0; i < (size_t)k; i++) one_cp(nz, cps, (size_t)k, &i, w);
+        }
+        pos = end;
+    }
+    txs__words_break(w, 1);
+}
+
+/* ---- ICU: Han, kana, Thai, Devanagari, Ethiopic ... ---- */
+
+void *txs__norm_icu_open(void)
+{
+    static const char id[] = "Any-Latin; Latin-ASCII";
+    UChar uid[sizeof id];
+    UErrorCode err = U_ZERO_ERROR;
+    for (size_t i = 0; i < sizeof id; i++) uid[i] = (UChar)id[i];
+    UTransliterator *t = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
+    if (U_FAILURE(err)) return NULL;
+    return t;
+}
+
+void txs__norm_icu_close(void *t)
+{
+    utrans_close(t);
+}
+
+/* Transliterate one run; each Han character separately, so that its
+ * syllable becomes a word of its own (Chinese given names are written as one
+ * word in Latin, sometimes two: the scorer merges adjacent syllables). */
+void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i + 1;
+        int han = is_han(cp[i]);
+        if (!han)
+            while (j < n && !is_han(cp[j])) j++;
+        UChar buf[512];
+        int32_t len = 0, cap = (int32_t)(sizeof buf / sizeof buf[0]);
+        for (size_t k = i; k < j && len < cap / 4; k++) {
+            uint32_t c = (uint32_t)cp[k];
+            if (c >= 0x10000) {
+                buf[len++] = (UChar)(0xd800 + ((c - 0x10000) >> 10));
+                buf[len++] = (UChar)(0xdc00 + ((c - 0x10000) & 0x3ff));
+            } else {
+                buf[len++] = (UChar)c;
+            }
+        }
+        int32_t limit = len;
+        UErrorCode err = U_ZERO_ERROR;
+        utrans_transUChars(t, buf, &len, cap, 0, &limit, &err);
+        uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN : 0));
+        if (han) txs__words_break(w, 1);
+        for (int32_t k = 0; !U_FAILURE(err) && k < len; k++)
+            txs__norm_ascii_byte_flags(w, buf[k] < 0x80 ? (unsigned char)buf[k] : ' ', fl);
+        if (han) txs__words_break(w, 1);
+        i = j;
+    }
+}

@@ -1,0 +1,236 @@
+/*
+ * test_match.c: the name scorer (match.h).  Identity, monotonic sanity
+ * cases, explanations, qualifiers, the OFAC mode on rows of OFAC's own
+ * scores, and two regression gates over the fixtures in
+ * tests/fixtures/names/: F1 on the whole name-bench-dev.csv at the default
+ * threshold, and the cross-script minima.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "txs/match.h"
+#include "txs/norm.h"
+
+#define FIX TXS_SOURCE_DIR "/tests/fixtures/names/"
+
+/* Measured 0.867 (docs/matching.md); the gate leaves a small margin. */
+#define BENCH_F1_FLOOR 0.85
+
+static txs_norm *nz;
+static txs_match_params mp;
+
+static void setup(void)
+{
+    nz = txs_norm_new();
+    cr_assert_not_null(nz);
+    txs_match_params_default(&mp);
+}
+
+static void teardown(void)
+{
+    txs_norm_free(nz);
+}
+
+static double score(const char *a, const char *b, txs_name_kind k, char *ex, size_t cap)
+{
+    txs_norm_name q, c;
+    txs_norm_name_of(nz, a, strlen(a), k, &q);
+    txs_norm_name_of(nz, b, strlen(b), k, &c);
+    return txs_match_score(&mp, &q, &c, NULL, ex, cap);
+}
+
+static double ofac(const char *a, const char *b)
+{
+    txs_norm_name q, c;
+    txs_norm_fold(nz, a, strlen(a), &q);
+    txs_norm_fold(nz, b, strlen(b), &c);
+    return txs_match_ofac(&q, &c, NULL, 0);
+}
+
+TestSuite(match, .init = setup, .fini = teardown);
+
+Test(match, identity_scores_one)
+{
+    static const char *names[] = {"Vladimir Putin", "Deutsche Bank AG", "محمد علي", "Kim Jong Un", "A",
+                                  "Bowne Global Solutions II Denmark A/S"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        cr_expect_float_eq(score(names[i], names[i], TXS_NAME_ANY, NULL, 0), 1.0, 1e-9, "%s", names[i]);
+}
+
+Test(match, closer_names_score_higher)
+{
+    /* each row: (query, better candidate, worse candidate) */
+    static const char *rows[][3] = {
+        {"Vladimir Putin", "Vladimir Putni", "Vladimir Pushkin"},
+        {"Vladimir Putin", "Vladimir Putin", "Vladimir Putina"},
+        {"Olaf Scholz", "Olaf Scholze", "Olaf Schneider"},
+        {"Osama bin Laden", "Usama bin Ladin", "Osama al Masri"},
+        {"Mohammed bin Salman", "Salman Mohammed bin", "Mohammed bin Rashid"},
+        {"Hans Friedrich", "Hans Joachim Friedrich", "Hans Otto"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double a = score(rows[i][0], rows[i][1], TXS_NAME_PERSON, NULL, 0);
+        double b = score(rows[i][0], rows[i][2], TXS_NAME_PERSON, NULL, 0);
+        cr_expect_gt(a, b, "%s: %s %.3f should beat %s %.3f", rows[i][0], rows[i][1], a, rows[i][2], b);
+    }
+}
+
+Test(match, typical_variants_match_and_different_people_do_not)
+{
+    cr_expect_geq(score("PUTIN, Vladimir", "Vladimir Putin", TXS_NAME_PERSON, NULL, 0), 0.99);
+    cr_expect_geq(score("VladimirPutin", "Vladimir Putin", TXS_NAME_PERSON, NULL, 0), mp.threshold);
+    cr_expect_geq(score("Xi Jinping", "习近平", TXS_NAME_PERSON, NULL, 0), mp.threshold);
+    cr_expect_geq(score("Siemens Aktiengesellschaft", "Siemens AG", TXS_NAME_COMPANY, NULL, 0), 0.99);
+    cr_expect_lt(score("Boris Abramovich", "Roman Abramovich", TXS_NAME_PERSON, NULL, 0), mp.threshold);
+    cr_expect_lt(score("N.N.", "Nursultan Nazarbayev", TXS_NAME_PERSON, NULL, 0), mp.threshold);
+    cr_expect_lt(score("Deutsche Bank AG", "Deutsche Bank GmbH", TXS_NAME_COMPANY, NULL, 0), 0.95);
+}
+
+Test(match, explanation_lists_alignment_and_score)
+{
+    char ex[1024];
+    double s = score("Vladimir Putni", "PUTIN, Vladimir", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_expect_not_null(strstr(ex, "vladimir=vladimir 1.00"), "%s", ex);
+    cr_expect_not_null(strstr(ex, "putni~putin"), "%s", ex);
+    cr_expect_not_null(strstr(ex, "family"), "%s", ex);
+    char want[32];
+    snprintf(want, sizeof want, "score %.2f", s);
+    cr_expect_not_null(strstr(ex, want), "%s", ex);
+    score("Angela Merkel", "Angelo Cruz", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_expect_not_null(strstr(ex, "conflict"), "%s", ex);
+    /* a tiny buffer is truncated, never overrun */
+    char small[8];
+    score("Angela Merkel", "Angelo Cruz", TXS_NAME_PERSON, small, sizeof small);
+    cr_expect_lt(strlen(small), sizeof small);
+}
+
+Test(match, qualifiers_lower_the_score)
+{
+    txs_norm_name q, c;
+    txs_norm_name_of(nz, "Ivan Petrov", 11, TXS_NAME_PERSON, &q);
+    txs_norm_name_of(nz, "Ivan Petrov", 11, TXS_NAME_PERSON, &c);
+    txs_match_qual ql;
+    memset(&ql, 0, sizeof ql);
+    double base = txs_match_score(&mp, &q, &c, &ql, NULL, 0);
+    memcpy(ql.country_q, "RU", 2);
+    memcpy(ql.country_c, "US", 2);
+    double ctry = txs_match_score(&mp, &q, &c, &ql, NULL, 0);
+    ql.dob_year_q = 1960;
+    ql.dob_year_c = 1980;
+    double dob = txs_match_score(&mp, &q, &c, &ql, NULL, 0);
+    ql.weak_alias = 1;
+    char ex[512];
+    double weak = txs_match_score(&mp, &q, &c, &ql, ex, sizeof ex);
+    cr_expect_gt(base, ctry);
+    cr_expect_gt(ctry, dob);
+    cr_expect_gt(dob, weak);
+    cr_expect_not_null(strstr(ex, "weak alias"));
+    cr_expect_not_null(strstr(ex, "country RU!=US"));
+}
+
+Test(match, jaro_winkler_known_values)
+{
+    cr_expect_float_eq(txs_match_jaro_winkler("martha", 6, "marhta", 6, 0), 0.9611, 1e-3);
+    cr_expect_float_eq(txs_match_jaro_winkler("dwayne", 6, "duane", 5, 0), 0.84, 1e-3);
+    cr_expect_float_eq(txs_match_jaro_winkler("abc", 3, "xyz", 3, 0), 0.0, 1e-9);
+    cr_expect_float_eq(txs_match_jaro_winkler("", 0, "a", 1, 0), 0.0, 1e-9);
+}
+
+Test(match, ofac_mode_reproduces_sls_rows)
+{
+    static const struct { const char *q, *c; double want; } rows[] = {
+        {"VLADIMIR PUTIN", "PUTIN, Vladimir", 100},  {"VLADIMIR PUTIN", "VLADIMIR BILIY", 90},
+        {"KIM JONG UN", "KIM, Jong Man", 100},       {"GEORGE BUSH", "HASWANI, George", -1},
+        {"BUSH GEORGE", "GEORGIOU, Georgios", -1},   {"VLADIMR PUTIN", "PUTIN, Vladimir", 99},
+        {"BASHIR-UD-DIN", "MAHMOOD, Sultan Bashir-Ud-Din", 100},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double got = 100.0 * ofac(rows[i].q, rows[i].c);
+        if (rows[i].want < 0)
+            cr_expect_lt(got, 85.0, "%s / %s: %.1f", rows[i].q, rows[i].c, got);
+        else
+            cr_expect_leq(got > rows[i].want ? got - rows[i].want : rows[i].want - got, 5.0, "%s / %s: %.1f want %.0f",
+                          rows[i].q, rows[i].c, got, rows[i].want);
+    }
+}
+
+/* ---- fixture gates ---- */
+
+/* Split one CSV line in place (quotes, doubled quotes); returns fields. */
+static int split_csv(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *w = p;
+        f[n++] = p;
+        if (*p == '"') {
+            p++;
+            for (;;) {
+                if (*p == '"' && p[1] == '"') { *w++ = '"'; p += 2; }
+                else if (*p == '"') { p++; break; }
+                else if (!*p) break;
+                else *w++ = *p++;
+            }
+            while (*p && *p != ',') p++;
+        } else {
+            while (*p && *p != ',' && *p != '\n' && *p != '\r') *w++ = *p++;
+        }
+        char sep = *p;
+        *w = '\0';
+        if (sep != ',') break;
+        p++;
+    }
+    return n;
+}
+
+Test(match, name_bench_dev_f1_gate, .timeout = 120)
+{
+    FILE *f = fopen(FIX "name-bench-dev.csv", "r");
+    cr_assert_not_null(f);
+    char line[4096], *col[16];
+    int tp = 0, fp = 0, fn = 0, n = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        /* case_group,schema,name1,name2,is_match,... */
+        if (split_csv(line, col, 16) < 5) continue;
+        double s = score(col[2], col[3], txs_name_kind_parse(col[1]), NULL, 0);
+        int want = strcmp(col[4], "true") == 0, got = s >= mp.threshold;
+        tp += got && want;
+        fp += got && !want;
+        fn += !got && want;
+        n++;
+    }
+    fclose(f);
+    double p = (double)tp / (tp + fp), r = (double)tp / (tp + fn), f1 = 2 * p * r / (p + r);
+    cr_expect_eq(n, 447);
+    cr_expect_geq(f1, BENCH_F1_FLOOR, "F1 %.4f (P %.3f R %.3f) fell below %.2f", f1, p, r, BENCH_F1_FLOOR);
+}
+
+Test(match, cross_script_minima)
+{
+    /* Han names read in Korean or Japanese need Unihan readings the engine
+     * does not ship yet (ICU reads Han as Mandarin): known gaps, listed in
+     * docs/matching.md, checked to stay below so a fix is noticed. */
+    static const char *gaps[] = {"金正恩", "山田太郎", "田中花子"};
+    FILE *f = fopen(FIX "cross-script-pairs.csv", "r");
+    cr_assert_not_null(f);
+    char line[1024], *col[8];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n' || split_csv(line, col, 8) < 3) continue;
+        int gap = 0;
+        for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++) gap |= strcmp(col[0], gaps[i]) == 0;
+        double s = score(col[0], col[1], TXS_NAME_PERSON, NULL, 0), min = strtod(col[2], NULL);
+        if (gap)
+            cr_expect_lt(s, min, "%s now passes: remove it from the known gaps", col[0]);
+        else
+            cr_expect_geq(s, min, "%s / %s: %.3f below %.2f", col[0], col[1], s, min);
+        n++;
+    }
+    fclose(f);
+    cr_expect_eq(n, 22);
+}

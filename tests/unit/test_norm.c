@@ -1,0 +1,144 @@
+/*
+ * test_norm.c: name normalisation (norm.h): scripts, legal forms, reordering,
+ * titles, the ASCII fast path, truncation and argument checks.  Each table
+ * row is one input and the exact normalised text expected.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#include "txs/base.h"
+#include "txs/norm.h"
+
+typedef struct norm_case {
+    int kind;
+    char in[128];
+    char want[128];
+} norm_case;
+
+ParameterizedTestParameters(norm, normalises)
+{
+    static norm_case cases[] = {
+        /* ASCII: case, punctuation, apostrophes and dots inside words */
+        {TXS_NAME_ANY, "  John   SMITH ", "john smith"},
+        {TXS_NAME_ANY, "O'Brien-Smith", "obrien smith"},
+        {TXS_NAME_COMPANY, "A.B.C. Company", "abc company"},
+        {TXS_NAME_COMPANY, "Procter & Gamble Co.", "procter and gamble co"},
+        {TXS_NAME_VESSEL, "Zu Zag Bong 6", "zu zag bong 6"},
+        /* reordering and titles for persons */
+        {TXS_NAME_PERSON, "PUTIN, Vladimir", "vladimir putin"},
+        {TXS_NAME_PERSON, "Dr. Rami Makhlouf", "rami makhlouf"},
+        {TXS_NAME_PERSON, "Präsident Barack Obama", "barack obama"},
+        {TXS_NAME_PERSON, "Mr", "mr"},
+        {TXS_NAME_ANY, "Apple, Inc.", "apple llc"},
+        /* legal forms canonicalised */
+        {TXS_NAME_COMPANY, "Siemens Aktiengesellschaft", "siemens jsc"},
+        {TXS_NAME_COMPANY, "Siemens AG", "siemens jsc"},
+        {TXS_NAME_COMPANY, "Volkswagen Bank G.m.b.H.", "volkswagen bank llc"},
+        {TXS_NAME_COMPANY, "ООО \"БАЙКАЛ\"", "llc baykal"},
+        {TXS_NAME_COMPANY, "ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ \"БАЙ\"", "llc bay"},
+        {TXS_NAME_COMPANY, "Bowne de Mexico S.A. de C.V.", "bowne de mexico jsc"},
+        {TXS_NAME_COMPANY, "The Sigma Group", "sigma group"},
+        {TXS_NAME_VESSEL, "MV Hellenic Spirit", "hellenic spirit"},
+        /* scripts */
+        {TXS_NAME_PERSON, "Владимир Путин", "vladimir putin"},
+        {TXS_NAME_PERSON, "Дмитрий Медведев", "dmitriy medvedev"},
+        {TXS_NAME_PERSON, "Қасым-Жомарт Тоқаев", "kasym zhomart tokaev"},
+        {TXS_NAME_PERSON, "Νικόλαος", "nikolaos"},
+        {TXS_NAME_PERSON, "Բարակ Օբամա", "barak obama"},
+        {TXS_NAME_PERSON, "ბარაკ ობამა", "barak obama"},
+        {TXS_NAME_PERSON, "محمد علي", "mhmd ly"},
+        {TXS_NAME_PERSON, "דוד", "dvd"},
+        {TXS_NAME_PERSON, "김정은", "gim jeong eun"},
+        {TXS_NAME_PERSON, "习近平", "xi jin ping"},
+        {TXS_NAME_PERSON, "Aleksandar Vučić", "aleksandar vucic"},
+        {TXS_NAME_PERSON, "Straße Ærø", "strasse aero"},
+        {TXS_NAME_PERSON, "Margarita Simonyán", "margarita simonyan"},
+        /* nothing left */
+        {TXS_NAME_ANY, "", ""},
+        {TXS_NAME_ANY, " ,.;- ", ""},
+    };
+    return cr_make_param_array(norm_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(norm_case *c, norm, normalises)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name out;
+    cr_assert_not_null(nz);
+    cr_assert_eq(txs_norm_name_of(nz, c->in, strlen(c->in), (txs_name_kind)c->kind, &out), TXS_OK);
+    cr_expect_str_eq(out.text, c->want, "'%s' -> '%s', want '%s'", c->in, out.text, c->want);
+    txs_norm_free(nz);
+}
+
+Test(norm, flags_tokens_by_shape_and_script)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    txs_norm_name_of(nz, "PUTIN, V. 2", 11, TXS_NAME_PERSON, &n);
+    cr_assert_eq(n.ntok, 3);
+    cr_expect(n.tok[0].flags & TXS_TOK_INITIAL);
+    cr_expect(n.tok[1].flags & TXS_TOK_NUMBER);
+    cr_expect(n.tok[2].flags & TXS_TOK_FAMILY);
+    cr_expect(n.flags & TXS_NAME_REORDERED);
+    cr_expect(!(n.flags & TXS_NAME_UNICODE));
+    const char *ar = "عبد الله";
+    txs_norm_name_of(nz, ar, strlen(ar), TXS_NAME_PERSON, &n);
+    cr_expect(n.tok[0].flags & TXS_TOK_ABJAD);
+    cr_expect(n.flags & TXS_NAME_UNICODE);
+    txs_norm_name_of(nz, "Deutsche Bank AG", 16, TXS_NAME_COMPANY, &n);
+    cr_expect(n.tok[2].flags & TXS_TOK_LEGAL);
+    txs_norm_free(nz);
+}
+
+Test(norm, ascii_fast_path_is_unchanged_by_unicode_path)
+{
+    /* The same words with one non-ASCII character forcing the Unicode path
+     * must give the same tokens for the ASCII part. */
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name a, b;
+    const char *u = "Jean-Claude JUNCKER \xc3\xa9";
+    txs_norm_name_of(nz, "Jean-Claude JUNCKER e", 21, TXS_NAME_ANY, &a);
+    txs_norm_name_of(nz, u, strlen(u), TXS_NAME_ANY, &b);
+    cr_expect_str_eq(a.text, b.text);
+    cr_expect(!(a.flags & TXS_NAME_UNICODE));
+    cr_expect(b.flags & TXS_NAME_UNICODE);
+    txs_norm_free(nz);
+}
+
+Test(norm, long_and_invalid_input_is_bounded)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    char big[4000];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = i % 7 == 6 ? ' ' : 'a' + (char)(i % 26);
+    cr_assert_eq(txs_norm_name_of(nz, big, sizeof big, TXS_NAME_ANY, &n), TXS_OK);
+    cr_expect(n.flags & TXS_NAME_TRUNCATED);
+    cr_expect(n.len < TXS_NORM_MAX_TEXT);
+    cr_expect(n.ntok <= TXS_NORM_MAX_TOKENS);
+    const char bad[] = "ab\xff\xfe cd \xc3";
+    cr_assert_eq(txs_norm_name_of(nz, bad, sizeof bad - 1, TXS_NAME_ANY, &n), TXS_OK);
+    cr_expect(n.ntok >= 1);
+    char bigu[3000];
+    for (size_t i = 0; i + 2 <= sizeof bigu; i += 2) { bigu[i] = '\xd0'; bigu[i + 1] = '\xb0'; }
+    cr_assert_eq(txs_norm_name_of(nz, bigu, sizeof bigu, TXS_NAME_ANY, &n), TXS_OK);
+    cr_expect(n.len < TXS_NORM_MAX_TEXT);
+    txs_norm_free(nz);
+}
+
+Test(norm, argument_checks)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    cr_expect_eq(txs_norm_name_of(NULL, "a", 1, TXS_NAME_ANY, &n), TXS_E_ARG);
+    cr_expect_eq(txs_norm_name_of(nz, NULL, 1, TXS_NAME_ANY, &n), TXS_E_ARG);
+    cr_expect_eq(txs_norm_name_of(nz, "a", 1, TXS_NAME_ANY, NULL), TXS_E_ARG);
+    cr_expect_eq(txs_norm_fold(nz, NULL, 1, &n), TXS_E_ARG);
+    cr_expect_eq(txs_name_kind_parse("Organization"), TXS_NAME_COMPANY);
+    cr_expect_eq(txs_name_kind_parse("LegalEntity"), TXS_NAME_COMPANY);
+    cr_expect_eq(txs_name_kind_parse("Person"), TXS_NAME_PERSON);
+    cr_expect_eq(txs_name_kind_parse("nonsense"), TXS_NAME_ANY);
+    cr_expect_eq(txs_name_kind_parse(NULL), TXS_NAME_ANY);
+    txs_norm_free(nz);
+    txs_norm_free(NULL);
+}
