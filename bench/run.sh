@@ -36,9 +36,13 @@ while [ $# -gt 0 ]; do
 done
 
 if [ -z "$bin" ]; then
-    for b in "$root/build/txscreen" "$root"/build*/txscreen; do
-        if [ -x "$b" ]; then bin=$b; break; fi
-    done
+    # Measure a Release build, never whichever sanitizer or debug build
+    # happens to be lying around: build/ is the one samples/run.sh makes.
+    . "$root/.ci/deps.sh"
+    txs_deps
+    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DTXS_TESTS=OFF >/dev/null
+    cmake --build "$root/build" -j "$(nproc 2>/dev/null || echo 2)" --target txscreen_cli >/dev/null
+    bin="$root/build/txscreen"
 fi
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     echo "bench/run.sh: no txscreen binary; build it or pass --bin" >&2

@@ -16,7 +16,7 @@
 #include "txs/parse.h"
 #include "txs/values.h"
 
-#define AML_DIR TXS_SHARED_DIR "/data/aml/"
+#define AML_DIR TXS_SOURCE_DIR "/tests/fixtures/aml/"
 
 /* ------------------------------------------------------------ helpers */
 
