@@ -161,8 +161,10 @@ static int raw_text(const ctx *c, int id, txs_slice *out)
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
+#define HOT_INLINE inline __attribute__((always_inline))
 #else
 #define NOINLINE
+#define HOT_INLINE inline
 #endif
 
 static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out);
@@ -170,7 +172,7 @@ static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out)
 /* Field id's value.  Hot path: a plain slot (txs_bslot.plain) is one
  * column taken as it is, kept inline so the sixteen calls per record cost
  * a few instructions each; everything else goes to field_value_slow(). */
-static inline int field_value(const ctx *c, int id, int typed, fval *out)
+static HOT_INLINE int field_value(const ctx *c, int id, int typed, fval *out)
 {
     const txs_bslot *s = &c->b->s[id];
     out->e = NULL;
@@ -329,7 +331,7 @@ static int parse_country(const ctx *c, int id, char cc[2])
                   label(c, id));
 }
 
-static int text(const ctx *c, int id, txs_slice *out)
+static HOT_INLINE int text(const ctx *c, int id, txs_slice *out)
 {
     if (c->b->s[id].src == TXS_SRC_NONE) {
         *out = (txs_slice){empty_text, 0};
