@@ -9,6 +9,7 @@
  * against the key list the reader was given (txs_profile_reader_opts), and
  * `index:` as it stands.  The binding then holds no names at all.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,41 @@ static uint32_t fields_needed(txs_binding *b)
     return need;
 }
 
+/* Where each text field lives in a txs_txn. */
+static uint32_t text_offset(int id)
+{
+    switch (id) {
+    case TXS_F_TXN_ID: return offsetof(txs_txn, txn_id);
+    case TXS_F_ORIG_ACCOUNT: return offsetof(txs_txn, orig.account);
+    case TXS_F_ORIG_NAME: return offsetof(txs_txn, orig.name);
+    case TXS_F_ORIG_BANK: return offsetof(txs_txn, orig.bank);
+    case TXS_F_ORIG_ADDRESS: return offsetof(txs_txn, orig.address);
+    case TXS_F_BENE_ACCOUNT: return offsetof(txs_txn, bene.account);
+    case TXS_F_BENE_NAME: return offsetof(txs_txn, bene.name);
+    case TXS_F_BENE_BANK: return offsetof(txs_txn, bene.bank);
+    case TXS_F_BENE_ADDRESS: return offsetof(txs_txn, bene.address);
+    case TXS_F_PURPOSE: return offsetof(txs_txn, purpose);
+    default: return UINT32_MAX; /* a typed field */
+    }
+}
+
+/* Sort the text fields into those the per-record path copies as they are
+ * and those that need the general steps (map, default, required, joins,
+ * generated ids, unmapped).  Field order is kept within each list. */
+static void split_text_fields(txs_binding *b)
+{
+    b->ncopy = b->nother = 0;
+    for (int id = 0; id < TXS_F_COUNT; id++) {
+        uint32_t off = text_offset(id);
+        if (off == UINT32_MAX) continue;
+        const txs_bslot *s = &b->s[id];
+        if (s->plain && !s->required)
+            b->copy[b->ncopy++] = (struct txs_btext){s->pos, off, id};
+        else
+            b->other[b->nother++] = (struct txs_btext){0, off, id};
+    }
+}
+
 /* "<basename>:" of the source, the prefix of generated txn ids. */
 static int set_id_prefix(txs_binding *b, const char *source)
 {
@@ -210,6 +246,7 @@ int txs_profile_bind(const txs_profile *p, txs_format fmt, const txs_slice *hdr,
         return rc;
     }
     b->need = fields_needed(b);
+    split_text_fields(b);
     *out = b;
     return TXS_OK;
 }

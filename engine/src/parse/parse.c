@@ -343,15 +343,11 @@ static HOT_INLINE int text(const ctx *c, int id, txs_slice *out)
     return TXS_OK;
 }
 
-/* A party: account, name, country, bank (+ its BIC country), address.
- * Ids are consecutive in txs_pfield_id, starting at first. */
-static int parse_party(const ctx *c, int first, txs_party *pt)
+/* A party's typed parts: its country, and the country of its bank when the
+ * bank is a BIC.  Its text fields are already in place (copy_text). */
+static HOT_INLINE int parse_party(const ctx *c, int country_id, txs_party *pt)
 {
-    TXS_TRY(text(c, first, &pt->account));
-    TXS_TRY(text(c, first + 1, &pt->name));
-    TXS_TRY(parse_country(c, first + 2, pt->country));
-    TXS_TRY(text(c, first + 3, &pt->bank));
-    TXS_TRY(text(c, first + 4, &pt->address));
+    TXS_TRY(parse_country(c, country_id, pt->country));
     /* Only an 8- or 11-character bank can be a BIC; skip the call for the
      * numeric bank ids most exports carry. */
     if (pt->bank.n == 8 || pt->bank.n == 11) {
@@ -361,19 +357,37 @@ static int parse_party(const ctx *c, int first, txs_party *pt)
     return TXS_OK;
 }
 
+/* Text fields: the plain ones copied straight from the record (the common
+ * case, one tight loop), the rest through the general steps. */
+static HOT_INLINE int copy_text(const ctx *c, txs_txn *t)
+{
+    const txs_binding *b = c->b;
+    const txs_slice *fl = c->rec->fields;
+    for (uint32_t k = 0; k < b->ncopy; k++) {
+        txs_slice v = fl[b->copy[k].pos];
+        if (v.p == NULL) v = (txs_slice){empty_text, 0}; /* an absent JSON key */
+        memcpy((char *)t + b->copy[k].off, &v, sizeof v);
+    }
+    for (uint32_t k = 0; k < b->nother; k++) {
+        txs_slice v;
+        TXS_TRY(text(c, b->other[k].id, &v));
+        memcpy((char *)t + b->other[k].off, &v, sizeof v);
+    }
+    return TXS_OK;
+}
+
 static int parse_fields(const ctx *c, txs_txn *t)
 {
     int cur;
-    TXS_TRY(text(c, TXS_F_TXN_ID, &t->txn_id));
+    TXS_TRY(copy_text(c, t));
     TXS_TRY(parse_ts(c, &t->ts));
     TXS_TRY(parse_currency(c, &cur));
     const txs_currency *cy = txs_currency_get(cur);
     TXS_TRY(parse_amount(c, cy ? cy->exponent : 2, &t->amount));
     t->currency = (uint16_t)cur;
     TXS_TRY(parse_channel(c, &t->channel));
-    TXS_TRY(parse_party(c, TXS_F_ORIG_ACCOUNT, &t->orig));
-    TXS_TRY(parse_party(c, TXS_F_BENE_ACCOUNT, &t->bene));
-    return text(c, TXS_F_PURPOSE, &t->purpose);
+    TXS_TRY(parse_party(c, TXS_F_ORIG_COUNTRY, &t->orig));
+    return parse_party(c, TXS_F_BENE_COUNTRY, &t->bene);
 }
 
 int txs_parse_record(const txs_binding *b, const txs_record *rec, txs_arena *a, txs_txn *out,

@@ -139,6 +139,11 @@ struct txs_binding {
     size_t id_prefix_len;
     txs_bslot s[TXS_F_COUNT];
     uint32_t *pos_store;     /* backing store of the COLUMNS positions */
+    /* Text fields split for the per-record path: `copy` are plain and not
+     * required, so they are copied straight from the record into the txn
+     * at byte offset `off`; `other` go through the general steps. */
+    struct txs_btext { uint32_t pos, off; int id; } copy[TXS_F_COUNT], other[TXS_F_COUNT];
+    uint32_t ncopy, nother;
 };
 
 /* Look a value up in a field's sorted map; NULL when absent. */
