@@ -278,6 +278,75 @@ int txs__lists_stat(txs_lists_builder *b, uint32_t src, int parsed, const char *
     return TXS_OK;
 }
 
+/* ------------------------------------------- row-per-fact readers */
+
+txs__lent *txs__lists_group(txs_lists_builder *b, uint32_t src, const char *id, size_t idlen,
+                            int type)
+{
+    txs__lent *e = txs__lists_lookup(b, id, idlen);
+    if (e != NULL && e->source == src) return e;
+    return txs__lists_entity(b, src, id, idlen, type, "", 0);
+}
+
+int txs__lists_name(txs_lists_builder *b, txs__lent *e, int primary, int sub, const char *p,
+                    size_t n, const char *ext, size_t elen)
+{
+    txs_slice v = txs__lists_trim((txs_slice){p, n});
+    if (v.n == 0) return TXS_OK;
+    if (e->namelen == v.n && memcmp(e->name, v.p, v.n) == 0) return TXS_OK;
+    if (!primary || e->namelen > 0)
+        return txs__lists_field(b, e, TXS_F_ALIAS, sub, v.p, v.n, ext, elen, NULL, 0);
+    e->name = txs__lists_dup(b, v.p, v.n);
+    if (e->name == NULL) return TXS_E_NOMEM;
+    e->namelen = (uint32_t)v.n;
+    return TXS_OK;
+}
+
+/* Index of the field e should take its name from, or -1.  Aliases are
+ * preferred because a name in another script screens poorly as primary. */
+static long name_donor(const txs__lent *e)
+{
+    long any = -1, script = -1;
+    for (uint32_t j = 0; j < e->nf; j++) {
+        const txs__lfield *f = &e->f[j];
+        if (f->kind == TXS_F_ALIAS && f->sub == TXS_ALIAS_STRONG) return (long)j;
+        if (f->kind == TXS_F_ALIAS && any < 0) any = (long)j;
+        if (f->kind == TXS_F_ORIG_SCRIPT && script < 0) script = (long)j;
+    }
+    return any >= 0 ? any : script;
+}
+
+txs__lent *txs__lists_unnamed(txs_lists_builder *b, size_t from)
+{
+    for (size_t i = from; i < b->nents; i++) {
+        txs__lent *e = b->ents[i];
+        if (e->deleted || e->namelen > 0) continue;
+        long j = name_donor(e);
+        if (j < 0) return e;
+        e->name = e->f[j].val;
+        e->namelen = e->f[j].vlen;
+        /* An alias that became the name is no longer an alias; an
+         * original-script name stays what it is. */
+        if (e->f[j].kind == TXS_F_ALIAS) {
+            memmove(&e->f[j], &e->f[j + 1], (e->nf - (size_t)j - 1) * sizeof *e->f);
+            e->nf--;
+        }
+    }
+    return NULL;
+}
+
+size_t txs__lists_numeric_date(const char *p, size_t n, char *out)
+{
+    txs_slice s = txs__lists_trim((txs_slice){p, n});
+    int iso = s.n == 10 && s.p[4] == '-' && s.p[7] == '-';
+    int dmy = s.n == 10 && s.p[2] == '/' && s.p[5] == '/';
+    if (!iso && !dmy) return 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (!isdigit((unsigned char)s.p[i]) && s.p[i] != '-' && s.p[i] != '/') return 0;
+    int circa;
+    return txs__lists_date(s.p, s.n, out, &circa);
+}
+
 /* ----------------------------------------------------- format detection */
 
 static int ends_with(const char *s, const char *suf)

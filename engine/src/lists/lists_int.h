@@ -109,6 +109,29 @@ size_t txs__lists_ident_key(const char *p, size_t n, char *out, size_t cap);
  * no date was recognised) and sets *circa. */
 size_t txs__lists_date(const char *p, size_t n, char *out, int *circa);
 
+/* ---- builder.c, for the row-per-fact formats (EU, UK), where one entity
+ * is spread over many rows that carry one name, address, DOB ... each. */
+/* The live entity with this id made by source src, or a new one with no
+ * name yet; NULL when out of memory.  A later source with the same id
+ * replaces the earlier entity, as txs__lists_entity does. */
+txs__lent *txs__lists_group(txs_lists_builder *b, uint32_t src, const char *id, size_t idlen,
+                            int type);
+/* Offer a name to e: it becomes the primary name when `primary` is set and
+ * e has none yet; a repeat of the primary name is dropped; any other name
+ * is an alias of strength sub with the source's alias type ext.  0 or
+ * TXS_E_NOMEM. */
+int txs__lists_name(txs_lists_builder *b, txs__lent *e, int primary, int sub, const char *p,
+                    size_t n, const char *ext, size_t elen);
+/* Entities ents[from..] that never received a primary name take their
+ * first strong alias (else any alias, else an original-script name) as
+ * one.  Returns the first entity left without any name, or NULL. */
+txs__lent *txs__lists_unnamed(txs_lists_builder *b, size_t from);
+/* A date in the numeric shapes structured date columns use: "yyyy-mm-dd"
+ * or "dd/mm/yyyy", 00 standing for an unknown day or month.  Normalised as
+ * txs__lists_date() does into out (>= 24 bytes); 0 for any other text
+ * (wrong shape, month 13, day 32). */
+size_t txs__lists_numeric_date(const char *p, size_t n, char *out);
+
 /* ---- csvread.c: a quote-aware CSV record reader for list files.  It
  * tracks lines for diagnostics, accepts CRLF, a UTF-8 BOM and a trailing
  * 0x1A, and stops with file:line on an unterminated quote or a stray
@@ -211,6 +234,75 @@ typedef struct txs__snap_stat {
     uint32_t src, parsed, count;
     txs__snap_str label;
 } txs__snap_stat;
+
+/* ---- the name-screening sections (names_build.c writes them, the
+ * screening stage reads them through txs__lists_section).  NAMES, version
+ * TXS__NAMES_VERSION, is one blob that starts with txs__snap_names_hdr; every
+ * offset in the header is from the section start and 8-aligned:
+ *
+ *   names[]   one per entity name / alias / original-script name: entity,
+ *             field, its normalised text and token descriptors, its weight
+ *   tokdesc[] txs_norm_tok, the tokens of every name (norm.h)
+ *   text      normalised name texts (not NUL terminated)
+ *   toks[]    the token dictionary: every distinct name token, plus the
+ *             concatenation of every adjacent token pair ("abdul rahman" ->
+ *             "abdulrahman", flagged PAIR) so missing spaces still find
+ *             candidates; each with its rarity weight and posting list
+ *   post[]    name indices, per token, ascending
+ *   del[]     open addressing on xxh3 of a token and each of its one-byte
+ *             deletions -> token + 1 (the misspelling channel)
+ *   tokstr    token strings, NUL terminated (the scorer's rarity table
+ *             borrows them)
+ *   lits[]    token index of each Hyperscan pattern id
+ *
+ * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
+ * database of " token " literals (pattern id i = lits[i]). */
+#define TXS__NAMES_VERSION 1u
+#define TXS__HSDB_VERSION 1u
+
+enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
+enum { TXS__TK_PAIR = 1u, TXS__TK_REAL = 2u };
+#define TXS__NM_PRIMARY 0xFFFFFFFFu
+
+typedef struct txs__snap_names_hdr {
+    uint32_t nnames, ntokdesc, text_bytes, ntoks;
+    uint32_t npost, ndel, tokstr_bytes, nlits;
+    uint64_t off_names, off_tokdesc, off_text, off_toks;
+    uint64_t off_post, off_del, off_tokstr, off_lits;
+} txs__snap_names_hdr;
+
+typedef struct txs__snap_name {
+    uint32_t entity, field;     /* field index in the entity, or PRIMARY */
+    uint32_t text_off, tokdesc; /* into text, tokdesc */
+    uint16_t text_len;
+    uint8_t ntok, flags;        /* TXS__NM_* */
+    uint32_t kind;              /* txs_name_kind it was normalised as */
+    float weight;               /* sum of its distinct tokens' weights */
+} txs__snap_name;
+
+typedef struct txs__snap_tok {
+    uint32_t str_off, len;      /* into tokstr */
+    uint32_t post_off, post_n;  /* into post */
+    uint32_t df, flags;         /* entities carrying it; TXS__TK_* */
+    float weight;               /* rarity weight in (0, 1]; a pair: the sum */
+    uint32_t pad;
+} txs__snap_tok;
+
+typedef struct txs__snap_del {
+    uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */
+} txs__snap_del;
+
+/* The hash the misspelling channel uses for a token or a deletion of it. */
+uint32_t txs__lists_del_hash(const char *p, size_t n);
+
+/* Build the NAMES and HSDB sections for snapshot l (names_build.c): two
+ * malloc'd blobs the caller frees.  Deterministic. */
+int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, void **hsdb,
+                           size_t *nhsdb, txs_diag *d);
+
+/* A section's bytes and version (snap_load.c); TXS_E_NOTFOUND if absent. */
+int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
+                       uint32_t *version);
 
 /* Index of the i-th entity in id order (snap_load.c). */
 size_t txs__lists_sorted(const txs_lists *l, size_t i);

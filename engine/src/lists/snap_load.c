@@ -33,6 +33,8 @@ struct txs_lists {
     const txs__snap_stat *stat;
     size_t nsrc, nent, nfld, nstr, nident, nstat;
     uint32_t names_version, hsdb_version;
+    const void *names, *hsdb;   /* the name-screening sections, if built */
+    size_t names_size, hsdb_size;
 };
 
 static int bad(txs_diag *d, const char *name, const char *what)
@@ -65,8 +67,8 @@ static int sections(txs_lists *l, const char *name, txs_diag *d)
         case TXS__SEC_STRINGS: l->str = p, l->nstr = n; break;
         case TXS__SEC_IDSORT: l->idsort = p; break;
         case TXS__SEC_STATS: l->stat = p, l->nstat = n / sizeof *l->stat; break;
-        case TXS__SEC_NAMES: l->names_version = s->version; break;
-        case TXS__SEC_HSDB: l->hsdb_version = s->version; break;
+        case TXS__SEC_NAMES: l->names_version = s->version, l->names = p, l->names_size = n; break;
+        case TXS__SEC_HSDB: l->hsdb_version = s->version, l->hsdb = p, l->hsdb_size = n; break;
         case TXS__SEC_IDENT: {
             uint64_t slots;
             if (n < 8) return bad(d, name, "identifier table");
@@ -248,6 +250,15 @@ void txs_lists_section_versions(const txs_lists *l, uint32_t *names, uint32_t *h
 }
 
 size_t txs__lists_sorted(const txs_lists *l, size_t i) { return l->idsort[i]; }
+
+int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
+                       uint32_t *version)
+{
+    if (tag == TXS__SEC_NAMES) *p = l->names, *n = l->names_size, *version = l->names_version;
+    else if (tag == TXS__SEC_HSDB) *p = l->hsdb, *n = l->hsdb_size, *version = l->hsdb_version;
+    else return TXS_E_NOTFOUND;
+    return *p ? TXS_OK : TXS_E_NOTFOUND;
+}
 
 int txs_lists_find(const txs_lists *l, txs_slice id, size_t *index)
 {

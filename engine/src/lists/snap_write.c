@@ -14,8 +14,15 @@
  *        IDENT    u64 nslots, txs__snap_ident[nslots]   open addressing on
  *                                      xxh3(id kind, normalised identifier)
  *        STATS    txs__snap_stat[]     remark clauses per kind
- *        NAMES    (version 0, empty)   normalised name forms: name-screening
- *        HSDB     (version 0, empty)   serialised Hyperscan databases
+ *        NAMES    (version 1)          normalised name forms, token dictionary,
+ *                                      postings, misspelling hash table
+ *                                      (lists_int.h draws it; names_build.c)
+ *        HSDB     (version 1)          serialised Hyperscan literal database
+ *
+ * The name sections are derived from the others, so the image is written
+ * twice: once without them, opened in memory and handed to the name
+ * builder (which reads entities through the same views the screener uses),
+ * then again with them.
  *
  * Determinism: everything is derived from the builder in reader order, the
  * string pool dedups in first-use order, the hash tables use fixed seeds
@@ -223,7 +230,12 @@ static void section(pool *img, txs__snap_sec *sec, uint32_t tag, uint32_t versio
     if (n) pool_raw(img, p, n);
 }
 
-static int assemble(parts *o, void **out, size_t *n)
+typedef struct blobs {
+    const void *names, *hsdb;
+    size_t nnames, nhsdb;
+} blobs;
+
+static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
 {
     pool img = {0};
     txs__snap_sec sec[TXS__SEC_COUNT];
@@ -241,8 +253,10 @@ static int assemble(parts *o, void **out, size_t *n)
     pool_raw(&img, o->ident, o->nident * sizeof *o->ident);
     sec[5].size += o->nident * sizeof *o->ident;
     section(&img, &sec[6], TXS__SEC_STATS, 1, o->stat, o->nstat * sizeof *o->stat);
-    section(&img, &sec[7], TXS__SEC_NAMES, 0, NULL, 0);
-    section(&img, &sec[8], TXS__SEC_HSDB, 0, NULL, 0);
+    section(&img, &sec[7], TXS__SEC_NAMES, bl->names ? TXS__NAMES_VERSION : 0, bl->names,
+            bl->nnames);
+    section(&img, &sec[8], TXS__SEC_HSDB, bl->names ? TXS__HSDB_VERSION : 0, bl->hsdb,
+            bl->nhsdb);
     if (img.oom) {
         free(img.p);
         return TXS_E_NOMEM;
@@ -262,6 +276,26 @@ static int assemble(parts *o, void **out, size_t *n)
     return TXS_OK;
 }
 
+/* Second pass: derive the name sections from the first image and write
+ * the image again with them.  On failure *out is freed and cleared. */
+static int with_names(parts *o, void **out, size_t *n, txs_diag *d)
+{
+    txs_lists *l = NULL;
+    blobs bl = {NULL, NULL, 0, 0};
+    void *nm = NULL, *hs = NULL;
+    int rc = txs_lists_open_mem(*out, *n, &l, d);
+    if (rc == 0) rc = txs__lists_build_names(l, &nm, &bl.nnames, &hs, &bl.nhsdb, d);
+    txs_lists_free(l);
+    free(*out);
+    *out = NULL;
+    if (rc == 0) {
+        bl.names = nm, bl.hsdb = hs;
+        rc = assemble(o, &bl, out, n);
+    }
+    free(nm), free(hs);
+    return rc;
+}
+
 int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_diag *d)
 {
     *out = NULL;
@@ -275,8 +309,10 @@ int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_dia
         fill_ident(&o);
         rc = o.str.oom ? TXS_E_NOMEM : fill_sort(&o);
     }
-    if (rc == 0) rc = assemble(&o, out, n);
+    blobs bl = {NULL, NULL, 0, 0};
+    if (rc == 0) rc = assemble(&o, &bl, out, n);
+    if (rc == 0) rc = with_names(&o, out, n, d);
     free_parts(&o);
-    if (rc < 0) txs_diag_set(d, rc, "", 0, "out of memory writing the snapshot");
+    if (rc < 0 && (d == NULL || d->msg[0] == '\0')) txs_diag_set(d, rc, "", 0, "out of memory writing the snapshot");
     return rc;
 }
