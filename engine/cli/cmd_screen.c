@@ -2,7 +2,8 @@
  * cmd_screen.c: `txscreen screen`: argv -> configuration -> library calls.
  *
  * Order matters for the "nothing half-done" contract: the profile and rule
- * set load first and every input is opened before any output is created,
+ * set and the sanctions lists (snapshots mapped, list sources compiled)
+ * load first and every input is opened before any output is created,
  * so a bad configuration or a missing file stops the run with no output.
  * Named outputs are atomic (emit.h): they appear only if the run succeeds.
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "txs/emit.h"
@@ -20,8 +22,14 @@
 /* Rejects shown on stderr when no --rejects file is given. */
 #define STDERR_REJECTS 10
 
+/* Most --lists arguments one run takes. */
+#define MAX_LISTS 32
+
 typedef struct screen_args {
-    const char *profile, *rules, *lists, *out, *rejects, *manifest;
+    const char *profile, *rules, *out, *rejects, *manifest;
+    const char *lists[MAX_LISTS];
+    int nlists;
+    double threshold;
     int format, quiet;
     char **inputs;
     int ninputs;
@@ -43,8 +51,13 @@ static void help(FILE *f)
 "                    others use the profile's format)\n"
 "  --rules R         rule set: default (built in), strict, a YAML file, or\n"
 "                    none to turn rules off (docs/rules.md)\n"
-"  --lists L         sanctions lists; only 'none' is available in this\n"
-"                    version (list screening is not built yet)\n"
+"  --lists L         sanctions lists: a snapshot from `txscreen lists compile`,\n"
+"                    or list source files (compiled for this run); repeat\n"
+"                    for several.  Default: the bundled default-lists.snap\n"
+"                    beside the executable.  'none' turns screening off\n"
+"  --sanctions-threshold T\n"
+"                    name score (0-1) at which a sanctions hit is raised\n"
+"                    (default 0.85, docs/matching.md)\n"
 "  --out FILE        alerts file (default: stdout)\n"
 "  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
 "                    reason and excerpt (default: the first %d on stderr)\n"
@@ -61,12 +74,13 @@ static void help(FILE *f)
 static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
-           O_MANIFEST, O_QUIET, O_HELP };
+           O_MANIFEST, O_QUIET, O_HELP, O_THRESH };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
         {"rules", required_argument, NULL, O_RULES},
         {"lists", required_argument, NULL, O_LISTS},
+        {"sanctions-threshold", required_argument, NULL, O_THRESH},
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -84,7 +98,22 @@ static int parse_args(int argc, char **argv, screen_args *a)
         switch (c) {
         case O_PROFILE: a->profile = optarg; break;
         case O_RULES: a->rules = optarg; break;
-        case O_LISTS: a->lists = optarg; break;
+        case O_LISTS:
+            if (a->nlists == MAX_LISTS) {
+                fprintf(stderr, "txscreen screen: at most %d --lists\n", MAX_LISTS);
+                return -1;
+            }
+            a->lists[a->nlists++] = optarg;
+            break;
+        case O_THRESH: {
+            char *end;
+            a->threshold = strtod(optarg, &end);
+            if (*end || !(a->threshold > 0.0 && a->threshold <= 1.0)) {
+                fprintf(stderr, "txscreen screen: --sanctions-threshold must be in (0, 1]\n");
+                return -1;
+            }
+            break;
+        }
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
@@ -105,11 +134,11 @@ static int parse_args(int argc, char **argv, screen_args *a)
             return -1;
         }
     }
-    if (a->lists && strcmp(a->lists, "none") != 0) {
-        fprintf(stderr, "txscreen screen: --lists '%s': sanctions list screening is not "
-                        "built yet; only --lists none is accepted\n", a->lists);
-        return -1;
-    }
+    for (int i = 0; i < a->nlists; i++)
+        if (strcmp(a->lists[i], "none") == 0 && a->nlists > 1) {
+            fprintf(stderr, "txscreen screen: --lists none cannot be combined with lists\n");
+            return -1;
+        }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
     return 0;
@@ -182,6 +211,11 @@ static char *join_argv(int argc, char **argv)
 typedef struct run {
     txs_profile *profile;
     txs_ruleset *rules;
+    txs_lists *lists[MAX_LISTS];
+    const char *list_paths[MAX_LISTS];
+    void *list_image;           /* a snapshot compiled for this run */
+    char default_path[4096];
+    size_t nlists;
     txs_source **src;
     int nsrc;
     txs_out *alerts, *rejects, *manifest;
@@ -198,6 +232,82 @@ static void run_free(run *r)
     txs_screener_free(r->screener);
     txs_ruleset_free(r->rules);
     txs_profile_free(r->profile);
+    for (size_t i = 0; i < r->nlists; i++) txs_lists_free(r->lists[i]);
+    free(r->list_image);
+}
+
+/* A snapshot starts with its magic; anything else is a list source. */
+static int is_snapshot(const char *path)
+{
+    char m[8];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return 0;
+    size_t k = fread(m, 1, sizeof m, f);
+    fclose(f);
+    return k == sizeof m && memcmp(m, "TXSLSNP1", 8) == 0;
+}
+
+/* <directory of the running executable>/default-lists.snap, or -1. */
+static int default_lists(run *r)
+{
+    char exe[2048];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return -1;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL) return -1;
+    *slash = '\0';
+    snprintf(r->default_path, sizeof r->default_path, "%s/default-lists.snap", exe);
+    return access(r->default_path, R_OK) == 0 ? 0 : -1;
+}
+
+/* Compile the list sources named on the command line into one in-memory
+ * snapshot (a source that fails stops the run with its file and line). */
+static int compile_sources(const screen_args *a, run *r, txs_diag *d)
+{
+    const char *srcs[MAX_LISTS];
+    size_t n = 0;
+    for (int i = 0; i < a->nlists; i++)
+        if (!is_snapshot(a->lists[i])) srcs[n++] = a->lists[i];
+    if (n == 0) return TXS_OK;
+    txs_lists_builder *b;
+    if (txs_lists_builder_create(&b) < 0) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    int rc = TXS_OK;
+    for (size_t i = 0; i < n && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
+    size_t sz = 0;
+    if (rc == TXS_OK) rc = txs_lists_builder_image(b, &r->list_image, &sz, d);
+    txs_lists_builder_free(b);
+    if (rc == TXS_OK) rc = txs_lists_open_mem(r->list_image, sz, &r->lists[r->nlists], d);
+    if (rc < 0) return rc;
+    r->list_paths[r->nlists++] = "(compiled for this run)";
+    return TXS_OK;
+}
+
+/* --lists: snapshots loaded, sources compiled; default, or none. */
+static int load_lists(const screen_args *a, run *r, txs_diag *d)
+{
+    if (a->nlists == 1 && strcmp(a->lists[0], "none") == 0) return TXS_OK;
+    if (a->nlists == 0) {
+        if (default_lists(r) < 0)
+            return txs_diag_set(d, TXS_E_CONFIG, "", 0,
+                                "no default sanctions snapshot found (looked for %s); pass "
+                                "--lists SNAPSHOT or list source files, or --lists none",
+                                r->default_path[0] ? r->default_path
+                                                   : "default-lists.snap beside the executable");
+        int rc = txs_lists_load(r->default_path, &r->lists[0], d);
+        if (rc < 0) return rc;
+        /* The manifest names it by role, not by build directory, so two
+         * installs of the same snapshot give the same manifest. */
+        r->list_paths[r->nlists++] = "default-lists.snap (bundled default)";
+        return TXS_OK;
+    }
+    for (int i = 0; i < a->nlists; i++) {
+        if (!is_snapshot(a->lists[i])) continue;
+        int rc = txs_lists_load(a->lists[i], &r->lists[r->nlists], d);
+        if (rc < 0) return rc;
+        r->list_paths[r->nlists++] = a->lists[i];
+    }
+    return compile_sources(a, r, d);
 }
 
 /* Load configuration and open every input: all before any output. */
@@ -209,6 +319,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
         rc = txs_ruleset_load(a->rules, &r->rules, d);
         if (rc < 0) return rc;
     }
+    rc = load_lists(a, r, d);
+    if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_CONFIG;
     static char *stdin_only[] = {"-"};
     char **inputs = a->ninputs ? a->inputs : stdin_only;
     int n = a->ninputs ? a->ninputs : 1;
@@ -245,6 +357,10 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .profile = txs_profile_name(r->profile),
         .rules = r->rules,
         .rules_spec = a->rules,
+        .lists = (const txs_lists *const *)r->lists,
+        .list_paths = r->list_paths,
+        .nlists = r->nlists,
+        .sanctions_threshold = a->threshold > 0 ? a->threshold : TXS_SANCTIONS_THRESHOLD,
         .alerts_path = a->out,
         .rejects_path = a->rejects,
         .started_utc = started,
@@ -309,8 +425,15 @@ int txs_cmd_screen(int argc, char **argv)
         .profile = r.profile, .format = a.format, .rules = r.rules,
         .alerts = sink_out, .alerts_ctx = &alerts,
         .rejects = r.rejects ? sink_out : sink_stderr, .rejects_ctx = &rejects,
+        .lists = (const txs_lists *const *)r.lists, .nlists = r.nlists,
+        .sanctions_threshold = a.threshold,
     };
     rc = txs_screener_create(&so, &r.screener);
+    if (rc < 0) {
+        txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
+        run_free(&r);
+        return report(&d, TXS_EXIT_CONFIG);
+    }
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
     if (rc >= 0) rc = commit_outputs(&r, &d);

@@ -1,14 +1,20 @@
 /*
  * screen.c: the pipeline driver (screen.h).  For each source: pick the
  * format, attach a reader, bind the profile to the header, then for every
- * batch run parse -> rules -> score on each record and hand the batch's
- * alert and reject lines to the sinks in one write each.
+ * batch run parse -> sanctions + rules -> score on each record and hand the
+ * batch's alert and reject lines to the sinks in one write each.
+ *
+ * Sanctions hits (screen/sanctions.c) carry their whole JSON object in the
+ * hit's evidence, written into the batch arena when the hit is made, so
+ * emit_hit copies it verbatim and typology hits are written exactly as
+ * before.
  *
  * Invariants: every record the reader frames is counted once as read and
  * exactly once as screened or rejected; alerts and rejects come out in input
  * order; nothing on the per-record path allocates outside the batch arena
  * and the two output buffers (which reach a steady size after a few batches).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +30,14 @@ struct txs_screener {
     txs_buf alerts, rejects;
     txs_screen_stats st;
     uint64_t *rule_stamp;       /* last alert number each rule was counted in */
+    txs_sanctions *sanc;        /* NULL: no lists */
+    txs_buf hitbuf;             /* one sanctions hit's JSON, then copied */
+    char explain[1024];
     txs_hit hits[TXS_MAX_HITS];
 };
+
+/* Sanctions hits kept per screened field (best first). */
+#define SANC_PER_FIELD 3
 
 int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
 {
@@ -34,6 +46,15 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
     if (s == NULL) return TXS_E_NOMEM;
     s->o = *opts;
     txs_batch_init(&s->batch);
+    if (opts->nlists) {
+        txs_diag d = {{0}, 0, {0}};
+        int rc = txs_sanctions_create(opts->lists, opts->nlists, opts->sanctions_threshold,
+                                      &s->sanc, &d);
+        if (rc < 0) {
+            txs_screener_free(s);
+            return rc;
+        }
+    }
     if (opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);
         s->st.alerts_by_rule = calloc(s->st.nrules + 1, sizeof(uint64_t));
@@ -55,6 +76,8 @@ void txs_screener_free(txs_screener *s)
     txs_batch_free(&s->batch);
     txs_buf_free(&s->alerts);
     txs_buf_free(&s->rejects);
+    txs_buf_free(&s->hitbuf);
+    txs_sanctions_free(s->sanc);
     free(s->st.alerts_by_rule);
     free(s->st.sources);
     free(s->rule_stamp);
@@ -144,6 +167,10 @@ static void count_rules(txs_screener *s, const txs_hit *h, size_t n)
 
 static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h)
 {
+    if (h->kind == TXS_HIT_SANCTIONS) { /* the object was written at hit time */
+        txs_buf_put(b, h->evidence.p, h->evidence.n);
+        return;
+    }
     const txs_rule_info *ri =
         h->kind == TXS_HIT_TYPOLOGY ? txs_ruleset_rule(rs, h->rule) : NULL;
     txs_buf_puts(b, h->kind == TXS_HIT_SANCTIONS ? "{\"kind\":\"sanctions\""
@@ -200,6 +227,119 @@ static void emit_alert(txs_screener *s, const txs_source_stats *ss,
     txs_buf_puts(b, "]}\n");
 }
 
+/* ------------------------------------------------------------ sanctions */
+
+static void put_lit(txs_buf *b, const char *key, const char *v)
+{
+    txs_buf_puts(b, key);
+    txs_buf_json_str(b, v, strlen(v));
+}
+
+/* list, list_version, entry_id, entry_name, entry_type, program. */
+static void put_entry(txs_buf *b, const txs_lists *l, uint32_t entity)
+{
+    txs_entity e;
+    txs_list_source src;
+    txs_lists_entity(l, entity, &e);
+    txs_lists_source(l, e.source, &src);
+    put_key_str(b, ",\"list\":", src.list);
+    if (src.date.n) {
+        put_key_str(b, ",\"list_version\":", src.date);
+    } else { /* no stated date: cite the file's bytes */
+        txs_buf_puts(b, ",\"list_version\":\"sha256:");
+        for (int i = 0; i < 6; i++) txs_buf_printf(b, "%02x", src.sha256[i]);
+        txs_buf_putc(b, '"');
+    }
+    put_key_str(b, ",\"entry_id\":", e.id);
+    put_key_str(b, ",\"entry_name\":", e.name);
+    put_lit(b, ",\"entry_type\":", txs_entity_type_name((int)e.type));
+    txs_buf_puts(b, ",\"program\":\"");
+    int k = 0;
+    for (uint32_t j = 0; j < e.nfields; j++) {
+        txs_field f;
+        txs_lists_field(l, &e, j, &f);
+        if (f.kind != TXS_F_PROGRAM) continue;
+        if (k++) txs_buf_putc(b, ';');
+        size_t at = b->n;
+        txs_buf_json_str(b, f.value.p, f.value.n); /* escaped, then unquoted */
+        if (!b->oom && b->n >= at + 2) {
+            memmove(b->p + at, b->p + at + 1, b->n - at - 2);
+            b->n -= 2;
+        }
+    }
+    txs_buf_putc(b, '"');
+}
+
+/* Write one sanctions hit's JSON into the arena and append the hit. */
+static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const char *field,
+                        txs_slice value, txs_hit *out, size_t *n, size_t *dropped)
+{
+    if (*n >= TXS_MAX_HITS) {
+        (*dropped)++;
+        return TXS_OK;
+    }
+    double score = floor(m->score * 10000.0 + 0.5) / 10000.0;
+    txs_buf *b = &s->hitbuf;
+    b->n = 0;
+    txs_buf_puts(b, "{\"kind\":\"sanctions\",\"rule\":\"sanctions\",\"score\":");
+    txs_buf_json_num(b, score);
+    put_entry(b, txs_sanctions_lists(s->sanc, m->list), m->entity);
+    put_lit(b, ",\"field\":", field);
+    put_key_str(b, ",\"value\":", value);
+    if (m->name == UINT32_MAX) {
+        put_key_str(b, ",\"matched_name\":", value);
+        put_lit(b, ",\"explain\":", "exact SWIFT/BIC identifier match | score 1.00");
+    } else {
+        put_key_str(b, ",\"matched_name\":", txs_sanctions_name_text(s->sanc, m));
+        txs_sanctions_explain(s->sanc, value.p, value.n, m, s->explain, sizeof s->explain);
+        put_lit(b, ",\"explain\":", s->explain);
+    }
+    txs_buf_putc(b, '}');
+    if (b->oom) return TXS_E_NOMEM;
+    char *ev = txs_arena_dup(&s->batch.arena, b->p, b->n);
+    if (ev == NULL) return TXS_E_NOMEM;
+    out[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, score, {"", 0}, {ev, b->n}};
+    return TXS_OK;
+}
+
+static int sanc_name(txs_screener *s, txs_slice v, const char *field, size_t *n, size_t *dropped)
+{
+    txs_sanctions_match m[SANC_PER_FIELD];
+    size_t k = v.n ? txs_sanctions_name(s->sanc, v.p, v.n, m, SANC_PER_FIELD) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], field, v, s->hits, n, dropped));
+    return TXS_OK;
+}
+
+static int sanc_bic(txs_screener *s, txs_slice v, const char *field, size_t *n, size_t *dropped)
+{
+    txs_sanctions_match m[SANC_PER_FIELD];
+    size_t k = v.n ? txs_sanctions_bic(s->sanc, v, m, SANC_PER_FIELD) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], field, v, s->hits, n, dropped));
+    return TXS_OK;
+}
+
+/* Both parties' names and banks; hits go first in s->hits. */
+static int screen_sanctions(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
+{
+    TXS_TRY(sanc_name(s, t->orig.name, "orig_name", n, dropped));
+    TXS_TRY(sanc_name(s, t->bene.name, "bene_name", n, dropped));
+    TXS_TRY(sanc_bic(s, t->orig.bank, "orig_bank", n, dropped));
+    TXS_TRY(sanc_bic(s, t->bene.bank, "bene_bank", n, dropped));
+    return TXS_OK;
+}
+
+/* Without a rule set the scoring section's defaults apply: weight 1.0,
+ * bands edd 25, review 50, block 80 (docs/rules.md). */
+static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
+{
+    double p = 1.0;
+    for (size_t i = 0; i < n; i++) p *= 1.0 - (h[i].score > 1.0 ? 1.0 : h[i].score);
+    int sc = (int)floor(100.0 * (1.0 - p) + 0.5);
+    *score = sc;
+    *band = sc >= 80 ? TXS_BAND_BLOCK : sc >= 50 ? TXS_BAND_REVIEW : sc >= 25 ? TXS_BAND_EDD
+                                                                              : TXS_BAND_NONE;
+}
+
 /* One framed record through parse, rules and score.  Hot path. */
 static int screen_record(txs_screener *s, const txs_binding *bind,
                          txs_source_stats *ss, const txs_record *r)
@@ -217,22 +357,31 @@ static int screen_record(txs_screener *s, const txs_binding *bind,
         return TXS_OK;
     }
     s->st.screened++;
-    if (s->o.rules == NULL) return TXS_OK;
-    size_t nh = 0, dropped = 0;
-    TXS_TRY(txs_rules_eval(s->o.rules, &t, &s->batch.arena, s->hits,
-                           TXS_MAX_HITS, &nh, &dropped));
+    if (s->o.rules == NULL && s->sanc == NULL) return TXS_OK;
+    size_t nh = 0, dropped = 0, nsanc = 0;
+    if (s->sanc) {
+        TXS_TRY(screen_sanctions(s, &t, &nh, &dropped));
+        nsanc = nh;
+        s->st.sanctions_hits += nsanc;
+        s->st.sanctions_txns += nsanc > 0;
+    }
+    if (s->o.rules)
+        TXS_TRY(txs_rules_eval(s->o.rules, &t, &s->batch.arena, s->hits,
+                               TXS_MAX_HITS, &nh, &dropped));
     if (nh == 0) return TXS_OK;
     s->st.hits += nh;
     s->st.hits_dropped += dropped;
     int score, band;
-    txs_score(s->o.rules, s->hits, nh, &score, &band);
+    if (s->o.rules) txs_score(s->o.rules, s->hits, nh, &score, &band);
+    else score_no_rules(s->hits, nh, &score, &band);
     if (band == TXS_BAND_NONE) {
         s->st.txns_hit_below_band++;
         return TXS_OK;
     }
     s->st.alerts++;
     s->st.alerts_by_band[band]++;
-    count_rules(s, s->hits, nh);
+    s->st.sanctions_alerts += nsanc > 0;
+    if (s->o.rules) count_rules(s, s->hits, nh);
     emit_alert(s, ss, &t, nh, score, band);
     return TXS_OK;
 }

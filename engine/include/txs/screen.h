@@ -9,6 +9,11 @@
  *                 \           \                     \--> counts
  *                  \-----------\--> rejects sink
  *
+ * With sanctions lists (opts.lists) every screened record's orig_name and
+ * bene_name go through a txs_sanctions screener and its orig_bank /
+ * bene_bank through the snapshot's SWIFT/BIC table; those hits join the
+ * rule hits in the noisy-or score (weight scoring.sanctions_weight).
+ *
  * Output goes to sinks (write callbacks) a batch at a time, so the CLI can
  * point them at atomic files and tests at memory.  Single-threaded for now;
  * a screener is not thread-safe.
@@ -21,8 +26,69 @@
 
 #include "txs/base.h"
 #include "txs/input.h"
+#include "txs/lists.h"
 #include "txs/parse.h"
 #include "txs/rules.h"
+
+/* ------------------------------------------------------ sanctions screening
+ *
+ * A sanctions screener matches names against one or more loaded snapshots
+ * (lists.h) whose name sections were built by `lists compile`:
+ *
+ *   name --norm--> " tok tok " --Hyperscan literals--> exact token hits
+ *                       \------ xxh3 deletion table ---> typo / split hits
+ *        hits --postings, rarity mass >= bar--> candidate names
+ *        candidates --txs_match_score (+ weak-alias penalty)--> matches
+ *
+ * Create one per thread: it owns a Hyperscan scratch, a normaliser and
+ * per-name work arrays, so screening a name allocates nothing.  The
+ * snapshots are borrowed and must outlive it.
+ */
+
+/* Default alerting threshold for a sanctions name match.  Above the
+ * scorer's benchmark threshold (0.70): see docs/matching.md "Sanctions
+ * threshold" for the recall / false-positive figures behind it. */
+#define TXS_SANCTIONS_THRESHOLD 0.85
+
+typedef struct txs_sanctions txs_sanctions;
+
+/* One match: which snapshot, entity and name (txs_sanctions_name_text),
+ * and its score. */
+typedef struct txs_sanctions_match {
+    uint32_t list;   /* index into the snapshots given at create */
+    uint32_t entity; /* txs_lists_entity index */
+    uint32_t name;   /* the matched name record */
+    double score;
+} txs_sanctions_match;
+
+/* Create a screener over n snapshots (borrowed).  threshold <= 0 means
+ * TXS_SANCTIONS_THRESHOLD.  A snapshot without name sections (compiled by
+ * an older txscreen) is refused with TXS_E_FORMAT and d saying so. */
+int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
+                         txs_sanctions **out, txs_diag *d);
+/* Free; accepts NULL. */
+void txs_sanctions_free(txs_sanctions *s);
+double txs_sanctions_threshold(const txs_sanctions *s);
+
+/*
+ * Screen one name (UTF-8, n bytes): writes the best matches at or above
+ * the threshold, best first, one per entity, at most cap; returns how many
+ * were written.  If explain is non-NULL the scorer's explanation of out[0]
+ * is written there (ecap bytes, NUL terminated).  Hot path: no allocation.
+ */
+size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
+                          size_t cap);
+/* The scorer's explanation of match m against the name p (recomputed). */
+void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n,
+                           const txs_sanctions_match *m, char *explain, size_t ecap);
+/* The matched name's original text (the primary name or the alias). */
+txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m);
+/* Entities carrying SWIFT/BIC `bic` (8 or 11 characters; an 11-character
+ * BIC also matches its 8-character head), written as matches with score
+ * 1.0 and name = UINT32_MAX; returns how many (at most cap). */
+size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap);
+/* The snapshot of list i. */
+const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i);
 
 /* A sink receives whole JSON lines; returns 0 or a negative status. */
 typedef int (*txs_sink_fn)(void *ctx, const char *p, size_t n);
@@ -37,6 +103,9 @@ typedef struct txs_screen_opts {
     void *alerts_ctx;
     txs_sink_fn rejects;         /* NULL: rejects are counted only */
     void *rejects_ctx;
+    const txs_lists *const *lists; /* sanctions snapshots (borrowed); */
+    size_t nlists;                 /* 0: no sanctions screening */
+    double sanctions_threshold;    /* <= 0: TXS_SANCTIONS_THRESHOLD */
 } txs_screen_opts;
 
 /* Per-source figures for the manifest. */
@@ -53,6 +122,9 @@ typedef struct txs_screen_stats {
     uint64_t hits, hits_dropped;         /* hits beyond TXS_MAX_HITS a txn */
     uint64_t txns_hit_below_band;        /* had hits, scored under edd */
     uint64_t plain_bytes;
+    uint64_t sanctions_hits;             /* sanctions hits (names and BICs) */
+    uint64_t sanctions_txns;             /* screened txns with one or more */
+    uint64_t sanctions_alerts;           /* alerts carrying one or more */
     uint64_t *alerts_by_rule;            /* [txs_ruleset_count()], owned */
     size_t nrules;
     txs_source_stats *sources;           /* [nsources], owned */
@@ -79,6 +151,10 @@ typedef struct txs_manifest_info {
     const char *profile;        /* profile name */
     const txs_ruleset *rules;   /* NULL: rules off */
     const char *rules_spec;     /* as given: "default", a path, "none" */
+    const txs_lists *const *lists; /* snapshots used (NULL/0: lists off) */
+    const char *const *list_paths; /* each one's path, or "(compiled)" */
+    size_t nlists;
+    double sanctions_threshold;
     const char *alerts_path;    /* "-" for stdout */
     const char *rejects_path;   /* NULL: not written */
     const char *started_utc;    /* "YYYY-MM-DDThh:mm:ssZ" */

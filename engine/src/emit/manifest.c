@@ -2,7 +2,9 @@
  * manifest.c: the run manifest (screen.h), the record an auditor reads to
  * know what was screened with what: every input with its size and xxh3, the
  * profile, the rule set and its hash, the counts that must balance
- * (read = screened + rejected), alerts by band and rule, and timing.
+ * (read = screened + rejected), alerts by band and rule, and timing; and
+ * every sanctions snapshot used, down to each source file's SHA-256, so an
+ * auditor can prove which list version screened the run.
  */
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +63,7 @@ static void write_rules(txs_buf *b, const txs_manifest_info *mi)
     txs_buf_puts(b, "  },\n");
 }
 
-static void write_counts(txs_buf *b, const txs_screen_stats *st)
+static void write_counts(txs_buf *b, const txs_manifest_info *mi, const txs_screen_stats *st)
 {
     txs_buf_puts(b, "  \"counts\": {\n");
     kv_u64(b, "    ", "read", st->read, 1);
@@ -70,6 +72,11 @@ static void write_counts(txs_buf *b, const txs_screen_stats *st)
     kv_u64(b, "    ", "alerts", st->alerts, 1);
     kv_u64(b, "    ", "hits", st->hits, 1);
     kv_u64(b, "    ", "hits_dropped", st->hits_dropped, 1);
+    if (mi->nlists) {
+        kv_u64(b, "    ", "sanctions_hits", st->sanctions_hits, 1);
+        kv_u64(b, "    ", "sanctions_txns", st->sanctions_txns, 1);
+        kv_u64(b, "    ", "sanctions_alerts", st->sanctions_alerts, 1);
+    }
     kv_u64(b, "    ", "txns_hit_below_band", st->txns_hit_below_band, 0);
     txs_buf_puts(b, "  },\n");
     txs_buf_puts(b, "  \"alerts_by_band\": {\n");
@@ -92,6 +99,47 @@ static void write_by_rule(txs_buf *b, const txs_manifest_info *mi,
     txs_buf_puts(b, st->nrules && mi->rules ? "\n  },\n" : "},\n");
 }
 
+static void write_list(txs_buf *b, const txs_lists *l, const char *path)
+{
+    txs_buf_puts(b, "\n    {\"path\": ");
+    txs_buf_json_str(b, path, strlen(path));
+    txs_buf_printf(b, ", \"xxh3\": \"%016llx\", \"bytes\": %llu, \"entities\": %llu,\n",
+                   (unsigned long long)txs_lists_hash(l), (unsigned long long)txs_lists_size(l),
+                   (unsigned long long)txs_lists_count(l));
+    txs_buf_puts(b, "     \"sources\": [");
+    for (size_t i = 0; i < txs_lists_nsources(l); i++) {
+        txs_list_source s;
+        txs_lists_source(l, i, &s);
+        txs_buf_puts(b, i ? ",\n       {\"file\": " : "\n       {\"file\": ");
+        txs_buf_json_str(b, s.file.p, s.file.n);
+        txs_buf_puts(b, ", \"list\": ");
+        txs_buf_json_str(b, s.list.p, s.list.n);
+        txs_buf_puts(b, ", \"date\": ");
+        if (s.date.n) txs_buf_json_str(b, s.date.p, s.date.n);
+        else txs_buf_puts(b, "null");
+        txs_buf_puts(b, ", \"sha256\": \"");
+        for (int k = 0; k < 32; k++) txs_buf_printf(b, "%02x", s.sha256[k]);
+        txs_buf_printf(b, "\", \"bytes\": %llu, \"entities\": %u}", (unsigned long long)s.bytes,
+                       s.entities);
+    }
+    txs_buf_puts(b, "]}");
+}
+
+static void write_lists(txs_buf *b, const txs_manifest_info *mi)
+{
+    txs_buf_puts(b, "  \"lists\": [");
+    for (size_t i = 0; i < mi->nlists; i++) {
+        if (i) txs_buf_putc(b, ',');
+        write_list(b, mi->lists[i], mi->list_paths ? mi->list_paths[i] : "");
+    }
+    txs_buf_puts(b, mi->nlists ? "\n  ],\n" : "],\n");
+    if (mi->nlists) {
+        txs_buf_puts(b, "  \"sanctions_threshold\": ");
+        txs_buf_json_num(b, mi->sanctions_threshold);
+        txs_buf_puts(b, ",\n");
+    }
+}
+
 void txs_manifest_write(txs_buf *b, const txs_manifest_info *mi,
                         const txs_screen_stats *st)
 {
@@ -101,12 +149,12 @@ void txs_manifest_write(txs_buf *b, const txs_manifest_info *mi,
     kv_str(b, "  ", "profile", mi->profile, 1);
     write_inputs(b, st);
     write_rules(b, mi);
-    txs_buf_puts(b, "  \"lists\": [],\n");
+    write_lists(b, mi);
     txs_buf_puts(b, "  \"outputs\": {\n");
     kv_str(b, "    ", "alerts", mi->alerts_path, 1);
     kv_str(b, "    ", "rejects", mi->rejects_path, 0);
     txs_buf_puts(b, "  },\n");
-    write_counts(b, st);
+    write_counts(b, mi, st);
     write_by_rule(b, mi, st);
     double secs = mi->wall_seconds > 0 ? mi->wall_seconds : 1e-9;
     txs_buf_puts(b, "  \"timing\": {\n");

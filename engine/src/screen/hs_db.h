@@ -1,0 +1,55 @@
+/*
+ * hs_db.h: private to the engine.  The one doorway to Hyperscan: every
+ * Hyperscan call in the engine lives in hs_db.c, the only file that
+ * includes <hs.h>, so the rest of the code neither depends on Hyperscan's
+ * headers nor can misuse its scratch rules.
+ *
+ *   build time  txs__hsdb_compile_lits(literals) -> serialised bytes
+ *                                                  (go into the snapshot)
+ *   run time    txs__hsdb_open(bytes) -> db (deserialised, never recompiled)
+ *               txs__hsdb_scan(db, scratch, text, callback)
+ *
+ * A db is immutable and shareable; a scratch belongs to one screener.
+ */
+#ifndef TXS_SCREEN_HS_DB_H
+#define TXS_SCREEN_HS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/base.h"
+
+typedef struct txs__hsdb txs__hsdb;
+typedef struct txs__hsscratch txs__hsscratch;
+
+/*
+ * Compile n literals (lit[i] of len[i] bytes, pattern id = i) into a
+ * block-mode database, each reported at most once a scan
+ * (HS_FLAG_SINGLEMATCH), and serialise it into a malloc'd buffer (*out,
+ * *outn; the caller frees it).  Deterministic: the same literals in the
+ * same order give the same bytes.  n == 0 gives an empty buffer.  On error
+ * d names the literal Hyperscan refused.
+ */
+int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n,
+                           void **out, size_t *outn, txs_diag *d);
+
+/* Deserialise bytes written by txs__hsdb_compile_lits (borrowed only
+ * during the call).  n == 0 gives *out = NULL (an empty database). */
+int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d);
+/* Free; accepts NULL. */
+void txs__hsdb_free(txs__hsdb *db);
+
+/* Scratch space for scanning db; allocated once per screener. */
+int txs__hsdb_scratch(const txs__hsdb *db, txs__hsscratch **out);
+void txs__hsdb_scratch_free(txs__hsscratch *s);
+
+/* Called for every match: pattern id and the offset just past its end.
+ * Return nonzero to stop the scan. */
+typedef int (*txs__hsdb_fn)(unsigned id, unsigned long long to, void *ctx);
+
+/* Scan n bytes at p.  A NULL db (no literals) matches nothing.  Returns 0
+ * (also when the callback stopped the scan) or TXS_E_UNSUPPORTED. */
+int txs__hsdb_scan(const txs__hsdb *db, txs__hsscratch *s, const char *p, size_t n,
+                   txs__hsdb_fn fn, void *ctx);
+
+#endif /* TXS_SCREEN_HS_DB_H */

@@ -1,0 +1,443 @@
+/*
+ * sanctions.c: sanctions name screening (screen.h draws the flow), the
+ * run-time half of the snapshot's NAMES / HSDB sections (lists_int.h draws
+ * their layout; lists/names_build.c writes them).
+ *
+ * For one party name:
+ *   1. normalise it (txs_norm_name_of, kind unknown) and pad it with spaces,
+ *      so the Hyperscan literals " token " only match whole tokens;
+ *   2. exact channel: one hs_scan gives every list token present;
+ *   3. misspelling channel: each query token that did not hit exactly, and
+ *      each adjacent pair written together, is probed with itself and its
+ *      one-byte deletions in the xxh3 deletion table (a bloom filter built
+ *      at create time answers most misses from L2);
+ *   4. every hit token adds weight x (1 or TYPO_FACTOR) to the names on its
+ *      posting list; a name whose mass reaches its bar becomes a candidate;
+ *   5. candidates are scored by txs_match_score (weak aliases pay the
+ *      scorer's weak_alias_penalty) and the best name per entity is kept.
+ *
+ * Work memory (mass per name, touched list) is allocated at create time and
+ * left zeroed after every query, so the per-name path never allocates.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lists/lists_int.h"
+#include "screen/hs_db.h"
+#include "txs/match.h"
+#include "txs/norm.h"
+#include "txs/screen.h"
+
+#define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */
+#define CAND_FRAC 0.45f   /* share of a name's token weight that must hit */
+#define CAND_MIN 0.75f    /* and at least this much (one distinctive token) */
+#define MAX_TH 96         /* distinct hit tokens kept per query */
+#define MAX_CAND 256      /* candidates scored per query and snapshot */
+#define MAX_RES 32        /* entities kept per query */
+#define PROBE_MIN 3u      /* shortest query token probed for typos */
+#define PAIR_MAX 40u
+
+typedef struct sidx {
+    const txs_lists *l;
+    txs__snap_names_hdr h;
+    const txs__snap_name *names;
+    const txs_norm_tok *tokdesc;
+    const char *text, *tokstr;
+    const txs__snap_tok *toks;
+    const uint32_t *post, *lits;
+    const txs__snap_del *del;
+    txs__hsdb *db;
+    txs__hsscratch *scratch;
+    uint64_t *bloom;
+    uint32_t bloom_bits; /* log2 of the bit count */
+    float *mass;         /* [nnames], zero between queries */
+    uint32_t *touched;   /* [nnames] */
+} sidx;
+
+typedef struct thit {
+    uint32_t tok;
+    float f;
+} thit;
+
+struct txs_sanctions {
+    sidx *ix;
+    size_t n;
+    txs_norm *nz;
+    txs_match_params mp;
+    double threshold;
+    txs_norm_name q, c;
+    char pad[TXS_NORM_MAX_TEXT + 4];
+    int qhit[TXS_NORM_MAX_TOKENS];
+    thit th[MAX_TH];
+    size_t nth;
+    txs_sanctions_match res[MAX_RES];
+    size_t nres;
+};
+
+/* ------------------------------------------------------------- opening */
+
+static int bad(txs_diag *d, const txs_lists *l, const char *what)
+{
+    (void)l;
+    return txs_diag_set(d, TXS_E_FORMAT, "", 0, "list snapshot name section: %s", what);
+}
+
+static int in(uint64_t off, uint64_t n, uint64_t size, size_t total)
+{
+    return off % 8 == 0 && off <= total && n <= (total - off) / size;
+}
+
+static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
+{
+    if (n < sizeof x->h) return bad(d, x->l, "too short");
+    memcpy(&x->h, p, sizeof x->h);
+    const txs__snap_names_hdr *h = &x->h;
+    if (!in(h->off_names, h->nnames, sizeof *x->names, n) ||
+        !in(h->off_tokdesc, h->ntokdesc, sizeof *x->tokdesc, n) || !in(h->off_text, h->text_bytes, 1, n) ||
+        !in(h->off_toks, h->ntoks, sizeof *x->toks, n) || !in(h->off_post, h->npost, 4, n) ||
+        !in(h->off_del, h->ndel, sizeof *x->del, n) || !in(h->off_tokstr, h->tokstr_bytes, 1, n) ||
+        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)))
+        return bad(d, x->l, "bounds");
+    x->names = (const void *)(p + h->off_names);
+    x->tokdesc = (const void *)(p + h->off_tokdesc);
+    x->text = (const char *)p + h->off_text;
+    x->toks = (const void *)(p + h->off_toks);
+    x->post = (const void *)(p + h->off_post);
+    x->del = (const void *)(p + h->off_del);
+    x->tokstr = (const char *)p + h->off_tokstr;
+    x->lits = (const void *)(p + h->off_lits);
+    return TXS_OK;
+}
+
+/* Every reference checked once, so the query path needs no checks. */
+static int check_names(const sidx *x, txs_diag *d)
+{
+    const txs__snap_names_hdr *h = &x->h;
+    size_t nent = txs_lists_count(x->l);
+    for (uint32_t i = 0; i < h->nnames; i++) {
+        const txs__snap_name *m = &x->names[i];
+        txs_entity e;
+        if (m->entity >= nent) return bad(d, x->l, "name entity");
+        txs_lists_entity(x->l, m->entity, &e);
+        if ((m->field != TXS__NM_PRIMARY && m->field >= e.nfields) || m->ntok == 0 ||
+            m->ntok > TXS_NORM_MAX_TOKENS || m->text_len >= TXS_NORM_MAX_TEXT ||
+            m->text_off > h->text_bytes || m->text_len > h->text_bytes - m->text_off ||
+            m->tokdesc > h->ntokdesc || m->ntok > h->ntokdesc - m->tokdesc)
+            return bad(d, x->l, "name record");
+        for (uint32_t k = 0; k < m->ntok; k++) {
+            const txs_norm_tok *t = &x->tokdesc[m->tokdesc + k];
+            if ((uint32_t)t->off + t->len > m->text_len) return bad(d, x->l, "token record");
+        }
+    }
+    for (uint32_t i = 0; i < h->ntoks; i++) {
+        const txs__snap_tok *t = &x->toks[i];
+        if (t->str_off >= h->tokstr_bytes || t->len >= h->tokstr_bytes - t->str_off ||
+            t->post_off > h->npost || t->post_n > h->npost - t->post_off || !(t->weight >= 0.0f))
+            return bad(d, x->l, "dictionary");
+    }
+    for (uint32_t i = 0; i < h->npost; i++)
+        if (x->post[i] >= h->nnames) return bad(d, x->l, "posting");
+    for (uint32_t i = 0; i < h->ndel; i++)
+        if (x->del[i].tok1 > h->ntoks) return bad(d, x->l, "deletion table");
+    for (uint32_t i = 0; i < h->nlits; i++)
+        if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
+    return TXS_OK;
+}
+
+static size_t bloom_at(const sidx *x, uint32_t h)
+{
+    return (size_t)((h * 0x9E3779B1u) >> (32 - x->bloom_bits));
+}
+
+static int build_bloom(sidx *x)
+{
+    x->bloom_bits = 12;
+    while ((1ull << x->bloom_bits) < (uint64_t)x->h.ndel * 4 && x->bloom_bits < 31) x->bloom_bits++;
+    x->bloom = calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
+    if (x->bloom == NULL) return TXS_E_NOMEM;
+    for (uint32_t i = 0; i < x->h.ndel; i++)
+        if (x->del[i].tok1) {
+            size_t b = bloom_at(x, x->del[i].hash);
+            x->bloom[b / 64] |= 1ull << (b % 64);
+        }
+    return TXS_OK;
+}
+
+static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
+{
+    const void *np, *hp;
+    size_t nn, hn;
+    uint32_t nv, hv;
+    x->l = l;
+    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0 || nv != TXS__NAMES_VERSION ||
+        txs__lists_section(l, TXS__SEC_HSDB, &hp, &hn, &hv) < 0 || hv != TXS__HSDB_VERSION)
+        return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                            "the list snapshot has no name-screening sections (version %u); "
+                            "recompile it with `txscreen lists compile`", nv);
+    TXS_TRY(map_names(x, np, nn, d));
+    TXS_TRY(check_names(x, d));
+    TXS_TRY(txs__hsdb_open(hp, hn, &x->db, d));
+    if (txs__hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
+    x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
+    x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
+    if (x->mass == NULL || x->touched == NULL) return TXS_E_NOMEM;
+    return build_bloom(x);
+}
+
+static void close_index(sidx *x)
+{
+    txs__hsdb_scratch_free(x->scratch);
+    txs__hsdb_free(x->db);
+    free(x->bloom), free(x->mass), free(x->touched);
+}
+
+int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
+                         txs_sanctions **out, txs_diag *d)
+{
+    *out = NULL;
+    txs_sanctions *s = calloc(1, sizeof *s);
+    if (s == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    s->ix = calloc(n + 1, sizeof *s->ix);
+    s->nz = txs_norm_new();
+    int rc = s->ix && s->nz ? TXS_OK : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = open_index(&s->ix[i], lists[i], d);
+    if (rc < 0) {
+        if (s->ix) s->n++; /* the half-opened index is closed too */
+        txs_sanctions_free(s);
+        return rc;
+    }
+    txs_match_params_default(&s->mp);
+    s->threshold = threshold > 0 ? threshold : TXS_SANCTIONS_THRESHOLD;
+    s->mp.threshold = s->threshold;
+    /* OFAC and the UN call low-quality aliases too broad to screen alone:
+     * an exact weak alias scores 0.80, below the default threshold, so it
+     * needs other evidence (a stronger name) to alert. */
+    s->mp.weak_alias_penalty = 0.20;
+    *out = s;
+    return TXS_OK;
+}
+
+void txs_sanctions_free(txs_sanctions *s)
+{
+    if (s == NULL) return;
+    for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
+    free(s->ix);
+    txs_norm_free(s->nz);
+    free(s);
+}
+
+double txs_sanctions_threshold(const txs_sanctions *s) { return s->threshold; }
+const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
+
+/* ------------------------------------------------- candidate generation */
+
+static void add_tok(txs_sanctions *s, uint32_t tok, float f)
+{
+    for (size_t i = 0; i < s->nth; i++)
+        if (s->th[i].tok == tok) {
+            if (f > s->th[i].f) s->th[i].f = f;
+            return;
+        }
+    if (s->nth < MAX_TH) s->th[s->nth++] = (thit){tok, f};
+}
+
+typedef struct scan_ctx {
+    txs_sanctions *s;
+    const sidx *x;
+} scan_ctx;
+
+/* An exact token: the literal " tok " ended at padded offset `to`, so the
+ * query token ends at text offset to - 2. */
+static int on_lit(unsigned id, unsigned long long to, void *ctx)
+{
+    scan_ctx *c = ctx;
+    add_tok(c->s, c->x->lits[id], 1.0f);
+    for (uint32_t k = 0; k < c->s->q.ntok; k++)
+        if ((unsigned long long)c->s->q.tok[k].off + c->s->q.tok[k].len + 2 == to) c->s->qhit[k] = 1;
+    return 0;
+}
+
+/* Every dictionary token whose deletion-table key equals p[0..n). */
+static void probe(txs_sanctions *s, const sidx *x, const char *p, size_t n, float f)
+{
+    uint32_t h = txs__lists_del_hash(p, n);
+    size_t b = bloom_at(x, h);
+    if (!(x->bloom[b / 64] >> (b % 64) & 1)) return;
+    uint32_t mask = x->h.ndel - 1;
+    for (uint32_t i = h & mask; x->del[i].tok1; i = (i + 1) & mask)
+        if (x->del[i].hash == h) add_tok(s, x->del[i].tok1 - 1, f);
+}
+
+/* A string and each of its one-byte deletions. */
+static void probe_variants(txs_sanctions *s, const sidx *x, const char *p, size_t n)
+{
+    char buf[PAIR_MAX + 8];
+    if (n > PAIR_MAX) return;
+    probe(s, x, p, n, TYPO_FACTOR);
+    if (n - 1 < PROBE_MIN) return;
+    for (size_t j = 0; j < n; j++) {
+        if (j && p[j] == p[j - 1]) continue;
+        memcpy(buf, p, j);
+        memcpy(buf + j, p + j + 1, n - j - 1);
+        probe(s, x, buf, n - 1, TYPO_FACTOR);
+    }
+}
+
+static void typo_channel(txs_sanctions *s, const sidx *x)
+{
+    const txs_norm_name *q = &s->q;
+    for (uint32_t k = 0; k < q->ntok; k++)
+        if (!s->qhit[k] && q->tok[k].len >= PROBE_MIN)
+            probe_variants(s, x, txs_norm_tok_text(q, k), q->tok[k].len);
+    for (uint32_t k = 0; k + 1 < q->ntok; k++) {
+        const txs_norm_tok *a = &q->tok[k], *b = &q->tok[k + 1];
+        if ((s->qhit[k] && s->qhit[k + 1]) || a->len < 2 || b->len < 2 ||
+            (size_t)a->len + b->len > PAIR_MAX)
+            continue;
+        char buf[PAIR_MAX];
+        memcpy(buf, txs_norm_tok_text(q, k), a->len);
+        memcpy(buf + a->len, txs_norm_tok_text(q, k + 1), b->len);
+        probe_variants(s, x, buf, (size_t)a->len + b->len);
+    }
+}
+
+/* ------------------------------------------------------------- scoring */
+
+static void load_name(const sidx *x, uint32_t nm, txs_norm_name *c)
+{
+    const txs__snap_name *m = &x->names[nm];
+    memcpy(c->text, x->text + m->text_off, m->text_len);
+    c->text[m->text_len] = '\0';
+    c->len = m->text_len;
+    c->ntok = m->ntok;
+    c->flags = 0;
+    c->kind = m->kind;
+    memcpy(c->tok, x->tokdesc + m->tokdesc, m->ntok * sizeof *c->tok);
+}
+
+static double score_name(txs_sanctions *s, const sidx *x, uint32_t nm, char *explain, size_t cap)
+{
+    load_name(x, nm, &s->c);
+    txs_match_qual ql;
+    memset(&ql, 0, sizeof ql);
+    ql.weak_alias = (x->names[nm].flags & TXS__NM_WEAK) != 0;
+    return txs_match_score(&s->mp, &s->q, &s->c, &ql, explain, cap);
+}
+
+static void keep(txs_sanctions *s, uint32_t list, uint32_t ent, uint32_t nm, double sc)
+{
+    for (size_t i = 0; i < s->nres; i++)
+        if (s->res[i].list == list && s->res[i].entity == ent) {
+            if (sc > s->res[i].score) s->res[i].score = sc, s->res[i].name = nm;
+            return;
+        }
+    size_t at = s->nres;
+    if (at == MAX_RES) { /* full: replace the weakest if this is better */
+        at = 0;
+        for (size_t i = 1; i < MAX_RES; i++)
+            if (s->res[i].score < s->res[at].score) at = i;
+        if (s->res[at].score >= sc) return;
+    } else {
+        s->nres++;
+    }
+    s->res[at] = (txs_sanctions_match){list, ent, nm, sc};
+}
+
+/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed. */
+static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
+{
+    size_t nt = 0, scored = 0;
+    for (size_t i = 0; i < s->nth; i++) {
+        const txs__snap_tok *t = &x->toks[s->th[i].tok];
+        float w = t->weight * s->th[i].f;
+        for (uint32_t j = 0; j < t->post_n; j++) {
+            uint32_t nm = x->post[t->post_off + j];
+            if (x->mass[nm] == 0.0f) x->touched[nt++] = nm;
+            x->mass[nm] += w;
+        }
+    }
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t nm = x->touched[i];
+        float mass = x->mass[nm], nw = x->names[nm].weight;
+        x->mass[nm] = 0.0f;
+        float bar = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
+        if (mass < (bar > floor_ ? bar : floor_) || scored >= MAX_CAND) continue;
+        scored++;
+        double sc = score_name(s, x, nm, NULL, 0);
+        if (sc >= s->threshold) keep(s, list, x->names[nm].entity, nm, sc);
+    }
+}
+
+static int res_cmp(const void *a, const void *b)
+{
+    const txs_sanctions_match *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->list != y->list) return x->list < y->list ? -1 : 1;
+    return x->entity < y->entity ? -1 : x->entity > y->entity;
+}
+
+size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
+                          size_t cap)
+{
+    s->nres = 0;
+    if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
+    size_t pn = s->q.len + 2;
+    s->pad[0] = ' ';
+    memcpy(s->pad + 1, s->q.text, s->q.len);
+    s->pad[pn - 1] = ' ';
+    for (size_t i = 0; i < s->n; i++) {
+        sidx *x = &s->ix[i];
+        s->nth = 0;
+        memset(s->qhit, 0, sizeof s->qhit);
+        scan_ctx c = {s, x};
+        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        typo_channel(s, x);
+        candidates(s, x, (uint32_t)i);
+    }
+    qsort(s->res, s->nres, sizeof *s->res, res_cmp);
+    size_t k = s->nres < cap ? s->nres : cap;
+    memcpy(out, s->res, k * sizeof *out);
+    return k;
+}
+
+void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n, const txs_sanctions_match *m,
+                           char *explain, size_t ecap)
+{
+    if (ecap) explain[0] = '\0';
+    if (m->name == UINT32_MAX || m->list >= s->n) return;
+    txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    score_name(s, &s->ix[m->list], m->name, explain, ecap);
+}
+
+txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m)
+{
+    txs_slice none = {"", 0};
+    if (m->list >= s->n || m->name == UINT32_MAX) return none;
+    const sidx *x = &s->ix[m->list];
+    const txs__snap_name *nm = &x->names[m->name];
+    txs_entity e;
+    txs_lists_entity(x->l, nm->entity, &e);
+    if (nm->field == TXS__NM_PRIMARY) return e.name;
+    txs_field f;
+    txs_lists_field(x->l, &e, nm->field, &f);
+    return f.value;
+}
+
+size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap)
+{
+    size_t k = 0;
+    uint32_t ents[16];
+    if (bic.n != 8 && bic.n != 11) return 0;
+    for (size_t i = 0; i < s->n; i++)
+        for (int pass = 0; pass < (bic.n == 11 ? 2 : 1); pass++) {
+            txs_slice v = {bic.p, pass ? 8 : bic.n};
+            size_t m = txs_lists_find_ident(s->ix[i].l, TXS_ID_SWIFT_BIC, v, ents, 16);
+            for (size_t j = 0; j < m && j < 16; j++) {
+                int dup = 0;
+                for (size_t r = 0; r < k; r++) dup |= out[r].list == i && out[r].entity == ents[j];
+                if (!dup && k < cap) out[k++] = (txs_sanctions_match){(uint32_t)i, ents[j], UINT32_MAX, 1.0};
+            }
+        }
+    return k;
+}
