@@ -53,7 +53,8 @@ enum {
     TXS_TOK_NUMBER = 1u << 3,  /* digits only */
     TXS_TOK_INITIAL = 1u << 4, /* a single letter */
     TXS_TOK_FAMILY = 1u << 5,  /* the family name of a person */
-    TXS_TOK_NONLATIN = 1u << 6 /* transliterated from a non-Latin script */
+    TXS_TOK_NONLATIN = 1u << 6, /* transliterated from a non-Latin script */
+    TXS_TOK_HANZI = 1u << 7     /* the reading of one Han character (not Hangul) */
 };
 
 /* Name flags. */

@@ -217,6 +217,14 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
         *how = TXS__HOW_FOLD;
         return 0.95;
     }
+    /* A syllable read from a Han character is that character's reading:
+     * one letter off ("wang" / "yang") is another character, not a typo,
+     * and short syllables sit one edit from many others.  (Hangul is not
+     * included: its romanisations differ by a letter, "gim" / "kim".) */
+    if ((a->flags | b->flags) & TXS_TOK_HANZI) {
+        *how = TXS__HOW_NONE;
+        return 0.0;
+    }
     *how = TXS__HOW_EDIT;
     s = txs__match_str_sim(a->fold, a->flen, b->fold, b->flen);
     if (s == 0.0) *how = TXS__HOW_NONE;

@@ -193,7 +193,7 @@ void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
         int32_t limit = len;
         UErrorCode err = U_ZERO_ERROR;
         utrans_transUChars(t, buf, &len, cap, 0, &limit, &err);
-        uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN : 0));
+        uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN | TXS_TOK_HANZI : 0));
         if (han) txs__words_break(w, 1);
         for (int32_t k = 0; !U_FAILURE(err) && k < len; k++)
             txs__norm_ascii_byte_flags(w, buf[k] < 0x80 ? (unsigned char)buf[k] : ' ', fl);
