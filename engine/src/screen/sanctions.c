@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "lists/lists_int.h"
 #include "screen/hs_db.h"
@@ -36,6 +37,15 @@
 #define MAX_TH 96         /* distinct hit tokens kept per query */
 #define MAX_CAND 256      /* candidates scored per query and snapshot */
 #define MAX_RES 32        /* entities kept per query */
+/* The name-result cache: party names recur (the same counterparties pay
+ * and are paid every day), so each screener remembers the outcome for the
+ * last names it screened, keyed on their exact bytes.  A hit returns what
+ * screening the name again would: the snapshots are immutable.  Names
+ * longer than CACHE_NAME bytes, or with more than CACHE_RES matches, are
+ * screened every time. */
+#define CACHE_SLOTS (1u << 17) /* ~20 MiB, touched only as used */
+#define CACHE_NAME 48
+#define CACHE_RES 4
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 
@@ -74,6 +84,15 @@ struct txs_sanctions {
     size_t nth;
     txs_sanctions_match res[MAX_RES];
     size_t nres;
+    struct cache_slot *cache; /* CACHE_SLOTS, direct-mapped */
+};
+
+struct cache_slot {
+    uint64_t hash;
+    uint8_t len;     /* 0: empty (empty names are never screened) */
+    uint8_t nres;
+    char name[CACHE_NAME];
+    txs_sanctions_match res[CACHE_RES];
 };
 
 /* ------------------------------------------------------------- opening */
@@ -201,7 +220,9 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     if (s == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     s->ix = calloc(n + 1, sizeof *s->ix);
     s->nz = txs_norm_new();
-    int rc = s->ix && s->nz ? TXS_OK : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
+    int rc = s->ix && s->nz && s->cache ? TXS_OK
+                                        : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = open_index(&s->ix[i], lists[i], d);
     if (rc < 0) {
         if (s->ix) s->n++; /* the half-opened index is closed too */
@@ -224,6 +245,7 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s == NULL) return;
     for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
     free(s->ix);
+    free(s->cache);
     txs_norm_free(s->nz);
     free(s);
 }
@@ -401,7 +423,46 @@ static int res_cmp(const void *a, const void *b)
     return x->entity < y->entity ? -1 : x->entity > y->entity;
 }
 
+static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
+                          size_t cap);
+
+/* The cache slot for name p, and whether it holds p's outcome. */
+static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t *h,
+                                     int *found)
+{
+    *h = XXH3_64bits(p, n);
+    struct cache_slot *c = &s->cache[*h & (CACHE_SLOTS - 1)];
+    *found = c->len == n && c->hash == *h && memcmp(c->name, p, n) == 0;
+    return c;
+}
+
 size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
+                          size_t cap)
+{
+    uint64_t h = 0;
+    int found = 0;
+    struct cache_slot *c = NULL;
+    if (n > 0 && n <= CACHE_NAME && cap <= CACHE_RES) {
+        c = cache_find(s, p, n, &h, &found);
+        if (found) {
+            size_t k = c->nres < cap ? c->nres : cap;
+            memcpy(out, c->res, k * sizeof *out);
+            return k;
+        }
+    }
+    size_t k = screen_name(s, p, n, out, cap);
+    if (c && s->nres <= CACHE_RES) {
+        c->hash = h;
+        c->len = (uint8_t)n;
+        c->nres = (uint8_t)s->nres;
+        memcpy(c->name, p, n);
+        memcpy(c->res, s->res, s->nres * sizeof *c->res);
+    }
+    return k;
+}
+
+/* Screen one name without the cache; s->res keeps every match found. */
+static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap)
 {
     s->nres = 0;
