@@ -142,3 +142,28 @@ Test(norm, argument_checks)
     txs_norm_free(nz);
     txs_norm_free(NULL);
 }
+
+/* Table entries that only ICU can read (Han, kana, Ethiopic legal forms)
+ * are folded when a name first needs ICU, so a run that never sees such a
+ * name never pays ICU's start-up.  They must still work, and they must
+ * apply only to names that needed ICU: a name's normal form may not depend
+ * on which names the context normalised before it. */
+Test(norm, icu_legal_forms_are_lazy_and_history_free)
+{
+    static const char han[] = "\xe5\x8d\x8e\xe4\xb8\xba\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8"; /* 华为有限公司 */
+    static const char latin[] = "Hua Wei You Xian Gong Si";
+    txs_norm *fresh = txs_norm_new(), *used = txs_norm_new();
+    cr_assert(fresh && used);
+    txs_norm_name a, b, h;
+    cr_assert_eq(txs_norm_name_of(fresh, latin, strlen(latin), TXS_NAME_COMPANY, &a), TXS_OK);
+    cr_assert_eq(txs_norm_name_of(used, han, strlen(han), TXS_NAME_COMPANY, &h), TXS_OK);
+    int legal = 0;
+    for (uint32_t i = 0; i < h.ntok; i++) legal |= (h.tok[i].flags & TXS_TOK_LEGAL) != 0;
+    cr_assert(legal, "the Han legal form was not recognised: '%s'", h.text);
+    cr_assert_eq(txs_norm_name_of(used, latin, strlen(latin), TXS_NAME_COMPANY, &b), TXS_OK);
+    cr_assert_str_eq(a.text, b.text);
+    cr_assert_eq(a.ntok, b.ntok);
+    for (uint32_t i = 0; i < a.ntok; i++) cr_assert_eq(a.tok[i].flags, b.tok[i].flags);
+    txs_norm_free(fresh);
+    txs_norm_free(used);
+}

@@ -24,6 +24,9 @@ typedef struct phrase {
     const char *key;   /* folded words joined by single spaces */
     const char *canon; /* canonical token (legal forms) or NULL */
     uint32_t ntok;
+    int icu_only;      /* written in a script only ICU reads: applies only to
+                          names that needed ICU too, so that a name's form
+                          never depends on which names came before it */
 } phrase;
 
 typedef struct phrase_set {
@@ -38,6 +41,12 @@ struct txs_norm {
     size_t strings_cap, strings_len;
     void *icu;         /* UTransliterator *, opened on first need */
     int icu_failed;
+    /* Table entries that need ICU (Han, kana, Thai legal forms) are folded
+     * only when a name first needs ICU: opening ICU's transliterator costs
+     * about 150 ms, which every run would otherwise pay at start-up. */
+    int building, wanted_icu;
+    struct deferred { phrase_set *ps; const char *src, *canon; } *deferred;
+    size_t ndeferred, deferred_cap;
 };
 
 static void fold_words(txs_norm *nz, const char *s, size_t n, txs__words *w)
@@ -71,16 +80,33 @@ static int phrase_cmp(const void *a, const void *b)
     return strcmp(((const phrase *)a)->key, ((const phrase *)b)->key);
 }
 
+/* Remember an entry for when ICU is open (see txs_norm.deferred). */
+static int defer(txs_norm *nz, phrase_set *ps, const char *src, const char *canon_src)
+{
+    if (nz->ndeferred == nz->deferred_cap) {
+        size_t cap = nz->deferred_cap ? nz->deferred_cap * 2 : 64;
+        struct deferred *d = realloc(nz->deferred, cap * sizeof *d);
+        if (!d) return -1;
+        nz->deferred = d;
+        nz->deferred_cap = cap;
+    }
+    nz->deferred[nz->ndeferred++] = (struct deferred){ps, src, canon_src};
+    return 0;
+}
+
 /* Fold and store one table entry; canon_src NULL for plain word lists. */
 static int add_phrase(txs_norm *nz, phrase_set *ps, const char *src, const char *canon_src)
 {
     txs__words w;
+    nz->wanted_icu = 0;
     fold_words(nz, src, strlen(src), &w);
+    if (nz->building && nz->wanted_icu) return defer(nz, ps, src, canon_src);
     if (w.nw == 0) return 0;
     phrase *p = &ps->p[ps->n];
     p->key = keep_string(nz, w.text, w.len);
     p->ntok = w.nw;
     p->canon = NULL;
+    p->icu_only = w.icu;
     if (canon_src) {
         txs__words c;
         char buf[TXS_NORM_MAX_TEXT];
@@ -101,8 +127,10 @@ static void sort_unique(phrase_set *ps)
 {
     qsort(ps->p, ps->n, sizeof ps->p[0], phrase_cmp);
     size_t k = 0;
-    for (size_t i = 0; i < ps->n; i++)
+    for (size_t i = 0; i < ps->n; i++) {
         if (k == 0 || strcmp(ps->p[k - 1].key, ps->p[i].key) != 0) ps->p[k++] = ps->p[i];
+        else if (!ps->p[i].icu_only) ps->p[k - 1].icu_only = 0; /* general wins */
+    }
     ps->n = k;
 }
 
@@ -134,6 +162,7 @@ txs_norm *txs_norm_new(void)
     if (!nz) return NULL;
     nz->strings_cap = 256u * 1024u;
     nz->strings = malloc(nz->strings_cap);
+    nz->building = 1;
     if (!nz->strings || build_legal(nz) < 0 ||
         build_words(nz, &nz->titles, txs__norm_titles, txs__norm_titles_n) < 0 ||
         build_words(nz, &nz->org_pre, txs__norm_org_prefixes, txs__norm_org_prefixes_n) < 0 ||
@@ -141,7 +170,22 @@ txs_norm *txs_norm_new(void)
         txs_norm_free(nz);
         return NULL;
     }
+    nz->building = 0;
     return nz;
+}
+
+/* Fold the deferred entries now that ICU is open, and re-sort their sets.
+ * A failure leaves those entries out: names still normalise, only the
+ * legal forms and titles written in those scripts go unrecognised. */
+static void add_deferred(txs_norm *nz)
+{
+    size_t n = nz->ndeferred;
+    nz->ndeferred = 0;
+    for (size_t i = 0; i < n; i++)
+        if (add_phrase(nz, nz->deferred[i].ps, nz->deferred[i].src, nz->deferred[i].canon) < 0)
+            break;
+    phrase_set *sets[] = {&nz->legal, &nz->titles, &nz->org_pre, &nz->obj_pre};
+    for (size_t k = 0; k < 4; k++) sort_unique(sets[k]);
 }
 
 void txs_norm_free(txs_norm *nz)
@@ -153,14 +197,20 @@ void txs_norm_free(txs_norm *nz)
     free(nz->org_pre.p);
     free(nz->obj_pre.p);
     free(nz->strings);
+    free(nz->deferred);
     free(nz);
 }
 
 void *txs__norm_icu_get(txs_norm *nz)
 {
+    if (nz->building) { /* a table entry: fold it later (txs_norm.deferred) */
+        nz->wanted_icu = 1;
+        return NULL;
+    }
     if (!nz->icu && !nz->icu_failed) {
         nz->icu = txs__norm_icu_open();
         nz->icu_failed = nz->icu == NULL;
+        if (nz->icu) add_deferred(nz);
     }
     return nz->icu;
 }
@@ -180,9 +230,9 @@ static uint32_t match_phrase(const phrase_set *ps, const txs__words *w, const ui
         memcpy(key + klen, w->text + t->off, t->len);
         klen += t->len;
         key[klen] = '\0';
-        phrase probe = {key, NULL, 0};
+        phrase probe = {key, NULL, 0, 0};
         const phrase *p = bsearch(&probe, ps->p, ps->n, sizeof *ps->p, phrase_cmp);
-        if (p) {
+        if (p && (!p->icu_only || w->icu)) {
             best = k + 1;
             *hit = p;
         }

@@ -53,6 +53,7 @@ typedef struct txs__words {
     int comma_after;       /* word index after the first comma, or -1 */
     int open;              /* a word is being written */
     uint16_t src;          /* current input word index */
+    int icu;               /* some of the name needed ICU transliteration */
     txs_norm_tok w[TXS_NORM_MAX_TOKENS];
 } txs__words;
 

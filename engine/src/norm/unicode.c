@@ -110,6 +110,7 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
                          (is_letter(cps[j]) && cps[j] >= 0x80 &&
                           !txs__norm_translit((uint32_t)cps[j], buf, &script))))
             j++;
+        w->icu = 1;
         void *icu = txs__norm_icu_get(nz);
         if (icu) txs__norm_icu_run(icu, cps + *i, j - *i, w);
         *i = j - 1;
