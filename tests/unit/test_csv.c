@@ -415,3 +415,118 @@ Test(csv, bad_options_rejected)
     cr_assert_eq(txs_reader_create(&o, &r), 0);
     txs_reader_free(r);
 }
+
+/* The AVX2 UTF-8 check (used by the window path) accepts exactly what the
+ * reference validator accepts: random strings over lead, continuation and
+ * ASCII bytes, of every length around the 32-byte step. */
+Test(csv, simd_utf8_check_matches_reference)
+{
+    if (!txs__input_have_simd()) cr_skip_test("no AVX2");
+    static const unsigned char pick[] = {'a', ' ', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+                                         0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+                                         0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x00};
+    uint64_t seed = 777;
+    unsigned char buf[200];
+    size_t agree_valid = 0;
+    for (int iter = 0; iter < 200000; iter++) {
+        size_t n = (size_t)(tu_rand(&seed) % 100);
+        int ascii_run = (int)(tu_rand(&seed) % 3);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (ascii_run && i < 40) ? 'x' : pick[tu_rand(&seed) % sizeof pick];
+        /* Mostly valid text too: append well-formed sequences. */
+        if (iter & 1) {
+            static const char *const good[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                               "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "z"};
+            n = 0;
+            while (n < 90) {
+                const char *g = good[tu_rand(&seed) % 6];
+                memcpy(buf + n, g, strlen(g));
+                n += strlen(g);
+            }
+            if (iter % 4 == 1) buf[tu_rand(&seed) % n] = pick[tu_rand(&seed) % sizeof pick];
+            if (iter % 8 == 3) n -= 1 + tu_rand(&seed) % 3; /* cut a sequence short */
+        }
+        int ref = txs__input_utf8_check((const char *)buf, n) == n;
+        int simd = txs__input_utf8_valid_simd((const char *)buf, n);
+        cr_assert_eq(simd, ref, "iteration %d, %zu bytes", iter, n);
+        agree_valid += (size_t)ref;
+    }
+    cr_expect_gt(agree_valid, 50000u); /* both outcomes well covered */
+}
+
+/* Records of every kind the window path hands back to the per-record path
+ * (doubled quotes, NUL, LF in quotes, stray quotes, more than
+ * TXS_MAX_FIELDS fields, CR after a closing quote), mixed with plain,
+ * quoted, empty and rejected ones, over several 64 KiB windows: the window
+ * path (AVX2) and the scalar path give the same records. */
+Test(csv, windows_match_scalar_on_mixed_records)
+{
+    static const char *const kinds[] = {
+        "1,plain,row,x\n", "2,\"quoted, comma\",x,y\n", "3,\"say \"\"hi\"\"\",x,y\n",
+        "4,nul\0here,x,y\n", "5,\"multi\nline\",x,y\n", "6,bad\"quote,x,y\n",
+        "7,\"closed\"junk,x,y\n", "\n", "\r\n", "8,caf\xC3\xA9,\"\xE2\x82\xAC\",y\r\n",
+        "9,\xFF,x,y\n", "10,\"a\"\r,b\n", "11,\"a\"\rb\n", "12,x\n", "\"q\",\"r\"\r\n", ",,,\n"};
+    uint64_t seed = 4242;
+    size_t cap = 600000, n = 0;
+    char *buf = malloc(cap + 4096);
+    while (n < cap) {
+        uint64_t k = tu_rand(&seed) % (TXS_ARRAY_LEN(kinds) + 1);
+        if (k == TXS_ARRAY_LEN(kinds)) { /* a record of 120..140 fields */
+            unsigned nf = 120 + (unsigned)(tu_rand(&seed) % 21);
+            for (unsigned i = 0; i < nf; i++) n += (size_t)sprintf(buf + n, i ? ",%u" : "%u", i);
+            buf[n++] = '\n';
+            continue;
+        }
+        const char *t = kinds[k];
+        size_t tl = k == 3 ? 14 : strlen(t);
+        memcpy(buf + n, t, tl);
+        n += tl;
+    }
+    for (int header = 0; header <= 1; header++) {
+        txs_reader_opts o = csv_opts(',', header);
+        char *a = dump_opts(buf, n, &o, CHUNK_WHOLE, 0, 0, 1);
+        char *b = dump_opts(buf, n, &o, CHUNK_RANDOM, 99, 1, 1);
+        cr_assert(strlen(a) > 100000);
+        cr_assert_str_eq(a, b, "header=%d", header);
+        free(a);
+        free(b);
+    }
+    free(buf);
+}
+
+/* Batch boundaries do not depend on the path either: the window path uses
+ * the field pool exactly as the per-record path does. */
+Test(csv, windows_keep_batch_boundaries)
+{
+    size_t rows = 40000, n = 0;
+    char *p = malloc(rows * 300 + 16);
+    for (size_t i = 0; i < rows; i++) {
+        unsigned nf = 30 + (unsigned)(i % 60); /* the pool, not the record count, ends batches */
+        n += (size_t)sprintf(p + n, "%zu", i);
+        for (unsigned k = 1; k < nf; k++) n += (size_t)sprintf(p + n, ",%s", (k + i) % 9 ? "v" : "\"q\"");
+        p[n++] = '\n';
+        if (i % 13 == 0) p[n++] = '\n';
+        if (i % 17 == 0) n += (size_t)sprintf(p + n, "bad\"row\n");
+    }
+    txs_reader_opts o = csv_opts(',', 0);
+    size_t sizes[2][400], nb[2] = {0, 0};
+    for (int scalar = 0; scalar <= 1; scalar++) {
+        memsrc m = {p, n, 0, CHUNK_WHOLE, 1, 0};
+        txs_source *s;
+        txs_reader *r;
+        cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "b", &s), 0);
+        cr_assert_eq(txs_reader_create(&o, &r), 0);
+        txs__input_force_scalar(r, scalar);
+        cr_assert_eq(txs_reader_attach(r, s), 0);
+        txs_batch b;
+        txs_batch_init(&b);
+        while (txs_reader_next(r, &b) > 0 && nb[scalar] < 400) sizes[scalar][nb[scalar]++] = b.n;
+        txs_batch_free(&b);
+        txs_reader_free(r);
+        txs_source_free(s);
+    }
+    cr_assert_eq(nb[0], nb[1]);
+    cr_assert_gt(nb[0], 10u);
+    for (size_t i = 0; i < nb[0]; i++) cr_expect_eq(sizes[0][i], sizes[1][i], "batch %zu", i);
+    free(p);
+}

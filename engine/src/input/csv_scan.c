@@ -217,7 +217,7 @@ int txs__input_have_simd(void)
 #if TXS_SCAN_AVX2
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") &&
-           __builtin_cpu_supports("bmi");
+           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
 #else
     return 0;
 #endif

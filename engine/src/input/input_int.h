@@ -1,9 +1,10 @@
 /*
  * input_int.h: private to the engine.  The pieces of the input stage that
- * more than one file of engine/src/input needs: the CSV scanner (stage 1 of
- * framing, AVX2 and scalar), the record checks (stage 2: quotes, NUL,
- * UTF-8), the JSON object parser, and a test hook that forces the scalar
- * scanner so tests and fuzzers can compare the two paths.
+ * more than one file of engine/src/input needs: the CSV scanners (stage 1
+ * of framing: per record, AVX2 and scalar; and by windows of many records,
+ * AVX2), the record checks (stage 2: quotes, NUL, UTF-8), the JSON object
+ * parser, and a test hook that forces the scalar per-record scanner so tests
+ * and fuzzers can compare the paths.
  *
  * Invariant shared by all of them: a record is scanned from a position that
  * is outside quotes (a record start), and the scanner may read up to 63
@@ -41,6 +42,32 @@ typedef struct txs__csv_scan {
 #define TXS__SCAN_HIGH 4u   /* a byte >= 0x80 */
 #define TXS__SCAN_QLF 8u    /* an LF inside quotes (counts as a line) */
 
+/* Stage 1 by windows (csv_index.c): flags that send an indexed record back
+ * to the per-record path (scan + csv_check), the reference. */
+#define TXS__IDX_SLOW 16u   /* quoting not plainly "...", a NUL, an LF in quotes */
+#define TXS__IDX_WIDE 32u   /* more than TXS_MAX_FIELDS fields */
+
+/* One complete record of a window; offsets are from the window start.
+ * Its fields are slots f0 .. f0+nsep: the separator-ended ones final
+ * (quotes of "..." stripped), the last one running to the LF as is. */
+typedef struct txs__csv_rec {
+    uint32_t end;    /* its LF (outside quotes) */
+    uint32_t last;   /* start of its last field */
+    uint32_t f0;     /* slot of its first field */
+    uint32_t nsep;   /* separators: the last field's slot is f0 + nsep */
+    unsigned flags;  /* TXS__SCAN_HIGH, TXS__IDX_* */
+} txs__csv_rec;
+
+/* Index the window [p, p+n), p a record start outside quotes.  The 63 bytes
+ * past p+n must be readable and be either input or zero padding: a record
+ * may end there.  Writes up to rcap complete records to recs, their fields
+ * to fields[0..fcap).  Returns the record count: 0 when the window starts
+ * with no complete record of at most TXS_MAX_FIELDS fields, or AVX2 is not
+ * compiled in (then use the per-record path).  Needs txs__input_have_simd(). */
+size_t txs__input_csv_index(const char *p, size_t n, char delim, char quote,
+                            txs_slice *fields, size_t fcap, txs__csv_rec *recs,
+                            size_t rcap);
+
 /* Scan [p, limit) for the end of the record that starts at p (p outside
  * quotes).  For every separator i < maxf, fields[i] is set to the bytes
  * before it (quotes still in).  simd selects the AVX2 path, which must be
@@ -55,6 +82,10 @@ int txs__input_have_simd(void);
 /* Offset of the first byte of an invalid UTF-8 sequence in [p, p+n), or n
  * when all of it is valid (no overlongs, surrogates or > U+10FFFF). */
 size_t txs__input_utf8_check(const char *p, size_t n);
+
+/* Whether [p, p+n) is valid UTF-8, exactly as txs__input_utf8_check says,
+ * 32 bytes a step with AVX2 (needs txs__input_have_simd()). */
+int txs__input_utf8_valid_simd(const char *p, size_t n);
 
 /* A reject reason, formatted into the batch arena (never NULL: falls back
  * to a static text when the arena is out of memory). */

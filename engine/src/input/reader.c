@@ -20,6 +20,12 @@
  * reader; a batch also ends early when the pool could not take one more
  * record of TXS_MAX_FIELDS, so nothing is allocated per record.
  *
+ * CSV with AVX2 is framed a window at a time (frame_csv_window): one pass
+ * of csv_index.c over up to IDX_WINDOW bytes finds the complete records and
+ * their fields, and the plain ones (most) are finished inline; the rest,
+ * and anything the window cannot decide, go through the per-record path
+ * (frame_csv), which stays the definition of the framing.
+ *
  * Lines: `line` counts every LF, including LFs inside quoted fields and
  * empty lines (which are skipped, not records).  Offsets count the BOM.
  */
@@ -32,6 +38,13 @@
 /* Pool slots per batch: 32 fields a record on average before a batch is cut
  * short (2 MiB of slices). */
 #define POOL_SLOTS (TXS_BATCH_RECORDS * 32u)
+
+/* CSV windows indexed at once (csv_index.c): big enough that the one record
+ * a window cuts short (framed again from its start) costs little, small
+ * enough that the window's field slices stay in cache.  At most
+ * TXS_MAX_RECORD, so every record a window holds has a legal length. */
+#define IDX_WINDOW (64u * 1024u)
+#define IDX_RECS 1024u
 
 enum { FR_END = 0, FR_PROGRESS = 1, FR_MORE = 2 };
 
@@ -50,6 +63,8 @@ struct txs_reader {
     int status;                  /* sticky I/O or decompression error */
     txs_slice *pool;
     size_t pool_used;
+    txs__csv_rec *idx;           /* IDX_RECS entries: the current window */
+    txs_slice scratch[TXS_MAX_FIELDS]; /* fields of a record framed again */
     txs_slice hdr[TXS_MAX_FIELDS];
     size_t nhdr;
     int have_hdr;
@@ -91,8 +106,9 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
     r->cap = TXS_READ_CHUNK + TXS_MAX_RECORD;
     r->buf = malloc(r->cap + TXS__INPUT_PAD);
     r->pool = malloc(POOL_SLOTS * sizeof *r->pool);
+    r->idx = malloc(IDX_RECS * sizeof *r->idx);
     txs_arena_init(&r->harena, 16 * 1024);
-    if (r->buf == NULL || r->pool == NULL) {
+    if (r->buf == NULL || r->pool == NULL || r->idx == NULL) {
         txs_reader_free(r);
         return TXS_E_NOMEM;
     }
@@ -105,6 +121,7 @@ void txs_reader_free(txs_reader *r)
     if (r == NULL) return;
     free(r->buf);
     free(r->pool);
+    free(r->idx);
     free(r->hdr_mem);
     txs_arena_free(&r->harena);
     free(r);
@@ -273,10 +290,12 @@ static int csv_unterminated(txs_reader *r, txs_batch *b, const char *p, size_t a
     return rc;
 }
 
-static int frame_csv(txs_reader *r, txs_batch *b, const char *p, size_t avail)
+/* Frame the record at p with the per-record scanner, its fields in f (room
+ * for TXS_MAX_FIELDS). */
+static int frame_csv_at(txs_reader *r, txs_batch *b, const char *p, size_t avail,
+                        txs_slice *f)
 {
     size_t lim = avail < TXS_MAX_RECORD ? avail : TXS_MAX_RECORD;
-    txs_slice *f = r->pool + r->pool_used;
     txs__csv_scan sc;
     txs__input_csv_scan(p, p + lim, r->opts.delimiter, r->opts.quote, f, TXS_MAX_FIELDS,
                         r->simd, &sc);
@@ -287,6 +306,103 @@ static int frame_csv(txs_reader *r, txs_batch *b, const char *p, size_t avail)
     }
     if (!r->eof && avail < TXS_MAX_RECORD) return FR_MORE;
     return too_long(r, b, p, avail);
+}
+
+static int frame_csv(txs_reader *r, txs_batch *b, const char *p, size_t avail)
+{
+    return frame_csv_at(r, b, p, avail, r->pool + r->pool_used);
+}
+
+/* An indexed record the index did not vouch for, framed again from its
+ * start by the per-record path.  Its fields go to scratch first, since that
+ * path may store past a record's fields, where the window's next records
+ * are; an accepted record's fields then move to their pool place (within
+ * the slots the index gave this record). */
+static int csv_reframe(txs_reader *r, txs_batch *b, const char *p)
+{
+    size_t before = b->n;
+    int rc = frame_csv_at(r, b, p, r->len - r->pos, r->scratch);
+    if (rc >= 0 && b->n > before && b->rec[before].fields == r->scratch) {
+        txs_record *rec = &b->rec[before];
+        rec->fields = r->pool + r->pool_used - rec->nfields;
+        memcpy(rec->fields, r->scratch, rec->nfields * sizeof *rec->fields);
+    }
+    return rc;
+}
+
+/* Stage 2 for an indexed record the index vouched for (no TXS__IDX_SLOW or
+ * WIDE): its separator-ended fields are final (quotes stripped), no NUL, no
+ * LF inside quotes, at most TXS_MAX_FIELDS fields.  What is left is what
+ * csv_record would do: the line end, the last field (its slot holds it up
+ * to the LF), UTF-8, the header's field count, in csv_record's order.  An
+ * empty last field points at the line end, never at a quote. */
+static void csv_plain(txs_reader *r, txs_batch *b, const char *p, const char *lf,
+                      txs_slice *f, const txs__csv_rec *x)
+{
+    size_t n = trim_cr(p, lf);
+    uint64_t line = r->line++;
+    r->pos = (size_t)(lf + 1 - r->buf);
+    if (n == 0) return; /* empty line: not a record */
+    txs_record *rec = new_record(r, b, p, n);
+    rec->line = line;
+    txs_slice *last = &f[x->nsep];
+    last->n = (size_t)(p + n - last->p);
+    if (last->p[0] == r->opts.quote) {
+        last->p++;
+        last->n -= 2;
+    }
+    uint32_t nf = x->nsep + 1;
+    if ((x->flags & TXS__SCAN_HIGH) && !txs__input_utf8_valid_simd(p, n)) {
+        size_t bad = txs__input_utf8_check(p, n);
+        if (bad < n) {
+            reject(rec, TXS_FRAME_UTF8,
+                   txs__input_reason(&b->arena, "invalid UTF-8 at byte %zu of the record",
+                                     bad + 1));
+            return;
+        }
+    }
+    if (r->have_hdr && nf != r->nhdr) {
+        reject(rec, TXS_FRAME_COLUMNS,
+               txs__input_reason(&b->arena, "expected %zu fields (as the header), found %u",
+                                 r->nhdr, nf));
+        return;
+    }
+    rec->fields = f;
+    rec->nfields = nf;
+    r->pool_used += nf;
+}
+
+/* Frame the records of one indexed window, in order, until the window or
+ * the batch is done.  The index wrote each record's slices where the pool
+ * would have them if no record before it in the window had been dropped;
+ * after a rejected record or an empty line they are moved down, so the pool
+ * is used exactly as the per-record path uses it.  Records the index did
+ * not vouch for are framed again by the per-record path (the reference), as
+ * is a window with no complete record (a long record, the end of input). */
+static int frame_csv_window(txs_reader *r, txs_batch *b)
+{
+    const char *base = r->buf + r->pos;
+    size_t avail = r->len - r->pos, room = TXS_BATCH_RECORDS - b->n;
+    txs_slice *f = r->pool + r->pool_used;
+    size_t nrec = txs__input_csv_index(base, avail < IDX_WINDOW ? avail : IDX_WINDOW,
+                                       r->opts.delimiter, r->opts.quote, f,
+                                       POOL_SLOTS - r->pool_used, r->idx,
+                                       room < IDX_RECS ? room : IDX_RECS);
+    if (nrec == 0) return frame_csv(r, b, base, avail);
+    for (size_t i = 0; i < nrec; i++) {
+        if (b->n >= TXS_BATCH_RECORDS || POOL_SLOTS - r->pool_used < r->need) break;
+        const txs__csv_rec *x = &r->idx[i];
+        const char *p = r->buf + r->pos;
+        if (x->flags & (TXS__IDX_SLOW | TXS__IDX_WIDE)) {
+            int rc = csv_reframe(r, b, p);
+            if (rc < 0) return rc;
+            continue;
+        }
+        txs_slice *dst = r->pool + r->pool_used;
+        if (f + x->f0 != dst) memmove(dst, f + x->f0, (x->nsep + 1) * sizeof *dst);
+        csv_plain(r, b, p, base + x->end, dst, x);
+    }
+    return FR_PROGRESS;
 }
 
 static int json_record(txs_reader *r, txs_batch *b, const char *p, const char *stop, int lf)
@@ -324,14 +440,16 @@ static int frame_jsonl(txs_reader *r, txs_batch *b, const char *p, size_t avail)
 }
 
 /* Frame the record at pos: FR_PROGRESS (a record appended, or an empty line
- * skipped), FR_MORE (needs a refill), FR_END, or a negative status. */
-static int frame_one(txs_reader *r, txs_batch *b)
+ * skipped), FR_MORE (needs a refill), FR_END, or a negative status.  With
+ * many (and AVX2), CSV frames a whole window of records at once. */
+static int frame_one(txs_reader *r, txs_batch *b, int many)
 {
     if (r->skipping) return skip_line(r);
     const char *p = r->buf + r->pos;
     size_t avail = r->len - r->pos;
     if (avail == 0) return r->eof ? FR_END : FR_MORE;
     if (r->opts.format == TXS_FMT_JSONL) return frame_jsonl(r, b, p, avail);
+    if (many && r->simd) return frame_csv_window(r, b);
     return frame_csv(r, b, p, avail);
 }
 
@@ -361,7 +479,7 @@ static int read_header(txs_reader *r)
     int rc;
     r->pool_used = 0;
     while (hb.n == 0) {
-        rc = frame_one(r, &hb);
+        rc = frame_one(r, &hb, 0); /* hb holds one record */
         if (rc == FR_MORE) rc = refill(r);
         if (rc <= 0) break;
     }
@@ -418,7 +536,7 @@ int txs_reader_next(txs_reader *r, txs_batch *b)
     r->pool_used = 0;
     if (r->status < 0) return r->status;
     while (b->n < TXS_BATCH_RECORDS && POOL_SLOTS - r->pool_used >= r->need) {
-        int rc = frame_one(r, b);
+        int rc = frame_one(r, b, 1);
         if (rc == FR_END) break;
         if (rc == FR_MORE) {
             if (b->n) break; /* the batch borrows from the buffer */
