@@ -314,21 +314,34 @@ static int parse_channel(const ctx *c, uint8_t *ch)
                   show(fv.v, sh), c->b->noun, label(c, TXS_F_CHANNEL));
 }
 
-static int parse_country(const ctx *c, int id, char cc[2])
+/* A country that is not already a canonical code: a map entry, a name,
+ * an alpha-3 code, or an error. */
+static NOINLINE int country_slow(const ctx *c, int id, const fval *fv, char cc[2])
+{
+    if (fv->e) {
+        cc[0] = (char)(fv->e->ival >> 8);
+        cc[1] = (char)(fv->e->ival & 0xFF);
+        return TXS_OK;
+    }
+    if (fv->v.n == 0 || txs_country_lookup(fv->v.p, fv->v.n, cc) == 0) return TXS_OK;
+    cc[0] = cc[1] = 0;
+    char sh[SHOW_MAX + 4];
+    return reject(c, "unknown country '%s' in %s '%s'", show(fv->v, sh), c->b->noun,
+                  label(c, id));
+}
+
+/* Hot path: most exports write the canonical upper-case alpha-2 code. */
+static HOT_INLINE int parse_country(const ctx *c, int id, char cc[2])
 {
     if (c->b->s[id].src == TXS_SRC_NONE) return TXS_OK;
     fval fv;
     TXS_TRY(field_value(c, id, 1, &fv));
-    if (fv.e) {
-        cc[0] = (char)(fv.e->ival >> 8);
-        cc[1] = (char)(fv.e->ival & 0xFF);
+    if (fv.e == NULL && fv.v.n == 2 && txs_country_valid(fv.v.p)) {
+        cc[0] = fv.v.p[0];
+        cc[1] = fv.v.p[1];
         return TXS_OK;
     }
-    if (fv.v.n == 0 || txs_country_lookup(fv.v.p, fv.v.n, cc) == 0) return TXS_OK;
-    cc[0] = cc[1] = 0;
-    char sh[SHOW_MAX + 4];
-    return reject(c, "unknown country '%s' in %s '%s'", show(fv.v, sh), c->b->noun,
-                  label(c, id));
+    return country_slow(c, id, &fv, cc);
 }
 
 static HOT_INLINE int text(const ctx *c, int id, txs_slice *out)
