@@ -41,7 +41,7 @@ if [ -z "$bin" ]; then
     . "$root/.ci/deps.sh"
     txs_deps
     cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DTXS_TESTS=OFF >/dev/null
-    cmake --build "$root/build" -j "$(nproc 2>/dev/null || echo 2)" --target txscreen_cli >/dev/null
+    cmake --build "$root/build" -j "$(nproc 2>/dev/null || echo 2)" --target txscreen_cli txs_default_lists >/dev/null
     bin="$root/build/txscreen"
 fi
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then

@@ -2,7 +2,7 @@
 # legacy CSV trio) + UN consolidated list (2026-02-27), compiled from the
 # copies in samples/lists by the txscreen binary itself, into
 # <build>/default-lists.snap.  `txscreen screen` picks it up when no --lists
-# is given (wired in by the screening issue).
+# is given (engine/src/screen.c, via cmd_screen.c).
 set(TXS_DEFAULT_LISTS_SRC
   ${PROJECT_SOURCE_DIR}/samples/lists/ofac-sdn-2021-07-07
   ${PROJECT_SOURCE_DIR}/samples/lists/un-consolidated-2026-02-27.xml)

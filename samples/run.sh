@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 txs_deps
 build="$root/build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTXS_TESTS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target txscreen_cli >/dev/null
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target txscreen_cli txs_default_lists >/dev/null
 out="$root/samples/out"
 mkdir -p "$out"
 "$build/txscreen" screen \
