@@ -397,3 +397,37 @@ int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d)
     if (rc < 0) b->broken = 1;
     return rc;
 }
+
+static int rows(txs_lists_builder *b, uint32_t src, txs__lcsv *r, int (*header)(void *),
+                int (*record)(void *), void *ctx, txs_diag *d)
+{
+    size_t first = b->nents;
+    int rc;
+    TXS_TRY(header(ctx));
+    while ((rc = txs__lcsv_next(r, d)) == 1) {
+        b->srcs[src].records++;
+        rc = record(ctx);
+        if (rc == TXS_E_NOMEM) return txs_diag_set(d, rc, r->path, r->line, "out of memory");
+        TXS_TRY(rc);
+    }
+    TXS_TRY(rc);
+    if (b->srcs[src].records == 0)
+        return txs_diag_set(d, TXS_E_FORMAT, r->path, r->line, "no records after the header");
+    txs__lent *e = txs__lists_unnamed(b, first);
+    if (e != NULL)
+        return txs_diag_set(d, TXS_E_FORMAT, r->path, 0, "%s has no name in any row", e->id);
+    return TXS_OK;
+}
+
+int txs__lists_read_rows(txs_lists_builder *b, uint32_t src, txs__lcsv *r, const char *path,
+                         char sep, int (*header)(void *ctx), int (*record)(void *ctx),
+                         void *ctx, txs_diag *d)
+{
+    TXS_TRY(txs__lcsv_open(r, path, sep, d));
+    int dedup = b->dedup;
+    b->dedup = 1;
+    int rc = rows(b, src, r, header, record, ctx, d);
+    b->dedup = dedup;
+    txs__lcsv_close(r);
+    return rc;
+}

@@ -149,6 +149,17 @@ typedef struct txs__lcsv {
 } txs__lcsv;
 
 int txs__lcsv_open(txs__lcsv *r, const char *path, char sep, txs_diag *d);
+
+/* The reading loop shared by the one-row-per-fact CSV lists (EU, UK): open
+ * path with separator sep, call header(ctx) once (the header row is in r),
+ * then record(ctx) for every row, keeping facts that repeat on an entity's
+ * rows once.  Stops with file:line on the first error; then checks that
+ * rows followed the header (a header alone is a truncated download) and
+ * that every entity read from `first` on got a name.  r is closed on
+ * return.  Defined in builder.c. */
+int txs__lists_read_rows(txs_lists_builder *b, uint32_t src, txs__lcsv *r, const char *path,
+                         char sep, int (*header)(void *ctx), int (*record)(void *ctx),
+                         void *ctx, txs_diag *d);
 /* 1: a record is in r (fields via txs__lcsv_field); 0: end; <0: error. */
 int txs__lcsv_next(txs__lcsv *r, txs_diag *d);
 txs_slice txs__lcsv_field(const txs__lcsv *r, size_t i);

@@ -388,27 +388,15 @@ static int header(uk_ctx *x)
     return TXS_OK;
 }
 
-static int read_rows(uk_ctx *x)
+/* Adapters for the shared reading loop (txs__lists_read_rows). */
+static int header_cb(void *x)
 {
-    size_t first = x->b->nents;
-    int rc;
-    TXS_TRY(header(x));
-    while ((rc = txs__lcsv_next(&x->r, x->d)) == 1) {
-        x->b->srcs[x->src].records++;
-        rc = record(x);
-        if (rc == TXS_E_NOMEM)
-            return txs_diag_set(x->d, rc, x->r.path, x->r.line, "out of memory");
-        TXS_TRY(rc);
-    }
-    TXS_TRY(rc);
-    /* A header and nothing else is a truncated download, not an empty list. */
-    if (x->b->srcs[x->src].records == 0)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
-                            "no records after the header");
-    txs__lent *e = txs__lists_unnamed(x->b, first);
-    if (e != NULL)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, 0, "%s has no name in any row", e->id);
-    return TXS_OK;
+    return header(x);
+}
+
+static int record_cb(void *x)
+{
+    return record(x);
 }
 
 int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d)
@@ -418,12 +406,6 @@ int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d)
     x.b = b;
     x.d = d;
     TXS_TRY(txs__lists_source(b, path, "uk-csv", "UK", UINT32_MAX, &x.src, d));
-    TXS_TRY(txs__lcsv_open(&x.r, path, ',', d));
     /* A designation's facts repeat on each of its name rows: keep each once. */
-    int dedup = b->dedup;
-    b->dedup = 1;
-    int rc = read_rows(&x);
-    b->dedup = dedup;
-    txs__lcsv_close(&x.r);
-    return rc;
+    return txs__lists_read_rows(b, x.src, &x.r, path, ',', header_cb, record_cb, &x, d);
 }
