@@ -67,13 +67,10 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
-void txs__json_str(txs_jbuf *b, const char *p, size_t n)
+size_t txs__json_escape(char *dst, const char *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    /* Worst case every byte becomes a 6-byte escape; reserving it up front
-     * keeps the loop free of capacity checks. */
-    if (reserve(b, n * 6 + 2) < 0) return;
-    char *o = b->p + b->n;
+    char *o = dst;
     const unsigned char *s = (const unsigned char *)p;
     *o++ = '"';
     for (size_t i = 0; i < n;) {
@@ -103,15 +100,23 @@ void txs__json_str(txs_jbuf *b, const char *p, size_t n)
                 memcpy(o, s + i, len);
                 o += len;
                 i += len;
-            } else {
-                memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD for a bad byte */
-                o += 3;
+            } else { /* a byte that is not UTF-8: the visible text \xNN */
+                memcpy(o, "\\\\x", 3);
+                o[3] = hex[c >> 4];
+                o[4] = hex[c & 15];
+                o += 5;
                 i++;
             }
         }
     }
     *o++ = '"';
-    b->n = (size_t)(o - b->p);
+    return (size_t)(o - dst);
+}
+
+void txs__json_str(txs_jbuf *b, const char *p, size_t n)
+{
+    if (reserve(b, TXS__JSON_ESCAPED_MAX(n)) < 0) return;
+    b->n += txs__json_escape(b->p + b->n, p, n);
 }
 
 void txs__json_cstr(txs_jbuf *b, const char *s)

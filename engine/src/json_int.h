@@ -1,8 +1,11 @@
 /*
  * json_int.h: private to the engine.  A tiny JSON text writer into the batch
  * arena, for hit evidence now and for the emit stage later.  It writes
- * compact JSON (no spaces); strings are escaped per RFC 8259 and invalid
- * UTF-8 bytes become U+FFFD, so the output is always valid UTF-8 JSON.
+ * compact JSON (no spaces); strings are escaped per RFC 8259, and a byte
+ * that is not valid UTF-8 becomes the visible text \\xNN (a backslash, x
+ * and two hex digits), so the output is always valid UTF-8 JSON and the
+ * byte value stays readable.  txs__json_escape() is the one escaper: the
+ * emit stage's output buffers use it too.
  *
  *   txs_jbuf b; txs__json_init(&b, arena, 256);
  *   txs__json_lit(&b, "{\"k\":"); txs__json_str(&b, p, n); txs__json_lit(&b, "}");
@@ -28,6 +31,14 @@ typedef struct txs_jbuf {
     size_t n, cap;
     int err;        /* TXS_E_NOMEM once an allocation failed */
 } txs_jbuf;
+
+/* Most bytes txs__json_escape() writes for n input bytes (every byte a
+ * six-byte escape, plus the quotes). */
+#define TXS__JSON_ESCAPED_MAX(n) ((n) * 6 + 2)
+
+/* Write p[0..n) as a quoted, escaped JSON string at dst, which must have
+ * TXS__JSON_ESCAPED_MAX(n) bytes; returns the bytes written. */
+size_t txs__json_escape(char *dst, const char *p, size_t n);
 
 /* Start an empty buffer with room for cap bytes (grows as needed). */
 void txs__json_init(txs_jbuf *b, txs_arena *a, size_t cap);
