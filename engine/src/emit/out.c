@@ -3,8 +3,13 @@
  * "<dir>/.<name>.tmp.XXXXXX" (mkstemp, same directory so rename is atomic
  * on one file system), fsync'd and renamed over the target on commit.  Abort
  * unlinks the temporary, so failures leave no partial file behind.
+ *
+ * A path that exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal) is written in place: renaming over it would replace the device
+ * with a file, and atomicity means nothing for a stream anyway.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,7 @@
 struct txs_out {
     int fd;
     int is_stdout;
+    int in_place;     /* a device or FIFO: written directly, never renamed */
     char *path;
     char *tmp;
     size_t n;
@@ -38,6 +44,19 @@ int txs_out_open(const char *path, txs_out **out, txs_diag *d)
     if (strcmp(path, "-") == 0) {
         o->fd = STDOUT_FILENO;
         o->is_stdout = 1;
+        *out = o;
+        return TXS_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            int e = errno;
+            txs_out_abort(o);
+            return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "cannot open output: %s",
+                                strerror(e));
+        }
+        o->in_place = 1;
         *out = o;
         return TXS_OK;
     }
@@ -102,7 +121,11 @@ int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d)
 int txs_out_commit(txs_out *o, txs_diag *d)
 {
     int rc = flush(o, d);
-    if (rc == TXS_OK && !o->is_stdout) {
+    if (rc == TXS_OK && o->in_place) {
+        if (close(o->fd) != 0 && errno != EINTR)
+            rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "close failed: %s", strerror(errno));
+        o->fd = -1;
+    } else if (rc == TXS_OK && !o->is_stdout) {
         if (fsync(o->fd) != 0 && errno != EINVAL)
             rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "fsync failed: %s",
                               strerror(errno));

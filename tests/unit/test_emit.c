@@ -1,0 +1,177 @@
+/*
+ * test_emit.c: the emit stage's contracts (emit.h): atomic named outputs
+ * (nothing appears until commit; abort leaves no file and no temporary),
+ * devices and FIFOs written in place and never replaced, write failures
+ * reported, and the one JSON string escaper.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "txs/emit.h"
+
+static char dir[] = "/tmp/txs-emit-XXXXXX";
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/txs-emit-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static int entries(void)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) n += e->d_name[0] != '.' || strlen(e->d_name) > 2;
+    closedir(d);
+    return n;
+}
+
+static void teardown(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+    static char buf[256];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+TestSuite(emit, .init = setup, .fini = teardown);
+
+Test(emit, named_output_appears_only_on_commit)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/alerts.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old run\n", f);
+    fclose(f);
+    txs_diag d;
+    txs_out *o;
+    cr_assert_eq(txs_out_open(path, &o, &d), TXS_OK);
+    cr_assert_eq(txs_out_write(o, "new run\n", 8, &d), TXS_OK);
+    cr_assert_str_eq(slurp(path), "old run\n"); /* not yet replaced */
+    cr_assert_eq(entries(), 2);                 /* the file and its temporary */
+    cr_assert_eq(txs_out_commit(o, &d), TXS_OK);
+    cr_assert_str_eq(slurp(path), "new run\n");
+    cr_assert_eq(entries(), 1);
+}
+
+Test(emit, abort_leaves_no_file_and_no_temporary)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    txs_diag d;
+    txs_out *o;
+    cr_assert_eq(txs_out_open(path, &o, &d), TXS_OK);
+    cr_assert_eq(txs_out_write(o, "{}", 2, &d), TXS_OK);
+    txs_out_abort(o);
+    cr_assert_eq(access(path, F_OK), -1);
+    cr_assert_eq(entries(), 0);
+}
+
+/* A FIFO in the test's own directory stands in for /dev/null: should the
+ * in-place rule ever regress, only the scratch directory is harmed. */
+Test(emit, devices_and_fifos_are_written_in_place_not_replaced)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/pipe", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) { /* the reader: drain the FIFO, then exit */
+        FILE *f = fopen(path, "rb");
+        char buf[64];
+        while (f && fread(buf, 1, sizeof buf, f) > 0) {}
+        _exit(0);
+    }
+    txs_diag d;
+    txs_out *o;
+    cr_assert_eq(txs_out_open(path, &o, &d), TXS_OK);
+    cr_assert_eq(txs_out_write(o, "x\n", 2, &d), TXS_OK);
+    cr_assert_eq(txs_out_commit(o, &d), TXS_OK);
+    int status;
+    kill(pid, SIGKILL); /* bounded even if the output never opened the FIFO */
+    waitpid(pid, &status, 0);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced by a file");
+    cr_assert_eq(entries(), 1);
+}
+
+/* A write that fails (here: the file-size limit, in a child process, on a
+ * file in the scratch directory) is reported, and neither the target nor a
+ * temporary is left behind. */
+Test(emit, a_failed_write_is_reported_and_leaves_nothing)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/alerts.jsonl", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        txs_diag d = {{0}, 0, {0}};
+        txs_out *o;
+        if (txs_out_open(path, &o, &d) != TXS_OK) _exit(10);
+        static char buf[1 << 16];
+        memset(buf, 'x', sizeof buf);
+        int rc = txs_out_write(o, buf, sizeof buf, &d);
+        if (rc == TXS_OK) rc = txs_out_commit(o, &d);
+        else txs_out_abort(o);
+        _exit(rc == TXS_E_OUTPUT && strstr(d.msg, "write failed") ? 0 : 11);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    cr_assert_eq(access(path, F_OK), -1);
+    cr_assert_eq(entries(), 0);
+}
+
+Test(emit, missing_directory_is_an_output_error)
+{
+    txs_diag d;
+    txs_out *o = NULL;
+    cr_assert_eq(txs_out_open("/nonexistent-dir/alerts.jsonl", &o, &d), TXS_E_OUTPUT);
+    cr_assert_null(o);
+    cr_assert(strstr(d.msg, "No such file") != NULL, "%s", d.msg);
+}
+
+Test(emit, json_strings_escape_one_way)
+{
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *out;
+    } cases[] = {
+        {"plain", 5, "\"plain\""},
+        {"q\"b\\", 4, "\"q\\\"b\\\\\""},
+        {"a\nb\tc\r", 6, "\"a\\nb\\tc\\r\""},
+        {"\x01", 1, "\"\\u0001\""},
+        {"\0z", 2, "\"\\u0000z\""},
+        {"caf\xc3\xa9", 5, "\"caf\xc3\xa9\""},    /* valid UTF-8 kept */
+        {"Al\xc3(ce", 6, "\"Al\\\\xc3(ce\""},      /* invalid: visible \xNN */
+        {"\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\""}, /* a surrogate is not UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        txs_buf b = {0};
+        txs_buf_json_str(&b, cases[i].in, cases[i].n);
+        cr_assert_eq(b.n, strlen(cases[i].out), "case %zu: '%.*s'", i, (int)b.n, b.p);
+        cr_assert(memcmp(b.p, cases[i].out, b.n) == 0, "case %zu: '%.*s'", i, (int)b.n, b.p);
+        txs_buf_free(&b);
+    }
+}
