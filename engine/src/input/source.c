@@ -27,6 +27,8 @@
 
 #include <xxhash.h>
 #include <zlib.h>
+
+#include "input_int.h"
 #include <zstd.h>
 
 #include "txs/input.h"
@@ -57,6 +59,7 @@ struct txs_source {
     ZSTD_DCtx *zd;
     uint64_t raw_bytes;
     XXH3_state_t *xxh;
+    int xxh_avx2;       /* hashed by hash_avx2.c rather than the library */
     char err[512];
 };
 
@@ -93,7 +96,9 @@ static txs_source *source_new(const char *name)
         txs_source_free(s);
         return NULL;
     }
-    XXH3_64bits_reset(s->xxh);
+    s->xxh_avx2 = txs__input_hash_avx2();
+    if (s->xxh_avx2) txs__input_hash_reset(s->xxh);
+    else XXH3_64bits_reset(s->xxh);
     return s;
 }
 
@@ -179,7 +184,8 @@ static ssize_t raw_read(txs_source *s, void *buf, size_t cap)
         return 0;
     }
     s->raw_bytes += (uint64_t)n;
-    XXH3_64bits_update(s->xxh, buf, (size_t)n);
+    if (s->xxh_avx2) txs__input_hash_update(s->xxh, buf, (size_t)n);
+    else XXH3_64bits_update(s->xxh, buf, (size_t)n);
     return n;
 }
 
@@ -330,7 +336,8 @@ uint64_t txs_source_raw_bytes(const txs_source *s)
 
 uint64_t txs_source_raw_hash(const txs_source *s)
 {
-    return s ? XXH3_64bits_digest(s->xxh) : 0;
+    if (s == NULL) return 0;
+    return s->xxh_avx2 ? txs__input_hash_digest(s->xxh) : XXH3_64bits_digest(s->xxh);
 }
 
 const char *txs_source_error(const txs_source *s)
@@ -349,3 +356,26 @@ void txs_source_free(txs_source *s)
     free(s->name);
     free(s);
 }
+
+int txs__input_hash_avx2(void)
+{
+#if TXS_HASH_AVX2
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+#if !TXS_HASH_AVX2
+/* Not built with the AVX2 file: never called (txs__input_hash_avx2() is 0). */
+void txs__input_hash_reset(void *state) { XXH3_64bits_reset((XXH3_state_t *)state); }
+void txs__input_hash_update(void *state, const void *p, size_t n)
+{
+    XXH3_64bits_update((XXH3_state_t *)state, p, n);
+}
+uint64_t txs__input_hash_digest(const void *state)
+{
+    return XXH3_64bits_digest((const XXH3_state_t *)state);
+}
+#endif
