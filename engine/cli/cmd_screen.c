@@ -26,7 +26,7 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys;
     const char *lists[MAX_LISTS];
     int nlists;
     double threshold;
@@ -58,6 +58,9 @@ static void help(FILE *f)
 "  --sanctions-threshold T\n"
 "                    name score (0-1) at which a sanctions hit is raised\n"
 "                    (default 0.85, docs/matching.md)\n"
+"  --good-guys FILE  reviewed false positives: CSV party,entry_id[,note];\n"
+"                    matching sanctions hits are kept but marked suppressed\n"
+"                    and score nothing (docs/matching.md \"Good-guy list\")\n"
 "  --out FILE        alerts file (default: stdout)\n"
 "  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
 "                    reason and excerpt (default: the first %d on stderr)\n"
@@ -74,13 +77,14 @@ static void help(FILE *f)
 static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
-           O_MANIFEST, O_QUIET, O_HELP, O_THRESH };
+           O_MANIFEST, O_QUIET, O_HELP, O_THRESH, O_GOODGUYS };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
         {"rules", required_argument, NULL, O_RULES},
         {"lists", required_argument, NULL, O_LISTS},
         {"sanctions-threshold", required_argument, NULL, O_THRESH},
+        {"good-guys", required_argument, NULL, O_GOODGUYS},
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -114,6 +118,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
             }
             break;
         }
+        case O_GOODGUYS: a->good_guys = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
@@ -211,6 +216,7 @@ static char *join_argv(int argc, char **argv)
 typedef struct run {
     txs_profile *profile;
     txs_ruleset *rules;
+    txs_goodguys *good_guys;
     txs_lists *lists[MAX_LISTS];
     const char *list_paths[MAX_LISTS];
     void *list_image;           /* a snapshot compiled for this run */
@@ -231,6 +237,7 @@ static void run_free(run *r)
     txs_out_abort(r->manifest);
     txs_screener_free(r->screener);
     txs_ruleset_free(r->rules);
+    txs_goodguys_free(r->good_guys);
     txs_profile_free(r->profile);
     for (size_t i = 0; i < r->nlists; i++) txs_lists_free(r->lists[i]);
     free(r->list_image);
@@ -321,6 +328,10 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
     }
     rc = load_lists(a, r, d);
     if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_CONFIG;
+    if (a->good_guys) {
+        rc = txs_goodguys_load(a->good_guys, &r->good_guys, d);
+        if (rc < 0) return rc;
+    }
     static char *stdin_only[] = {"-"};
     char **inputs = a->ninputs ? a->inputs : stdin_only;
     int n = a->ninputs ? a->ninputs : 1;
@@ -360,7 +371,8 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .lists = (const txs_lists *const *)r->lists,
         .list_paths = r->list_paths,
         .nlists = r->nlists,
-        .sanctions_threshold = a->threshold > 0 ? a->threshold : TXS_SANCTIONS_THRESHOLD,
+        .sanctions_threshold = txs_screener_name_threshold(r->screener),
+        .good_guys_path = r->good_guys ? a->good_guys : NULL,
         .alerts_path = a->out,
         .rejects_path = a->rejects,
         .started_utc = started,
@@ -427,6 +439,7 @@ int txs_cmd_screen(int argc, char **argv)
         .rejects = r.rejects ? sink_out : sink_stderr, .rejects_ctx = &rejects,
         .lists = (const txs_lists *const *)r.lists, .nlists = r.nlists,
         .sanctions_threshold = a.threshold,
+        .good_guys = r.good_guys,
     };
     rc = txs_screener_create(&so, &r.screener);
     if (rc < 0) {

@@ -9,6 +9,17 @@
  * emit_hit copies it verbatim and typology hits are written exactly as
  * before.
  *
+ * Thresholds: the sanctions screener is created at the lowest threshold in
+ * force (the name threshold, or a lower per-list one), and each match is
+ * then held to its own bar here: per list, else by kind.  A good-guy row
+ * (goodguys.c) marks a hit suppressed: its JSON says so and by which row,
+ * and its txs_hit scores 0, so it never raises an alert on its own.
+ *
+ * Free text: with `sanctions: {free_text: true}` purpose and both addresses
+ * are screened for list names (txs_sanctions_text, at the text bar); with
+ * `sanctions: {places:}` for sanctioned places (screen/places.c), which
+ * need no lists.
+ *
  * Invariants: every record the reader frames is counted once as read and
  * exactly once as screened or rejected; alerts and rejects come out in input
  * order; nothing on the per-record path allocates outside the batch arena
@@ -20,8 +31,10 @@
 #include <string.h>
 
 #include "txs/emit.h"
+#include "txs/norm.h"
 #include "txs/screen.h"
 #include "txs/values.h"
+#include "screen/places.h"
 
 struct txs_screener {
     txs_screen_opts o;
@@ -34,10 +47,45 @@ struct txs_screener {
     txs_buf hitbuf;             /* one sanctions hit's JSON, then copied */
     char explain[1024];
     txs_hit hits[TXS_MAX_HITS];
+    double th_name, th_ident, th_text; /* bars by hit kind */
+    int free_text;              /* screen purpose and addresses for names */
+    txs__places *places;        /* NULL: no place screening */
+    const txs_sanctions_place *place_tab;
+    double place_weight;
+    const txs_ruleset_sanctions *cfg; /* per-list bars; NULL: none */
+    txs_norm *nz;               /* good guys: normalises the party's name */
+    txs_norm_name *gq;
+    size_t suppressed;          /* this record's suppressed hits */
 };
+
+/* The bar an identifier (BIC) hit must reach.  Exact identifier matches
+ * score 1.0; anything lower would be a fuzzy identifier, which is not a
+ * hit (docs/rules.md "Sanctions thresholds"). */
+#define SANC_ID_THRESHOLD 0.99
 
 /* Sanctions hits kept per screened field (best first). */
 #define SANC_PER_FIELD 3
+
+/* Name bar: CLI, else the rule set's, else the default; identifier bar:
+ * the rule set's, else SANC_ID_THRESHOLD.  Returns the lowest name bar in
+ * force (per-list bars included), the one candidates are scored against. */
+static double set_thresholds(txs_screener *s)
+{
+    const txs_ruleset_sanctions *c = s->o.rules ? txs_ruleset_sanctions_cfg(s->o.rules) : NULL;
+    s->th_name = s->o.sanctions_threshold > 0 ? s->o.sanctions_threshold
+                 : c && c->name > 0          ? c->name
+                                             : TXS_SANCTIONS_THRESHOLD;
+    s->th_ident = c && c->identifier > 0 ? c->identifier : SANC_ID_THRESHOLD;
+    s->th_text = c && c->text > 0 ? c->text : TXS_SANCTIONS_TEXT_THRESHOLD;
+    s->free_text = c && c->free_text;
+    s->cfg = c && c->nlists ? c : NULL;
+    double low = s->th_name;
+    for (size_t i = 0; s->cfg && i < c->nlists; i++)
+        if (c->lists[i].threshold < low) low = c->lists[i].threshold;
+    return low;
+}
+
+double txs_screener_name_threshold(const txs_screener *s) { return s->th_name; }
 
 int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
 {
@@ -46,10 +94,29 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
     if (s == NULL) return TXS_E_NOMEM;
     s->o = *opts;
     txs_batch_init(&s->batch);
+    double low = set_thresholds(s);
+    if (opts->good_guys) {
+        s->nz = txs_norm_new();
+        s->gq = malloc(sizeof *s->gq);
+        if (s->nz == NULL || s->gq == NULL) {
+            txs_screener_free(s);
+            return TXS_E_NOMEM;
+        }
+    }
+    const txs_ruleset_sanctions *c = opts->rules ? txs_ruleset_sanctions_cfg(opts->rules) : NULL;
+    if (c && c->nplaces) {
+        txs_diag d = {{0}, 0, {0}};
+        int rc = txs__places_create(c->places, c->nplaces, &s->places, &d);
+        if (rc < 0) {
+            txs_screener_free(s);
+            return rc;
+        }
+        s->place_tab = c->places;
+        s->place_weight = c->places_weight;
+    }
     if (opts->nlists) {
         txs_diag d = {{0}, 0, {0}};
-        int rc = txs_sanctions_create(opts->lists, opts->nlists, opts->sanctions_threshold,
-                                      &s->sanc, &d);
+        int rc = txs_sanctions_create(opts->lists, opts->nlists, low, &s->sanc, &d);
         if (rc < 0) {
             txs_screener_free(s);
             return rc;
@@ -78,6 +145,9 @@ void txs_screener_free(txs_screener *s)
     txs_buf_free(&s->rejects);
     txs_buf_free(&s->hitbuf);
     txs_sanctions_free(s->sanc);
+    txs__places_free(s->places);
+    txs_norm_free(s->nz);
+    free(s->gq);
     free(s->st.alerts_by_rule);
     free(s->st.sources);
     free(s->rule_stamp);
@@ -270,61 +340,187 @@ static void put_entry(txs_buf *b, const txs_lists *l, uint32_t entity)
     txs_buf_putc(b, '"');
 }
 
-/* Write one sanctions hit's JSON into the arena and append the hit. */
-static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const char *field,
-                        txs_slice value, txs_hit *out, size_t *n, size_t *dropped)
+static int slice_is(txs_slice a, const char *z)
 {
+    size_t n = strlen(z);
+    return a.n == n && memcmp(a.p, z, n) == 0;
+}
+
+/* The bar match m must reach: its list's, else its kind's. */
+static double bar_for(const txs_screener *s, const txs_sanctions_match *m, txs_slice list,
+                      int text)
+{
+    if (m->name == UINT32_MAX) return s->th_ident;
+    if (text) return s->th_text;
+    for (size_t i = 0; s->cfg && i < s->cfg->nlists; i++)
+        if (slice_is(list, s->cfg->lists[i].list)) return s->cfg->lists[i].threshold;
+    return s->th_name;
+}
+
+/* The good-guy row suppressing entry `id` for party p, or NULL.  The name
+ * is normalised only here, when a hit already happened, so clean records
+ * pay nothing for the list. */
+static const txs_goodguy *good_guy(txs_screener *s, const txs_party *p, txs_slice id)
+{
+    if (s->o.good_guys == NULL || p == NULL) return NULL;
+    txs_slice nm = {"", 0};
+    if (p->name.n && txs_norm_name_of(s->nz, p->name.p, p->name.n, TXS_NAME_ANY, s->gq) == 0)
+        nm = (txs_slice){s->gq->text, s->gq->len};
+    return txs_goodguys_find(s->o.good_guys, p->account, nm, id);
+}
+
+static void put_suppressed(txs_buf *b, const txs_goodguy *g)
+{
+    put_key_str(b, ",\"suppressed\":true,\"suppressed_by\":{\"party\":", g->party);
+    put_key_str(b, ",\"entry_id\":", g->entry_id);
+    put_key_str(b, ",\"note\":", g->note);
+    txs_buf_putc(b, '}');
+}
+
+/* One screened field: its name in hits, its value, and its party (whose
+ * account and name a good-guy row is matched against). */
+typedef struct sfield {
+    const char *name;
+    txs_slice value;
+    const txs_party *party; /* NULL for purpose: no party to clear */
+    int text;               /* free text: the text bar and explanation */
+} sfield;
+
+/* Write one sanctions hit's JSON into the arena and append the hit, unless
+ * it is under its bar. */
+static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const sfield *f,
+                        size_t *n, size_t *dropped)
+{
+    const txs_lists *l = txs_sanctions_lists(s->sanc, m->list);
+    txs_entity e;
+    txs_list_source src;
+    txs_lists_entity(l, m->entity, &e);
+    txs_lists_source(l, e.source, &src);
+    if (m->score < bar_for(s, m, src.list, f->text)) return TXS_OK;
     if (*n >= TXS_MAX_HITS) {
         (*dropped)++;
         return TXS_OK;
     }
     double score = floor(m->score * 10000.0 + 0.5) / 10000.0;
+    const txs_goodguy *g = good_guy(s, f->party, e.id);
     txs_buf *b = &s->hitbuf;
     b->n = 0;
-    txs_buf_puts(b, "{\"kind\":\"sanctions\",\"rule\":\"sanctions\",\"score\":");
+    txs_buf_puts(b, f->text ? "{\"kind\":\"sanctions\",\"rule\":\"sanctions_text\",\"score\":"
+                            : "{\"kind\":\"sanctions\",\"rule\":\"sanctions\",\"score\":");
     txs_buf_json_num(b, score);
-    put_entry(b, txs_sanctions_lists(s->sanc, m->list), m->entity);
-    put_lit(b, ",\"field\":", field);
-    put_key_str(b, ",\"value\":", value);
+    put_entry(b, l, m->entity);
+    put_lit(b, ",\"field\":", f->name);
+    put_key_str(b, ",\"value\":", f->value);
     if (m->name == UINT32_MAX) {
-        put_key_str(b, ",\"matched_name\":", value);
+        put_key_str(b, ",\"matched_name\":", f->value);
         put_lit(b, ",\"explain\":", "exact SWIFT/BIC identifier match | score 1.00");
     } else {
         put_key_str(b, ",\"matched_name\":", txs_sanctions_name_text(s->sanc, m));
-        txs_sanctions_explain(s->sanc, value.p, value.n, m, s->explain, sizeof s->explain);
+        if (f->text)
+            txs_sanctions_explain_text(s->sanc, f->value.p, f->value.n, m, s->explain,
+                                       sizeof s->explain);
+        else
+            txs_sanctions_explain(s->sanc, f->value.p, f->value.n, m, s->explain,
+                                  sizeof s->explain);
         put_lit(b, ",\"explain\":", s->explain);
     }
+    if (g) put_suppressed(b, g);
     txs_buf_putc(b, '}');
     if (b->oom) return TXS_E_NOMEM;
     char *ev = txs_arena_dup(&s->batch.arena, b->p, b->n);
     if (ev == NULL) return TXS_E_NOMEM;
-    out[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, score, {"", 0}, {ev, b->n}};
+    s->suppressed += g != NULL;
+    s->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, g ? 0.0 : score, {"", 0}, {ev, b->n}};
     return TXS_OK;
 }
 
-static int sanc_name(txs_screener *s, txs_slice v, const char *field, size_t *n, size_t *dropped)
+static int sanc_name(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = v.n ? txs_sanctions_name(s->sanc, v.p, v.n, m, SANC_PER_FIELD) : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], field, v, s->hits, n, dropped));
+    size_t k = f->value.n ? txs_sanctions_name(s->sanc, f->value.p, f->value.n, m, SANC_PER_FIELD)
+                          : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
-static int sanc_bic(txs_screener *s, txs_slice v, const char *field, size_t *n, size_t *dropped)
+static int sanc_text(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = v.n ? txs_sanctions_bic(s->sanc, v, m, SANC_PER_FIELD) : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], field, v, s->hits, n, dropped));
+    size_t k = f->value.n ? txs_sanctions_text(s->sanc, f->value.p, f->value.n, s->th_text, m,
+                                               SANC_PER_FIELD)
+                          : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    return TXS_OK;
+}
+
+/* One sanctioned-place hit: fixed score 1 (an exact token match), weighted
+ * by the rule set's places weight. */
+static int add_place_hit(txs_screener *s, uint32_t place, const sfield *f, size_t *n,
+                         size_t *dropped)
+{
+    const txs_sanctions_place *p = &s->place_tab[place];
+    if (*n >= TXS_MAX_HITS) {
+        (*dropped)++;
+        return TXS_OK;
+    }
+    txs_buf *b = &s->hitbuf;
+    b->n = 0;
+    txs_buf_puts(b, "{\"kind\":\"sanctions\",\"rule\":\"sanctioned_place\",\"score\":1");
+    txs_buf_puts(b, ",\"weight\":");
+    txs_buf_json_num(b, s->place_weight);
+    put_lit(b, ",\"place\":", p->place);
+    put_lit(b, ",\"field\":", f->name);
+    put_key_str(b, ",\"value\":", f->value);
+    put_lit(b, ",\"source\":", p->source);
+    put_lit(b, ",\"date\":", p->date);
+    txs_buf_putc(b, '}');
+    if (b->oom) return TXS_E_NOMEM;
+    char *ev = txs_arena_dup(&s->batch.arena, b->p, b->n);
+    if (ev == NULL) return TXS_E_NOMEM;
+    s->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, s->place_weight, {"", 0}, {ev, b->n}};
+    return TXS_OK;
+}
+
+static int place_text(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+{
+    uint32_t pl[8];
+    size_t k = f->value.n ? txs__places_scan(s->places, f->value.p, f->value.n, pl, 8) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_place_hit(s, pl[i], f, n, dropped));
+    return TXS_OK;
+}
+
+/* Purpose and addresses: list names (free_text) and places. */
+static int screen_text(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
+{
+    const sfield fs[3] = {{"purpose", t->purpose, NULL, 1},
+                          {"orig_address", t->orig.address, &t->orig, 1},
+                          {"bene_address", t->bene.address, &t->bene, 1}};
+    for (int i = 0; i < 3; i++) {
+        if (s->sanc && s->free_text) TXS_TRY(sanc_text(s, &fs[i], n, dropped));
+        if (s->places) TXS_TRY(place_text(s, &fs[i], n, dropped));
+    }
+    return TXS_OK;
+}
+
+static int sanc_bic(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+{
+    txs_sanctions_match m[SANC_PER_FIELD];
+    size_t k = f->value.n ? txs_sanctions_bic(s->sanc, f->value, m, SANC_PER_FIELD) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
 /* Both parties' names and banks; hits go first in s->hits. */
 static int screen_sanctions(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
 {
-    TXS_TRY(sanc_name(s, t->orig.name, "orig_name", n, dropped));
-    TXS_TRY(sanc_name(s, t->bene.name, "bene_name", n, dropped));
-    TXS_TRY(sanc_bic(s, t->orig.bank, "orig_bank", n, dropped));
-    TXS_TRY(sanc_bic(s, t->bene.bank, "bene_bank", n, dropped));
+    const sfield on = {"orig_name", t->orig.name, &t->orig, 0};
+    const sfield bn = {"bene_name", t->bene.name, &t->bene, 0};
+    const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0};
+    const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0};
+    TXS_TRY(sanc_name(s, &on, n, dropped));
+    TXS_TRY(sanc_name(s, &bn, n, dropped));
+    TXS_TRY(sanc_bic(s, &ob, n, dropped));
+    TXS_TRY(sanc_bic(s, &bb, n, dropped));
     return TXS_OK;
 }
 
@@ -359,10 +555,13 @@ static int screen_record(txs_screener *s, const txs_binding *bind,
     s->st.screened++;
     if (s->o.rules == NULL && s->sanc == NULL) return TXS_OK;
     size_t nh = 0, dropped = 0, nsanc = 0;
-    if (s->sanc) {
-        TXS_TRY(screen_sanctions(s, &t, &nh, &dropped));
-        nsanc = nh;
-        s->st.sanctions_hits += nsanc;
+    if (s->sanc || s->places) {
+        s->suppressed = 0;
+        if (s->sanc) TXS_TRY(screen_sanctions(s, &t, &nh, &dropped));
+        if (s->places || s->free_text) TXS_TRY(screen_text(s, &t, &nh, &dropped));
+        s->st.sanctions_hits += nh;
+        s->st.sanctions_suppressed += s->suppressed;
+        nsanc = nh - s->suppressed; /* the hits that count */
         s->st.sanctions_txns += nsanc > 0;
     }
     if (s->o.rules)

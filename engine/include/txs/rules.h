@@ -47,6 +47,40 @@ typedef struct txs_rule_info {
 size_t txs_ruleset_count(const txs_ruleset *rs);
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i);
 
+/* The rule set's optional `sanctions:` section (docs/rules.md): alerting
+ * thresholds for sanctions hits per hit kind and per list.  A threshold of
+ * 0 means "not set here" (the engine default, or the CLI's, applies).
+ * Strings live as long as the rule set. */
+typedef struct txs_sanctions_list_th {
+    const char *list;     /* the list name as in hits' "list" (OFAC-SDN, UN) */
+    double threshold;
+} txs_sanctions_list_th;
+
+/* One sanctioned place from a places file (`sanctions: {places:}`). */
+typedef struct txs_sanctions_place {
+    const char *place;            /* the name hits carry ("Crimea") */
+    const char *source;           /* the measures that name it */
+    const char *date;             /* when they took effect (YYYY-MM-DD) */
+    const char *const *variants;  /* spellings, any script */
+    size_t nvariants;
+} txs_sanctions_place;
+
+typedef struct txs_ruleset_sanctions {
+    double name;          /* `threshold:` or `kinds: {name:}`; 0: not set */
+    double identifier;    /* `kinds: {identifier:}` (BIC hits); 0: not set */
+    double text;          /* `kinds: {text:}` (names in free text); 0: not set */
+    int free_text;        /* `free_text: true`: screen purpose and addresses
+                             for list names */
+    const txs_sanctions_place *places; /* `places: {file:}`; NULL: off */
+    size_t nplaces;
+    double places_weight; /* `places: {weight:}`, default 1 */
+    const txs_sanctions_list_th *lists; /* `lists:`, name hits per list */
+    size_t nlists;
+} txs_ruleset_sanctions;
+
+/* The section as loaded (all zero when the rule set has none). */
+const txs_ruleset_sanctions *txs_ruleset_sanctions_cfg(const txs_ruleset *rs);
+
 /* What produced a hit. */
 typedef enum txs_hit_kind {
     TXS_HIT_TYPOLOGY = 0, /* a rule of the rule set */

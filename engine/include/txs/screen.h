@@ -13,6 +13,9 @@
  * bene_name go through a txs_sanctions screener and its orig_bank /
  * bene_bank through the snapshot's SWIFT/BIC table; those hits join the
  * rule hits in the noisy-or score (weight scoring.sanctions_weight).
+ * The rule set's `sanctions:` section sets thresholds per list and hit
+ * kind; a good-guy list (opts.good_guys) marks reviewed false positives
+ * suppressed, so they stay visible but score nothing.
  *
  * Output goes to sinks (write callbacks) a batch at a time, so the CLI can
  * point them at atomic files and tests at memory.  Single-threaded for now;
@@ -49,6 +52,10 @@
  * scorer's benchmark threshold (0.70): see docs/matching.md "Sanctions
  * threshold" for the recall / false-positive figures behind it. */
 #define TXS_SANCTIONS_THRESHOLD 0.85
+/* Default bar for a list name found in free text (purpose, addresses):
+ * higher than for a party name, because text is not a name and the window
+ * around the words is a guess (docs/matching.md "Free text"). */
+#define TXS_SANCTIONS_TEXT_THRESHOLD 0.92
 
 typedef struct txs_sanctions txs_sanctions;
 
@@ -81,6 +88,18 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 /* The scorer's explanation of match m against the name p (recomputed). */
 void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n,
                            const txs_sanctions_match *m, char *explain, size_t ecap);
+/*
+ * Screen free text (a purpose or an address, n bytes) for list names: the
+ * same token database and candidate bar as names, exact tokens only, and
+ * a candidate needs two distinctive tokens in the text; the compact window
+ * of the text holding them must score at least bar against the list name.
+ * Writes matches as txs_sanctions_name does.  Hot path: no allocation.
+ */
+size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
+                          txs_sanctions_match *out, size_t cap);
+/* The scorer's explanation of a txs_sanctions_text match (its window). */
+void txs_sanctions_explain_text(txs_sanctions *s, const char *p, size_t n,
+                                const txs_sanctions_match *m, char *explain, size_t ecap);
 /* The matched name's original text (the primary name or the alias). */
 txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m);
 /* Entities carrying SWIFT/BIC `bic` (8 or 11 characters; an 11-character
@@ -89,6 +108,33 @@ txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_ma
 size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap);
 /* The snapshot of list i. */
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i);
+
+/* ------------------------------------------------------- good-guy list
+ *
+ * Reviewed false positives (docs/matching.md "Good-guy list"): a CSV of
+ * party,entry_id[,note] rows.  A sanctions hit on entry E for a party whose
+ * account equals a row's party exactly, or whose name normalises
+ * (txs_norm_name_of) to the row's normalised party, is suppressed: it
+ * stays in the alert, marked, and scores nothing.
+ */
+typedef struct txs_goodguys txs_goodguys;
+
+/* One row as written in the file; the slices live as long as the list. */
+typedef struct txs_goodguy {
+    txs_slice party, entry_id, note; /* note may be empty */
+} txs_goodguy;
+
+/* Load a good-guy CSV.  A bad file stops with d holding file:line and
+ * TXS_E_CONFIG; nothing is left allocated.  The list is immutable and may be
+ * shared by threads; free it with txs_goodguys_free (accepts NULL). */
+int txs_goodguys_load(const char *path, txs_goodguys **out, txs_diag *d);
+void txs_goodguys_free(txs_goodguys *g);
+size_t txs_goodguys_count(const txs_goodguys *g);
+/* The row suppressing entry_id for a party with this account (may be
+ * empty) or this already-normalised name (may be empty), or NULL.  Hot
+ * path: no allocation.  g may be NULL. */
+const txs_goodguy *txs_goodguys_find(const txs_goodguys *g, txs_slice account,
+                                     txs_slice norm_name, txs_slice entry_id);
 
 /* A sink receives whole JSON lines; returns 0 or a negative status. */
 typedef int (*txs_sink_fn)(void *ctx, const char *p, size_t n);
@@ -105,7 +151,10 @@ typedef struct txs_screen_opts {
     void *rejects_ctx;
     const txs_lists *const *lists; /* sanctions snapshots (borrowed); */
     size_t nlists;                 /* 0: no sanctions screening */
-    double sanctions_threshold;    /* <= 0: TXS_SANCTIONS_THRESHOLD */
+    double sanctions_threshold;    /* name hits; <= 0: the rule set's
+                                      `sanctions` threshold, else
+                                      TXS_SANCTIONS_THRESHOLD */
+    const txs_goodguys *good_guys; /* NULL: none (borrowed) */
 } txs_screen_opts;
 
 /* Per-source figures for the manifest. */
@@ -125,6 +174,8 @@ typedef struct txs_screen_stats {
     uint64_t sanctions_hits;             /* sanctions hits (names and BICs) */
     uint64_t sanctions_txns;             /* screened txns with one or more */
     uint64_t sanctions_alerts;           /* alerts carrying one or more */
+    uint64_t sanctions_suppressed;       /* hits a good-guy row suppressed
+                                            (counted in sanctions_hits too) */
     uint64_t *alerts_by_rule;            /* [txs_ruleset_count()], owned */
     size_t nrules;
     txs_source_stats *sources;           /* [nsources], owned */
@@ -142,6 +193,8 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out);
 int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d);
 /* The counts so far (valid until the screener is freed). */
 const txs_screen_stats *txs_screener_stats(const txs_screener *s);
+/* The name threshold in force (CLI, else rule set, else the default). */
+double txs_screener_name_threshold(const txs_screener *s);
 /* Free; accepts NULL. */
 void txs_screener_free(txs_screener *s);
 
@@ -155,6 +208,7 @@ typedef struct txs_manifest_info {
     const char *const *list_paths; /* each one's path, or "(compiled)" */
     size_t nlists;
     double sanctions_threshold;
+    const char *good_guys_path; /* NULL: no good-guy list */
     const char *alerts_path;    /* "-" for stdout */
     const char *rejects_path;   /* NULL: not written */
     const char *started_utc;    /* "YYYY-MM-DDThh:mm:ssZ" */

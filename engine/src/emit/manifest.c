@@ -76,6 +76,9 @@ static void write_counts(txs_buf *b, const txs_manifest_info *mi, const txs_scre
         kv_u64(b, "    ", "sanctions_hits", st->sanctions_hits, 1);
         kv_u64(b, "    ", "sanctions_txns", st->sanctions_txns, 1);
         kv_u64(b, "    ", "sanctions_alerts", st->sanctions_alerts, 1);
+        /* Only with a good-guy list, so manifests without one are as before. */
+        if (mi->good_guys_path)
+            kv_u64(b, "    ", "sanctions_suppressed", st->sanctions_suppressed, 1);
     }
     kv_u64(b, "    ", "txns_hit_below_band", st->txns_hit_below_band, 0);
     txs_buf_puts(b, "  },\n");
@@ -138,6 +141,7 @@ static void write_lists(txs_buf *b, const txs_manifest_info *mi)
         txs_buf_json_num(b, mi->sanctions_threshold);
         txs_buf_puts(b, ",\n");
     }
+    if (mi->nlists && mi->good_guys_path) kv_str(b, "  ", "good_guys", mi->good_guys_path, 1);
 }
 
 void txs_manifest_write(txs_buf *b, const txs_manifest_info *mi,

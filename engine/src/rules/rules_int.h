@@ -145,6 +145,8 @@ struct txs_ruleset {
     uint64_t hash;
     int band_edd, band_review, band_block;   /* 1..100, increasing */
     int64_t sanctions_weight_ppm;            /* weight of sanctions hits */
+    int sanctions_weight_set;                /* scoring.sanctions_weight given */
+    txs_ruleset_sanctions sanc;              /* `sanctions:` (sanctions_cfg.c) */
     txs_fx fx;
     txs_clist *lists;
     size_t nlists;
@@ -166,6 +168,19 @@ extern const txs_rule_ops txs__kind_corridor;
  * txs_ruleset_free releases them, also after an error). */
 int txs__rules_fx_load(txs_ruleset *rs, const txs_ydoc *doc,
                        const txs_ynode *node, txs_diag *d);
+
+/* A weight or threshold "0.35" -> 350000 ppm: 0..1, at most 6 decimals. */
+int txs__rules_parse_ppm(const char *s, int64_t *out);
+
+/* Parse the optional `sanctions:` section (node may be NULL) into rs->sanc
+ * and, for `weight:`, rs->sanctions_weight_ppm.  Arrays go in rs->arena. */
+int txs__rules_sanctions_load(txs_ruleset *rs, const txs_ydoc *doc,
+                              const txs_ynode *node, txs_diag *d);
+
+/* Read, hash (chained into rs->hash, after the files before it) and parse
+ * one YAML file named at at:line; its root must be a map. */
+int txs__rules_load_doc(txs_ruleset *rs, const char *path, const char *at,
+                        unsigned long line, txs_ydoc **doc, txs_diag *d);
 
 /* The country list named name, or NULL. */
 const txs_clist *txs__rules_find_list(const txs_ruleset *rs, const char *name);

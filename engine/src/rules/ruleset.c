@@ -109,6 +109,12 @@ static int load_doc(txs_ruleset *rs, const char *path, int first, const char *at
     return rc;
 }
 
+int txs__rules_load_doc(txs_ruleset *rs, const char *path, const char *at,
+                        unsigned long line, txs_ydoc **doc, txs_diag *d)
+{
+    return load_doc(rs, path, 0, at, line, doc, d);
+}
+
 /* ------------------------------------------------------------ scalars */
 
 static int need_scalar(const txs_ydoc *doc, const txs_ynode *n, const char *what,
@@ -191,6 +197,8 @@ static int parse_ppm(const char *s, int64_t *out)
     return 0;
 }
 
+int txs__rules_parse_ppm(const char *s, int64_t *out) { return parse_ppm(s, out); }
+
 /* A band threshold: an integer 1..100. */
 static int parse_band(const txs_ydoc *doc, const txs_ynode *bands, const char *key,
                       int *out, txs_diag *d)
@@ -249,6 +257,7 @@ static int load_scoring(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n
                             "unknown scoring method (expected: noisy_or)");
     const txs_ynode *sw = txs__ymap_get(n, "sanctions_weight");
     rs->sanctions_weight_ppm = TXS_RULES_PPM;
+    rs->sanctions_weight_set = sw != NULL;
     if (sw && (sw->type != TXS_Y_SCALAR || parse_ppm(sw->str, &rs->sanctions_weight_ppm) < 0))
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, sw->line,
                             "sanctions_weight must be a number from 0 to 1 "
@@ -457,7 +466,7 @@ static int load_rules(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
 static int load_root(txs_ruleset *rs, const txs_ydoc *doc, txs_diag *d)
 {
     static const char *const keys[] = {"ruleset", "version", "description", "scoring",
-                                       "fx", "country_lists", "rules", NULL};
+                                       "fx", "country_lists", "sanctions", "rules", NULL};
     const txs_ynode *root = doc->root;
     TXS_TRY(txs__ymap_check_keys(doc, root, "rule set", keys, d));
     TXS_TRY(get_str(rs, doc, root, "ruleset", "rule set", 1, &rs->name, d));
@@ -468,6 +477,8 @@ static int load_root(txs_ruleset *rs, const txs_ydoc *doc, txs_diag *d)
     if (fx) TXS_TRY(txs__rules_fx_load(rs, doc, fx, d));
     /* Lists before rules: rules name them; their order fixes the hash. */
     TXS_TRY(load_lists(rs, doc, txs__ymap_get(root, "country_lists"), d));
+    /* The places file (if any) hashes after the country lists. */
+    TXS_TRY(txs__rules_sanctions_load(rs, doc, txs__ymap_get(root, "sanctions"), d));
     return load_rules(rs, doc, txs__ymap_get(root, "rules"), d);
 }
 
@@ -520,6 +531,7 @@ const char *txs_ruleset_name(const txs_ruleset *rs) { return rs->name; }
 const char *txs_ruleset_version(const txs_ruleset *rs) { return rs->version; }
 uint64_t txs_ruleset_hash(const txs_ruleset *rs) { return rs->hash; }
 size_t txs_ruleset_count(const txs_ruleset *rs) { return rs->nrules; }
+const txs_ruleset_sanctions *txs_ruleset_sanctions_cfg(const txs_ruleset *rs) { return &rs->sanc; }
 
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i)
 {

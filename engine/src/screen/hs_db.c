@@ -70,6 +70,18 @@ int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
     return TXS_OK;
 }
 
+int txs__hsdb_build(const char *const *lit, const size_t *len, size_t n, txs__hsdb **out,
+                    txs_diag *d)
+{
+    void *bytes = NULL;
+    size_t nb = 0;
+    *out = NULL;
+    TXS_TRY(txs__hsdb_compile_lits(lit, len, n, &bytes, &nb, d));
+    int rc = txs__hsdb_open(bytes, nb, out, d);
+    free(bytes);
+    return rc;
+}
+
 void txs__hsdb_free(txs__hsdb *db)
 {
     if (db == NULL) return;

@@ -8,6 +8,7 @@
  *                                                  (go into the snapshot)
  *   run time    txs__hsdb_open(bytes) -> db (deserialised, never recompiled)
  *               txs__hsdb_scan(db, scratch, text, callback)
+ *   start-up    txs__hsdb_build(literals) -> db (compile + open, no snapshot)
  *
  * A db is immutable and shareable; a scratch belongs to one screener.
  */
@@ -36,6 +37,10 @@ int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n,
 /* Deserialise bytes written by txs__hsdb_compile_lits (borrowed only
  * during the call).  n == 0 gives *out = NULL (an empty database). */
 int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d);
+/* Compile and open in one step, for databases built when a run starts
+ * (the sanctioned-places literals) rather than stored in a snapshot. */
+int txs__hsdb_build(const char *const *lit, const size_t *len, size_t n, txs__hsdb **out,
+                    txs_diag *d);
 /* Free; accepts NULL. */
 void txs__hsdb_free(txs__hsdb *db);
 

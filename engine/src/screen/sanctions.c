@@ -16,7 +16,14 @@
  *   5. candidates are scored by txs_match_score (weak aliases pay the
  *      scorer's weak_alias_penalty) and the best name per entity is kept.
  *
- * Work memory (mass per name, touched list) is allocated at create time and
+ * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
+ * 2 and 4 only (no typo channel), and a candidate must also have two
+ * distinctive tokens (weight >= DISTINCT_W) in the text; then the compact
+ * window of the text that holds its tokens is scored against it, at the
+ * text bar.  One distinctive token, or the list's common words spread over
+ * a sentence, cannot fire.
+ *
+ * Work memory (mass and distinctive count per name, touched list) is allocated at create time and
  * left zeroed after every query, so the per-name path never allocates.
  */
 #include <math.h>
@@ -48,6 +55,7 @@
 #define CACHE_RES 4
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
+#define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
 
 typedef struct sidx {
     const txs_lists *l;
@@ -63,6 +71,7 @@ typedef struct sidx {
     uint64_t *bloom;
     uint32_t bloom_bits; /* log2 of the bit count */
     float *mass;         /* [nnames], zero between queries */
+    uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
 } sidx;
 
@@ -77,7 +86,7 @@ struct txs_sanctions {
     txs_norm *nz;
     txs_match_params mp;
     double threshold;
-    txs_norm_name q, c;
+    txs_norm_name q, c, w; /* query, candidate, text window */
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
@@ -201,7 +210,8 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     if (txs__hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
     x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
     x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
-    if (x->mass == NULL || x->touched == NULL) return TXS_E_NOMEM;
+    x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
+    if (x->mass == NULL || x->touched == NULL || x->dist == NULL) return TXS_E_NOMEM;
     return build_bloom(x);
 }
 
@@ -209,7 +219,7 @@ static void close_index(sidx *x)
 {
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
-    free(x->bloom), free(x->mass), free(x->touched);
+    free(x->bloom), free(x->mass), free(x->touched), free(x->dist);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -525,4 +535,102 @@ size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *o
             }
         }
     return k;
+}
+
+/* ----------------------------------------------------------- free text */
+
+static int tok_eq(const txs_norm_name *a, uint32_t i, const txs_norm_name *b, uint32_t j)
+{
+    return a->tok[i].len == b->tok[j].len &&
+           memcmp(txs_norm_tok_text(a, i), txs_norm_tok_text(b, j), a->tok[i].len) == 0;
+}
+
+/* Score list name nm against the compact window of the text s->q holding
+ * its tokens (into s->w); 0 when they are spread wider than the name plus
+ * one token, which is a sentence using the words, not the name. */
+static double score_window(txs_sanctions *s, const sidx *x, uint32_t nm, char *explain, size_t cap)
+{
+    load_name(x, nm, &s->c);
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (uint32_t k = 0; k < s->q.ntok; k++)
+        for (uint32_t j = 0; j < s->c.ntok; j++)
+            if (tok_eq(&s->q, k, &s->c, j)) {
+                if (k < lo) lo = k;
+                hi = k;
+                break;
+            }
+    if (lo == UINT32_MAX || hi - lo + 1 > s->c.ntok + 1) return 0.0;
+    const txs_norm_tok *a = &s->q.tok[lo], *b = &s->q.tok[hi];
+    txs_norm_name_of(s->nz, s->q.text + a->off, (size_t)b->off + b->len - a->off, TXS_NAME_ANY,
+                     &s->w);
+    txs_match_qual ql;
+    memset(&ql, 0, sizeof ql);
+    ql.weak_alias = (x->names[nm].flags & TXS__NM_WEAK) != 0;
+    return txs_match_score(&s->mp, &s->w, &s->c, &ql, explain, cap);
+}
+
+/* Steps 4 and 5 for free text, at bar; leaves mass[] and dist[] zeroed. */
+static void text_candidates(txs_sanctions *s, sidx *x, uint32_t list, double bar)
+{
+    size_t nt = 0, scored = 0;
+    for (size_t i = 0; i < s->nth; i++) {
+        const txs__snap_tok *t = &x->toks[s->th[i].tok];
+        int distinct = t->weight >= DISTINCT_W;
+        for (uint32_t j = 0; j < t->post_n; j++) {
+            uint32_t nm = x->post[t->post_off + j];
+            if (x->mass[nm] == 0.0f) x->touched[nt++] = nm;
+            x->mass[nm] += t->weight;
+            x->dist[nm] += distinct && x->dist[nm] < 255;
+        }
+    }
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t nm = x->touched[i];
+        float mass = x->mass[nm], nw = x->names[nm].weight;
+        int dist = x->dist[nm];
+        x->mass[nm] = 0.0f, x->dist[nm] = 0;
+        float bar_m = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
+        if (dist < 2 || mass < (bar_m > floor_ ? bar_m : floor_) || scored >= MAX_CAND) continue;
+        scored++;
+        double sc = score_window(s, x, nm, NULL, 0);
+        if (sc >= bar) keep(s, list, x->names[nm].entity, nm, sc);
+    }
+}
+
+/* The text normalised into s->q and padded into s->pad; its padded length,
+ * or 0 when it has no tokens. */
+static size_t load_text(txs_sanctions *s, const char *p, size_t n)
+{
+    if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok < 2) return 0;
+    size_t pn = s->q.len + 2;
+    s->pad[0] = ' ';
+    memcpy(s->pad + 1, s->q.text, s->q.len);
+    s->pad[pn - 1] = ' ';
+    return pn;
+}
+
+size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
+                          txs_sanctions_match *out, size_t cap)
+{
+    s->nres = 0;
+    size_t pn = load_text(s, p, n);
+    if (pn == 0) return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        sidx *x = &s->ix[i];
+        s->nth = 0;
+        scan_ctx c = {s, x};
+        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        text_candidates(s, x, (uint32_t)i, bar);
+    }
+    qsort(s->res, s->nres, sizeof *s->res, res_cmp);
+    size_t k = s->nres < cap ? s->nres : cap;
+    memcpy(out, s->res, k * sizeof *out);
+    return k;
+}
+
+void txs_sanctions_explain_text(txs_sanctions *s, const char *p, size_t n,
+                                const txs_sanctions_match *m, char *explain, size_t ecap)
+{
+    if (ecap) explain[0] = '\0';
+    if (m->name == UINT32_MAX || m->list >= s->n || load_text(s, p, n) == 0) return;
+    score_window(s, &s->ix[m->list], m->name, explain, ecap);
 }
