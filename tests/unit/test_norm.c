@@ -167,3 +167,32 @@ Test(norm, icu_legal_forms_are_lazy_and_history_free)
     txs_norm_free(fresh);
     txs_norm_free(used);
 }
+
+/* A payment's party may be a person or a company (TXS_NAME_ANY): short
+ * legal forms that are also name syllables are kept as written unless they
+ * stand where a company suffix stands. */
+Test(norm, party_names_keep_short_legal_form_lookalikes)
+{
+    static const struct {
+        const char *in;
+        const char *out;
+        int legal; /* a token flagged TXS_TOK_LEGAL expected */
+    } cases[] = {
+        {"YU CHOL U", "yu chol u", 0},                     /* "yu" is not a suffix here */
+        {"SA\xe2\x80\x99" "D SABAWI AL-TIKRITI", "sad sabawi al tikriti", 0},
+        {"ACME TRADING LTD", NULL, 1},                    /* a suffix is still one */
+        {"Banco Ejemplo S.A.", NULL, 1},
+        {"Example Limited Liability Company", NULL, 1},
+    };
+    txs_norm *nz = txs_norm_new();
+    cr_assert_not_null(nz);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        txs_norm_name o;
+        cr_assert_eq(txs_norm_name_of(nz, cases[i].in, strlen(cases[i].in), TXS_NAME_ANY, &o), TXS_OK);
+        int legal = 0;
+        for (uint32_t k = 0; k < o.ntok; k++) legal |= (o.tok[k].flags & TXS_TOK_LEGAL) != 0;
+        if (cases[i].out) cr_assert_str_eq(o.text, cases[i].out, "case %zu", i);
+        cr_assert_eq(legal, cases[i].legal, "case %zu: '%s'", i, o.text);
+    }
+    txs_norm_free(nz);
+}

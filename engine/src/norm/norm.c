@@ -240,6 +240,14 @@ static uint32_t match_phrase(const phrase_set *ps, const txs__words *w, const ui
     return best;
 }
 
+/* Whether words ord[i .. i+k) are all one or two letters long. */
+static int short_words(const txs__words *w, const uint32_t *ord, uint32_t i, uint32_t k)
+{
+    for (uint32_t j = i; j < i + k; j++)
+        if (w->w[ord[j]].len > 2) return 0;
+    return 1;
+}
+
 /* Emit word ord[i] (or a replacement text) into out. */
 static void emit(txs_norm_name *out, const char *p, size_t n, uint16_t flags, uint16_t src)
 {
@@ -316,6 +324,16 @@ static void finish(const txs_norm *nz, const txs__words *w, txs_name_kind kind, 
         const txs_norm_tok *t = &w->w[ord[i]];
         uint32_t k = 0;
         if (kind != TXS_NAME_PERSON) k = match_phrase(&nz->legal, w, ord, n, i, &hit);
+        /* A name of unknown kind (a payment's party) may be a person, and
+         * short legal forms are also syllables and words of names ("YU
+         * CHOL U", "SA'D SABAWI"): replacing them would hide the person.
+         * There, a one-word legal form, or a phrase of one- and two-letter
+         * words, counts only at the end of the name, the suffix position
+         * ("ACME LTD", "BANCO EJEMPLO S.A."); longer phrases ("limited
+         * liability company") anywhere.  A person whose last syllable is
+         * also a legal form ("HAN YU-RO") is the case this still misses. */
+        if (k && kind == TXS_NAME_ANY && (k == 1 || short_words(w, ord, i, k)) && i + k < n)
+            k = 0;
         if (k) {
             emit(out, hit->canon, strlen(hit->canon), TXS_TOK_LEGAL, t->src);
             i += k - 1;

@@ -73,6 +73,7 @@ typedef struct sidx {
     float *mass;         /* [nnames], zero between queries */
     uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
+    struct cand { float cover, mass; uint32_t nm; } *cand; /* [nnames] */
 } sidx;
 
 typedef struct thit {
@@ -210,8 +211,10 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     if (txs__hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
     x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
     x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
+    x->cand = calloc(x->h.nnames + 1, sizeof *x->cand);
     x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
-    if (x->mass == NULL || x->touched == NULL || x->dist == NULL) return TXS_E_NOMEM;
+    if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
+        return TXS_E_NOMEM;
     return build_bloom(x);
 }
 
@@ -219,7 +222,7 @@ static void close_index(sidx *x)
 {
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
-    free(x->bloom), free(x->mass), free(x->touched), free(x->dist);
+    free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -401,9 +404,25 @@ static void keep(txs_sanctions *s, uint32_t list, uint32_t ent, uint32_t nm, dou
 }
 
 /* Steps 4 and 5 for one snapshot; leaves mass[] zeroed. */
+/* Best candidates first: the larger share of the list name the query
+ * covers, then more mass, then the name index (a total order, so the
+ * choice is deterministic). */
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->cover != y->cover) return x->cover > y->cover ? -1 : 1;
+    if (x->mass != y->mass) return x->mass > y->mass ? -1 : 1;
+    return x->nm < y->nm ? -1 : x->nm > y->nm;
+}
+
+/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed.  When more names
+ * pass the bar than MAX_CAND, the ones scored are those the query covers
+ * best, not the first touched: a family with many listed members (the
+ * AL-TIKRITI entries), or Korean names of common syllables, could
+ * otherwise crowd the right entry out. */
 static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
 {
-    size_t nt = 0, scored = 0;
+    size_t nt = 0, nc = 0;
     for (size_t i = 0; i < s->nth; i++) {
         const txs__snap_tok *t = &x->toks[s->th[i].tok];
         float w = t->weight * s->th[i].f;
@@ -418,8 +437,15 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         float mass = x->mass[nm], nw = x->names[nm].weight;
         x->mass[nm] = 0.0f;
         float bar = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
-        if (mass < (bar > floor_ ? bar : floor_) || scored >= MAX_CAND) continue;
-        scored++;
+        if (mass < (bar > floor_ ? bar : floor_)) continue;
+        x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm};
+    }
+    if (nc > MAX_CAND) {
+        qsort(x->cand, nc, sizeof *x->cand, cand_cmp);
+        nc = MAX_CAND;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        uint32_t nm = x->cand[i].nm;
         double sc = score_name(s, x, nm, NULL, 0);
         if (sc >= s->threshold) keep(s, list, x->names[nm].entity, nm, sc);
     }
