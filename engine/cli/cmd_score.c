@@ -42,6 +42,7 @@ static int set_param(txs_match_params *p, const char *kv)
         {"legal_weight", offsetof(txs_match_params, legal_weight)},
         {"extra_factor", offsetof(txs_match_params, extra_factor)},
         {"conflict_factor", offsetof(txs_match_params, conflict_factor)},
+        {"middle_factor", offsetof(txs_match_params, middle_factor)},
         {"initial_sim", offsetof(txs_match_params, initial_sim)},
         {"abjad_factor", offsetof(txs_match_params, abjad_factor)},
         {"han_factor", offsetof(txs_match_params, han_factor)},

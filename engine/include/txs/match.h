@@ -62,6 +62,10 @@ typedef struct txs_match_params {
     double extra_factor_org; /* the same for organisations and vessels, where
                                an extra word (a country, a branch) matters more */
     double conflict_factor; /* the same when both sides have unmatched tokens */
+    double middle_factor;   /* the same for a listed person's unmatched middle
+                               names (not the first, not the family name) when
+                               the query has no unmatched tokens: payments
+                               often drop middle names */
     double initial_sim;     /* an initial against a name with that letter */
     double abjad_factor;    /* skeleton matches (no vowels) count this much */
     double han_factor;      /* syllable-merge matches from Han/Hangul */

@@ -41,6 +41,8 @@ typedef struct side {
     int cut;
 } side;
 
+#define TXS_MIDDLE_FACTOR 0.25
+
 void txs_match_params_default(txs_match_params *p)
 {
     p->threshold = 0.70;
@@ -49,6 +51,7 @@ void txs_match_params_default(txs_match_params *p)
     p->legal_weight = 0.25;
     p->extra_factor = 0.40;
     p->conflict_factor = 2.4;
+    p->middle_factor = TXS_MIDDLE_FACTOR;
     p->initial_sim = 0.75;
     p->abjad_factor = 0.95;
     p->han_factor = 0.97;
@@ -215,6 +218,16 @@ static double unmatched(const side *s, int *significant)
     return w;
 }
 
+/* Weight of the candidate's unmatched tokens that are neither its first
+ * token nor its family name: a person's middle names. */
+static double unmatched_middle(const side *c)
+{
+    double w = 0.0;
+    for (uint32_t i = 1; i < c->n; i++)
+        if (!c->used[i] && !(c->t[i].flags & (TXS_TOK_FAMILY | TXS_TOK_LEGAL))) w += c->t[i].weight;
+    return w;
+}
+
 static const char *how_str(int how)
 {
     static const char *const s[] = {"none", "exact", "variant", "edit", "initial", "skeleton", "number"};
@@ -346,11 +359,14 @@ double txs_match_score(const txs_match_params *p, const txs_norm_name *qn, const
                       cn->kind == TXS_NAME_COMPANY || cn->kind == TXS_NAME_VESSEL;
     double uq = unmatched(&q, &sq), uc = unmatched(&c, &sc);
     double f = (sq && sc) ? p->conflict_factor : org ? p->extra_factor_org : p->extra_factor;
-    den += (uq + uc) * f;
+    /* A listed person's middle names the payment left out cost less. */
+    double um = (!sq && cn->kind == TXS_NAME_PERSON) ? unmatched_middle(&c) : 0.0;
+    den += (uq + uc - um) * f + um * p->middle_factor;
     double name = den > 0.0 ? num / den : 0.0;
     explain_edges(&o, &q, &c, e, k);
     explain_unmatched(&o, "query-only", &q, f);
     explain_unmatched(&o, "candidate-only", &c, f);
+    if (um > 0.0) put(&o, " | middle names left out: weight %.2f at x%.2f", um, p->middle_factor);
     if (sq && sc) put(&o, " | conflict");
     name = penalties(p, &q, &c, e, k, name, &o);
     if (q.cut || c.cut) put(&o, " | compared first %d tokens", TXS__SIDE);
