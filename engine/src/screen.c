@@ -25,12 +25,14 @@
  * order; nothing on the per-record path allocates outside the batch arena
  * and the two output buffers (which reach a steady size after a few batches).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "txs/emit.h"
+#include "txs/lists.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
 #include "txs/values.h"
@@ -384,7 +386,20 @@ typedef struct sfield {
     txs_slice value;
     const txs_party *party; /* NULL for purpose: no party to clear */
     int text;               /* free text: the text bar and explanation */
+    int ident;              /* an identifier: its txs_id_kind + 1; 0 for names */
 } sfield;
+
+/* How an identifier hit explains itself, by txs_id_kind. */
+static const char *ident_explain(int ident)
+{
+    switch (ident - 1) {
+    case TXS_ID_SWIFT_BIC: return "exact SWIFT/BIC identifier match | score 1.00";
+    case TXS_ID_CRYPTO: return "exact digital currency address match | score 1.00";
+    case TXS_ID_IMO: return "exact IMO number match | score 1.00";
+    case TXS_ID_MMSI: return "exact MMSI number match | score 1.00";
+    default: return "exact identifier match | score 1.00";
+    }
+}
 
 /* Write one sanctions hit's JSON into the arena and append the hit, unless
  * it is under its bar. */
@@ -413,7 +428,7 @@ static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const sfi
     put_key_str(b, ",\"value\":", f->value);
     if (m->name == UINT32_MAX) {
         put_key_str(b, ",\"matched_name\":", f->value);
-        put_lit(b, ",\"explain\":", "exact SWIFT/BIC identifier match | score 1.00");
+        put_lit(b, ",\"explain\":", ident_explain(f->ident));
     } else {
         put_key_str(b, ",\"matched_name\":", txs_sanctions_name_text(s->sanc, m));
         if (f->text)
@@ -492,9 +507,9 @@ static int place_text(txs_screener *s, const sfield *f, size_t *n, size_t *dropp
 /* Purpose and addresses: list names (free_text) and places. */
 static int screen_text(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
 {
-    const sfield fs[3] = {{"purpose", t->purpose, NULL, 1},
-                          {"orig_address", t->orig.address, &t->orig, 1},
-                          {"bene_address", t->bene.address, &t->bene, 1}};
+    const sfield fs[3] = {{"purpose", t->purpose, NULL, 1, 0},
+                          {"orig_address", t->orig.address, &t->orig, 1, 0},
+                          {"bene_address", t->bene.address, &t->bene, 1, 0}};
     for (int i = 0; i < 3; i++) {
         if (s->sanc && s->free_text) TXS_TRY(sanc_text(s, &fs[i], n, dropped));
         if (s->places) TXS_TRY(place_text(s, &fs[i], n, dropped));
@@ -510,18 +525,74 @@ static int sanc_bic(txs_screener *s, const sfield *f, size_t *n, size_t *dropped
     return TXS_OK;
 }
 
-/* Both parties' names and banks; hits go first in s->hits. */
+static int sanc_ident(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+{
+    txs_sanctions_match m[SANC_PER_FIELD];
+    size_t k = txs_sanctions_ident(s->sanc, f->ident - 1, f->value, m, SANC_PER_FIELD);
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    return TXS_OK;
+}
+
+/* An account that could be a wallet: digital currency addresses are 25 or
+ * more letters and digits (Bitcoin 26-35, Ethereum 42); shorter accounts are
+ * not looked up. */
+static int sanc_wallet(txs_screener *s, const char *name, const txs_party *pt, size_t *n,
+                       size_t *dropped)
+{
+    if (pt->account.n < 25) return TXS_OK;
+    const sfield f = {name, pt->account, pt, 0, TXS_ID_CRYPTO + 1};
+    return sanc_ident(s, &f, n, dropped);
+}
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Vessel numbers written in the purpose text ("freight, vessel IMO
+ * 9187629", "MMSI: 572469210"): the tag as a word, then the number with
+ * exactly its digits; each is looked up as that identifier. */
+static int purpose_ids(txs_screener *s, txs_slice p, size_t *n, size_t *dropped)
+{
+    static const struct { const char *tag; size_t len, digits; int kind; } T[] = {
+        {"imo", 3, 7, TXS_ID_IMO}, {"mmsi", 4, 9, TXS_ID_MMSI}};
+    for (size_t i = 0; i < p.n; i++) {
+        if (i > 0 && isalnum((unsigned char)p.p[i - 1])) continue;
+        for (size_t t = 0; t < 2; t++) {
+            size_t j = 0;
+            while (j < T[t].len && i + j < p.n && ascii_lower((unsigned char)p.p[i + j]) == T[t].tag[j]) j++;
+            if (j < T[t].len) continue;
+            j += i;
+            while (j < p.n && (p.p[j] == ' ' || p.p[j] == ':' || p.p[j] == '-' || p.p[j] == '#')) j++;
+            size_t d = 0;
+            while (j + d < p.n && isdigit((unsigned char)p.p[j + d])) d++;
+            if (d != T[t].digits || (j + d < p.n && isalnum((unsigned char)p.p[j + d]))) continue;
+            /* The hit shows "IMO 9187629"; the list is asked for the number. */
+            const sfield f = {"purpose", {p.p + i, j + d - i}, NULL, 0, T[t].kind + 1};
+            txs_sanctions_match m[SANC_PER_FIELD];
+            size_t k = txs_sanctions_ident(s->sanc, T[t].kind, (txs_slice){p.p + j, d}, m,
+                                           SANC_PER_FIELD);
+            for (size_t h = 0; h < k; h++) TXS_TRY(add_sanc_hit(s, &m[h], &f, n, dropped));
+        }
+    }
+    return TXS_OK;
+}
+
+/* Both parties' names, banks and wallet-like accounts, and vessel numbers
+ * in the purpose; hits go first in s->hits. */
 static int screen_sanctions(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
 {
-    const sfield on = {"orig_name", t->orig.name, &t->orig, 0};
-    const sfield bn = {"bene_name", t->bene.name, &t->bene, 0};
-    const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0};
-    const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0};
+    const sfield on = {"orig_name", t->orig.name, &t->orig, 0, 0};
+    const sfield bn = {"bene_name", t->bene.name, &t->bene, 0, 0};
+    const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0, TXS_ID_SWIFT_BIC + 1};
+    const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0, TXS_ID_SWIFT_BIC + 1};
     TXS_TRY(sanc_name(s, &on, n, dropped));
     TXS_TRY(sanc_name(s, &bn, n, dropped));
     TXS_TRY(sanc_bic(s, &ob, n, dropped));
     TXS_TRY(sanc_bic(s, &bb, n, dropped));
-    return TXS_OK;
+    TXS_TRY(sanc_wallet(s, "orig_account", &t->orig, n, dropped));
+    TXS_TRY(sanc_wallet(s, "bene_account", &t->bene, n, dropped));
+    return purpose_ids(s, t->purpose, n, dropped);
 }
 
 /* Without a rule set the scoring section's defaults apply: weight 1.0,

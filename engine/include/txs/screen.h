@@ -106,6 +106,13 @@ txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_ma
  * BIC also matches its 8-character head), written as matches with score
  * 1.0 and name = UINT32_MAX; returns how many (at most cap). */
 size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap);
+/* Entities carrying identifier `value` of kind id_kind (txs_id_kind from
+ * lists.h: a digital currency address, an IMO or MMSI number ...), as
+ * matches with score 1.0 and name = UINT32_MAX; returns how many (at most
+ * cap).  Exact after the snapshot's folding (letters and digits, any
+ * case). */
+size_t txs_sanctions_ident(txs_sanctions *s, int id_kind, txs_slice value,
+                           txs_sanctions_match *out, size_t cap);
 /* The snapshot of list i. */
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i);
 
