@@ -69,8 +69,9 @@ static void help(FILE *f)
 "  --help            this text\n"
 "\n"
 "Named output files are written atomically: they appear only when the run\n"
-"succeeds.  Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input\n"
-"error, 5 output error, 6 internal error (docs/operations.md).\n",
+"succeeds (a device or FIFO, such as /dev/null, is written in place).\n"
+"Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input error, 5 output\n"
+"error, 6 internal error (docs/operations.md).\n",
             STDERR_REJECTS);
 }
 

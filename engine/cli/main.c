@@ -25,8 +25,9 @@ static void usage(FILE *f)
             "usage: txscreen COMMAND [OPTIONS] [ARGS]\n"
             "\n"
             "Streaming transaction screening: reads CSV / JSON Lines exports\n"
-            "(plain, gzip or zstd), evaluates AML rules, writes scored, explained\n"
-            "alerts as JSON Lines.\n\ncommands:\n");
+            "(plain, gzip or zstd), screens every party against sanctions lists,\n"
+            "evaluates AML rules, and writes scored, explained alerts as JSON Lines.\n"
+            "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'txscreen COMMAND --help' for a command's options.\n"
