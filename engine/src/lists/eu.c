@@ -365,8 +365,9 @@ static int list_date(eu_ctx *x)
     return TXS_OK;
 }
 
-static int record(eu_ctx *x)
+static int record(void *ctx)
 {
+    eu_ctx *x = ctx;
     if (x->r.nf != x->nhdr)
         return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
                             "expected %zu fields (as in the header), found %zu", x->nhdr,
@@ -390,8 +391,9 @@ static int record(eu_ctx *x)
     return citizenship(x, e);
 }
 
-static int header(eu_ctx *x)
+static int header(void *ctx)
 {
+    eu_ctx *x = ctx;
     int rc = txs__lcsv_next(&x->r, x->d);
     if (rc <= 0) return rc < 0 ? rc : txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, 1, "empty file");
     x->nhdr = x->r.nf;
@@ -407,17 +409,6 @@ static int header(eu_ctx *x)
     return TXS_OK;
 }
 
-/* Adapters for the shared reading loop (txs__lists_read_rows). */
-static int header_cb(void *x)
-{
-    return header(x);
-}
-
-static int record_cb(void *x)
-{
-    return record(x);
-}
-
 int txs__lists_read_eu(txs_lists_builder *b, const char *path, txs_diag *d)
 {
     eu_ctx x;
@@ -426,5 +417,5 @@ int txs__lists_read_eu(txs_lists_builder *b, const char *path, txs_diag *d)
     x.d = d;
     TXS_TRY(txs__lists_source(b, path, "eu-csv", "EU", UINT32_MAX, &x.src, d));
     /* Entity columns repeat on every row of an entity: keep each fact once. */
-    return txs__lists_read_rows(b, x.src, &x.r, path, ';', header_cb, record_cb, &x, d);
+    return txs__lists_read_rows(b, x.src, &x.r, path, ';', header, record, &x, d);
 }

@@ -312,8 +312,9 @@ static int group_type(const uk_ctx *x, int *type)
     return TXS_OK;
 }
 
-static int record(uk_ctx *x)
+static int record(void *ctx)
 {
+    uk_ctx *x = ctx;
     if (x->r.nf != x->nhdr)
         return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
                             "expected %zu fields (as in the header), found %zu", x->nhdr,
@@ -364,8 +365,9 @@ static int preamble(uk_ctx *x)
     return TXS_OK;
 }
 
-static int header(uk_ctx *x)
+static int header(void *ctx)
 {
+    uk_ctx *x = ctx;
     int rc = txs__lcsv_next(&x->r, x->d);
     if (rc == 1 && txs__lcsv_col(&x->r, "Name 6") < 0) {
         TXS_TRY(preamble(x));
@@ -388,17 +390,6 @@ static int header(uk_ctx *x)
     return TXS_OK;
 }
 
-/* Adapters for the shared reading loop (txs__lists_read_rows). */
-static int header_cb(void *x)
-{
-    return header(x);
-}
-
-static int record_cb(void *x)
-{
-    return record(x);
-}
-
 int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d)
 {
     uk_ctx x;
@@ -407,5 +398,5 @@ int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d)
     x.d = d;
     TXS_TRY(txs__lists_source(b, path, "uk-csv", "UK", UINT32_MAX, &x.src, d));
     /* A designation's facts repeat on each of its name rows: keep each once. */
-    return txs__lists_read_rows(b, x.src, &x.r, path, ',', header_cb, record_cb, &x, d);
+    return txs__lists_read_rows(b, x.src, &x.r, path, ',', header, record, &x, d);
 }
