@@ -43,6 +43,8 @@ typedef struct txs_rule_info {
     const char *kind;
     double weight;
     const char *reason;
+    const char *typology; /* `typology:`, the label name `txscreen eval`
+                             credits this rule's alerts to; NULL if unset */
 } txs_rule_info;
 size_t txs_ruleset_count(const txs_ruleset *rs);
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i);

@@ -404,7 +404,7 @@ static int load_rule(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
                      txs_rule *r, txs_diag *d)
 {
     static const char *const keys[] = {"id", "kind", "weight", "reason", "params",
-                                       "enabled", NULL};
+                                       "enabled", "typology", NULL};
     if (n->type != TXS_Y_MAP)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line,
                             "a rule must be a map of id, kind, weight, reason, params");
@@ -431,6 +431,7 @@ static int load_rule(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
     r->info.weight = (double)r->weight_ppm / TXS_RULES_PPM;
     TXS_TRY(get_str(rs, doc, n, "id", "rule", 1, &r->info.id, d));
     TXS_TRY(get_str(rs, doc, n, "reason", "rule", 1, &r->info.reason, d));
+    TXS_TRY(get_str(rs, doc, n, "typology", "rule", 0, &r->info.typology, d));
     if (params && params->type != TXS_Y_MAP)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params->line,
                             "rule '%s': params must be a map", id->str);
