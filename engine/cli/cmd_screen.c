@@ -7,6 +7,7 @@
  * so a bad configuration or a missing file stops the run with no output.
  * Named outputs are atomic (emit.h): they appear only if the run succeeds.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "txs/emit.h"
 #include "txs/screen.h"
+#include "txs/state.h"
 #include "txs/values.h"
 
 /* Rejects shown on stderr when no --rejects file is given. */
@@ -26,7 +28,10 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state;
+    long long max_lateness;    /* seconds; -1: default */
+    int shard_mode;            /* txs_state_mode */
+    unsigned shard_k, shard_n;
     const char *lists[MAX_LISTS];
     int nlists;
     double threshold;
@@ -65,6 +70,16 @@ static void help(FILE *f)
 "  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
 "                    reason and excerpt (default: the first %d on stderr)\n"
 "  --manifest FILE   run manifest JSON: inputs and hashes, counts, timing\n"
+"  --state FILE      per-account state of the window rules: loaded if the\n"
+"                    file exists, saved (atomically) after the run, so the\n"
+"                    next run's windows see this run's transactions\n"
+"  --max-lateness D  how far (e.g. 30m, 6h, 1d; 0 = sorted input) a record\n"
+"                    may trail the latest one of its account and still enter\n"
+"                    its windows; later ones are screened but counted late\n"
+"                    (default 24h, docs/rules.md \"Time\")\n"
+"  --shard K/N       screen shard K (0-based) of a `txscreen split` into N;\n"
+"  --shard graph     or run the cross-account (graph) rules over the whole\n"
+"                    input; `txscreen merge` combines the outputs\n"
 "  --quiet           no summary line on stderr\n"
 "  --help            this text\n"
 "\n"
@@ -75,10 +90,47 @@ static void help(FILE *f)
             STDERR_REJECTS);
 }
 
+/* "90", "90s", "30m", "6h", "1d" -> seconds. */
+static int parse_duration(const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || errno || v < 0) return -1;
+    long long unit = 1;
+    if (*end == 's') unit = 1, end++;
+    else if (*end == 'm') unit = 60, end++;
+    else if (*end == 'h') unit = 3600, end++;
+    else if (*end == 'd') unit = 86400, end++;
+    if (*end || v > 3660LL * 86400 / unit) return -1;
+    *out = v * unit;
+    return 0;
+}
+
+static int parse_shard(const char *s, screen_args *a)
+{
+    if (strcmp(s, "graph") == 0) {
+        a->shard_mode = TXS_STATE_GRAPH;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long k = strtoul(s, &end, 10);
+    if (end == s || *end != '/' || errno) return -1;
+    const char *q = end + 1;
+    unsigned long n = strtoul(q, &end, 10);
+    if (end == q || *end || errno || n == 0 || n > 65536 || k >= n) return -1;
+    a->shard_mode = TXS_STATE_SHARD;
+    a->shard_k = (unsigned)k;
+    a->shard_n = (unsigned)n;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
-           O_MANIFEST, O_QUIET, O_HELP, O_THRESH, O_GOODGUYS };
+           O_MANIFEST, O_QUIET, O_HELP, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
+           O_SHARD };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -89,6 +141,9 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
+        {"state", required_argument, NULL, O_STATE},
+        {"max-lateness", required_argument, NULL, O_LATENESS},
+        {"shard", required_argument, NULL, O_SHARD},
         {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
@@ -97,6 +152,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->rules = "default";
     a->out = "-";
     a->format = -1;
+    a->max_lateness = -1;
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
@@ -124,6 +180,21 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
         case O_QUIET: a->quiet = 1; break;
+        case O_STATE: a->state = optarg; break;
+        case O_LATENESS:
+            if (parse_duration(optarg, &a->max_lateness) < 0) {
+                fprintf(stderr, "txscreen screen: --max-lateness must be a duration such as "
+                                "0, 90s, 30m, 6h or 1d, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case O_SHARD:
+            if (parse_shard(optarg, a) < 0) {
+                fprintf(stderr, "txscreen screen: --shard must be K/N with 0 <= K < N <= "
+                                "65536, or graph, not '%s'\n", optarg);
+                return -1;
+            }
+            break;
         case O_HELP: help(stdout); return 1;
         case O_FORMAT:
             if (strcmp(optarg, "csv") == 0) a->format = TXS_FMT_CSV;
@@ -441,6 +512,8 @@ int txs_cmd_screen(int argc, char **argv)
         .lists = (const txs_lists *const *)r.lists, .nlists = r.nlists,
         .sanctions_threshold = a.threshold,
         .good_guys = r.good_guys,
+        .max_lateness = a.max_lateness,
+        .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
     };
     rc = txs_screener_create(&so, &r.screener);
     if (rc < 0) {
@@ -448,9 +521,23 @@ int txs_cmd_screen(int argc, char **argv)
         run_free(&r);
         return report(&d, TXS_EXIT_CONFIG);
     }
+    txs_state *state = txs_screener_state(r.screener);
+    if (a.state && state == NULL && !a.quiet)
+        fprintf(stderr, "txscreen: the rule set has no stateful rules; --state %s is not "
+                        "read or written\n", a.state);
+    if (a.state && state && (rc = txs_state_load(state, a.state, &d)) < 0) {
+        run_free(&r);
+        return report(&d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
+    }
+    if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
+        fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "
+                        "kept and its episode marks cleared\n", a.state);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
     if (rc >= 0) rc = commit_outputs(&r, &d);
+    /* The state goes after the alerts: if saving it fails, the old state
+     * stays and re-running the same input gives the same alerts again. */
+    if (rc >= 0 && a.state && state) rc = txs_state_save(state, a.state, &d);
     double wall = now_seconds() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
     if (rc < 0) {

@@ -35,6 +35,8 @@
 #include "txs/lists.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
+#include "txs/shard.h"
+#include "txs/state.h"
 #include "txs/values.h"
 #include "screen/places.h"
 
@@ -58,6 +60,7 @@ struct txs_screener {
     txs_norm *nz;               /* good guys: normalises the party's name */
     txs_norm_name *gq;
     size_t suppressed;          /* this record's suppressed hits */
+    txs_state *state;           /* NULL: no stateful rules */
 };
 
 /* The bar an identifier (BIC) hit must reach.  Exact identifier matches
@@ -124,6 +127,16 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
             return rc;
         }
     }
+    if (opts->rules && txs_ruleset_stateful(opts->rules)) {
+        txs_state_opts so = {opts->max_lateness < 0 ? TXS_STATE_LATENESS_DEFAULT
+                                                    : opts->max_lateness,
+                             opts->shard_mode, opts->shard_k, opts->shard_n};
+        int rc = txs_state_create(opts->rules, &so, &s->state);
+        if (rc < 0) {
+            txs_screener_free(s);
+            return rc;
+        }
+    }
     if (opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);
         s->st.alerts_by_rule = calloc(s->st.nrules + 1, sizeof(uint64_t));
@@ -153,12 +166,18 @@ void txs_screener_free(txs_screener *s)
     free(s->st.alerts_by_rule);
     free(s->st.sources);
     free(s->rule_stamp);
+    txs_state_free(s->state);
     free(s);
 }
 
 const txs_screen_stats *txs_screener_stats(const txs_screener *s)
 {
     return &s->st;
+}
+
+txs_state *txs_screener_state(txs_screener *s)
+{
+    return s->state;
 }
 
 static int ends_with(const char *s, size_t n, const char *suffix)
@@ -607,6 +626,26 @@ static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
                                                                               : TXS_BAND_NONE;
 }
 
+/* Typology hits in rule order (stable: for one rule the originator's
+ * account before the beneficiary's), after the sanctions hits, which keep
+ * their order.  Stateless rules add theirs before the stateful ones, so
+ * this restores the rule set's order; n is small. */
+static void order_hits(txs_hit *h, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        txs_hit x = h[i];
+        unsigned kx = x.kind == TXS_HIT_TYPOLOGY ? 1u + x.rule : 0u;
+        size_t j = i;
+        while (j > 0) {
+            unsigned kj = h[j - 1].kind == TXS_HIT_TYPOLOGY ? 1u + h[j - 1].rule : 0u;
+            if (kj <= kx) break;
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = x;
+    }
+}
+
 /* One framed record through parse, rules and score.  Hot path. */
 static int screen_record(txs_screener *s, const txs_binding *bind,
                          txs_source_stats *ss, const txs_record *r)
@@ -623,10 +662,23 @@ static int screen_record(txs_screener *s, const txs_binding *bind,
         reject(s, ss, r, why);
         return TXS_OK;
     }
-    s->st.screened++;
+    /* A shard run screens the records whose home it is, and feeds the
+     * others only to the state of the accounts it owns (state.h). */
+    int home = 1;
+    if (s->o.shard_mode == TXS_STATE_SHARD)
+        home = txs_shard_home(&t, s->o.shard_n) == s->o.shard_k;
+    else if (s->o.shard_mode == TXS_STATE_GRAPH)
+        home = 0;
+    if (!home) {
+        s->st.read--;
+        ss->read--;
+        s->st.shard_foreign++;
+    } else {
+        s->st.screened++;
+    }
     if (s->o.rules == NULL && s->sanc == NULL) return TXS_OK;
     size_t nh = 0, dropped = 0, nsanc = 0;
-    if (s->sanc || s->places) {
+    if (home && (s->sanc || s->places)) {
         s->suppressed = 0;
         if (s->sanc) TXS_TRY(screen_sanctions(s, &t, &nh, &dropped));
         if (s->places || s->free_text) TXS_TRY(screen_text(s, &t, &nh, &dropped));
@@ -635,17 +687,30 @@ static int screen_record(txs_screener *s, const txs_binding *bind,
         nsanc = nh - s->suppressed; /* the hits that count */
         s->st.sanctions_txns += nsanc > 0;
     }
-    if (s->o.rules)
+    if (s->o.rules && home)
         TXS_TRY(txs_rules_eval(s->o.rules, &t, &s->batch.arena, s->hits,
                                TXS_MAX_HITS, &nh, &dropped));
+    if (s->state) {
+        size_t n0 = nh;
+        int late = 0;
+        TXS_TRY(txs_state_eval(s->state, &t, &s->batch.arena, s->hits, TXS_MAX_HITS, &nh,
+                               &dropped, &late));
+        s->st.late_records += (uint64_t)late;
+        if (nh > n0) order_hits(s->hits, nh);
+    }
     if (nh == 0) return TXS_OK;
     s->st.hits += nh;
     s->st.hits_dropped += dropped;
     int score, band;
     if (s->o.rules) txs_score(s->o.rules, s->hits, nh, &score, &band);
     else score_no_rules(s->hits, nh, &score, &band);
-    if (band == TXS_BAND_NONE) {
+    if (band == TXS_BAND_NONE && s->o.shard_mode == TXS_STATE_ALL) {
         s->st.txns_hit_below_band++;
+        return TXS_OK;
+    }
+    if (band == TXS_BAND_NONE) { /* a shard run: merge decides */
+        s->st.txns_hit_below_band++;
+        emit_alert(s, ss, &t, nh, score, band);
         return TXS_OK;
     }
     s->st.alerts++;
@@ -723,6 +788,7 @@ int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
         if ((rc = drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, d)) < 0) break;
     }
     txs_binding_free(bind);
+    if (s->state) s->st.state = txs_state_get_stats(s->state);
     if (rc < 0 && d->msg[0] == '\0') rc = source_error(src, rc, d);
     finish_source(s, ss, src);
     return rc < 0 ? rc : TXS_OK;

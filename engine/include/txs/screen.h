@@ -162,6 +162,11 @@ typedef struct txs_screen_opts {
                                       `sanctions` threshold, else
                                       TXS_SANCTIONS_THRESHOLD */
     const txs_goodguys *good_guys; /* NULL: none (borrowed) */
+    /* Stateful rules (state.h): lateness, and the shard this run is. */
+    int64_t max_lateness;          /* seconds; < 0: the default */
+    int shard_mode;                /* txs_state_mode: 0 all, 1 shard K/N,
+                                      2 graph (the cross-account job) */
+    uint32_t shard_k, shard_n;
 } txs_screen_opts;
 
 /* Per-source figures for the manifest. */
@@ -183,6 +188,12 @@ typedef struct txs_screen_stats {
     uint64_t sanctions_alerts;           /* alerts carrying one or more */
     uint64_t sanctions_suppressed;       /* hits a good-guy row suppressed
                                             (counted in sanctions_hits too) */
+    uint64_t late_records;               /* late for an account's windows
+                                            (screened all the same) */
+    uint64_t shard_foreign;              /* shard runs: records whose home
+                                            is another shard (state only;
+                                            not in read) */
+    const struct txs_state_stats *state; /* NULL: no stateful rules */
     uint64_t *alerts_by_rule;            /* [txs_ruleset_count()], owned */
     size_t nrules;
     txs_source_stats *sources;           /* [nsources], owned */
@@ -204,6 +215,10 @@ const txs_screen_stats *txs_screener_stats(const txs_screener *s);
 double txs_screener_name_threshold(const txs_screener *s);
 /* Free; accepts NULL. */
 void txs_screener_free(txs_screener *s);
+/* The per-account state of the stateful rules, NULL when the rule set has
+ * none: load it (txs_state_load) before the first feed, save it after the
+ * last. */
+struct txs_state *txs_screener_state(txs_screener *s);
 
 /* What the manifest says beside the counts. */
 typedef struct txs_manifest_info {

@@ -11,6 +11,7 @@
 
 #include "txs/emit.h"
 #include "txs/screen.h"
+#include "txs/state.h"
 
 static void kv_str(txs_buf *b, const char *indent, const char *key,
                    const char *val, int comma)
@@ -80,6 +81,8 @@ static void write_counts(txs_buf *b, const txs_manifest_info *mi, const txs_scre
         if (mi->good_guys_path)
             kv_u64(b, "    ", "sanctions_suppressed", st->sanctions_suppressed, 1);
     }
+    if (st->state) kv_u64(b, "    ", "late_records", st->late_records, 1);
+    if (st->shard_foreign) kv_u64(b, "    ", "shard_foreign", st->shard_foreign, 1);
     kv_u64(b, "    ", "txns_hit_below_band", st->txns_hit_below_band, 0);
     txs_buf_puts(b, "  },\n");
     txs_buf_puts(b, "  \"alerts_by_band\": {\n");
@@ -87,6 +90,22 @@ static void write_counts(txs_buf *b, const txs_manifest_info *mi, const txs_scre
     kv_u64(b, "    ", "review", st->alerts_by_band[TXS_BAND_REVIEW], 1);
     kv_u64(b, "    ", "edd", st->alerts_by_band[TXS_BAND_EDD], 0);
     txs_buf_puts(b, "  },\n");
+    if (st->state) {
+        const txs_state_stats *ss = st->state;
+        txs_buf_puts(b, "  \"state\": {\n");
+        kv_u64(b, "    ", "loaded", (uint64_t)ss->loaded, 1);
+        kv_u64(b, "    ", "loaded_accounts", ss->loaded_accounts, 1);
+        kv_u64(b, "    ", "rules_changed", (uint64_t)ss->rules_changed, 1);
+        kv_u64(b, "    ", "accounts", ss->accounts, 1);
+        kv_u64(b, "    ", "events", ss->events, 1);
+        kv_u64(b, "    ", "bytes", ss->bytes, 1);
+        kv_u64(b, "    ", "late_events", ss->late_events, 1);
+        kv_u64(b, "    ", "expired_events", ss->expired, 1);
+        kv_u64(b, "    ", "truncated_events", ss->truncated, 1);
+        kv_u64(b, "    ", "unconverted_amounts", ss->unconverted, 1);
+        kv_u64(b, "    ", "self_transfers", ss->self_transfers, 0);
+        txs_buf_puts(b, "  },\n");
+    }
 }
 
 static void write_by_rule(txs_buf *b, const txs_manifest_info *mi,

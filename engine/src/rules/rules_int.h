@@ -100,6 +100,8 @@ static inline int txs__rules_bit_get(const uint64_t *bits, int bit)
 }
 
 typedef struct txs_rule txs_rule;
+struct txs_actx;
+struct txs_gctx;
 
 /* What eval needs at run time.  Stateful kinds will add the account's state
  * blob and the event time here (see the top of this file). */
@@ -121,11 +123,22 @@ typedef struct txs_rule_ops {
                    const txs_ruleset *rs, txs_diag *d);
     /* Release r->impl; called also after a failed compile. */
     void (*free)(txs_rule *r);
-    /* Per-account state bytes; 0 = stateless.  (Later kinds.) */
+    /* Per-account state bytes; 0 = stateless.  (Unused: state.c keeps one
+     * shared event history per account, state_int.h.) */
     size_t state_size;
     /* Run time: append at most one hit per call (txs__rules_emit).
      * Returns 0 or TXS_E_NOMEM.  No malloc; evidence goes to ctx->arena. */
     int (*eval)(const txs_rule *r, const txs_txn *t, txs_rule_ctx *ctx);
+    /* Stateful kinds (state_int.h): scope TXS_SCOPE_ACCOUNT with eval_acct,
+     * or TXS_SCOPE_GRAPH with eval_graph; eval is then NULL.  horizon is
+     * how far back (seconds) the kind reads an account's events. */
+    int scope;
+    int (*eval_acct)(const txs_rule *r, struct txs_actx *c);
+    int (*eval_graph)(const txs_rule *r, struct txs_gctx *c);
+    int64_t (*horizon)(const txs_rule *r);
+    /* 1: an account kind that also reads the run's clock (when data began,
+     * new_account), so a shard cannot judge it: the graph job does. */
+    int global;
 } txs_rule_ops;
 
 struct txs_rule {
@@ -133,6 +146,8 @@ struct txs_rule {
     const txs_rule_ops *ops;
     uint16_t index;          /* position in the rule set (hit.rule) */
     int enabled;
+    int slot;                /* stateful rules: episode bit, else -1 */
+    int link_names;          /* account kinds: also per person by name */
     int64_t weight_ppm;      /* weight in parts per million, exact */
     void *impl;              /* the kind's compiled params */
 };
@@ -152,8 +167,14 @@ struct txs_ruleset {
     size_t nlists;
     txs_rule *rules;
     size_t nrules;
-    const txs_rule **live;   /* enabled rules, file order */
+    const txs_rule **live;   /* enabled stateless rules, file order */
     size_t nlive;
+    const txs_rule **acct;   /* enabled account-scope rules, file order */
+    size_t nacct;
+    const txs_rule **graph;  /* enabled graph-scope rules, file order */
+    size_t ngraph;
+    int64_t horizon;         /* longest horizon of the stateful rules */
+    int any_link_names;
     txs_arena arena;         /* every string above */
 };
 
@@ -161,6 +182,11 @@ struct txs_ruleset {
 extern const txs_rule_ops *const txs__rules_kinds[];
 extern const txs_rule_ops txs__kind_threshold;
 extern const txs_rule_ops txs__kind_corridor;
+extern const txs_rule_ops txs__kind_structuring, txs__kind_pass_through,
+    txs__kind_fan_in, txs__kind_fan_out, txs__kind_gather_scatter,
+    txs__kind_round_amounts, txs__kind_amount_spike, txs__kind_velocity_spike,
+    txs__kind_dormant, txs__kind_new_account, txs__kind_cycle,
+    txs__kind_scatter_gather;
 
 /* ------------------------------------------------ build-time helpers */
 

@@ -20,11 +20,16 @@
 
 #include "builtin_int.h"
 #include "rules/rules_int.h"
+#include "rules/state_int.h"
 #include "txs/limits.h"
 #include "txs/values.h"
 
-const txs_rule_ops *const txs__rules_kinds[] = {&txs__kind_threshold,
-                                                &txs__kind_corridor, NULL};
+const txs_rule_ops *const txs__rules_kinds[] = {
+    &txs__kind_threshold,      &txs__kind_corridor,       &txs__kind_structuring,
+    &txs__kind_pass_through,   &txs__kind_fan_in,         &txs__kind_fan_out,
+    &txs__kind_gather_scatter, &txs__kind_round_amounts,  &txs__kind_amount_spike,
+    &txs__kind_velocity_spike, &txs__kind_dormant,        &txs__kind_new_account,
+    &txs__kind_cycle,          &txs__kind_scatter_gather, NULL};
 
 #define MAX_ID 64
 
@@ -453,13 +458,32 @@ static int load_rules(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
         return txs_diag_set(d, TXS_E_LIMIT, doc->file, n->line, "too many rules");
     rs->rules = calloc(n->n ? n->n : 1, sizeof *rs->rules);
     rs->live = calloc(n->n ? n->n : 1, sizeof *rs->live);
-    if (!rs->rules || !rs->live) return TXS_E_NOMEM;
+    rs->acct = calloc(n->n ? n->n : 1, sizeof *rs->acct);
+    rs->graph = calloc(n->n ? n->n : 1, sizeof *rs->graph);
+    if (!rs->rules || !rs->live || !rs->acct || !rs->graph) return TXS_E_NOMEM;
+    int slots = 0;
     for (size_t i = 0; i < n->n; i++) {
         txs_rule *r = &rs->rules[i];
         r->index = (uint16_t)i;
+        r->slot = -1;
         rs->nrules = i + 1; /* so free() releases a half-compiled rule */
         TXS_TRY(load_rule(rs, doc, n->items[i], r, d));
-        if (r->enabled) rs->live[rs->nlive++] = r;
+        if (!r->enabled) continue;
+        if (r->ops->scope == TXS_SCOPE_TXN) {
+            rs->live[rs->nlive++] = r;
+            continue;
+        }
+        if (slots == TXS_STATEFUL_MAX)
+            return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->items[i]->line,
+                                "rule '%s': at most %d enabled stateful rules "
+                                "(window, history and graph kinds) per rule set",
+                                r->info.id, TXS_STATEFUL_MAX);
+        r->slot = slots++;
+        int64_t h = r->ops->horizon ? r->ops->horizon(r) : 0;
+        if (h > rs->horizon) rs->horizon = h;
+        if (r->link_names) rs->any_link_names = 1;
+        if (r->ops->scope == TXS_SCOPE_ACCOUNT) rs->acct[rs->nacct++] = r;
+        else rs->graph[rs->ngraph++] = r;
     }
     return 0;
 }
@@ -520,6 +544,8 @@ void txs_ruleset_free(txs_ruleset *rs)
         if (rs->rules[i].ops) rs->rules[i].ops->free(&rs->rules[i]);
     free(rs->rules);
     free(rs->live);
+    free(rs->acct);
+    free(rs->graph);
     free(rs->lists);
     free(rs->fx.rates);
     txs_arena_free(&rs->arena);

@@ -1,0 +1,104 @@
+/*
+ * state.h: per-account state for the stateful rule kinds (structuring,
+ * pass-through, fan-in/out, gather-scatter, round amounts, history kinds,
+ * cycles, scatter-gather), and its persistence across runs (--state).
+ *
+ *   txn --> orig account: out event --\
+ *       \-> bene account: in event  ---+--> account-scope rules (per account)
+ *                                       \--> graph-scope rules (both accounts)
+ *
+ * Time is event time (the txn's timestamp).  Input may be unsorted within
+ * a bounded lateness: a record whose time is more than max_lateness before
+ * the latest event already seen on an account is late for that account; it
+ * is still screened (sanctions, stateless rules) but does not enter that
+ * account's windows, and it is counted (txs_state_stats.late_*).  Lateness
+ * is judged per account, so the result does not depend on how other
+ * accounts' records interleave (threads, shards).
+ *
+ * Sharding (`screen --shard K/N`, shard.h): only accounts of shard K are
+ * kept and judged, and graph-scope rules, rules that link accounts by a
+ * person's name and rules that read the run-wide clock (new_account: "data
+ * began 30 days ago") are skipped; `--shard graph` is the complement: every
+ * account's events are kept but only those rules are judged.  Merging the
+ * N + 1 outputs gives the single-process result.
+ *
+ * Not thread-safe: one state per worker (accounts partitioned by shard).
+ */
+#ifndef TXS_STATE_H
+#define TXS_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/arena.h"
+#include "txs/base.h"
+#include "txs/rules.h"
+#include "txs/txn.h"
+
+/* Default --max-lateness: 24 hours, so a day's export may list an account's
+ * transactions in any order within the day (docs/rules.md "Time"). */
+#define TXS_STATE_LATENESS_DEFAULT 86400
+
+typedef struct txs_state txs_state;
+
+typedef enum txs_state_mode {
+    TXS_STATE_ALL = 0,   /* every rule, every account */
+    TXS_STATE_SHARD,     /* account-scope rules for shard_k's accounts */
+    TXS_STATE_GRAPH      /* graph-scope and name-linked rules only */
+} txs_state_mode;
+
+typedef struct txs_state_opts {
+    int64_t max_lateness;   /* seconds >= 0; see above */
+    int mode;               /* txs_state_mode */
+    uint32_t shard_k, shard_n;
+} txs_state_opts;
+
+typedef struct txs_state_stats {
+    uint64_t accounts;        /* accounts (and linked persons) held */
+    uint64_t events;          /* events held in windows now */
+    uint64_t late_records;    /* records late for at least one account */
+    uint64_t late_events;     /* account sides skipped as late */
+    uint64_t expired;         /* events dropped after their horizon */
+    uint64_t truncated;       /* events dropped because an account held
+                                 more than TXS_EV_MAX within the horizon */
+    uint64_t unconverted;     /* events without a base amount (no FX rate) */
+    uint64_t self_transfers;  /* orig account = bene account: not fed */
+    uint64_t bytes;           /* heap bytes the state holds */
+    int64_t observed_since;   /* first day of data (UTC midnight), 0: none */
+    int64_t max_ts;           /* latest event time seen */
+    int loaded;               /* 1: state came from a --state file */
+    int rules_changed;        /* 1: loaded state was written under another
+                                 rule set (episode marks were cleared) */
+    uint64_t loaded_accounts;
+} txs_state_stats;
+
+/* Create an empty state for rs's stateful rules (rs outlives it). */
+int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out);
+void txs_state_free(txs_state *s);
+
+/* 1 when rs has any enabled stateful rule. */
+int txs_ruleset_stateful(const txs_ruleset *rs);
+
+/*
+ * Feed t to the state and judge the stateful rules, appending hits to
+ * out[*n .. cap) with evidence in a (the batch arena).  Hits come in rule
+ * order, the originator's account before the beneficiary's.  *late (may be
+ * NULL) is set to 1 when t was late for an account.  Returns 0 or
+ * TXS_E_NOMEM.
+ */
+int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *a, txs_hit *out, size_t cap,
+                   size_t *n, size_t *dropped, int *late);
+
+/*
+ * Load a state file written by txs_state_save (versioned, checksummed).  A
+ * missing file is not an error (a first run): returns 0 with nothing
+ * loaded.  A corrupt or foreign file stops with TXS_E_FORMAT and d saying
+ * what is wrong.  Must be called before the first txs_state_eval.
+ */
+int txs_state_load(txs_state *s, const char *path, txs_diag *d);
+/* Save atomically (temporary file, fsync, rename): all or nothing. */
+int txs_state_save(txs_state *s, const char *path, txs_diag *d);
+
+const txs_state_stats *txs_state_get_stats(txs_state *s);
+
+#endif /* TXS_STATE_H */

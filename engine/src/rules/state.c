@@ -1,0 +1,739 @@
+/*
+ * state.c: per-account state (state.h, state_int.h): the account table,
+ * event insertion with lateness and expiry, the history aggregates, the
+ * driver that judges the stateful rules, and the --state file.
+ *
+ * Memory per account (docs/rules.md "Memory"): a txs_acct (128 bytes) and
+ * its table slot (16 bytes at a load factor of at most 1/2, so 16-32),
+ * plus 88 bytes per event kept within the longest horizon (+ lateness),
+ * at most TXS_EV_MAX, plus a txs_graph (2 KiB) for accounts that take part
+ * in cross-account flows when a graph-scope rule is enabled.
+ *
+ * State file (version 1), little-endian, written atomically:
+ *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
+ *   i64 max_ts u64 naccounts, then per account: the txs_acct fields (no
+ *   pointers), u16 nevents, the events, u8 has_graph [+ txs_graph]; then
+ *   u64 xxh3 of everything before it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "json_int.h"
+#include "rules/state_int.h"
+#include "txs/emit.h"
+#include "txs/shard.h"
+#include "txs/state.h"
+#include "txs/values.h"
+
+typedef struct slot {
+    uint32_t tag;   /* low 32 bits of h[1], 0 with idx 0: empty */
+    uint32_t idx;   /* index + 1 into accts */
+} slot;
+
+struct txs_state {
+    const txs_ruleset *rs;
+    txs_state_opts o;
+    slot *slots;
+    size_t mask;            /* nslots - 1 */
+    txs_acct *accts;
+    size_t n, cap;
+    int64_t keep;           /* horizon + lateness */
+    uint64_t rules_hash;
+    txs_state_stats st;
+};
+
+int txs_ruleset_stateful(const txs_ruleset *rs)
+{
+    return rs && (rs->nacct || rs->ngraph);
+}
+
+int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out)
+{
+    txs_state *s = calloc(1, sizeof *s);
+    if (s == NULL) return TXS_E_NOMEM;
+    s->rs = rs;
+    if (o) s->o = *o;
+    if (s->o.max_lateness < 0) s->o.max_lateness = 0;
+    if (s->o.mode == TXS_STATE_SHARD && s->o.shard_n == 0) s->o.mode = TXS_STATE_ALL;
+    s->keep = rs->horizon + s->o.max_lateness;
+    s->rules_hash = txs_ruleset_hash(rs);
+    s->mask = 1023;
+    s->slots = calloc(s->mask + 1, sizeof *s->slots);
+    if (s->slots == NULL) {
+        free(s);
+        return TXS_E_NOMEM;
+    }
+    *out = s;
+    return 0;
+}
+
+void txs_state_free(txs_state *s)
+{
+    if (s == NULL) return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->accts[i].ev);
+        free(s->accts[i].g);
+    }
+    free(s->accts);
+    free(s->slots);
+    free(s);
+}
+
+const txs_state_stats *txs_state_get_stats(txs_state *s)
+{
+    s->st.accounts = s->n;
+    s->st.bytes = (s->mask + 1) * sizeof(slot) + s->cap * sizeof(txs_acct);
+    uint64_t ev = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        ev += s->accts[i].n;
+        s->st.bytes += s->accts[i].cap * sizeof(txs_ev);
+        if (s->accts[i].g) s->st.bytes += sizeof(txs_graph);
+    }
+    s->st.events = ev;
+    return &s->st;
+}
+
+/* ----------------------------------------------------------------- table */
+
+void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2])
+{
+    XXH128_hash_t x = XXH3_128bits_withSeed(p, n, (XXH64_hash_t)tag);
+    h[0] = x.low64 ? x.low64 : 1; /* 0 means "no counterparty" */
+    h[1] = x.high64;
+}
+
+static int grow_slots(txs_state *s)
+{
+    size_t nm = (s->mask + 1) * 2 - 1;
+    slot *ns = calloc(nm + 1, sizeof *ns);
+    if (ns == NULL) return TXS_E_NOMEM;
+    for (size_t i = 0; i < s->n; i++) {
+        const txs_acct *a = &s->accts[i];
+        size_t j = (size_t)a->h[0] & nm;
+        while (ns[j].idx) j = (j + 1) & nm;
+        ns[j].tag = (uint32_t)a->h[1];
+        ns[j].idx = (uint32_t)i + 1;
+    }
+    free(s->slots);
+    s->slots = ns;
+    s->mask = nm;
+    return 0;
+}
+
+/* Room for k more accounts.  txs_state_eval reserves before it looks up
+ * any account, because growing moves accts and would leave the pointers it
+ * holds to the other party's account dangling. */
+static int reserve(txs_state *s, size_t k)
+{
+    if (s->n + k <= s->cap) return 0;
+    size_t nc = s->cap ? s->cap + s->cap / 2 : 1024;
+    if (nc < s->n + k) nc = s->n + k;
+    txs_acct *na = realloc(s->accts, nc * sizeof *na);
+    if (na == NULL) return TXS_E_NOMEM;
+    s->accts = na;
+    s->cap = nc;
+    return 0;
+}
+
+/* The account with identity h, created zeroed when absent; NULL: no memory. */
+static txs_acct *acct_get(txs_state *s, const uint64_t h[2])
+{
+    size_t j = (size_t)h[0] & s->mask;
+    for (; s->slots[j].idx; j = (j + 1) & s->mask) {
+        if (s->slots[j].tag != (uint32_t)h[1]) continue;
+        txs_acct *a = &s->accts[s->slots[j].idx - 1];
+        if (a->h[0] == h[0] && a->h[1] == h[1]) return a;
+    }
+    if ((s->n + 1) * 2 > s->mask + 1) {
+        if (grow_slots(s) < 0) return NULL;
+        j = (size_t)h[0] & s->mask;
+        while (s->slots[j].idx) j = (j + 1) & s->mask;
+    }
+    if (s->n == s->cap && reserve(s, 1) < 0) return NULL;
+    if (s->n >= UINT32_MAX - 1) return NULL;
+    txs_acct *a = &s->accts[s->n];
+    memset(a, 0, sizeof *a);
+    a->h[0] = h[0];
+    a->h[1] = h[1];
+    s->slots[j].tag = (uint32_t)h[1];
+    s->slots[j].idx = (uint32_t)++s->n;
+    return a;
+}
+
+txs_graph *txs__state_graph(txs_acct *a)
+{
+    if (a->g == NULL) a->g = calloc(1, sizeof *a->g);
+    return a->g;
+}
+
+/* ---------------------------------------------------------------- events */
+
+void txs__state_copy_text(char *dst, uint8_t *dn, const char *p, size_t n, size_t cap)
+{
+    if (n <= cap) {
+        memcpy(dst, p, n);
+        *dn = (uint8_t)n;
+        return;
+    }
+    /* the head, '~', 8 hex digits of the whole text's xxh3 */
+    static const char hex[] = "0123456789abcdef";
+    uint64_t h = XXH3_64bits(p, n);
+    size_t head = cap - 9;
+    memcpy(dst, p, head);
+    dst[head] = '~';
+    for (int i = 0; i < 8; i++) dst[head + 1 + i] = hex[(h >> (28 - 4 * i)) & 15];
+    *dn = (uint8_t)cap;
+}
+
+/* Insert e into a (sorted by ts); expire events older than the horizon;
+ * returns the new event's index, or -1 when out of memory. */
+static int ev_insert(txs_state *s, txs_acct *a, const txs_ev *e)
+{
+    if (e->ts > a->max_ts || a->n == 0) a->max_ts = e->ts > a->max_ts ? e->ts : a->max_ts;
+    if (a->first_ts == 0 || e->ts < a->first_ts) a->first_ts = e->ts;
+    int64_t cut = a->max_ts - s->keep;
+    int drop = 0;
+    while (drop < a->n && a->ev[drop].ts < cut) drop++;
+    if (drop) {
+        memmove(a->ev, a->ev + drop, (size_t)(a->n - drop) * sizeof *a->ev);
+        a->n = (uint16_t)(a->n - drop);
+        s->st.expired += (uint64_t)drop;
+    }
+    if (a->n == a->cap) {
+        if (a->cap < TXS_EV_MAX) {
+            uint16_t nc = a->cap ? (uint16_t)(a->cap * 2) : 4;
+            txs_ev *nv = realloc(a->ev, nc * sizeof *nv);
+            if (nv == NULL) return -1;
+            a->ev = nv;
+            a->cap = nc;
+        } else {
+            memmove(a->ev, a->ev + 1, (size_t)(a->n - 1) * sizeof *a->ev);
+            a->n--;
+            s->st.truncated++;
+        }
+    }
+    int i = a->n;
+    while (i > 0 && a->ev[i - 1].ts > e->ts) {
+        a->ev[i] = a->ev[i - 1];
+        i--;
+    }
+    a->ev[i] = *e;
+    a->n++;
+    return i;
+}
+
+/* Fold the new event into the history aggregates (after the rules). */
+static void fold(txs_acct *a, const txs_ev *e)
+{
+    int64_t bi = e->ts / TXS_BUCKET_SECS;
+    if (a->hist_n == 0 && a->bucket == 0) a->bucket = bi;
+    if (bi > a->bucket) {
+        int64_t sh = bi - a->bucket;
+        for (int i = 2; i >= 0; i--) {
+            a->bmax[i] = i - sh >= 0 ? a->bmax[i - sh] : 0;
+            a->bcnt[i] = i - sh >= 0 ? a->bcnt[i - sh] : 0;
+        }
+        a->bucket = bi;
+    }
+    int64_t k = a->bucket - bi;
+    if (k >= 0 && k <= 2) {
+        a->bcnt[k]++;
+        if (e->base > a->bmax[k]) a->bmax[k] = e->base;
+    }
+    if (e->base > 0) {
+        a->hist_n++;
+        double x = (double)e->base, d = x - a->mean;
+        a->mean += d / (double)a->hist_n;
+        a->m2 += d * (x - a->mean);
+    }
+    if (e->ts > a->last_ts) a->last_ts = e->ts;
+}
+
+void txs__state_window(const txs_actx *c, int64_t window, int64_t *from, int64_t *to)
+{
+    int64_t now = c->a->ev[c->cur].ts, latest = c->a->ev[c->a->n - 1].ts;
+    int64_t end = now >= latest - window ? latest : now;
+    if (end < now) end = now;
+    *from = end - window;
+    *to = end;
+}
+
+/* ---------------------------------------------------------------- evidence */
+
+void txs__state_fmt_duration(int64_t secs, char out[24])
+{
+    if (secs % 86400 == 0) snprintf(out, 24, "P%lldD", (long long)(secs / 86400));
+    else if (secs % 3600 == 0) snprintf(out, 24, "PT%lldH", (long long)(secs / 3600));
+    else if (secs % 60 == 0) snprintf(out, 24, "PT%lldM", (long long)(secs / 60));
+    else snprintf(out, 24, "PT%lldS", (long long)secs);
+}
+
+void txs__state_put_money(txs_jbuf *b, int64_t v, int base)
+{
+    char num[40];
+    int len = txs_amount_format(v, txs_currency_get(base)->exponent, num, sizeof num);
+    txs__json_str(b, num, len > 0 ? (size_t)len : 0);
+}
+
+void txs__state_put_events(txs_jbuf *b, const txs_acct *a, const int *idx, int k,
+                           int64_t from, int64_t to, int64_t window, int base)
+{
+    char ts[21], dur[24], num[24];
+    txs__state_fmt_duration(window, dur);
+    txs__json_key(b, "window", 1);
+    txs__json_cstr(b, dur);
+    txs_ts_format(from, ts);
+    txs__json_key(b, "from", 0);
+    txs__json_cstr(b, ts);
+    txs_ts_format(to, ts);
+    txs__json_key(b, "to", 0);
+    txs__json_cstr(b, ts);
+    int n = snprintf(num, sizeof num, "%d", k);
+    txs__json_key(b, "count", 0);
+    txs__json_raw(b, num, (size_t)n);
+    int64_t total = 0;
+    for (int j = 0; j < k; j++)
+        if (a->ev[idx[j]].base > 0) total += a->ev[idx[j]].base;
+    txs__json_key(b, "total", 0);
+    txs__state_put_money(b, total, base);
+    txs__json_key(b, "currency", 0);
+    txs__json_cstr(b, txs_currency_get(base)->code);
+    txs__json_key(b, "txn_ids", 0);
+    txs__json_lit(b, "[");
+    for (int j = 0; j < k; j++) {
+        if (j) txs__json_lit(b, ",");
+        txs__json_str(b, a->ev[idx[j]].id, a->ev[idx[j]].id_n);
+    }
+    txs__json_lit(b, "]");
+    txs__json_key(b, "counterparties", 0);
+    txs__json_lit(b, "[");
+    int w = 0;
+    for (int j = 0; j < k; j++) {
+        const txs_ev *e = &a->ev[idx[j]];
+        if (e->cpt_n == 0) continue;
+        int seen = 0;
+        for (int m = 0; m < j && !seen; m++) {
+            const txs_ev *x = &a->ev[idx[m]];
+            seen = x->cpt_n == e->cpt_n && memcmp(x->cpt, e->cpt, e->cpt_n) == 0;
+        }
+        if (seen) continue;
+        if (w++) txs__json_lit(b, ",");
+        txs__json_str(b, e->cpt, e->cpt_n);
+    }
+    txs__json_lit(b, "]");
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static int64_t pow10i(int e)
+{
+    int64_t v = 1;
+    while (e-- > 0) v *= 10;
+    return v;
+}
+
+/* The event of one side of t; base amount converted once per txn. */
+static void make_event(txs_ev *e, const txs_txn *t, int dir, const txs_party *cp,
+                       int64_t base)
+{
+    memset(e, 0, sizeof *e);
+    e->ts = t->ts;
+    e->base = base;
+    e->dir = (uint8_t)dir;
+    e->channel = t->channel;
+    const txs_currency *cur = txs_currency_get(t->currency);
+    int64_t unit = pow10i(cur ? cur->exponent : 2);
+    if (t->amount > 0) {
+        if (t->amount % (100 * unit) == 0) e->flags |= TXS_EVF_R100;
+        if (t->amount % (1000 * unit) == 0) e->flags |= TXS_EVF_R1000;
+        if (t->amount % (10000 * unit) == 0) e->flags |= TXS_EVF_R10000;
+    }
+    uint64_t h[2];
+    if (cp->account.n) {
+        txs__state_ident(cp->account.p, cp->account.n, 0, h);
+        e->cp = h[0];
+        txs__state_copy_text(e->cpt, &e->cpt_n, cp->account.p, cp->account.n, TXS_EV_TEXT);
+    } else if (cp->name.n) {
+        txs__state_ident(cp->name.p, cp->name.n, 1, h);
+        e->cp = h[0];
+        txs__state_copy_text(e->cpt, &e->cpt_n, cp->name.p, cp->name.n, TXS_EV_TEXT);
+    }
+    memcpy(e->cp_cc, cp->country, 2);
+    memcpy(e->cp_bank_cc, cp->bank_country, 2);
+    txs__state_copy_text(e->id, &e->id_n, t->txn_id.p, t->txn_id.n, TXS_EV_ID);
+}
+
+typedef struct side {
+    txs_acct *a;
+    int cur;
+    int64_t prev_last;
+    txs_slice text;
+    int by_name;
+} side;
+
+/* Insert one side's event; a->NULL when the side is skipped (late, or not
+ * this shard's).  Returns 0 or TXS_E_NOMEM. */
+static int put_side(txs_state *s, side *sd, const txs_ev *e, const uint64_t h[2], int *late)
+{
+    sd->a = acct_get(s, h);
+    if (sd->a == NULL) return TXS_E_NOMEM;
+    txs_acct *a = sd->a;
+    if (a->n && e->ts < a->max_ts - s->o.max_lateness) {
+        s->st.late_events++;
+        *late = 1;
+        sd->a = NULL;
+        return 0;
+    }
+    sd->prev_last = a->last_ts;
+    sd->cur = ev_insert(s, a, e);
+    if (sd->cur < 0) return TXS_E_NOMEM;
+    return 0;
+}
+
+/* Which account rules a side runs: on a person's name only those that
+ * link by name; in a shard run those that need no run-wide clock; in the
+ * graph job only those that do (state.h). */
+enum { RUN_ALL, RUN_LINKED, RUN_LOCAL, RUN_GLOBAL };
+
+static int run_acct_rules(txs_state *s, side *sd, const txs_txn *t, txs_rule_ctx *rc,
+                          int which)
+{
+    txs_actx c = {0};
+    c.rc = rc;
+    c.rs = s->rs;
+    c.t = t;
+    c.a = sd->a;
+    c.cur = sd->cur;
+    c.account = sd->text;
+    c.by_name = sd->by_name;
+    c.observed_since = s->st.observed_since;
+    c.prev_last = sd->prev_last;
+    for (size_t i = 0; i < s->rs->nacct; i++) {
+        const txs_rule *r = s->rs->acct[i];
+        if (which == RUN_LINKED && !r->link_names) continue;
+        if (which == RUN_LOCAL && r->ops->global) continue;
+        if (which == RUN_GLOBAL && !r->ops->global) continue;
+        c.slot = r->slot;
+        TXS_TRY(r->ops->eval_acct(r, &c));
+    }
+    return 0;
+}
+
+/* A person's name as a linking key: ASCII letters upper-cased, digits kept,
+ * runs of anything else one space; other bytes (UTF-8) kept as they are. */
+static size_t name_key(txs_slice name, char *out, size_t cap)
+{
+    size_t n = 0;
+    int sp = 0;
+    for (size_t i = 0; i < name.n && n + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)name.p[i];
+        if (ch >= 'a' && ch <= 'z') ch = (unsigned char)(ch - 32);
+        int keep = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch >= 0x80;
+        if (!keep) {
+            sp = n > 0;
+            continue;
+        }
+        if (sp) out[n++] = ' ';
+        sp = 0;
+        out[n++] = (char)ch;
+    }
+    return n;
+}
+
+int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out, size_t cap,
+                   size_t *n, size_t *dropped, int *late)
+{
+    const txs_ruleset *rs = s->rs;
+    int is_late = 0;
+    if (late) *late = 0;
+    if (rs->nacct == 0 && rs->ngraph == 0) return 0;
+    /* A transfer between an account and itself moves no funds between
+     * parties: the stateful rules do not see it. */
+    if (t->orig.account.n && t->orig.account.n == t->bene.account.n &&
+        memcmp(t->orig.account.p, t->bene.account.p, t->orig.account.n) == 0) {
+        s->st.self_transfers++;
+        return 0;
+    }
+    if (s->st.observed_since == 0) /* the first record's day, UTC midnight */
+        s->st.observed_since = t->ts - ((t->ts % 86400) + 86400) % 86400;
+    if (t->ts > s->st.max_ts) s->st.max_ts = t->ts;
+    int64_t base = -1;
+    if (t->amount >= 0 &&
+        txs__rules_fx_convert(&rs->fx, t->amount, t->currency, rs->fx.base, &base) != 0)
+        base = -1;
+    if (base < 0) s->st.unconverted++;
+    /* two parties and up to two linked persons: no growth below (reserve) */
+    if (reserve(s, 4) < 0) return TXS_E_NOMEM;
+    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
+    int mode = s->o.mode;
+    side sd[2] = {{0}, {0}};
+    const txs_party *pt[2] = {&t->orig, &t->bene};
+    for (int k = 0; k < 2; k++) {
+        const txs_party *p = pt[k];
+        if (p->account.n == 0) continue;
+        if (mode == TXS_STATE_SHARD && txs_shard_of(p->account, s->o.shard_n) != s->o.shard_k)
+            continue;
+        uint64_t h[2];
+        txs__state_ident(p->account.p, p->account.n, 0, h);
+        txs_ev e;
+        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base);
+        TXS_TRY(put_side(s, &sd[k], &e, h, &is_late));
+        sd[k].text = p->account;
+    }
+    /* Account-scope rules, orig side first, in rule order within a side;
+     * the caller orders all typology hits by rule (stable). */
+    int which = mode == TXS_STATE_SHARD ? RUN_LOCAL : mode == TXS_STATE_GRAPH ? RUN_GLOBAL
+                                                                             : RUN_ALL;
+    for (int k = 0; k < 2; k++)
+        if (sd[k].a) TXS_TRY(run_acct_rules(s, &sd[k], t, &rc, which));
+    /* A person who deposits (withdraws) cash without an account: rules that
+     * link accounts by name follow the person across accounts. */
+    if (rs->any_link_names && mode != TXS_STATE_SHARD) {
+        for (int k = 0; k < 2; k++) {
+            const txs_party *p = pt[k], *other = pt[1 - k];
+            if (p->account.n || p->name.n == 0 || other->account.n == 0) continue;
+            char key[256];
+            size_t kn = name_key(p->name, key, sizeof key);
+            if (kn == 0) continue;
+            uint64_t h[2];
+            txs__state_ident(key, kn, 1, h);
+            txs_ev e;
+            make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, other, base);
+            side ns = {0};
+            TXS_TRY(put_side(s, &ns, &e, h, &is_late));
+            if (ns.a == NULL) continue;
+            ns.text = p->name;
+            ns.by_name = 1;
+            TXS_TRY(run_acct_rules(s, &ns, t, &rc, RUN_LINKED));
+            fold(ns.a, &ns.a->ev[ns.cur]);
+        }
+    }
+    if (rs->ngraph && mode != TXS_STATE_SHARD) {
+        txs_gctx g = {&rc, rs, t, sd[0].a, sd[1].a, base, 0};
+        for (size_t i = 0; i < rs->ngraph; i++) {
+            const txs_rule *r = rs->graph[i];
+            g.slot = r->slot;
+            TXS_TRY(r->ops->eval_graph(r, &g));
+        }
+    }
+    for (int k = 0; k < 2; k++)
+        if (sd[k].a) fold(sd[k].a, &sd[k].a->ev[sd[k].cur]);
+    if (is_late) s->st.late_records++;
+    if (late) *late = is_late;
+    *n = rc.n;
+    if (dropped) *dropped += rc.dropped;
+    return 0;
+}
+
+/* ------------------------------------------------------------ state file */
+
+#define STATE_MAGIC "TXSSTATE"
+#define STATE_VERSION 1u
+
+typedef struct wbuf {
+    txs_buf b;
+    uint64_t h;
+    XXH3_state_t *xs;
+} wbuf;
+
+static void wput(wbuf *w, const void *p, size_t n)
+{
+    txs_buf_put(&w->b, p, n);
+}
+
+static int flush(wbuf *w, txs_out *o, txs_diag *d)
+{
+    if (w->b.oom) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    XXH3_64bits_update(w->xs, w->b.p, w->b.n);
+    int rc = txs_out_write(o, w->b.p, w->b.n, d);
+    w->b.n = 0;
+    return rc;
+}
+
+int txs_state_save(txs_state *s, const char *path, txs_diag *d)
+{
+    txs_out *o;
+    TXS_TRY(txs_out_open(path, &o, d));
+    wbuf w = {{0}, 0, XXH3_createState()};
+    if (w.xs == NULL) {
+        txs_out_abort(o);
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    }
+    XXH3_64bits_reset(w.xs);
+    uint32_t ver = STATE_VERSION, zero = 0;
+    uint64_t na = s->n;
+    wput(&w, STATE_MAGIC, 8);
+    wput(&w, &ver, 4);
+    wput(&w, &zero, 4);
+    wput(&w, &s->rules_hash, 8);
+    wput(&w, &s->st.observed_since, 8);
+    wput(&w, &s->st.max_ts, 8);
+    wput(&w, &na, 8);
+    int rc = 0;
+    for (size_t i = 0; i < s->n && rc == 0; i++) {
+        txs_acct a = s->accts[i];
+        uint16_t ne = a.n;
+        uint8_t hg = a.g != NULL;
+        const txs_ev *ev = a.ev;
+        const txs_graph *g = a.g;
+        a.ev = NULL;
+        a.g = NULL;
+        a.cap = 0;
+        wput(&w, &a, sizeof a);
+        wput(&w, &ne, 2);
+        if (ne) wput(&w, ev, ne * sizeof *ev);
+        wput(&w, &hg, 1);
+        if (hg) wput(&w, g, sizeof *g);
+        if (w.b.n > (1u << 20)) rc = flush(&w, o, d);
+    }
+    if (rc == 0) rc = flush(&w, o, d);
+    if (rc == 0) {
+        uint64_t h = XXH3_64bits_digest(w.xs);
+        rc = txs_out_write(o, &h, 8, d);
+    }
+    XXH3_freeState(w.xs);
+    txs_buf_free(&w.b);
+    if (rc < 0) {
+        txs_out_abort(o);
+        return rc;
+    }
+    return txs_out_commit(o, d);
+}
+
+typedef struct rbuf {
+    const unsigned char *p;
+    size_t n, at;
+} rbuf;
+
+static int rget(rbuf *r, void *dst, size_t n)
+{
+    if (r->n - r->at < n) return -1;
+    memcpy(dst, r->p + r->at, n);
+    r->at += n;
+    return 0;
+}
+
+static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
+{
+    return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                        "not a usable txscreen state file: %s (at byte %zu); remove it to "
+                        "start from empty state",
+                        what, at);
+}
+
+int txs_state_load(txs_state *s, const char *path, txs_diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        if (errno == ENOENT) return 0;
+        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open state file: %s",
+                            strerror(errno));
+    }
+    unsigned char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 1u << 16;
+            unsigned char *nb = realloc(buf, nc);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+            }
+            buf = nb;
+            cap = nc;
+        }
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0) break;
+    }
+    int ioerr = ferror(f);
+    fclose(f);
+    int rc = 0;
+    if (ioerr) {
+        free(buf);
+        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot read state file");
+    }
+    rbuf r = {buf, n, 0};
+    char magic[8];
+    uint32_t ver, zero;
+    uint64_t rhash, na, sum;
+    if (n < 8 + 8 || memcmp(buf, STATE_MAGIC, 8) != 0) {
+        rc = corrupt(d, path, "no TXSSTATE header", 0);
+        goto out;
+    }
+    memcpy(&sum, buf + n - 8, 8);
+    if (XXH3_64bits(buf, n - 8) != sum) {
+        rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
+        goto out;
+    }
+    r.n = n - 8;
+    if (rget(&r, magic, 8) || rget(&r, &ver, 4) || rget(&r, &zero, 4) || rget(&r, &rhash, 8) ||
+        rget(&r, &s->st.observed_since, 8) || rget(&r, &s->st.max_ts, 8) || rget(&r, &na, 8)) {
+        rc = corrupt(d, path, "short header", r.at);
+        goto out;
+    }
+    if (ver != STATE_VERSION) {
+        rc = txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                          "state file version %u; this txscreen reads version %u", ver,
+                          STATE_VERSION);
+        goto out;
+    }
+    s->st.rules_changed = rhash != s->rules_hash;
+    for (uint64_t i = 0; i < na; i++) {
+        txs_acct a;
+        uint16_t ne;
+        uint8_t hg;
+        if (rget(&r, &a, sizeof a) || rget(&r, &ne, 2) || ne > TXS_EV_MAX) {
+            rc = corrupt(d, path, "bad account record", r.at);
+            goto out;
+        }
+        txs_acct *dst = acct_get(s, a.h);
+        if (dst == NULL) {
+            rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+            goto out;
+        }
+        if (dst->n || dst->first_ts) {
+            rc = corrupt(d, path, "an account appears twice", r.at);
+            goto out;
+        }
+        a.ev = NULL;
+        a.g = NULL;
+        a.cap = 0;
+        a.n = 0;
+        if (s->st.rules_changed) a.alerted = 0;
+        *dst = a;
+        if (ne) {
+            dst->ev = malloc(ne * sizeof *dst->ev);
+            if (dst->ev == NULL || rget(&r, dst->ev, ne * sizeof *dst->ev)) {
+                rc = dst->ev ? corrupt(d, path, "short event list", r.at)
+                             : txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
+            dst->n = dst->cap = ne;
+            if (s->st.rules_changed)
+                for (int j = 0; j < ne; j++) dst->ev[j].used = 0;
+        }
+        if (rget(&r, &hg, 1) || hg > 1) {
+            rc = corrupt(d, path, "bad graph flag", r.at);
+            goto out;
+        }
+        if (hg) {
+            dst->g = malloc(sizeof *dst->g);
+            if (dst->g == NULL || rget(&r, dst->g, sizeof *dst->g)) {
+                rc = dst->g ? corrupt(d, path, "short graph record", r.at)
+                            : txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
+        }
+    }
+    if (r.at != r.n) rc = corrupt(d, path, "trailing bytes", r.at);
+    s->st.loaded = rc == 0;
+    s->st.loaded_accounts = na;
+out:
+    free(buf);
+    return rc;
+}

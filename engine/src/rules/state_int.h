@@ -1,0 +1,191 @@
+/*
+ * state_int.h: private to the engine.  Per-account state for the stateful
+ * rule kinds (structuring, pass-through, fan-in/out, history, graph kinds),
+ * kept by state.c and read by kind_window.c, kind_history.c, kind_graph.c.
+ *
+ *   txs_state
+ *     +-- slots[]  open addressing, linear probing: (xxh3 tag, index)
+ *     +-- accts[]  dense array of txs_acct, in first-seen order
+ *           +-- ev[]   this account's recent events, sorted by event time,
+ *                      kept for the longest window (+ lateness), at most
+ *                      TXS_EV_MAX; heap block sized 4, 8, ... TXS_EV_MAX
+ *           +-- aggregates for the history kinds (30-day buckets, Welford)
+ *           +-- graph entries (cycle reach, scatter-gather branches), lazy
+ *
+ * An account is identified by XXH3-128 of its text (tagged: a party's
+ * account, or a person's normalised name for rules that link accounts by
+ * name), so the table stores no key strings; two different accounts share
+ * an identity with probability about n^2 / 2^129.
+ *
+ * Episodes: every event carries a bit per stateful rule ("used"): once an
+ * episode of rule R alerts, its evidence events are marked, and later
+ * episodes of R on that account are built only from unmarked events.  So a
+ * transaction is evidence in at most one episode per rule and account, and
+ * a pattern raises one alert, on the transaction that completes it.
+ *
+ * Everything here is plain data (no pointers into batch memory): evidence
+ * text such as txn ids and counterparties is copied into the event, cut to
+ * TXS_EV_ID / TXS_EV_TEXT bytes (a longer text keeps its head, '~' and 8
+ * hex digits of its xxh3, so it stays unique and searchable).
+ */
+#ifndef TXS_STATE_INT_H
+#define TXS_STATE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/rules_int.h"
+
+#define TXS_EV_TEXT 24       /* counterparty text kept */
+#define TXS_EV_ID 40         /* txn id text kept */
+#define TXS_EV_MAX 128       /* events kept per account (oldest dropped) */
+#define TXS_STATEFUL_MAX 16  /* stateful rules per rule set (used bits) */
+
+enum { TXS_EV_IN = 1, TXS_EV_OUT = 2 };
+/* Flags: the amount is a whole multiple of 100, 1,000, 10,000 units of its
+ * currency. */
+enum { TXS_EVF_R100 = 1, TXS_EVF_R1000 = 2, TXS_EVF_R10000 = 4 };
+
+typedef struct txs_ev {
+    int64_t ts;
+    int64_t base;            /* amount in base-currency minor units; -1:
+                                unknown (no FX rate, or negative) */
+    uint64_t cp;             /* counterparty identity (xxh3), 0: none */
+    uint16_t used;           /* episode bits, by stateful slot */
+    uint8_t dir;             /* TXS_EV_IN / TXS_EV_OUT */
+    uint8_t channel;
+    uint8_t flags;           /* TXS_EVF_* */
+    uint8_t id_n, cpt_n;
+    char cp_cc[2];           /* counterparty country, {0,0}: none */
+    char cp_bank_cc[2];      /* counterparty's BIC country */
+    char id[TXS_EV_ID];      /* txn id */
+    char cpt[TXS_EV_TEXT];   /* counterparty account (or name for cash) */
+} txs_ev;
+
+/* Cycle reach: "funds that left `origin` at `start` arrived here after
+ * `hops` transfers, the last of base value `amount` at `last`". */
+typedef struct txs_reach {
+    uint64_t origin;
+    int64_t start, last, amount;
+    uint8_t hops, id_n;
+    char first_id[TXS_EV_ID];
+} txs_reach;
+
+/* Scatter-gather branch seen at the sink: source -> via -> here. */
+typedef struct txs_branch {
+    uint64_t source, via;
+    int64_t ts, amount;
+    uint8_t id_n, via_n;
+    char id[TXS_EV_ID];
+    char via_t[TXS_EV_TEXT];
+} txs_branch;
+
+#define TXS_REACH_MAX 8
+#define TXS_BRANCH_MAX 16
+
+typedef struct txs_graph {
+    txs_reach reach[TXS_REACH_MAX];
+    txs_branch br[TXS_BRANCH_MAX];
+    uint8_t nreach, nbr;
+} txs_graph;
+
+/* History buckets: 30 days each, the current one and the two before. */
+#define TXS_BUCKET_SECS (30 * 86400)
+
+typedef struct txs_acct {
+    uint64_t h[2];           /* identity */
+    int64_t first_ts;        /* first event seen (any run, via --state) */
+    int64_t last_ts;         /* latest event time folded into history */
+    int64_t max_ts;          /* latest event time inserted */
+    txs_ev *ev;              /* sorted by ts, n used of cap */
+    uint16_t n, cap;
+    uint16_t alerted;        /* once-per-account kinds, by slot */
+    uint16_t pad;
+    uint32_t hist_n;         /* events folded into the aggregates */
+    double mean, m2;         /* Welford over base amounts */
+    int64_t bucket;          /* index (ts / TXS_BUCKET_SECS) of bmax[0] */
+    int64_t bmax[3];         /* largest base amount per bucket */
+    uint32_t bcnt[3];        /* events per bucket */
+    txs_graph *g;            /* NULL until a graph kind needs it */
+} txs_acct;
+
+/* What a stateful kind's eval sees: one account after the new event was
+ * inserted (ev[cur]), before the history aggregates take it in. */
+typedef struct txs_actx {
+    txs_rule_ctx *rc;        /* hits sink and batch arena */
+    const txs_ruleset *rs;
+    const txs_txn *t;
+    txs_acct *a;
+    int cur;                 /* index of the new event in a->ev */
+    txs_slice account;       /* the account's text (for the hit) */
+    int by_name;             /* a person's name links accounts */
+    int slot;                /* the rule's used bit */
+    int64_t observed_since;  /* day the state first saw data (UTC 00:00) */
+    int64_t prev_last;       /* a->last_ts before this event, 0: none */
+    struct txs_buf *scratch; /* not used by kinds; reserved */
+} txs_actx;
+
+/* What a graph kind sees: both parties' accounts (NULL if absent). */
+typedef struct txs_gctx {
+    txs_rule_ctx *rc;
+    const txs_ruleset *rs;
+    const txs_txn *t;
+    txs_acct *orig, *bene;
+    int64_t base;            /* the amount in base minor units, -1 unknown */
+    int slot;
+} txs_gctx;
+
+/* Scope of a kind (txs_rule_ops.scope). */
+enum {
+    TXS_SCOPE_TXN = 0,       /* stateless: txs_rules_eval */
+    TXS_SCOPE_ACCOUNT = 1,   /* one account's own history: eval_acct */
+    TXS_SCOPE_GRAPH = 2      /* flows between accounts: eval_graph */
+};
+
+/* ------------------------------------------------ helpers for the kinds */
+
+/* Copy text (n bytes) into dst of cap bytes, shortened as said above. */
+void txs__state_copy_text(char *dst, uint8_t *dn, const char *p, size_t n, size_t cap);
+
+/* a's graph entries, allocated zeroed on first use; NULL: out of memory. */
+txs_graph *txs__state_graph(txs_acct *a);
+
+/* Window [from, to] a kind evaluates for ctx: it ends at the account's
+ * latest event when the new one falls inside that window, else at the new
+ * event (a late record). */
+void txs__state_window(const txs_actx *c, int64_t window, int64_t *from, int64_t *to);
+
+/* The identity of account text (tag 0) or a normalised name (tag 1). */
+void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2]);
+
+/* Append the evidence JSON of events idx[0..k) of a (txn ids, totals,
+ * window, counterparties) to the open object in b; the caller writes the
+ * braces and any kind-specific keys.  base is the rule set's base currency
+ * index. */
+struct txs_jbuf;
+void txs__state_put_events(struct txs_jbuf *b, const txs_acct *a, const int *idx, int k,
+                           int64_t from, int64_t to, int64_t window, int base);
+/* "PT72H" / "P7D" / "PT30M" for a duration in seconds into out[24]. */
+void txs__state_fmt_duration(int64_t secs, char out[24]);
+/* A base-currency amount as a JSON string value. */
+void txs__state_put_money(struct txs_jbuf *b, int64_t v, int base);
+
+/* ------------------------------------------------ build-time param helpers */
+
+/* "72h", "7d", "30m", "90s", or ISO 8601 "P7D", "PT8H", "P1DT12H". */
+int txs__rules_duration(const txs_ydoc *doc, const txs_ynode *n, const char *what,
+                        int64_t *secs, txs_diag *d);
+/* A money amount in the base currency: "10000.00" (base), or {EUR: "9000"}
+ * converted through the FX table.  The rule set must have an fx: base. */
+int txs__rules_money(const txs_ydoc *doc, const txs_ynode *n, const txs_ruleset *rs,
+                     const char *what, int64_t *out, txs_diag *d);
+/* A non-negative decimal ratio such as "0.85" or "1.15" in ppm (<= 1000). */
+int txs__rules_ratio(const txs_ydoc *doc, const txs_ynode *n, const char *what,
+                     int64_t *ppm, txs_diag *d);
+/* A positive integer count. */
+int txs__rules_count(const txs_ydoc *doc, const txs_ynode *n, const char *what,
+                     uint32_t *out, txs_diag *d);
+/* direction: in | out | both -> TXS_EV_* mask. */
+int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs_diag *d);
+
+#endif /* TXS_STATE_INT_H */

@@ -1,0 +1,446 @@
+/*
+ * test_state.c: the stateful rule kinds (kind_window.c, kind_graph.c) and
+ * their per-account state (state.c): each kind alerts on the transaction
+ * that completes its pattern, once per episode, and not on the near miss;
+ * lateness; shard modes; the --state file round trip and its errors.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_fixture.h"
+#include "txs/shard.h"
+#include "txs/state.h"
+
+#define T0 1772323200LL /* 2026-03-01T00:00:00Z */
+#define H 3600LL
+#define D 86400LL
+
+typedef struct fx {
+    rt_dir dir;
+    txs_ruleset *rs;
+    txs_state *st;
+    txs_arena ar;
+    txs_hit hits[TXS_MAX_HITS];
+    size_t n;
+    int late;
+    char ids[64][16];
+    int nids;
+} fx;
+
+static void fx_open(fx *f, const char *rules, const txs_state_opts *o)
+{
+    memset(f, 0, sizeof *f);
+    rt_init(&f->dir);
+    f->rs = rt_load(&f->dir, rules);
+    txs_state_opts def = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
+    cr_assert_eq(txs_state_create(f->rs, o ? o : &def, &f->st), 0);
+    txs_arena_init(&f->ar, 4096);
+}
+
+static void fx_close(fx *f)
+{
+    txs_state_free(f->st);
+    txs_ruleset_free(f->rs);
+    txs_arena_free(&f->ar);
+    rt_cleanup(&f->dir);
+}
+
+/* Feed one transfer; returns how many hits it raised (in f->hits). */
+static size_t feed(fx *f, int64_t ts, const char *orig, const char *bene, const char *amount,
+                   const char *ch)
+{
+    cr_assert_lt(f->nids, 64);
+    char *id = f->ids[f->nids++];
+    snprintf(id, 16, "T%d", f->nids);
+    txs_txn t = rt_txn(amount, "USD", ch);
+    t.txn_id = rt_s(id);
+    t.ts = ts;
+    t.orig.account = rt_s(orig);
+    t.bene.account = rt_s(bene);
+    if (orig == NULL || *orig == '\0') {
+        t.orig.account = rt_s("");
+        t.orig.name = rt_s("Walk In Depositor");
+    }
+    txs_arena_reset(&f->ar);
+    f->n = 0;
+    cr_assert_eq(txs_state_eval(f->st, &t, &f->ar, f->hits, TXS_MAX_HITS, &f->n, NULL, &f->late),
+                 0);
+    return f->n;
+}
+
+static const char *rule_of(const fx *f, size_t i)
+{
+    return txs_ruleset_rule(f->rs, f->hits[i].rule)->id;
+}
+
+static int evidence_has(const fx *f, size_t i, const char *needle)
+{
+    const txs_slice *e = &f->hits[i].evidence;
+    size_t k = strlen(needle);
+    for (size_t j = 0; j + k <= e->n; j++)
+        if (memcmp(e->p + j, needle, k) == 0) return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ structuring */
+
+#define STRUCT_RULE                                                                   \
+    "rules:\n"                                                                        \
+    "  - {id: st, kind: structuring, weight: 0.5, reason: r,\n"                      \
+    "     params: {threshold: \"10000.00\", band: \"0.8\", window: 24h, min_count: 3, " \
+    "sum_count: %s}}\n"
+
+static void open_struct(fx *f, const char *sum)
+{
+    char text[512];
+    snprintf(text, sizeof text, STRUCT_RULE, sum);
+    fx_open(f, text, NULL);
+}
+
+Test(state, structuring_alerts_once_on_the_third_deposit_in_band)
+{
+    fx f;
+    open_struct(&f, "0");
+    cr_expect_eq(feed(&f, T0, "", "ACC-1", "9000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "", "ACC-1", "9500.00", "cash"), 0);
+    cr_assert_eq(feed(&f, T0 + 2 * H, "", "ACC-1", "8100.00", "cash"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "st");
+    cr_expect(evidence_has(&f, 0, "\"txn_ids\":[\"T1\",\"T2\",\"T3\"]"));
+    cr_expect(evidence_has(&f, 0, "\"total\":\"26600.00\""));
+    cr_expect(evidence_has(&f, 0, "\"trigger\":\"count\""));
+    cr_expect_eq(f.hits[0].account.n, 5);
+    /* the same episode does not alert again on a fourth deposit */
+    cr_expect_eq(feed(&f, T0 + 3 * H, "", "ACC-1", "9000.00", "cash"), 0);
+    fx_close(&f);
+}
+
+Test(state, structuring_near_misses_stay_quiet)
+{
+    fx f;
+    open_struct(&f, "0");
+    /* over the window: 13 hours apart */
+    cr_expect_eq(feed(&f, T0, "", "ACC-1", "9000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + 13 * H, "", "ACC-1", "9000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + 26 * H, "", "ACC-1", "9000.00", "cash"), 0);
+    /* below the band, not cash, or above the threshold */
+    cr_expect_eq(feed(&f, T0, "", "ACC-2", "7000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "", "ACC-2", "7000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + 2 * H, "", "ACC-2", "7000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0, "X-9", "ACC-3", "9000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "X-9", "ACC-3", "9000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 2 * H, "X-9", "ACC-3", "9000.00", "wire"), 0);
+    fx_close(&f);
+}
+
+Test(state, structuring_sum_trigger_needs_the_threshold)
+{
+    fx f;
+    open_struct(&f, "2");
+    cr_expect_eq(feed(&f, T0, "", "ACC-1", "6000.00", "cash"), 0);
+    cr_assert_eq(feed(&f, T0 + H, "", "ACC-1", "4000.00", "cash"), 1);
+    cr_expect(evidence_has(&f, 0, "\"trigger\":\"sum\""));
+    cr_expect_eq(feed(&f, T0, "", "ACC-2", "6000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "", "ACC-2", "3999.99", "cash"), 0);
+    fx_close(&f);
+}
+
+Test(state, structuring_links_a_depositor_across_accounts_by_name)
+{
+    fx f;
+    fx_open(&f,
+            "rules:\n"
+            "  - {id: st, kind: structuring, weight: 0.5, reason: r, params: {threshold: "
+            "\"10000.00\", window: 24h, min_count: 3, sum_count: 0, link_names: true}}\n",
+            NULL);
+    cr_expect_eq(feed(&f, T0, "", "ACC-1", "9000.00", "cash"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "", "ACC-2", "9000.00", "cash"), 0);
+    cr_assert_eq(feed(&f, T0 + 2 * H, "", "ACC-3", "9000.00", "cash"), 1);
+    cr_expect(evidence_has(&f, 0, "\"linked_by\":\"name\""));
+    cr_expect(evidence_has(&f, 0, "\"counterparties\":[\"ACC-1\",\"ACC-2\",\"ACC-3\"]"));
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ pass-through */
+
+#define PASS_RULES                                                                     \
+    "rules:\n"                                                                         \
+    "  - {id: pt, kind: pass_through, weight: 0.5, reason: r, params: {window: 72h, "  \
+    "ratio_min: \"0.85\", ratio_max: \"1.15\", min_total: \"1000.00\"}}\n"             \
+    "  - {id: ptb, kind: pass_through, weight: 0.7, reason: r, params: {window: 72h, " \
+    "out_list: black}}\n"
+
+Test(state, pass_through_in_then_out_with_commission)
+{
+    fx f;
+    fx_open(&f, PASS_RULES, NULL);
+    cr_expect_eq(feed(&f, T0, "SRC", "MULE", "10000.00", "wire"), 0);
+    cr_assert_eq(feed(&f, T0 + 30 * H, "MULE", "DST", "9200.00", "wire"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "pt");
+    cr_expect(evidence_has(&f, 0, "\"out_in_ratio\":0.9200"));
+    cr_expect(evidence_has(&f, 0, "\"txn_ids\":[\"T1\",\"T2\"]"));
+    cr_expect_str_eq(f.hits[0].account.p, "MULE");
+    fx_close(&f);
+}
+
+Test(state, pass_through_near_misses)
+{
+    fx f;
+    fx_open(&f, PASS_RULES, NULL);
+    cr_expect_eq(feed(&f, T0, "SRC", "A", "10000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "A", "DST", "5000.00", "wire"), 0);  /* ratio 0.5 */
+    cr_expect_eq(feed(&f, T0, "SRC", "B", "10000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 4 * D, "B", "DST", "10000.00", "wire"), 0); /* too late */
+    fx_close(&f);
+}
+
+Test(state, pass_through_to_a_listed_country)
+{
+    fx f;
+    fx_open(&f, PASS_RULES, NULL);
+    txs_txn in = rt_txn("5000.00", "USD", "wire");
+    cr_expect_eq(feed(&f, T0, "SRC", "MULE", "5000.00", "wire"), 0);
+    (void)in;
+    /* out to a KP counterparty: both rules */
+    cr_assert_lt(f.nids, 64);
+    char *id = f.ids[f.nids++];
+    snprintf(id, 16, "T%d", f.nids);
+    txs_txn t = rt_txn("4800.00", "USD", "wire");
+    t.txn_id = rt_s(id);
+    t.ts = T0 + H;
+    t.orig.account = rt_s("MULE");
+    t.bene.account = rt_s("KP-1");
+    memcpy(t.bene.country, "KP", 2);
+    size_t n = 0;
+    txs_arena_reset(&f.ar);
+    cr_assert_eq(txs_state_eval(f.st, &t, &f.ar, f.hits, TXS_MAX_HITS, &n, NULL, NULL), 0);
+    f.n = n;
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(rule_of(&f, 0), "pt");
+    cr_expect_str_eq(rule_of(&f, 1), "ptb");
+    cr_expect(evidence_has(&f, 1, "\"out_list\":\"black\""));
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ fan-in/out */
+
+#define FAN_RULES                                                                       \
+    "rules:\n"                                                                          \
+    "  - {id: fi, kind: fan_in, weight: 0.5, reason: r, params: {window: 24h, "         \
+    "min_counterparties: 5}}\n"                                                         \
+    "  - {id: fo, kind: fan_out, weight: 0.5, reason: r, params: {window: 8h, "         \
+    "min_counterparties: 5}}\n"
+
+Test(state, fan_in_counts_distinct_senders)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL);
+    const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
+    for (int i = 0; i < 4; i++) cr_expect_eq(feed(&f, T0 + i * H, src[i], "HUB", "100.00", "ach"), 0);
+    cr_assert_eq(feed(&f, T0 + 4 * H, src[4], "HUB", "100.00", "ach"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "fi");
+    cr_expect(evidence_has(&f, 0, "\"distinct_counterparties\":5"));
+    /* one sender five times is not a fan-in; card payments are not counted */
+    for (int i = 0; i < 5; i++) cr_expect_eq(feed(&f, T0 + i * H, "S1", "HUB2", "100.00", "ach"), 0);
+    for (int i = 0; i < 5; i++) cr_expect_eq(feed(&f, T0 + i * H, src[i], "SHOP", "10.00", "card"), 0);
+    fx_close(&f);
+}
+
+Test(state, fan_out_within_its_window_only)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL);
+    const char *dst[] = {"D1", "D2", "D3", "D4", "D5"};
+    for (int i = 0; i < 5; i++) /* 2.5 h apart: 10 h in all, over 8 h */
+        cr_expect_eq(feed(&f, T0 + i * 9000, "SRC", dst[i], "100.00", "wire"), 0);
+    for (int i = 0; i < 4; i++) cr_expect_eq(feed(&f, T0 + i * 60, "SRC2", dst[i], "100.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 300, "SRC2", dst[4], "100.00", "wire"), 1);
+    fx_close(&f);
+}
+
+Test(state, late_records_are_counted_and_kept_out)
+{
+    fx f;
+    txs_state_opts o = {H, TXS_STATE_ALL, 0, 0};
+    fx_open(&f, FAN_RULES, &o);
+    cr_expect_eq(feed(&f, T0 + 10 * H, "S1", "HUB", "100.00", "ach"), 0);
+    cr_expect_eq(f.late, 0);
+    cr_expect_eq(feed(&f, T0, "S2", "HUB", "100.00", "ach"), 0);
+    cr_expect_eq(f.late, 1);
+    const txs_state_stats *st = txs_state_get_stats(f.st);
+    cr_expect_eq(st->late_records, 1);
+    cr_expect_eq(st->late_events, 1); /* HUB's side; S2 is new, so not late for it */
+    fx_close(&f);
+}
+
+Test(state, unsorted_within_lateness_still_detected)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL); /* default lateness: 24 h */
+    int64_t when[] = {4 * H, 1 * H, 3 * H, 0, 2 * H};
+    const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
+    size_t hits = 0;
+    for (int i = 0; i < 5; i++) hits += feed(&f, T0 + when[i], src[i], "HUB", "100.00", "ach");
+    cr_expect_eq(hits, 1);
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ graph kinds */
+
+#define GRAPH_RULES                                                                        \
+    "rules:\n"                                                                             \
+    "  - {id: cy, kind: cycle, weight: 0.6, reason: r, params: {window: 7d, min_hops: 3, " \
+    "max_hops: 6}}\n"                                                                      \
+    "  - {id: sg, kind: scatter_gather, weight: 0.5, reason: r, params: {window: 72h, "   \
+    "min_branches: 3}}\n"
+
+Test(state, cycle_found_when_funds_return)
+{
+    fx f;
+    fx_open(&f, GRAPH_RULES, NULL);
+    cr_expect_eq(feed(&f, T0, "A", "B", "1000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 5 * H, "B", "C", "980.00", "wire"), 0);
+    cr_assert_eq(feed(&f, T0 + 20 * H, "C", "A", "950.00", "wire"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "cy");
+    cr_expect(evidence_has(&f, 0, "\"hops\":3"));
+    cr_expect(evidence_has(&f, 0, "\"txn_ids\":[\"T1\",\"T3\"]"));
+    /* a chain that never comes back, or breaks the amount band, is quiet */
+    cr_expect_eq(feed(&f, T0, "P", "Q", "1000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "Q", "R", "1000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 2 * H, "R", "S", "1000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0, "X", "Y", "1000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "Y", "Z", "100.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 2 * H, "Z", "X", "100.00", "wire"), 0);
+    fx_close(&f);
+}
+
+Test(state, scatter_gather_through_three_intermediaries)
+{
+    fx f;
+    fx_open(&f, GRAPH_RULES, NULL);
+    const char *mid[] = {"M1", "M2", "M3"};
+    for (int i = 0; i < 3; i++) cr_expect_eq(feed(&f, T0 + i * 60, "SRC", mid[i], "3000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + H, "M1", "SINK", "2900.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 2 * H, "M2", "SINK", "2950.00", "wire"), 0);
+    cr_assert_eq(feed(&f, T0 + 3 * H, "M3", "SINK", "2800.00", "wire"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "sg");
+    cr_expect(evidence_has(&f, 0, "\"counterparties\":[\"M1\",\"M2\",\"M3\"]"));
+    fx_close(&f);
+}
+
+Test(state, shard_mode_skips_graph_rules_and_foreign_accounts)
+{
+    fx f;
+    txs_state_opts o = {D, TXS_STATE_SHARD, 0, 2};
+    fx_open(&f, FAN_RULES, &o);
+    txs_slice hub = rt_s("HUB");
+    const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
+    size_t hits = 0;
+    for (int i = 0; i < 5; i++) hits += feed(&f, T0 + i * H, src[i], "HUB", "100.00", "ach");
+    cr_expect_eq(hits, txs_shard_of(hub, 2) == 0 ? 1u : 0u);
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ history kinds */
+
+Test(state, history_kinds)
+{
+    fx f;
+    fx_open(&f,
+            "rules:\n"
+            "  - {id: sp, kind: amount_spike, weight: 0.3, reason: r, params: {min_amount: "
+            "\"5000.00\", max_factor: \"1.5\", sigma: \"3\", min_history: 5}}\n"
+            "  - {id: dm, kind: dormant, weight: 0.3, reason: r, params: {dormant_for: 180d, "
+            "min_amount: \"5000.00\"}}\n"
+            "  - {id: rd, kind: round_amounts, weight: 0.3, reason: r, params: {window: 7d, "
+            "min_count: 3, unit: 1000, min_amount: \"1000.00\", direction: out}}\n",
+            NULL);
+    for (int i = 0; i < 8; i++)
+        cr_expect_eq(feed(&f, T0 + i * D, "ACC", "SHOP", i % 2 ? "120.50" : "99.10", "wire"), 0);
+    cr_assert_eq(feed(&f, T0 + 9 * D, "ACC", "FAR", "20000.37", "wire"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "sp");
+    /* silent for 200 days, then a large payment */
+    size_t nd = feed(&f, T0 + 209 * D, "ACC", "NEWCO", "6000.51", "wire");
+    cr_assert_eq(nd, 1, "%zu hits: %s %.*s", nd, nd ? rule_of(&f, 0) : "",
+                 nd ? (int)f.hits[0].evidence.n : 0, nd ? f.hits[0].evidence.p : "");
+    cr_expect_str_eq(rule_of(&f, 0), "dm");
+    cr_expect(evidence_has(&f, 0, "\"dormant_days\":200"));
+    /* three round transfers out in a week */
+    cr_expect_eq(feed(&f, T0 + 210 * D, "ACC", "R1", "5000.00", "wire"), 0);
+    cr_expect_eq(feed(&f, T0 + 211 * D, "ACC", "R2", "3000.00", "wire"), 0);
+    cr_assert_eq(feed(&f, T0 + 212 * D, "ACC", "R3", "7000.00", "wire"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "rd");
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ --state */
+
+Test(state, save_and_load_continue_the_windows)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL);
+    const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
+    for (int i = 0; i < 3; i++) cr_expect_eq(feed(&f, T0 + i * H, src[i], "HUB", "100.00", "ach"), 0);
+    char path[160];
+    snprintf(path, sizeof path, "%s/state.bin", f.dir.path);
+    txs_diag d = {0};
+    cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
+    txs_state_free(f.st);
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
+    cr_assert_eq(txs_state_create(f.rs, &o, &f.st), 0);
+    cr_assert_eq(txs_state_load(f.st, path, &d), 0, "%s", d.msg);
+    cr_expect_eq(txs_state_get_stats(f.st)->loaded, 1);
+    cr_expect_eq(feed(&f, T0 + 3 * H, src[3], "HUB", "100.00", "ach"), 0);
+    cr_expect_eq(feed(&f, T0 + 4 * H, src[4], "HUB", "100.00", "ach"), 1);
+    cr_expect(evidence_has(&f, 0, "\"txn_ids\":[\"T1\",\"T2\",\"T3\",\"T4\",\"T5\"]"));
+    /* a damaged file is refused with a reason */
+    FILE *fp = fopen(path, "r+b");
+    cr_assert_not_null(fp);
+    fseek(fp, 40, SEEK_SET);
+    fputc('X', fp);
+    fclose(fp);
+    txs_state *st2;
+    cr_assert_eq(txs_state_create(f.rs, &o, &st2), 0);
+    cr_expect_eq(txs_state_load(st2, path, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "checksum") != NULL, "%s", d.msg);
+    txs_state_free(st2);
+    /* a missing file is a first run */
+    cr_assert_eq(txs_state_create(f.rs, &o, &st2), 0);
+    cr_expect_eq(txs_state_load(st2, "/nonexistent/dir/state.bin", &d), 0);
+    txs_state_free(st2);
+    unlink(path);
+    fx_close(&f);
+}
+
+/* ------------------------------------------------------------ params */
+
+Test(state, bad_params_stop_the_load_with_file_and_line)
+{
+    rt_dir dir;
+    rt_init(&dir);
+    rt_write(&dir, "black.yaml", RT_BLACK_LIST);
+    rt_write(&dir, "grey.yaml", RT_GREY_LIST);
+    txs_diag d = {0};
+    cr_expect_eq(rt_try(&dir,
+                        RT_HEAD "rules:\n"
+                                "  - {id: fi, kind: fan_in, weight: 0.5, reason: r,\n"
+                                "     params: {window: 3 days}}\n",
+                        &d),
+                 TXS_E_CONFIG);
+    cr_expect(strstr(d.msg, "duration") != NULL, "%s", d.msg);
+    cr_expect_eq(d.line, 14);
+    cr_expect_eq(rt_try(&dir,
+                        RT_HEAD "rules:\n"
+                                "  - {id: st, kind: structuring, weight: 0.5, reason: r}\n",
+                        &d),
+                 TXS_E_CONFIG);
+    cr_expect(strstr(d.msg, "threshold") != NULL, "%s", d.msg);
+    cr_expect_eq(rt_try(&dir,
+                        RT_HEAD "rules:\n"
+                                "  - {id: pt, kind: pass_through, weight: 0.5, reason: r,\n"
+                                "     params: {ratio_min: \"1.2\", ratio_max: \"0.9\"}}\n",
+                        &d),
+                 TXS_E_CONFIG);
+    rt_cleanup(&dir);
+}
