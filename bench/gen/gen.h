@@ -8,7 +8,7 @@
  *     |
  *   world: countries, banks (BICs), account population, names   (fixed size)
  *     |
- *   row loop: background txn | planter table -> txn (+ label)   (streaming)
+ *   row loop: background txn | due queued plant | planter -> queue (streaming)
  *     |
  *   formatter (csv / jsonl / amlworld) -> 1 MiB buffer -> FILE *out
  *
@@ -20,6 +20,10 @@
  *    index by hashing, so even the population takes no per-account memory.
  *  - Background rows contain no accidental plants: no high-risk country or
  *    BIC country, and cash stays below 9,000 USD-equivalent.
+ *  - Planted patterns span minutes to months: their records wait in a
+ *    bounded time-ordered queue and are released when the background clock
+ *    reaches them, so output is in timestamp order; patterns still in
+ *    flight when the row budget is spent are completed as a tail.
  *
  * Labels file (CSV, bench/README.md): `txn_id,typology,pattern_id`, one row
  * per planted transaction, in output order.
@@ -48,6 +52,16 @@ typedef struct txs_gen_opts {
     uint32_t accounts;      /* size of the background population, >= 100 */
     double plant_rate;      /* fraction of records that are planted, 0..0.5 */
     const char *names_path; /* first/last names TSV; NULL = bench/data/names.tsv */
+    const char *typologies; /* comma-separated planter names to plant; NULL or
+                               "" = all (txs_gen_typology_name) */
+    const char *embed_amlworld; /* an AMLworld patterns CSV: write an amlworld
+                               export of benign background (rows records over
+                               the patterns' days) with every pattern row
+                               merged in by time; planters are not used */
+    const char *label_prefix; /* AMLworld exports have no txn id: the labels
+                               name a row "<label_prefix><line>" (the engine's
+                               generate: line id is "<file basename>:<line>");
+                               NULL = the bare line number */
 } txs_gen_opts;
 
 /* Counts of what a run wrote. */
@@ -55,7 +69,10 @@ typedef struct txs_gen_stats {
     uint64_t rows;          /* data records, header excluded */
     uint64_t bytes;         /* bytes written to out, header included */
     uint64_t planted;       /* label rows written */
-    uint64_t per_typology[16]; /* label rows per txs_gen_typology_name(i) */
+    uint64_t per_typology[32]; /* label rows per txs_gen_typology_name(i) */
+    uint64_t patterns;      /* planted (or embedded) patterns written */
+    uint64_t tail;          /* planted records written after the background
+                               ended (patterns still in flight at the end) */
 } txs_gen_stats;
 
 /* Fill o with the defaults: seed 1, 1,000 rows, native CSV, 100,000
@@ -66,8 +83,12 @@ void txs_gen_opts_default(txs_gen_opts *o);
 int txs_gen_format_parse(const char *s, txs_gen_format *out);
 
 /* The typologies that planters produce, by index (NULL past the end), as
- * they appear in the labels file: "threshold_cash", ... */
+ * they appear in the labels file: "threshold_cash", ...  Names starting
+ * with "near_miss_" are negatives. */
 const char *txs_gen_typology_name(int i);
+/* 1 if the typology's records are AMLworld-expressible (planted in the
+ * amlworld format), else 0; -1 past the end. */
+int txs_gen_typology_amlworld(int i);
 
 /*
  * Generate one export.  Writes the header and records to out and, when

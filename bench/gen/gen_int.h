@@ -118,11 +118,14 @@ typedef struct gen_party {
 
 typedef struct gen_txn {
     uint64_t seq;         /* 1-based record number, set at emit */
-    int64_t ts;           /* epoch seconds, set at emit */
+    int64_t ts;           /* epoch seconds (a planter's draft: seconds after
+                             the pattern's start, >= 0) */
     int64_t minor;        /* amount in minor units of cur */
     int cur;              /* index for gen_currency_at() */
     int channel;          /* enum gen_channel */
-    int typology;         /* -1 for background, else planter index */
+    int typology;         /* -1 for background, else planter index (a
+                             planter's draft: 0 labelled, -1 its unlabelled
+                             benign history) */
     uint64_t pattern;     /* pattern id of a planted record */
     gen_party orig, bene;
     char purpose[GEN_PURPOSE_MAX];
@@ -139,6 +142,15 @@ void gen_world_free(gen_world *w);
 
 /* Fill p with background account idx (0 <= idx < accounts). */
 void gen_account(const gen_world *w, uint32_t idx, gen_party *p);
+/* Fill p with a fresh account (idx >= accounts, never drawn by the
+ * background) living in the country of background account `like`; a
+ * business when business != 0.  Its id, like a background id, is the country
+ * code and idx in 10 digits, so it never equals a background account. */
+void gen_fresh_account(const gen_world *w, uint64_t idx, uint32_t like, int business,
+                       gen_party *p);
+uint32_t gen_world_accounts(const gen_world *w);
+/* Log-uniform amount in [lo, hi] USD cents (integer only). */
+int64_t gen_log_uniform(const gen_world *w, gen_rng *r, int64_t lo, int64_t hi);
 /* A random account: anywhere, or in the same country as `like`, or a
  * business (merchant) in that country. */
 uint32_t gen_pick_any(const gen_world *w, gen_rng *r);
@@ -164,15 +176,23 @@ void gen_purpose(gen_rng *r, gen_txn *t);
 
 /* ------------------------------------------------------- run context */
 
+/* Most records one planted pattern may draft. */
 #define GEN_PENDING_MAX 64
+/* Planted records waiting for the background clock to reach their time
+ * (a min-heap on timestamp, gen.c).  A new pattern starts only when its
+ * drafts fit; ~800 bytes a slot, so about 3.3 MB. */
+#define GEN_QUEUE_MAX 4096
 
 typedef struct gen_ctx {
     const gen_world *w;
     gen_rng rng;
     txs_gen_format format;
-    gen_txn pending[GEN_PENDING_MAX]; /* drafts of the current pattern */
-    int npending, next_pending;
+    uint64_t next_fresh;  /* next fresh account index (>= accounts) */
 } gen_ctx;
+
+/* A fresh account for a planter: in the country of a random background
+ * account (or of `like` when like != UINT32_MAX). */
+void gen_fresh(gen_ctx *g, uint32_t like, int business, gen_party *p);
 
 /* Draft a background record (no plants by construction). */
 void gen_background(gen_ctx *g, gen_txn *t);
@@ -181,9 +201,12 @@ void gen_background(gen_ctx *g, gen_txn *t);
 
 /*
  * A planter drafts one pattern: up to cap records into out, returned as a
- * count (>= 1).  The run loop stamps ids, timestamps, typology and pattern
- * id, and writes a label per record.  Adding a typology = one function and
- * one row in gen_planters[] (gen_plant.c).
+ * count (>= 1), each with ts = seconds after the pattern's start and
+ * typology 0 (labelled) or -1 (benign history of a planted account, not
+ * labelled).  The run loop queues them by time, then stamps ids, typology
+ * and pattern id as the background clock reaches each one, and writes a
+ * label per labelled record.  Adding a typology = one function and one row
+ * in gen_planters[] (gen_plant.c).
  */
 typedef struct gen_planter {
     const char *typology;  /* the label's typology name */
@@ -195,6 +218,36 @@ typedef struct gen_planter {
 
 extern const gen_planter gen_planters[];
 extern const int gen_nplanters;
+
+/* The multi-record planters (gen_typo.c). */
+int gen_plant_structuring(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_structuring(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_pass_through(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_pass_through(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_fan_in(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_fan_out(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_fan_in(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_fan_out(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_gather_scatter(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_scatter_gather(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_cycle(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_cycle(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_velocity_spike(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_amount_spike(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_dormant(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_round_amounts(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_nm_round_amounts(gen_ctx *g, gen_txn *out, int cap);
+int gen_plant_new_account(gen_ctx *g, gen_txn *out, int cap);
+
+/* Shared by the planters (gen_plant.c). */
+void gen_cash_depositor(gen_ctx *g, gen_txn *t);
+int64_t gen_whole_units(int64_t minor, int cur);
+
+/* --------------------------------------------------- AMLworld embedding */
+
+/* `txscreen gen --embed-amlworld` (gen_embed.c). */
+int gen_embed_run(const txs_gen_opts *o, FILE *out, FILE *labels, txs_gen_stats *st,
+                  txs_diag *d);
 
 /* ---------------------------------------------------------- formatting */
 

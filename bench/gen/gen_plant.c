@@ -11,9 +11,10 @@
  *    band stays free for near misses and (later) structuring;
  *  - a cash deposit has an empty orig_account (the canonical contract).
  *
- * Planters draft whole patterns (up to GEN_PENDING_MAX records); today's
- * are single records.  Amounts of planted cases are drawn independently of
- * any rule set's defaults.
+ * Planters draft whole patterns (up to GEN_PENDING_MAX records); the three
+ * single-record ones are here, the multi-record typologies in gen_typo.c.
+ * Amounts of planted cases are drawn independently of any rule set's
+ * defaults (ranges in bench/README.md).
  */
 #include <string.h>
 
@@ -46,7 +47,7 @@ static int pick_currency(gen_ctx *g, const gen_party *home, int channel)
 }
 
 /* Cash is counted in whole units of its currency. */
-static int64_t whole_units(int64_t minor, int cur)
+int64_t gen_whole_units(int64_t minor, int cur)
 {
     int64_t unit = 1;
     for (int i = 0; i < gen_currency_at(cur)->exponent; i++) unit *= 10;
@@ -55,13 +56,19 @@ static int64_t whole_units(int64_t minor, int cur)
 }
 
 /* A walk-in deposit into bene: often the holder deposits in person. */
-static void cash_depositor(gen_ctx *g, gen_txn *t)
+void gen_cash_depositor(gen_ctx *g, gen_txn *t)
 {
     gen_depositor(g->w, &g->rng, t->bene.cc, &t->orig);
     if (gen_below(&g->rng, 10) < 7) {
         memcpy(t->orig.name, t->bene.name, t->bene.name_n);
         t->orig.name_n = t->bene.name_n;
     }
+}
+
+void gen_fresh(gen_ctx *g, uint32_t like, int business, gen_party *p)
+{
+    if (like == UINT32_MAX) like = gen_pick_any(g->w, &g->rng);
+    gen_fresh_account(g->w, g->next_fresh++, like, business, p);
 }
 
 void gen_background(gen_ctx *g, gen_txn *t)
@@ -80,13 +87,13 @@ void gen_background(gen_ctx *g, gen_txn *t)
     gen_account(w, b, &t->bene);
     int64_t usd = gen_amount_usd(w, &g->rng, t->channel);
     if (t->channel == GEN_CH_CASH) {
-        cash_depositor(g, t);
+        gen_cash_depositor(g, t);
         t->cur = pick_currency(g, &t->bene, t->channel);
         int64_t cap = t->cur == GEN_CUR_USD ? 900000 : 500000;
         for (int tries = 0; usd >= cap && tries < 4; tries++)
             usd = gen_amount_usd(w, &g->rng, t->channel);
         if (usd >= cap) usd = usd % cap;
-        t->minor = whole_units(gen_usd_to_minor(usd, t->cur), t->cur);
+        t->minor = gen_whole_units(gen_usd_to_minor(usd, t->cur), t->cur);
     } else {
         gen_account(w, o, &t->orig);
         if (t->channel == GEN_CH_INTERNAL) { /* same bank, by definition */
@@ -97,7 +104,7 @@ void gen_background(gen_ctx *g, gen_txn *t)
         t->cur = pick_currency(g, &t->orig, t->channel);
         t->minor = gen_usd_to_minor(usd, t->cur);
         if (t->channel == GEN_CH_WIRE && gen_below(&g->rng, 4) == 0)
-            t->minor = whole_units(t->minor, t->cur);
+            t->minor = gen_whole_units(t->minor, t->cur);
     }
     gen_purpose(&g->rng, t);
 }
@@ -112,7 +119,7 @@ static int plant_threshold_cash(gen_ctx *g, gen_txn *out, int cap)
     gen_txn *t = &out[0];
     t->channel = GEN_CH_CASH;
     gen_account(g->w, gen_pick_any(g->w, &g->rng), &t->bene);
-    cash_depositor(g, t);
+    gen_cash_depositor(g, t);
     t->cur = t->bene.cur == GEN_CUR_EUR ? GEN_CUR_EUR : GEN_CUR_USD;
     /* 10,000.01 .. 60,000.00: strictly above 10,000, since the US CTR rule
      * is "more than $10,000"; 40% are round hundreds (rounded up). */
@@ -130,7 +137,7 @@ static int plant_near_miss(gen_ctx *g, gen_txn *out, int cap)
     gen_txn *t = &out[0];
     t->channel = GEN_CH_CASH;
     gen_account(g->w, gen_pick_any(g->w, &g->rng), &t->bene);
-    cash_depositor(g, t);
+    gen_cash_depositor(g, t);
     t->cur = GEN_CUR_USD;
     t->minor = 900000 + (int64_t)gen_below(&g->rng, 100000);
     gen_purpose(&g->rng, t);
@@ -164,7 +171,25 @@ const gen_planter gen_planters[] = {
     {"threshold_cash", 40, 1, 1, plant_threshold_cash},
     {"corridor_high_risk", 40, 1, 0, plant_corridor},
     {"near_miss_threshold", 20, 0, 1, plant_near_miss},
+    {"structuring", 30, 1, 1, gen_plant_structuring},
+    {"pass_through", 30, 1, 1, gen_plant_pass_through},
+    {"fan_in", 25, 1, 1, gen_plant_fan_in},
+    {"fan_out", 25, 1, 1, gen_plant_fan_out},
+    {"gather_scatter", 15, 1, 1, gen_plant_gather_scatter},
+    {"scatter_gather", 15, 1, 1, gen_plant_scatter_gather},
+    {"cycle", 20, 1, 1, gen_plant_cycle},
+    {"velocity_spike", 15, 1, 1, gen_plant_velocity_spike},
+    {"amount_spike", 20, 1, 1, gen_plant_amount_spike},
+    {"dormant_reactivation", 15, 1, 1, gen_plant_dormant},
+    {"round_amounts", 20, 1, 1, gen_plant_round_amounts},
+    {"new_account_high_value", 20, 1, 1, gen_plant_new_account},
+    {"near_miss_structuring", 15, 0, 1, gen_plant_nm_structuring},
+    {"near_miss_pass_through", 15, 0, 1, gen_plant_nm_pass_through},
+    {"near_miss_fan_in", 10, 0, 1, gen_plant_nm_fan_in},
+    {"near_miss_fan_out", 10, 0, 1, gen_plant_nm_fan_out},
+    {"near_miss_cycle", 10, 0, 1, gen_plant_nm_cycle},
+    {"near_miss_round_amounts", 10, 0, 1, gen_plant_nm_round_amounts},
 };
 const int gen_nplanters = (int)TXS_ARRAY_LEN(gen_planters);
-_Static_assert(TXS_ARRAY_LEN(gen_planters) <= 16,
-               "txs_gen_stats.per_typology holds 16 typologies");
+_Static_assert(TXS_ARRAY_LEN(gen_planters) <= 32,
+               "txs_gen_stats.per_typology holds 32 typologies");

@@ -459,11 +459,11 @@ static size_t address(uint64_t h, const country *c, char *dst)
 /* Fill the traits shared by background and high-risk accounts. */
 static void fill_party(const gen_world *w, uint64_t h, const country *c,
                        const bank *b, int business, const char *acct_prefix,
-                       uint32_t acct_no, gen_party *p)
+                       uint64_t acct_no, gen_party *p)
 {
     p->account[0] = acct_prefix[0];
     p->account[1] = acct_prefix[1];
-    uint32_t v = acct_no;
+    uint64_t v = acct_no;
     for (int i = 11; i >= 2; i--, v /= 10) p->account[i] = (char)('0' + v % 10);
     p->account_n = 12;
     if (business) {
@@ -489,7 +489,9 @@ static void fill_party(const gen_world *w, uint64_t h, const country *c,
     p->addr_n = (uint8_t)address(h ^ 0xADD2E55ull, c, p->addr);
     p->cur = c->cur;
     p->aml_bank = b->aml_id;
-    p->aml_acct = (uint32_t)(acct_no * 2654435761u) ^ (uint32_t)(c->cc[0] << 24);
+    /* A bijection of the index mod 2^32: background and fresh accounts
+     * never share an AMLworld account number. */
+    p->aml_acct = (uint32_t)acct_no * 2654435761u;
 }
 
 void gen_account(const gen_world *w, uint32_t idx, gen_party *p)
@@ -498,6 +500,36 @@ void gen_account(const gen_world *w, uint32_t idx, gen_party *p)
     uint64_t h = gen_hash2(w->seed, idx);
     const bank *b = &w->banks[c][h >> 61]; /* 8 banks a country */
     fill_party(w, h, &countries[c], b, idx % 5 == 0, countries[c].cc, idx, p);
+}
+
+/* A fresh account: same layout as a background one, traits hashed from
+ * its own index (>= accounts), so it is stable across its records. */
+void gen_fresh_account(const gen_world *w, uint64_t idx, uint32_t like, int business,
+                       gen_party *p)
+{
+    int c = country_of(w, like);
+    uint64_t h = gen_hash2(w->seed ^ 0xF2E5C0DEull, idx);
+    const bank *b = &w->banks[c][h >> 61];
+    fill_party(w, h, &countries[c], b, business, countries[c].cc, idx, p);
+}
+
+uint32_t gen_world_accounts(const gen_world *w) { return w->accounts; }
+
+/* lo * 2^(k/256) for k uniform over the doublings that reach hi, redrawn
+ * when above hi: log-uniform on [lo, hi] with integer arithmetic only. */
+int64_t gen_log_uniform(const gen_world *w, gen_rng *r, int64_t lo, int64_t hi)
+{
+    if (lo < 1) lo = 1;
+    if (hi <= lo) return lo;
+    int doublings = 0;
+    while ((lo << doublings) < hi && doublings < 40) doublings++;
+    for (int tries = 0; tries < 16; tries++) {
+        uint32_t k = gen_below(r, (uint32_t)doublings * 256u);
+        int64_t v = lo << (k >> 8);
+        v = (int64_t)(((uint64_t)v * w->pow2_q30[k & 255]) >> 30); /* v <= 2 hi, hi < 2^32 */
+        if (v >= lo && v <= hi) return v;
+    }
+    return lo;
 }
 
 uint32_t gen_pick_any(const gen_world *w, gen_rng *r)

@@ -21,21 +21,52 @@
 static const char usage_text[] =
     "usage: txscreen gen [--rows N | --size SIZE] [--seed S]\n"
     "                    [--format native|jsonl|amlworld] [--accounts N]\n"
-    "                    [--plant-rate R] [--labels FILE] [--out FILE]\n"
-    "                    [--names FILE]\n"
+    "                    [--plant-rate R] [--typologies A,B,...]\n"
+    "                    [--labels FILE] [--out FILE] [--names FILE]\n"
+    "       txscreen gen --embed-amlworld PATTERNS.csv [--rows N] [--accounts N]\n"
+    "                    [--seed S] [--labels FILE] [--out FILE]\n"
     "\n"
-    "Write a synthetic transaction export with planted cases.\n"
+    "Write a synthetic transaction export with planted cases, or embed the\n"
+    "AMLworld laundering patterns of PATTERNS.csv in generated benign traffic.\n"
     "\n"
-    "  --rows N          records to write (default 1000 unless --size)\n"
+    "  --rows N          records to write (default 1000 unless --size); with\n"
+    "                    --embed-amlworld: background records (default 1000000)\n"
     "  --size SIZE       stop after SIZE bytes (suffix K, M, G: powers of 1024)\n"
     "  --seed S          PRNG seed (default 1): same seed, same bytes\n"
     "  --format F        native (CSV, default), jsonl, or amlworld\n"
     "  --accounts N      background population (default 100000, >= 100)\n"
-    "  --plant-rate R    fraction of records that are planted (default 0.002)\n"
+    "  --plant-rate R    chance per background record that a planted pattern\n"
+    "                    starts (default 0.002)\n"
+    "  --typologies LIST plant only these (comma-separated; default: all)\n"
+    "  --embed-amlworld F  amlworld export: background over the days of the\n"
+    "                    patterns file F, its rows merged in by time\n"
     "  --labels FILE     ground truth: txn_id,typology,pattern_id per planted row\n"
     "  --out FILE        write here (atomically) instead of stdout\n"
     "  --names FILE      first/last names TSV (default bench/data/names.tsv)\n"
     "  --help            show this help\n";
+
+/* The help text, then the typologies the planters know. */
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs("\nTypologies (near_miss_* are negatives; * = not in the amlworld format):\n", stdout);
+    size_t col = 0;
+    for (int i = 0; txs_gen_typology_name(i); i++) {
+        const char *t = txs_gen_typology_name(i);
+        size_t n = strlen(t) + (txs_gen_typology_amlworld(i) ? 0 : 1);
+        if (col && col + n + 1 > 76) {
+            fputc('\n', stdout);
+            col = 0;
+        }
+        printf("%s%s%s", col ? " " : "  ", t, txs_gen_typology_amlworld(i) ? "" : "*");
+        col += n + (col ? 1 : 2);
+    }
+    fputs("\n\nLabels of --embed-amlworld: the AMLworld Typology lowercased, '-' as '_'\n"
+          "(fan_in, fan_out, cycle, gather_scatter, scatter_gather, stack, bipartite,\n"
+          "random), pattern_id its Pattern ID; txn_id \"<--out basename>:<line>\", as\n"
+          "`screen --profile amlworld` names the rows (the bare line number on stdout).\n",
+          stdout);
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -176,9 +207,11 @@ static int parse_args(int argc, char **argv, gen_cli *c)
         {"labels", required_argument, NULL, 'l'},
         {"out", required_argument, NULL, 'o'},
         {"names", required_argument, NULL, 'n'},
+        {"typologies", required_argument, NULL, 't'},
+        {"embed-amlworld", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int have_rows = 0, have_size = 0, opt;
+    int have_rows = 0, have_size = 0, have_format = 0, have_rate = 0, opt;
     uint64_t v;
     char *end;
     txs_gen_opts_default(&c->o);
@@ -203,6 +236,7 @@ static int parse_args(int argc, char **argv, gen_cli *c)
         case 'f':
             if (txs_gen_format_parse(optarg, &c->o.format))
                 return usage_error("bad --format '%s' (native, jsonl or amlworld)", optarg);
+            have_format = 1;
             break;
         case 'a':
             if (parse_count(optarg, 0, &v) || v < 100 || v > UINT32_MAX)
@@ -214,16 +248,31 @@ static int parse_args(int argc, char **argv, gen_cli *c)
             c->o.plant_rate = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(c->o.plant_rate >= 0 && c->o.plant_rate <= 0.5))
                 return usage_error("bad --plant-rate '%s' (0 .. 0.5)", optarg);
+            have_rate = 1;
             break;
+        case 't':
+            if (!*optarg) return usage_error("empty --typologies");
+            c->o.typologies = optarg;
+            break;
+        case 'e': c->o.embed_amlworld = optarg; break;
         case 'l': c->labels_path = optarg; break;
         case 'o': c->out_path = optarg; break;
         case 'n': c->o.names_path = optarg; break;
-        case 'h': fputs(usage_text, stdout); return TXS_EXIT_OK;
+        case 'h': print_usage(); return TXS_EXIT_OK;
         case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);
+    if (c->o.embed_amlworld) {
+        if (have_size) return usage_error("--size does not apply to --embed-amlworld (use --rows)");
+        if (c->o.typologies || have_rate)
+            return usage_error("--typologies and --plant-rate do not apply to --embed-amlworld");
+        if (have_format && c->o.format != TXS_GEN_AMLWORLD)
+            return usage_error("--embed-amlworld writes the amlworld format");
+        c->o.format = TXS_GEN_AMLWORLD;
+        if (!have_rows) c->o.rows = 1000000;
+    }
     if (have_size && !have_rows) c->o.rows = 0;
     return -1;
 }
@@ -240,12 +289,36 @@ int txs_cmd_gen(int argc, char **argv)
         atomic_close(&out, 0);
         return TXS_EXIT_OUTPUT;
     }
+    /* AMLworld rows have no id: the engine names them "<basename>:<line>"
+     * (profile generate: line), so the labels do too when the file is
+     * named. */
+    char *prefix = NULL;
+    if (c.o.format == TXS_GEN_AMLWORLD && c.out_path) {
+        const char *base = strrchr(c.out_path, '/');
+        base = base ? base + 1 : c.out_path;
+        size_t n = strlen(base);
+        prefix = malloc(n + 2);
+        if (!prefix) {
+            atomic_close(&out, 0);
+            atomic_close(&labels, 0);
+            return TXS_EXIT_INTERNAL;
+        }
+        memcpy(prefix, base, n);
+        memcpy(prefix + n, ":", 2);
+        c.o.label_prefix = prefix;
+    }
     txs_diag d;
     memset(&d, 0, sizeof d);
     int rc = txs_gen_run(&c.o, out.f ? out.f : stdout, labels.f, NULL, &d);
-    if (rc < 0)
-        fprintf(stderr, "txscreen gen: %s%s%s\n", d.file[0] ? d.file : "",
-                d.file[0] ? ": " : "", d.msg[0] ? d.msg : txs_strerror(rc));
+    free(prefix);
+    if (rc < 0) {
+        if (d.file[0] && d.line)
+            fprintf(stderr, "txscreen gen: %s:%lu: %s\n", d.file, (unsigned long)d.line,
+                    d.msg[0] ? d.msg : txs_strerror(rc));
+        else
+            fprintf(stderr, "txscreen gen: %s%s%s\n", d.file[0] ? d.file : "",
+                    d.file[0] ? ": " : "", d.msg[0] ? d.msg : txs_strerror(rc));
+    }
     int ok = rc == 0;
     int close_out = atomic_close(&out, ok);
     int close_labels = atomic_close(&labels, ok && close_out == 0);
