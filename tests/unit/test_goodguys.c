@@ -131,12 +131,14 @@ static int sink(void *ctx, const char *p, size_t n)
             "orig_bank,orig_address,bene_account,bene_name,bene_country,bene_bank,"      \
             "bene_address,purpose\n"
 
-/* S1: cleared by account.  S2: cleared by name, but an IR corridor alerts,
- * so the suppressed hit shows.  S3: the same entity for another party. */
+/* S1: cleared by account.  S2: cleared by name, but an IR corridor (the
+ * payer's country) alerts, so the suppressed hit shows.  S3: the same
+ * entity for another party.  The beneficiaries carry no country, so no
+ * country qualifier moves their scores (docs/matching.md). */
 static const char CSV[] = HDR
-    "S1,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,US,,,ACC-2,Aero Caribean Airline,US,,,x\n"
-    "S2,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,US,,,B9,AEROCARIBBEAN AIRLINES,IR,,,x\n"
-    "S3,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,US,,,B3,Aero Caribean Airline,US,,,x\n";
+    "S1,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,US,,,ACC-2,Aero Caribean Airline,,,,x\n"
+    "S2,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,IR,,,B9,AEROCARIBBEAN AIRLINES,,,,x\n"
+    "S3,2026-03-01T10:00:00Z,10.00,USD,wire,A1,Jane Doe,US,,,B3,Aero Caribean Airline,,,,x\n";
 
 typedef struct feed {
     const char *p;

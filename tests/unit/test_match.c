@@ -131,6 +131,25 @@ Test(match, qualifiers_lower_the_score)
     cr_expect_not_null(strstr(ex, "country RU!=US"));
 }
 
+/* A qualifier needs both sides: one side alone changes nothing. */
+Test(match, qualifiers_need_both_sides)
+{
+    txs_norm_name q, c;
+    txs_norm_name_of(nz, "Ivan Petrov", 11, TXS_NAME_PERSON, &q);
+    txs_norm_name_of(nz, "Ivan Petrov", 11, TXS_NAME_PERSON, &c);
+    txs_match_qual ql;
+    memset(&ql, 0, sizeof ql);
+    double base = txs_match_score(&mp, &q, &c, &ql, NULL, 0);
+    memcpy(ql.country_q, "RU", 2);
+    ql.dob_year_c = 1960;
+    ql.kind_q = TXS_NAME_COMPANY;
+    cr_expect_float_eq(txs_match_score(&mp, &q, &c, &ql, NULL, 0), base, 1e-12);
+    ql.kind_c = TXS_NAME_PERSON; /* now both kinds are known, and differ */
+    cr_expect_float_eq(txs_match_score(&mp, &q, &c, &ql, NULL, 0), base - mp.kind_penalty, 1e-12);
+    ql.kind_c = TXS_NAME_VESSEL; /* neither is a person: no mismatch */
+    cr_expect_float_eq(txs_match_score(&mp, &q, &c, &ql, NULL, 0), base, 1e-12);
+}
+
 Test(match, jaro_winkler_known_values)
 {
     cr_expect_float_eq(txs_match_jaro_winkler("martha", 6, "marhta", 6, 0), 0.9611, 1e-3);

@@ -9,9 +9,13 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lists/lists_int.h"
+#include "txs/emit.h"
+#include "txs/rules.h"
 #include "txs/screen.h"
 
 static const char *const SRCS[] = {TXS_SOURCE_DIR "/samples/lists/ofac-sdn-2021-07-07",
@@ -231,4 +235,344 @@ Test(sanctions, screener_emits_provenance_and_is_chunk_invariant)
     cr_assert_eq(a.n, b.n);
     cr_assert(memcmp(a.p, b.p, a.n) == 0);
     free(a.p), free(b.p);
+}
+
+/* -------------------------------------------- qualifiers in screening */
+
+/* A screener at threshold 0.5, so penalised scores stay visible. */
+static txs_sanctions *low;
+
+static void low_setup(void)
+{
+    setup();
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &low, &d), 0, "%s", d.msg);
+}
+
+static void low_teardown(void)
+{
+    txs_sanctions_free(low);
+    teardown();
+}
+
+/* The score entity `id` gets for name under ctx on the low screener, -1
+ * when it is not among the matches; ex (may be NULL) gets
+ * txs_sanctions_explain_ctx. */
+static double qscore(const char *name, const txs_sanctions_party *ctx, const char *id, char *ex,
+                     size_t cap)
+{
+    txs_sanctions_match m[4];
+    size_t k = txs_sanctions_name_ctx(low, name, strlen(name), ctx, m, 4);
+    for (size_t i = 0; i < k; i++) {
+        txs_entity e;
+        txs_lists_entity(L, m[i].entity, &e);
+        if (e.id.n == strlen(id) && memcmp(e.id.p, id, e.id.n) == 0) {
+            if (ex) txs_sanctions_explain_ctx(low, name, strlen(name), ctx, &m[i], ex, cap);
+            return m[i].score;
+        }
+    }
+    return -1.0;
+}
+
+TestSuite(quals, .init = low_setup, .fini = low_teardown, .timeout = 120);
+
+/* The final "score X.XX" of an explanation. */
+static double ex_score(const char *ex)
+{
+    const char *at = NULL;
+    for (const char *p = strstr(ex, "score "); p; p = strstr(p + 1, "score ")) at = p;
+    cr_assert_not_null(at, "%s", ex);
+    return atof(at + 6);
+}
+
+/* OFAC-SDN:36 AEROCARIBBEAN AIRLINES: an entity with an address in Havana,
+ * so its country is CU. */
+Test(quals, country_mismatch_lowers_only_when_both_known)
+{
+    char ex[1024];
+    txs_sanctions_party none = {{0, 0}, TXS_NAME_ANY, 0};
+    txs_sanctions_party us = {{'U', 'S'}, TXS_NAME_ANY, 0};
+    txs_sanctions_party cu = {{'C', 'U'}, TXS_NAME_ANY, 0};
+    const char *q = "AEROCARIBBEAN AIRLINES";
+    double base = qscore(q, NULL, "OFAC-SDN:36", NULL, 0);
+    cr_assert_float_eq(base, 1.0, 1e-9);
+    /* no party country: nothing to compare */
+    cr_expect_float_eq(qscore(q, &none, "OFAC-SDN:36", NULL, 0), base, 1e-9);
+    /* the same country: no penalty */
+    cr_expect_float_eq(qscore(q, &cu, "OFAC-SDN:36", NULL, 0), base, 1e-9);
+    /* another country: the scorer's country penalty, and the explanation
+     * lists it and reproduces the score */
+    double sc = qscore(q, &us, "OFAC-SDN:36", ex, sizeof ex);
+    cr_expect_float_eq(sc, base - 0.10, 1e-9);
+    cr_expect_not_null(strstr(ex, "qual: country US vs CU -0.10"), "%s", ex);
+    cr_expect_float_eq(ex_score(ex), sc, 0.006, "%s", ex);
+    /* the default screener (0.85) still reports it: an exact name survives
+     * one qualifier */
+    txs_sanctions_match m[4];
+    cr_expect_gt(txs_sanctions_name_ctx(S, q, strlen(q), &us, m, 4), 0);
+}
+
+/* An entity without any country is never penalised for one. */
+Test(quals, no_entity_country_no_penalty)
+{
+    /* OFAC-SDN:6905 ABU ZUBAYDAH: nationality "Palestinian" (not a
+     * country name the lookup knows), no address */
+    txs_sanctions_party gb = {{'G', 'B'}, TXS_NAME_ANY, 0};
+    double base = qscore("ABU ZUBAYDAH", NULL, "OFAC-SDN:6905", NULL, 0);
+    cr_assert_gt(base, 0.0);
+    cr_expect_float_eq(qscore("ABU ZUBAYDAH", &gb, "OFAC-SDN:6905", NULL, 0), base, 1e-9);
+}
+
+/* OFAC-SDN:6950 UTHMAN, Omar Mahmoud: individual, nationality Jordan,
+ * addresses in Jordan and the United Kingdom, DOB 1960 (twice). */
+Test(quals, kind_and_birth_year_qualifiers)
+{
+    char ex[1024];
+    const char *id = "OFAC-SDN:6950";
+    double base = qscore("Omar Mahmoud Uthman", NULL, id, NULL, 0);
+    cr_assert_gt(base, 0.85);
+    /* any one of the entity's countries agrees: no penalty */
+    txs_sanctions_party jo = {{'J', 'O'}, TXS_NAME_ANY, 0}, gb = {{'G', 'B'}, TXS_NAME_ANY, 0};
+    cr_expect_float_eq(qscore("Omar Mahmoud Uthman", &jo, id, NULL, 0), base, 1e-9);
+    cr_expect_float_eq(qscore("Omar Mahmoud Uthman", &gb, id, NULL, 0), base, 1e-9);
+    /* person vs organisation: stated kind */
+    txs_sanctions_party org = {{0, 0}, TXS_NAME_COMPANY, 0};
+    double sc = qscore("Omar Mahmoud Uthman", &org, id, ex, sizeof ex);
+    cr_expect_float_eq(sc, base - 0.15, 1e-9);
+    cr_expect_not_null(strstr(ex, "kind org vs person -0.15"), "%s", ex);
+    /* a person party: no penalty */
+    txs_sanctions_party per = {{0, 0}, TXS_NAME_PERSON, 0};
+    cr_expect_float_eq(qscore("Omar Mahmoud Uthman", &per, id, NULL, 0), base, 1e-9);
+    /* inferred: a legal form in the party's name makes it an organisation */
+    txs_sanctions_party none = {{0, 0}, TXS_NAME_ANY, 0};
+    double plain = qscore("Omar Mahmoud Uthman LLC", NULL, id, NULL, 0);
+    double inf = qscore("Omar Mahmoud Uthman LLC", &none, id, ex, sizeof ex);
+    cr_assert_gt(plain, 0.65);
+    cr_expect_float_eq(inf, plain - 0.15, 1e-9, "%s", ex);
+    cr_expect_not_null(strstr(ex, "kind org vs person"), "%s", ex);
+    /* birth year: inside the listed years no penalty, outside the dob one */
+    txs_sanctions_party y60 = {{0, 0}, TXS_NAME_ANY, 1960};
+    txs_sanctions_party y75 = {{0, 0}, TXS_NAME_ANY, 1975};
+    cr_expect_float_eq(qscore("Omar Mahmoud Uthman", &y60, id, NULL, 0), base, 1e-9);
+    sc = qscore("Omar Mahmoud Uthman", &y75, id, ex, sizeof ex);
+    cr_expect_float_eq(sc, base - 0.15, 1e-9);
+    cr_expect_not_null(strstr(ex, "birth year 1975 vs 1960"), "%s", ex);
+    /* all three at once, each listed once, score reproduced */
+    txs_sanctions_party all = {{'U', 'S'}, TXS_NAME_COMPANY, 1975};
+    sc = qscore("Omar Mahmoud Uthman", &all, id, ex, sizeof ex);
+    cr_expect_float_eq(sc, base - 0.40, 1e-9);
+    cr_expect_not_null(strstr(ex, "qual: country US vs JO,GB -0.10; kind org vs person -0.15; "
+                                  "birth year 1975 vs 1960 -0.15"), "%s", ex);
+    cr_expect_float_eq(ex_score(ex), sc, 0.006, "%s", ex);
+}
+
+/* The name cache keys on the qualifiers too. */
+Test(quals, cache_keeps_qualified_outcomes_apart)
+{
+    txs_sanctions_party org = {{'U', 'S'}, TXS_NAME_COMPANY, 0};
+    txs_sanctions_match m[3];
+    const char *q = "Omar Mahmoud Uthman";
+    size_t a = txs_sanctions_name(S, q, strlen(q), m, 3);
+    size_t b = txs_sanctions_name_ctx(S, q, strlen(q), &org, m, 3); /* 1.0 - 0.25 */
+    size_t c = txs_sanctions_name(S, q, strlen(q), m, 3);
+    cr_expect_gt(a, 0);
+    cr_expect_eq(b, 0);
+    cr_expect_eq(c, a);
+}
+
+/* ------------------------------------------------------------------ IBAN */
+
+Test(iban, valid_forms)
+{
+    static const char *const ok[] = {
+        "GB29NWBK60161331926819", "GB29 NWBK 6016 1331 9268 19", "gb29 nwbk 6016 1331 9268 19",
+        "DE89370400440532013000", "NL91ABNA0417164300", "NO9386011117947",
+        "FR1420041010050500013M02606", "MT84MALT011000012345MTLCAST001S",
+        "CH9300762011623852957", "IR270170000000100324200001"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        txs_iban ib;
+        const char *why = NULL;
+        cr_expect_eq(txs_iban_parse(ok[i], strlen(ok[i]), &ib, &why), 0, "%s: %s", ok[i], why);
+    }
+    txs_iban ib;
+    cr_assert_eq(txs_iban_parse("gb29 nwbk 6016 1331 9268 19", 27, &ib, NULL), 0);
+    cr_expect_str_eq(ib.text, "GB29NWBK60161331926819");
+    cr_expect_eq(ib.n, 22);
+    cr_expect(memcmp(ib.country, "GB", 2) == 0);
+}
+
+Test(iban, invalid_forms)
+{
+    static const struct { const char *s, *why; } bad[] = {
+        {"GB28NWBK60161331926819", "check digits do not match"},   /* check digits */
+        {"GB29NWBK60161331926818", "check digits do not match"},   /* one digit off */
+        {"GB29NWBK60161331962819", "check digits do not match"},   /* two swapped */
+        {"GB29NWBK6016133192681", "wrong length for the country"}, /* GB is 22 */
+        {"DE8937040044053201300", "wrong length for the country"}, /* DE is 22 */
+        {"NO938601111794", "wrong length for the country"},        /* NO is 15 */
+        {"US12345678901234567890", "country without an IBAN format"},
+        {"KP1234567890123456", "country without an IBAN format"},
+        {"CU1234567890123456", "country without an IBAN format"},
+        {"GB29-NWBK-6016-1331-9268-19", "not letters and digits"},
+        {"GBXXNWBK60161331926819", "no check digits"},
+        {"1229NWBK60161331926819", "no country code"},
+        {"GB", "too short"},
+        {"", "too short"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        txs_iban ib;
+        const char *why = NULL;
+        cr_expect_eq(txs_iban_parse(bad[i].s, strlen(bad[i].s), &ib, &why), TXS_E_FORMAT, "%s",
+                     bad[i].s);
+        cr_expect_str_eq(why ? why : "", bad[i].why, "%s", bad[i].s);
+        cr_expect_eq(ib.n, 0);
+    }
+}
+
+Test(iban, registry_lengths)
+{
+    static const struct { const char *cc; int len; } t[] = {
+        {"DE", 22}, {"GB", 22}, {"FR", 27}, {"IT", 27}, {"ES", 24}, {"NL", 18}, {"BE", 16},
+        {"CH", 21}, {"AT", 20}, {"PL", 28}, {"SE", 24}, {"NO", 15}, {"MT", 31}, {"LC", 32},
+        {"RU", 33}, {"SA", 24}, {"AE", 23}, {"TR", 26}, {"BR", 29}, {"UA", 29}, {"IR", 26},
+        {"US", 0},  {"CU", 0},  {"KP", 0},  {"SY", 0},  {"CN", 0}};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        cr_expect_eq(txs_iban_country_length(t[i].cc), t[i].len, "%s", t[i].cc);
+}
+
+/* A snapshot whose entities list IBANs: an FtM `iban` property (kind iban)
+ * and an OpenSanctions identifiers cell (kind other_id). */
+Test(iban, listed_iban_is_an_identifier_hit)
+{
+    static const char *const src[] = {TXS_SOURCE_DIR "/tests/fixtures/lists/iban-ftm.json",
+                                      TXS_SOURCE_DIR "/tests/fixtures/lists/iban-os.csv"};
+    txs_lists_builder *b;
+    txs_diag d = {{0}, 0, {0}};
+    void *p = NULL;
+    size_t n = 0;
+    cr_assert_eq(txs_lists_builder_create(&b), 0);
+    for (size_t i = 0; i < 2; i++) cr_assert_eq(txs_lists_builder_add(b, src[i], &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_lists_builder_image(b, &p, &n, &d), 0, "%s", d.msg);
+    txs_lists_builder_free(b);
+    txs_lists *l;
+    txs_sanctions *s;
+    cr_assert_eq(txs_lists_open_mem(p, n, &l, &d), 0, "%s", d.msg);
+    const txs_lists *ls[1] = {l};
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0, &s, &d), 0, "%s", d.msg);
+    static const struct { const char *acct, *id; } t[] = {
+        {"DE12500105170648489890", "ib-1"},           /* listed in print form */
+        {"de12 5001 0517 0648 4898 90", "ib-1"},      /* asked in print form */
+        {"AE390260001015917468201", "NK-ibantest1"}}; /* other_id */
+    for (size_t i = 0; i < 3; i++) {
+        txs_sanctions_match m[4];
+        txs_iban ib;
+        size_t k = txs_sanctions_iban(s, (txs_slice){t[i].acct, strlen(t[i].acct)}, &ib, m, 4);
+        cr_assert_eq(k, 1, "%s", t[i].acct);
+        cr_expect_float_eq(m[0].score, 1.0, 1e-9);
+        cr_expect_eq(m[0].name, UINT32_MAX);
+        txs_entity e;
+        txs_lists_entity(l, m[0].entity, &e);
+        cr_expect(e.id.n >= strlen(t[i].id) &&
+                      memcmp(e.id.p + e.id.n - strlen(t[i].id), t[i].id, strlen(t[i].id)) == 0,
+                  "%.*s", (int)e.id.n, e.id.p);
+        cr_expect_gt(ib.n, 0);
+    }
+    txs_sanctions_match m[4];
+    txs_iban ib;
+    /* a valid IBAN nobody lists, an invalid one, and a passport number */
+    cr_expect_eq(txs_sanctions_iban(s, (txs_slice){"GB29NWBK60161331926819", 22}, &ib, m, 4), 0);
+    cr_expect_eq(txs_sanctions_iban(s, (txs_slice){"DE12500105170648489891", 22}, &ib, m, 4), 0);
+    cr_expect_eq(ib.n, 0);
+    cr_expect_eq(txs_sanctions_iban(s, (txs_slice){"P7654321", 8}, &ib, m, 4), 0);
+    /* the kind is typed in the snapshot */
+    cr_expect_eq(txs_sanctions_ident(s, TXS_ID_IBAN, (txs_slice){"DE12500105170648489890", 22}, m,
+                                     4), 1);
+    cr_expect_str_eq(txs_id_kind_name(TXS_ID_IBAN), "iban");
+    txs_sanctions_free(s);
+    txs_lists_free(l);
+    free(p);
+}
+
+/* A rule set file in a temp dir with the given sanctions section. */
+static int load_rules(const char *section, txs_ruleset **rs, txs_diag *d)
+{
+    char path[] = "/tmp/txs-iban-rulesXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f,
+            "ruleset: t\nversion: \"1\"\n"
+            "scoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\n"
+            "sanctions:\n%s\nrules: []\n",
+            section);
+    fclose(f);
+    int rc = txs_ruleset_load(path, rs, d);
+    unlink(path);
+    return rc;
+}
+
+Test(iban, country_hit_from_rule_set)
+{
+    txs_ruleset *rs = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    int rc = load_rules("  iban_countries:\n"
+                        "    countries: [IR, kp, CU]\n"
+                        "    source: \"OFAC: 31 CFR 560, 510, 515\"\n"
+                        "    list: OFAC-COUNTRY\n",
+                        &rs, &d);
+    cr_assert_eq(rc, 0, "%s:%lu %s", d.file, (unsigned long)d.line, d.msg);
+    const txs_ruleset_sanctions *c = txs_ruleset_sanctions_cfg(rs);
+    cr_assert_eq(c->niban_countries, 3);
+    cr_expect_str_eq(c->iban_countries, "IRKPCU");
+    cr_expect_str_eq(c->iban_program, "IR;KP;CU");
+    txs_buf b = {0};
+    txs_slice ir = {"IR27 0170 0000 0010 0324 2000 01", 32};
+    cr_assert_eq(txs_sanctions_iban_country(c, "bene_account", ir, &b), 1);
+    txs_buf_putc(&b, '\0');
+    cr_expect_str_eq(b.p,
+                     "{\"kind\":\"sanctions\",\"rule\":\"sanctions_iban_country\",\"score\":1,"
+                     "\"identifier\":\"iban_country\",\"list\":\"OFAC-COUNTRY\","
+                     "\"program\":\"IR;KP;CU\",\"field\":\"bene_account\","
+                     "\"value\":\"IR27 0170 0000 0010 0324 2000 01\","
+                     "\"iban\":\"IR270170000000100324200001\",\"country\":\"IR\","
+                     "\"source\":\"OFAC: 31 CFR 560, 510, 515\",\"explain\":\"IBAN of IR (Iran, "
+                     "Islamic Republic of), a jurisdiction under comprehensive sanctions "
+                     "(OFAC-COUNTRY) | score 1.00\"}");
+    /* another country, an invalid IBAN, not an IBAN: no hit */
+    cr_expect_eq(txs_sanctions_iban_country(c, "f", (txs_slice){"GB29NWBK60161331926819", 22}, &b), 0);
+    cr_expect_eq(txs_sanctions_iban_country(c, "f", (txs_slice){"IR280170000000100324200001", 26}, &b), 0);
+    cr_expect_eq(txs_sanctions_iban_country(c, "f", (txs_slice){"ACC-1", 5}, NULL), 0);
+    /* NULL buffer: the answer only */
+    cr_expect_eq(txs_sanctions_iban_country(c, "f", ir, NULL), 1);
+    cr_expect_eq(txs_sanctions_iban_country(NULL, "f", ir, NULL), 0);
+    txs_buf_free(&b);
+    txs_ruleset_free(rs);
+}
+
+Test(iban, bad_iban_countries_config)
+{
+    static const char *const bad[] = {
+        "  iban_countries: {countries: [IR, XX], source: s}\n",  /* not a country */
+        "  iban_countries: {countries: [IR, IRN], source: s}\n", /* alpha-3 */
+        "  iban_countries: {countries: [IR, IR], source: s}\n",  /* twice */
+        "  iban_countries: {countries: [IR]}\n",                 /* no source */
+        "  iban_countries: {countries: [], source: s}\n",        /* empty */
+        "  iban_countries: {countries: [IR], source: s, weight: 1}\n", /* unknown key */
+        "  iban_countries: [IR]\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        txs_ruleset *rs = NULL;
+        txs_diag d = {{0}, 0, {0}};
+        cr_expect_eq(load_rules(bad[i], &rs, &d), TXS_E_CONFIG, "%s", bad[i]);
+        cr_expect_gt(d.line, 0, "%s", bad[i]);
+        txs_ruleset_free(rs);
+    }
+    /* absent: off */
+    txs_ruleset *rs = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(load_rules("  threshold: 0.85\n", &rs, &d), 0, "%s", d.msg);
+    cr_expect_eq(txs_ruleset_sanctions_cfg(rs)->niban_countries, 0);
+    cr_expect_eq(txs_sanctions_iban_country(txs_ruleset_sanctions_cfg(rs), "f",
+                                            (txs_slice){"IR270170000000100324200001", 26}, NULL),
+                 0);
+    txs_ruleset_free(rs);
 }

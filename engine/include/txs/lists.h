@@ -101,7 +101,8 @@ typedef enum txs_field_kind {
     X(LEI, "lei")                                                          \
     X(CRYPTO, "digital_currency_address")                                  \
     X(REGISTRATION, "registration")                                        \
-    X(OTHER, "other_id")
+    X(OTHER, "other_id")                                                   \
+    X(IBAN, "iban")
 
 typedef enum txs_id_kind {
 #define TXS_X_ID(name, label) TXS_ID_##name,

@@ -78,6 +78,15 @@ typedef struct txs_ruleset_sanctions {
     double places_weight; /* `places: {weight:}`, default 1 */
     const txs_sanctions_list_th *lists; /* `lists:`, name hits per list */
     size_t nlists;
+    /* `iban_countries: {countries: [IR, ...], source: S, list: L,
+     * program: P}`: a party account that is a valid IBAN of one of these
+     * countries is a sanctions hit (screen.h txs_sanctions_iban_country).
+     * niban_countries == 0: off. */
+    const char *iban_countries;   /* 2 upper-case letters each, packed */
+    size_t niban_countries;
+    const char *iban_source;      /* required: the measures, cited */
+    const char *iban_list;        /* default "sanctioned-jurisdictions" */
+    const char *iban_program;     /* default: the countries, ";"-joined */
 } txs_ruleset_sanctions;
 
 /* The section as loaded (all zero when the rule set has none). */

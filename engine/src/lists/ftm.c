@@ -48,6 +48,7 @@ static const prop PROPS[] = {
     {"leiCode", TXS_F_ID, TXS_ID_LEI},
     {"registrationNumber", TXS_F_ID, TXS_ID_REGISTRATION},
     {"ogrnCode", TXS_F_ID, TXS_ID_REGISTRATION},
+    {"iban", TXS_F_ID, TXS_ID_IBAN},
     {"gender", TXS_F_GENDER, 0},
     {"position", TXS_F_TITLE, 0},
     {"title", TXS_F_TITLE, 0},

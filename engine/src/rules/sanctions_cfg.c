@@ -9,6 +9,8 @@
  *     weight: 1.0                            # alias of scoring.sanctions_weight
  *     free_text: true                        # list names in purpose, addresses
  *     places: {file: places/x.yaml, weight: 1.0}  # sanctioned places
+ *     iban_countries: {countries: [IR, KP, CU], source: "31 CFR 560 ...",
+ *                      list: OFAC-COUNTRY, program: "IRAN;DPRK;CUBA"}
  *
  * into rs->sanc, checks every value (a number in (0, 1], at most six
  * decimals, parsed exactly like rule weights) and reports any other key at
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "txs/values.h"
 
 /* A threshold scalar: (0, 1], exact to six decimals. */
 static int parse_th(const txs_ydoc *doc, const txs_ynode *n, const char *what, double *out,
@@ -186,16 +189,90 @@ static int load_places(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
     return rc;
 }
 
+/* ---------------------------------------------------- IBAN countries */
+
+static int opt_str(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *map, const char *key,
+                   const char *def, const char **out, txs_diag *d)
+{
+    const txs_ynode *n = txs__ymap_get(map, key);
+    if (n == NULL) {
+        *out = def;
+        return 0;
+    }
+    if (n->type != TXS_Y_SCALAR || n->len == 0)
+        return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line,
+                            "sanctions iban_countries %s must be a non-empty single value", key);
+    *out = txs_arena_dup(&rs->arena, n->str, n->len);
+    return *out ? 0 : TXS_E_NOMEM;
+}
+
+/* iban_countries: {countries: [IR, KP, CU], source: S, list: L, program: P} */
+static int load_iban(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n, txs_diag *d)
+{
+    static const char *const keys[] = {"countries", "source", "list", "program", NULL};
+    if (n->type != TXS_Y_MAP)
+        return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line,
+                            "sanctions iban_countries must be a map {countries: [CC, ...], "
+                            "source: S, list: L, program: P}");
+    TXS_TRY(txs__ymap_check_keys(doc, n, "sanctions iban_countries", keys, d));
+    const txs_ynode *c = txs__ymap_get(n, "countries");
+    if (c == NULL || c->type != TXS_Y_SEQ || c->n == 0)
+        return txs_diag_set(d, TXS_E_CONFIG, doc->file, c ? c->line : n->line,
+                            "sanctions iban_countries needs countries: [ISO alpha-2 codes]");
+    char *cc = txs_arena_alloc(&rs->arena, 2 * c->n + 1);
+    size_t k = 0;
+    if (cc == NULL) return TXS_E_NOMEM;
+    for (size_t i = 0; i < c->n; i++) {
+        const txs_ynode *x = c->items[i];
+        char up[2] = {0, 0};
+        if (x->type == TXS_Y_SCALAR && x->len == 2) {
+            up[0] = (char)(x->str[0] & ~0x20);
+            up[1] = (char)(x->str[1] & ~0x20);
+        }
+        if (x->type != TXS_Y_SCALAR || x->len != 2 || !txs_country_valid(up))
+            return txs_diag_set(d, TXS_E_CONFIG, doc->file, x->line,
+                                "sanctions iban_countries: '%s' is not an ISO 3166 alpha-2 code",
+                                x->type == TXS_Y_SCALAR ? x->str : "(not a value)");
+        int dup = 0;
+        for (size_t j = 0; j < k; j++) dup |= cc[2 * j] == up[0] && cc[2 * j + 1] == up[1];
+        if (dup)
+            return txs_diag_set(d, TXS_E_CONFIG, doc->file, x->line,
+                                "sanctions iban_countries: %.2s is listed twice", up);
+        cc[2 * k] = up[0], cc[2 * k + 1] = up[1], k++;
+    }
+    cc[2 * k] = '\0';
+    const txs_ynode *src = txs__ymap_get(n, "source");
+    if (src == NULL)
+        return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line,
+                            "sanctions iban_countries needs source: the measures that make "
+                            "these jurisdictions comprehensively sanctioned");
+    TXS_TRY(opt_str(rs, doc, n, "source", NULL, &rs->sanc.iban_source, d));
+    TXS_TRY(opt_str(rs, doc, n, "list", "sanctioned-jurisdictions", &rs->sanc.iban_list, d));
+    char prog[3 * 64];
+    size_t pn = 0;
+    for (size_t j = 0; j < k && pn + 3 < sizeof prog; j++) {
+        if (j) prog[pn++] = ';';
+        prog[pn++] = cc[2 * j], prog[pn++] = cc[2 * j + 1];
+    }
+    prog[pn] = '\0';
+    const char *def = txs_arena_dup(&rs->arena, prog, pn);
+    if (def == NULL) return TXS_E_NOMEM;
+    TXS_TRY(opt_str(rs, doc, n, "program", def, &rs->sanc.iban_program, d));
+    rs->sanc.iban_countries = cc;
+    rs->sanc.niban_countries = k;
+    return 0;
+}
+
 int txs__rules_sanctions_load(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
                               txs_diag *d)
 {
     static const char *const keys[] = {"threshold", "lists", "kinds", "weight", "free_text",
-                                       "places", NULL};
+                                       "places", "iban_countries", NULL};
     if (n == NULL) return 0;
     if (n->type != TXS_Y_MAP)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line,
                             "sanctions must be a map of threshold, lists, kinds, weight, "
-                            "free_text, places");
+                            "free_text, places, iban_countries");
     TXS_TRY(txs__ymap_check_keys(doc, n, "sanctions", keys, d));
     const txs_ynode *th = txs__ymap_get(n, "threshold"), *k = txs__ymap_get(n, "kinds");
     const txs_ynode *l = txs__ymap_get(n, "lists"), *w = txs__ymap_get(n, "weight");
@@ -206,5 +283,7 @@ int txs__rules_sanctions_load(txs_ruleset *rs, const txs_ydoc *doc, const txs_yn
     const txs_ynode *ft = txs__ymap_get(n, "free_text"), *pl = txs__ymap_get(n, "places");
     if (ft) TXS_TRY(txs__rules_parse_bool(doc, ft, "sanctions free_text", &rs->sanc.free_text, d));
     if (pl) TXS_TRY(load_places(rs, doc, pl, d));
+    const txs_ynode *ib = txs__ymap_get(n, "iban_countries");
+    if (ib) TXS_TRY(load_iban(rs, doc, ib, d));
     return 0;
 }

@@ -23,10 +23,18 @@
  * text bar.  One distinctive token, or the list's common words spread over
  * a sentence, cannot fire.
  *
+ * Qualifiers (txs_sanctions_name_ctx): the party's country, kind and birth
+ * year against the entity's countries (nationality, citizenship, country,
+ * address countries), list type and birth dates.  Those are read from the
+ * entity records once, at create time, into per-entity tables (qtab), and
+ * applied only to candidates whose unqualified score reaches the threshold
+ * (the penalties can only lower a score), so the per-candidate cost is nil.
+ *
  * Work memory (mass and distinctive count per name, touched list) is allocated at create time and
  * left zeroed after every query, so the per-name path never allocates.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +45,7 @@
 #include "txs/match.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
+#include "txs/values.h"
 
 #define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */
 #define CAND_FRAC 0.45f   /* share of a name's token weight that must hit */
@@ -74,6 +83,11 @@ typedef struct sidx {
     uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
     struct cand { float cover, mass; uint32_t nm; } *cand; /* [nnames] */
+    /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
+     * birth-year ranges [y_off[e], y_off[e+1]) */
+    uint32_t *c_off, *y_off;
+    char (*ctry)[2];
+    int16_t (*years)[2];
 } sidx;
 
 typedef struct thit {
@@ -95,10 +109,13 @@ struct txs_sanctions {
     txs_sanctions_match res[MAX_RES];
     size_t nres;
     struct cache_slot *cache; /* CACHE_SLOTS, direct-mapped */
+    const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
+    txs_name_kind qkind;            /* the party's kind, given or inferred */
 };
 
 struct cache_slot {
     uint64_t hash;
+    uint64_t ctxkey; /* the qualifiers the outcome was computed with */
     uint8_t len;     /* 0: empty (empty names are never screened) */
     uint8_t nres;
     char name[CACHE_NAME];
@@ -194,6 +211,92 @@ static int build_bloom(sidx *x)
     return TXS_OK;
 }
 
+/* ---------------------------------------------------- qualifier tables */
+
+/* The years a DOB field covers: "1961-03-12", "1961-03", "1961",
+ * "1960..1962"; a circa date widens by a year each way.  0 when there is
+ * no year. */
+static int dob_years(const txs_field *f, int *lo, int *hi)
+{
+    const char *p = f->value.p;
+    size_t n = f->value.n;
+    int y[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        size_t at = 0;
+        if (k == 1) {
+            const char *dd = NULL;
+            for (size_t i = 0; i + 1 < n; i++)
+                if (p[i] == '.' && p[i + 1] == '.') { dd = p + i + 2; break; }
+            if (dd == NULL) { y[1] = y[0]; break; }
+            at = (size_t)(dd - p);
+        }
+        if (at + 4 > n) return 0;
+        for (size_t i = at; i < at + 4; i++) {
+            if (p[i] < '0' || p[i] > '9') return 0;
+            y[k] = y[k] * 10 + (p[i] - '0');
+        }
+    }
+    if (y[1] < y[0]) return 0;
+    int c = f->sub == TXS_DATE_CIRCA;
+    *lo = y[0] - c, *hi = y[1] + c;
+    return 1;
+}
+
+/* One pass over every entity's fields (twice: count, then fill). */
+static int build_quals(sidx *x)
+{
+    size_t nent = txs_lists_count(x->l), nc = 0, ny = 0;
+    x->c_off = calloc(nent + 1, sizeof *x->c_off);
+    x->y_off = calloc(nent + 1, sizeof *x->y_off);
+    if (x->c_off == NULL || x->y_off == NULL) return TXS_E_NOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        nc = ny = 0;
+        for (size_t e = 0; e < nent; e++) {
+            txs_entity ent;
+            txs_lists_entity(x->l, e, &ent);
+            size_t c0 = nc;
+            x->c_off[e] = (uint32_t)nc, x->y_off[e] = (uint32_t)ny;
+            for (uint32_t j = 0; j < ent.nfields; j++) {
+                txs_field f;
+                txs_lists_field(x->l, &ent, j, &f);
+                txs_slice v = f.value;
+                if (f.kind == TXS_F_ADDRESS) v = f.extra;
+                else if (f.kind == TXS_F_DOB) {
+                    int lo, hi;
+                    if (!dob_years(&f, &lo, &hi) || lo <= 0 || hi >= 32767) continue;
+                    if (pass) {
+                        int dup = 0;
+                        for (size_t i = x->y_off[e]; i < ny; i++)
+                            dup |= x->years[i][0] == lo && x->years[i][1] == hi;
+                        if (dup) continue;
+                        x->years[ny][0] = (int16_t)lo, x->years[ny][1] = (int16_t)hi;
+                    }
+                    ny++;
+                    continue;
+                } else if (f.kind != TXS_F_NATIONALITY && f.kind != TXS_F_CITIZENSHIP &&
+                           f.kind != TXS_F_COUNTRY)
+                    continue;
+                char cc[2];
+                if (v.n == 0 || txs_country_lookup(v.p, v.n, cc) < 0) continue;
+                if (pass) {
+                    int dup = 0;
+                    for (size_t i = c0; i < nc; i++) dup |= memcmp(x->ctry[i], cc, 2) == 0;
+                    if (dup) continue;
+                    memcpy(x->ctry[nc], cc, 2);
+                }
+                nc++; /* pass 0 counts duplicates too: an upper bound */
+            }
+        }
+        x->c_off[nent] = (uint32_t)nc, x->y_off[nent] = (uint32_t)ny;
+        if (pass == 0) {
+            x->ctry = calloc(nc + 1, sizeof *x->ctry);
+            x->years = calloc(ny + 1, sizeof *x->years);
+            if (x->ctry == NULL || x->years == NULL) return TXS_E_NOMEM;
+        }
+    }
+    return TXS_OK;
+}
+
 static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
 {
     const void *np, *hp;
@@ -215,6 +318,7 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
     if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
         return TXS_E_NOMEM;
+    TXS_TRY(build_quals(x));
     return build_bloom(x);
 }
 
@@ -223,6 +327,7 @@ static void close_index(sidx *x)
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
+    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -360,6 +465,96 @@ static uint32_t core_tokens(const txs_norm_name *n)
     return k;
 }
 
+static const char *party_kind_label(txs_name_kind k)
+{
+    return k == TXS_NAME_PERSON ? "person" : k == TXS_NAME_VESSEL ? "vessel" : "org";
+}
+
+static const char *entity_kind_label(uint32_t t)
+{
+    return t == TXS_ENT_INDIVIDUAL ? "person" : t == TXS_ENT_VESSEL ? "vessel"
+                                          : t == TXS_ENT_AIRCRAFT ? "aircraft"
+                                                                  : "org";
+}
+
+/* Append printf text at the end of the NUL-terminated buffer. */
+static void ex_put(char *ex, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ex_put(char *ex, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(ex);
+    if (n + 1 >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ex + n, cap - n, fmt, ap);
+    va_end(ap);
+}
+
+/* The party's qualifiers (s->ctx, s->qkind) against entity ent: score sc
+ * less the penalties that apply (docs/matching.md "Qualifiers in
+ * screening").  With explain, the scorer's closing " | score X" is
+ * replaced by " | qual: ... | score Y" when any penalty applied. */
+static double apply_quals(txs_sanctions *s, const sidx *x, uint32_t ent, double sc, char *explain,
+                          size_t cap)
+{
+    const txs_sanctions_party *q = s->ctx;
+    const txs_match_params *mp = &s->mp;
+    double pen = 0.0;
+    int ctry = 0, kind = 0, dob = 0;
+    uint32_t c0 = x->c_off[ent], c1 = x->c_off[ent + 1];
+    if (q->country[0] && q->country[1] && c1 > c0) {
+        ctry = 1;
+        for (uint32_t i = c0; i < c1 && ctry; i++) ctry = memcmp(x->ctry[i], q->country, 2) != 0;
+        if (ctry) pen += mp->country_penalty;
+    }
+    txs_entity e;
+    txs_lists_entity(x->l, ent, &e);
+    if (s->qkind != TXS_NAME_ANY && e.type != TXS_ENT_UNKNOWN &&
+        (s->qkind == TXS_NAME_PERSON) != (e.type == TXS_ENT_INDIVIDUAL)) {
+        kind = 1;
+        pen += mp->kind_penalty;
+    }
+    uint32_t y0 = x->y_off[ent], y1 = x->y_off[ent + 1];
+    if (q->birth_year > 0 && y1 > y0) {
+        dob = 1;
+        for (uint32_t i = y0; i < y1 && dob; i++)
+            dob = !(q->birth_year >= x->years[i][0] && q->birth_year <= x->years[i][1]);
+        if (dob) pen += mp->dob_penalty;
+    }
+    if (pen == 0.0) return sc;
+    double out = sc - pen < 0.0 ? 0.0 : sc - pen;
+    if (explain && cap) {
+        char *at = strstr(explain, " | score ");
+        for (char *nx = at; nx; nx = strstr(nx + 1, " | score ")) at = nx;
+        if (at) *at = '\0';
+        ex_put(explain, cap, " | qual: ");
+        const char *sep = "";
+        if (ctry) {
+            ex_put(explain, cap, "country %.2s vs ", q->country);
+            for (uint32_t i = c0; i < c1 && i < c0 + 8; i++)
+                ex_put(explain, cap, "%s%.2s", i > c0 ? "," : "", x->ctry[i]);
+            if (c1 > c0 + 8) ex_put(explain, cap, ",...");
+            ex_put(explain, cap, " -%.2f", mp->country_penalty);
+            sep = "; ";
+        }
+        if (kind) {
+            ex_put(explain, cap, "%skind %s vs %s -%.2f", sep, party_kind_label(s->qkind),
+                   entity_kind_label(e.type), mp->kind_penalty);
+            sep = "; ";
+        }
+        if (dob) {
+            ex_put(explain, cap, "%sbirth year %d vs ", sep, q->birth_year);
+            for (uint32_t i = y0; i < y1 && i < y0 + 6; i++) {
+                ex_put(explain, cap, "%s%d", i > y0 ? "," : "", x->years[i][0]);
+                if (x->years[i][1] != x->years[i][0]) ex_put(explain, cap, "-%d", x->years[i][1]);
+            }
+            if (y1 > y0 + 6) ex_put(explain, cap, ",...");
+            ex_put(explain, cap, " -%.2f", mp->dob_penalty);
+        }
+        ex_put(explain, cap, " | score %.2f", out);
+    }
+    return out;
+}
+
 /* Score a party name against list name nm.  A one-word list name (legal
  * forms aside: "SUNRISE", "DAISY", "CRYSTAL" are vessel aliases) is an
  * everyday word, so it matches only a party name that is that one word too;
@@ -373,6 +568,10 @@ static double score_name(txs_sanctions *s, const sidx *x, uint32_t nm, char *exp
     memset(&ql, 0, sizeof ql);
     ql.weak_alias = (x->names[nm].flags & TXS__NM_WEAK) != 0;
     double sc = txs_match_score(&s->mp, &s->q, &s->c, &ql, explain, cap);
+    /* Qualifiers only lower a score: candidates under the threshold
+     * without them are not looked at (the explanation always is). */
+    if (s->ctx && (explain || sc >= s->threshold))
+        sc = apply_quals(s, x, x->names[nm].entity, sc, explain, cap);
     if (core_tokens(&s->c) == 1 && core_tokens(&s->q) > 1 && sc >= s->threshold) {
         sc = s->threshold - 0.05;
         if (explain && cap) {
@@ -462,33 +661,64 @@ static int res_cmp(const void *a, const void *b)
 static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap);
 
-/* The cache slot for name p, and whether it holds p's outcome. */
-static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t *h,
-                                     int *found)
+/* The cache key of a query's qualifiers: 0 without any. */
+static uint64_t ctx_key(const txs_sanctions_party *q)
 {
-    *h = XXH3_64bits(p, n);
+    if (q == NULL) return 0;
+    return 1ull << 63 | (uint64_t)(unsigned char)q->country[0] << 48 |
+           (uint64_t)(unsigned char)q->country[1] << 40 | (uint64_t)(q->kind & 0xff) << 32 |
+           (uint32_t)q->birth_year;
+}
+
+/* The cache slot for name p under qualifiers ck, and whether it holds
+ * that outcome. */
+static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t ck,
+                                     uint64_t *h, int *found)
+{
+    *h = ck ? XXH3_64bits_withSeed(p, n, ck) : XXH3_64bits(p, n);
     struct cache_slot *c = &s->cache[*h & (CACHE_SLOTS - 1)];
-    *found = c->len == n && c->hash == *h && memcmp(c->name, p, n) == 0;
+    *found = c->len == n && c->hash == *h && c->ctxkey == ck && memcmp(c->name, p, n) == 0;
     return c;
 }
 
 size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap)
 {
-    uint64_t h = 0;
+    return txs_sanctions_name_ctx(s, p, n, NULL, out, cap);
+}
+
+/* The party's kind: as given, else company when its name carries a legal
+ * form (s->q must hold the normalised name), else unknown. */
+static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_party *q)
+{
+    if (q == NULL) return TXS_NAME_ANY;
+    if (q->kind != TXS_NAME_ANY) return q->kind;
+    for (uint32_t i = 0; i < s->q.ntok; i++)
+        if (s->q.tok[i].flags & TXS_TOK_LEGAL) return TXS_NAME_COMPANY;
+    return TXS_NAME_ANY;
+}
+
+size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
+                              const txs_sanctions_party *ctx, txs_sanctions_match *out,
+                              size_t cap)
+{
+    uint64_t h = 0, ck = ctx_key(ctx);
     int found = 0;
     struct cache_slot *c = NULL;
     if (n > 0 && n <= CACHE_NAME && cap <= CACHE_RES) {
-        c = cache_find(s, p, n, &h, &found);
+        c = cache_find(s, p, n, ck, &h, &found);
         if (found) {
             size_t k = c->nres < cap ? c->nres : cap;
             memcpy(out, c->res, k * sizeof *out);
             return k;
         }
     }
+    s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
+    s->ctx = NULL;
     if (c && s->nres <= CACHE_RES) {
         c->hash = h;
+        c->ctxkey = ck;
         c->len = (uint8_t)n;
         c->nres = (uint8_t)s->nres;
         memcpy(c->name, p, n);
@@ -503,6 +733,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 {
     s->nres = 0;
     if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
+    s->qkind = party_kind(s, s->ctx);
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
     memcpy(s->pad + 1, s->q.text, s->q.len);
@@ -525,10 +756,20 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n, const txs_sanctions_match *m,
                            char *explain, size_t ecap)
 {
+    txs_sanctions_explain_ctx(s, p, n, NULL, m, explain, ecap);
+}
+
+void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
+                               const txs_sanctions_party *ctx, const txs_sanctions_match *m,
+                               char *explain, size_t ecap)
+{
     if (ecap) explain[0] = '\0';
     if (m->name == UINT32_MAX || m->list >= s->n) return;
     txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    s->ctx = ctx;
+    s->qkind = party_kind(s, ctx);
     score_name(s, &s->ix[m->list], m->name, explain, ecap);
+    s->ctx = NULL;
 }
 
 txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m)
