@@ -7,7 +7,12 @@
 # the peak RSS of the engine's runs.
 #
 #   bench/run.sh [--size 1G] [--repeats 5] [--file FILE] [--bin build/txscreen]
+#                [--threads "1 2"] [--quick]
 #
+# Rows: parse only, typologies only (--lists none), sanctions only (--rules
+# none; the bundled lists and the OFAC 2024 SDN), everything, each at every
+# --threads count; the full run from stdin; a synthetic 1M-name list on one
+# thread.  --quick (or TXS_BENCH_LISTS=0) skips the sanctions rows.
 # Timing uses hyperfine when installed, else a date +%s.%N loop.  Peak RSS
 # uses GNU time (/usr/bin/time -f %M), installed with apt-get when missing
 # and running as root.
@@ -19,9 +24,13 @@ size=1G
 repeats=5
 file=
 bin=
+threads="1 2"
+lists_rows=${TXS_BENCH_LISTS:-1}
+biglist=${TXS_BENCH_BIGLIST:-1}
+big_records=${TXS_BENCH_BIGLIST_RECORDS:-20000}
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -30,6 +39,8 @@ while [ $# -gt 0 ]; do
         --repeats) repeats=$2; shift 2 ;;
         --file) file=$2; shift 2 ;;
         --bin) bin=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        --quick) lists_rows=0; biglist=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench/run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -108,47 +119,105 @@ peak_rss() {
     awk '{ printf "%.1f\n", $1 / 1024 }' "$tmpdir/rss" 2>/dev/null || echo -
 }
 
-printf 'file     %s\nsize     %d bytes, %d records\nbinary   %s\nrepeats  1 warm-up + %d, median\n\n' \
-       "$file" "$bytes" "$records" "$bin" "$repeats"
+# ------------------------------------------------------- list snapshots
+# An OFAC-size list: the OFAC SDN of 2024-05-03 (14,965 entries, the
+# test fixture), and a synthetic list of 1,000,000 names made from
+# bench/data/names.tsv (80% persons "First Last", 20% companies "Last Last
+# Trading LLC"), written as an OpenSanctions targets.simple.csv and compiled
+# with `txscreen lists compile`.  Both cached in bench/out/.
+mkdir -p "$here/out"
+ofac_snap="$here/out/ofac-sdn-2024-05-03.snap"
+names_csv="$here/out/names-1m.csv"
+names_snap="$here/out/names-1m.snap"
+if [ "$lists_rows" = 1 ] && [ ! -s "$ofac_snap" ]; then
+    "$bin" lists compile "$root/tests/fixtures/lists/ofac-sdn-2024-05-03/sdn.csv" -o "$ofac_snap" >&2
+fi
+if [ "$biglist" = 1 ] && [ ! -s "$names_snap" ]; then
+    awk -v N=1000000 -f "$here/names_list.awk" "$here/data/names.tsv" > "$names_csv"
+    t0=$(date +%s.%N)
+    "$bin" lists compile "$names_csv" -o "$names_snap" >&2
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "compiled the 1M-name list in %.1f s\n", b-a }' >&2
+fi
+
+printf 'file     %s\nsize     %d bytes, %d records\nbinary   %s\nrepeats  1 warm-up + %d, median\nthreads  %s\nmachine  %s cores, %s\nload     %s\n\n' \
+       "$file" "$bytes" "$records" "$bin" "$repeats" "$threads" "$(nproc)" \
+       "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 q=$(printf '%q' "$file")
 # Rows: name, command, whether it is the engine (peak RSS measured), and
-# how many timed runs (0: $repeats).  The run with sanctions lists screens
-# every party name and is much slower, so it is timed once, without a
-# warm-up, to keep the protocol's wall time bounded.
-declare -a names cmds engine reps
-row() { names+=("$1"); cmds+=("$2"); engine+=("$3"); reps+=("$4"); }
+# how many timed runs (0: $repeats).  The runs with sanctions lists screen
+# every party name and are much slower, so they are timed once, without a
+# warm-up, to keep the protocol's wall time bounded (their peak RSS comes
+# from that same run).
+declare -a names cmds engine reps rbytes rrecs
+row() { names+=("$1"); cmds+=("$2"); engine+=("$3"); reps+=("$4");
+        rbytes+=("${5:-$bytes}"); rrecs+=("${6:-$records}"); }
 row "wc -l"           "wc -l $q"           0 0
 row "cat > /dev/null" "cat $q > /dev/null" 0 0
 if "$bin" screen --help >/dev/null 2>&1; then
-    row "screen --lists none --rules none (parse only)" \
-        "$bin screen --lists none --rules none --out /dev/null $q" 1 0
-    row "  the same, from stdin (cat | screen -)" \
-        "cat $q | $bin screen --lists none --rules none --out /dev/null -" 1 0
-    row "screen --lists none (default rules)" \
-        "$bin screen --lists none --out /dev/null $q" 1 0
-    if [ "${TXS_BENCH_LISTS:-1}" = 1 ]; then
-        row "screen (default rules + bundled lists), 1 run" \
-            "$bin screen --out /dev/null $q" 1 1
+    for t in $threads; do
+        row "parse only (--lists none --rules none), -t $t" \
+            "$bin screen --threads $t --lists none --rules none --out /dev/null $q" 1 0
+    done
+    for t in $threads; do
+        row "  the same from stdin (cat | screen -), -t $t" \
+            "cat $q | $bin screen --threads $t --lists none --rules none --out /dev/null -" 1 0
+    done
+    for t in $threads; do
+        row "typologies only (--lists none), -t $t" \
+            "$bin screen --threads $t --lists none --out /dev/null $q" 1 0
+    done
+    if [ "$lists_rows" = 1 ]; then
+        for t in $threads; do
+            row "sanctions only (--rules none, bundled), -t $t" \
+                "$bin screen --threads $t --rules none --out /dev/null $q" 1 1
+        done
+        for t in $threads; do
+            row "sanctions only (--rules none, OFAC 2024), -t $t" \
+                "$bin screen --threads $t --rules none --lists $ofac_snap --out /dev/null $q" 1 1
+        done
+        for t in $threads; do
+            row "everything (default rules + bundled), -t $t" \
+                "$bin screen --threads $t --out /dev/null $q" 1 1
+        done
+        t=${threads##* }
+        row "  everything from stdin (cat | screen -), -t $t" \
+            "cat $q | $bin screen --threads $t --out /dev/null -" 1 1
     fi
+    if [ "$biglist" = 1 ]; then
+        # About 1,000 records/s today: the first $big_records records only.
+        head -n $((big_records + 1)) "$file" > "$tmpdir/prefix.csv"
+        row "sanctions only, 1M-name list, -t 1, first $big_records" \
+            "$bin screen --threads 1 --rules none --lists $names_snap --out /dev/null $tmpdir/prefix.csv" \
+            1 1 "$(stat -c %s "$tmpdir/prefix.csv")" "$big_records"
+    fi
+    # The slow rows take minutes: time the baselines again at the end.
+    row "wc -l (again, at the end)"           "wc -l $q"           0 0
+    row "cat > /dev/null (again, at the end)" "cat $q > /dev/null" 0 0
 else
     echo "note: '$bin screen' is not available yet; engine rows skipped" >&2
 fi
 
-printf '%-46s %9s %9s %12s %8s %9s\n' command "median s" "MB/s" "records/s" "% wc -l" "peak MB"
+printf '%-50s %9s %9s %12s %8s %9s\n' command "median s" "MB/s" "records/s" "% wc -l" "peak MB"
 wc_s=
 for i in "${!cmds[@]}"; do
+    rss=-
     if [ "${reps[$i]}" = 0 ]; then
         s=$(median "${cmds[$i]}")
+        [ "${engine[$i]}" = 1 ] && rss=$(peak_rss "${cmds[$i]}")
     else
         t0=$(date +%s.%N)
-        bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
+        if [ -n "$timebin" ]; then
+            "$timebin" -o "$tmpdir/rss" -f %M bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
+        else
+            bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
+        fi
         t1=$(date +%s.%N)
         s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+        [ -n "$timebin" ] && rss=$(awk '{ printf "%.1f\n", $1 / 1024 }' "$tmpdir/rss" 2>/dev/null || echo -)
     fi
     [ -n "$wc_s" ] || wc_s=$s
-    rss=-
-    [ "${engine[$i]}" = 1 ] && [ "${reps[$i]}" = 0 ] && rss=$(peak_rss "${cmds[$i]}")
-    awk -v n="${names[$i]}" -v s="$s" -v b="$bytes" -v r="$records" -v w="$wc_s" -v m="$rss" \
-        'BEGIN { printf "%-46s %9.3f %9.0f %12.0f %7.1f%% %9s\n", n, s, b / 1e6 / s, r / s, 100 * w / s, m }'
+    awk -v n="${names[$i]}" -v s="$s" -v b="${rbytes[$i]}" -v r="${rrecs[$i]}" -v w="$wc_s" -v m="$rss" -v B="$bytes" \
+        'BEGIN { printf "%-50s %9.3f %9.0f %12.0f %7.1f%% %9s\n", n, s, b / 1e6 / s, r / s, 100 * (b / s) / (B / w), m }'
 done

@@ -36,6 +36,7 @@ typedef struct screen_args {
     int nlists;
     double threshold;
     int format, quiet;
+    unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
     int ninputs;
 } screen_args;
@@ -77,6 +78,9 @@ static void help(FILE *f)
 "                    may trail the latest one of its account and still enter\n"
 "                    its windows; later ones are screened but counted late\n"
 "                    (default 24h, docs/rules.md \"Time\")\n"
+"  --threads N       workers that parse and screen batches in parallel\n"
+"                    (default: the number of online cores; 1 runs on one\n"
+"                    thread).  Outputs are identical whatever N\n"
 "  --shard K/N       screen shard K (0-based) of a `txscreen split` into N;\n"
 "  --shard graph     or run the cross-account (graph) rules over the whole\n"
 "                    input; `txscreen merge` combines the outputs\n"
@@ -130,7 +134,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD };
+           O_SHARD, O_THREADS };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -144,6 +148,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"state", required_argument, NULL, O_STATE},
         {"max-lateness", required_argument, NULL, O_LATENESS},
         {"shard", required_argument, NULL, O_SHARD},
+        {"threads", required_argument, NULL, O_THREADS},
         {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
@@ -153,6 +158,8 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->out = "-";
     a->format = -1;
     a->max_lateness = -1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    a->threads = ncpu < 1 ? 1 : ncpu > (long)TXS_MAX_THREADS ? TXS_MAX_THREADS : (unsigned)ncpu;
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
@@ -195,6 +202,19 @@ static int parse_args(int argc, char **argv, screen_args *a)
                 return -1;
             }
             break;
+        case O_THREADS: {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || errno || optarg[0] == '-' || n < 1 ||
+                n > TXS_MAX_THREADS) {
+                fprintf(stderr, "txscreen screen: --threads must be 1 to %u, not '%s'\n",
+                        TXS_MAX_THREADS, optarg);
+                return -1;
+            }
+            a->threads = (unsigned)n;
+            break;
+        }
         case O_HELP: help(stdout); return 1;
         case O_FORMAT:
             if (strcmp(optarg, "csv") == 0) a->format = TXS_FMT_CSV;
@@ -514,6 +534,7 @@ int txs_cmd_screen(int argc, char **argv)
         .good_guys = r.good_guys,
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
+        .threads = a.threads,
     };
     rc = txs_screener_create(&so, &r.screener);
     if (rc < 0) {

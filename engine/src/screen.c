@@ -27,6 +27,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,28 +41,115 @@
 #include "txs/values.h"
 #include "screen/places.h"
 
+/* One record after stage 1 (parse, sanctions, stateless rules), kept with
+ * its batch until the ordered stage consumes it. */
+typedef struct rec_res {
+    txs_txn t;               /* valid when why == NULL */
+    const char *why;         /* reject reason (batch arena or static), or NULL */
+    uint32_t hit0;           /* its hits: the slot's hits[hit0 .. hit0 + nh) */
+    uint32_t nh;
+    uint32_t nsanc;          /* of them sanctions hits (suppressed ones too) */
+    uint32_t suppressed;     /* of those, suppressed by a good-guy row */
+    uint32_t dropped;        /* hits beyond TXS_MAX_HITS */
+    uint8_t home;            /* a shard run: this shard screens it */
+} rec_res;
+
+/* A batch in flight: the framed records and, after stage 1, each record's
+ * txn (slices into the batch's copy and arena) and hits. */
+typedef struct slot {
+    txs_batch batch;
+    rec_res *res;            /* [TXS_BATCH_RECORDS] */
+    txs_hit *hits;           /* every record's stage-1 hits, in order */
+    size_t nhits, hcap;
+    size_t nres;             /* records through stage 1 (batch.n unless rc) */
+    int rc;                  /* stage 1: 0, or the status it stopped with */
+    int done;                /* stage 1 finished (threads) */
+} slot;
+
+/* What stage 1 needs per thread: its own sanctions screener (one Hyperscan
+ * scratch), place scanner, normaliser and hit buffers.  The configuration
+ * it reads (thresholds, rule set, good guys) is the screener's, shared
+ * read-only. */
+typedef struct worker {
+    const struct txs_screener *s;
+    txs_sanctions *sanc;        /* NULL: no lists */
+    txs__places *places;        /* NULL: no place screening */
+    txs_norm *nz;               /* good guys: normalises the party's name */
+    txs_norm_name *gq;
+    txs_arena *arena;           /* the arena of the batch being screened */
+    txs_buf hitbuf;             /* one sanctions hit's JSON, then copied */
+    size_t suppressed;          /* this record's suppressed hits */
+    char explain[1024];
+    txs_hit hits[TXS_MAX_HITS];
+} worker;
+
 struct txs_screener {
     txs_screen_opts o;
     txs_reader *reader[2];      /* by txs_format, created on first use */
-    txs_batch batch;
+    slot one;                   /* the single-threaded path's batch */
     txs_buf alerts, rejects;
     txs_screen_stats st;
     uint64_t *rule_stamp;       /* last alert number each rule was counted in */
-    txs_sanctions *sanc;        /* NULL: no lists */
-    txs_buf hitbuf;             /* one sanctions hit's JSON, then copied */
-    char explain[1024];
-    txs_hit hits[TXS_MAX_HITS];
+    txs_hit hits[TXS_MAX_HITS]; /* the ordered stage's hits of one record */
     double th_name, th_ident, th_text; /* bars by hit kind */
+    double low;                 /* the lowest name bar (screeners' threshold) */
     int free_text;              /* screen purpose and addresses for names */
-    txs__places *places;        /* NULL: no place screening */
+    int sanc_on, places_on;     /* lists given; places configured */
     const txs_sanctions_place *place_tab;
+    size_t nplaces;
     double place_weight;
     const txs_ruleset_sanctions *cfg; /* per-list bars; NULL: none */
-    txs_norm *nz;               /* good guys: normalises the party's name */
-    txs_norm_name *gq;
-    size_t suppressed;          /* this record's suppressed hits */
     txs_state *state;           /* NULL: no stateful rules */
+    unsigned nthreads;          /* workers: 1 = single-threaded */
+    worker *w;                  /* [nw]: w[0] always, the rest on demand */
+    size_t nw;
+    slot *ring;                 /* threads: batches in flight */
+    size_t nring;
 };
+
+static int worker_init(const txs_screener *s, worker *w)
+{
+    memset(w, 0, sizeof *w);
+    w->s = s;
+    if (s->o.good_guys) {
+        w->nz = txs_norm_new();
+        w->gq = malloc(sizeof *w->gq);
+        if (w->nz == NULL || w->gq == NULL) return TXS_E_NOMEM;
+    }
+    if (s->places_on) {
+        txs_diag d = {{0}, 0, {0}};
+        TXS_TRY(txs__places_create(s->place_tab, s->nplaces, &w->places, &d));
+    }
+    if (s->sanc_on) {
+        txs_diag d = {{0}, 0, {0}};
+        TXS_TRY(txs_sanctions_create(s->o.lists, s->o.nlists, s->low, &w->sanc, &d));
+    }
+    return TXS_OK;
+}
+
+static void worker_free(worker *w)
+{
+    txs_buf_free(&w->hitbuf);
+    txs_sanctions_free(w->sanc);
+    txs__places_free(w->places);
+    txs_norm_free(w->nz);
+    free(w->gq);
+}
+
+static int slot_init(slot *sl)
+{
+    memset(sl, 0, sizeof *sl);
+    txs_batch_init(&sl->batch);
+    sl->res = malloc(TXS_BATCH_RECORDS * sizeof *sl->res);
+    return sl->res ? TXS_OK : TXS_E_NOMEM;
+}
+
+static void slot_free(slot *sl)
+{
+    txs_batch_free(&sl->batch);
+    free(sl->res);
+    free(sl->hits);
+}
 
 /* The bar an identifier (BIC) hit must reach.  Exact identifier matches
  * score 1.0; anything lower would be a fuzzy identifier, which is not a
@@ -98,53 +186,39 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
     txs_screener *s = calloc(1, sizeof *s);
     if (s == NULL) return TXS_E_NOMEM;
     s->o = *opts;
-    txs_batch_init(&s->batch);
-    double low = set_thresholds(s);
-    if (opts->good_guys) {
-        s->nz = txs_norm_new();
-        s->gq = malloc(sizeof *s->gq);
-        if (s->nz == NULL || s->gq == NULL) {
-            txs_screener_free(s);
-            return TXS_E_NOMEM;
-        }
-    }
+    s->nthreads = opts->threads > 1 ? opts->threads : 1;
+    if (s->nthreads > TXS_MAX_THREADS) s->nthreads = TXS_MAX_THREADS;
+    s->low = set_thresholds(s);
     const txs_ruleset_sanctions *c = opts->rules ? txs_ruleset_sanctions_cfg(opts->rules) : NULL;
     if (c && c->nplaces) {
-        txs_diag d = {{0}, 0, {0}};
-        int rc = txs__places_create(c->places, c->nplaces, &s->places, &d);
-        if (rc < 0) {
-            txs_screener_free(s);
-            return rc;
-        }
+        s->places_on = 1;
         s->place_tab = c->places;
+        s->nplaces = c->nplaces;
         s->place_weight = c->places_weight;
     }
-    if (opts->nlists) {
-        txs_diag d = {{0}, 0, {0}};
-        int rc = txs_sanctions_create(opts->lists, opts->nlists, low, &s->sanc, &d);
-        if (rc < 0) {
-            txs_screener_free(s);
-            return rc;
-        }
+    s->sanc_on = opts->nlists > 0;
+    int rc = slot_init(&s->one);
+    s->w = calloc(s->nthreads, sizeof *s->w);
+    if (rc == TXS_OK && s->w == NULL) rc = TXS_E_NOMEM;
+    if (rc == TXS_OK) {
+        s->nw = 1;
+        rc = worker_init(s, &s->w[0]);
     }
-    if (opts->rules && txs_ruleset_stateful(opts->rules)) {
+    if (rc == TXS_OK && opts->rules && txs_ruleset_stateful(opts->rules)) {
         txs_state_opts so = {opts->max_lateness < 0 ? TXS_STATE_LATENESS_DEFAULT
                                                     : opts->max_lateness,
                              opts->shard_mode, opts->shard_k, opts->shard_n};
-        int rc = txs_state_create(opts->rules, &so, &s->state);
-        if (rc < 0) {
-            txs_screener_free(s);
-            return rc;
-        }
+        rc = txs_state_create(opts->rules, &so, &s->state);
     }
-    if (opts->rules) {
+    if (rc == TXS_OK && opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);
         s->st.alerts_by_rule = calloc(s->st.nrules + 1, sizeof(uint64_t));
         s->rule_stamp = calloc(s->st.nrules + 1, sizeof(uint64_t));
-        if (s->st.alerts_by_rule == NULL || s->rule_stamp == NULL) {
-            txs_screener_free(s);
-            return TXS_E_NOMEM;
-        }
+        if (s->st.alerts_by_rule == NULL || s->rule_stamp == NULL) rc = TXS_E_NOMEM;
+    }
+    if (rc < 0) {
+        txs_screener_free(s);
+        return rc;
     }
     *out = s;
     return TXS_OK;
@@ -155,14 +229,13 @@ void txs_screener_free(txs_screener *s)
     if (s == NULL) return;
     txs_reader_free(s->reader[0]);
     txs_reader_free(s->reader[1]);
-    txs_batch_free(&s->batch);
+    slot_free(&s->one);
+    for (size_t i = 0; i < s->nring; i++) slot_free(&s->ring[i]);
+    free(s->ring);
+    for (size_t i = 0; i < s->nw; i++) worker_free(&s->w[i]);
+    free(s->w);
     txs_buf_free(&s->alerts);
     txs_buf_free(&s->rejects);
-    txs_buf_free(&s->hitbuf);
-    txs_sanctions_free(s->sanc);
-    txs__places_free(s->places);
-    txs_norm_free(s->nz);
-    free(s->gq);
     free(s->st.alerts_by_rule);
     free(s->st.sources);
     free(s->rule_stamp);
@@ -178,6 +251,11 @@ const txs_screen_stats *txs_screener_stats(const txs_screener *s)
 txs_state *txs_screener_state(txs_screener *s)
 {
     return s->state;
+}
+
+unsigned txs_screener_threads(const txs_screener *s)
+{
+    return s->nthreads;
 }
 
 static int ends_with(const char *s, size_t n, const char *suffix)
@@ -381,13 +459,13 @@ static double bar_for(const txs_screener *s, const txs_sanctions_match *m, txs_s
 /* The good-guy row suppressing entry `id` for party p, or NULL.  The name
  * is normalised only here, when a hit already happened, so clean records
  * pay nothing for the list. */
-static const txs_goodguy *good_guy(txs_screener *s, const txs_party *p, txs_slice id)
+static const txs_goodguy *good_guy(worker *w, const txs_party *p, txs_slice id)
 {
-    if (s->o.good_guys == NULL || p == NULL) return NULL;
+    if (w->s->o.good_guys == NULL || p == NULL) return NULL;
     txs_slice nm = {"", 0};
-    if (p->name.n && txs_norm_name_of(s->nz, p->name.p, p->name.n, TXS_NAME_ANY, s->gq) == 0)
-        nm = (txs_slice){s->gq->text, s->gq->len};
-    return txs_goodguys_find(s->o.good_guys, p->account, nm, id);
+    if (p->name.n && txs_norm_name_of(w->nz, p->name.p, p->name.n, TXS_NAME_ANY, w->gq) == 0)
+        nm = (txs_slice){w->gq->text, w->gq->len};
+    return txs_goodguys_find(w->s->o.good_guys, p->account, nm, id);
 }
 
 static void put_suppressed(txs_buf *b, const txs_goodguy *g)
@@ -416,28 +494,29 @@ static const char *ident_explain(int ident)
     case TXS_ID_CRYPTO: return "exact digital currency address match | score 1.00";
     case TXS_ID_IMO: return "exact IMO number match | score 1.00";
     case TXS_ID_MMSI: return "exact MMSI number match | score 1.00";
+    case TXS_ID_IBAN: return "exact IBAN identifier match | score 1.00";
     default: return "exact identifier match | score 1.00";
     }
 }
 
 /* Write one sanctions hit's JSON into the arena and append the hit, unless
  * it is under its bar. */
-static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const sfield *f,
+static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f,
                         size_t *n, size_t *dropped)
 {
-    const txs_lists *l = txs_sanctions_lists(s->sanc, m->list);
+    const txs_lists *l = txs_sanctions_lists(w->sanc, m->list);
     txs_entity e;
     txs_list_source src;
     txs_lists_entity(l, m->entity, &e);
     txs_lists_source(l, e.source, &src);
-    if (m->score < bar_for(s, m, src.list, f->text)) return TXS_OK;
+    if (m->score < bar_for(w->s, m, src.list, f->text)) return TXS_OK;
     if (*n >= TXS_MAX_HITS) {
         (*dropped)++;
         return TXS_OK;
     }
     double score = floor(m->score * 10000.0 + 0.5) / 10000.0;
-    const txs_goodguy *g = good_guy(s, f->party, e.id);
-    txs_buf *b = &s->hitbuf;
+    const txs_goodguy *g = good_guy(w, f->party, e.id);
+    txs_buf *b = &w->hitbuf;
     b->n = 0;
     txs_buf_puts(b, f->text ? "{\"kind\":\"sanctions\",\"rule\":\"sanctions_text\",\"score\":"
                             : "{\"kind\":\"sanctions\",\"rule\":\"sanctions\",\"score\":");
@@ -449,59 +528,66 @@ static int add_sanc_hit(txs_screener *s, const txs_sanctions_match *m, const sfi
         put_key_str(b, ",\"matched_name\":", f->value);
         put_lit(b, ",\"explain\":", ident_explain(f->ident));
     } else {
-        put_key_str(b, ",\"matched_name\":", txs_sanctions_name_text(s->sanc, m));
+        put_key_str(b, ",\"matched_name\":", txs_sanctions_name_text(w->sanc, m));
         if (f->text)
-            txs_sanctions_explain_text(s->sanc, f->value.p, f->value.n, m, s->explain,
-                                       sizeof s->explain);
+            txs_sanctions_explain_text(w->sanc, f->value.p, f->value.n, m, w->explain,
+                                       sizeof w->explain);
         else
-            txs_sanctions_explain(s->sanc, f->value.p, f->value.n, m, s->explain,
-                                  sizeof s->explain);
-        put_lit(b, ",\"explain\":", s->explain);
+        {
+            txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
+            if (f->party) memcpy(ctx.country, f->party->country, 2);
+            txs_sanctions_explain_ctx(w->sanc, f->value.p, f->value.n, &ctx, m, w->explain,
+                                      sizeof w->explain);
+        }
+        put_lit(b, ",\"explain\":", w->explain);
     }
     if (g) put_suppressed(b, g);
     txs_buf_putc(b, '}');
     if (b->oom) return TXS_E_NOMEM;
-    char *ev = txs_arena_dup(&s->batch.arena, b->p, b->n);
+    char *ev = txs_arena_dup(w->arena, b->p, b->n);
     if (ev == NULL) return TXS_E_NOMEM;
-    s->suppressed += g != NULL;
-    s->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, g ? 0.0 : score, {"", 0}, {ev, b->n}};
+    w->suppressed += g != NULL;
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, g ? 0.0 : score, {"", 0}, {ev, b->n}};
     return TXS_OK;
 }
 
-static int sanc_name(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+static int sanc_name(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = f->value.n ? txs_sanctions_name(s->sanc, f->value.p, f->value.n, m, SANC_PER_FIELD)
+    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
+    if (f->party) memcpy(ctx.country, f->party->country, 2);
+    size_t k = f->value.n ? txs_sanctions_name_ctx(w->sanc, f->value.p, f->value.n, &ctx, m,
+                                                   SANC_PER_FIELD)
                           : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
-static int sanc_text(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+static int sanc_text(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = f->value.n ? txs_sanctions_text(s->sanc, f->value.p, f->value.n, s->th_text, m,
+    size_t k = f->value.n ? txs_sanctions_text(w->sanc, f->value.p, f->value.n, w->s->th_text, m,
                                                SANC_PER_FIELD)
                           : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
 /* One sanctioned-place hit: fixed score 1 (an exact token match), weighted
  * by the rule set's places weight. */
-static int add_place_hit(txs_screener *s, uint32_t place, const sfield *f, size_t *n,
+static int add_place_hit(worker *w, uint32_t place, const sfield *f, size_t *n,
                          size_t *dropped)
 {
-    const txs_sanctions_place *p = &s->place_tab[place];
+    const txs_sanctions_place *p = &w->s->place_tab[place];
     if (*n >= TXS_MAX_HITS) {
         (*dropped)++;
         return TXS_OK;
     }
-    txs_buf *b = &s->hitbuf;
+    txs_buf *b = &w->hitbuf;
     b->n = 0;
     txs_buf_puts(b, "{\"kind\":\"sanctions\",\"rule\":\"sanctioned_place\",\"score\":1");
     txs_buf_puts(b, ",\"weight\":");
-    txs_buf_json_num(b, s->place_weight);
+    txs_buf_json_num(b, w->s->place_weight);
     put_lit(b, ",\"place\":", p->place);
     put_lit(b, ",\"field\":", f->name);
     put_key_str(b, ",\"value\":", f->value);
@@ -509,58 +595,58 @@ static int add_place_hit(txs_screener *s, uint32_t place, const sfield *f, size_
     put_lit(b, ",\"date\":", p->date);
     txs_buf_putc(b, '}');
     if (b->oom) return TXS_E_NOMEM;
-    char *ev = txs_arena_dup(&s->batch.arena, b->p, b->n);
+    char *ev = txs_arena_dup(w->arena, b->p, b->n);
     if (ev == NULL) return TXS_E_NOMEM;
-    s->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, s->place_weight, {"", 0}, {ev, b->n}};
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, w->s->place_weight, {"", 0}, {ev, b->n}};
     return TXS_OK;
 }
 
-static int place_text(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+static int place_text(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     uint32_t pl[8];
-    size_t k = f->value.n ? txs__places_scan(s->places, f->value.p, f->value.n, pl, 8) : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_place_hit(s, pl[i], f, n, dropped));
+    size_t k = f->value.n ? txs__places_scan(w->places, f->value.p, f->value.n, pl, 8) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_place_hit(w, pl[i], f, n, dropped));
     return TXS_OK;
 }
 
 /* Purpose and addresses: list names (free_text) and places. */
-static int screen_text(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
+static int screen_text(worker *w, const txs_txn *t, size_t *n, size_t *dropped)
 {
     const sfield fs[3] = {{"purpose", t->purpose, NULL, 1, 0},
                           {"orig_address", t->orig.address, &t->orig, 1, 0},
                           {"bene_address", t->bene.address, &t->bene, 1, 0}};
     for (int i = 0; i < 3; i++) {
-        if (s->sanc && s->free_text) TXS_TRY(sanc_text(s, &fs[i], n, dropped));
-        if (s->places) TXS_TRY(place_text(s, &fs[i], n, dropped));
+        if (w->sanc && w->s->free_text) TXS_TRY(sanc_text(w, &fs[i], n, dropped));
+        if (w->places) TXS_TRY(place_text(w, &fs[i], n, dropped));
     }
     return TXS_OK;
 }
 
-static int sanc_bic(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+static int sanc_bic(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = f->value.n ? txs_sanctions_bic(s->sanc, f->value, m, SANC_PER_FIELD) : 0;
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    size_t k = f->value.n ? txs_sanctions_bic(w->sanc, f->value, m, SANC_PER_FIELD) : 0;
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
-static int sanc_ident(txs_screener *s, const sfield *f, size_t *n, size_t *dropped)
+static int sanc_ident(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    size_t k = txs_sanctions_ident(s->sanc, f->ident - 1, f->value, m, SANC_PER_FIELD);
-    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(s, &m[i], f, n, dropped));
+    size_t k = txs_sanctions_ident(w->sanc, f->ident - 1, f->value, m, SANC_PER_FIELD);
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], f, n, dropped));
     return TXS_OK;
 }
 
 /* An account that could be a wallet: digital currency addresses are 25 or
  * more letters and digits (Bitcoin 26-35, Ethereum 42); shorter accounts are
  * not looked up. */
-static int sanc_wallet(txs_screener *s, const char *name, const txs_party *pt, size_t *n,
+static int sanc_wallet(worker *w, const char *name, const txs_party *pt, size_t *n,
                        size_t *dropped)
 {
     if (pt->account.n < 25) return TXS_OK;
     const sfield f = {name, pt->account, pt, 0, TXS_ID_CRYPTO + 1};
-    return sanc_ident(s, &f, n, dropped);
+    return sanc_ident(w, &f, n, dropped);
 }
 
 static int ascii_lower(int c)
@@ -571,7 +657,7 @@ static int ascii_lower(int c)
 /* Vessel numbers written in the purpose text ("freight, vessel IMO
  * 9187629", "MMSI: 572469210"): the tag as a word, then the number with
  * exactly its digits; each is looked up as that identifier. */
-static int purpose_ids(txs_screener *s, txs_slice p, size_t *n, size_t *dropped)
+static int purpose_ids(worker *w, txs_slice p, size_t *n, size_t *dropped)
 {
     static const struct { const char *tag; size_t len, digits; int kind; } T[] = {
         {"imo", 3, 7, TXS_ID_IMO}, {"mmsi", 4, 9, TXS_ID_MMSI}};
@@ -589,29 +675,55 @@ static int purpose_ids(txs_screener *s, txs_slice p, size_t *n, size_t *dropped)
             /* The hit shows "IMO 9187629"; the list is asked for the number. */
             const sfield f = {"purpose", {p.p + i, j + d - i}, NULL, 0, T[t].kind + 1};
             txs_sanctions_match m[SANC_PER_FIELD];
-            size_t k = txs_sanctions_ident(s->sanc, T[t].kind, (txs_slice){p.p + j, d}, m,
+            size_t k = txs_sanctions_ident(w->sanc, T[t].kind, (txs_slice){p.p + j, d}, m,
                                            SANC_PER_FIELD);
-            for (size_t h = 0; h < k; h++) TXS_TRY(add_sanc_hit(s, &m[h], &f, n, dropped));
+            for (size_t h = 0; h < k; h++) TXS_TRY(add_sanc_hit(w, &m[h], &f, n, dropped));
         }
     }
     return TXS_OK;
 }
 
+/* An account that is a valid IBAN: listed as an identifier (score 1), and
+ * its country in the rule set's `sanctions: {iban_countries:}`. */
+static int sanc_iban(worker *w, const char *name, const txs_party *pt, size_t *n,
+                     size_t *dropped)
+{
+    const sfield f = {name, pt->account, pt, 0, TXS_ID_IBAN + 1};
+    txs_sanctions_match m[SANC_PER_FIELD];
+    size_t k = txs_sanctions_iban(w->sanc, pt->account, NULL, m, SANC_PER_FIELD);
+    for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], &f, n, dropped));
+    const txs_ruleset *rs = w->s->o.rules;
+    if (!txs_sanctions_iban_country(rs ? txs_ruleset_sanctions_cfg(rs) : NULL, name, pt->account,
+                                    &w->hitbuf))
+        return TXS_OK;
+    if (*n >= TXS_MAX_HITS) {
+        (*dropped)++;
+        return TXS_OK;
+    }
+    if (w->hitbuf.oom) return TXS_E_NOMEM;
+    char *ev = txs_arena_dup(w->arena, w->hitbuf.p, w->hitbuf.n);
+    if (ev == NULL) return TXS_E_NOMEM;
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, 1.0, {"", 0}, {ev, w->hitbuf.n}};
+    return TXS_OK;
+}
+
 /* Both parties' names, banks and wallet-like accounts, and vessel numbers
- * in the purpose; hits go first in s->hits. */
-static int screen_sanctions(txs_screener *s, const txs_txn *t, size_t *n, size_t *dropped)
+ * in the purpose; hits go first in w->hits. */
+static int screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *dropped)
 {
     const sfield on = {"orig_name", t->orig.name, &t->orig, 0, 0};
     const sfield bn = {"bene_name", t->bene.name, &t->bene, 0, 0};
     const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0, TXS_ID_SWIFT_BIC + 1};
     const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0, TXS_ID_SWIFT_BIC + 1};
-    TXS_TRY(sanc_name(s, &on, n, dropped));
-    TXS_TRY(sanc_name(s, &bn, n, dropped));
-    TXS_TRY(sanc_bic(s, &ob, n, dropped));
-    TXS_TRY(sanc_bic(s, &bb, n, dropped));
-    TXS_TRY(sanc_wallet(s, "orig_account", &t->orig, n, dropped));
-    TXS_TRY(sanc_wallet(s, "bene_account", &t->bene, n, dropped));
-    return purpose_ids(s, t->purpose, n, dropped);
+    TXS_TRY(sanc_name(w, &on, n, dropped));
+    TXS_TRY(sanc_name(w, &bn, n, dropped));
+    TXS_TRY(sanc_bic(w, &ob, n, dropped));
+    TXS_TRY(sanc_bic(w, &bb, n, dropped));
+    TXS_TRY(sanc_wallet(w, "orig_account", &t->orig, n, dropped));
+    TXS_TRY(sanc_wallet(w, "bene_account", &t->bene, n, dropped));
+    TXS_TRY(sanc_iban(w, "orig_account", &t->orig, n, dropped));
+    TXS_TRY(sanc_iban(w, "bene_account", &t->bene, n, dropped));
+    return purpose_ids(w, t->purpose, n, dropped);
 }
 
 /* Without a rule set the scoring section's defaults apply: weight 1.0,
@@ -646,55 +758,110 @@ static void order_hits(txs_hit *h, size_t n)
     }
 }
 
-/* One framed record through parse, rules and score.  Hot path. */
-static int screen_record(txs_screener *s, const txs_binding *bind,
-                         txs_source_stats *ss, const txs_record *r)
+/* Stage 1 of one framed record: parse, sanctions and the stateless rules,
+ * into o and the slot's hit store.  Runs on any worker; reads only shared
+ * configuration and writes only w, o, and the slot.  Hot path. */
+static int screen_record(worker *w, const txs_binding *bind, const txs_record *r, rec_res *o,
+                         slot *sl)
 {
+    const txs_screener *s = w->s;
     char why[256];
-    txs_txn t;
-    s->st.read++;
-    ss->read++;
+    o->why = NULL;
+    o->hit0 = (uint32_t)sl->nhits;
+    o->nh = o->nsanc = o->suppressed = o->dropped = 0;
+    o->home = 1;
     if (r->error != TXS_FRAME_OK) {
-        reject(s, ss, r, r->detail ? r->detail : "malformed record");
+        o->why = r->detail ? r->detail : "malformed record";
         return TXS_OK;
     }
-    if (txs_parse_record(bind, r, &s->batch.arena, &t, why, sizeof why) != 0) {
-        reject(s, ss, r, why);
-        return TXS_OK;
+    if (txs_parse_record(bind, r, w->arena, &o->t, why, sizeof why) != 0) {
+        o->why = txs_arena_dup(w->arena, why, strlen(why));
+        return o->why ? TXS_OK : TXS_E_NOMEM;
     }
     /* A shard run screens the records whose home it is, and feeds the
      * others only to the state of the accounts it owns (state.h). */
-    int home = 1;
     if (s->o.shard_mode == TXS_STATE_SHARD)
-        home = txs_shard_home(&t, s->o.shard_n) == s->o.shard_k;
+        o->home = txs_shard_home(&o->t, s->o.shard_n) == s->o.shard_k;
     else if (s->o.shard_mode == TXS_STATE_GRAPH)
-        home = 0;
-    if (!home) {
+        o->home = 0;
+    if (s->o.rules == NULL && w->sanc == NULL) return TXS_OK;
+    size_t nh = 0, dropped = 0;
+    if (o->home && (w->sanc || w->places)) {
+        w->suppressed = 0;
+        if (w->sanc) TXS_TRY(screen_sanctions(w, &o->t, &nh, &dropped));
+        if (w->places || s->free_text) TXS_TRY(screen_text(w, &o->t, &nh, &dropped));
+        o->nsanc = (uint32_t)nh;
+        o->suppressed = (uint32_t)w->suppressed;
+    }
+    if (s->o.rules && o->home)
+        TXS_TRY(txs_rules_eval(s->o.rules, &o->t, w->arena, w->hits, TXS_MAX_HITS, &nh,
+                               &dropped));
+    o->dropped = (uint32_t)dropped;
+    if (nh == 0) return TXS_OK;
+    if (sl->nhits + nh > sl->hcap) {
+        size_t cap = sl->hcap ? sl->hcap * 2 : 1024;
+        while (cap < sl->nhits + nh) cap *= 2;
+        txs_hit *v = realloc(sl->hits, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        sl->hits = v;
+        sl->hcap = cap;
+    }
+    memcpy(sl->hits + sl->nhits, w->hits, nh * sizeof *w->hits);
+    sl->nhits += nh;
+    o->nh = (uint32_t)nh;
+    return TXS_OK;
+}
+
+/* Stage 1 over a whole batch (rebased first when it was detached). */
+static void screen_batch(worker *w, const txs_binding *bind, slot *sl)
+{
+    txs_batch_rebase(&sl->batch);
+    w->arena = &sl->batch.arena;
+    sl->nhits = 0;
+    sl->rc = TXS_OK;
+    size_t i = 0;
+    for (; i < sl->batch.n; i++) {
+        int rc = screen_record(w, bind, &sl->batch.rec[i], &sl->res[i], sl);
+        if (rc < 0) {
+            sl->rc = rc;
+            break;
+        }
+    }
+    sl->nres = i;
+}
+
+/* The ordered stage of one record, in input order: counts, rejects, the
+ * stateful rules (per-account state), score and the alert line. */
+static int commit_record(txs_screener *s, txs_source_stats *ss, const txs_record *r,
+                         const rec_res *o, const txs_hit *hits, txs_arena *a)
+{
+    s->st.read++;
+    ss->read++;
+    if (o->why) {
+        reject(s, ss, r, o->why);
+        return TXS_OK;
+    }
+    if (!o->home) {
         s->st.read--;
         ss->read--;
         s->st.shard_foreign++;
     } else {
         s->st.screened++;
     }
-    if (s->o.rules == NULL && s->sanc == NULL) return TXS_OK;
-    size_t nh = 0, dropped = 0, nsanc = 0;
-    if (home && (s->sanc || s->places)) {
-        s->suppressed = 0;
-        if (s->sanc) TXS_TRY(screen_sanctions(s, &t, &nh, &dropped));
-        if (s->places || s->free_text) TXS_TRY(screen_text(s, &t, &nh, &dropped));
-        s->st.sanctions_hits += nh;
-        s->st.sanctions_suppressed += s->suppressed;
-        nsanc = nh - s->suppressed; /* the hits that count */
+    if (s->o.rules == NULL && !s->sanc_on) return TXS_OK;
+    size_t nh = o->nh, dropped = o->dropped, nsanc = 0;
+    if (o->home && (s->sanc_on || s->places_on)) {
+        s->st.sanctions_hits += o->nsanc;
+        s->st.sanctions_suppressed += o->suppressed;
+        nsanc = o->nsanc - o->suppressed; /* the hits that count */
         s->st.sanctions_txns += nsanc > 0;
     }
-    if (s->o.rules && home)
-        TXS_TRY(txs_rules_eval(s->o.rules, &t, &s->batch.arena, s->hits,
-                               TXS_MAX_HITS, &nh, &dropped));
+    if (nh) memcpy(s->hits, hits + o->hit0, nh * sizeof *hits);
     if (s->state) {
         size_t n0 = nh;
         int late = 0;
-        TXS_TRY(txs_state_eval(s->state, &t, &s->batch.arena, s->hits, TXS_MAX_HITS, &nh,
-                               &dropped, &late));
+        TXS_TRY(txs_state_eval(s->state, &o->t, a, s->hits, TXS_MAX_HITS, &nh, &dropped,
+                               &late));
         s->st.late_records += (uint64_t)late;
         if (nh > n0) order_hits(s->hits, nh);
     }
@@ -710,15 +877,27 @@ static int screen_record(txs_screener *s, const txs_binding *bind,
     }
     if (band == TXS_BAND_NONE) { /* a shard run: merge decides */
         s->st.txns_hit_below_band++;
-        emit_alert(s, ss, &t, nh, score, band);
+        emit_alert(s, ss, &o->t, nh, score, band);
         return TXS_OK;
     }
     s->st.alerts++;
     s->st.alerts_by_band[band]++;
     s->st.sanctions_alerts += nsanc > 0;
     if (s->o.rules) count_rules(s, s->hits, nh);
-    emit_alert(s, ss, &t, nh, score, band);
+    emit_alert(s, ss, &o->t, nh, score, band);
     return TXS_OK;
+}
+
+/* The ordered stage of a batch that went through stage 1: its records up
+ * to where stage 1 stopped, then stage 1's status. */
+static int commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
+{
+    for (size_t i = 0; i < sl->nres; i++) {
+        const txs_record *rec = &sl->batch.rec[i];
+        ss->plain_bytes = rec->offset + rec->raw.n;
+        TXS_TRY(commit_record(s, ss, rec, &sl->res[i], sl->hits, &sl->batch.arena));
+    }
+    return sl->rc;
 }
 
 static int drain(txs_buf *b, txs_sink_fn fn, void *ctx, txs_diag *d)
@@ -759,6 +938,184 @@ static int source_error(txs_source *src, int rc, txs_diag *d)
                         e && *e ? e : txs_strerror(rc));
 }
 
+/* ---------------------------------------------------------------- threads
+ *
+ *   reader thread:  txs_reader_next_detached -> ring[seq % nring]  (in order)
+ *   N workers:      take the lowest unscreened seq -> screen_batch (stage 1)
+ *   caller thread:  commit_batch(seq) in seq order -> sinks -> slot free
+ *
+ * One mutex guards the three counters (framed, taken, committed) and the
+ * slots' done flags; a slot belongs to the reader while seq >= framed, to
+ * one worker between taken and done, and to the caller from done until it
+ * is committed.  Everything the ordered stage does (state, counts, output)
+ * stays on the caller's thread, so the output is the single-threaded
+ * output byte for byte.  Any error (a sink, stage 1, the input) sets stop:
+ * every wait also wakes on stop, so nothing is left waiting.
+ */
+typedef struct pipeline {
+    txs_screener *s;
+    txs_reader *r;
+    const txs_binding *bind;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_free, cv_ready, cv_done;
+    uint64_t framed, taken, committed;
+    int eof, read_rc, stop;
+} pipeline;
+
+typedef struct worker_arg {
+    pipeline *p;
+    worker *w;
+} worker_arg;
+
+static void *reader_main(void *arg)
+{
+    pipeline *p = arg;
+    txs_screener *s = p->s;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->framed - p->committed >= s->nring)
+            pthread_cond_wait(&p->cv_free, &p->mu);
+        int stop = p->stop;
+        uint64_t seq = p->framed;
+        slot *sl = &s->ring[seq % s->nring];
+        sl->done = 0;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) break;
+        int rc = txs_reader_next_detached(p->r, &sl->batch);
+        pthread_mutex_lock(&p->mu);
+        if (rc <= 0) {
+            p->eof = 1;
+            p->read_rc = rc;
+        } else {
+            p->framed++;
+        }
+        pthread_cond_broadcast(&p->cv_ready);
+        pthread_cond_broadcast(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+        if (rc <= 0) break;
+    }
+    return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+    worker_arg *a = arg;
+    pipeline *p = a->p;
+    txs_screener *s = p->s;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->taken == p->framed && !p->eof)
+            pthread_cond_wait(&p->cv_ready, &p->mu);
+        if (p->stop || p->taken == p->framed) { /* stopped, or all taken at the end */
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        uint64_t seq = p->taken++;
+        pthread_mutex_unlock(&p->mu);
+        slot *sl = &s->ring[seq % s->nring];
+        screen_batch(a->w, p->bind, sl);
+        pthread_mutex_lock(&p->mu);
+        sl->done = 1;
+        if (seq == p->committed) pthread_cond_signal(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+/* Workers 1 .. nthreads-1 and the ring, made on the first threaded feed and
+ * kept for the next sources. */
+static int threads_ready(txs_screener *s)
+{
+    for (; s->nw < s->nthreads; s->nw++) {
+        int rc = worker_init(s, &s->w[s->nw]);
+        if (rc < 0) {
+            worker_free(&s->w[s->nw]);
+            return rc;
+        }
+    }
+    if (s->ring == NULL) {
+        size_t n = 2 * (size_t)s->nthreads + 2;
+        s->ring = calloc(n, sizeof *s->ring);
+        if (s->ring == NULL) return TXS_E_NOMEM;
+        for (; s->nring < n; s->nring++)
+            if (slot_init(&s->ring[s->nring]) < 0) {
+                s->nring++; /* freed with the rest */
+                return TXS_E_NOMEM;
+            }
+    }
+    return TXS_OK;
+}
+
+/* Screen the attached source with threads; returns as the single-threaded
+ * loop would (0 at the end of the input, or a negative status). */
+static int feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
+                        txs_source_stats *ss, txs_diag *d)
+{
+    int rc = threads_ready(s);
+    if (rc < 0) return txs_diag_set(d, rc, "", 0, "cannot start threads: %s", txs_strerror(rc));
+    pipeline p = {.s = s, .r = r, .bind = bind};
+    pthread_t rt, wt[TXS_MAX_THREADS];
+    worker_arg wa[TXS_MAX_THREADS];
+    size_t started = 0;
+    int reader_started = 0;
+    if (pthread_mutex_init(&p.mu, NULL) != 0) return TXS_E_NOMEM;
+    pthread_cond_init(&p.cv_free, NULL);
+    pthread_cond_init(&p.cv_ready, NULL);
+    pthread_cond_init(&p.cv_done, NULL);
+    for (; started < s->nthreads; started++) {
+        wa[started] = (worker_arg){&p, &s->w[started]};
+        if (pthread_create(&wt[started], NULL, worker_main, &wa[started]) != 0) break;
+    }
+    if (started == s->nthreads && pthread_create(&rt, NULL, reader_main, &p) == 0)
+        reader_started = 1;
+    if (!reader_started) {
+        rc = txs_diag_set(d, TXS_E_NOMEM, "", 0, "cannot start threads");
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.cv_ready);
+        pthread_mutex_unlock(&p.mu);
+    }
+    while (reader_started) {
+        pthread_mutex_lock(&p.mu);
+        slot *sl = &s->ring[p.committed % s->nring];
+        while (!(p.committed < p.taken && sl->done) && !(p.eof && p.committed == p.framed))
+            pthread_cond_wait(&p.cv_done, &p.mu);
+        int end = !(p.committed < p.taken && sl->done);
+        int read_rc = p.read_rc;
+        pthread_mutex_unlock(&p.mu);
+        if (end) {
+            rc = read_rc;
+            break;
+        }
+        rc = commit_batch(s, ss, sl);
+        if (rc >= 0) rc = drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, d);
+        if (rc >= 0) rc = drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, d);
+        pthread_mutex_lock(&p.mu);
+        p.committed++;
+        if (rc < 0) {
+            p.stop = 1;
+            pthread_cond_broadcast(&p.cv_ready);
+        }
+        pthread_cond_broadcast(&p.cv_free);
+        pthread_mutex_unlock(&p.mu);
+        if (rc < 0) break;
+    }
+    if (rc < 0 && reader_started) {
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.cv_ready);
+        pthread_cond_broadcast(&p.cv_free);
+        pthread_mutex_unlock(&p.mu);
+    }
+    if (reader_started) pthread_join(rt, NULL);
+    for (size_t i = 0; i < started; i++) pthread_join(wt[i], NULL);
+    pthread_cond_destroy(&p.cv_free);
+    pthread_cond_destroy(&p.cv_ready);
+    pthread_cond_destroy(&p.cv_done);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
 int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
 {
     d->msg[0] = '\0';
@@ -777,15 +1134,16 @@ int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
     rc = txs_profile_bind(s->o.profile, fmt, hdr, nh, ss->name, file_index,
                           &bind, d);
     if (rc < 0) return rc;
-    while ((rc = txs_reader_next(r, &s->batch)) > 0) {
-        for (size_t i = 0; i < s->batch.n && rc >= 0; i++) {
-            const txs_record *rec = &s->batch.rec[i];
-            ss->plain_bytes = rec->offset + rec->raw.n;
-            rc = screen_record(s, bind, ss, rec);
+    if (s->nthreads > 1) {
+        rc = feed_threads(s, r, bind, ss, d);
+    } else {
+        slot *sl = &s->one;
+        while ((rc = txs_reader_next(r, &sl->batch)) > 0) {
+            screen_batch(&s->w[0], bind, sl);
+            if ((rc = commit_batch(s, ss, sl)) < 0) break;
+            if ((rc = drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, d)) < 0) break;
+            if ((rc = drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, d)) < 0) break;
         }
-        if (rc < 0) break;
-        if ((rc = drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, d)) < 0) break;
-        if ((rc = drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, d)) < 0) break;
     }
     txs_binding_free(bind);
     if (s->state) s->st.state = txs_state_get_stats(s->state);

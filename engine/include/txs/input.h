@@ -103,11 +103,18 @@ typedef struct txs_record {
 } txs_record;
 
 /* A batch: up to TXS_BATCH_RECORDS records from one source.  The arena holds
- * unescaped field values and details; it is reset by the next call. */
+ * unescaped field values and details; it is reset by the next call.  The
+ * other members serve detached batches (txs_reader_next_detached) and are
+ * managed by the reader. */
 typedef struct txs_batch {
     txs_record *rec;
     size_t n;
     txs_arena arena;
+    txs_slice *pool;         /* detached: the batch's own field slices */
+    char *copy;              /* detached: the bytes its records borrow */
+    size_t copy_cap;
+    uintptr_t moved_lo, moved_hi; /* reader-buffer range copied, until
+                                     txs_batch_rebase (0, 0: none) */
 } txs_batch;
 
 typedef struct txs_reader txs_reader;
@@ -127,6 +134,19 @@ const txs_slice *txs_reader_header(const txs_reader *r, size_t *n);
  * decompression error.  Records with error != OK are still returned (and
  * count): the caller sends them to the rejects stream. */
 int txs_reader_next(txs_reader *r, txs_batch *b);
+/*
+ * Threads: as txs_reader_next, but the batch owns what its records borrow,
+ * so the reader can frame the next batch into another txs_batch while this
+ * one is parsed elsewhere.  The field slices go to the batch's own pool and
+ * the span of the reader's buffer that the records use is copied into the
+ * batch (one memcpy, about the batch's bytes; storage is kept and reused, so
+ * a steady run allocates nothing).  The record pointers still name the
+ * reader's buffer until txs_batch_rebase(b) moves them to the copy: call it
+ * before reading the records, on any thread (it touches only b).
+ */
+int txs_reader_next_detached(txs_reader *r, txs_batch *b);
+/* Point a detached batch's records at its copy (no-op when done already). */
+void txs_batch_rebase(txs_batch *b);
 /* Text of the last attach or next failure ("FILE:LINE: bad header: ...",
  * the source's error), or "" if none.  Valid until the next call. */
 const char *txs_reader_error(const txs_reader *r);

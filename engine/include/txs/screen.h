@@ -18,8 +18,17 @@
  * suppressed, so they stay visible but score nothing.
  *
  * Output goes to sinks (write callbacks) a batch at a time, so the CLI can
- * point them at atomic files and tests at memory.  Single-threaded for now;
- * a screener is not thread-safe.
+ * point them at atomic files and tests at memory.
+ *
+ * Threads (opts.threads > 1): a reader thread frames batches, `threads`
+ * workers each take whole batches through parse, sanctions and the
+ * stateless rules (each with its own sanctions screener, Hyperscan scratch
+ * and buffers; a batch's data lives in its own arena), and the thread that
+ * called txs_screener_feed runs the ordered stage batch by batch in input
+ * order: the stateful rules (per-account state), score, counts and the
+ * sinks.  The output is byte-identical to threads = 1 for any thread count
+ * and any read chunking; sinks are only ever called from the feeding
+ * thread.  A screener itself is not thread-safe: one feed at a time.
  */
 #ifndef TXS_SCREEN_H
 #define TXS_SCREEN_H
@@ -30,6 +39,7 @@
 #include "txs/base.h"
 #include "txs/input.h"
 #include "txs/lists.h"
+#include "txs/norm.h"
 #include "txs/parse.h"
 #include "txs/rules.h"
 
@@ -88,6 +98,43 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 /* The scorer's explanation of match m against the name p (recomputed). */
 void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n,
                            const txs_sanctions_match *m, char *explain, size_t ecap);
+
+/*
+ * What the transaction says about a screened party besides its name
+ * (docs/matching.md "Qualifiers in screening").  Every field may be
+ * unknown; a qualifier applies only when both the party and the list
+ * entity know it:
+ *   country     ISO 3166 alpha-2 (the txn's orig_country / bene_country),
+ *               {0,0} unknown.  Penalised when the entity has countries
+ *               (nationality, citizenship, country, address countries) and
+ *               none is this one.
+ *   kind        TXS_NAME_PERSON / TXS_NAME_COMPANY / TXS_NAME_VESSEL when
+ *               the export says so; TXS_NAME_ANY: inferred, company when the
+ *               normalised name carries a legal form (LLC, GmbH, S.A. ...),
+ *               else unknown.  Penalised when one side is a person and the
+ *               other is not (the entity's list type).
+ *   birth_year  0 unknown.  Penalised when the entity has birth dates and
+ *               none covers the year (a circa date covers +-1 year).
+ * Penalties are the scorer's (txs_match_params: country_penalty,
+ * kind_penalty, dob_penalty) and are listed in the explanation as
+ * "qual: country GB vs IR -0.10; kind org vs person -0.15".
+ */
+typedef struct txs_sanctions_party {
+    char country[2];
+    txs_name_kind kind;
+    int birth_year;
+} txs_sanctions_party;
+
+/* txs_sanctions_name with the party's qualifiers (ctx may be NULL: then
+ * exactly txs_sanctions_name).  Hot path: no allocation. */
+size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
+                              const txs_sanctions_party *ctx, txs_sanctions_match *out,
+                              size_t cap);
+/* The explanation of a txs_sanctions_name_ctx match: the same qualified
+ * score, with the qualifiers applied. */
+void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
+                               const txs_sanctions_party *ctx, const txs_sanctions_match *m,
+                               char *explain, size_t ecap);
 /*
  * Screen free text (a purpose or an address, n bytes) for list names: the
  * same token database and candidate bar as names, exact tokens only, and
@@ -115,6 +162,52 @@ size_t txs_sanctions_ident(txs_sanctions *s, int id_kind, txs_slice value,
                            txs_sanctions_match *out, size_t cap);
 /* The snapshot of list i. */
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i);
+
+/* ------------------------------------------------------------------ IBAN
+ *
+ * ISO 13616 IBANs (engine/src/screen/iban.c; docs/matching.md "IBAN hits").
+ */
+#define TXS_IBAN_MAX 34
+
+/* An IBAN in electronic form: upper case, no spaces. */
+typedef struct txs_iban {
+    char text[TXS_IBAN_MAX + 1]; /* NUL terminated */
+    size_t n;
+    char country[2];
+} txs_iban;
+
+/* Validate p (electronic or print form: spaces allowed, letters of any
+ * case): a known country code (the SWIFT IBAN registry, plus the national
+ * formats listed in iban.c), two check digits, the country's length,
+ * letters and digits only, and mod-97 of the rearranged number equal to 1.
+ * Returns 0 and fills out, or TXS_E_FORMAT with *why (may be NULL) set to
+ * a static reason.  Pure, allocation-free. */
+int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why);
+/* The IBAN length of country cc, or 0 when no IBAN format is known. */
+int txs_iban_country_length(const char cc[2]);
+
+/* Entities listing `iban` as an identifier (kind iban, or other_id: lists
+ * without a typed IBAN field, such as OpenSanctions' identifiers column),
+ * as matches with score 1.0 and name = UINT32_MAX; returns how many (at
+ * most cap).  account is any text: it is parsed first, and an invalid
+ * IBAN returns 0.  *iban (may be NULL) receives the parsed IBAN, its
+ * n == 0 when the account is not one.  Hot path: no allocation. */
+size_t txs_sanctions_iban(txs_sanctions *s, txs_slice account, txs_iban *iban,
+                          txs_sanctions_match *out, size_t cap);
+
+struct txs_buf;
+/*
+ * The `sanctions: {iban_countries:}` check (docs/rules.md): 1 when
+ * account is a valid IBAN of a configured country (cfg may be NULL or
+ * have no countries: 0).  When b is non-NULL the hit's JSON object is
+ * written to it (b->n reset first):
+ *   {"kind":"sanctions","rule":"sanctions_iban_country","score":1,
+ *    "identifier":"iban_country","list":L,"program":P,"field":F,
+ *    "value":V,"iban":"IR...","country":"IR","source":S,"explain":...}
+ * Hot path: no allocation beyond b's growth.
+ */
+int txs_sanctions_iban_country(const txs_ruleset_sanctions *cfg, const char *field,
+                               txs_slice account, struct txs_buf *b);
 
 /* ------------------------------------------------------- good-guy list
  *
@@ -167,7 +260,14 @@ typedef struct txs_screen_opts {
     int shard_mode;                /* txs_state_mode: 0 all, 1 shard K/N,
                                       2 graph (the cross-account job) */
     uint32_t shard_k, shard_n;
+    /* Workers for parse, sanctions and stateless rules: 0 or 1 runs the
+     * whole pipeline on the caller's thread; N > 1 adds N workers and a
+     * reader thread (at most TXS_MAX_THREADS). */
+    unsigned threads;
 } txs_screen_opts;
+
+/* Most workers one screener runs. */
+#define TXS_MAX_THREADS 256u
 
 /* Per-source figures for the manifest. */
 typedef struct txs_source_stats {
@@ -211,6 +311,8 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out);
 int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d);
 /* The counts so far (valid until the screener is freed). */
 const txs_screen_stats *txs_screener_stats(const txs_screener *s);
+/* Workers in use: 1 (single-threaded) or opts.threads. */
+unsigned txs_screener_threads(const txs_screener *s);
 /* The name threshold in force (CLI, else rule set, else the default). */
 double txs_screener_name_threshold(const txs_screener *s);
 /* Free; accepts NULL. */

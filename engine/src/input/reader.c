@@ -61,7 +61,8 @@ struct txs_reader {
     int eof;                     /* the source has ended */
     int skipping;                /* discarding a too-long record up to its LF */
     int status;                  /* sticky I/O or decompression error */
-    txs_slice *pool;
+    txs_slice *pool;             /* own_pool, or a detached batch's pool */
+    txs_slice *own_pool;
     size_t pool_used;
     txs__csv_rec *idx;           /* IDX_RECS entries: the current window */
     txs_slice scratch[TXS_MAX_FIELDS]; /* fields of a record framed again */
@@ -105,7 +106,7 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
     r->simd = txs__input_have_simd();
     r->cap = TXS_READ_CHUNK + TXS_MAX_RECORD;
     r->buf = malloc(r->cap + TXS__INPUT_PAD);
-    r->pool = malloc(POOL_SLOTS * sizeof *r->pool);
+    r->pool = r->own_pool = malloc(POOL_SLOTS * sizeof *r->pool);
     r->idx = malloc(IDX_RECS * sizeof *r->idx);
     txs_arena_init(&r->harena, 16 * 1024);
     if (r->buf == NULL || r->pool == NULL || r->idx == NULL) {
@@ -120,7 +121,7 @@ void txs_reader_free(txs_reader *r)
 {
     if (r == NULL) return;
     free(r->buf);
-    free(r->pool);
+    free(r->own_pool);
     free(r->idx);
     free(r->hdr_mem);
     txs_arena_free(&r->harena);
@@ -475,7 +476,7 @@ static int keep_header(txs_reader *r, const txs_record *h)
 static int read_header(txs_reader *r)
 {
     txs_record h;
-    txs_batch hb = {&h, 0, r->harena};
+    txs_batch hb = {.rec = &h, .n = 0, .arena = r->harena};
     int rc;
     r->pool_used = 0;
     while (hb.n == 0) {
@@ -547,10 +548,67 @@ int txs_reader_next(txs_reader *r, txs_batch *b)
     return (int)b->n;
 }
 
+/* Detached batches (threads): the records frame into the batch's own
+ * pool, then the span of the buffer they borrow is copied out.  Records are
+ * framed in buffer order and a batch never spans a refill, so the span is
+ * [first record's start, furthest record end]; fields and raw bytes lie in
+ * it, reasons and unescaped values in the batch arena.  The copy carries
+ * zero padding like the buffer, for scanners that read whole blocks. */
+int txs_reader_next_detached(txs_reader *r, txs_batch *b)
+{
+    if (r == NULL || b == NULL) return TXS_E_ARG;
+    if (b->pool == NULL && (b->pool = malloc(POOL_SLOTS * sizeof *b->pool)) == NULL)
+        return TXS_E_NOMEM;
+    b->moved_lo = b->moved_hi = 0;
+    r->pool = b->pool;
+    int rc = txs_reader_next(r, b);
+    r->pool = r->own_pool;
+    if (rc <= 0) return rc;
+    uintptr_t blo = (uintptr_t)r->buf, bhi = (uintptr_t)(r->buf + r->cap + TXS__INPUT_PAD);
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        uintptr_t p = (uintptr_t)b->rec[i].raw.p;
+        if (p < blo || p >= bhi) continue;
+        if (p < lo) lo = p;
+        if (p + b->rec[i].raw.n > hi) hi = p + b->rec[i].raw.n;
+    }
+    if (hi == 0) return rc; /* nothing borrowed from the buffer */
+    size_t need = (size_t)(hi - lo) + TXS__INPUT_PAD;
+    if (need > b->copy_cap) {
+        char *c = realloc(b->copy, need);
+        if (c == NULL) return r->status = TXS_E_NOMEM;
+        b->copy = c;
+        b->copy_cap = need;
+    }
+    memcpy(b->copy, (const char *)lo, (size_t)(hi - lo));
+    memset(b->copy + (hi - lo), 0, TXS__INPUT_PAD);
+    b->moved_lo = lo;
+    b->moved_hi = hi;
+    return rc;
+}
+
+static inline const char *moved(const txs_batch *b, const char *p)
+{
+    uintptr_t u = (uintptr_t)p;
+    return u >= b->moved_lo && u <= b->moved_hi ? b->copy + (u - b->moved_lo) : p;
+}
+
+void txs_batch_rebase(txs_batch *b)
+{
+    if (b->moved_hi == 0) return;
+    for (size_t i = 0; i < b->n; i++) {
+        txs_record *rec = &b->rec[i];
+        rec->raw.p = moved(b, rec->raw.p);
+        if (rec->detail) rec->detail = moved(b, rec->detail);
+        for (uint32_t k = 0; rec->fields && k < rec->nfields; k++)
+            if (rec->fields[k].p) rec->fields[k].p = moved(b, rec->fields[k].p);
+    }
+    b->moved_lo = b->moved_hi = 0;
+}
+
 void txs_batch_init(txs_batch *b)
 {
-    b->rec = NULL;
-    b->n = 0;
+    memset(b, 0, sizeof *b);
     txs_arena_init(&b->arena, 64 * 1024);
 }
 
@@ -558,7 +616,12 @@ void txs_batch_free(txs_batch *b)
 {
     if (b == NULL) return;
     free(b->rec);
+    free(b->pool);
+    free(b->copy);
     b->rec = NULL;
+    b->pool = NULL;
+    b->copy = NULL;
+    b->copy_cap = 0;
     b->n = 0;
     txs_arena_free(&b->arena);
 }
