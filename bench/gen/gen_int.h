@@ -169,6 +169,9 @@ int gen_country_high_risk(const char cc[2]);
 
 /* Amount in USD cents, log-normal-ish per channel (integer only). */
 int64_t gen_amount_usd(const gen_world *w, gen_rng *r, int channel);
+/* The same for a background payment by account acct: each account has its
+ * own level, so its amounts look like its history (bench/README.md). */
+int64_t gen_amount_usd_persona(const gen_world *w, gen_rng *r, int channel, uint32_t acct);
 /* USD cents to minor units of currency cur at the fixed table rate. */
 int64_t gen_usd_to_minor(int64_t usd_cents, int cur);
 /* A purpose text for a channel into t->purpose. */

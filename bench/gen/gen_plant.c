@@ -78,6 +78,10 @@ void gen_background(gen_ctx *g, gen_txn *t)
     t->typology = -1;
     t->pattern = 0;
     uint32_t o = gen_pick_any(w, &g->rng), b;
+    /* Wires are sent by businesses and one person in ten; others pay by
+     * ACH, so a person's transfers keep one scale (bench/README.md). */
+    if (t->channel == GEN_CH_WIRE && o % 5 != 0 && gen_hash2(0x77697265u, o) % 10 != 0)
+        t->channel = GEN_CH_ACH;
     if (t->channel == GEN_CH_CARD)
         b = gen_pick_business(w, &g->rng, o);
     else if (t->channel == GEN_CH_WIRE && gen_below(&g->rng, 5) == 0)
@@ -85,13 +89,15 @@ void gen_background(gen_ctx *g, gen_txn *t)
     else
         b = gen_pick_domestic(w, &g->rng, o);
     gen_account(w, b, &t->bene);
-    int64_t usd = gen_amount_usd(w, &g->rng, t->channel);
+    /* cash deposits come from walk-ins: the account's level is its own */
+    uint32_t payer = t->channel == GEN_CH_CASH ? b : o;
+    int64_t usd = gen_amount_usd_persona(w, &g->rng, t->channel, payer);
     if (t->channel == GEN_CH_CASH) {
         gen_cash_depositor(g, t);
         t->cur = pick_currency(g, &t->bene, t->channel);
         int64_t cap = t->cur == GEN_CUR_USD ? 900000 : 500000;
         for (int tries = 0; usd >= cap && tries < 4; tries++)
-            usd = gen_amount_usd(w, &g->rng, t->channel);
+            usd = gen_amount_usd_persona(w, &g->rng, t->channel, payer);
         if (usd >= cap) usd = usd % cap;
         t->minor = gen_whole_units(gen_usd_to_minor(usd, t->cur), t->cur);
     } else {

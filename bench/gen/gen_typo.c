@@ -154,17 +154,18 @@ int gen_plant_structuring(gen_ctx *g, gen_txn *out, int cap)
     return P.n;
 }
 
-/* Half: only 2 deposits in the band within 1 h - 3 days; half: 3-4 in the
- * band, each 46-75 days after the previous (no 45-day window holds two). */
+/* Half: only 2 deposits in the band, 25 h - 3 days apart (no day holds
+ * both, so neither three in a day nor a day's sum reaching the threshold);
+ * half: 3-4 in the band, each 46-75 days after the previous (no 45-day
+ * window holds two). */
 int gen_plant_nm_structuring(gen_ctx *g, gen_txn *out, int cap)
 {
     pat P = {g, out, 0, cap};
     gen_party acct;
     gen_fresh(g, UINT32_MAX, below(g, 5) == 0, &acct);
     if (below(g, 2)) {
-        int64_t off[2];
-        spread(g, off, 2, range(g, HOUR, 3 * DAY));
-        for (int i = 0; i < 2; i++) deposit(&P, off[i], &acct, band(g));
+        deposit(&P, 0, &acct, band(g));
+        deposit(&P, range(g, 25 * HOUR, 3 * DAY), &acct, band(g));
     } else {
         int k = (int)range(g, 3, 4);
         int64_t t = 0;
@@ -351,6 +352,9 @@ static int chain(gen_ctx *g, gen_txn *out, int cap, int closed)
     int cur = pat_cur(g, &node[0], ch);
     int64_t off[8];
     spread(g, off, n, range(g, DAY, 6 * DAY));
+    if (!closed) /* a slow open chain: each holder keeps the money 80-120 h,
+                    so it is neither a cycle nor a pass-through */
+        for (int i = 1; i < n; i++) off[i] = off[i - 1] + range(g, 80 * HOUR, 120 * HOUR);
     int64_t usd = closed ? logu(g, 500000, 10000000) : logu(g, 500000, NM_CAP);
     for (int i = 0; i < n; i++) {
         rec(&P, off[i], ch, &node[i], &node[closed ? (i + 1) % n : i + 1], cur, usd, 1);
@@ -472,9 +476,9 @@ int gen_plant_dormant(gen_ctx *g, gen_txn *out, int cap)
 static int round_cur(const gen_party *p)
 {
     const char *c = gen_currency_at(p->cur)->code;
-    static const char ok[] = "USD EUR GBP CHF CAD AUD";
-    for (const char *q = ok; *q; q += 4)
-        if (memcmp(q, c, 3) == 0) return p->cur;
+    static const char *const ok[] = {"USD", "EUR", "GBP", "CHF", "CAD", "AUD"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (memcmp(ok[i], c, 3) == 0) return p->cur;
     return GEN_CUR_USD;
 }
 

@@ -609,6 +609,29 @@ int64_t gen_amount_usd(const gen_world *w, gen_rng *r, int channel)
     return cents;
 }
 
+int64_t gen_amount_usd_persona(const gen_world *w, gen_rng *r, int channel, uint32_t acct)
+{
+    /* The account's level: an Irwin-Hall z from its index alone, one
+     * doubling per unit; the draw around it has 60% of the channel's
+     * spread, so the population keeps about its shape (sqrt(1 + 0.36 s^2)
+     * against s) while each account's amounts stay like themselves. */
+    uint64_t h = gen_hash2(0x70657273u, acct);
+    int64_t hs = (int64_t)(h & 0xFFFF) + (int64_t)((h >> 16) & 0xFFFF) +
+                 (int64_t)((h >> 32) & 0xFFFF) + (int64_t)(h >> 48);
+    int64_t level = (hs - 2 * 65536) * 443 / 65536; /* x256, sd 1 */
+    uint64_t x = gen_next(r);
+    int64_t s = (int64_t)(x & 0xFFFF) + (int64_t)((x >> 16) & 0xFFFF) +
+                (int64_t)((x >> 32) & 0xFFFF) + (int64_t)(x >> 48);
+    int64_t z = (s - 2 * 65536) * 443 / 65536;
+    int64_t l = amount_shape[channel].mu + level + z * amount_shape[channel].sigma * 6 / 2560;
+    if (l < 0) l = 0;
+    int ip = (int)(l >> 8);
+    uint64_t m = w->pow2_q30[l & 255];
+    int64_t cents = (int64_t)(ip >= 30 ? m << (ip - 30) : m >> (30 - ip));
+    if (cents < amount_shape[channel].min_cents) cents = amount_shape[channel].min_cents;
+    return cents;
+}
+
 int64_t gen_usd_to_minor(int64_t usd_cents, int cur)
 {
     const gen_currency *c = &currencies[cur];

@@ -509,8 +509,8 @@ static void row_r(ttab *t, int nr, const char *label, const double *v)
 
 static void stats_rows(ttab *t, int nr, const ev_stats *const *s, int overall)
 {
-    uint64_t u[EV_MAX_RUNS];
-    double d[EV_MAX_RUNS];
+    uint64_t u[EV_MAX_RUNS] = {0};
+    double d[EV_MAX_RUNS] = {0};
     char c[EV_MAX_RUNS][48];
 #define U(field, label)                                        \
     do {                                                       \

@@ -16,26 +16,28 @@ Test(ruleset, default_loads_with_its_rules_in_file_order)
     cr_assert_eq(txs_ruleset_load("default", &rs, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
     cr_assert_str_eq(txs_ruleset_name(rs), "default");
     cr_assert_str_eq(txs_ruleset_version(rs), "2026.06.1");
-    cr_assert_eq(txs_ruleset_count(rs), 19);
+    cr_assert_eq(txs_ruleset_count(rs), 21);
     const char *ids[] = {"us_ctr_cash", "eu_cash_10k", "corridor_fatf_black",
                          "corridor_eu_high_risk", "corridor_fatf_grey", "structuring_cash_1d",
                          "structuring_cash_30d", "pass_through_72h", "pass_through_black_list",
+                         "fan_in_24h", "fan_out_8h",
                          "fan_in_72h", "fan_out_72h", "gather_scatter_96h",
                          "scatter_gather_96h", "cycle_7d", "round_amounts_7d", "amount_spike",
                          "velocity_spike_1d", "dormant_reactivation", "new_account_high_value"};
     const char *kinds[] = {"threshold",     "threshold",      "corridor",       "corridor",
                            "corridor",      "structuring",    "structuring",    "pass_through",
-                           "pass_through",  "fan_in",         "fan_out",        "gather_scatter",
+                           "pass_through",  "fan_in",         "fan_out",        "fan_in",
+                           "fan_out",       "gather_scatter",
                            "scatter_gather", "cycle",         "round_amounts",  "amount_spike",
                            "velocity_spike", "dormant",       "new_account"};
-    for (size_t i = 0; i < 19; i++) {
+    for (size_t i = 0; i < 21; i++) {
         const txs_rule_info *ri = txs_ruleset_rule(rs, i);
         cr_assert_str_eq(ri->id, ids[i]);
         cr_assert_str_eq(ri->kind, kinds[i]);
         cr_assert(ri->weight > 0 && ri->weight <= 1);
         cr_assert(strlen(ri->reason) > 20);
     }
-    cr_assert_null(txs_ruleset_rule(rs, 19));
+    cr_assert_null(txs_ruleset_rule(rs, 21));
     cr_assert_str_eq(txs_ruleset_rule(rs, 7)->typology, "pass_through");
     cr_assert_float_eq(txs_ruleset_rule(rs, 2)->weight, 0.60, 1e-12);
     txs_ruleset_free(rs);
@@ -49,7 +51,7 @@ Test(ruleset, strict_loads_and_hashes_differently)
     cr_assert_eq(txs_ruleset_load("default", &b, &d), 0);
     cr_assert_eq(txs_ruleset_load("default", &c, &d), 0);
     cr_assert_str_eq(txs_ruleset_name(a), "strict");
-    cr_assert_eq(txs_ruleset_count(a), 20);
+    cr_assert_eq(txs_ruleset_count(a), 22);
     cr_assert_neq(txs_ruleset_hash(a), txs_ruleset_hash(b));
     cr_assert_eq(txs_ruleset_hash(b), txs_ruleset_hash(c), "hash must be stable");
     txs_ruleset_free(a);

@@ -444,3 +444,30 @@ Test(state, bad_params_stop_the_load_with_file_and_line)
                  TXS_E_CONFIG);
     rt_cleanup(&dir);
 }
+
+/* ------------------------------------------------------------ growth */
+
+Test(state, table_growth_keeps_both_parties_valid)
+{
+    /* Thousands of new accounts, two per transfer, so the account array
+     * grows while a transfer holds both parties (run under ASan). */
+    fx f;
+    fx_open(&f,
+            "rules:\n"
+            "  - {id: fi, kind: fan_in, weight: 0.5, reason: r, params: {window: 24h, "
+            "min_counterparties: 5}}\n"
+            "  - {id: cy, kind: cycle, weight: 0.6, reason: r, params: {window: 7d}}\n",
+            NULL);
+    char a[32], b[32];
+    size_t hits = 0;
+    for (int i = 0; i < 6000; i++) {
+        snprintf(a, sizeof a, "GA-%d", i);
+        snprintf(b, sizeof b, "GB-%d", i % 7);
+        f.nids = 0;
+        hits += feed(&f, T0 + i, a, b, "100.00", "ach");
+    }
+    const txs_state_stats *st = txs_state_get_stats(f.st);
+    cr_expect_eq(st->accounts, 6007);
+    cr_expect_gt(hits, 0); /* the seven sinks fan in */
+    fx_close(&f);
+}

@@ -71,7 +71,7 @@ static const char *const k_structuring[] = {"threshold", "band", "window", "min_
                                             "sum_count", "channels", "direction",
                                             "link_names", NULL};
 static const char *const k_pass[] = {"window", "ratio_min", "ratio_max", "min_amount",
-                                     "min_total", "channels", "out_list", NULL};
+                                     "min_total", "max_inflows", "channels", "out_list", NULL};
 static const char *const k_fan[] = {"window", "min_counterparties", "min_amount", "channels",
                                     NULL};
 static const char *const k_gs[] = {"window", "min_senders", "min_receivers", "min_amount",
@@ -106,6 +106,7 @@ static void defaults(sparams *p, int kind)
         p->rlo = 850000;
         p->rhi = 1150000;
         p->dirs = TXS_EV_OUT;
+        p->min_count = 2; /* max_inflows */
         break;
     case K_FAN_IN:
         p->window = 86400;
@@ -130,12 +131,15 @@ static void defaults(sparams *p, int kind)
         p->dirs = TXS_EV_OUT;
         break;
     case K_AMOUNT_SPIKE:
+        p->channels = ALL_BUT_CARD & ~(1u << TXS_CH_CASH); /* transfers: the history */
+        p->dirs = TXS_EV_OUT;
         p->factor_ppm = 1500000;
         p->sigma_ppm = 3000000;
         p->min_history = 5;
         p->window = 90 * 86400;
         break;
     case K_VELOCITY:
+        p->channels = ~0u; /* a card spree is a change in velocity too */
         p->window = 86400;
         p->min_count = 10;
         p->sigma_ppm = 3000000;
@@ -203,6 +207,8 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
             TXS_TRY(txs__rules_ratio(doc, v, what, &p->factor_ppm, d));
         } else if (strcmp(k, "sigma") == 0) {
             TXS_TRY(txs__rules_ratio(doc, v, what, &p->sigma_ppm, d));
+        } else if (strcmp(k, "max_inflows") == 0) {
+            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
         } else if (strcmp(k, "min_count") == 0 || strcmp(k, "min_counterparties") == 0 ||
                    strcmp(k, "min_senders") == 0) {
             TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
@@ -254,10 +260,18 @@ static void sfree(txs_rule *r)
     r->impl = NULL;
 }
 
+/* How far back a kind reads the event list; the history kinds read the
+ * aggregates (first and last activity, 30-day buckets) instead, so they
+ * keep no events for their long spans. */
 static int64_t shorizon(const txs_rule *r)
 {
     const sparams *p = r->impl;
-    return p->window > p->span ? p->window : p->span;
+    switch (p->kind) {
+    case K_AMOUNT_SPIKE:
+    case K_DORMANT:
+    case K_NEW_ACCOUNT: return 0;
+    default: return p->window;
+    }
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -275,10 +289,15 @@ static int select_ev(const txs_actx *c, const sparams *p, int dirs, int64_t from
                      int *idx)
 {
     const txs_acct *a = c->a;
-    int k = 0;
-    for (int i = 0; i < a->n; i++) {
+    int k = 0, lo = 0, hi = a->n;
+    while (lo < hi) { /* first event at or after from: the list is sorted */
+        int mid = (lo + hi) / 2;
+        if (a->ev[mid].ts < from) lo = mid + 1;
+        else hi = mid;
+    }
+    for (int i = lo; i < a->n && a->ev[i].ts <= to; i++) {
         const txs_ev *e = &a->ev[i];
-        if (e->ts < from || e->ts > to || ((e->used >> c->slot) & 1u)) continue;
+        if ((e->used >> c->slot) & 1u) continue;
         if (!(e->dir & dirs) || !passes(p, e)) continue;
         idx[k++] = i;
     }
@@ -406,12 +425,14 @@ TXS_RULES_COLD static int pass_eval(const txs_rule *r, txs_actx *c)
     q.dirs = TXS_EV_IN | TXS_EV_OUT;
     int ni = select_ev(c, &q, TXS_EV_IN, from, to, ins);
     int no = select_ev(c, &q, TXS_EV_OUT, from, to, outs);
-    /* Try the inflows from the earliest on; drop early ones until the
-     * outflows that follow the first kept inflow balance them. */
-    for (int s = 0; s < ni; s++) {
+    /* The last one to max_inflows inflows (min_count) before the new
+     * outflow, newest first as a set grows: every outflow since the first
+     * of them must balance them within the ratio band. */
+    int first = ni - (int)p->min_count;
+    for (int s = ni - 1; s >= 0 && s >= first; s--) {
         int64_t t0 = c->a->ev[ins[s]].ts;
         int64_t in = total_of(c->a, ins + s, ni - s);
-        if (in <= 0 || in < p->min_total) break;
+        if (in <= 0 || in < p->min_total) continue;
         int ko = 0;
         for (int j = 0; j < no; j++)
             if (c->a->ev[outs[j]].ts >= t0) idx[ko++] = outs[j];

@@ -238,12 +238,17 @@ static void fold(txs_acct *a, const txs_ev *e)
         }
         a->bucket = bi;
     }
+    /* Amount history is kept over the account's own outgoing transfers:
+     * card spending and cash have scales of their own, and what others pay
+     * in is their behaviour, not this account's. */
+    int transfer = e->dir == TXS_EV_OUT && e->channel != TXS_CH_CARD &&
+                   e->channel != TXS_CH_CASH;
     int64_t k = a->bucket - bi;
     if (k >= 0 && k <= 2) {
         a->bcnt[k]++;
-        if (e->base > a->bmax[k]) a->bmax[k] = e->base;
+        if (transfer && e->base > a->bmax[k]) a->bmax[k] = e->base;
     }
-    if (e->base > 0) {
+    if (transfer && e->base > 0) {
         a->hist_n++;
         double x = (double)e->base, d = x - a->mean;
         a->mean += d / (double)a->hist_n;
