@@ -135,18 +135,20 @@ static void copy_text(char *dst, uint8_t *dn, txs_slice s, size_t cap)
 
 /* Put e into g's reach: replace an entry of the same origin (the newer or
  * shorter path wins), else a free or expired slot, else the oldest. */
-static void reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t window)
+static int reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t window)
 {
     int victim = -1;
     for (int i = 0; i < g->nreach; i++)
         if (g->reach[i].origin == e->origin) {
-            if (g->reach[i].hops < e->hops && g->reach[i].start >= e->start) return;
+            if (g->reach[i].hops < e->hops && g->reach[i].start >= e->start) return 0;
             g->reach[i] = *e;
-            return;
+            return 0;
         }
-    if (g->nreach < TXS_REACH_MAX) {
+    int rc = txs__graph_more_reach(g);
+    if (rc < -1) return rc;
+    if (rc == 0) {
         g->reach[g->nreach++] = *e;
-        return;
+        return 0;
     }
     for (int i = 0; i < g->nreach; i++) {
         if (now - g->reach[i].start > window) {
@@ -156,6 +158,7 @@ static void reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t win
         if (victim < 0 || g->reach[i].start < g->reach[victim].start) victim = i;
     }
     g->reach[victim] = *e;
+    return 0;
 }
 
 TXS_RULES_COLD static int cycle_hit(const txs_rule *r, txs_gctx *c, const txs_reach *e)
@@ -208,11 +211,9 @@ TXS_RULES_COLD static int cycle_eval(const txs_rule *r, txs_gctx *c)
     if (A == NULL || B == NULL || A == B) return 0;
     if (t->channel >= 32 || !((p->channels >> t->channel) & 1u)) return 0;
     if (c->base <= 0 || c->base < p->min_amount) return 0;
-    txs_graph *gb = txs__state_graph(B);
-    if (gb == NULL) return TXS_E_NOMEM;
-    txs_graph *ga = A->g;
+    txs_graph *gb = &B->g, *ga = &A->g;
     int hit = 0;
-    for (int i = 0; ga && i < ga->nreach; i++) {
+    for (int i = 0; i < ga->nreach; i++) {
         txs_reach *e = &ga->reach[i];
         if (e->hops == 0 || t->ts - e->start > p->window || t->ts < e->last) continue;
         if (!in_band(p, c->base, e->amount)) continue;
@@ -229,7 +230,7 @@ TXS_RULES_COLD static int cycle_eval(const txs_rule *r, txs_gctx *c)
         n.hops++;
         n.last = t->ts;
         n.amount = c->base;
-        reach_put(gb, &n, t->ts, p->window);
+        TXS_TRY(reach_put(gb, &n, t->ts, p->window));
     }
     txs_reach n;
     memset(&n, 0, sizeof n);
@@ -238,8 +239,7 @@ TXS_RULES_COLD static int cycle_eval(const txs_rule *r, txs_gctx *c)
     n.amount = c->base;
     n.hops = 1;
     copy_text(n.first_id, &n.id_n, t->txn_id, TXS_EV_ID);
-    reach_put(gb, &n, t->ts, p->window);
-    return 0;
+    return reach_put(gb, &n, t->ts, p->window);
 }
 
 /* --------------------------------------------------------- scatter-gather */
@@ -316,8 +316,7 @@ TXS_RULES_COLD static int sg_eval(const txs_rule *r, txs_gctx *c)
         if (!dup) src[ns++] = e->cp;
     }
     if (ns == 0) return 0;
-    txs_graph *g = txs__state_graph(T);
-    if (g == NULL) return TXS_E_NOMEM;
+    txs_graph *g = &T->g;
     int64_t from = t->ts - p->window;
     for (int s = 0; s < ns; s++) {
         /* drop spent and expired branches, then add this one */
@@ -337,8 +336,10 @@ TXS_RULES_COLD static int sg_eval(const txs_rule *r, txs_gctx *c)
         for (int i = 0; i < g->nbr; i++)
             dup |= g->br[i].source == nb.source && g->br[i].via == nb.via;
         if (!dup) {
-            if (g->nbr == TXS_BRANCH_MAX) {
-                memmove(&g->br[0], &g->br[1], (TXS_BRANCH_MAX - 1) * sizeof g->br[0]);
+            int rc = txs__graph_more_branches(g);
+            if (rc < -1) return rc;
+            if (rc == -1) { /* full: the oldest branch goes */
+                memmove(&g->br[0], &g->br[1], (size_t)(g->nbr - 1) * sizeof g->br[0]);
                 g->nbr--;
             }
             g->br[g->nbr++] = nb;

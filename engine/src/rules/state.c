@@ -3,16 +3,17 @@
  * event insertion with lateness and expiry, the history aggregates, the
  * driver that judges the stateful rules, and the --state file.
  *
- * Memory per account (docs/rules.md "Memory"): a txs_acct (128 bytes) and
+ * Memory per account (docs/rules.md "Memory"): a txs_acct (136 bytes) and
  * its table slot (16 bytes at a load factor of at most 1/2, so 16-32),
- * plus 88 bytes per event kept within the longest horizon (+ lateness),
- * at most TXS_EV_MAX, plus a txs_graph (2 KiB) for accounts that take part
- * in cross-account flows when a graph-scope rule is enabled.
+ * plus 104 bytes per event kept within the longest horizon (+ lateness),
+ * at most TXS_EV_MAX, plus 80 bytes per cycle reach entry and 104 per
+ * scatter-gather branch, grown on use, for accounts in cross-account flows.
  *
  * State file (version 1), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
  *   i64 max_ts u64 naccounts, then per account: the txs_acct fields (no
- *   pointers), u16 nevents, the events, u8 has_graph [+ txs_graph]; then
+ *   pointers), u16 nevents, the events, u8 nreach, u8 nbranches, the reach
+ *   entries, the branches; then
  *   u64 xxh3 of everything before it.
  */
 #include <errno.h>
@@ -75,7 +76,8 @@ void txs_state_free(txs_state *s)
     if (s == NULL) return;
     for (size_t i = 0; i < s->n; i++) {
         free(s->accts[i].ev);
-        free(s->accts[i].g);
+        free(s->accts[i].g.reach);
+        free(s->accts[i].g.br);
     }
     free(s->accts);
     free(s->slots);
@@ -90,7 +92,8 @@ const txs_state_stats *txs_state_get_stats(txs_state *s)
     for (size_t i = 0; i < s->n; i++) {
         ev += s->accts[i].n;
         s->st.bytes += s->accts[i].cap * sizeof(txs_ev);
-        if (s->accts[i].g) s->st.bytes += sizeof(txs_graph);
+        s->st.bytes += s->accts[i].g.capreach * sizeof(txs_reach) +
+                       s->accts[i].g.capbr * sizeof(txs_branch);
     }
     s->st.events = ev;
     return &s->st;
@@ -163,10 +166,28 @@ static txs_acct *acct_get(txs_state *s, const uint64_t h[2])
     return a;
 }
 
-txs_graph *txs__state_graph(txs_acct *a)
+int txs__graph_more_reach(txs_graph *g)
 {
-    if (a->g == NULL) a->g = calloc(1, sizeof *a->g);
-    return a->g;
+    if (g->nreach < g->capreach) return 0;
+    if (g->capreach >= TXS_REACH_MAX) return -1;
+    uint8_t nc = g->capreach ? (uint8_t)(g->capreach * 2) : 2;
+    txs_reach *p = realloc(g->reach, nc * sizeof *p);
+    if (p == NULL) return TXS_E_NOMEM;
+    g->reach = p;
+    g->capreach = nc;
+    return 0;
+}
+
+int txs__graph_more_branches(txs_graph *g)
+{
+    if (g->nbr < g->capbr) return 0;
+    if (g->capbr >= TXS_BRANCH_MAX) return -1;
+    uint8_t nc = g->capbr ? (uint8_t)(g->capbr * 2) : 2;
+    txs_branch *p = realloc(g->br, nc * sizeof *p);
+    if (p == NULL) return TXS_E_NOMEM;
+    g->br = p;
+    g->capbr = nc;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- events */
@@ -536,7 +557,7 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
 /* ------------------------------------------------------------ state file */
 
 #define STATE_MAGIC "TXSSTATE"
-#define STATE_VERSION 1u
+#define STATE_VERSION 2u
 
 typedef struct wbuf {
     txs_buf b;
@@ -581,17 +602,18 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d)
     for (size_t i = 0; i < s->n && rc == 0; i++) {
         txs_acct a = s->accts[i];
         uint16_t ne = a.n;
-        uint8_t hg = a.g != NULL;
         const txs_ev *ev = a.ev;
-        const txs_graph *g = a.g;
+        txs_graph g = a.g;
         a.ev = NULL;
-        a.g = NULL;
         a.cap = 0;
+        memset(&a.g, 0, sizeof a.g);
         wput(&w, &a, sizeof a);
         wput(&w, &ne, 2);
         if (ne) wput(&w, ev, ne * sizeof *ev);
-        wput(&w, &hg, 1);
-        if (hg) wput(&w, g, sizeof *g);
+        wput(&w, &g.nreach, 1);
+        wput(&w, &g.nbr, 1);
+        if (g.nreach) wput(&w, g.reach, g.nreach * sizeof *g.reach);
+        if (g.nbr) wput(&w, g.br, g.nbr * sizeof *g.br);
         if (w.b.n > (1u << 20)) rc = flush(&w, o, d);
     }
     if (rc == 0) rc = flush(&w, o, d);
@@ -691,7 +713,6 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     for (uint64_t i = 0; i < na; i++) {
         txs_acct a;
         uint16_t ne;
-        uint8_t hg;
         if (rget(&r, &a, sizeof a) || rget(&r, &ne, 2) || ne > TXS_EV_MAX) {
             rc = corrupt(d, path, "bad account record", r.at);
             goto out;
@@ -706,7 +727,7 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             goto out;
         }
         a.ev = NULL;
-        a.g = NULL;
+        memset(&a.g, 0, sizeof a.g);
         a.cap = 0;
         a.n = 0;
         if (s->st.rules_changed) a.alerted = 0;
@@ -722,15 +743,32 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             if (s->st.rules_changed)
                 for (int j = 0; j < ne; j++) dst->ev[j].used = 0;
         }
-        if (rget(&r, &hg, 1) || hg > 1) {
-            rc = corrupt(d, path, "bad graph flag", r.at);
+        uint8_t nr, nb;
+        if (rget(&r, &nr, 1) || rget(&r, &nb, 1) || nr > TXS_REACH_MAX || nb > TXS_BRANCH_MAX) {
+            rc = corrupt(d, path, "bad graph counts", r.at);
             goto out;
         }
-        if (hg) {
-            dst->g = malloc(sizeof *dst->g);
-            if (dst->g == NULL || rget(&r, dst->g, sizeof *dst->g)) {
-                rc = dst->g ? corrupt(d, path, "short graph record", r.at)
-                            : txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+        if (nr) {
+            dst->g.reach = malloc(nr * sizeof *dst->g.reach);
+            if (dst->g.reach == NULL) {
+                rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
+            dst->g.nreach = dst->g.capreach = nr;
+            if (rget(&r, dst->g.reach, nr * sizeof *dst->g.reach)) {
+                rc = corrupt(d, path, "short graph record", r.at);
+                goto out;
+            }
+        }
+        if (nb) {
+            dst->g.br = malloc(nb * sizeof *dst->g.br);
+            if (dst->g.br == NULL) {
+                rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
+            dst->g.nbr = dst->g.capbr = nb;
+            if (rget(&r, dst->g.br, nb * sizeof *dst->g.br)) {
+                rc = corrupt(d, path, "short graph record", r.at);
                 goto out;
             }
         }

@@ -10,7 +10,8 @@
  *                      kept for the longest window (+ lateness), at most
  *                      TXS_EV_MAX; heap block sized 4, 8, ... TXS_EV_MAX
  *           +-- aggregates for the history kinds (30-day buckets, Welford)
- *           +-- graph entries (cycle reach, scatter-gather branches), lazy
+ *           +-- graph entries (cycle reach, scatter-gather branches), grown
+ *               on first use
  *
  * An account is identified by XXH3-128 of its text (tagged: a party's
  * account, or a person's normalised name for rules that link accounts by
@@ -83,10 +84,12 @@ typedef struct txs_branch {
 #define TXS_REACH_MAX 8
 #define TXS_BRANCH_MAX 16
 
+/* Both lists grow on use (2, 4, ... up to the maximum), so an account that
+ * takes part in no cross-account flow holds none. */
 typedef struct txs_graph {
-    txs_reach reach[TXS_REACH_MAX];
-    txs_branch br[TXS_BRANCH_MAX];
-    uint8_t nreach, nbr;
+    txs_reach *reach;
+    txs_branch *br;
+    uint8_t nreach, capreach, nbr, capbr;
 } txs_graph;
 
 /* History buckets: 30 days each, the current one and the two before. */
@@ -106,7 +109,7 @@ typedef struct txs_acct {
     int64_t bucket;          /* index (ts / TXS_BUCKET_SECS) of bmax[0] */
     int64_t bmax[3];         /* largest base amount per bucket */
     uint32_t bcnt[3];        /* events per bucket */
-    txs_graph *g;            /* NULL until a graph kind needs it */
+    txs_graph g;             /* empty until a graph kind needs it */
 } txs_acct;
 
 /* What a stateful kind's eval sees: one account after the new event was
@@ -147,8 +150,10 @@ enum {
 /* Copy text (n bytes) into dst of cap bytes, shortened as said above. */
 void txs__state_copy_text(char *dst, uint8_t *dn, const char *p, size_t n, size_t cap);
 
-/* a's graph entries, allocated zeroed on first use; NULL: out of memory. */
-txs_graph *txs__state_graph(txs_acct *a);
+/* Room for one more reach entry / branch in g: 0, or -1 when the list is
+ * at its maximum (the caller replaces one), or TXS_E_NOMEM. */
+int txs__graph_more_reach(txs_graph *g);
+int txs__graph_more_branches(txs_graph *g);
 
 /* Window [from, to] a kind evaluates for ctx: it ends at the account's
  * latest event when the new one falls inside that window, else at the new
