@@ -471,3 +471,33 @@ Test(state, table_growth_keeps_both_parties_valid)
     cr_expect_gt(hits, 0); /* the seven sinks fan in */
     fx_close(&f);
 }
+
+Test(state, graph_lists_reloaded_keep_their_bounds)
+{
+    /* A list loaded at an odd size (3 reach entries) must still stop
+     * growing at its maximum, and the state must save and load again. */
+    fx f;
+    fx_open(&f, GRAPH_RULES, NULL);
+    char a[16], path[160];
+    snprintf(path, sizeof path, "%s/state.bin", f.dir.path);
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "A%d", i);
+        f.nids = 0;
+        feed(&f, T0 + i, a, "X", "1000.00", "wire");
+    }
+    txs_diag d = {0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
+    for (int round = 0; round < 2; round++) {
+        cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
+        txs_state_free(f.st);
+        cr_assert_eq(txs_state_create(f.rs, &o, &f.st), 0);
+        cr_assert_eq(txs_state_load(f.st, path, &d), 0, "round %d: %s", round, d.msg);
+        for (int i = 0; i < 12; i++) {
+            snprintf(a, sizeof a, "B%d-%d", round, i);
+            f.nids = 0;
+            feed(&f, T0 + 100 + round * 100 + i, a, "X", "1000.00", "wire");
+        }
+    }
+    unlink(path);
+    fx_close(&f);
+}

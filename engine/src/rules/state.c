@@ -171,6 +171,7 @@ int txs__graph_more_reach(txs_graph *g)
     if (g->nreach < g->capreach) return 0;
     if (g->capreach >= TXS_REACH_MAX) return -1;
     uint8_t nc = g->capreach ? (uint8_t)(g->capreach * 2) : 2;
+    if (nc > TXS_REACH_MAX) nc = TXS_REACH_MAX; /* a loaded list has any size */
     txs_reach *p = realloc(g->reach, nc * sizeof *p);
     if (p == NULL) return TXS_E_NOMEM;
     g->reach = p;
@@ -183,6 +184,7 @@ int txs__graph_more_branches(txs_graph *g)
     if (g->nbr < g->capbr) return 0;
     if (g->capbr >= TXS_BRANCH_MAX) return -1;
     uint8_t nc = g->capbr ? (uint8_t)(g->capbr * 2) : 2;
+    if (nc > TXS_BRANCH_MAX) nc = TXS_BRANCH_MAX;
     txs_branch *p = realloc(g->br, nc * sizeof *p);
     if (p == NULL) return TXS_E_NOMEM;
     g->br = p;
