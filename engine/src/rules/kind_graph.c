@@ -86,6 +86,8 @@ static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
     if (p->rlo > p->rhi)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
                             "rule '%s': ratio_min is above ratio_max", r->info.id);
+    /* scatter_gather reads the intermediary's inflows of any channel */
+    r->ev_channels = cycle ? p->channels : ~0u & ~(1u << TXS_CH_CASH);
     if (cycle && (p->min_hops < 2 || p->min_hops > p->max_hops || p->max_hops > 32))
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
                             "rule '%s': need 2 <= min_hops <= max_hops <= 32", r->info.id);
@@ -144,6 +146,13 @@ static int reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t wind
             g->reach[i] = *e;
             return 0;
         }
+    if (g->nreach == g->capreach) { /* before growing, drop spent and stale entries */
+        int w = 0;
+        for (int i = 0; i < g->nreach; i++)
+            if (g->reach[i].hops != 0 && now - g->reach[i].start <= window)
+                g->reach[w++] = g->reach[i];
+        g->nreach = (uint8_t)w;
+    }
     int rc = txs__graph_more_reach(g);
     if (rc < -1) return rc;
     if (rc == 0) {

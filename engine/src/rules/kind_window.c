@@ -231,6 +231,7 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
                                     v->type == TXS_Y_SCALAR ? v->str : "?");
         }
     }
+    r->ev_channels = p->channels;
     if (kind == K_STRUCTURING) {
         if (p->threshold <= 0)
             return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
@@ -239,6 +240,7 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
                                 r->info.id);
         p->band_lo = (int64_t)(((__int128)p->threshold * p->band_ppm + TXS_RULES_PPM - 1) /
                                TXS_RULES_PPM);
+        r->link_lo = p->band_lo;
     }
     if ((kind == K_PASS_THROUGH) && p->rlo > p->rhi)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
@@ -394,8 +396,10 @@ TXS_RULES_COLD static int structuring_eval(const txs_rule *r, txs_actx *c)
     }
     int by_count = (uint32_t)kb >= p->min_count && contains(band, kb, c->cur);
     int64_t total = total_of(c->a, under, ku);
-    int by_sum = p->sum_count && (uint32_t)ku >= p->sum_count && total >= p->threshold &&
-                 contains(under, ku, c->cur);
+    /* a person (by name) is followed for deposits in the band only, so
+     * the sum trigger does not apply to them (docs/rules.md) */
+    int by_sum = !c->by_name && p->sum_count && (uint32_t)ku >= p->sum_count &&
+                 total >= p->threshold && contains(under, ku, c->cur);
     if (!by_count && !by_sum) return 0;
     const int *idx = by_sum ? under : band;
     int k = by_sum ? ku : kb;

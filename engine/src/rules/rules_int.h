@@ -148,6 +148,11 @@ struct txs_rule {
     int enabled;
     int slot;                /* stateful rules: episode bit, else -1 */
     int link_names;          /* account kinds: also per person by name */
+    uint32_t ev_channels;    /* stateful kinds: channels whose events they
+                                read (state.c keeps cash and other events
+                                for different horizons) */
+    int64_t link_lo;         /* link_names: smallest base amount that can
+                                count for the person (structuring band) */
     int64_t weight_ppm;      /* weight in parts per million, exact */
     void *impl;              /* the kind's compiled params */
 };

@@ -41,7 +41,11 @@ struct txs_state {
     size_t mask;            /* nslots - 1 */
     txs_acct *accts;
     size_t n, cap;
-    int64_t keep;           /* horizon + lateness */
+    int64_t keep_cash;      /* cash events: horizon of the rules reading
+                               cash, + lateness */
+    int64_t keep_other;     /* other events: likewise */
+    int64_t link_lo;        /* persons: smallest amount any linking rule
+                               counts; INT64_MAX: no linking rule */
     uint64_t rules_hash;
     txs_state_stats st;
 };
@@ -59,7 +63,22 @@ int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state *
     if (o) s->o = *o;
     if (s->o.max_lateness < 0) s->o.max_lateness = 0;
     if (s->o.mode == TXS_STATE_SHARD && s->o.shard_n == 0) s->o.mode = TXS_STATE_ALL;
-    s->keep = rs->horizon + s->o.max_lateness;
+    /* Events live as long as a rule reading their channel looks back: cash
+     * for the 30-day structuring window, the rest for a week. */
+    s->link_lo = INT64_MAX;
+    for (int g = 0; g < 2; g++) {
+        const txs_rule *const *v = g ? rs->graph : rs->acct;
+        size_t nv = g ? rs->ngraph : rs->nacct;
+        for (size_t i = 0; i < nv; i++) {
+            const txs_rule *r = v[i];
+            int64_t h = r->ops->horizon ? r->ops->horizon(r) : rs->horizon;
+            if ((r->ev_channels & (1u << TXS_CH_CASH)) && h > s->keep_cash) s->keep_cash = h;
+            if ((r->ev_channels & ~(1u << TXS_CH_CASH)) && h > s->keep_other) s->keep_other = h;
+            if (r->link_names && r->link_lo < s->link_lo) s->link_lo = r->link_lo;
+        }
+    }
+    s->keep_cash += s->o.max_lateness;
+    s->keep_other += s->o.max_lateness;
     s->rules_hash = txs_ruleset_hash(rs);
     s->mask = 1023;
     s->slots = calloc(s->mask + 1, sizeof *s->slots);
@@ -217,17 +236,22 @@ static int ev_insert(txs_state *s, txs_acct *a, const txs_ev *e)
 {
     if (e->ts > a->max_ts || a->n == 0) a->max_ts = e->ts > a->max_ts ? e->ts : a->max_ts;
     if (a->first_ts == 0 || e->ts < a->first_ts) a->first_ts = e->ts;
-    int64_t cut = a->max_ts - s->keep;
-    int drop = 0;
-    while (drop < a->n && a->ev[drop].ts < cut) drop++;
-    if (drop) {
-        memmove(a->ev, a->ev + drop, (size_t)(a->n - drop) * sizeof *a->ev);
-        a->n = (uint16_t)(a->n - drop);
-        s->st.expired += (uint64_t)drop;
+    int64_t cut_cash = a->max_ts - s->keep_cash, cut_other = a->max_ts - s->keep_other;
+    if (a->n && a->ev[0].ts < (cut_cash > cut_other ? cut_cash : cut_other)) {
+        int w = 0; /* keep order; drop each by its own class's horizon */
+        for (int i = 0; i < a->n; i++) {
+            const txs_ev *x = &a->ev[i];
+            int cash = x->channel == TXS_CH_CASH;
+            if (x->ts < (cash ? cut_cash : cut_other)) continue;
+            if (w != i) a->ev[w] = *x;
+            w++;
+        }
+        s->st.expired += (uint64_t)(a->n - w);
+        a->n = (uint16_t)w;
     }
     if (a->n == a->cap) {
         if (a->cap < TXS_EV_MAX) {
-            uint16_t nc = a->cap ? (uint16_t)(a->cap * 2) : 4;
+            uint16_t nc = a->cap ? (uint16_t)(a->cap * 2) : 2;
             txs_ev *nv = realloc(a->ev, nc * sizeof *nv);
             if (nv == NULL) return -1;
             a->ev = nv;
@@ -523,6 +547,7 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
         for (int k = 0; k < 2; k++) {
             const txs_party *p = pt[k], *other = pt[1 - k];
             if (p->account.n || p->name.n == 0 || other->account.n == 0) continue;
+            if (base < s->link_lo) continue; /* under every linking band */
             char key[256];
             size_t kn = name_key(p->name, key, sizeof key);
             if (kn == 0) continue;
