@@ -93,7 +93,9 @@ def main():
             tid = "R%d" % len(rows)
             truth[tid] = ("UN:" + ref, kind, " ".join(noisy))
             name = " ".join(noisy).replace('"', '""')
-            rows.append('%s,2026-03-01T00:00:00Z,100.00,USD,wire,A1,,US,,,B1,"%s",US,,,' % (tid, name))
+            # no party country: the noisy name is all the record says, so
+            # no country qualifier applies (docs/matching.md)
+            rows.append('%s,2026-03-01T00:00:00Z,100.00,USD,wire,A1,,,,,B1,"%s",,,,' % (tid, name))
     with tempfile.TemporaryDirectory() as d:
         inp = os.path.join(d, "in.csv")
         with open(inp, "w") as f:

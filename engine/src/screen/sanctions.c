@@ -687,15 +687,15 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
     return txs_sanctions_name_ctx(s, p, n, NULL, out, cap);
 }
 
-/* The party's kind: as given, else company when its name carries a legal
- * form (s->q must hold the normalised name), else unknown. */
+/* The party's kind: as the transaction gives it (no profile maps one yet),
+ * else unknown.  It is not guessed from legal forms in the name: short forms
+ * are also people's syllables and initials ("PAK HAN SE", "HAN YU-RO" read
+ * as companies cost two listed persons their hits, bench/sanctions_recall.py)
+ * and the guess cleared one benign name in 50,000. */
 static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_party *q)
 {
-    if (q == NULL) return TXS_NAME_ANY;
-    if (q->kind != TXS_NAME_ANY) return q->kind;
-    for (uint32_t i = 0; i < s->q.ntok; i++)
-        if (s->q.tok[i].flags & TXS_TOK_LEGAL) return TXS_NAME_COMPANY;
-    return TXS_NAME_ANY;
+    (void)s;
+    return q ? q->kind : TXS_NAME_ANY;
 }
 
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
