@@ -501,3 +501,43 @@ Test(state, graph_lists_reloaded_keep_their_bounds)
     unlink(path);
     fx_close(&f);
 }
+
+Test(state, gather_scatter_velocity_and_new_account)
+{
+    fx f;
+    fx_open(&f,
+            "rules:\n"
+            "  - {id: gs, kind: gather_scatter, weight: 0.5, reason: r, params: {window: 72h, "
+            "min_senders: 3, min_receivers: 3}}\n"
+            "  - {id: vs, kind: velocity_spike, weight: 0.3, reason: r, params: {window: 24h, "
+            "min_count: 6, sigma: \"3\", min_history: 7d}}\n"
+            "  - {id: na, kind: new_account, weight: 0.3, reason: r, params: {new_for: 30d, "
+            "min_amount: \"25000.00\", warmup: 7d}}\n",
+            NULL);
+    /* gather then scatter through HUB: three senders, then three receivers */
+    const char *in[] = {"S1", "S2", "S3"}, *out[] = {"R1", "R2", "R3"};
+    for (int i = 0; i < 3; i++) cr_expect_eq(feed(&f, T0 + i * H, in[i], "HUB", "1000.00", "ach"), 0);
+    cr_expect_eq(feed(&f, T0 + 4 * H, "HUB", out[0], "900.00", "ach"), 0);
+    cr_expect_eq(feed(&f, T0 + 5 * H, "HUB", out[1], "900.00", "ach"), 0);
+    cr_assert_eq(feed(&f, T0 + 6 * H, "HUB", out[2], "900.00", "ach"), 1);
+    cr_expect_str_eq(rule_of(&f, 0), "gs");
+    cr_expect(evidence_has(&f, 0, "\"senders\":3,\"receivers\":3"));
+    /* velocity: a quiet account (one payment every two days for 20 days),
+     * then eight in one afternoon */
+    size_t hits = 0;
+    for (int i = 0; i < 10; i++) hits += feed(&f, T0 + i * 2 * D, "QUIET", "SHOP", "50.00", "card");
+    cr_expect_eq(hits, 0);
+    for (int i = 0; i < 8; i++) {
+        char who[16];
+        snprintf(who, sizeof who, "P%d", i);
+        hits += feed(&f, T0 + 21 * D + i * 600, "QUIET", who, "40.00", "card");
+    }
+    cr_expect_eq(hits, 1); /* one episode: the sixth payment, not each after it */
+    /* new account: data began at T0; an account first seen after the 7-day
+     * warm-up moving USD 30,000 within its first month alerts once */
+    cr_expect_eq(feed(&f, T0 + D, "OLDCO", "X1", "30000.00", "wire"), 0); /* during warm-up */
+    cr_assert_eq(feed(&f, T0 + 10 * D, "NEWCO", "X2", "30000.00", "wire"), 2); /* and X2 is new */
+    cr_expect_str_eq(rule_of(&f, 0), "na");
+    cr_expect_eq(feed(&f, T0 + 11 * D, "NEWCO", "X1", "30000.00", "wire"), 0); /* once */
+    fx_close(&f);
+}
