@@ -14,6 +14,8 @@
 #ifndef TXS_CLI_H
 #define TXS_CLI_H
 
+#include "txs/base.h"
+
 enum {
     TXS_EXIT_OK = 0,
     TXS_EXIT_USAGE = 2,
@@ -30,5 +32,14 @@ int txs_cmd_score(int argc, char **argv);
 int txs_cmd_lists(int argc, char **argv);
 int txs_cmd_split(int argc, char **argv), txs_cmd_merge(int argc, char **argv);
 int txs_cmd_eval(int argc, char **argv);
+
+/* Print d as "who: FILE:LINE: msg" (or without the parts d lacks) on
+ * stderr; returns code. */
+int txs_cli_report(const char *who, const txs_diag *d, int code);
+/* Exit code for a library status: config 3, output 5, out of memory 6,
+ * bad argument 2, anything else (input) 4. */
+int txs_cli_exit_for(int rc);
+/* Seconds on the monotonic clock. */
+double txs_cli_now(void);
 
 #endif /* TXS_CLI_H */

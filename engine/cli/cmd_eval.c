@@ -169,24 +169,6 @@ static int parse_args(int argc, char **argv, eval_args *a)
     return 0;
 }
 
-static int report(const txs_diag *d, int code)
-{
-    if (d->line) fprintf(stderr, "txscreen: %s:%lu: %s\n", d->file, d->line, d->msg);
-    else if (d->file[0]) fprintf(stderr, "txscreen: %s: %s\n", d->file, d->msg);
-    else fprintf(stderr, "txscreen: %s\n", d->msg);
-    return code;
-}
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
-    case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
-    case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
-    default: return TXS_EXIT_INPUT;
-    }
-}
-
 /* ---------------------------------------------------------------- lists */
 
 typedef struct lists_set {
@@ -943,13 +925,13 @@ int txs_cmd_eval(int argc, char **argv)
     int rc = evaluate(&a, &s, &d);
     if (rc < 0) {
         state_free(&s);
-        return report(&d, exit_for(rc));
+        return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
     }
     ev_result res;
     if (ev_compute(&s.ev, &res) < 0) {
         state_free(&s);
         txs_diag_set(&d, TXS_E_NOMEM, "", 0, "out of memory");
-        return report(&d, TXS_EXIT_INTERNAL);
+        return txs_cli_report("txscreen", &d, TXS_EXIT_INTERNAL);
     }
     if (a.out_format == OUT_CSV) csv_report(&a, &s.ev, &res, &s.buf);
     else if (a.out_format == OUT_JSON) json_report(&a, &s.ev, &res, &s.buf);
@@ -958,7 +940,7 @@ int txs_cmd_eval(int argc, char **argv)
     if (s.buf.oom) {
         state_free(&s);
         txs_diag_set(&d, TXS_E_NOMEM, "", 0, "out of memory");
-        return report(&d, TXS_EXIT_INTERNAL);
+        return txs_cli_report("txscreen", &d, TXS_EXIT_INTERNAL);
     }
     rc = txs_out_open(a.out, &s.out, &d);
     if (rc == TXS_OK) rc = txs_out_write(s.out, s.buf.p, s.buf.n, &d);
@@ -967,5 +949,5 @@ int txs_cmd_eval(int argc, char **argv)
         s.out = NULL;
     }
     state_free(&s);
-    return rc < 0 ? report(&d, exit_for(rc)) : TXS_EXIT_OK;
+    return rc < 0 ? txs_cli_report("txscreen", &d, txs_cli_exit_for(rc)) : TXS_EXIT_OK;
 }

@@ -309,25 +309,6 @@ typedef struct merge_run {
     txs_buf buf, hbuf;
 } merge_run;
 
-static int report(const txs_diag *d, int code)
-{
-    if (d->line) fprintf(stderr, "txscreen merge: %s:%lu: %s\n", d->file, d->line, d->msg);
-    else if (d->file[0]) fprintf(stderr, "txscreen merge: %s: %s\n", d->file, d->msg);
-    else fprintf(stderr, "txscreen merge: %s\n", d->msg);
-    return code;
-}
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
-    case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
-    case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
-    case TXS_E_ARG: return TXS_EXIT_USAGE;
-    default: return TXS_EXIT_INPUT;
-    }
-}
-
 static const char *base_of(const char *p)
 {
     const char *s = strrchr(p, '/');
@@ -1289,13 +1270,6 @@ static char *join_argv(int argc, char **argv)
     return s;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void run_free(merge_run *m)
 {
     for (size_t i = 0; i < m->nst; i++) stream_free(&m->st[i]);
@@ -1323,7 +1297,7 @@ static void run_free(merge_run *m)
 
 static int run(merge_run *m, const merge_args *a, int argc, char **argv, txs_diag *d)
 {
-    double t0 = now_seconds();
+    double t0 = txs_cli_now();
     char started[21];
     txs_ts_format((int64_t)time(NULL), started);
     TXS_TRY(load_split(a->split_dir, &m->si, d));
@@ -1366,7 +1340,7 @@ static int run(merge_run *m, const merge_args *a, int argc, char **argv, txs_dia
     if (rc < 0 || m->mout == NULL) return rc;
     char *cmd = join_argv(argc, argv);
     txs_buf b = {0};
-    write_manifest(&b, m, a, cmd ? cmd : "txscreen merge", started, now_seconds() - t0);
+    write_manifest(&b, m, a, cmd ? cmd : "txscreen merge", started, txs_cli_now() - t0);
     free(cmd);
     rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
                : txs_out_write(m->mout, b.p, b.n, d);
@@ -1381,14 +1355,14 @@ int txs_cmd_merge(int argc, char **argv)
     merge_args a;
     int prc = parse_args(argc, argv, &a);
     if (prc != 0) return prc > 0 ? TXS_EXIT_OK : TXS_EXIT_USAGE;
-    double t0 = now_seconds();
+    double t0 = txs_cli_now();
     txs_diag d = {{0}, 0, {0}};
     merge_run m = {0};
     int rc = run(&m, &a, argc, argv, &d);
     if (rc < 0) {
         if (d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
         run_free(&m);
-        return report(&d, exit_for(rc));
+        return txs_cli_report("txscreen merge", &d, txs_cli_exit_for(rc));
     }
     if (!a.quiet)
         fprintf(stderr,
@@ -1398,7 +1372,7 @@ int txs_cmd_merge(int argc, char **argv)
                 (unsigned long long)m.by_band[TXS_BAND_BLOCK],
                 (unsigned long long)m.by_band[TXS_BAND_REVIEW],
                 (unsigned long long)m.by_band[TXS_BAND_EDD], (unsigned long long)m.combined,
-                (unsigned long long)m.nrejects, now_seconds() - t0);
+                (unsigned long long)m.nrejects, txs_cli_now() - t0);
     run_free(&m);
     return TXS_EXIT_OK;
 }

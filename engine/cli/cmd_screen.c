@@ -266,31 +266,6 @@ static int sink_stderr(void *ctx, const char *p, size_t n)
     return 0;
 }
 
-static int report(const txs_diag *d, int code)
-{
-    if (d->line) fprintf(stderr, "txscreen: %s:%lu: %s\n", d->file, d->line, d->msg);
-    else if (d->file[0]) fprintf(stderr, "txscreen: %s: %s\n", d->file, d->msg);
-    else fprintf(stderr, "txscreen: %s\n", d->msg);
-    return code;
-}
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
-    case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
-    case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
-    default: return TXS_EXIT_INPUT;
-    }
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static char *join_argv(int argc, char **argv)
 {
     size_t len = sizeof "txscreen";
@@ -510,7 +485,7 @@ int txs_cmd_screen(int argc, char **argv)
     screen_args a;
     int prc = parse_args(argc, argv, &a);
     if (prc != 0) return prc > 0 ? TXS_EXIT_OK : TXS_EXIT_USAGE;
-    double t0 = now_seconds();
+    double t0 = txs_cli_now();
     char started[21];
     utc_now(started);
     txs_diag d = {{0}, 0, {0}};
@@ -518,11 +493,11 @@ int txs_cmd_screen(int argc, char **argv)
     int rc = prepare(&a, &r, &d);
     if (rc < 0) {
         run_free(&r);
-        return report(&d, rc == TXS_E_CONFIG ? TXS_EXIT_CONFIG : exit_for(rc));
+        return txs_cli_report("txscreen", &d, rc == TXS_E_CONFIG ? TXS_EXIT_CONFIG : txs_cli_exit_for(rc));
     }
     if ((rc = open_outputs(&a, &r, &d)) < 0) {
         run_free(&r);
-        return report(&d, exit_for(rc));
+        return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
     }
     out_sink alerts = {r.alerts, &d, 0}, rejects = {r.rejects, &d, 0};
     txs_screen_opts so = {
@@ -540,7 +515,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (rc < 0) {
         txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
         run_free(&r);
-        return report(&d, TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, TXS_EXIT_CONFIG);
     }
     txs_state *state = txs_screener_state(r.screener);
     if (a.state && state == NULL && !a.quiet)
@@ -548,7 +523,7 @@ int txs_cmd_screen(int argc, char **argv)
                         "read or written\n", a.state);
     if (a.state && state && (rc = txs_state_load(state, a.state, &d)) < 0) {
         run_free(&r);
-        return report(&d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
     }
     if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "
@@ -559,11 +534,11 @@ int txs_cmd_screen(int argc, char **argv)
     /* The state goes after the alerts: if saving it fails, the old state
      * stays and re-running the same input gives the same alerts again. */
     if (rc >= 0 && a.state && state) rc = txs_state_save(state, a.state, &d);
-    double wall = now_seconds() - t0;
+    double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
     if (rc < 0) {
         run_free(&r);
-        return report(&d, exit_for(rc));
+        return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
     }
     const txs_screen_stats *st = txs_screener_stats(r.screener);
     if (!a.rejects && rejects.lines > STDERR_REJECTS)

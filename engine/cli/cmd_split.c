@@ -209,25 +209,6 @@ static void run_free(split_run *r)
     txs_buf_free(&r->line);
 }
 
-static int report(const txs_diag *d, int code)
-{
-    if (d->line) fprintf(stderr, "txscreen split: %s:%lu: %s\n", d->file, d->line, d->msg);
-    else if (d->file[0]) fprintf(stderr, "txscreen split: %s: %s\n", d->file, d->msg);
-    else fprintf(stderr, "txscreen split: %s\n", d->msg);
-    return code;
-}
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
-    case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
-    case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
-    case TXS_E_ARG: return TXS_EXIT_USAGE;
-    default: return TXS_EXIT_INPUT;
-    }
-}
-
 static int ends_with(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
@@ -620,19 +601,12 @@ static int commit_all(const split_args *a, split_run *r, int argc, char **argv, 
     return rc;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int txs_cmd_split(int argc, char **argv)
 {
     split_args a;
     int prc = parse_args(argc, argv, &a);
     if (prc != 0) return prc > 0 ? TXS_EXIT_OK : TXS_EXIT_USAGE;
-    double t0 = now_seconds();
+    double t0 = txs_cli_now();
     txs_diag d = {{0}, 0, {0}};
     split_run r = {0};
     int rc = prepare(&a, &r, &d);
@@ -642,7 +616,7 @@ int txs_cmd_split(int argc, char **argv)
     if (rc < 0) {
         if (d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
         run_free(&r);
-        return report(&d, exit_for(rc));
+        return txs_cli_report("txscreen split", &d, txs_cli_exit_for(rc));
     }
     if (!a.quiet) {
         uint64_t total = 0, lo = UINT64_MAX, hi = 0;
@@ -656,7 +630,7 @@ int txs_cmd_split(int argc, char **argv)
                 "%llu unframed, %llu unparsed; in %.3f s\n",
                 (unsigned long long)total, r.n, (unsigned long long)lo, (unsigned long long)hi,
                 (unsigned long long)r.frame_rejects, (unsigned long long)r.parse_rejects,
-                now_seconds() - t0);
+                txs_cli_now() - t0);
     }
     run_free(&r);
     return TXS_EXIT_OK;
