@@ -41,5 +41,8 @@ int txs_cli_report(const char *who, const txs_diag *d, int code);
 int txs_cli_exit_for(int rc);
 /* Seconds on the monotonic clock. */
 double txs_cli_now(void);
+/* "txscreen" and the subcommand's arguments joined by spaces, for the
+ * manifests (malloc'ed; NULL when out of memory). */
+char *txs_cli_command_line(int argc, char **argv);
 
 #endif /* TXS_CLI_H */

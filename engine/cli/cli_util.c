@@ -3,6 +3,8 @@
  * mapping a library status to an exit code, a monotonic clock.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -31,4 +33,18 @@ double txs_cli_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *txs_cli_command_line(int argc, char **argv)
+{
+    size_t len = sizeof "txscreen";
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return NULL;
+    strcpy(s, "txscreen");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
 }

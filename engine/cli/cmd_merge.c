@@ -1256,20 +1256,6 @@ static int load_rules(merge_run *m, const merge_args *a, txs_diag *d)
     return TXS_OK;
 }
 
-static char *join_argv(int argc, char **argv)
-{
-    size_t len = sizeof "txscreen";
-    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (s == NULL) return NULL;
-    strcpy(s, "txscreen");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 static void run_free(merge_run *m)
 {
     for (size_t i = 0; i < m->nst; i++) stream_free(&m->st[i]);
@@ -1338,7 +1324,7 @@ static int run(merge_run *m, const merge_args *a, int argc, char **argv, txs_dia
     if (rc == TXS_OK && m->rej) rc = txs_out_commit(m->rej, d);
     m->rej = NULL;
     if (rc < 0 || m->mout == NULL) return rc;
-    char *cmd = join_argv(argc, argv);
+    char *cmd = txs_cli_command_line(argc, argv);
     txs_buf b = {0};
     write_manifest(&b, m, a, cmd ? cmd : "txscreen merge", started, txs_cli_now() - t0);
     free(cmd);

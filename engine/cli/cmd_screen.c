@@ -266,20 +266,6 @@ static int sink_stderr(void *ctx, const char *p, size_t n)
     return 0;
 }
 
-static char *join_argv(int argc, char **argv)
-{
-    size_t len = sizeof "txscreen";
-    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (s == NULL) return NULL;
-    strcpy(s, "txscreen");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 typedef struct run {
     txs_profile *profile;
     txs_ruleset *rules;
@@ -429,7 +415,7 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
                           double wall, const char *started, txs_diag *d)
 {
     if (r->manifest == NULL) return TXS_OK;
-    char *cmd = join_argv(argc, argv);
+    char *cmd = txs_cli_command_line(argc, argv);
     txs_manifest_info mi = {
         .command = cmd ? cmd : "txscreen screen",
         .profile = txs_profile_name(r->profile),

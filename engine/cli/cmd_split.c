@@ -508,20 +508,6 @@ static int split_source(split_run *r, int i, txs_diag *d)
     return rc < 0 ? rc : TXS_OK;
 }
 
-static char *join_argv(int argc, char **argv)
-{
-    size_t len = sizeof "txscreen";
-    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (s == NULL) return NULL;
-    strcpy(s, "txscreen");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 static void put_u64_list(txs_buf *b, const char *key, const shard_out *sh, uint32_t n, int home)
 {
     txs_buf_printf(b, "  \"%s\": [", key);
@@ -589,7 +575,7 @@ static int commit_all(const split_args *a, split_run *r, int argc, char **argv, 
     rc = txs_out_commit(r->rejects, d);
     r->rejects = NULL;
     if (rc < 0) return rc;
-    char *cmd = join_argv(argc, argv);
+    char *cmd = txs_cli_command_line(argc, argv);
     txs_buf b = {0};
     write_meta(&b, a, r, cmd ? cmd : "txscreen split");
     free(cmd);
