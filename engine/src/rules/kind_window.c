@@ -357,12 +357,12 @@ static void put_int(txs_jbuf *b, const char *key, int64_t v)
 
 /* Open the evidence object: the events and, for a person, the link. */
 static void ev_open(txs_jbuf *b, const txs_actx *c, const sparams *p, const int *idx, int k,
-                    int64_t from, int64_t to)
+                    int64_t from, int64_t to, int with_total)
 {
     txs__json_init(b, c->rc->arena, 512);
     txs__json_lit(b, "{");
     if (c->by_name) txs__json_lit(b, "\"linked_by\":\"name\",");
-    txs__state_put_events(b, c->a, idx, k, from, to, p->window, p->base);
+    txs__state_put_events(b, c->a, idx, k, from, to, p->window, p->base, with_total);
 }
 
 /* Close the evidence, mark the episode's events used and emit the hit. */
@@ -406,7 +406,7 @@ TXS_RULES_COLD static int structuring_eval(const txs_rule *r, txs_actx *c)
     if (c->by_name && distinct_cps(c->a, idx, k) < 2) return 0; /* one account: its own rule */
     if (!txs__rules_room(c->rc)) return 0;
     txs_jbuf b;
-    ev_open(&b, c, p, idx, k, from, to);
+    ev_open(&b, c, p, idx, k, from, to, 1);
     txs__json_key(&b, "threshold", 0);
     txs__state_put_money(&b, p->threshold, p->base);
     txs__json_key(&b, "band_from", 0);
@@ -460,7 +460,7 @@ TXS_RULES_COLD static int pass_eval(const txs_rule *r, txs_actx *c)
         for (int j = s; j < ni; j++) all[k++] = ins[j];
         for (int j = 0; j < ko; j++) all[k++] = idx[j];
         txs_jbuf b;
-        ev_open(&b, c, p, all, k, from, to);
+        ev_open(&b, c, p, all, k, from, to, 0);
         txs__json_key(&b, "in_total", 0);
         txs__state_put_money(&b, in, p->base);
         txs__json_key(&b, "out_total", 0);
@@ -491,7 +491,7 @@ static int fan_eval(const txs_rule *r, txs_actx *c, int dir)
     if ((uint32_t)cps < p->min_count) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     txs_jbuf b;
-    ev_open(&b, c, p, idx, k, from, to);
+    ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "distinct_counterparties", cps);
     return ev_close(&b, c, r, idx, k);
 }
@@ -534,7 +534,7 @@ TXS_RULES_COLD static int gs_eval(const txs_rule *r, txs_actx *c)
     for (int j = 0; j < ni; j++) all[k++] = ins[j];
     for (int j = 0; j < no; j++) all[k++] = outs[j];
     txs_jbuf b;
-    ev_open(&b, c, p, all, k, from, to);
+    ev_open(&b, c, p, all, k, from, to, 0);
     put_int(&b, "senders", senders);
     put_int(&b, "receivers", receivers);
     txs__json_key(&b, "in_total", 0);
@@ -565,7 +565,7 @@ TXS_RULES_COLD static int round_eval(const txs_rule *r, txs_actx *c)
     if ((uint32_t)k < p->min_count || !contains(idx, k, c->cur)) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     txs_jbuf b;
-    ev_open(&b, c, p, idx, k, from, to);
+    ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "round_unit", p->min_count2);
     return ev_close(&b, c, r, idx, k);
 }
@@ -612,7 +612,7 @@ TXS_RULES_COLD static int aspike_eval(const txs_rule *r, txs_actx *c)
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
     txs_jbuf b;
-    ev_open(&b, c, p, idx, 1, e->ts, e->ts);
+    ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     txs__json_key(&b, "max_90d", 0);
     txs__state_put_money(&b, mx, p->base);
     txs__json_key(&b, "mean", 0);
@@ -652,7 +652,7 @@ TXS_RULES_COLD static int velocity_eval(const txs_rule *r, txs_actx *c)
     if ((double)k < bar) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     txs_jbuf b;
-    ev_open(&b, c, p, idx, k, from, to);
+    ev_open(&b, c, p, idx, k, from, to, 1);
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%.2f", mu);
     txs__json_key(&b, "baseline_per_window", 0);
@@ -671,7 +671,7 @@ TXS_RULES_COLD static int dormant_eval(const txs_rule *r, txs_actx *c)
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
     txs_jbuf b;
-    ev_open(&b, c, p, idx, 1, e->ts, e->ts);
+    ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(c->prev_last, ts);
     txs__json_key(&b, "previous_activity", 0);
@@ -691,7 +691,7 @@ TXS_RULES_COLD static int new_eval(const txs_rule *r, txs_actx *c)
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
     txs_jbuf b;
-    ev_open(&b, c, p, idx, 1, e->ts, e->ts);
+    ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(a->first_ts, ts);
     txs__json_key(&b, "first_seen", 0);

@@ -331,7 +331,7 @@ void txs__state_put_money(txs_jbuf *b, int64_t v, int base)
 }
 
 void txs__state_put_events(txs_jbuf *b, const txs_acct *a, const int *idx, int k,
-                           int64_t from, int64_t to, int64_t window, int base)
+                           int64_t from, int64_t to, int64_t window, int base, int with_total)
 {
     char ts[21], dur[24], num[24];
     txs__state_fmt_duration(window, dur);
@@ -346,11 +346,13 @@ void txs__state_put_events(txs_jbuf *b, const txs_acct *a, const int *idx, int k
     int n = snprintf(num, sizeof num, "%d", k);
     txs__json_key(b, "count", 0);
     txs__json_raw(b, num, (size_t)n);
-    int64_t total = 0;
-    for (int j = 0; j < k; j++)
-        if (a->ev[idx[j]].base > 0) total += a->ev[idx[j]].base;
-    txs__json_key(b, "total", 0);
-    txs__state_put_money(b, total, base);
+    if (with_total) {
+        int64_t total = 0;
+        for (int j = 0; j < k; j++)
+            if (a->ev[idx[j]].base > 0) total += a->ev[idx[j]].base;
+        txs__json_key(b, "total", 0);
+        txs__state_put_money(b, total, base);
+    }
     txs__json_key(b, "currency", 0);
     txs__json_cstr(b, txs_currency_get(base)->code);
     txs__json_key(b, "txn_ids", 0);

@@ -163,13 +163,14 @@ void txs__state_window(const txs_actx *c, int64_t window, int64_t *from, int64_t
 /* The identity of account text (tag 0) or a normalised name (tag 1). */
 void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2]);
 
-/* Append the evidence JSON of events idx[0..k) of a (txn ids, totals,
+/* Append the evidence JSON of events idx[0..k) of a (txn ids, total,
  * window, counterparties) to the open object in b; the caller writes the
  * braces and any kind-specific keys.  base is the rule set's base currency
- * index. */
+ * index.  with_total 0 leaves "total" out, for kinds whose events flow both
+ * ways (their in_total and out_total say more). */
 struct txs_jbuf;
 void txs__state_put_events(struct txs_jbuf *b, const txs_acct *a, const int *idx, int k,
-                           int64_t from, int64_t to, int64_t window, int base);
+                           int64_t from, int64_t to, int64_t window, int base, int with_total);
 /* "PT72H" / "P7D" / "PT30M" for a duration in seconds into out[24]. */
 void txs__state_fmt_duration(int64_t secs, char out[24]);
 /* A base-currency amount as a JSON string value. */
