@@ -317,30 +317,8 @@ static const char *base_of(const char *p)
 
 static char *read_all(const char *path, size_t *n, txs_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *p = malloc(cap);
-    for (size_t k; p && (k = fread(p + len, 1, cap - len, f)) > 0;) {
-        len += k;
-        if (len == cap) {
-            char *q = realloc(p, cap *= 2);
-            if (q == NULL) free(p);
-            p = q;
-        }
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (p == NULL || err) {
-        free(p);
-        txs_diag_set(d, p ? TXS_E_IO : TXS_E_NOMEM, path, 0, p ? "read error" : "out of memory");
-        return NULL;
-    }
-    *n = len;
-    return p;
+    char *p;
+    return txs_file_read(path, &p, n, d) < 0 ? NULL : p;
 }
 
 static int load_split(const char *dir, split_info *si, txs_diag *d)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "txs/base.h"
+
 typedef struct ej_parser {
     const char *p, *end, *start;
     char *err;
@@ -78,30 +80,6 @@ static int hex4(ej_parser *ps, unsigned *out)
     return 0;
 }
 
-static size_t put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* A string starting at the opening quote; decoded into a new buffer (the
  * decoded text is never longer than the source). */
 static int parse_string(ej_parser *ps, char **out, size_t *outlen)
@@ -164,7 +142,7 @@ static int parse_string(ej_parser *ps, char **out, size_t *outlen)
             }
             /* \uXXXX is 6 source bytes and at most 3 output bytes; a pair
              * is 12 source bytes and 4 output bytes: the buffer suffices. */
-            k += put_utf8(buf + k, cp);
+            k += txs_utf8_put(buf + k, (uint32_t)cp);
             break;
         }
         default:

@@ -271,30 +271,12 @@ int ev_labels_parse(ev_eval *ev, const char *name, const char *p, size_t n, txs_
 
 int ev_labels_load(ev_eval *ev, const char *path, txs_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return txs_diag_set(d, TXS_E_CONFIG, path, 0, "%s", strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, nc);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    int err = ferror(f);
-    fclose(f);
-    int rc = err ? txs_diag_set(d, TXS_E_CONFIG, path, 0, "read error")
-                 : ev_labels_parse(ev, path, buf, n, d);
+    char *buf;
+    size_t n;
+    int rc = txs_file_read(path, &buf, &n, d);
+    if (rc == TXS_E_NOMEM) return rc;
+    if (rc < 0) return TXS_E_CONFIG; /* d says why; a labels file is configuration */
+    rc = ev_labels_parse(ev, path, buf, n, d);
     free(buf);
     return rc;
 }

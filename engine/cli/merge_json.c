@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "merge_json.h"
+#include "txs/base.h"
 
 typedef struct parser {
     mj_doc *d;
@@ -272,30 +273,6 @@ const mj_node *mj_next(const mj_doc *d, const mj_node *v)
     return v && v->next ? &d->nodes[v->next] : NULL;
 }
 
-static size_t put_utf8(char *o, long u)
-{
-    if (u < 0x80) {
-        o[0] = (char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        o[0] = (char)(0xC0 | (u >> 6));
-        o[1] = (char)(0x80 | (u & 0x3F));
-        return 2;
-    }
-    if (u < 0x10000) {
-        o[0] = (char)(0xE0 | (u >> 12));
-        o[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (u & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (u >> 18));
-    o[1] = (char)(0x80 | ((u >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((u >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (u & 0x3F));
-    return 4;
-}
-
 /* Decode a checked string token [s, e) (quotes included) into out (room
  * for e - s bytes always suffices); returns the length. */
 static size_t decode(const char *t, size_t s, size_t e, char *out)
@@ -324,7 +301,7 @@ static size_t decode(const char *t, size_t s, size_t e, char *out)
                 i += 6;
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
             }
-            n += put_utf8(out + n, u);
+            n += txs_utf8_put(out + n, (uint32_t)u);
             break;
         }
         default: out[n++] = x; break;

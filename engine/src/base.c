@@ -1,9 +1,12 @@
 /*
- * base.c: status messages, slice comparison, diagnostics and the embedded
- * file table look-up: the few helpers every stage shares.
+ * base.c: status messages, slice comparison, diagnostics, reading a small
+ * file whole, UTF-8 encoding, and the embedded file table look-up: the few
+ * helpers every stage shares.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtin_int.h"
@@ -52,6 +55,70 @@ int txs_diag_set(txs_diag *d, int status, const char *file, unsigned long line,
     vsnprintf(d->msg, sizeof d->msg, fmt, ap);
     va_end(ap);
     return status;
+}
+
+int txs_file_read(const char *path, char **out, size_t *n, txs_diag *d)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        return txs_diag_set(d, e == ENOENT ? TXS_E_NOTFOUND : TXS_E_IO, path, 0,
+                            "cannot open: %s", strerror(e));
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 2) {
+            size_t nc = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, nc);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+            }
+            buf = nb;
+            cap = nc;
+        }
+        size_t k = fread(buf + len, 1, cap - len - 1, f);
+        len += k;
+        if (k == 0) break;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        return txs_diag_set(d, TXS_E_IO, path, 0, "read error");
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *n = len;
+    return TXS_OK;
+}
+
+size_t txs_utf8_put(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 const txs_builtin_file *txs__builtin_find(const char *name)

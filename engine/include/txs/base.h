@@ -72,6 +72,19 @@ int txs_diag_set(txs_diag *d, int status, const char *file, unsigned long line,
 #endif
     ;
 
+/*
+ * Read a whole file into *out (malloc'ed, with a NUL after the n bytes, so
+ * text can be used as a C string).  Returns 0, TXS_E_NOTFOUND when the file
+ * does not exist, TXS_E_IO (cannot open or read), or TXS_E_NOMEM; d names
+ * the path and the reason.  For configuration-sized files (rule sets,
+ * labels, state, shard outputs), not for exports, which are streamed.
+ */
+int txs_file_read(const char *path, char **out, size_t *n, txs_diag *d);
+
+/* The UTF-8 bytes of code point cp (at most 0x10FFFF) into o[0..4);
+ * returns how many. */
+size_t txs_utf8_put(char *o, uint32_t cp);
+
 /* Propagate an error status (debug builds could trace here). */
 #define TXS_TRY(expr)                                                      \
     do {                                                                   \

@@ -242,31 +242,6 @@ static int skip_nested(jp *j)
     }
 }
 
-/* UTF-8 bytes of code point u into o; returns the count. */
-static size_t put_utf8(char *o, unsigned long u)
-{
-    if (u < 0x80) {
-        o[0] = (char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        o[0] = (char)(0xC0 | (u >> 6));
-        o[1] = (char)(0x80 | (u & 0x3F));
-        return 2;
-    }
-    if (u < 0x10000) {
-        o[0] = (char)(0xE0 | (u >> 12));
-        o[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (u & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (u >> 18));
-    o[1] = (char)(0x80 | ((u >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((u >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (u & 0x3F));
-    return 4;
-}
-
 /* Unescape a validated string body into the arena (never longer). */
 static int unescape(txs_slice *v, txs_arena *a)
 {
@@ -294,7 +269,7 @@ static int unescape(txs_slice *v, txs_arena *a)
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             }
-            k += put_utf8(o + k, u);
+            k += txs_utf8_put(o + k, (uint32_t)u);
             break;
         }
         default: o[k++] = c; /* " \ / */

@@ -16,7 +16,6 @@
  *   entries, the branches; then
  *   u64 xxh3 of everything before it.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -682,37 +681,12 @@ static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
 
 int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        if (errno == ENOENT) return 0;
-        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open state file: %s",
-                            strerror(errno));
-    }
-    unsigned char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1u << 16;
-            unsigned char *nb = realloc(buf, nc);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    int ioerr = ferror(f);
-    fclose(f);
-    int rc = 0;
-    if (ioerr) {
-        free(buf);
-        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot read state file");
-    }
+    char *text;
+    size_t n;
+    int rc = txs_file_read(path, &text, &n, d);
+    if (rc == TXS_E_NOTFOUND) return 0; /* a first run */
+    if (rc < 0) return rc;
+    unsigned char *buf = (unsigned char *)text;
     rbuf r = {buf, n, 0};
     char magic[8];
     uint32_t ver, zero;
