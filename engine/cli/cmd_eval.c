@@ -184,16 +184,6 @@ static void lists_free(lists_set *l)
     memset(l, 0, sizeof *l);
 }
 
-static int is_snapshot(const char *path)
-{
-    char m[8];
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return 0;
-    size_t k = fread(m, 1, sizeof m, f);
-    fclose(f);
-    return k == sizeof m && memcmp(m, "TXSLSNP1", 8) == 0;
-}
-
 /* --lists as `screen` takes them (snapshots loaded, sources compiled into
  * one snapshot for the run), except that the default is none. */
 static int load_lists(const eval_args *a, lists_set *l, txs_diag *d)
@@ -202,7 +192,7 @@ static int load_lists(const eval_args *a, lists_set *l, txs_diag *d)
     const char *srcs[MAX_LISTS];
     size_t ns = 0;
     for (int i = 0; i < a->nlists; i++) {
-        if (!is_snapshot(a->lists[i])) {
+        if (!txs_lists_is_snapshot(a->lists[i])) {
             srcs[ns++] = a->lists[i];
             continue;
         }
@@ -210,15 +200,7 @@ static int load_lists(const eval_args *a, lists_set *l, txs_diag *d)
         l->n++;
     }
     if (ns == 0) return TXS_OK;
-    txs_lists_builder *b;
-    if (txs_lists_builder_create(&b) < 0) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    int rc = TXS_OK;
-    for (size_t i = 0; i < ns && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
-    size_t sz = 0;
-    if (rc == TXS_OK) rc = txs_lists_builder_image(b, &l->image, &sz, d);
-    txs_lists_builder_free(b);
-    if (rc == TXS_OK) rc = txs_lists_open_mem(l->image, sz, &l->lists[l->n], d);
-    if (rc < 0) return rc;
+    TXS_TRY(txs_lists_compile_mem(srcs, ns, &l->image, &l->lists[l->n], d));
     l->n++;
     return TXS_OK;
 }
@@ -321,22 +303,10 @@ static int run_engine(const eval_args *a, const txs_profile *prof, const lists_s
     return rc;
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
 /* The input format, decided as `screen` decides it. */
 static txs_format format_for(const eval_args *a, const txs_profile *p, const char *name)
 {
-    if (a->in_format >= 0) return (txs_format)a->in_format;
-    size_t n = strlen(name);
-    if (ends_with(name, n, ".gz")) n -= 3;
-    else if (ends_with(name, n, ".zst")) n -= 4;
-    else if (ends_with(name, n, ".zstd")) n -= 5;
-    if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson")) return TXS_FMT_JSONL;
-    return txs_profile_format(p);
+    return txs_profile_format_for(p, a->in_format, name);
 }
 
 /* One pass over the inputs: which labelled ids they hold, and how many

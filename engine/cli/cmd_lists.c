@@ -74,21 +74,8 @@ static int cmd_compile(int argc, char **argv)
 static int open_any(const char *path, txs_lists **l, void **img, txs_diag *d)
 {
     *img = NULL;
-    FILE *f = fopen(path, "rb");
-    char magic[8] = {0};
-    if (f) {
-        size_t n = fread(magic, 1, 8, f);
-        fclose(f);
-        if (n == 8 && memcmp(magic, "TXSLSNP1", 8) == 0) return txs_lists_load(path, l, d);
-    }
-    txs_lists_builder *b;
-    if (txs_lists_builder_create(&b) < 0) return TXS_E_NOMEM;
-    size_t n = 0;
-    int rc = txs_lists_builder_add(b, path, d);
-    if (rc == 0) rc = txs_lists_builder_image(b, img, &n, d);
-    txs_lists_builder_free(b);
-    if (rc == 0) rc = txs_lists_open_mem(*img, n, l, d);
-    return rc;
+    if (txs_lists_is_snapshot(path)) return txs_lists_load(path, l, d);
+    return txs_lists_compile_mem(&path, 1, img, l, d);
 }
 
 static void print_field_counts(const txs_lists *l)

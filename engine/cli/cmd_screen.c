@@ -296,17 +296,6 @@ static void run_free(run *r)
     free(r->list_image);
 }
 
-/* A snapshot starts with its magic; anything else is a list source. */
-static int is_snapshot(const char *path)
-{
-    char m[8];
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return 0;
-    size_t k = fread(m, 1, sizeof m, f);
-    fclose(f);
-    return k == sizeof m && memcmp(m, "TXSLSNP1", 8) == 0;
-}
-
 /* <directory of the running executable>/default-lists.snap, or -1. */
 static int default_lists(run *r)
 {
@@ -328,17 +317,9 @@ static int compile_sources(const screen_args *a, run *r, txs_diag *d)
     const char *srcs[MAX_LISTS];
     size_t n = 0;
     for (int i = 0; i < a->nlists; i++)
-        if (!is_snapshot(a->lists[i])) srcs[n++] = a->lists[i];
+        if (!txs_lists_is_snapshot(a->lists[i])) srcs[n++] = a->lists[i];
     if (n == 0) return TXS_OK;
-    txs_lists_builder *b;
-    if (txs_lists_builder_create(&b) < 0) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    int rc = TXS_OK;
-    for (size_t i = 0; i < n && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
-    size_t sz = 0;
-    if (rc == TXS_OK) rc = txs_lists_builder_image(b, &r->list_image, &sz, d);
-    txs_lists_builder_free(b);
-    if (rc == TXS_OK) rc = txs_lists_open_mem(r->list_image, sz, &r->lists[r->nlists], d);
-    if (rc < 0) return rc;
+    TXS_TRY(txs_lists_compile_mem(srcs, n, &r->list_image, &r->lists[r->nlists], d));
     r->list_paths[r->nlists++] = "(compiled for this run)";
     return TXS_OK;
 }
@@ -362,7 +343,7 @@ static int load_lists(const screen_args *a, run *r, txs_diag *d)
         return TXS_OK;
     }
     for (int i = 0; i < a->nlists; i++) {
-        if (!is_snapshot(a->lists[i])) continue;
+        if (!txs_lists_is_snapshot(a->lists[i])) continue;
         int rc = txs_lists_load(a->lists[i], &r->lists[r->nlists], d);
         if (rc < 0) return rc;
         r->list_paths[r->nlists++] = a->lists[i];

@@ -209,22 +209,10 @@ static void run_free(split_run *r)
     txs_buf_free(&r->line);
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
 /* The format screen would pick for a source of this name. */
 static txs_format format_for(const split_args *a, const txs_profile *p, const char *name)
 {
-    if (a->format >= 0) return (txs_format)a->format;
-    size_t n = strlen(name);
-    if (ends_with(name, n, ".gz")) n -= 3;
-    else if (ends_with(name, n, ".zst")) n -= 4;
-    else if (ends_with(name, n, ".zstd")) n -= 5;
-    if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson")) return TXS_FMT_JSONL;
-    return txs_profile_format(p);
+    return txs_profile_format_for(p, a->format, name);
 }
 
 /* name with tab, newline, CR and backslash escaped (for .idx lines). */
@@ -401,17 +389,6 @@ static int take_header(split_run *r, int i, txs_diag *d)
     return rc;
 }
 
-static size_t excerpt_len(txs_slice raw)
-{
-    size_t n = raw.n < TXS_EXCERPT_BYTES ? raw.n : TXS_EXCERPT_BYTES;
-    if (n < raw.n) {
-        size_t k = n;
-        while (k > 0 && k + 4 > n && ((unsigned char)raw.p[k] & 0xC0) == 0x80) k--;
-        if (k + 4 > n) n = k;
-    }
-    return n;
-}
-
 /* A record the reader could not frame: its reject, as screen writes it. */
 static int frame_reject(split_run *r, int i, const txs_record *rec, txs_diag *d)
 {
@@ -419,14 +396,7 @@ static int frame_reject(split_run *r, int i, const txs_record *rec, txs_diag *d)
     const char *why = rec->detail ? rec->detail : "malformed record";
     txs_buf *b = &r->line;
     b->n = 0;
-    txs_buf_puts(b, "{\"file\":");
-    txs_buf_json_str(b, name, strlen(name));
-    txs_buf_printf(b, ",\"line\":%llu,\"offset\":%llu,\"reason\":",
-                   (unsigned long long)rec->line, (unsigned long long)rec->offset);
-    txs_buf_json_str(b, why, strlen(why));
-    txs_buf_puts(b, ",\"excerpt\":");
-    txs_buf_json_str(b, rec->raw.p, excerpt_len(rec->raw));
-    txs_buf_puts(b, "}\n");
+    txs_buf_reject(b, name, rec->line, rec->offset, why, rec->raw);
     if (b->oom) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     r->frame_rejects++;
     r->in[i].rejected++;

@@ -258,23 +258,10 @@ unsigned txs_screener_threads(const txs_screener *s)
     return s->nthreads;
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
 /* The format for a source: forced, or by file name, else the profile's. */
 static txs_format format_for(const txs_screener *s, const char *name)
 {
-    if (s->o.format >= 0) return (txs_format)s->o.format;
-    size_t n = strlen(name);
-    if (ends_with(name, n, ".gz")) n -= 3;
-    else if (ends_with(name, n, ".zst")) n -= 4;
-    else if (ends_with(name, n, ".zstd")) n -= 5;
-    if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson"))
-        return TXS_FMT_JSONL;
-    return txs_profile_format(s->o.profile);
+    return txs_profile_format_for(s->o.profile, s->o.format, name);
 }
 
 static int reader_for(txs_screener *s, txs_format fmt, txs_reader **out)
@@ -288,33 +275,13 @@ static int reader_for(txs_screener *s, txs_format fmt, txs_reader **out)
     return TXS_OK;
 }
 
-/* The excerpt: the record's first bytes, cut back to a character start. */
-static size_t excerpt_len(txs_slice raw)
-{
-    size_t n = raw.n < TXS_EXCERPT_BYTES ? raw.n : TXS_EXCERPT_BYTES;
-    if (n < raw.n) {
-        size_t k = n;
-        while (k > 0 && k + 4 > n && ((unsigned char)raw.p[k] & 0xC0) == 0x80) k--;
-        if (k + 4 > n) n = k;
-    }
-    return n;
-}
-
 static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
                    const char *why)
 {
     s->st.rejected++;
     ss->rejected++;
     if (s->o.rejects == NULL) return;
-    txs_buf *b = &s->rejects;
-    txs_buf_puts(b, "{\"file\":");
-    txs_buf_json_str(b, ss->name, strlen(ss->name));
-    txs_buf_printf(b, ",\"line\":%llu,\"offset\":%llu,\"reason\":",
-                   (unsigned long long)r->line, (unsigned long long)r->offset);
-    txs_buf_json_str(b, why, strlen(why));
-    txs_buf_puts(b, ",\"excerpt\":");
-    txs_buf_json_str(b, r->raw.p, excerpt_len(r->raw));
-    txs_buf_puts(b, "}\n");
+    txs_buf_reject(&s->rejects, ss->name, r->line, r->offset, why, r->raw);
 }
 
 static void put_key_str(txs_buf *b, const char *key, txs_slice v)

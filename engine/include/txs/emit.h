@@ -42,6 +42,11 @@ void txs_buf_json_str(txs_buf *b, const char *p, size_t n);
 /* A number with up to 4 decimals, trailing zeros trimmed ("1", "0.35"). */
 void txs_buf_json_num(txs_buf *b, double v);
 void txs_buf_free(txs_buf *b);
+/* One reject line (docs/outputs.md "Rejects"): {"file","line","offset",
+ * "reason","excerpt"} and a newline; the excerpt is raw's first
+ * TXS_EXCERPT_BYTES bytes, cut back to a character start. */
+void txs_buf_reject(txs_buf *b, const char *file, uint64_t line, uint64_t offset,
+                    const char *why, txs_slice raw);
 
 /* --------------------------------------------------------------- outputs */
 

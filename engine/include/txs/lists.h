@@ -186,6 +186,16 @@ int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_pat
 
 typedef struct txs_lists txs_lists;
 
+/* 1 when path is a snapshot (it starts with the snapshot magic), 0 when it
+ * is anything else (a list source) or cannot be read. */
+int txs_lists_is_snapshot(const char *path);
+
+/* Read every source and open the result as a snapshot in memory: *image
+ * holds its bytes (the caller frees it after txs_lists_free(*out)).  A
+ * source that fails stops with d naming its file and line. */
+int txs_lists_compile_mem(const char *const *srcs, size_t nsrcs, void **image,
+                          txs_lists **out, txs_diag *d);
+
 /* Map a snapshot file.  Validates the header, every section bound and
  * every offset, so accessors need no checks; TXS_E_FORMAT with d filled
  * for a corrupt or foreign file. */

@@ -35,6 +35,10 @@ void txs_profile_free(txs_profile *p);
 const char *txs_profile_name(const txs_profile *p);
 /* The format the profile declares (CSV unless it says jsonl). */
 txs_format txs_profile_format(const txs_profile *p);
+/* The format to read a source named name with: forced when it is >= 0,
+ * else JSONL for a .jsonl or .ndjson name (before any .gz / .zst / .zstd),
+ * else the profile's.  One rule for screen, split and eval. */
+txs_format txs_profile_format_for(const txs_profile *p, int forced, const char *name);
 /* Reader options for reading this profile's data in format fmt.  For JSONL
  * the keys array points into the profile (valid while it lives). */
 int txs_profile_reader_opts(const txs_profile *p, txs_format fmt,

@@ -12,6 +12,7 @@
 
 #include "json_int.h"
 #include "txs/emit.h"
+#include "txs/limits.h"
 
 static int grow(txs_buf *b, size_t need)
 {
@@ -89,4 +90,29 @@ void txs_buf_free(txs_buf *b)
     b->p = NULL;
     b->n = b->cap = 0;
     b->oom = 0;
+}
+
+/* The excerpt: the record's first bytes, cut back to a character start. */
+static size_t excerpt_len(txs_slice raw)
+{
+    size_t n = raw.n < TXS_EXCERPT_BYTES ? raw.n : TXS_EXCERPT_BYTES;
+    if (n < raw.n) {
+        size_t k = n;
+        while (k > 0 && k + 4 > n && ((unsigned char)raw.p[k] & 0xC0) == 0x80) k--;
+        if (k + 4 > n) n = k;
+    }
+    return n;
+}
+
+void txs_buf_reject(txs_buf *b, const char *file, uint64_t line, uint64_t offset,
+                    const char *why, txs_slice raw)
+{
+    txs_buf_puts(b, "{\"file\":");
+    txs_buf_json_str(b, file, strlen(file));
+    txs_buf_printf(b, ",\"line\":%llu,\"offset\":%llu,\"reason\":", (unsigned long long)line,
+                   (unsigned long long)offset);
+    txs_buf_json_str(b, why, strlen(why));
+    txs_buf_puts(b, ",\"excerpt\":");
+    txs_buf_json_str(b, raw.p, excerpt_len(raw));
+    txs_buf_puts(b, "}\n");
 }

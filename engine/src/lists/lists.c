@@ -3,7 +3,9 @@
  * txs_lists_compile(), which ties the builder to an atomic output file
  * (emit.h), so a failed compile leaves any previous snapshot untouched.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lists_int.h"
 #include "txs/emit.h"
@@ -35,17 +37,27 @@ const char *txs_id_kind_name(int kind)
     return kind >= 0 && kind < TXS_ID_COUNT ? N[kind] : "unknown";
 }
 
-int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path, txs_diag *d)
+/* Every source through one builder into a snapshot image. */
+static int build_image(const char *const *srcs, size_t nsrcs, void **img, size_t *n,
+                       const char *where, txs_diag *d)
 {
     txs_lists_builder *b;
+    *img = NULL;
+    *n = 0;
     if (txs_lists_builder_create(&b) < 0)
-        return txs_diag_set(d, TXS_E_NOMEM, out_path, 0, "out of memory");
+        return txs_diag_set(d, TXS_E_NOMEM, where, 0, "out of memory");
     int rc = TXS_OK;
     for (size_t i = 0; i < nsrcs && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
+    if (rc == TXS_OK) rc = txs_lists_builder_image(b, img, n, d);
+    txs_lists_builder_free(b);
+    return rc;
+}
+
+int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path, txs_diag *d)
+{
     void *img = NULL;
     size_t n = 0;
-    if (rc == TXS_OK) rc = txs_lists_builder_image(b, &img, &n, d);
-    txs_lists_builder_free(b);
+    int rc = build_image(srcs, nsrcs, &img, &n, out_path, d);
     /* Only now, with every source read, is the output opened: a list that
      * fails to load never touches the previous snapshot. */
     txs_out *o = NULL;
@@ -58,4 +70,24 @@ int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_pat
     txs_out_abort(o);
     free(img);
     return rc;
+}
+
+int txs_lists_compile_mem(const char *const *srcs, size_t nsrcs, void **image,
+                          txs_lists **out, txs_diag *d)
+{
+    size_t n = 0;
+    *out = NULL;
+    int rc = build_image(srcs, nsrcs, image, &n, "", d);
+    if (rc == TXS_OK) rc = txs_lists_open_mem(*image, n, out, d);
+    return rc;
+}
+
+int txs_lists_is_snapshot(const char *path)
+{
+    char m[8];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return 0;
+    size_t k = fread(m, 1, sizeof m, f);
+    fclose(f);
+    return k == sizeof m && memcmp(m, TXS__SNAP_MAGIC, 8) == 0;
 }

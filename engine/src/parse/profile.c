@@ -584,6 +584,23 @@ txs_format txs_profile_format(const txs_profile *p)
     return p ? p->format : TXS_FMT_CSV;
 }
 
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+txs_format txs_profile_format_for(const txs_profile *p, int forced, const char *name)
+{
+    if (forced >= 0) return (txs_format)forced;
+    size_t n = name ? strlen(name) : 0;
+    if (ends_with(name, n, ".gz")) n -= 3;
+    else if (ends_with(name, n, ".zst")) n -= 4;
+    else if (ends_with(name, n, ".zstd")) n -= 5;
+    if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson")) return TXS_FMT_JSONL;
+    return txs_profile_format(p);
+}
+
 int txs_profile_reader_opts(const txs_profile *p, txs_format fmt, txs_reader_opts *out)
 {
     if (p == NULL || out == NULL) return TXS_E_ARG;
