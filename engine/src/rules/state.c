@@ -388,9 +388,11 @@ static int64_t pow10i(int e)
     return v;
 }
 
-/* The event of one side of t; base amount converted once per txn. */
+/* The event of one side of t; base amount converted once per txn.
+ * cp_h0 is the counterparty account's identity (h[0]), already computed
+ * for its own side, or 0 when it has no account. */
 static void make_event(txs_ev *e, const txs_txn *t, int dir, const txs_party *cp,
-                       int64_t base)
+                       int64_t base, uint64_t cp_h0)
 {
     memset(e, 0, sizeof *e);
     e->ts = t->ts;
@@ -406,8 +408,7 @@ static void make_event(txs_ev *e, const txs_txn *t, int dir, const txs_party *cp
     }
     uint64_t h[2];
     if (cp->account.n) {
-        txs__state_ident(cp->account.p, cp->account.n, 0, h);
-        e->cp = h[0];
+        e->cp = cp_h0;
         txs__state_copy_text(e->cpt, &e->cpt_n, cp->account.p, cp->account.n, TXS_EV_TEXT);
     } else if (cp->name.n) {
         txs__state_ident(cp->name.p, cp->name.n, 1, h);
@@ -524,15 +525,17 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
     int mode = s->o.mode;
     side sd[2] = {{0}, {0}};
     const txs_party *pt[2] = {&t->orig, &t->bene};
+    uint64_t ph[2][2] = {{0, 0}, {0, 0}}; /* each party's account identity */
+    for (int k = 0; k < 2; k++)
+        if (pt[k]->account.n) txs__state_ident(pt[k]->account.p, pt[k]->account.n, 0, ph[k]);
     for (int k = 0; k < 2; k++) {
         const txs_party *p = pt[k];
         if (p->account.n == 0) continue;
         if (mode == TXS_STATE_SHARD && txs_shard_of(p->account, s->o.shard_n) != s->o.shard_k)
             continue;
-        uint64_t h[2];
-        txs__state_ident(p->account.p, p->account.n, 0, h);
+        const uint64_t *h = ph[k];
         txs_ev e;
-        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base);
+        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base, ph[1 - k][0]);
         TXS_TRY(put_side(s, &sd[k], &e, h, &is_late));
         sd[k].text = p->account;
     }
@@ -555,7 +558,7 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
             uint64_t h[2];
             txs__state_ident(key, kn, 1, h);
             txs_ev e;
-            make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, other, base);
+            make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, other, base, ph[1 - k][0]);
             side ns = {0};
             TXS_TRY(put_side(s, &ns, &e, h, &is_late));
             if (ns.a == NULL) continue;
