@@ -54,8 +54,24 @@ typedef struct rec_res {
     uint8_t home;            /* a shard run: this shard screens it */
 } rec_res;
 
+/* One record's account-state hits from one partition (state.h). */
+typedef struct part_rec {
+    uint32_t off;            /* its hits: the partition's hits[off .. off + n) */
+    uint8_t n, rank, late, dropped;
+} part_rec;
+
+/* What one partition of the account state made of a batch. */
+typedef struct part_out {
+    txs_arena arena;         /* its hits' evidence */
+    txs_hit *hits;
+    size_t n, cap;
+    part_rec *rec;           /* [TXS_BATCH_RECORDS] */
+    int rc;
+} part_out;
+
 /* A batch in flight: the framed records and, after stage 1, each record's
- * txn (slices into the batch's copy and arena) and hits. */
+ * txn (slices into the batch's copy and arena) and hits; with a
+ * partitioned state, then each partition's hits and the link hand-off. */
 typedef struct slot {
     txs_batch batch;
     rec_res *res;            /* [TXS_BATCH_RECORDS] */
@@ -64,6 +80,9 @@ typedef struct slot {
     size_t nres;             /* records through stage 1 (batch.n unless rc) */
     int rc;                  /* stage 1: 0, or the status it stopped with */
     int done;                /* stage 1 finished (threads) */
+    unsigned pdone;          /* partitions through it (threads) */
+    part_out *po;            /* [nparts], NULL: state not partitioned */
+    txs_state_link *lk;      /* [TXS_BATCH_RECORDS] */
 } slot;
 
 /* What stage 1 needs per thread: its own sanctions screener (one Hyperscan
@@ -90,7 +109,8 @@ struct txs_screener {
     txs_buf alerts, rejects;
     txs_screen_stats st;
     uint64_t *rule_stamp;       /* last alert number each rule was counted in */
-    txs_hit hits[TXS_MAX_HITS]; /* the ordered stage's hits of one record */
+    txs_hit hits[2 * TXS_MAX_HITS]; /* the ordered stage's hits of one record */
+    txs_hit shits[TXS_MAX_HITS];    /* its account-state hits */
     double th_name, th_ident, th_text; /* bars by hit kind */
     double low;                 /* the lowest name bar (screeners' threshold) */
     int free_text;              /* screen purpose and addresses for names */
@@ -100,6 +120,7 @@ struct txs_screener {
     double place_weight;
     const txs_ruleset_sanctions *cfg; /* per-list bars; NULL: none */
     txs_state *state;           /* NULL: no stateful rules */
+    unsigned nparts;            /* its partitions (threads), 0: one table */
     unsigned nthreads;          /* workers: 1 = single-threaded */
     worker *w;                  /* [nw]: w[0] always, the rest on demand */
     size_t nw;
@@ -144,11 +165,32 @@ static int slot_init(slot *sl)
     return sl->res ? TXS_OK : TXS_E_NOMEM;
 }
 
-static void slot_free(slot *sl)
+/* The partitions' outputs of a ring slot. */
+static int slot_parts(slot *sl, unsigned np)
+{
+    sl->po = calloc(np, sizeof *sl->po);
+    sl->lk = malloc(TXS_BATCH_RECORDS * sizeof *sl->lk);
+    if (sl->po == NULL || sl->lk == NULL) return TXS_E_NOMEM;
+    for (unsigned k = 0; k < np; k++) {
+        txs_arena_init(&sl->po[k].arena, 0);
+        sl->po[k].rec = malloc(TXS_BATCH_RECORDS * sizeof *sl->po[k].rec);
+        if (sl->po[k].rec == NULL) return TXS_E_NOMEM;
+    }
+    return TXS_OK;
+}
+
+static void slot_free(slot *sl, unsigned np)
 {
     txs_batch_free(&sl->batch);
     free(sl->res);
     free(sl->hits);
+    for (unsigned k = 0; sl->po && k < np; k++) {
+        txs_arena_free(&sl->po[k].arena);
+        free(sl->po[k].hits);
+        free(sl->po[k].rec);
+    }
+    free(sl->po);
+    free(sl->lk);
 }
 
 /* The bar an identifier (BIC) hit must reach.  Exact identifier matches
@@ -205,10 +247,15 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
         rc = worker_init(s, &s->w[0]);
     }
     if (rc == TXS_OK && opts->rules && txs_ruleset_stateful(opts->rules)) {
+        /* With threads, the account state is partitioned across as many
+         * threads as stage 1 has (state.h "Partitions"). */
+        unsigned np = s->nthreads > 1 && opts->shard_mode == TXS_STATE_ALL ? s->nthreads : 0;
+        if (np > TXS_STATE_PARTS_MAX) np = TXS_STATE_PARTS_MAX;
         txs_state_opts so = {opts->max_lateness < 0 ? TXS_STATE_LATENESS_DEFAULT
                                                     : opts->max_lateness,
-                             opts->shard_mode, opts->shard_k, opts->shard_n};
+                             opts->shard_mode, opts->shard_k, opts->shard_n, np};
         rc = txs_state_create(opts->rules, &so, &s->state);
+        if (rc == TXS_OK) s->nparts = txs_state_parts(s->state);
     }
     if (rc == TXS_OK && opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);
@@ -229,8 +276,8 @@ void txs_screener_free(txs_screener *s)
     if (s == NULL) return;
     txs_reader_free(s->reader[0]);
     txs_reader_free(s->reader[1]);
-    slot_free(&s->one);
-    for (size_t i = 0; i < s->nring; i++) slot_free(&s->ring[i]);
+    slot_free(&s->one, 0);
+    for (size_t i = 0; i < s->nring; i++) slot_free(&s->ring[i], s->nparts);
     free(s->ring);
     for (size_t i = 0; i < s->nw; i++) worker_free(&s->w[i]);
     free(s->w);
@@ -797,11 +844,42 @@ static void screen_batch(worker *w, const txs_binding *bind, slot *sl)
     sl->nres = i;
 }
 
-/* The ordered stage of one record, in input order: counts, rejects, the
- * stateful rules (per-account state), score and the alert line. */
-static int commit_record(txs_screener *s, txs_source_stats *ss, const txs_record *r,
-                         const rec_res *o, const txs_hit *hits, txs_arena *a)
+/* The account-state hits of record i of sl into s->shits: from the
+ * partitions in rank order, then the link stage (state.h); or from the
+ * one table.  Returns how many; *late and *dropped are updated. */
+static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, size_t *ns,
+                      size_t *dropped, int *late)
 {
+    const rec_res *o = &sl->res[i];
+    *ns = 0;
+    if (s->nparts == 0 || sl->po == NULL)
+        return txs_state_eval(s->state, &o->t, a, s->shits, TXS_MAX_HITS, ns, dropped, late);
+    int lt = 0;
+    for (unsigned r = 0; r < 4; r++)
+        for (unsigned k = 0; k < s->nparts; k++) {
+            const part_rec *pr = &sl->po[k].rec[i];
+            if (pr->rank != r) continue;
+            for (unsigned j = 0; j < pr->n; j++) {
+                if (*ns < TXS_MAX_HITS) s->shits[(*ns)++] = sl->po[k].hits[pr->off + j];
+                else (*dropped)++;
+            }
+        }
+    for (unsigned k = 0; k < s->nparts; k++) {
+        lt |= sl->po[k].rec[i].late;
+        *dropped += sl->po[k].rec[i].dropped;
+    }
+    *late = lt;
+    return txs_state_eval_link(s->state, &o->t, &sl->lk[i], lt, a, s->shits, TXS_MAX_HITS, ns,
+                               dropped);
+}
+
+/* The ordered stage of record i of sl, in input order: counts, rejects,
+ * the stateful rules (per-account state), score and the alert line. */
+static int commit_record(txs_screener *s, txs_source_stats *ss, const slot *sl, size_t i,
+                         txs_arena *a)
+{
+    const txs_record *r = &sl->batch.rec[i];
+    const rec_res *o = &sl->res[i];
     s->st.read++;
     ss->read++;
     if (o->why) {
@@ -823,14 +901,24 @@ static int commit_record(txs_screener *s, txs_source_stats *ss, const txs_record
         nsanc = o->nsanc - o->suppressed; /* the hits that count */
         s->st.sanctions_txns += nsanc > 0;
     }
-    if (nh) memcpy(s->hits, hits + o->hit0, nh * sizeof *hits);
+    if (nh) memcpy(s->hits, sl->hits + o->hit0, nh * sizeof *s->hits);
     if (s->state) {
-        size_t n0 = nh;
+        /* The state judges with room of its own, so what it keeps never
+         * depends on how many hits stage 1 found; the record keeps the
+         * first TXS_MAX_HITS in rule order. */
+        size_t ns = 0;
         int late = 0;
-        TXS_TRY(txs_state_eval(s->state, &o->t, a, s->hits, TXS_MAX_HITS, &nh, &dropped,
-                               &late));
+        TXS_TRY(state_hits(s, sl, i, a, &ns, &dropped, &late));
         s->st.late_records += (uint64_t)late;
-        if (nh > n0) order_hits(s->hits, nh);
+        if (ns) {
+            memcpy(s->hits + nh, s->shits, ns * sizeof *s->hits);
+            nh += ns;
+            order_hits(s->hits, nh);
+            if (nh > TXS_MAX_HITS) {
+                dropped += nh - TXS_MAX_HITS;
+                nh = TXS_MAX_HITS;
+            }
+        }
     }
     if (nh == 0) return TXS_OK;
     s->st.hits += nh;
@@ -855,16 +943,58 @@ static int commit_record(txs_screener *s, txs_source_stats *ss, const txs_record
     return TXS_OK;
 }
 
-/* The ordered stage of a batch that went through stage 1: its records up
- * to where stage 1 stopped, then stage 1's status. */
+/* The ordered stage of a batch that went through stage 1 (and the
+ * partitions): its records up to where stage 1 stopped, then stage 1's
+ * status. */
 static int commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
 {
+    for (unsigned k = 0; sl->po && k < s->nparts; k++)
+        if (sl->po[k].rc < 0) return sl->po[k].rc;
     for (size_t i = 0; i < sl->nres; i++) {
         const txs_record *rec = &sl->batch.rec[i];
         ss->plain_bytes = rec->offset + rec->raw.n;
-        TXS_TRY(commit_record(s, ss, rec, &sl->res[i], sl->hits, &sl->batch.arena));
+        TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
     }
     return sl->rc;
+}
+
+/* Partition k of the account state over a batch through stage 1: every
+ * record in order, the accounts k owns (state.h).  Runs on k's thread. */
+static void part_batch(txs_screener *s, unsigned k, slot *sl)
+{
+    part_out *po = &sl->po[k];
+    txs_arena_reset(&po->arena);
+    po->n = 0;
+    po->rc = TXS_OK;
+    for (size_t i = 0; i < sl->nres; i++) {
+        const rec_res *o = &sl->res[i];
+        part_rec *pr = &po->rec[i];
+        *pr = (part_rec){(uint32_t)po->n, 0, 4, 0, 0};
+        if (o->why || !o->home) continue;
+        if (po->n + TXS_MAX_HITS > po->cap) {
+            size_t cap = po->cap ? po->cap * 2 : 4 * TXS_MAX_HITS;
+            txs_hit *v = realloc(po->hits, cap * sizeof *v);
+            if (v == NULL) {
+                po->rc = TXS_E_NOMEM;
+                return;
+            }
+            po->hits = v;
+            po->cap = cap;
+        }
+        size_t nh = 0, dropped = 0;
+        int late = 0, rank = 4;
+        int rc = txs_state_eval_part(s->state, k, &o->t, &po->arena, po->hits + po->n,
+                                     TXS_MAX_HITS, &nh, &dropped, &late, &rank, &sl->lk[i]);
+        if (rc < 0) {
+            po->rc = rc;
+            return;
+        }
+        pr->n = (uint8_t)nh;
+        pr->rank = (uint8_t)rank;
+        pr->late = (uint8_t)late;
+        pr->dropped = (uint8_t)dropped;
+        po->n += nh;
+    }
 }
 
 static int drain(txs_buf *b, txs_sink_fn fn, void *ctx, txs_diag *d)
@@ -909,22 +1039,28 @@ static int source_error(txs_source *src, int rc, txs_diag *d)
  *
  *   reader thread:  txs_reader_next_detached -> ring[seq % nring]  (in order)
  *   N workers:      take the lowest unscreened seq -> screen_batch (stage 1)
- *   caller thread:  commit_batch(seq) in seq order -> sinks -> slot free
+ *   P partitions:   each every seq in order, once stage 1 is done ->
+ *                   part_batch (the account state of the accounts it owns)
+ *   caller thread:  commit_batch(seq) in seq order (link stage, score,
+ *                   output) -> sinks -> slot free
  *
  * One mutex guards the three counters (framed, taken, committed) and the
- * slots' done flags; a slot belongs to the reader while seq >= framed, to
- * one worker between taken and done, and to the caller from done until it
- * is committed.  Everything the ordered stage does (state, counts, output)
- * stays on the caller's thread, so the output is the single-threaded
- * output byte for byte.  Any error (a sink, stage 1, the input) sets stop:
- * every wait also wakes on stop, so nothing is left waiting.
+ * slots' done flags and partition counts; a slot belongs to the reader
+ * while seq >= framed, to one worker between taken and done, then to the
+ * partitions (each writing only its own part_out and its fields of the
+ * link hand-off) until all P are through, and to the caller until it is
+ * committed.  Each partition feeds its accounts every record in input
+ * order, and the caller takes their hits in a fixed order, so the output
+ * is the single-threaded output byte for byte.  Any error (a sink, stage
+ * 1, a partition, the input) sets stop: every wait also wakes on stop, so
+ * nothing is left waiting.
  */
 typedef struct pipeline {
     txs_screener *s;
     txs_reader *r;
     const txs_binding *bind;
     pthread_mutex_t mu;
-    pthread_cond_t cv_free, cv_ready, cv_done;
+    pthread_cond_t cv_free, cv_ready, cv_done, cv_part;
     uint64_t framed, taken, committed;
     int eof, read_rc, stop;
 } pipeline;
@@ -933,6 +1069,11 @@ typedef struct worker_arg {
     pipeline *p;
     worker *w;
 } worker_arg;
+
+typedef struct part_arg {
+    pipeline *p;
+    unsigned k;
+} part_arg;
 
 static void *reader_main(void *arg)
 {
@@ -946,6 +1087,7 @@ static void *reader_main(void *arg)
         uint64_t seq = p->framed;
         slot *sl = &s->ring[seq % s->nring];
         sl->done = 0;
+        sl->pdone = 0;
         pthread_mutex_unlock(&p->mu);
         if (stop) break;
         int rc = txs_reader_next_detached(p->r, &sl->batch);
@@ -958,6 +1100,7 @@ static void *reader_main(void *arg)
         }
         pthread_cond_broadcast(&p->cv_ready);
         pthread_cond_broadcast(&p->cv_done);
+        pthread_cond_broadcast(&p->cv_part);
         pthread_mutex_unlock(&p->mu);
         if (rc <= 0) break;
     }
@@ -983,7 +1126,29 @@ static void *worker_main(void *arg)
         screen_batch(a->w, p->bind, sl);
         pthread_mutex_lock(&p->mu);
         sl->done = 1;
-        if (seq == p->committed) pthread_cond_signal(&p->cv_done);
+        if (s->nparts) pthread_cond_broadcast(&p->cv_part);
+        else if (seq == p->committed) pthread_cond_signal(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static void *part_main(void *arg)
+{
+    part_arg *a = arg;
+    pipeline *p = a->p;
+    txs_screener *s = p->s;
+    for (uint64_t seq = 0;; seq++) {
+        pthread_mutex_lock(&p->mu);
+        slot *sl = &s->ring[seq % s->nring];
+        while (!p->stop && !(seq < p->taken && sl->done) && !(p->eof && seq >= p->framed))
+            pthread_cond_wait(&p->cv_part, &p->mu);
+        int go = !p->stop && seq < p->taken && sl->done;
+        pthread_mutex_unlock(&p->mu);
+        if (!go) break;
+        part_batch(s, a->k, sl);
+        pthread_mutex_lock(&p->mu);
+        if (++sl->pdone == s->nparts && seq == p->committed) pthread_cond_signal(&p->cv_done);
         pthread_mutex_unlock(&p->mu);
     }
     return NULL;
@@ -1005,7 +1170,8 @@ static int threads_ready(txs_screener *s)
         s->ring = calloc(n, sizeof *s->ring);
         if (s->ring == NULL) return TXS_E_NOMEM;
         for (; s->nring < n; s->nring++)
-            if (slot_init(&s->ring[s->nring]) < 0) {
+            if (slot_init(&s->ring[s->nring]) < 0 ||
+                (s->nparts && slot_parts(&s->ring[s->nring], s->nparts) < 0)) {
                 s->nring++; /* freed with the rest */
                 return TXS_E_NOMEM;
             }
@@ -1021,33 +1187,43 @@ static int feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
     int rc = threads_ready(s);
     if (rc < 0) return txs_diag_set(d, rc, "", 0, "cannot start threads: %s", txs_strerror(rc));
     pipeline p = {.s = s, .r = r, .bind = bind};
-    pthread_t rt, wt[TXS_MAX_THREADS];
+    pthread_t rt, wt[TXS_MAX_THREADS], pt[TXS_STATE_PARTS_MAX];
     worker_arg wa[TXS_MAX_THREADS];
-    size_t started = 0;
+    part_arg pa[TXS_STATE_PARTS_MAX];
+    size_t started = 0, pstarted = 0;
     int reader_started = 0;
     if (pthread_mutex_init(&p.mu, NULL) != 0) return TXS_E_NOMEM;
     pthread_cond_init(&p.cv_free, NULL);
     pthread_cond_init(&p.cv_ready, NULL);
     pthread_cond_init(&p.cv_done, NULL);
+    pthread_cond_init(&p.cv_part, NULL);
     for (; started < s->nthreads; started++) {
         wa[started] = (worker_arg){&p, &s->w[started]};
         if (pthread_create(&wt[started], NULL, worker_main, &wa[started]) != 0) break;
     }
-    if (started == s->nthreads && pthread_create(&rt, NULL, reader_main, &p) == 0)
+    for (; started == s->nthreads && pstarted < s->nparts; pstarted++) {
+        pa[pstarted] = (part_arg){&p, (unsigned)pstarted};
+        if (pthread_create(&pt[pstarted], NULL, part_main, &pa[pstarted]) != 0) break;
+    }
+    if (started == s->nthreads && pstarted == s->nparts &&
+        pthread_create(&rt, NULL, reader_main, &p) == 0)
         reader_started = 1;
     if (!reader_started) {
         rc = txs_diag_set(d, TXS_E_NOMEM, "", 0, "cannot start threads");
         pthread_mutex_lock(&p.mu);
         p.stop = 1;
         pthread_cond_broadcast(&p.cv_ready);
+        pthread_cond_broadcast(&p.cv_part);
         pthread_mutex_unlock(&p.mu);
     }
+    const unsigned np = s->nparts;
     while (reader_started) {
         pthread_mutex_lock(&p.mu);
         slot *sl = &s->ring[p.committed % s->nring];
-        while (!(p.committed < p.taken && sl->done) && !(p.eof && p.committed == p.framed))
+        while (!(p.committed < p.taken && sl->done && sl->pdone == np) &&
+               !(p.eof && p.committed == p.framed))
             pthread_cond_wait(&p.cv_done, &p.mu);
-        int end = !(p.committed < p.taken && sl->done);
+        int end = !(p.committed < p.taken && sl->done && sl->pdone == np);
         int read_rc = p.read_rc;
         pthread_mutex_unlock(&p.mu);
         if (end) {
@@ -1062,6 +1238,7 @@ static int feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
         if (rc < 0) {
             p.stop = 1;
             pthread_cond_broadcast(&p.cv_ready);
+            pthread_cond_broadcast(&p.cv_part);
         }
         pthread_cond_broadcast(&p.cv_free);
         pthread_mutex_unlock(&p.mu);
@@ -1072,13 +1249,16 @@ static int feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
         p.stop = 1;
         pthread_cond_broadcast(&p.cv_ready);
         pthread_cond_broadcast(&p.cv_free);
+        pthread_cond_broadcast(&p.cv_part);
         pthread_mutex_unlock(&p.mu);
     }
     if (reader_started) pthread_join(rt, NULL);
     for (size_t i = 0; i < started; i++) pthread_join(wt[i], NULL);
+    for (size_t i = 0; i < pstarted; i++) pthread_join(pt[i], NULL);
     pthread_cond_destroy(&p.cv_free);
     pthread_cond_destroy(&p.cv_ready);
     pthread_cond_destroy(&p.cv_done);
+    pthread_cond_destroy(&p.cv_part);
     pthread_mutex_destroy(&p.mu);
     return rc;
 }

@@ -29,13 +29,26 @@ typedef struct fx {
     int nids;
 } fx;
 
+/* A state as o says; with TXS_TEST_PARTS=P in the environment (a second
+ * ctest run of this file), a single-table state is made partitioned, so
+ * every test here also checks that partitions judge as one table does. */
+static int mk_state(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out)
+{
+    txs_state_opts use = *o;
+    const char *env = getenv("TXS_TEST_PARTS");
+    if (env && use.mode == TXS_STATE_ALL && use.parts == 0) use.parts = (unsigned)atoi(env);
+    int rc = txs_state_create(rs, &use, out);
+    if (rc == 0 && use.parts >= 2) cr_assert_eq(txs_state_parts(*out), use.parts);
+    return rc;
+}
+
 static void fx_open(fx *f, const char *rules, const txs_state_opts *o)
 {
     memset(f, 0, sizeof *f);
     rt_init(&f->dir);
     f->rs = rt_load(&f->dir, rules);
-    txs_state_opts def = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
-    cr_assert_eq(txs_state_create(f->rs, o ? o : &def, &f->st), 0);
+    txs_state_opts def = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    cr_assert_eq(mk_state(f->rs, o ? o : &def, &f->st), 0);
     txs_arena_init(&f->ar, 4096);
 }
 
@@ -262,7 +275,7 @@ Test(state, fan_out_within_its_window_only)
 Test(state, late_records_are_counted_and_kept_out)
 {
     fx f;
-    txs_state_opts o = {H, TXS_STATE_ALL, 0, 0};
+    txs_state_opts o = {H, TXS_STATE_ALL, 0, 0, 0};
     fx_open(&f, FAN_RULES, &o);
     cr_expect_eq(feed(&f, T0 + 10 * H, "S1", "HUB", "100.00", "ach"), 0);
     cr_expect_eq(f.late, 0);
@@ -332,7 +345,7 @@ Test(state, scatter_gather_through_three_intermediaries)
 Test(state, shard_mode_skips_graph_rules_and_foreign_accounts)
 {
     fx f;
-    txs_state_opts o = {D, TXS_STATE_SHARD, 0, 2};
+    txs_state_opts o = {D, TXS_STATE_SHARD, 0, 2, 0};
     fx_open(&f, FAN_RULES, &o);
     txs_slice hub = rt_s("HUB");
     const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
@@ -387,8 +400,8 @@ Test(state, save_and_load_continue_the_windows)
     txs_diag d = {0};
     cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
     txs_state_free(f.st);
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
-    cr_assert_eq(txs_state_create(f.rs, &o, &f.st), 0);
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    cr_assert_eq(mk_state(f.rs, &o, &f.st), 0);
     cr_assert_eq(txs_state_load(f.st, path, &d), 0, "%s", d.msg);
     cr_expect_eq(txs_state_get_stats(f.st)->loaded, 1);
     cr_expect_eq(feed(&f, T0 + 3 * H, src[3], "HUB", "100.00", "ach"), 0);
@@ -401,12 +414,12 @@ Test(state, save_and_load_continue_the_windows)
     fputc('X', fp);
     fclose(fp);
     txs_state *st2;
-    cr_assert_eq(txs_state_create(f.rs, &o, &st2), 0);
+    cr_assert_eq(mk_state(f.rs, &o, &st2), 0);
     cr_expect_eq(txs_state_load(st2, path, &d), TXS_E_FORMAT);
     cr_expect(strstr(d.msg, "checksum") != NULL, "%s", d.msg);
     txs_state_free(st2);
     /* a missing file is a first run */
-    cr_assert_eq(txs_state_create(f.rs, &o, &st2), 0);
+    cr_assert_eq(mk_state(f.rs, &o, &st2), 0);
     cr_expect_eq(txs_state_load(st2, "/nonexistent/dir/state.bin", &d), 0);
     txs_state_free(st2);
     unlink(path);
@@ -486,11 +499,11 @@ Test(state, graph_lists_reloaded_keep_their_bounds)
         feed(&f, T0 + i, a, "X", "1000.00", "wire");
     }
     txs_diag d = {0};
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
     for (int round = 0; round < 2; round++) {
         cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
         txs_state_free(f.st);
-        cr_assert_eq(txs_state_create(f.rs, &o, &f.st), 0);
+        cr_assert_eq(mk_state(f.rs, &o, &f.st), 0);
         cr_assert_eq(txs_state_load(f.st, path, &d), 0, "round %d: %s", round, d.msg);
         for (int i = 0; i < 12; i++) {
             snprintf(a, sizeof a, "B%d-%d", round, i);
@@ -540,4 +553,123 @@ Test(state, gather_scatter_velocity_and_new_account)
     cr_expect_str_eq(rule_of(&f, 0), "na");
     cr_expect_eq(feed(&f, T0 + 11 * D, "NEWCO", "X1", "30000.00", "wire"), 0); /* once */
     fx_close(&f);
+}
+
+/* ------------------------------------------------------------ partitions */
+
+#define MIXED_RULES                                                                        \
+    "rules:\n"                                                                             \
+    "  - {id: st, kind: structuring, weight: 0.5, reason: r, params: {threshold: "        \
+    "\"10000.00\", band: \"0.8\", window: 24h, min_count: 3, link_names: true}}\n"         \
+    "  - {id: pt, kind: pass_through, weight: 0.5, reason: r, params: {window: 72h}}\n"    \
+    "  - {id: fi, kind: fan_in, weight: 0.5, reason: r, params: {window: 24h, "            \
+    "min_counterparties: 4}}\n"                                                            \
+    "  - {id: fo, kind: fan_out, weight: 0.5, reason: r, params: {window: 24h, "           \
+    "min_counterparties: 4}}\n"                                                            \
+    "  - {id: cy, kind: cycle, weight: 0.6, reason: r, params: {window: 7d}}\n"            \
+    "  - {id: sg, kind: scatter_gather, weight: 0.6, reason: r, params: {window: 96h, "    \
+    "min_branches: 2}}\n"                                                                  \
+    "  - {id: na, kind: new_account, weight: 0.3, reason: r, params: {new_for: 30d, "      \
+    "min_amount: \"5000.00\", warmup: 1d}}\n"                                              \
+    "  - {id: rd, kind: round_amounts, weight: 0.3, reason: r, params: {window: 7d, "      \
+    "min_count: 3}}\n"
+
+/* One hit as text, for comparing two states' judgements. */
+static void hit_text(const txs_ruleset *rs, const txs_hit *h, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s|%.*s|%.*s", txs_ruleset_rule(rs, h->rule)->id, (int)h->account.n,
+             h->account.p, (int)h->evidence.n, h->evidence.p);
+}
+
+Test(state, partitions_judge_and_save_as_one_table)
+{
+    /* A mixed stream (accounts in cycles, fans, walk-in cash by name, late
+     * records) through one table and through 3 partitions: the same hits
+     * in the same order, the same statistics and the same state file. */
+    fx one, par;
+    txs_state_opts o1 = {6 * H, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o3 = {6 * H, TXS_STATE_ALL, 0, 0, 3};
+    fx_open(&one, MIXED_RULES, &o1);
+    fx_open(&par, MIXED_RULES, &o3);
+    cr_assert_eq(txs_state_parts(par.st), 3);
+    static const char *const ch[] = {"wire", "ach", "cash", "internal"};
+    static const char *const names[] = {"Ann Lee", "Bo Chan", "Cy Diaz"};
+    uint64_t x = 88172645463325252ull;
+    size_t total = 0;
+    char a[16], b[16], amt[24], id[16], t1[600], t2[600];
+    for (int i = 0; i < 4000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int from = (int)(x % 24), to = (int)((x >> 8) % 24), c = (int)((x >> 16) % 4);
+        int64_t ts = T0 + i * 600 - (((x >> 24) % 10) == 0 ? (int64_t)((x >> 32) % (12 * H)) : 0);
+        int64_t cents = (((x >> 40) % 5) == 0) ? 1000000 : (int64_t)((x >> 20) % 1500000) + 10000;
+        snprintf(a, sizeof a, "AC%d", from);
+        snprintf(b, sizeof b, "AC%d", to);
+        snprintf(amt, sizeof amt, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+        snprintf(id, sizeof id, "X%d", i);
+        txs_txn t = rt_txn(amt, "USD", ch[c]);
+        t.txn_id = rt_s(id);
+        t.ts = ts;
+        t.orig.account = rt_s(a);
+        t.bene.account = rt_s(b);
+        if (c == 2 && (x >> 50) % 2) { /* a walk-in cash deposit by name */
+            t.orig.account = rt_s("");
+            t.orig.name = rt_s(names[(x >> 52) % 3]);
+        }
+        size_t n1 = 0, n3 = 0;
+        int l1 = 0, l3 = 0;
+        txs_arena_reset(&one.ar);
+        txs_arena_reset(&par.ar);
+        cr_assert_eq(txs_state_eval(one.st, &t, &one.ar, one.hits, TXS_MAX_HITS, &n1, NULL, &l1), 0);
+        cr_assert_eq(txs_state_eval(par.st, &t, &par.ar, par.hits, TXS_MAX_HITS, &n3, NULL, &l3), 0);
+        cr_assert_eq(n1, n3, "record %d: %zu hits against %zu", i, n1, n3);
+        cr_assert_eq(l1, l3, "record %d: late", i);
+        for (size_t j = 0; j < n1; j++) {
+            hit_text(one.rs, &one.hits[j], t1, sizeof t1);
+            hit_text(par.rs, &par.hits[j], t2, sizeof t2);
+            cr_assert_str_eq(t1, t2, "record %d hit %zu", i, j);
+        }
+        total += n1;
+    }
+    cr_expect_gt(total, 20, "the stream raised %zu hits", total);
+    const txs_state_stats s1 = *txs_state_get_stats(one.st);
+    const txs_state_stats *s3 = txs_state_get_stats(par.st);
+    cr_expect_eq(s1.accounts, s3->accounts);
+    cr_expect_eq(s1.events, s3->events);
+    cr_expect_eq(s1.bytes, s3->bytes);
+    cr_expect_eq(s1.late_records, s3->late_records);
+    cr_expect_eq(s1.late_events, s3->late_events);
+    cr_expect_eq(s1.expired, s3->expired);
+    cr_expect_eq(s1.unconverted, s3->unconverted);
+    cr_expect_gt(s1.late_records, 0);
+    char p1[160], p3[160];
+    snprintf(p1, sizeof p1, "%s/one.bin", one.dir.path);
+    snprintf(p3, sizeof p3, "%s/par.bin", par.dir.path);
+    txs_diag d = {0};
+    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_save(par.st, p3, &d), 0, "%s", d.msg);
+    char *b1, *b3;
+    size_t z1, z3;
+    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
+    cr_assert_eq(txs_file_read(p3, &b3, &z3, &d), 0);
+    cr_expect(z1 == z3 && memcmp(b1, b3, z1) == 0, "state files differ (%zu, %zu bytes)", z1, z3);
+    free(b1);
+    free(b3);
+    /* loaded back the other way round, they go on alike */
+    txs_state_free(one.st);
+    txs_state_free(par.st);
+    cr_assert_eq(txs_state_create(one.rs, &o1, &one.st), 0);
+    cr_assert_eq(txs_state_create(par.rs, &o3, &par.st), 0);
+    cr_assert_eq(txs_state_load(one.st, p3, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_load(par.st, p1, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_save(par.st, p3, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
+    cr_assert_eq(txs_file_read(p3, &b3, &z3, &d), 0);
+    cr_expect(z1 == z3 && memcmp(b1, b3, z1) == 0, "reloaded state files differ");
+    free(b1);
+    free(b3);
+    unlink(p1);
+    unlink(p3);
+    fx_close(&one);
+    fx_close(&par);
 }

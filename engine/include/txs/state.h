@@ -22,7 +22,21 @@
  * account's events are kept but only those rules are judged.  Merging the
  * N + 1 outputs gives the single-process result.
  *
- * Not thread-safe: one state per worker (accounts partitioned by shard).
+ * Partitions (the threads pipeline, `--threads N`): a state created with
+ * opts.parts = P >= 2 holds P account partitions and a link table.  An
+ * account, or a person's name for the rules that link accounts by name,
+ * lives in exactly one partition, chosen by its identity hash, and every
+ * account-scope rule about it is judged there.  Every partition sees every
+ * record in input order (txs_state_eval_part), so P threads can judge one
+ * batch at once, each touching only its own accounts.  The graph kinds
+ * read one account and write the other's flow lists: the partition owning
+ * the payer hands what they read of it forward in a txs_state_link, and
+ * txs_state_eval_link then judges them in input order against the link
+ * table (flow lists only).  Alerts, the --state file and the statistics
+ * are the same as with one table, whatever P is.
+ *
+ * Not thread-safe, except that distinct partitions of one state may be fed
+ * concurrently.
  */
 #ifndef TXS_STATE_H
 #define TXS_STATE_H
@@ -39,6 +53,9 @@
  * transactions in any order within the day (docs/rules.md "Time"). */
 #define TXS_STATE_LATENESS_DEFAULT 86400
 
+/* Most partitions of one state. */
+#define TXS_STATE_PARTS_MAX 64u
+
 typedef struct txs_state txs_state;
 
 typedef enum txs_state_mode {
@@ -51,6 +68,8 @@ typedef struct txs_state_opts {
     int64_t max_lateness;   /* seconds >= 0; see above */
     int mode;               /* txs_state_mode */
     uint32_t shard_k, shard_n;
+    unsigned parts;         /* >= 2: partitioned (above), mode ALL only;
+                               at most TXS_STATE_PARTS_MAX */
 } txs_state_opts;
 
 typedef struct txs_state_stats {
@@ -63,7 +82,12 @@ typedef struct txs_state_stats {
                                  more than TXS_EV_MAX within the horizon */
     uint64_t unconverted;     /* events without a base amount (no FX rate) */
     uint64_t self_transfers;  /* orig account = bene account: not fed */
-    uint64_t bytes;           /* heap bytes the state holds */
+    uint64_t bytes;           /* heap bytes the state holds: per account
+                                 its record, its table slots at the load
+                                 factor of 1/2, its events and flow lists;
+                                 counted so, it does not depend on the
+                                 partitions (the link table adds its own
+                                 record per account in a flow) */
     int64_t observed_since;   /* first day of data (UTC midnight), 0: none */
     int64_t max_ts;           /* latest event time seen */
     int loaded;               /* 1: state came from a --state file */
@@ -80,7 +104,7 @@ void txs_state_free(txs_state *s);
 int txs_ruleset_stateful(const txs_ruleset *rs);
 
 /*
- * Feed t to the state and judge the stateful rules, appending hits to
+ * Feed t to a single-table state and judge the stateful rules, appending hits to
  * out[*n .. cap) with evidence in a (the batch arena).  Hits come in rule
  * order, the originator's account before the beneficiary's.  *late (may be
  * NULL) is set to 1 when t was late for an account.  Returns 0 or
@@ -100,5 +124,42 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d);
 int txs_state_save(txs_state *s, const char *path, txs_diag *d);
 
 const txs_state_stats *txs_state_get_stats(txs_state *s);
+
+/* ------------------------------------------------------------ partitions */
+
+/* Most graph-scope rules a partitioned state hands forward, and sources
+ * per rule. */
+#define TXS_STATE_LINK_RULES 16
+#define TXS_STATE_LINK_SRC 3
+
+/* What the partitions pass on about one record to the link stage.  Each
+ * field has one writer: partition 0 the record-wide ones, the payer's
+ * partition `side[0]` and `src`, the payee's `side[1]`. */
+typedef struct txs_state_link {
+    int64_t base;            /* amount in base minor units, -1 unknown */
+    uint8_t skip;            /* 1: the stateful rules do not see t */
+    uint8_t side[2];         /* 1: that party's account was fed (not late) */
+    uint8_t nsrc[TXS_STATE_LINK_RULES];
+    uint64_t src[TXS_STATE_LINK_RULES][TXS_STATE_LINK_SRC];
+} txs_state_link;
+
+/* Partitions of s: P >= 2, or 0 for a single table. */
+unsigned txs_state_parts(const txs_state *s);
+
+/*
+ * Feed t to partition k of a partitioned s: as txs_state_eval for the
+ * accounts (and linked persons) k owns, filling its fields of lk.  *rank
+ * is set to the first party side whose hits come out here (0: payer's
+ * account, 1: payee's, 2: payer's name, 3: payee's name; 4: none): the
+ * caller puts the partitions' hits in rank order, then the link stage's,
+ * which is txs_state_eval's order.  Distinct k may run concurrently.
+ */
+int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, txs_arena *a,
+                        txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late,
+                        int *rank, txs_state_link *lk);
+/* The graph-scope rules for t, once every partition has fed it (lk);
+ * late: 1 when a partition found t late (counted in the statistics). */
+int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk, int late,
+                        txs_arena *a, txs_hit *out, size_t cap, size_t *n, size_t *dropped);
 
 #endif /* TXS_STATE_H */

@@ -304,26 +304,35 @@ TXS_RULES_COLD static int sg_hit(const txs_rule *r, txs_gctx *c, txs_graph *g,
     return 0;
 }
 
+/* Sources: the payer B's inflows within the window whose value this
+ * payment carries on (within the ratio band), newest first, at most 3. */
+static int sg_sources(const txs_rule *r, const txs_acct *B, const txs_txn *t, int64_t base,
+                      uint64_t T0, uint64_t *src)
+{
+    const gparams *p = r->impl;
+    if (t->channel >= 32 || !((p->channels >> t->channel) & 1u)) return 0;
+    if (base <= 0 || base < p->min_amount) return 0;
+    int ns = 0;
+    for (int i = B->n - 1; i >= 0 && ns < 3; i--) {
+        const txs_ev *e = &B->ev[i];
+        if (e->dir != TXS_EV_IN || e->ts > t->ts || t->ts - e->ts > p->window) continue;
+        if (e->cp == 0 || e->cp == T0 || !in_band(p, base, e->base)) continue;
+        int dup = 0;
+        for (int j = 0; j < ns; j++) dup |= src[j] == e->cp;
+        if (!dup) src[ns++] = e->cp;
+    }
+    return ns;
+}
+
 TXS_RULES_COLD static int sg_eval(const txs_rule *r, txs_gctx *c)
 {
     const gparams *p = r->impl;
     const txs_txn *t = c->t;
     txs_acct *B = c->orig, *T = c->bene;
     if (B == NULL || T == NULL || B == T) return 0;
-    if (t->channel >= 32 || !((p->channels >> t->channel) & 1u)) return 0;
-    if (c->base <= 0 || c->base < p->min_amount) return 0;
-    /* Sources: B's inflows within the window whose value this payment
-     * carries on (within the ratio band), newest first, at most 3. */
     uint64_t src[3];
-    int ns = 0;
-    for (int i = B->n - 1; i >= 0 && ns < 3; i--) {
-        const txs_ev *e = &B->ev[i];
-        if (e->dir != TXS_EV_IN || e->ts > t->ts || t->ts - e->ts > p->window) continue;
-        if (e->cp == 0 || e->cp == T->h[0] || !in_band(p, c->base, e->base)) continue;
-        int dup = 0;
-        for (int j = 0; j < ns; j++) dup |= src[j] == e->cp;
-        if (!dup) src[ns++] = e->cp;
-    }
+    int ns = c->src ? c->nsrc : sg_sources(r, B, t, c->base, T->h[0], src);
+    if (c->src) memcpy(src, c->src, (size_t)ns * sizeof *src);
     if (ns == 0) return 0;
     txs_graph *g = &T->g;
     int64_t from = t->ts - p->window;
@@ -380,4 +389,5 @@ const txs_rule_ops txs__kind_scatter_gather = {.kind = "scatter_gather",
                                                .free = gfree,
                                                .scope = TXS_SCOPE_GRAPH,
                                                .eval_graph = sg_eval,
+                                               .graph_src = sg_sources,
                                                .horizon = ghorizon};

@@ -102,6 +102,7 @@ static inline int txs__rules_bit_get(const uint64_t *bits, int bit)
 typedef struct txs_rule txs_rule;
 struct txs_actx;
 struct txs_gctx;
+struct txs_acct;
 
 /* What eval needs at run time.  Stateful kinds will add the account's state
  * blob and the event time here (see the top of this file). */
@@ -136,6 +137,12 @@ typedef struct txs_rule_ops {
     int (*eval_acct)(const txs_rule *r, struct txs_actx *c);
     int (*eval_graph)(const txs_rule *r, struct txs_gctx *c);
     int64_t (*horizon)(const txs_rule *r);
+    /* Graph kinds that read the payer's events (may be NULL): the part a
+     * partition judges on the payer's account for the link stage (state.h):
+     * up to TXS_STATE_LINK_SRC identities into src; returns how many.
+     * payee is the payee account's identity (h[0]). */
+    int (*graph_src)(const txs_rule *r, const struct txs_acct *payer, const txs_txn *t,
+                     int64_t base, uint64_t payee, uint64_t *src);
     /* 1: an account kind that also reads the run's clock (when data began,
      * new_account), so a shard cannot judge it: the graph job does. */
     int global;

@@ -47,14 +47,65 @@ struct txs_state {
                                counts; INT64_MAX: no linking rule */
     uint64_t rules_hash;
     txs_state_stats st;
+    /* A partition of a partitioned state: pn partitions, this is pk.  pn 0:
+     * a table of its own (every account). */
+    unsigned pn, pk;
+    /* A partitioned state: its partitions and the link table (flow lists
+     * of the graph kinds), and room for txs_state_eval's sequential feed. */
+    unsigned nparts;
+    txs_state **part;
+    txs_state *link;
+    txs_hit *tmp;           /* [nparts * TXS_MAX_HITS] */
 };
+
+/* The partition (of pn) an identity lives in: the top half of h[1], which
+ * the table does not use for its slot index (h[0]) nor tag (low half). */
+static unsigned part_of(const uint64_t h[2], unsigned pn)
+{
+    return (unsigned)(((h[1] >> 32) * (uint64_t)pn) >> 32);
+}
+
+static int owns(const txs_state *s, const uint64_t h[2])
+{
+    return s->pn == 0 || part_of(h, s->pn) == s->pk;
+}
 
 int txs_ruleset_stateful(const txs_ruleset *rs)
 {
     return rs && (rs->nacct || rs->ngraph);
 }
 
+static int create_one(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out);
+
 int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out)
+{
+    unsigned np = o ? o->parts : 0;
+    if (np < 2 || o->mode != TXS_STATE_ALL) return create_one(rs, o, out);
+    if (np > TXS_STATE_PARTS_MAX) np = TXS_STATE_PARTS_MAX;
+    txs_state_opts one = *o;
+    one.parts = 0;
+    txs_state *s;
+    TXS_TRY(create_one(rs, &one, &s));
+    s->part = calloc(np, sizeof *s->part);
+    s->tmp = malloc(np * TXS_MAX_HITS * sizeof *s->tmp);
+    int rc = s->part && s->tmp ? create_one(rs, &one, &s->link) : TXS_E_NOMEM;
+    for (unsigned k = 0; rc == 0 && k < np; k++) {
+        rc = create_one(rs, &one, &s->part[k]);
+        if (rc == 0) {
+            s->part[k]->pn = np;
+            s->part[k]->pk = k;
+        }
+        s->nparts = k + 1;
+    }
+    if (rc < 0) {
+        txs_state_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+static int create_one(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out)
 {
     txs_state *s = calloc(1, sizeof *s);
     if (s == NULL) return TXS_E_NOMEM;
@@ -92,6 +143,10 @@ int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state *
 void txs_state_free(txs_state *s)
 {
     if (s == NULL) return;
+    for (unsigned k = 0; k < s->nparts; k++) txs_state_free(s->part[k]);
+    free(s->part);
+    free(s->tmp);
+    txs_state_free(s->link);
     for (size_t i = 0; i < s->n; i++) {
         free(s->accts[i].ev);
         free(s->accts[i].g.reach);
@@ -102,19 +157,59 @@ void txs_state_free(txs_state *s)
     free(s);
 }
 
-const txs_state_stats *txs_state_get_stats(txs_state *s)
+/* Heap bytes of s's events and flow lists. */
+static uint64_t list_bytes(const txs_state *s)
+{
+    uint64_t b = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const txs_acct *a = &s->accts[i];
+        b += a->cap * sizeof(txs_ev) + a->g.capreach * sizeof(txs_reach) +
+             a->g.capbr * sizeof(txs_branch);
+    }
+    return b;
+}
+
+static void count_table(txs_state *s)
 {
     s->st.accounts = s->n;
-    s->st.bytes = (s->mask + 1) * sizeof(slot) + s->cap * sizeof(txs_acct);
+    s->st.bytes = s->n * (sizeof(txs_acct) + 2 * sizeof(slot)) + list_bytes(s);
     uint64_t ev = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        ev += s->accts[i].n;
-        s->st.bytes += s->accts[i].cap * sizeof(txs_ev);
-        s->st.bytes += s->accts[i].g.capreach * sizeof(txs_reach) +
-                       s->accts[i].g.capbr * sizeof(txs_branch);
-    }
+    for (size_t i = 0; i < s->n; i++) ev += s->accts[i].n;
     s->st.events = ev;
-    return &s->st;
+}
+
+const txs_state_stats *txs_state_get_stats(txs_state *s)
+{
+    if (s->nparts == 0) {
+        count_table(s);
+        return &s->st;
+    }
+    /* Per-record figures are counted by partition 0 alone; per-account ones
+     * are summed, each account living in one partition. */
+    txs_state_stats *t = &s->st;
+    const txs_state_stats *p0 = &s->part[0]->st;
+    t->accounts = t->events = t->late_events = t->expired = t->truncated = 0;
+    t->bytes = list_bytes(s->link);
+    t->unconverted = p0->unconverted;
+    t->self_transfers = p0->self_transfers;
+    t->observed_since = p0->observed_since;
+    t->max_ts = p0->max_ts;
+    for (unsigned k = 0; k < s->nparts; k++) {
+        txs_state *q = s->part[k];
+        count_table(q);
+        t->accounts += q->st.accounts;
+        t->events += q->st.events;
+        t->bytes += q->st.bytes;
+        t->late_events += q->st.late_events;
+        t->expired += q->st.expired;
+        t->truncated += q->st.truncated;
+    }
+    return t;
+}
+
+unsigned txs_state_parts(const txs_state *s)
+{
+    return s->nparts;
 }
 
 /* ----------------------------------------------------------------- table */
@@ -157,6 +252,17 @@ static int reserve(txs_state *s, size_t k)
     s->accts = na;
     s->cap = nc;
     return 0;
+}
+
+/* The account with identity h, or NULL. */
+static txs_acct *acct_find(const txs_state *s, const uint64_t h[2])
+{
+    for (size_t j = (size_t)h[0] & s->mask; s->slots[j].idx; j = (j + 1) & s->mask) {
+        if (s->slots[j].tag != (uint32_t)h[1]) continue;
+        txs_acct *a = &s->accts[s->slots[j].idx - 1];
+        if (a->h[0] == h[0] && a->h[1] == h[1]) return a;
+    }
+    return NULL;
 }
 
 /* The account with identity h, created zeroed when absent; NULL: no memory. */
@@ -497,18 +603,24 @@ static size_t name_key(txs_slice name, char *out, size_t cap)
     return n;
 }
 
-int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out, size_t cap,
-                   size_t *n, size_t *dropped, int *late)
+/* Feed t to s: a table of its own (pn 0), or partition pk of pn, which
+ * takes the sides it owns and, with lk, hands the link stage what it owns
+ * (state.h).  *rank (may be NULL): the first side fed here. */
+static int eval_core(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out,
+                     size_t cap, size_t *n, size_t *dropped, int *late, int *rank,
+                     txs_state_link *lk)
 {
     const txs_ruleset *rs = s->rs;
-    int is_late = 0;
+    int is_late = 0, lead = s->pk == 0; /* counts the record-wide figures */
     if (late) *late = 0;
+    if (rank) *rank = 4;
     if (rs->nacct == 0 && rs->ngraph == 0) return 0;
     /* A transfer between an account and itself moves no funds between
      * parties: the stateful rules do not see it. */
     if (t->orig.account.n && t->orig.account.n == t->bene.account.n &&
         memcmp(t->orig.account.p, t->bene.account.p, t->orig.account.n) == 0) {
-        s->st.self_transfers++;
+        if (lead) s->st.self_transfers++;
+        if (lk && lead) lk->skip = 1;
         return 0;
     }
     if (s->st.observed_since == 0) /* the first record's day, UTC midnight */
@@ -518,7 +630,11 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
     if (t->amount >= 0 &&
         txs__rules_fx_convert(&rs->fx, t->amount, t->currency, rs->fx.base, &base) != 0)
         base = -1;
-    if (base < 0) s->st.unconverted++;
+    if (base < 0 && lead) s->st.unconverted++;
+    if (lk && lead) {
+        lk->skip = 0;
+        lk->base = base;
+    }
     /* two parties and up to two linked persons: no growth below (reserve) */
     if (reserve(s, 4) < 0) return TXS_E_NOMEM;
     txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
@@ -530,7 +646,7 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
         if (pt[k]->account.n) txs__state_ident(pt[k]->account.p, pt[k]->account.n, 0, ph[k]);
     for (int k = 0; k < 2; k++) {
         const txs_party *p = pt[k];
-        if (p->account.n == 0) continue;
+        if (p->account.n == 0 || !owns(s, ph[k])) continue;
         if (mode == TXS_STATE_SHARD && txs_shard_of(p->account, s->o.shard_n) != s->o.shard_k)
             continue;
         const uint64_t *h = ph[k];
@@ -538,6 +654,8 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
         make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base, ph[1 - k][0]);
         TXS_TRY(put_side(s, &sd[k], &e, h, &is_late));
         sd[k].text = p->account;
+        if (lk) lk->side[k] = sd[k].a != NULL;
+        if (rank && *rank == 4) *rank = k;
     }
     /* Account-scope rules, orig side first, in rule order within a side;
      * the caller orders all typology hits by rule (stable). */
@@ -557,6 +675,8 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
             if (kn == 0) continue;
             uint64_t h[2];
             txs__state_ident(key, kn, 1, h);
+            if (!owns(s, h)) continue;
+            if (rank && *rank == 4) *rank = 2 + k;
             txs_ev e;
             make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, other, base, ph[1 - k][0]);
             side ns = {0};
@@ -568,12 +688,20 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
             fold(ns.a, &ns.a->ev[ns.cur]);
         }
     }
-    if (rs->ngraph && mode != TXS_STATE_SHARD) {
-        txs_gctx g = {&rc, rs, t, sd[0].a, sd[1].a, base, 0};
+    if (rs->ngraph && mode != TXS_STATE_SHARD && s->pn == 0) {
+        txs_gctx g = {&rc, rs, t, sd[0].a, sd[1].a, base, 0, NULL, 0};
         for (size_t i = 0; i < rs->ngraph; i++) {
             const txs_rule *r = rs->graph[i];
             g.slot = r->slot;
             TXS_TRY(r->ops->eval_graph(r, &g));
+        }
+    } else if (rs->ngraph && lk && sd[0].a) {
+        /* the payer's part of the graph kinds: what they read of its events */
+        for (size_t i = 0; i < rs->ngraph && i < TXS_STATE_LINK_RULES; i++) {
+            const txs_rule *r = rs->graph[i];
+            lk->nsrc[i] = (uint8_t)(r->ops->graph_src ? r->ops->graph_src(r, sd[0].a, t, base,
+                                                                          ph[1][0], lk->src[i])
+                                                      : 0);
         }
     }
     for (int k = 0; k < 2; k++)
@@ -583,6 +711,104 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
     *n = rc.n;
     if (dropped) *dropped += rc.dropped;
     return 0;
+}
+
+int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, txs_arena *a,
+                        txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late,
+                        int *rank, txs_state_link *lk)
+{
+    if (k >= s->nparts) return TXS_E_ARG;
+    return eval_core(s->part[k], t, a, out, cap, n, dropped, late, rank, lk);
+}
+
+int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk, int late,
+                        txs_arena *arena, txs_hit *out, size_t cap, size_t *n, size_t *dropped)
+{
+    const txs_ruleset *rs = s->rs;
+    if (s->nparts == 0) return TXS_E_ARG;
+    s->st.late_records += late != 0;
+    if (rs->ngraph == 0 || lk->skip) return 0;
+    txs_state *g = s->link;
+    if (reserve(g, 2) < 0) return TXS_E_NOMEM;
+    /* Accounts without flow lists yet are read as empty ones and entered
+     * only when a kind gave them a list, so the table holds the accounts
+     * in flows, not every account. */
+    txs_acct tmp[2], *ac[2] = {NULL, NULL};
+    const txs_party *pt[2] = {&t->orig, &t->bene};
+    for (int k = 0; k < 2; k++) {
+        if (pt[k]->account.n == 0 || !lk->side[k]) continue;
+        uint64_t h[2];
+        txs__state_ident(pt[k]->account.p, pt[k]->account.n, 0, h);
+        ac[k] = acct_find(g, h);
+        if (ac[k] == NULL) {
+            memset(&tmp[k], 0, sizeof tmp[k]);
+            tmp[k].h[0] = h[0];
+            tmp[k].h[1] = h[1];
+            ac[k] = &tmp[k];
+        }
+    }
+    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
+    txs_gctx gc = {&rc, rs, t, ac[0], ac[1], lk->base, 0, NULL, 0};
+    int rc_ = 0;
+    for (size_t i = 0; i < rs->ngraph && rc_ == 0; i++) {
+        const txs_rule *r = rs->graph[i];
+        gc.slot = r->slot;
+        gc.src = i < TXS_STATE_LINK_RULES && ac[0] ? lk->src[i] : NULL;
+        gc.nsrc = gc.src ? lk->nsrc[i] : 0;
+        rc_ = r->ops->eval_graph(r, &gc);
+    }
+    for (int k = 0; k < 2; k++) {
+        if (ac[k] != &tmp[k]) continue;
+        if (tmp[k].g.capreach == 0 && tmp[k].g.capbr == 0) continue;
+        txs_acct *d = rc_ == 0 ? acct_get(g, tmp[k].h) : NULL;
+        if (d == NULL) {
+            free(tmp[k].g.reach);
+            free(tmp[k].g.br);
+            rc_ = TXS_E_NOMEM;
+            continue;
+        }
+        d->g = tmp[k].g;
+    }
+    if (rc_ < 0) return rc_;
+    *n = rc.n;
+    if (dropped) *dropped += rc.dropped;
+    return 0;
+}
+
+/* The partitions' hits in rank order, then the link stage's: the order a
+ * single table gives (state.h). */
+static int eval_parts(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out,
+                      size_t cap, size_t *n, size_t *dropped, int *late)
+{
+    txs_state_link lk;
+    memset(&lk, 0, sizeof lk);
+    int rank[TXS_STATE_PARTS_MAX];
+    size_t np[TXS_STATE_PARTS_MAX];
+    int any_late = 0;
+    for (unsigned k = 0; k < s->nparts; k++) {
+        int lt = 0;
+        np[k] = 0;
+        TXS_TRY(txs_state_eval_part(s, k, t, arena, s->tmp + k * TXS_MAX_HITS, TXS_MAX_HITS,
+                                    &np[k], dropped, &lt, &rank[k], &lk));
+        any_late |= lt;
+    }
+    for (int r = 0; r < 4; r++)
+        for (unsigned k = 0; k < s->nparts; k++) {
+            if (rank[k] != r) continue;
+            for (size_t i = 0; i < np[k]; i++) {
+                if (*n < cap) out[(*n)++] = s->tmp[k * TXS_MAX_HITS + i];
+                else if (dropped) (*dropped)++;
+            }
+        }
+    if (late) *late = any_late;
+    return txs_state_eval_link(s, t, &lk, any_late, arena, out, cap, n, dropped);
+}
+
+int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out, size_t cap,
+                   size_t *n, size_t *dropped, int *late)
+{
+    if (s->nparts) return eval_parts(s, t, arena, out, cap, n, dropped, late);
+    return eval_core(s, t, arena, out, cap, n, dropped, late, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ state file */
@@ -610,31 +836,64 @@ static int flush(wbuf *w, txs_out *o, txs_diag *d)
     return rc;
 }
 
+/* One account to save: where it lives, ordered by identity so the file
+ * does not depend on the order accounts were seen in, nor on partitions. */
+typedef struct saved {
+    const txs_acct *a;
+    const txs_graph *g;
+} saved;
+
+static int saved_cmp(const void *x, const void *y)
+{
+    const txs_acct *a = ((const saved *)x)->a, *b = ((const saved *)y)->a;
+    if (a->h[0] != b->h[0]) return a->h[0] < b->h[0] ? -1 : 1;
+    return a->h[1] < b->h[1] ? -1 : a->h[1] > b->h[1];
+}
+
 int txs_state_save(txs_state *s, const char *path, txs_diag *d)
 {
+    size_t na = 0, k = 0;
+    unsigned nt = s->nparts ? s->nparts : 1;
+    for (unsigned p = 0; p < nt; p++) na += (s->nparts ? s->part[p] : s)->n;
+    saved *v = malloc((na ? na : 1) * sizeof *v);
+    if (v == NULL) return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    static const txs_graph none;
+    for (unsigned p = 0; p < nt; p++) {
+        const txs_state *q = s->nparts ? s->part[p] : s;
+        for (size_t i = 0; i < q->n; i++) {
+            const txs_acct *a = &q->accts[i], *l = s->nparts ? acct_find(s->link, a->h) : a;
+            v[k++] = (saved){a, l ? &l->g : &none};
+        }
+    }
+    qsort(v, na, sizeof *v, saved_cmp);
     txs_out *o;
-    TXS_TRY(txs_out_open(path, &o, d));
+    int rc = txs_out_open(path, &o, d);
+    if (rc < 0) {
+        free(v);
+        return rc;
+    }
     wbuf w = {{0}, 0, XXH3_createState()};
     if (w.xs == NULL) {
+        free(v);
         txs_out_abort(o);
         return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
     }
     XXH3_64bits_reset(w.xs);
+    const txs_state_stats *st = txs_state_get_stats(s);
     uint32_t ver = STATE_VERSION, zero = 0;
-    uint64_t na = s->n;
+    uint64_t n64 = na;
     wput(&w, STATE_MAGIC, 8);
     wput(&w, &ver, 4);
     wput(&w, &zero, 4);
     wput(&w, &s->rules_hash, 8);
-    wput(&w, &s->st.observed_since, 8);
-    wput(&w, &s->st.max_ts, 8);
-    wput(&w, &na, 8);
-    int rc = 0;
-    for (size_t i = 0; i < s->n && rc == 0; i++) {
-        txs_acct a = s->accts[i];
+    wput(&w, &st->observed_since, 8);
+    wput(&w, &st->max_ts, 8);
+    wput(&w, &n64, 8);
+    for (size_t i = 0; i < na && rc == 0; i++) {
+        txs_acct a = *v[i].a;
         uint16_t ne = a.n;
         const txs_ev *ev = a.ev;
-        txs_graph g = a.g;
+        txs_graph g = *v[i].g;
         a.ev = NULL;
         a.cap = 0;
         memset(&a.g, 0, sizeof a.g);
@@ -647,6 +906,7 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d)
         if (g.nbr) wput(&w, g.br, g.nbr * sizeof *g.br);
         if (w.b.n > (1u << 20)) rc = flush(&w, o, d);
     }
+    free(v);
     if (rc == 0) rc = flush(&w, o, d);
     if (rc == 0) {
         uint64_t h = XXH3_64bits_digest(w.xs);
@@ -716,6 +976,10 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
         goto out;
     }
     s->st.rules_changed = rhash != s->rules_hash;
+    for (unsigned k = 0; k < s->nparts; k++) { /* each partition keeps the clock */
+        s->part[k]->st.observed_since = s->st.observed_since;
+        s->part[k]->st.max_ts = s->st.max_ts;
+    }
     for (uint64_t i = 0; i < na; i++) {
         txs_acct a;
         uint16_t ne;
@@ -723,7 +987,7 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             rc = corrupt(d, path, "bad account record", r.at);
             goto out;
         }
-        txs_acct *dst = acct_get(s, a.h);
+        txs_acct *dst = acct_get(s->nparts ? s->part[part_of(a.h, s->nparts)] : s, a.h);
         if (dst == NULL) {
             rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
             goto out;
@@ -753,6 +1017,13 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
         if (rget(&r, &nr, 1) || rget(&r, &nb, 1) || nr > TXS_REACH_MAX || nb > TXS_BRANCH_MAX) {
             rc = corrupt(d, path, "bad graph counts", r.at);
             goto out;
+        }
+        if (s->nparts && (nr || nb)) { /* flow lists live in the link table */
+            dst = acct_get(s->link, a.h);
+            if (dst == NULL) {
+                rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
         }
         if (nr) {
             dst->g.reach = malloc(nr * sizeof *dst->g.reach);

@@ -136,6 +136,10 @@ typedef struct txs_gctx {
     txs_acct *orig, *bene;
     int64_t base;            /* the amount in base minor units, -1 unknown */
     int slot;
+    /* A partitioned state's link stage: what graph_src gave on the payer's
+     * partition (orig is then a record without events); NULL otherwise. */
+    const uint64_t *src;
+    int nsrc;
 } txs_gctx;
 
 /* Scope of a kind (txs_rule_ops.scope). */
