@@ -23,10 +23,11 @@
  * Threads (opts.threads > 1): a reader thread frames batches, `threads`
  * workers each take whole batches through parse, sanctions and the
  * stateless rules (each with its own sanctions screener, Hyperscan scratch
- * and buffers; a batch's data lives in its own arena), and the thread that
- * called txs_screener_feed runs the ordered stage batch by batch in input
- * order: the stateful rules (per-account state), score, counts and the
- * sinks.  The output is byte-identical to threads = 1 for any thread count
+ * and buffers; a batch's data lives in its own arena); `threads` state
+ * partitions each feed every batch, in input order, to the per-account
+ * state of the accounts they own (state.h "Partitions"); and the thread
+ * that called txs_screener_feed runs the ordered stage batch by batch in
+ * input order: the graph kinds' link stage, score, counts and the sinks.  The output is byte-identical to threads = 1 for any thread count
  * and any read chunking; sinks are only ever called from the feeding
  * thread.  A screener itself is not thread-safe: one feed at a time.
  */

@@ -9,9 +9,11 @@
  * at most TXS_EV_MAX, plus 80 bytes per cycle reach entry and 104 per
  * scatter-gather branch, grown on use, for accounts in cross-account flows.
  *
- * State file (version 1), little-endian, written atomically:
+ * State file (version 2), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
- *   i64 max_ts u64 naccounts, then per account: the txs_acct fields (no
+ *   i64 max_ts u64 naccounts, then per account in identity order (h[0],
+ *   then h[1], so the bytes do not depend on partitions or the order
+ *   accounts were first seen): the txs_acct fields (no
  *   pointers), u16 nevents, the events, u8 nreach, u8 nbranches, the reach
  *   entries, the branches; then
  *   u64 xxh3 of everything before it.
