@@ -279,7 +279,7 @@ void txs_screener_free(txs_screener *s)
     slot_free(&s->one, 0);
     for (size_t i = 0; i < s->nring; i++) slot_free(&s->ring[i], s->nparts);
     free(s->ring);
-    for (size_t i = 0; i < s->nw; i++) worker_free(&s->w[i]);
+    for (size_t i = s->nw; i-- > 0;) worker_free(&s->w[i]); /* w[0]'s name cache last */
     free(s->w);
     txs_buf_free(&s->alerts);
     txs_buf_free(&s->rejects);
@@ -1160,6 +1160,10 @@ static int threads_ready(txs_screener *s)
 {
     for (; s->nw < s->nthreads; s->nw++) {
         int rc = worker_init(s, &s->w[s->nw]);
+        /* one name cache for all workers: a name screened by one is a hit
+         * for the others (the first worker's, freed last) */
+        if (rc == 0 && s->w[s->nw].sanc)
+            rc = txs_sanctions_share_cache(s->w[s->nw].sanc, s->w[0].sanc);
         if (rc < 0) {
             worker_free(&s->w[s->nw]);
             return rc;

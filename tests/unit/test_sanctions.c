@@ -7,6 +7,7 @@
  * build uses for default-lists.snap.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <stdio.h>
@@ -576,4 +577,64 @@ Test(iban, bad_iban_countries_config)
                                             (txs_slice){"IR270170000000100324200001", 26}, NULL),
                  0);
     txs_ruleset_free(rs);
+}
+
+/* ------------------------------------------------------------ shared cache */
+
+typedef struct share_arg {
+    txs_sanctions *s;
+    const char *const *names;
+    size_t n;
+    size_t got[64];
+    txs_sanctions_match m[64][3];
+} share_arg;
+
+static void *share_main(void *p)
+{
+    share_arg *a = p;
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < a->n; i++) {
+            size_t j = (i + (size_t)round * 7) % a->n; /* each thread in its own order */
+            a->got[j] = txs_sanctions_name(a->s, a->names[j], strlen(a->names[j]), a->m[j], 3);
+        }
+    return NULL;
+}
+
+/* Screeners sharing one name cache from two threads at once give what a
+ * screener of its own gives (run under the sanitizers; TSan with the CLI). */
+Test(sanctions, shared_cache_gives_the_unshared_outcomes)
+{
+    static const char *const names[] = {
+        "Omar Mahmoud Uthman", "Kim Jong Un", "Banco Nacional de Cuba", "Jane Q Public",
+        "Osama bin Laden", "Acme Widgets Ltd", "Islamic Republic of Iran Shipping Lines",
+        "Hamid Reza", "Maria Garcia", "Aerocaribbean Airlines", "John Smith", "Al Qaida"};
+    const size_t n = sizeof names / sizeof *names;
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    txs_sanctions *a, *b;
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &a, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &b, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_share_cache(b, a), 0);
+    share_arg x = {a, names, n, {0}, {{{0}}}}, y = {b, names, n, {0}, {{{0}}}};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, share_main, &y), 0);
+    share_main(&x);
+    pthread_join(t, NULL);
+    size_t any = 0;
+    for (size_t i = 0; i < n; i++) {
+        txs_sanctions_match m[3];
+        size_t k = txs_sanctions_name(S, names[i], strlen(names[i]), m, 3);
+        any += k;
+        cr_expect_eq(x.got[i], k, "%s", names[i]);
+        cr_expect_eq(y.got[i], k, "%s", names[i]);
+        for (size_t j = 0; j < k && j < x.got[i] && j < y.got[i]; j++) {
+            cr_expect(x.m[i][j].entity == m[j].entity && x.m[i][j].score == m[j].score,
+                      "%s", names[i]);
+            cr_expect(y.m[i][j].entity == m[j].entity && y.m[i][j].score == m[j].score,
+                      "%s", names[i]);
+        }
+    }
+    cr_expect_gt(any, 3);
+    txs_sanctions_free(b);
+    txs_sanctions_free(a);
 }

@@ -86,6 +86,11 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
                          txs_sanctions **out, txs_diag *d);
 /* Free; accepts NULL. */
 void txs_sanctions_free(txs_sanctions *s);
+/* Let s use the name-result cache of from (made over the same snapshots
+ * and threshold), so the screeners of one run's threads share what they
+ * have screened; the shared cache is then locked by stripes.  from must
+ * outlive s's last call.  Returns 0 or TXS_E_NOMEM. */
+int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from);
 double txs_sanctions_threshold(const txs_sanctions *s);
 
 /*

@@ -34,7 +34,9 @@
  * left zeroed after every query, so the per-name path never allocates.
  */
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,10 @@
 #define CACHE_SLOTS (1u << 17) /* ~20 MiB, touched only as used */
 #define CACHE_NAME 48
 #define CACHE_RES 4
+/* Screeners of one run's threads share one cache (txs_sanctions_share_
+ * cache), each stripe of slots behind a spin lock held for a compare and
+ * a copy. */
+#define CACHE_LOCKS 4096u
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
@@ -109,6 +115,8 @@ struct txs_sanctions {
     txs_sanctions_match res[MAX_RES];
     size_t nres;
     struct cache_slot *cache; /* CACHE_SLOTS, direct-mapped */
+    atomic_flag *locks;       /* [CACHE_LOCKS] when shared, else NULL */
+    int cache_owner;          /* 0: cache and locks are another's */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
 };
@@ -339,6 +347,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->ix = calloc(n + 1, sizeof *s->ix);
     s->nz = txs_norm_new();
     s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
+    s->cache_owner = 1;
     int rc = s->ix && s->nz && s->cache ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = open_index(&s->ix[i], lists[i], d);
@@ -363,7 +372,10 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s == NULL) return;
     for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
     free(s->ix);
-    free(s->cache);
+    if (s->cache_owner) {
+        free(s->cache);
+        free(s->locks);
+    }
     txs_norm_free(s->nz);
     free(s);
 }
@@ -670,14 +682,13 @@ static uint64_t ctx_key(const txs_sanctions_party *q)
            (uint32_t)q->birth_year;
 }
 
-/* The cache slot for name p under qualifiers ck, and whether it holds
- * that outcome. */
+/* The cache slot for name p (hash h) under qualifiers ck, and whether it
+ * holds that outcome; a shared cache's stripe is locked by the caller. */
 static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t ck,
-                                     uint64_t *h, int *found)
+                                     uint64_t h, int *found)
 {
-    *h = ck ? XXH3_64bits_withSeed(p, n, ck) : XXH3_64bits(p, n);
-    struct cache_slot *c = &s->cache[*h & (CACHE_SLOTS - 1)];
-    *found = c->len == n && c->hash == *h && c->ctxkey == ck && memcmp(c->name, p, n) == 0;
+    struct cache_slot *c = &s->cache[h & (CACHE_SLOTS - 1)];
+    *found = c->len == n && c->hash == h && c->ctxkey == ck && memcmp(c->name, p, n) == 0;
     return c;
 }
 
@@ -698,6 +709,38 @@ static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_part
     return q ? q->kind : TXS_NAME_ANY;
 }
 
+static atomic_flag *cache_lock(const txs_sanctions *s, uint64_t h)
+{
+    if (s->locks == NULL) return NULL;
+    atomic_flag *f = &s->locks[(h & (CACHE_SLOTS - 1)) & (CACHE_LOCKS - 1)];
+    for (unsigned spins = 0; atomic_flag_test_and_set_explicit(f, memory_order_acquire);)
+        if (++spins % 64 == 0) sched_yield(); /* the holder may be off its core */
+    return f;
+}
+
+static void cache_unlock(atomic_flag *f)
+{
+    if (f) atomic_flag_clear_explicit(f, memory_order_release);
+}
+
+int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
+{
+    if (s == from) return TXS_OK;
+    if (from->locks == NULL) {
+        from->locks = malloc(CACHE_LOCKS * sizeof *from->locks);
+        if (from->locks == NULL) return TXS_E_NOMEM;
+        for (unsigned i = 0; i < CACHE_LOCKS; i++) atomic_flag_clear(&from->locks[i]);
+    }
+    if (s->cache_owner) {
+        free(s->cache);
+        free(s->locks);
+    }
+    s->cache = from->cache;
+    s->locks = from->locks;
+    s->cache_owner = 0;
+    return TXS_OK;
+}
+
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap)
@@ -706,23 +749,26 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
     int found = 0;
     struct cache_slot *c = NULL;
     if (n > 0 && n <= CACHE_NAME && cap <= CACHE_RES) {
-        c = cache_find(s, p, n, ck, &h, &found);
-        if (found) {
-            size_t k = c->nres < cap ? c->nres : cap;
-            memcpy(out, c->res, k * sizeof *out);
-            return k;
-        }
+        h = ck ? XXH3_64bits_withSeed(p, n, ck) : XXH3_64bits(p, n);
+        atomic_flag *lk = cache_lock(s, h);
+        c = cache_find(s, p, n, ck, h, &found);
+        size_t k = found ? (c->nres < cap ? c->nres : cap) : 0;
+        if (found) memcpy(out, c->res, k * sizeof *out);
+        cache_unlock(lk);
+        if (found) return k;
     }
     s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
     s->ctx = NULL;
     if (c && s->nres <= CACHE_RES) {
+        atomic_flag *lk = cache_lock(s, h);
         c->hash = h;
         c->ctxkey = ck;
         c->len = (uint8_t)n;
         c->nres = (uint8_t)s->nres;
         memcpy(c->name, p, n);
         memcpy(c->res, s->res, s->nres * sizeof *c->res);
+        cache_unlock(lk);
     }
     return k;
 }
