@@ -121,6 +121,7 @@ struct txs_screener {
     const txs_ruleset_sanctions *cfg; /* per-list bars; NULL: none */
     txs_state *state;           /* NULL: no stateful rules */
     unsigned nparts;            /* its partitions (threads), 0: one table */
+    int link;                   /* the rule set has graph kinds: link hand-off */
     unsigned nthreads;          /* workers: 1 = single-threaded */
     worker *w;                  /* [nw]: w[0] always, the rest on demand */
     size_t nw;
@@ -165,12 +166,13 @@ static int slot_init(slot *sl)
     return sl->res ? TXS_OK : TXS_E_NOMEM;
 }
 
-/* The partitions' outputs of a ring slot. */
-static int slot_parts(slot *sl, unsigned np)
+/* The partitions' outputs of a ring slot, and the link hand-off when the
+ * rule set has graph kinds (link). */
+static int slot_parts(slot *sl, unsigned np, int link)
 {
     sl->po = calloc(np, sizeof *sl->po);
-    sl->lk = malloc(TXS_BATCH_RECORDS * sizeof *sl->lk);
-    if (sl->po == NULL || sl->lk == NULL) return TXS_E_NOMEM;
+    sl->lk = link ? malloc(TXS_BATCH_RECORDS * sizeof *sl->lk) : NULL;
+    if (sl->po == NULL || (link && sl->lk == NULL)) return TXS_E_NOMEM;
     for (unsigned k = 0; k < np; k++) {
         txs_arena_init(&sl->po[k].arena, 0);
         sl->po[k].rec = malloc(TXS_BATCH_RECORDS * sizeof *sl->po[k].rec);
@@ -256,6 +258,7 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
                              opts->shard_mode, opts->shard_k, opts->shard_n, np};
         rc = txs_state_create(opts->rules, &so, &s->state);
         if (rc == TXS_OK) s->nparts = txs_state_parts(s->state);
+        if (rc == TXS_OK) s->link = txs_state_needs_link(s->state);
     }
     if (rc == TXS_OK && opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);
@@ -869,8 +872,8 @@ static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, s
         *dropped += sl->po[k].rec[i].dropped;
     }
     *late = lt;
-    return txs_state_eval_link(s->state, &o->t, &sl->lk[i], lt, a, s->shits, TXS_MAX_HITS, ns,
-                               dropped);
+    return txs_state_eval_link(s->state, &o->t, sl->lk ? &sl->lk[i] : NULL, lt, a, s->shits,
+                               TXS_MAX_HITS, ns, dropped);
 }
 
 /* The ordered stage of record i of sl, in input order: counts, rejects,
@@ -984,7 +987,8 @@ static void part_batch(txs_screener *s, unsigned k, slot *sl)
         size_t nh = 0, dropped = 0;
         int late = 0, rank = 4;
         int rc = txs_state_eval_part(s->state, k, &o->t, &po->arena, po->hits + po->n,
-                                     TXS_MAX_HITS, &nh, &dropped, &late, &rank, &sl->lk[i]);
+                                     TXS_MAX_HITS, &nh, &dropped, &late, &rank,
+                                     sl->lk ? &sl->lk[i] : NULL);
         if (rc < 0) {
             po->rc = rc;
             return;
@@ -1175,7 +1179,7 @@ static int threads_ready(txs_screener *s)
         if (s->ring == NULL) return TXS_E_NOMEM;
         for (; s->nring < n; s->nring++)
             if (slot_init(&s->ring[s->nring]) < 0 ||
-                (s->nparts && slot_parts(&s->ring[s->nring], s->nparts) < 0)) {
+                (s->nparts && slot_parts(&s->ring[s->nring], s->nparts, s->link) < 0)) {
                 s->nring++; /* freed with the rest */
                 return TXS_E_NOMEM;
             }

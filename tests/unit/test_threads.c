@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "rules_fixture.h"
 #include "txs/emit.h"
 #include "txs/lists.h"
 #include "txs/screen.h"
@@ -308,6 +309,31 @@ Test(threads, generated_typologies)
     static const int modes[] = {0, 2};
     check("generated, no lists", p, n, 0, modes, 2, 1, 50, 0);
     free(p);
+}
+
+Test(threads, generated_typologies_without_graph_rules)
+{
+    /* Account kinds only: the partitions hand nothing to a link stage. */
+    rt_dir dir;
+    rt_init(&dir);
+    txs_ruleset *all = rules;
+    rules = rt_load(&dir,
+                    "rules:\n"
+                    "  - {id: st, kind: structuring, weight: 0.5, reason: r, params: {threshold: "
+                    "\"10000.00\", band: \"0.8\", window: 24h, min_count: 3, link_names: true}}\n"
+                    "  - {id: fi, kind: fan_in, weight: 0.5, reason: r, params: {window: 24h, "
+                    "min_counterparties: 4}}\n"
+                    "  - {id: fo, kind: fan_out, weight: 0.5, reason: r, params: {window: 24h, "
+                    "min_counterparties: 4}}\n"
+                    "  - {id: pt, kind: pass_through, weight: 0.6, reason: r, params: {window: 72h}}\n");
+    size_t n;
+    char *p = generated(30000, &n);
+    static const int modes[] = {0};
+    check("generated, account kinds only", p, n, 0, modes, 1, 1, 20, 0);
+    free(p);
+    txs_ruleset_free(rules);
+    rules = all;
+    rt_cleanup(&dir);
 }
 
 Test(threads, sink_failure_stops_cleanly)

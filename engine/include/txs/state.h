@@ -145,6 +145,9 @@ typedef struct txs_state_link {
 
 /* Partitions of s: P >= 2, or 0 for a single table. */
 unsigned txs_state_parts(const txs_state *s);
+/* 1 when the rule set has graph-scope rules, so the partitions hand a
+ * txs_state_link per record to the link stage; 0: lk may be NULL below. */
+int txs_state_needs_link(const txs_state *s);
 
 /*
  * Feed t to partition k of a partitioned s: as txs_state_eval for the

@@ -214,6 +214,11 @@ unsigned txs_state_parts(const txs_state *s)
     return s->nparts;
 }
 
+int txs_state_needs_link(const txs_state *s)
+{
+    return s->rs->ngraph > 0;
+}
+
 /* ----------------------------------------------------------------- table */
 
 void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2])
@@ -729,7 +734,7 @@ int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk
     const txs_ruleset *rs = s->rs;
     if (s->nparts == 0) return TXS_E_ARG;
     s->st.late_records += late != 0;
-    if (rs->ngraph == 0 || lk->skip) return 0;
+    if (rs->ngraph == 0 || lk == NULL || lk->skip) return 0;
     txs_state *g = s->link;
     if (reserve(g, 2) < 0) return TXS_E_NOMEM;
     /* Accounts without flow lists yet are read as empty ones and entered
