@@ -82,6 +82,7 @@ typedef struct slot {
     int done;                /* stage 1 finished (threads) */
     unsigned pdone;          /* partitions through it (threads) */
     part_out *po;            /* [nparts], NULL: state not partitioned */
+    txs_state_key *key;      /* [TXS_BATCH_RECORDS], stage 1 computes them */
     txs_state_link *lk;      /* [TXS_BATCH_RECORDS] */
 } slot;
 
@@ -171,8 +172,9 @@ static int slot_init(slot *sl)
 static int slot_parts(slot *sl, unsigned np, int link)
 {
     sl->po = calloc(np, sizeof *sl->po);
+    sl->key = malloc(TXS_BATCH_RECORDS * sizeof *sl->key);
     sl->lk = link ? malloc(TXS_BATCH_RECORDS * sizeof *sl->lk) : NULL;
-    if (sl->po == NULL || (link && sl->lk == NULL)) return TXS_E_NOMEM;
+    if (sl->po == NULL || sl->key == NULL || (link && sl->lk == NULL)) return TXS_E_NOMEM;
     for (unsigned k = 0; k < np; k++) {
         txs_arena_init(&sl->po[k].arena, 0);
         sl->po[k].rec = malloc(TXS_BATCH_RECORDS * sizeof *sl->po[k].rec);
@@ -192,6 +194,7 @@ static void slot_free(slot *sl, unsigned np)
         free(sl->po[k].rec);
     }
     free(sl->po);
+    free(sl->key);
     free(sl->lk);
 }
 
@@ -801,6 +804,8 @@ static int screen_record(worker *w, const txs_binding *bind, const txs_record *r
         o->home = txs_shard_home(&o->t, s->o.shard_n) == s->o.shard_k;
     else if (s->o.shard_mode == TXS_STATE_GRAPH)
         o->home = 0;
+    /* what every state partition reads of the record, computed once */
+    if (sl->key) txs_state_key_of(s->state, &o->t, &sl->key[o - sl->res]);
     if (s->o.rules == NULL && w->sanc == NULL) return TXS_OK;
     size_t nh = 0, dropped = 0;
     if (o->home && (w->sanc || w->places)) {
@@ -872,8 +877,8 @@ static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, s
         *dropped += sl->po[k].rec[i].dropped;
     }
     *late = lt;
-    return txs_state_eval_link(s->state, &o->t, sl->lk ? &sl->lk[i] : NULL, lt, a, s->shits,
-                               TXS_MAX_HITS, ns, dropped);
+    return txs_state_eval_link(s->state, &o->t, &sl->key[i], sl->lk ? &sl->lk[i] : NULL, lt, a,
+                               s->shits, TXS_MAX_HITS, ns, dropped);
 }
 
 /* The ordered stage of record i of sl, in input order: counts, rejects,
@@ -986,9 +991,9 @@ static void part_batch(txs_screener *s, unsigned k, slot *sl)
         }
         size_t nh = 0, dropped = 0;
         int late = 0, rank = 4;
-        int rc = txs_state_eval_part(s->state, k, &o->t, &po->arena, po->hits + po->n,
-                                     TXS_MAX_HITS, &nh, &dropped, &late, &rank,
-                                     sl->lk ? &sl->lk[i] : NULL);
+        int rc = txs_state_eval_part(s->state, k, &o->t, &sl->key[i], &po->arena,
+                                     po->hits + po->n, TXS_MAX_HITS, &nh, &dropped, &late,
+                                     &rank, sl->lk ? &sl->lk[i] : NULL);
         if (rc < 0) {
             po->rc = rc;
             return;

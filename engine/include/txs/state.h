@@ -132,12 +132,25 @@ const txs_state_stats *txs_state_get_stats(txs_state *s);
 #define TXS_STATE_LINK_RULES 16
 #define TXS_STATE_LINK_SRC 3
 
-/* What the partitions pass on about one record to the link stage.  Each
- * field has one writer: partition 0 the record-wide ones, the payer's
- * partition `side[0]` and `src`, the payee's `side[1]`. */
-typedef struct txs_state_link {
+/* What the state reads of a record before it touches any account: the
+ * amount in the base currency and the parties' identities.  Computed once
+ * per record (txs_state_key_of: thread-safe, it reads only the rule set),
+ * then read by every partition and the link stage. */
+typedef struct txs_state_key {
     int64_t base;            /* amount in base minor units, -1 unknown */
-    uint8_t skip;            /* 1: the stateful rules do not see t */
+    uint8_t skip;            /* 0: judged; 1: no stateful rules; 2: a
+                                transfer between an account and itself */
+    uint8_t named[2];        /* 1: party k is a person without an account,
+                                followed by name (name[k]) */
+    uint64_t acct[2][2];     /* each party's account identity, {0,0}: none */
+    uint64_t name[2][2];
+} txs_state_key;
+
+void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k);
+
+/* What the partitions pass on about one record to the link stage: the
+ * payer's partition writes `side[0]` and `src`, the payee's `side[1]`. */
+typedef struct txs_state_link {
     uint8_t side[2];         /* 1: that party's account was fed (not late) */
     uint8_t nsrc[TXS_STATE_LINK_RULES];
     uint64_t src[TXS_STATE_LINK_RULES][TXS_STATE_LINK_SRC];
@@ -157,12 +170,13 @@ int txs_state_needs_link(const txs_state *s);
  * caller puts the partitions' hits in rank order, then the link stage's,
  * which is txs_state_eval's order.  Distinct k may run concurrently.
  */
-int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, txs_arena *a,
-                        txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late,
-                        int *rank, txs_state_link *lk);
+int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, const txs_state_key *key,
+                        txs_arena *a, txs_hit *out, size_t cap, size_t *n, size_t *dropped,
+                        int *late, int *rank, txs_state_link *lk);
 /* The graph-scope rules for t, once every partition has fed it (lk);
  * late: 1 when a partition found t late (counted in the statistics). */
-int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk, int late,
-                        txs_arena *a, txs_hit *out, size_t cap, size_t *n, size_t *dropped);
+int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_key *key,
+                        const txs_state_link *lk, int late, txs_arena *a, txs_hit *out,
+                        size_t cap, size_t *n, size_t *dropped);
 
 #endif /* TXS_STATE_H */

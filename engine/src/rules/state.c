@@ -610,56 +610,77 @@ static size_t name_key(txs_slice name, char *out, size_t cap)
     return n;
 }
 
-/* Feed t to s: a table of its own (pn 0), or partition pk of pn, which
- * takes the sides it owns and, with lk, hands the link stage what it owns
- * (state.h).  *rank (may be NULL): the first side fed here. */
-static int eval_core(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out,
-                     size_t cap, size_t *n, size_t *dropped, int *late, int *rank,
+void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k)
+{
+    const txs_ruleset *rs = s->rs;
+    memset(k, 0, sizeof *k);
+    k->base = -1;
+    if (rs->nacct == 0 && rs->ngraph == 0) {
+        k->skip = 1;
+        return;
+    }
+    /* A transfer between an account and itself moves no funds between
+     * parties: the stateful rules do not see it. */
+    if (t->orig.account.n && t->orig.account.n == t->bene.account.n &&
+        memcmp(t->orig.account.p, t->bene.account.p, t->orig.account.n) == 0) {
+        k->skip = 2;
+        return;
+    }
+    if (t->amount >= 0 &&
+        txs__rules_fx_convert(&rs->fx, t->amount, t->currency, rs->fx.base, &k->base) != 0)
+        k->base = -1;
+    const txs_party *pt[2] = {&t->orig, &t->bene};
+    for (int i = 0; i < 2; i++)
+        if (pt[i]->account.n) txs__state_ident(pt[i]->account.p, pt[i]->account.n, 0, k->acct[i]);
+    /* A person who deposits (withdraws) cash without an account: rules that
+     * link accounts by name follow the person across accounts. */
+    if (!rs->any_link_names || k->base < s->link_lo) return; /* under every linking band */
+    for (int i = 0; i < 2; i++) {
+        const txs_party *p = pt[i], *other = pt[1 - i];
+        if (p->account.n || p->name.n == 0 || other->account.n == 0) continue;
+        char key[256];
+        size_t kn = name_key(p->name, key, sizeof key);
+        if (kn == 0) continue;
+        txs__state_ident(key, kn, 1, k->name[i]);
+        k->named[i] = 1;
+    }
+}
+
+/* Feed t (its key computed) to s: a table of its own (pn 0), or partition
+ * pk of pn, which takes the sides it owns and, with lk, hands the link
+ * stage what it owns (state.h).  *rank (may be NULL): the first side fed
+ * here. */
+static int eval_core(txs_state *s, const txs_txn *t, const txs_state_key *key, txs_arena *arena,
+                     txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late, int *rank,
                      txs_state_link *lk)
 {
     const txs_ruleset *rs = s->rs;
     int is_late = 0, lead = s->pk == 0; /* counts the record-wide figures */
     if (late) *late = 0;
     if (rank) *rank = 4;
-    if (rs->nacct == 0 && rs->ngraph == 0) return 0;
-    /* A transfer between an account and itself moves no funds between
-     * parties: the stateful rules do not see it. */
-    if (t->orig.account.n && t->orig.account.n == t->bene.account.n &&
-        memcmp(t->orig.account.p, t->bene.account.p, t->orig.account.n) == 0) {
-        if (lead) s->st.self_transfers++;
-        if (lk && lead) lk->skip = 1;
+    if (key->skip) {
+        if (key->skip == 2 && lead) s->st.self_transfers++;
         return 0;
     }
     if (s->st.observed_since == 0) /* the first record's day, UTC midnight */
         s->st.observed_since = t->ts - ((t->ts % 86400) + 86400) % 86400;
     if (t->ts > s->st.max_ts) s->st.max_ts = t->ts;
-    int64_t base = -1;
-    if (t->amount >= 0 &&
-        txs__rules_fx_convert(&rs->fx, t->amount, t->currency, rs->fx.base, &base) != 0)
-        base = -1;
+    const int64_t base = key->base;
     if (base < 0 && lead) s->st.unconverted++;
-    if (lk && lead) {
-        lk->skip = 0;
-        lk->base = base;
-    }
     /* two parties and up to two linked persons: no growth below (reserve) */
     if (reserve(s, 4) < 0) return TXS_E_NOMEM;
     txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
     int mode = s->o.mode;
     side sd[2] = {{0}, {0}};
     const txs_party *pt[2] = {&t->orig, &t->bene};
-    uint64_t ph[2][2] = {{0, 0}, {0, 0}}; /* each party's account identity */
-    for (int k = 0; k < 2; k++)
-        if (pt[k]->account.n) txs__state_ident(pt[k]->account.p, pt[k]->account.n, 0, ph[k]);
     for (int k = 0; k < 2; k++) {
         const txs_party *p = pt[k];
-        if (p->account.n == 0 || !owns(s, ph[k])) continue;
+        if (p->account.n == 0 || !owns(s, key->acct[k])) continue;
         if (mode == TXS_STATE_SHARD && txs_shard_of(p->account, s->o.shard_n) != s->o.shard_k)
             continue;
-        const uint64_t *h = ph[k];
         txs_ev e;
-        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base, ph[1 - k][0]);
-        TXS_TRY(put_side(s, &sd[k], &e, h, &is_late));
+        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base, key->acct[1 - k][0]);
+        TXS_TRY(put_side(s, &sd[k], &e, key->acct[k], &is_late));
         sd[k].text = p->account;
         if (lk) lk->side[k] = sd[k].a != NULL;
         if (rank && *rank == 4) *rank = k;
@@ -670,30 +691,19 @@ static int eval_core(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *
                                                                              : RUN_ALL;
     for (int k = 0; k < 2; k++)
         if (sd[k].a) TXS_TRY(run_acct_rules(s, &sd[k], t, &rc, which));
-    /* A person who deposits (withdraws) cash without an account: rules that
-     * link accounts by name follow the person across accounts. */
-    if (rs->any_link_names && mode != TXS_STATE_SHARD) {
-        for (int k = 0; k < 2; k++) {
-            const txs_party *p = pt[k], *other = pt[1 - k];
-            if (p->account.n || p->name.n == 0 || other->account.n == 0) continue;
-            if (base < s->link_lo) continue; /* under every linking band */
-            char key[256];
-            size_t kn = name_key(p->name, key, sizeof key);
-            if (kn == 0) continue;
-            uint64_t h[2];
-            txs__state_ident(key, kn, 1, h);
-            if (!owns(s, h)) continue;
-            if (rank && *rank == 4) *rank = 2 + k;
-            txs_ev e;
-            make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, other, base, ph[1 - k][0]);
-            side ns = {0};
-            TXS_TRY(put_side(s, &ns, &e, h, &is_late));
-            if (ns.a == NULL) continue;
-            ns.text = p->name;
-            ns.by_name = 1;
-            TXS_TRY(run_acct_rules(s, &ns, t, &rc, RUN_LINKED));
-            fold(ns.a, &ns.a->ev[ns.cur]);
-        }
+    /* Persons followed by name (txs_state_key_of). */
+    for (int k = 0; k < 2 && mode != TXS_STATE_SHARD; k++) {
+        if (!key->named[k] || !owns(s, key->name[k])) continue;
+        if (rank && *rank == 4) *rank = 2 + k;
+        txs_ev e;
+        make_event(&e, t, k == 0 ? TXS_EV_OUT : TXS_EV_IN, pt[1 - k], base, key->acct[1 - k][0]);
+        side ns = {0};
+        TXS_TRY(put_side(s, &ns, &e, key->name[k], &is_late));
+        if (ns.a == NULL) continue;
+        ns.text = pt[k]->name;
+        ns.by_name = 1;
+        TXS_TRY(run_acct_rules(s, &ns, t, &rc, RUN_LINKED));
+        fold(ns.a, &ns.a->ev[ns.cur]);
     }
     if (rs->ngraph && mode != TXS_STATE_SHARD && s->pn == 0) {
         txs_gctx g = {&rc, rs, t, sd[0].a, sd[1].a, base, 0, NULL, 0};
@@ -707,7 +717,8 @@ static int eval_core(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *
         for (size_t i = 0; i < rs->ngraph && i < TXS_STATE_LINK_RULES; i++) {
             const txs_rule *r = rs->graph[i];
             lk->nsrc[i] = (uint8_t)(r->ops->graph_src ? r->ops->graph_src(r, sd[0].a, t, base,
-                                                                          ph[1][0], lk->src[i])
+                                                                          key->acct[1][0],
+                                                                          lk->src[i])
                                                       : 0);
         }
     }
@@ -720,21 +731,22 @@ static int eval_core(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *
     return 0;
 }
 
-int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, txs_arena *a,
-                        txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late,
-                        int *rank, txs_state_link *lk)
+int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, const txs_state_key *key,
+                        txs_arena *a, txs_hit *out, size_t cap, size_t *n, size_t *dropped,
+                        int *late, int *rank, txs_state_link *lk)
 {
     if (k >= s->nparts) return TXS_E_ARG;
-    return eval_core(s->part[k], t, a, out, cap, n, dropped, late, rank, lk);
+    return eval_core(s->part[k], t, key, a, out, cap, n, dropped, late, rank, lk);
 }
 
-int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk, int late,
-                        txs_arena *arena, txs_hit *out, size_t cap, size_t *n, size_t *dropped)
+int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_key *key,
+                        const txs_state_link *lk, int late, txs_arena *arena, txs_hit *out,
+                        size_t cap, size_t *n, size_t *dropped)
 {
     const txs_ruleset *rs = s->rs;
     if (s->nparts == 0) return TXS_E_ARG;
     s->st.late_records += late != 0;
-    if (rs->ngraph == 0 || lk == NULL || lk->skip) return 0;
+    if (rs->ngraph == 0 || lk == NULL || key->skip) return 0;
     txs_state *g = s->link;
     if (reserve(g, 2) < 0) return TXS_E_NOMEM;
     /* Accounts without flow lists yet are read as empty ones and entered
@@ -744,18 +756,16 @@ int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_link *lk
     const txs_party *pt[2] = {&t->orig, &t->bene};
     for (int k = 0; k < 2; k++) {
         if (pt[k]->account.n == 0 || !lk->side[k]) continue;
-        uint64_t h[2];
-        txs__state_ident(pt[k]->account.p, pt[k]->account.n, 0, h);
-        ac[k] = acct_find(g, h);
+        ac[k] = acct_find(g, key->acct[k]);
         if (ac[k] == NULL) {
             memset(&tmp[k], 0, sizeof tmp[k]);
-            tmp[k].h[0] = h[0];
-            tmp[k].h[1] = h[1];
+            tmp[k].h[0] = key->acct[k][0];
+            tmp[k].h[1] = key->acct[k][1];
             ac[k] = &tmp[k];
         }
     }
     txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
-    txs_gctx gc = {&rc, rs, t, ac[0], ac[1], lk->base, 0, NULL, 0};
+    txs_gctx gc = {&rc, rs, t, ac[0], ac[1], key->base, 0, NULL, 0};
     int rc_ = 0;
     for (size_t i = 0; i < rs->ngraph && rc_ == 0; i++) {
         const txs_rule *r = rs->graph[i];
@@ -789,14 +799,16 @@ static int eval_parts(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit 
 {
     txs_state_link lk;
     memset(&lk, 0, sizeof lk);
+    txs_state_key key;
+    txs_state_key_of(s, t, &key);
     int rank[TXS_STATE_PARTS_MAX];
     size_t np[TXS_STATE_PARTS_MAX];
     int any_late = 0;
     for (unsigned k = 0; k < s->nparts; k++) {
         int lt = 0;
         np[k] = 0;
-        TXS_TRY(txs_state_eval_part(s, k, t, arena, s->tmp + k * TXS_MAX_HITS, TXS_MAX_HITS,
-                                    &np[k], dropped, &lt, &rank[k], &lk));
+        TXS_TRY(txs_state_eval_part(s, k, t, &key, arena, s->tmp + k * TXS_MAX_HITS,
+                                    TXS_MAX_HITS, &np[k], dropped, &lt, &rank[k], &lk));
         any_late |= lt;
     }
     for (int r = 0; r < 4; r++)
@@ -808,14 +820,16 @@ static int eval_parts(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit 
             }
         }
     if (late) *late = any_late;
-    return txs_state_eval_link(s, t, &lk, any_late, arena, out, cap, n, dropped);
+    return txs_state_eval_link(s, t, &key, &lk, any_late, arena, out, cap, n, dropped);
 }
 
 int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *out, size_t cap,
                    size_t *n, size_t *dropped, int *late)
 {
     if (s->nparts) return eval_parts(s, t, arena, out, cap, n, dropped, late);
-    return eval_core(s, t, arena, out, cap, n, dropped, late, NULL, NULL);
+    txs_state_key key;
+    txs_state_key_of(s, t, &key);
+    return eval_core(s, t, &key, arena, out, cap, n, dropped, late, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ state file */
