@@ -56,11 +56,7 @@ static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
     p->max_hops = 6;
     p->min_hops = 3;
     p->min_branches = 3;
-    if (rs->fx.base < 0)
-        return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
-                            "rule '%s': kind %s keeps amounts in the rule set's base "
-                            "currency; add an fx: section with a base",
-                            r->info.id, r->ops->kind);
+    TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
     char what[128];
     for (size_t i = 0; params && i < params->n; i++) {
         const char *k = params->keys[i];

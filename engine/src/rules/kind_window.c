@@ -165,11 +165,7 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
     r->impl = p;
     defaults(p, kind);
     p->base = rs->fx.base;
-    if (rs->fx.base < 0)
-        return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
-                            "rule '%s': kind %s keeps amounts in the rule set's base "
-                            "currency; add an fx: section with a base",
-                            r->info.id, r->ops->kind);
+    TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
     char what[128];
     for (size_t i = 0; params && i < params->n; i++) {
         const char *k = params->keys[i];

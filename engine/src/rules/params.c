@@ -179,3 +179,13 @@ int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs
     }
     return bad(doc, n, "direction", "in, out or both", d);
 }
+
+int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydoc *doc,
+                         const txs_ynode *params, txs_diag *d)
+{
+    if (rs->fx.base >= 0) return 0;
+    return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
+                        "rule '%s': kind %s keeps amounts in the rule set's base currency; "
+                        "add an fx: section with a base",
+                        r->info.id, r->ops->kind);
+}

@@ -955,6 +955,17 @@ static int rget(rbuf *r, void *dst, size_t n)
     return 0;
 }
 
+static int corrupt(txs_diag *d, const char *path, const char *what, size_t at);
+
+/* Read k items of size bytes into a new heap block *dst (k > 0). */
+static int rget_block(rbuf *r, void **dst, size_t k, size_t size, const char *what,
+                      txs_diag *d, const char *path)
+{
+    *dst = malloc(k * size);
+    if (*dst == NULL) return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    return rget(r, *dst, k * size) ? corrupt(d, path, what, r->at) : 0;
+}
+
 static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
 {
     return txs_diag_set(d, TXS_E_FORMAT, path, 0,
@@ -1024,12 +1035,10 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
         if (s->st.rules_changed) a.alerted = 0;
         *dst = a;
         if (ne) {
-            dst->ev = malloc(ne * sizeof *dst->ev);
-            if (dst->ev == NULL || rget(&r, dst->ev, ne * sizeof *dst->ev)) {
-                rc = dst->ev ? corrupt(d, path, "short event list", r.at)
-                             : txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
-                goto out;
-            }
+            void *v;
+            rc = rget_block(&r, &v, ne, sizeof *dst->ev, "short event list", d, path);
+            dst->ev = v;
+            if (rc < 0) goto out;
             dst->n = dst->cap = ne;
             if (s->st.rules_changed)
                 for (int j = 0; j < ne; j++) dst->ev[j].used = 0;
@@ -1046,29 +1055,18 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
                 goto out;
             }
         }
+        void *v;
         if (nr) {
-            dst->g.reach = malloc(nr * sizeof *dst->g.reach);
-            if (dst->g.reach == NULL) {
-                rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
-                goto out;
-            }
+            rc = rget_block(&r, &v, nr, sizeof *dst->g.reach, "short graph record", d, path);
+            dst->g.reach = v;
+            if (rc < 0) goto out;
             dst->g.nreach = dst->g.capreach = nr;
-            if (rget(&r, dst->g.reach, nr * sizeof *dst->g.reach)) {
-                rc = corrupt(d, path, "short graph record", r.at);
-                goto out;
-            }
         }
         if (nb) {
-            dst->g.br = malloc(nb * sizeof *dst->g.br);
-            if (dst->g.br == NULL) {
-                rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
-                goto out;
-            }
+            rc = rget_block(&r, &v, nb, sizeof *dst->g.br, "short graph record", d, path);
+            dst->g.br = v;
+            if (rc < 0) goto out;
             dst->g.nbr = dst->g.capbr = nb;
-            if (rget(&r, dst->g.br, nb * sizeof *dst->g.br)) {
-                rc = corrupt(d, path, "short graph record", r.at);
-                goto out;
-            }
         }
     }
     if (r.at != r.n) rc = corrupt(d, path, "trailing bytes", r.at);

@@ -195,6 +195,10 @@ int txs__rules_ratio(const txs_ydoc *doc, const txs_ynode *n, const char *what,
 /* A positive integer count. */
 int txs__rules_count(const txs_ydoc *doc, const txs_ynode *n, const char *what,
                      uint32_t *out, txs_diag *d);
+/* 0 when rs has an fx base currency, else TXS_E_CONFIG naming rule r (a
+ * stateful kind keeps amounts in the base currency). */
+int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydoc *doc,
+                         const txs_ynode *params, txs_diag *d);
 /* direction: in | out | both -> TXS_EV_* mask. */
 int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs_diag *d);
 
