@@ -455,6 +455,19 @@ Test(state, bad_params_stop_the_load_with_file_and_line)
                                 "     params: {ratio_min: \"1.2\", ratio_max: \"0.9\"}}\n",
                         &d),
                  TXS_E_CONFIG);
+    /* stateful kinds keep amounts in the base currency: no fx section, no load */
+    static const char *const kinds[] = {"fan_in", "cycle"};
+    for (int i = 0; i < 2; i++) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "ruleset: test\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, "
+                 "review: 50, block: 80}}\nrules:\n  - {id: k%d, kind: %s, weight: 0.5, "
+                 "reason: r}\n",
+                 i, kinds[i]);
+        cr_expect_eq(rt_try(&dir, text, &d), TXS_E_CONFIG, "%s: %s", kinds[i], d.msg);
+        cr_expect(strstr(d.msg, "base currency") != NULL && strstr(d.msg, kinds[i]) != NULL,
+                  "%s", d.msg);
+    }
     rt_cleanup(&dir);
 }
 
