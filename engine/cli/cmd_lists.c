@@ -35,26 +35,33 @@ static int fail(int rc, const txs_diag *d)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: txscreen lists compile SRC... -o SNAPSHOT\n"
+    fprintf(f, "usage: txscreen lists compile [--hs-target TARGET] SRC... -o SNAPSHOT\n"
                "       txscreen lists info SNAPSHOT\n"
                "       txscreen lists diff OLD NEW\n"
                "\n"
                "SRC: an OFAC directory or sdn.csv (with alt/add/sdn_comments beside it),\n"
                "a UN consolidated .xml, an OpenSanctions targets.simple .csv, a\n"
                "FollowTheMoney .json (entities or deltas), an EU or UK sanctions .csv.\n"
-               "OLD/NEW of diff: snapshots, or sources (compiled in memory).\n");
+               "OLD/NEW of diff: snapshots, or sources (compiled in memory).\n"
+               "\n"
+               "--hs-target TARGET  the CPU the snapshot's Hyperscan database is compiled\n"
+               "                    for: generic (default: the same bytes on every x86-64\n"
+               "                    host, loads on all), avx2, avx512, avx512vbmi, or native\n"
+               "                    (this host; refused on a CPU without its features).\n");
 }
 
 static int cmd_compile(int argc, char **argv)
 {
-    const char *out = NULL;
+    const char *out = NULL, *target = NULL;
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"hs-target", required_argument, NULL, 'T'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         if (c == 'o') out = optarg;
+        else if (c == 'T') target = optarg;
         else if (c == 'h') return usage(stdout), TXS_EXIT_OK;
         else return usage(stderr), TXS_EXIT_USAGE;
     }
@@ -62,7 +69,12 @@ static int cmd_compile(int argc, char **argv)
     txs_diag d = {{0}, 0, {0}};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = txs_lists_compile((const char *const *)argv + optind, (size_t)(argc - optind), out, &d);
+    int rc = txs_lists_compile_for((const char *const *)argv + optind, (size_t)(argc - optind),
+                                   target, out, &d);
+    if (rc == TXS_E_ARG) {
+        fprintf(stderr, "txscreen lists: --hs-target: %s\n", d.msg);
+        return TXS_EXIT_USAGE;
+    }
     if (rc < 0) return fail(rc, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr, "txscreen lists: wrote %s in %.3f s\n", out,
@@ -135,6 +147,9 @@ static int cmd_info(int argc, char **argv)
            n ? (double)txs_lists_size(l) / (double)n : 0.0,
            ((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6),
            nv, hv);
+    char hs[160], host[64];
+    txs_lists_hs_info(l, hs, sizeof hs, host, sizeof host);
+    printf("  hyperscan database: %s\n  this CPU's features: %s\n", hs, host);
     printf("sources:\n");
     for (size_t i = 0; i < txs_lists_nsources(l); i++) {
         txs_list_source s;

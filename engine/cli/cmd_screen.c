@@ -479,10 +479,11 @@ int txs_cmd_screen(int argc, char **argv)
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
         .threads = a.threads,
+        .diag = &d,
     };
     rc = txs_screener_create(&so, &r.screener);
     if (rc < 0) {
-        txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
+        if (d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
         run_free(&r);
         return txs_cli_report("txscreen", &d, TXS_EXIT_CONFIG);
     }

@@ -139,14 +139,11 @@ static int worker_init(const txs_screener *s, worker *w)
         w->gq = malloc(sizeof *w->gq);
         if (w->nz == NULL || w->gq == NULL) return TXS_E_NOMEM;
     }
-    if (s->places_on) {
-        txs_diag d = {{0}, 0, {0}};
-        TXS_TRY(txs__places_create(s->place_tab, s->nplaces, &w->places, &d));
-    }
-    if (s->sanc_on) {
-        txs_diag d = {{0}, 0, {0}};
-        TXS_TRY(txs_sanctions_create(s->o.lists, s->o.nlists, s->low, &w->sanc, &d));
-    }
+    /* A list or place table that cannot be opened (a snapshot compiled for
+     * another CPU, say) is explained in the caller's diag when it gave one. */
+    txs_diag scratch = {{0}, 0, {0}}, *d = s->o.diag ? s->o.diag : &scratch;
+    if (s->places_on) TXS_TRY(txs__places_create(s->place_tab, s->nplaces, &w->places, d));
+    if (s->sanc_on) TXS_TRY(txs_sanctions_create(s->o.lists, s->o.nlists, s->low, &w->sanc, d));
     return TXS_OK;
 }
 

@@ -173,14 +173,31 @@ void txs_lists_builder_free(txs_lists_builder *b);
  */
 int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d);
 
+/*
+ * Choose the CPU the snapshot's Hyperscan database is compiled for:
+ * "generic" (the default: baseline x86-64, the same bytes whichever host
+ * compiles it, and loadable on every host), "avx2", "avx512",
+ * "avx512vbmi", or "native" (the compiling host's own platform: its bytes
+ * depend on that host, and it loads only where those CPU features exist).
+ * A snapshot compiled for features the running CPU lacks is refused at
+ * load with a message naming both.  TXS_E_ARG, with d listing the names,
+ * for an unknown target.
+ */
+int txs_lists_builder_target(txs_lists_builder *b, const char *target, txs_diag *d);
+
 /* Serialise into a malloc'd image (*out, *n; the caller frees *out).  The
- * same sources added in the same order give the same bytes. */
+ * same sources added in the same order for the same target give the same
+ * bytes, on any host (the "native" target excepted). */
 int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_diag *d);
 
 /* Convenience: read every source and write the snapshot atomically to
  * out_path (an existing file is replaced only on success). */
 int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path,
                       txs_diag *d);
+/* The same for a Hyperscan target (txs_lists_builder_target; NULL is
+ * "generic"). */
+int txs_lists_compile_for(const char *const *srcs, size_t nsrcs, const char *target,
+                          const char *out_path, txs_diag *d);
 
 /* -------------------------------------------------------------- run time */
 
@@ -205,6 +222,12 @@ int txs_lists_load(const char *path, txs_lists **out, txs_diag *d);
 int txs_lists_open_mem(const void *p, size_t n, txs_lists **out, txs_diag *d);
 /* Free (unmaps); accepts NULL. */
 void txs_lists_free(txs_lists *l);
+
+/* Hyperscan's description of the snapshot's name database (its Hyperscan
+ * version, the CPU features it was compiled for, its mode) into buf; with
+ * the running CPU's features into host (NULL: not wanted).  Returns 0, or
+ * TXS_E_FORMAT when the snapshot has no readable database. */
+int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, size_t hcap);
 
 /* xxh3-64 of the whole snapshot: the version to cite in hits/manifests. */
 uint64_t txs_lists_hash(const txs_lists *l);

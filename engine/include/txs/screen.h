@@ -270,6 +270,11 @@ typedef struct txs_screen_opts {
      * whole pipeline on the caller's thread; N > 1 adds N workers and a
      * reader thread (at most TXS_MAX_THREADS). */
     unsigned threads;
+    /* Where a failure to open the lists or place tables is explained
+     * (a snapshot compiled for a CPU this host lacks, say), when a worker
+     * starts: at create time or at the first threaded feed.  NULL: not
+     * wanted.  Borrowed; must outlive the screener. */
+    txs_diag *diag;
 } txs_screen_opts;
 
 /* Most workers one screener runs. */

@@ -75,6 +75,7 @@ struct txs_lists_builder {
     size_t statcap;
     int broken;
     int dedup;                  /* set by readers that repeat facts */
+    int hs_target;              /* TXS__HS_*: the CPU the HSDB is compiled for */
 };
 
 /* ---- builder.c */
@@ -307,9 +308,11 @@ typedef struct txs__snap_del {
 uint32_t txs__lists_del_hash(const char *p, size_t n);
 
 /* Build the NAMES and HSDB sections for snapshot l (names_build.c): two
- * malloc'd blobs the caller frees.  Deterministic. */
-int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, void **hsdb,
-                           size_t *nhsdb, txs_diag *d);
+ * malloc'd blobs the caller frees, the Hyperscan database compiled for
+ * hs_target (TXS__HS_*, screen/hs_db.h).  Deterministic: the same bytes on
+ * any host for any target but TXS__HS_NATIVE. */
+int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
+                           void **hsdb, size_t *nhsdb, txs_diag *d);
 
 /* A section's bytes and version (snap_load.c); TXS_E_NOTFOUND if absent. */
 int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,

@@ -329,7 +329,8 @@ static int fill_tables(nb *b, tables *t)
     return TXS_OK;
 }
 
-static int compile_lits(nb *b, const tables *t, void **hs, size_t *nhs, txs_diag *d)
+static int compile_lits(nb *b, const tables *t, int target, void **hs, size_t *nhs,
+                        txs_diag *d)
 {
     const tokent *k = (const tokent *)b->toks.p;
     char **lit = calloc(t->nlits + 1, sizeof *lit);
@@ -348,7 +349,8 @@ static int compile_lits(nb *b, const tables *t, void **hs, size_t *nhs, txs_diag
         len[i] = x->len + 2;
     }
     if (rc == TXS_OK)
-        rc = txs__hsdb_compile_lits((const char *const *)lit, len, t->nlits, hs, nhs, d);
+        rc = txs__hsdb_compile_lits((const char *const *)lit, len, t->nlits, target, hs, nhs,
+                                    d);
     for (size_t i = 0; lit && i < t->nlits; i++) free(lit[i]);
     free(lit), free(len);
     return rc;
@@ -391,8 +393,8 @@ static void nb_free(nb *b, tables *t)
     free(t->toks), free(t->post), free(t->lits), free(t->del);
 }
 
-int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, void **hsdb,
-                           size_t *nhsdb, txs_diag *d)
+int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
+                           void **hsdb, size_t *nhsdb, txs_diag *d)
 {
     *names = *hsdb = NULL;
     *nnames = *nhsdb = 0;
@@ -411,7 +413,7 @@ int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, voi
     if (rc == TXS_OK && !b.oom) weigh(&b);
     if (rc == TXS_OK && b.oom) rc = TXS_E_NOMEM;
     if (rc == TXS_OK) rc = fill_tables(&b, &t);
-    if (rc == TXS_OK) rc = compile_lits(&b, &t, hsdb, nhsdb, d);
+    if (rc == TXS_OK) rc = compile_lits(&b, &t, hs_target, hsdb, nhsdb, d);
     if (rc == TXS_OK) rc = write_blob(&b, &t, names, nnames);
     nb_free(&b, &t);
     if (rc < 0) {

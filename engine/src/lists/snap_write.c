@@ -278,13 +278,13 @@ static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
 
 /* Second pass: derive the name sections from the first image and write
  * the image again with them.  On failure *out is freed and cleared. */
-static int with_names(parts *o, void **out, size_t *n, txs_diag *d)
+static int with_names(parts *o, int hs_target, void **out, size_t *n, txs_diag *d)
 {
     txs_lists *l = NULL;
     blobs bl = {NULL, NULL, 0, 0};
     void *nm = NULL, *hs = NULL;
     int rc = txs_lists_open_mem(*out, *n, &l, d);
-    if (rc == 0) rc = txs__lists_build_names(l, &nm, &bl.nnames, &hs, &bl.nhsdb, d);
+    if (rc == 0) rc = txs__lists_build_names(l, hs_target, &nm, &bl.nnames, &hs, &bl.nhsdb, d);
     txs_lists_free(l);
     free(*out);
     *out = NULL;
@@ -311,7 +311,7 @@ int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_dia
     }
     blobs bl = {NULL, NULL, 0, 0};
     if (rc == 0) rc = assemble(&o, &bl, out, n);
-    if (rc == 0) rc = with_names(&o, out, n, d);
+    if (rc == 0) rc = with_names(&o, b->hs_target, out, n, d);
     free_parts(&o);
     if (rc < 0 && (d == NULL || d->msg[0] == '\0')) txs_diag_set(d, rc, "", 0, "out of memory writing the snapshot");
     return rc;

@@ -4,12 +4,96 @@
  * (hs_compile_lit_multi: no regex parsing, so list tokens need no escaping)
  * in block mode, serialised into the snapshot by the list compiler and
  * deserialised when a screener starts.  Loading never recompiles.
+ *
+ * Portability.  A serialised database carries the platform it was compiled
+ * for, and Hyperscan refuses one whose instruction set the running CPU
+ * lacks.  Compiled with the host's own platform (hs_compile's NULL
+ * platform), a snapshot made on an AVX-512 machine would differ in its
+ * bytes from one made elsewhere and would not load on a node without
+ * AVX-512.  So a database bound for a snapshot is compiled for a named,
+ * fixed target (hs_db.h lists them), by default "generic": the baseline
+ * x86-64 instruction set Hyperscan supports, tuned for no CPU family, the
+ * same bytes on every host and loadable on all of them.  The runtime
+ * still dispatches its scanning code on the running CPU, so the cost of
+ * not using AVX2 in the database itself is small (docs/lists.md gives the
+ * measured figures).  Databases compiled when a run starts and never
+ * stored (txs__hsdb_build) are compiled for the host.
  */
 #include <hs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "screen/hs_db.h"
+
+/* The targets, in txs__hs_target order: name, tune family, CPU features. */
+static const struct target {
+    const char *name;
+    unsigned tune;
+    unsigned long long features;
+} TARGETS[] = {
+    {"generic", HS_TUNE_FAMILY_GENERIC, 0},
+    {"avx2", HS_TUNE_FAMILY_HSW, HS_CPU_FEATURES_AVX2},
+    {"avx512", HS_TUNE_FAMILY_SKX, HS_CPU_FEATURES_AVX2 | HS_CPU_FEATURES_AVX512},
+    {"avx512vbmi", HS_TUNE_FAMILY_ICX,
+     HS_CPU_FEATURES_AVX2 | HS_CPU_FEATURES_AVX512 | HS_CPU_FEATURES_AVX512VBMI},
+    {"native", 0, 0},
+};
+
+int txs__hsdb_target_parse(const char *name, int *out)
+{
+    for (int i = 0; i < TXS__HS_NTARGETS; i++)
+        if (strcmp(name, TARGETS[i].name) == 0) return *out = i, TXS_OK;
+    return TXS_E_ARG;
+}
+
+const char *txs__hsdb_target_name(int t)
+{
+    return t >= 0 && t < TXS__HS_NTARGETS ? TARGETS[t].name : "unknown";
+}
+
+static int platform_for(int t, hs_platform_info_t *p)
+{
+    memset(p, 0, sizeof *p);
+    if (t == TXS__HS_NATIVE) return hs_populate_platform(p) == HS_SUCCESS ? TXS_OK : TXS_E_UNSUPPORTED;
+    if (t < 0 || t >= TXS__HS_NTARGETS) return TXS_E_ARG;
+    p->tune = TARGETS[t].tune;
+    p->cpu_features = TARGETS[t].features;
+    return TXS_OK;
+}
+
+/* "AVX2 AVX512" for a feature mask, "none" for the baseline. */
+static void feature_names(unsigned long long f, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s%s", f == 0 ? "baseline (no AVX2)" : "",
+             f & HS_CPU_FEATURES_AVX2 ? "AVX2 " : "", f & HS_CPU_FEATURES_AVX512 ? "AVX512 " : "",
+             f & HS_CPU_FEATURES_AVX512VBMI ? "AVX512VBMI " : "");
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == ' ') buf[n - 1] = '\0';
+}
+
+int txs__hsdb_host(char *buf, size_t cap)
+{
+    hs_platform_info_t p;
+    if (hs_populate_platform(&p) != HS_SUCCESS) return snprintf(buf, cap, "unknown"), TXS_E_UNSUPPORTED;
+    feature_names(p.cpu_features, buf, cap);
+    return TXS_OK;
+}
+
+int txs__hsdb_info(const void *p, size_t n, char *buf, size_t cap)
+{
+    char *info = NULL;
+    buf[0] = '\0';
+    if (n == 0) return snprintf(buf, cap, "no database"), TXS_OK;
+    if (hs_serialized_database_info(p, n, &info) != HS_SUCCESS || info == NULL)
+        return snprintf(buf, cap, "not a Hyperscan database"), TXS_E_FORMAT;
+    /* Hyperscan prints no feature for the baseline target: say so. */
+    const char *f = strstr(info, "Features:  ");
+    if (f) snprintf(buf, cap, "%.*sFeatures: baseline x86-64 %s", (int)(f - info), info, f + 11);
+    else snprintf(buf, cap, "%s", info);
+    free(info);
+    return TXS_OK;
+}
 
 struct txs__hsdb {
     hs_database_t *db;
@@ -19,22 +103,19 @@ struct txs__hsscratch {
     hs_scratch_t *s;
 };
 
-int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n,
-                           void **out, size_t *outn, txs_diag *d)
+/* Compile n literals for platform pl (NULL: the host) into *db. */
+static int compile(const char *const *lit, const size_t *len, size_t n,
+                   const hs_platform_info_t *pl, hs_database_t **db, txs_diag *d)
 {
-    *out = NULL;
-    *outn = 0;
-    if (n == 0) return TXS_OK;
     unsigned *flags = malloc(n * sizeof *flags), *ids = malloc(n * sizeof *ids);
     if (flags == NULL || ids == NULL) {
         free(flags), free(ids);
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory compiling literals");
     }
     for (size_t i = 0; i < n; i++) flags[i] = HS_FLAG_SINGLEMATCH, ids[i] = (unsigned)i;
-    hs_database_t *db = NULL;
     hs_compile_error_t *err = NULL;
     hs_error_t rc = hs_compile_lit_multi(lit, flags, ids, len, (unsigned)n, HS_MODE_BLOCK,
-                                         NULL, &db, &err);
+                                         pl, db, &err);
     free(flags), free(ids);
     if (rc != HS_SUCCESS) {
         int k = err && err->expression >= 0 ? err->expression : -1;
@@ -44,14 +125,50 @@ int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n,
         hs_free_compile_error(err);
         return TXS_E_CONFIG;
     }
+    return TXS_OK;
+}
+
+int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, int target,
+                           void **out, size_t *outn, txs_diag *d)
+{
+    *out = NULL;
+    *outn = 0;
+    if (n == 0) return TXS_OK;
+    hs_platform_info_t pl;
+    if (platform_for(target, &pl) < 0)
+        return txs_diag_set(d, TXS_E_ARG, "", 0, "no Hyperscan platform for target %d", target);
+    hs_database_t *db = NULL;
+    TXS_TRY(compile(lit, len, n, &pl, &db, d));
     char *bytes = NULL;
     size_t nb = 0;
-    rc = hs_serialize_database(db, &bytes, &nb);
+    hs_error_t rc = hs_serialize_database(db, &bytes, &nb);
     hs_free_database(db);
     if (rc != HS_SUCCESS) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "hs_serialize_database failed");
     *out = bytes;
     *outn = nb;
     return TXS_OK;
+}
+
+/* Why a serialised database was refused, in words a user can act on. */
+static int refused(hs_error_t rc, const void *p, size_t n, txs_diag *d)
+{
+    char info[160], host[64];
+    txs__hsdb_info(p, n, info, sizeof info);
+    txs__hsdb_host(host, sizeof host);
+    if (rc == HS_DB_PLATFORM_ERROR)
+        return txs_diag_set(d, TXS_E_UNSUPPORTED, "", 0,
+                            "the snapshot's Hyperscan database was compiled for another CPU "
+                            "(%s) and cannot run on this one (CPU features: %s); recompile it "
+                            "with `txscreen lists compile` (the default target, generic, runs "
+                            "on any x86-64 CPU)", info, host);
+    if (rc == HS_DB_VERSION_ERROR)
+        return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                            "the snapshot's Hyperscan database is from another Hyperscan "
+                            "version (%s, this is %s); recompile it with `txscreen lists compile`",
+                            info, hs_version());
+    return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                        "the snapshot's Hyperscan database is corrupt (%s; Hyperscan error %d)",
+                        info, (int)rc);
 }
 
 int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
@@ -60,11 +177,10 @@ int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
     if (n == 0) return TXS_OK;
     txs__hsdb *h = calloc(1, sizeof *h);
     if (h == NULL) return TXS_E_NOMEM;
-    if (hs_deserialize_database(p, n, &h->db) != HS_SUCCESS) {
+    hs_error_t rc = hs_deserialize_database(p, n, &h->db);
+    if (rc != HS_SUCCESS) {
         free(h);
-        return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "Hyperscan database in the snapshot cannot be loaded "
-                            "(built for another Hyperscan version or CPU?)");
+        return refused(rc, p, n, d);
     }
     *out = h;
     return TXS_OK;
@@ -73,12 +189,13 @@ int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
 int txs__hsdb_build(const char *const *lit, const size_t *len, size_t n, txs__hsdb **out,
                     txs_diag *d)
 {
-    void *bytes = NULL;
-    size_t nb = 0;
     *out = NULL;
-    TXS_TRY(txs__hsdb_compile_lits(lit, len, n, &bytes, &nb, d));
-    int rc = txs__hsdb_open(bytes, nb, out, d);
-    free(bytes);
+    if (n == 0) return TXS_OK;
+    txs__hsdb *h = calloc(1, sizeof *h);
+    if (h == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory compiling literals");
+    int rc = compile(lit, len, n, NULL, &h->db, d);
+    if (rc < 0) free(h), h = NULL;
+    *out = h;
     return rc;
 }
 
