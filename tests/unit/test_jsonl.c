@@ -32,8 +32,6 @@ static json_case values[] = {
     {"literals", "{\"a\":true,\"b\":false,\"c\":null}\n", "1@0 true|false|\\0\n"},
     {"whitespace", " \t{ \"a\" : 1 ,\r\"b\":2 } \t\r\n", "1@0 1|2|\\0\n"},
     {"other keys ignored", "{\"z\":1,\"a\":2,\"ab\":3,\"A\":4}\n", "1@0 2|\\0|\\0\n"},
-    {"duplicate key last wins", "{\"a\":1,\"a\":\"two\"}\n", "1@0 two|\\0|\\0\n"},
-    {"duplicate key null clears", "{\"a\":1,\"a\":null}\n", "1@0 \\0|\\0|\\0\n"},
     {"nested skipped", "{\"a\":{\"x\":[1,{\"y\":[]},\"s\"]},\"b\":[],\"c\":3}\n", "1@0 \\0|\\0|3\n"},
     {"nested empty object", "{\"a\":{},\"b\":[[]],\"c\":[{}]}\n", "1@0 \\0|\\0|\\0\n"},
     {"simple escapes", "{\"a\":\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\"}\n", "1@0 q\"b\\\\s/\\x08\\x0C\\n\\r\\t|\\0|\\0\n"},
@@ -73,6 +71,14 @@ static json_case errors[] = {
     {"nested bad key", "{\"a\":{1:2}}\n", "1@0 !8 raw=<{\"a\":{1:2}}> JSON: expected a key string at byte 7\n"},
     {"key not string", "{a:1}\n", "1@0 !8 raw=<{a:1}> JSON: expected a key string at byte 2\n"},
     {"invalid utf8", "{\"a\":\"\xC3\x28\"}\n", "1@0 !6 raw=<{\"a\":\"\\xC3(\"}> invalid UTF-8 at byte 7 of the record\n"},
+    /* Duplicate keys are rejects, naming the key (issue 14): taking either
+     * value could hide a listed name from screening. */
+    {"duplicate wanted key", "{\"a\":1,\"a\":\"two\"}\n", "1@0 !8 raw=<{\"a\":1,\"a\":\"two\"}> JSON: duplicate key \"a\" at byte 8\n"},
+    {"duplicate key with null", "{\"a\":1,\"a\":null}\n", "1@0 !8 raw=<{\"a\":1,\"a\":null}> JSON: duplicate key \"a\" at byte 8\n"},
+    {"duplicate unwanted key", "{\"z\":1,\"b\":2,\"z\":3}\n", "1@0 !8 raw=<{\"z\":1,\"b\":2,\"z\":3}> JSON: duplicate key \"z\" at byte 14\n"},
+    {"duplicate through an escape", "{\"a\":1,\"\\u0061\":2}\n", "1@0 !8 raw=<{\"a\":1,\"\\\\u0061\":2}> JSON: duplicate key \"a\" at byte 8\n"},
+    {"same key in nested objects is fine", "{\"a\":{\"x\":1},\"b\":{\"x\":2}}\n", "1@0 \\0|\\0|\\0\n"},
+    {"escaped NUL", "{\"a\":\"x\\u0000y\"}\n", "1@0 !8 raw=<{\"a\":\"x\\\\u0000y\"}> JSON: NUL (\\u0000) in string at byte 8\n"},
     {"error then good line", "{\"a\"}\n{\"a\":1}\n", "1@0 !8 raw=<{\"a\"}> JSON: expected ':' after key at byte 5\n2@6 1|\\0|\\0\n"},
 };
 
@@ -118,6 +124,34 @@ Test(jsonl, nul_byte_rejected)
     cr_expect_str_eq(got, "1@0 !5 raw=<{\"a\":\"x\\x00y\"}> NUL byte at byte 8 of the record\n"
                           "2@12 1|\\0|\\0\n");
     free(got);
+}
+
+/* 128 top-level members are accepted, the 129th is a reject (the CSV
+ * field limit, TXS_MAX_FIELDS); every key distinct, so no false duplicate
+ * comes from hash collisions in the key set. */
+Test(jsonl, member_limit_and_no_false_duplicates)
+{
+    char in[8192];
+    for (int total = 128; total <= 129; total++) {
+        size_t n = 0;
+        in[n++] = '{';
+        for (int i = 0; i < total; i++)
+            n += (size_t)snprintf(in + n, sizeof in - n, "%s\"k%d\":%d", i ? "," : "", i, i);
+        n += (size_t)snprintf(in + n, sizeof in - n, ",\"a\":7}\n");
+        char *got = dump_json(in, n, CHUNK_WHOLE, 0, 0);
+        if (total == 128)
+            cr_expect(strstr(got, "more than 128 members") != NULL, "129 with a: %.80s", got);
+        else
+            cr_expect(strstr(got, "more than 128 members") != NULL, "%.80s", got);
+        free(got);
+        /* Without the extra "a" member: exactly `total` members. */
+        n -= strlen(",\"a\":7}\n");
+        n += (size_t)snprintf(in + n, sizeof in - n, "}\n");
+        got = dump_json(in, n, CHUNK_WHOLE, 0, 0);
+        if (total == 128) cr_expect_str_eq(got, "1@0 \\0|\\0|\\0\n");
+        else cr_expect(strstr(got, "more than 128 members") != NULL, "%.80s", got);
+        free(got);
+    }
 }
 
 Test(jsonl, deep_nesting_limited_not_crashing)

@@ -13,8 +13,14 @@
  *   object / array -> absent: validated (nesting up to JSON_MAX_DEPTH) and
  *                     skipped, since the canonical transaction is flat
  *
- * A key that appears twice takes its last value.  NUL bytes and invalid
- * UTF-8 are rejected before parsing, so strings need no UTF-8 checks here.
+ * A top-level key that appears twice makes the record a reject naming the
+ * key: RFC 8259 leaves duplicate names to the reader, and taking either
+ * value would let {"orig_name":"BANCO NACIONAL DE CUBA","orig_name":"Alice
+ * Smith"} hide a listed name from screening.  Keys are compared after
+ * unescaping, through a small hash set of at most TXS_MAX_FIELDS members (a
+ * record with more is a reject, as a CSV row with more fields is).  NUL
+ * bytes, raw or written \u0000, and invalid UTF-8 are rejected, so strings
+ * need no UTF-8 checks here.
  * Errors say what was expected and the 1-based byte where parsing stopped.
  * Parsing is iterative: a hostile line cannot overflow the C stack.
  */
@@ -70,6 +76,7 @@ static int uescape(jp *j, const char *c)
     long u = c + 6 <= j->e ? hex4(c + 2) : -1;
     if (u < 0) return fail(j, "invalid \\u escape");
     if (u >= 0xDC00 && u <= 0xDFFF) return fail(j, "lone surrogate in \\u escape");
+    if (u == 0) return fail(j, "NUL (\\u0000) in string");
     if (u < 0xD800 || u > 0xDBFF) return 6;
     c += 6;
     long lo = (c + 6 <= j->e && c[0] == '\\' && c[1] == 'u') ? hex4(c + 2) : -1;
@@ -280,12 +287,36 @@ static int unescape(txs_slice *v, txs_arena *a)
     return 0;
 }
 
-/* Store value v under every wanted key equal to key. */
-static int assign(txs_slice key, int kesc, txs_slice v, int kind, int vesc,
-                  const char *const *keys, const size_t *klen, size_t nkeys,
-                  txs_slice *fields, txs_arena *a)
+/* The top-level keys seen so far: slices (unescaped) and an open-addressed
+ * table of their indexes + 1, keyed by an FNV-1a hash. */
+typedef struct keyset {
+    txs_slice k[TXS_MAX_FIELDS];
+    uint8_t slot[2 * TXS_MAX_FIELDS];
+    unsigned n;
+} keyset;
+
+/* Add key: 0 when new, 1 when already there, -1 when the set is full. */
+static int key_add(keyset *ks, txs_slice key)
 {
-    if (kesc && unescape(&key, a) < 0) return TXS_E_NOMEM;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < key.n; i++) h = (h ^ (unsigned char)key.p[i]) * 16777619u;
+    for (unsigned i = h % (2 * TXS_MAX_FIELDS);; i = (i + 1) % (2 * TXS_MAX_FIELDS)) {
+        unsigned x = ks->slot[i];
+        if (x == 0) break;
+        if (ks->k[x - 1].n == key.n && memcmp(ks->k[x - 1].p, key.p, key.n) == 0) return 1;
+    }
+    if (ks->n == TXS_MAX_FIELDS) return -1;
+    unsigned i = h % (2 * TXS_MAX_FIELDS);
+    while (ks->slot[i]) i = (i + 1) % (2 * TXS_MAX_FIELDS);
+    ks->k[ks->n++] = key;
+    ks->slot[i] = (uint8_t)ks->n;
+    return 0;
+}
+
+/* Store value v under every wanted key equal to key (unescaped). */
+static int assign(txs_slice key, txs_slice v, int kind, int vesc, const char *const *keys,
+                  const size_t *klen, size_t nkeys, txs_slice *fields, txs_arena *a)
+{
     int unescaped = 0;
     for (size_t i = 0; i < nkeys; i++) {
         if (klen[i] != key.n || memcmp(keys[i], key.p, key.n) != 0) continue;
@@ -304,8 +335,11 @@ static int assign(txs_slice key, int kesc, txs_slice v, int kind, int vesc,
 
 /* The members of the top-level object, from just after its '{'. */
 static int members(jp *j, const char *const *keys, const size_t *klen,
-                   size_t nkeys, txs_slice *fields, txs_arena *a)
+                   size_t nkeys, txs_slice *fields, txs_arena *a, txs_slice *dup)
 {
+    keyset ks;
+    ks.n = 0;
+    memset(ks.slot, 0, sizeof ks.slot);
     ws(j);
     if (j->p < j->e && *j->p == '}') {
         j->p++;
@@ -314,14 +348,25 @@ static int members(jp *j, const char *const *keys, const size_t *klen,
     for (;;) {
         txs_slice key, v = {NULL, 0};
         int kesc, vesc = 0, kind = V_NESTED;
+        const char *at = j->p;
         if (member_key(j, &key, &kesc) < 0) return -1;
+        if (kesc && unescape(&key, a) < 0) {
+            j->nomem = 1;
+            return -1;
+        }
+        int seen = key_add(&ks, key);
+        if (seen != 0) {
+            j->p = at;
+            if (seen > 0) *dup = key;
+            return fail(j, seen > 0 ? "duplicate key" : "more than 128 members in the object");
+        }
         if (j->p >= j->e) return fail(j, "expected a value");
         if (*j->p == '{' || *j->p == '[') {
             if (skip_nested(j) < 0) return -1;
         } else if (scalar(j, &v, &kind, &vesc) < 0) {
             return -1;
         }
-        if (assign(key, kesc, v, kind, vesc, keys, klen, nkeys, fields, a) < 0) {
+        if (assign(key, v, kind, vesc, keys, klen, nkeys, fields, a) < 0) {
             j->nomem = 1;
             return -1;
         }
@@ -357,13 +402,14 @@ int txs__input_json_record(txs_slice raw, const char *const *keys,
     }
     for (size_t i = 0; i < nkeys; i++) fields[i] = (txs_slice){NULL, 0};
     jp j = {raw.p, raw.p, raw.p + raw.n, NULL, 0};
+    txs_slice dup = {NULL, 0};
     int rc;
     ws(&j);
     if (j.p >= j.e || *j.p != '{') {
         rc = fail(&j, "expected '{' (each line must be one JSON object)");
     } else {
         j.p++;
-        rc = members(&j, keys, klen, nkeys, fields, a);
+        rc = members(&j, keys, klen, nkeys, fields, a, &dup);
         if (j.nomem) return TXS_E_NOMEM;
         if (rc == 0) {
             ws(&j);
@@ -371,6 +417,12 @@ int txs__input_json_record(txs_slice raw, const char *const *keys,
         }
     }
     if (rc == 0) return TXS_FRAME_OK;
+    if (dup.p) {
+        *detail = txs__input_reason(a, "JSON: duplicate key \"%.*s\" at byte %zu",
+                                    (int)(dup.n > 64 ? 64 : dup.n), dup.p,
+                                    (size_t)(j.p - j.s) + 1);
+        return TXS_FRAME_JSON;
+    }
     *detail = txs__input_reason(a, "JSON: %s at byte %zu", j.why, (size_t)(j.p - j.s) + 1);
     return TXS_FRAME_JSON;
 }
