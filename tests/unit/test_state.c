@@ -410,8 +410,10 @@ Test(state, save_and_load_continue_the_windows)
     /* a damaged file is refused with a reason */
     FILE *fp = fopen(path, "r+b");
     cr_assert_not_null(fp);
-    fseek(fp, 40, SEEK_SET);
-    fputc('X', fp);
+    fseek(fp, -1, SEEK_END);
+    int last = fgetc(fp);
+    fseek(fp, -1, SEEK_END);
+    fputc(last ^ 0x55, fp);
     fclose(fp);
     txs_state *st2;
     cr_assert_eq(mk_state(f.rs, &o, &st2), 0);
@@ -423,6 +425,62 @@ Test(state, save_and_load_continue_the_windows)
     cr_expect_eq(txs_state_load(st2, "/nonexistent/dir/state.bin", &d), 0);
     txs_state_free(st2);
     unlink(path);
+    fx_close(&f);
+}
+
+/* A wrong --state path is refused before it is read whole (issue 14):
+ * devices and FIFOs could feed bytes without end (/dev/zero took 2.1 GB
+ * and 8 s, /dev/full grew to 24 GB), and a file longer or shorter than its
+ * header's accounts can hold is refused from its size. */
+Test(state, load_refuses_devices_dirs_and_wrong_sizes_fast)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL);
+    cr_expect_eq(feed(&f, T0, "S1", "HUB", "100.00", "ach"), 0);
+    char path[160], big[176], cut[176];
+    snprintf(path, sizeof path, "%s/state.bin", f.dir.path);
+    snprintf(big, sizeof big, "%s/big.bin", f.dir.path);
+    snprintf(cut, sizeof cut, "%s/cut.bin", f.dir.path);
+    txs_diag d = {0};
+    cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state *st;
+    static const char *const DEV[] = {"/dev/zero", "/dev/full", "/dev/null", "/tmp"};
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_eq(mk_state(f.rs, &o, &st), 0);
+        memset(&d, 0, sizeof d);
+        cr_expect_eq(txs_state_load(st, DEV[i], &d), TXS_E_FORMAT, "%s", DEV[i]);
+        cr_expect(strstr(d.msg, "not a regular file") != NULL, "%s: %s", DEV[i], d.msg);
+        txs_state_free(st);
+    }
+    /* The saved file with 64 MiB appended: refused, without hashing it. */
+    size_t n;
+    char *bytes;
+    cr_assert_eq(txs_file_read(path, &bytes, &n, &d), 0);
+    FILE *fp = fopen(big, "wb");
+    cr_assert_not_null(fp);
+    fwrite(bytes, 1, n, fp);
+    cr_assert_eq(ftruncate(fileno(fp), (off_t)n + (64 << 20)), 0);
+    fclose(fp);
+    cr_assert_eq(mk_state(f.rs, &o, &st), 0);
+    cr_expect_eq(txs_state_load(st, big, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "cannot hold") != NULL || strstr(d.msg, "more bytes") != NULL,
+              "%s", d.msg);
+    txs_state_free(st);
+    /* Cut short: refused from its size too. */
+    fp = fopen(cut, "wb");
+    fwrite(bytes, 1, 60, fp);
+    fclose(fp);
+    cr_assert_eq(mk_state(f.rs, &o, &st), 0);
+    cr_expect_eq(txs_state_load(st, cut, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "cannot hold") != NULL, "%s", d.msg);
+    txs_state_free(st);
+    /* The untouched file still loads. */
+    cr_assert_eq(mk_state(f.rs, &o, &st), 0);
+    cr_expect_eq(txs_state_load(st, path, &d), 0, "%s", d.msg);
+    txs_state_free(st);
+    free(bytes);
+    unlink(path), unlink(big), unlink(cut);
     fx_close(&f);
 }
 

@@ -18,9 +18,14 @@
  *   entries, the branches; then
  *   u64 xxh3 of everything before it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "json_int.h"
@@ -974,25 +979,88 @@ static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
                         what, at);
 }
 
+/* Before reading a state file whole: it must be a regular file (not a
+ * device or FIFO, which could feed bytes without end), start with our
+ * magic and version, and have a size its account count allows (each
+ * account record is between its smallest and largest form), so a wrong
+ * path is refused in microseconds, not after gigabytes. */
+static int state_precheck(const char *path, uint32_t want_ver, txs_diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        return txs_diag_set(d, e == ENOENT ? TXS_E_NOTFOUND : TXS_E_IO, path, 0,
+                            "cannot open: %s", strerror(e));
+    }
+    struct stat sb;
+    unsigned char h[48];
+    int rc = fstat(fileno(f), &sb) < 0 ? txs_diag_set(d, TXS_E_IO, path, 0, "cannot stat")
+             : !S_ISREG(sb.st_mode)
+                 ? txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                                "not a regular file (a device, FIFO or directory); --state "
+                                "takes a file txscreen wrote, or a path that does not exist yet")
+             : fread(h, 1, sizeof h, f) != sizeof h || memcmp(h, STATE_MAGIC, 8) != 0
+                 ? corrupt(d, path, "no TXSSTATE header", 0)
+                 : TXS_OK;
+    fclose(f);
+    if (rc < 0) return rc;
+    uint32_t ver;
+    uint64_t na;
+    memcpy(&ver, h + 8, 4);
+    memcpy(&na, h + 40, 8);
+    if (ver != want_ver)
+        return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                            "state file version %u; this txscreen reads version %u", ver, want_ver);
+    txs_acct a;
+    uint64_t lo = sizeof a + 4,
+             hi = lo + TXS_EV_MAX * sizeof *a.ev + TXS_REACH_MAX * sizeof *a.g.reach +
+                  TXS_BRANCH_MAX * sizeof *a.g.br;
+    uint64_t body = (uint64_t)sb.st_size - sizeof h - 8;
+    if ((uint64_t)sb.st_size < sizeof h + 8 || na > body / lo || body > na * hi)
+        return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                            "not a usable txscreen state file: %llu bytes cannot hold the "
+                            "%llu accounts its header names; remove it to start from empty "
+                            "state", (unsigned long long)sb.st_size, (unsigned long long)na);
+    return TXS_OK;
+}
+
+/* Map a state file read-only (the precheck found a regular file). */
+static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag *d)
+{
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(e));
+    }
+    *n = (size_t)sb.st_size;
+    void *m = *n ? mmap(NULL, *n, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    int e = errno;
+    close(fd);
+    if (m == MAP_FAILED) return txs_diag_set(d, TXS_E_IO, path, 0, "mmap: %s", strerror(e));
+    *buf = m;
+    return TXS_OK;
+}
+
 int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 {
-    char *text;
-    size_t n;
-    int rc = txs_file_read(path, &text, &n, d);
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    int rc = state_precheck(path, STATE_VERSION, d);
     if (rc == TXS_E_NOTFOUND) return 0; /* a first run */
     if (rc < 0) return rc;
-    unsigned char *buf = (unsigned char *)text;
+    if ((rc = state_map(path, &buf, &n, d)) < 0) return rc;
+    /* The records are read first and the checksum verified after them,
+     * once their end is known to be the file's end, so a file longer than
+     * its header's accounts is refused without hashing the rest of it.
+     * Every read below is bounds-checked; a failure stops the run. */
     rbuf r = {buf, n, 0};
     char magic[8];
     uint32_t ver, zero;
     uint64_t rhash, na, sum;
     if (n < 8 + 8 || memcmp(buf, STATE_MAGIC, 8) != 0) {
         rc = corrupt(d, path, "no TXSSTATE header", 0);
-        goto out;
-    }
-    memcpy(&sum, buf + n - 8, 8);
-    if (XXH3_64bits(buf, n - 8) != sum) {
-        rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
         goto out;
     }
     r.n = n - 8;
@@ -1069,10 +1137,18 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             dst->g.nbr = dst->g.capbr = nb;
         }
     }
-    if (r.at != r.n) rc = corrupt(d, path, "trailing bytes", r.at);
-    s->st.loaded = rc == 0;
+    if (r.at != r.n) {
+        rc = corrupt(d, path, "more bytes than the header's accounts hold", r.at);
+        goto out;
+    }
+    memcpy(&sum, buf + n - 8, 8);
+    if (XXH3_64bits(buf, n - 8) != sum) {
+        rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
+        goto out;
+    }
+    s->st.loaded = 1;
     s->st.loaded_accounts = na;
 out:
-    free(buf);
+    munmap(buf, n);
     return rc;
 }
