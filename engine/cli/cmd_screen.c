@@ -35,7 +35,7 @@ typedef struct screen_args {
     const char *lists[MAX_LISTS];
     int nlists;
     double threshold;
-    int format, quiet;
+    int format, quiet, reprocess;
     unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
     int ninputs;
@@ -73,7 +73,11 @@ static void help(FILE *f)
 "  --manifest FILE   run manifest JSON: inputs and hashes, counts, timing\n"
 "  --state FILE      per-account state of the window rules: loaded if the\n"
 "                    file exists, saved (atomically) after the run, so the\n"
-"                    next run's windows see this run's transactions\n"
+"                    next run's windows see this run's transactions; an\n"
+"                    input the state has already absorbed is refused (exit 4)\n"
+"  --reprocess       redo the last run that saved --state FILE: load the\n"
+"                    state before it (FILE.prev, kept at every save) and\n"
+"                    screen the same inputs again\n"
 "  --max-lateness D  how far (e.g. 30m, 6h, 1d; 0 = sorted input) a record\n"
 "                    may trail the latest one of its account and still enter\n"
 "                    its windows; later ones are screened but counted late\n"
@@ -135,7 +139,7 @@ static int parse_shard(const char *s, screen_args *a)
 static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
-           O_MANIFEST, O_QUIET, O_HELP, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
+           O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
            O_SHARD, O_THREADS };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
@@ -152,6 +156,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"shard", required_argument, NULL, O_SHARD},
         {"threads", required_argument, NULL, O_THREADS},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"reprocess", no_argument, NULL, O_REPROCESS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
@@ -189,6 +194,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
         case O_QUIET: a->quiet = 1; break;
+        case O_REPROCESS: a->reprocess = 1; break;
         case O_STATE: a->state = optarg; break;
         case O_LATENESS:
             if (parse_duration(optarg, &a->max_lateness) < 0) {
@@ -238,9 +244,65 @@ static int parse_args(int argc, char **argv, screen_args *a)
             fprintf(stderr, "txscreen screen: --lists none cannot be combined with lists\n");
             return -1;
         }
+    if (a->reprocess && a->state == NULL) {
+        fprintf(stderr, "txscreen screen: --reprocess redoes a run that saved --state FILE; "
+                        "give --state\n");
+        return -1;
+    }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
     return 0;
+}
+
+/* The state this run loads: --state FILE, or with --reprocess the state
+ * before the last run (FILE.prev). */
+static int state_load_path(const screen_args *a, char *buf, size_t cap, txs_diag *d)
+{
+    if (!a->reprocess) return snprintf(buf, cap, "%s", a->state), TXS_OK;
+    snprintf(buf, cap, "%s.prev", a->state);
+    if (access(buf, F_OK) == 0) return TXS_OK;
+    return txs_diag_set(d, TXS_E_CONFIG, buf, 0,
+                        "--reprocess needs the state before the last run, which every save "
+                        "keeps beside %s; it is not there", a->state);
+}
+
+/* Before the state keeps this run: every input must be new to it.  With
+ * --reprocess, the last run must have absorbed exactly these inputs beyond
+ * what FILE.prev holds, or redoing it would drop another input's share. */
+static int absorb_inputs(const screen_args *a, txs_state *state, const txs_screen_stats *st,
+                         txs_diag *d)
+{
+    size_t n = st->nsources;
+    txs_state_input *in = calloc(n + 1, sizeof *in);
+    const char **names = calloc(n + 1, sizeof *names);
+    int rc = in && names ? TXS_OK : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        in[i] = (txs_state_input){st->sources[i].raw_xxh3, st->sources[i].raw_bytes,
+                                  st->sources[i].read};
+        names[i] = st->sources[i].name;
+    }
+    if (rc == 0) rc = txs_state_absorb(state, in, n, names, a->state, d);
+    if (rc == TXS_E_ARG && a->reprocess)
+        txs_diag_set(d, TXS_E_ARG, d->file, 0,
+                     "absorbed before the last run that saved %s, so it is in %s.prev too; "
+                     "--reprocess redoes only the last run", a->state, a->state);
+    if (rc == 0 && a->reprocess) {
+        txs_state_input last[256];
+        size_t nl = 0;
+        rc = txs_state_file_inputs(a->state, last, 256, &nl, d);
+        if (rc == TXS_E_NOTFOUND) rc = TXS_OK;
+        for (size_t i = 0; rc == 0 && i < nl && i < 256; i++)
+            if (!txs_state_has_input(state, last[i].xxh3, last[i].bytes))
+                rc = txs_diag_set(d, TXS_E_ARG, a->state, 0,
+                                  "the last run also absorbed an input of %llu bytes (xxh3 "
+                                  "%016llx) that this run does not read; --reprocess redoes "
+                                  "the last run with all of its inputs",
+                                  (unsigned long long)last[i].bytes,
+                                  (unsigned long long)last[i].xxh3);
+    }
+    free(in);
+    free(names);
+    return rc;
 }
 
 /* Sinks: an atomic output, or stderr for the first few rejects. */
@@ -491,7 +553,10 @@ int txs_cmd_screen(int argc, char **argv)
     if (a.state && state == NULL && !a.quiet)
         fprintf(stderr, "txscreen: the rule set has no stateful rules; --state %s is not "
                         "read or written\n", a.state);
-    if (a.state && state && (rc = txs_state_load(state, a.state, &d)) < 0) {
+    char state_from[4096];
+    if (a.state && state &&
+        ((rc = state_load_path(&a, state_from, sizeof state_from, &d)) < 0 ||
+         (rc = txs_state_load(state, state_from, &d)) < 0)) {
         run_free(&r);
         return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
     }
@@ -500,10 +565,16 @@ int txs_cmd_screen(int argc, char **argv)
                         "kept and its episode marks cleared\n", a.state);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
+    if (rc >= 0 && a.state && state &&
+        (rc = absorb_inputs(&a, state, txs_screener_stats(r.screener), &d)) < 0) {
+        /* Nothing is committed: the state has seen these inputs. */
+        run_free(&r);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_ARG ? TXS_EXIT_INPUT : txs_cli_exit_for(rc));
+    }
     if (rc >= 0) rc = commit_outputs(&r, &d);
     /* The state goes after the alerts: if saving it fails, the old state
      * stays and re-running the same input gives the same alerts again. */
-    if (rc >= 0 && a.state && state) rc = txs_state_save(state, a.state, &d);
+    if (rc >= 0 && a.state && state) rc = txs_state_save_as(state, a.state, !a.reprocess, &d);
     double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
     if (rc < 0) {

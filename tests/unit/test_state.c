@@ -484,6 +484,53 @@ Test(state, load_refuses_devices_dirs_and_wrong_sizes_fast)
     fx_close(&f);
 }
 
+/* The inputs a state absorbed are saved and loaded with it; one already
+ * absorbed is refused with nothing recorded; past TXS_STATE_INPUTS_MAX the
+ * oldest is forgotten (issue 14, item 3). */
+Test(state, inputs_absorbed_are_kept_and_refused_twice)
+{
+    fx f;
+    fx_open(&f, FAN_RULES, NULL);
+    txs_state_input a = {0x1111, 100, 3}, b = {0x2222, 200, 4}, b2 = {0x2222, 201, 4};
+    const char *names[] = {"a.csv", "b.csv"};
+    txs_diag d = {0};
+    cr_expect_eq(txs_state_absorb(f.st, &a, 1, names, "s.bin", &d), 0);
+    txs_state_input ab[2] = {b, a};
+    cr_expect_eq(txs_state_absorb(f.st, ab, 2, names, "s.bin", &d), TXS_E_ARG);
+    cr_expect(strstr(d.msg, "already absorbed into the state s.bin") != NULL, "%s", d.msg);
+    cr_expect_str_eq(d.file, "b.csv", "the second input is the one already absorbed");
+    cr_expect_eq(txs_state_has_input(f.st, b.xxh3, b.bytes), 0, "nothing recorded on refusal");
+    cr_expect_eq(txs_state_absorb(f.st, &b, 1, names, "s.bin", &d), 0);
+    cr_expect_eq(txs_state_has_input(f.st, b2.xxh3, b2.bytes), 0, "size is part of the identity");
+    char path[160];
+    snprintf(path, sizeof path, "%s/state.bin", f.dir.path);
+    cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
+    txs_state_input got[4];
+    size_t n;
+    cr_assert_eq(txs_state_file_inputs(path, got, 4, &n, &d), 0, "%s", d.msg);
+    cr_expect_eq(n, 2);
+    cr_expect(got[0].xxh3 == a.xxh3 && got[1].xxh3 == b.xxh3 && got[1].records == 4);
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state *st;
+    cr_assert_eq(mk_state(f.rs, &o, &st), 0);
+    cr_assert_eq(txs_state_load(st, path, &d), 0, "%s", d.msg);
+    cr_expect(txs_state_has_input(st, a.xxh3, a.bytes) && txs_state_has_input(st, b.xxh3, b.bytes));
+    for (uint64_t i = 0; i < TXS_STATE_INPUTS_MAX; i++) {
+        txs_state_input x = {0x9000 + i, 1, 1};
+        cr_assert_eq(txs_state_absorb(st, &x, 1, names, "s.bin", &d), 0);
+    }
+    cr_expect_eq(txs_state_has_input(st, a.xxh3, a.bytes), 0, "the oldest forgotten");
+    cr_expect_eq(txs_state_has_input(st, 0x9000, 1), 1);
+    cr_assert_eq(txs_state_save(st, path, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_file_inputs(path, got, 4, &n, &d), 0, "%s", d.msg);
+    cr_expect_eq(n, TXS_STATE_INPUTS_MAX);
+    txs_state_free(st);
+    char prev[176];
+    snprintf(prev, sizeof prev, "%s.prev", path);
+    unlink(path), unlink(prev);
+    fx_close(&f);
+}
+
 /* ------------------------------------------------------------ params */
 
 Test(state, bad_params_stop_the_load_with_file_and_line)

@@ -120,10 +120,55 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *a, txs_hit *out, s
  * what is wrong.  Must be called before the first txs_state_eval.
  */
 int txs_state_load(txs_state *s, const char *path, txs_diag *d);
-/* Save atomically (temporary file, fsync, rename): all or nothing. */
+/* Save atomically (temporary file, fsync, rename): all or nothing.  The
+ * file it replaces is kept as PATH.prev (the state before this run), which
+ * `screen --reprocess` loads to redo the last run. */
 int txs_state_save(txs_state *s, const char *path, txs_diag *d);
+/* The same; keep 0 leaves PATH.prev as it is (a --reprocess run, whose
+ * PATH.prev is already the state before the run it redoes). */
+int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d);
 
 const txs_state_stats *txs_state_get_stats(txs_state *s);
+
+/* ------------------------------------------------------------ inputs */
+
+/*
+ * Inputs.  A state remembers which inputs it has absorbed, by the xxh3-64
+ * of their raw bytes and their size (the manifest's figures), the last
+ * TXS_STATE_INPUTS_MAX of them, so that the same export fed twice is caught
+ * before its transactions are counted twice (docs/rules.md "State across
+ * runs").  The list is saved with the state (file version 3; a version 2
+ * file loads with an empty list).
+ */
+#define TXS_STATE_INPUTS_MAX 4096u
+
+typedef struct txs_state_input {
+    uint64_t xxh3;    /* of the raw (compressed, as read) bytes */
+    uint64_t bytes;   /* raw bytes */
+    uint64_t records; /* records read from it */
+} txs_state_input;
+
+/*
+ * Record the n inputs of a run as absorbed, or, when the state has already
+ * absorbed one of them, record none and return TXS_E_ARG with d naming it
+ * (names[i], state_path) and how to redo a run (--reprocess).  Call after
+ * the inputs were read (their hashes are known) and before saving.
+ */
+int txs_state_absorb(txs_state *s, const txs_state_input *in, size_t n, const char *const *names,
+                     const char *state_path, txs_diag *d);
+/* 1 when s has absorbed an input with this hash and size. */
+int txs_state_has_input(const txs_state *s, uint64_t xxh3, uint64_t bytes);
+/* Record an input as absorbed (kept by the next txs_state_save).  0 or
+ * TXS_E_NOMEM. */
+int txs_state_add_input(txs_state *s, const txs_state_input *in);
+/*
+ * The inputs a state file records, without loading its accounts: up to cap
+ * entries into out, their count into *n (it may exceed cap).  A missing
+ * file gives TXS_E_NOTFOUND; a file that is not a state file TXS_E_FORMAT,
+ * d saying why.
+ */
+int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, size_t *n,
+                          txs_diag *d);
 
 /* ------------------------------------------------------------ partitions */
 

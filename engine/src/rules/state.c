@@ -9,9 +9,10 @@
  * at most TXS_EV_MAX, plus 80 bytes per cycle reach entry and 104 per
  * scatter-gather branch, grown on use, for accounts in cross-account flows.
  *
- * State file (version 2), little-endian, written atomically:
+ * State file (version 3), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
- *   i64 max_ts u64 naccounts, then per account in identity order (h[0],
+ *   i64 max_ts u64 naccounts, u32 ninputs u32 reserved and the inputs
+ *   absorbed (state_ledger.c; version 2 had neither), then per account in identity order (h[0],
  *   then h[1], so the bytes do not depend on partitions or the order
  *   accounts were first seen): the txs_acct fields (no
  *   pointers), u16 nevents, the events, u8 nreach, u8 nbranches, the reach
@@ -63,6 +64,7 @@ struct txs_state {
     txs_state **part;
     txs_state *link;
     txs_hit *tmp;           /* [nparts * TXS_MAX_HITS] */
+    txs__ledger *ledger;    /* inputs absorbed; NULL in partitions */
 };
 
 /* The partition (of pn) an identity lives in: the top half of h[1], which
@@ -87,15 +89,23 @@ static int create_one(const txs_ruleset *rs, const txs_state_opts *o, txs_state 
 int txs_state_create(const txs_ruleset *rs, const txs_state_opts *o, txs_state **out)
 {
     unsigned np = o ? o->parts : 0;
-    if (np < 2 || o->mode != TXS_STATE_ALL) return create_one(rs, o, out);
+    if (np < 2 || o->mode != TXS_STATE_ALL) {
+        TXS_TRY(create_one(rs, o, out));
+        (*out)->ledger = txs__ledger_new();
+        if ((*out)->ledger) return TXS_OK;
+        txs_state_free(*out);
+        *out = NULL;
+        return TXS_E_NOMEM;
+    }
     if (np > TXS_STATE_PARTS_MAX) np = TXS_STATE_PARTS_MAX;
     txs_state_opts one = *o;
     one.parts = 0;
     txs_state *s;
     TXS_TRY(create_one(rs, &one, &s));
+    s->ledger = txs__ledger_new();
     s->part = calloc(np, sizeof *s->part);
     s->tmp = malloc(np * TXS_MAX_HITS * sizeof *s->tmp);
-    int rc = s->part && s->tmp ? create_one(rs, &one, &s->link) : TXS_E_NOMEM;
+    int rc = s->part && s->tmp && s->ledger ? create_one(rs, &one, &s->link) : TXS_E_NOMEM;
     for (unsigned k = 0; rc == 0 && k < np; k++) {
         rc = create_one(rs, &one, &s->part[k]);
         if (rc == 0) {
@@ -153,6 +163,7 @@ void txs_state_free(txs_state *s)
     for (unsigned k = 0; k < s->nparts; k++) txs_state_free(s->part[k]);
     free(s->part);
     free(s->tmp);
+    txs__ledger_free(s->ledger);
     txs_state_free(s->link);
     for (size_t i = 0; i < s->n; i++) {
         free(s->accts[i].ev);
@@ -840,7 +851,18 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
 /* ------------------------------------------------------------ state file */
 
 #define STATE_MAGIC "TXSSTATE"
-#define STATE_VERSION 2u
+#define STATE_VERSION 3u
+#define STATE_HDR 48u  /* through naccounts; version 3 adds 8 more */
+
+int txs_state_has_input(const txs_state *s, uint64_t xxh3, uint64_t bytes)
+{
+    return txs__ledger_has(s->ledger, xxh3, bytes);
+}
+
+int txs_state_add_input(txs_state *s, const txs_state_input *in)
+{
+    return txs__ledger_add(s->ledger, in);
+}
 
 typedef struct wbuf {
     txs_buf b;
@@ -876,7 +898,38 @@ static int saved_cmp(const void *x, const void *y)
     return a->h[1] < b->h[1] ? -1 : a->h[1] > b->h[1];
 }
 
+/* Keep the file at path as path.prev: a hard link made under a temporary
+ * name and renamed over the old .prev, so a crash leaves either the old
+ * .prev or the new one, never none.  Before a first run there is no file:
+ * then path.prev is made empty, which loads as the empty state. */
+static int keep_prev(const char *path, txs_diag *d)
+{
+    char prev[4096], tmp[4096];
+    if (snprintf(prev, sizeof prev, "%s.prev", path) >= (int)sizeof prev ||
+        snprintf(tmp, sizeof tmp, "%s.prev.tmp", path) >= (int)sizeof tmp)
+        return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "path too long");
+    struct stat sb;
+    int first = stat(path, &sb) < 0;
+    if (first && errno != ENOENT)
+        return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "cannot stat: %s", strerror(errno));
+    unlink(tmp);
+    int fd = first ? open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644) : -1;
+    if (fd >= 0) close(fd);
+    if ((first ? fd < 0 : link(path, tmp) < 0) || rename(tmp, prev) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return txs_diag_set(d, TXS_E_OUTPUT, prev, 0, "cannot keep the previous state: %s",
+                            strerror(e));
+    }
+    return TXS_OK;
+}
+
 int txs_state_save(txs_state *s, const char *path, txs_diag *d)
+{
+    return txs_state_save_as(s, path, 1, d);
+}
+
+int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
 {
     size_t na = 0, k = 0;
     unsigned nt = s->nparts ? s->nparts : 1;
@@ -915,6 +968,12 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d)
     wput(&w, &st->observed_since, 8);
     wput(&w, &st->max_ts, 8);
     wput(&w, &n64, 8);
+    size_t nl;
+    const void *lp = txs__ledger_bytes(s->ledger, &nl);
+    uint32_t ni = (uint32_t)txs__ledger_count(s->ledger);
+    wput(&w, &ni, 4);
+    wput(&w, &zero, 4);
+    if (nl) wput(&w, lp, nl);
     for (size_t i = 0; i < na && rc == 0; i++) {
         txs_acct a = *v[i].a;
         uint16_t ne = a.n;
@@ -940,11 +999,27 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d)
     }
     XXH3_freeState(w.xs);
     txs_buf_free(&w.b);
+    if (rc == 0 && keep) rc = keep_prev(path, d);
     if (rc < 0) {
         txs_out_abort(o);
         return rc;
     }
     return txs_out_commit(o, d);
+}
+
+int txs_state_absorb(txs_state *s, const txs_state_input *in, size_t n, const char *const *names,
+                     const char *state_path, txs_diag *d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (txs__ledger_has(s->ledger, in[i].xxh3, in[i].bytes))
+            return txs_diag_set(d, TXS_E_ARG, names[i], 0,
+                                "already absorbed into the state %s (xxh3 %016llx, %llu bytes): "
+                                "screening it again would count its transactions twice; to "
+                                "redo the last run, add --reprocess",
+                                state_path, (unsigned long long)in[i].xxh3,
+                                (unsigned long long)in[i].bytes);
+    for (size_t i = 0; i < n; i++) TXS_TRY(txs__ledger_add(s->ledger, &in[i]));
+    return TXS_OK;
 }
 
 typedef struct rbuf {
@@ -984,7 +1059,7 @@ static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
  * magic and version, and have a size its account count allows (each
  * account record is between its smallest and largest form), so a wrong
  * path is refused in microseconds, not after gigabytes. */
-static int state_precheck(const char *path, uint32_t want_ver, txs_diag *d)
+static int state_precheck(const char *path, txs_diag *d)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
@@ -993,30 +1068,40 @@ static int state_precheck(const char *path, uint32_t want_ver, txs_diag *d)
                             "cannot open: %s", strerror(e));
     }
     struct stat sb;
-    unsigned char h[48];
+    unsigned char h[STATE_HDR + 8];
+    memset(h, 0, sizeof h);
     int rc = fstat(fileno(f), &sb) < 0 ? txs_diag_set(d, TXS_E_IO, path, 0, "cannot stat")
              : !S_ISREG(sb.st_mode)
                  ? txs_diag_set(d, TXS_E_FORMAT, path, 0,
                                 "not a regular file (a device, FIFO or directory); --state "
                                 "takes a file txscreen wrote, or a path that does not exist yet")
-             : fread(h, 1, sizeof h, f) != sizeof h || memcmp(h, STATE_MAGIC, 8) != 0
+             : fread(h, 1, sizeof h, f) < STATE_HDR || memcmp(h, STATE_MAGIC, 8) != 0
                  ? corrupt(d, path, "no TXSSTATE header", 0)
                  : TXS_OK;
     fclose(f);
     if (rc < 0) return rc;
-    uint32_t ver;
+    uint32_t ver, ni = 0;
     uint64_t na;
     memcpy(&ver, h + 8, 4);
     memcpy(&na, h + 40, 8);
-    if (ver != want_ver)
+    if (ver != STATE_VERSION && ver != 2)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                            "state file version %u; this txscreen reads version %u", ver, want_ver);
+                            "state file version %u; this txscreen reads versions 2 and %u", ver,
+                            STATE_VERSION);
+    if (ver >= 3) memcpy(&ni, h + STATE_HDR, 4);
+    uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)ni * sizeof(txs_state_input) : STATE_HDR;
+    if (ni > TXS_STATE_INPUTS_MAX) return corrupt(d, path, "bad input list", STATE_HDR);
+    if ((uint64_t)sb.st_size < head + 8)
+        return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                            "not a usable txscreen state file: %llu bytes cannot hold its "
+                            "header; remove it to start from empty state",
+                            (unsigned long long)sb.st_size);
     txs_acct a;
     uint64_t lo = sizeof a + 4,
              hi = lo + TXS_EV_MAX * sizeof *a.ev + TXS_REACH_MAX * sizeof *a.g.reach +
                   TXS_BRANCH_MAX * sizeof *a.g.br;
-    uint64_t body = (uint64_t)sb.st_size - sizeof h - 8;
-    if ((uint64_t)sb.st_size < sizeof h + 8 || na > body / lo || body > na * hi)
+    uint64_t body = (uint64_t)sb.st_size - head - 8;
+    if (na > body / lo || body > na * hi)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
                             "not a usable txscreen state file: %llu bytes cannot hold the "
                             "%llu accounts its header names; remove it to start from empty "
@@ -1047,7 +1132,10 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 {
     unsigned char *buf = NULL;
     size_t n = 0;
-    int rc = state_precheck(path, STATE_VERSION, d);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+        return 0; /* an empty file: the state before a first run */
+    int rc = state_precheck(path, d);
     if (rc == TXS_E_NOTFOUND) return 0; /* a first run */
     if (rc < 0) return rc;
     if ((rc = state_map(path, &buf, &n, d)) < 0) return rc;
@@ -1069,12 +1157,14 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
         rc = corrupt(d, path, "short header", r.at);
         goto out;
     }
-    if (ver != STATE_VERSION) {
-        rc = txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                          "state file version %u; this txscreen reads version %u", ver,
-                          STATE_VERSION);
+    uint32_t ni = 0, pad;
+    if (ver >= 3 && (rget(&r, &ni, 4) || rget(&r, &pad, 4) ||
+                     r.n - r.at < (uint64_t)ni * sizeof(txs_state_input) ||
+                     txs__ledger_load(s->ledger, r.p + r.at, ni) < 0)) {
+        rc = corrupt(d, path, "bad input list", r.at);
         goto out;
     }
+    r.at += (size_t)ni * sizeof(txs_state_input);
     s->st.rules_changed = rhash != s->rules_hash;
     for (unsigned k = 0; k < s->nparts; k++) { /* each partition keeps the clock */
         s->part[k]->st.observed_since = s->st.observed_since;
@@ -1150,5 +1240,24 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     s->st.loaded_accounts = na;
 out:
     munmap(buf, n);
+    return rc;
+}
+
+int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, size_t *n,
+                          txs_diag *d)
+{
+    *n = 0;
+    TXS_TRY(state_precheck(path, d));
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
+    unsigned char h[STATE_HDR + 8];
+    uint32_t ver, ni = 0;
+    int rc = fread(h, 1, sizeof h, f) == sizeof h ? TXS_OK : corrupt(d, path, "short header", 0);
+    memcpy(&ver, h + 8, 4);
+    if (rc == 0 && ver >= 3) memcpy(&ni, h + STATE_HDR, 4);
+    for (uint32_t i = 0; rc == 0 && i < ni && i < cap; i++)
+        if (fread(&out[i], sizeof *out, 1, f) != 1) rc = corrupt(d, path, "short input list", 0);
+    fclose(f);
+    if (rc == 0) *n = ni;
     return rc;
 }

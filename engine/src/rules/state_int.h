@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "rules/rules_int.h"
+#include "txs/state.h"
 
 #define TXS_EV_TEXT 24       /* counterparty text kept */
 #define TXS_EV_ID 40         /* txn id text kept */
@@ -201,5 +202,22 @@ int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydo
                          const txs_ynode *params, txs_diag *d);
 /* direction: in | out | both -> TXS_EV_* mask. */
 int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs_diag *d);
+
+/* The inputs a state has absorbed (state_ledger.c). */
+typedef struct txs__ledger txs__ledger;
+txs__ledger *txs__ledger_new(void);
+void txs__ledger_free(txs__ledger *l); /* accepts NULL */
+int txs__ledger_has(const txs__ledger *l, uint64_t xxh3, uint64_t bytes);
+/* Append (a known input is not added twice; past TXS_STATE_INPUTS_MAX the
+ * oldest is forgotten).  0 or TXS_E_NOMEM. */
+int txs__ledger_add(txs__ledger *l, const txs_state_input *in);
+size_t txs__ledger_count(const txs__ledger *l);
+const txs_state_input *txs__ledger_at(const txs__ledger *l, size_t i);
+/* The entries as stored in the state file: count * sizeof(txs_state_input)
+ * bytes, oldest first. */
+const void *txs__ledger_bytes(const txs__ledger *l, size_t *n);
+/* Replace the entries with count stored ones at p; TXS_E_FORMAT when count
+ * exceeds TXS_STATE_INPUTS_MAX. */
+int txs__ledger_load(txs__ledger *l, const void *p, size_t count);
 
 #endif /* TXS_STATE_INT_H */
