@@ -274,7 +274,7 @@ static int build_node(build *b, yaml_event_t *ev, int depth, txs_ynode **out)
 {
     TXS_TRY(check_plain_node(b, ev));
     if (depth > MAX_DEPTH)
-        return txs_diag_set(b->d, TXS_E_LIMIT, b->doc->file, ev_line(ev),
+        return txs_diag_set(b->d, TXS_E_CONFIG, b->doc->file, ev_line(ev),
                             "YAML nested deeper than %d levels", MAX_DEPTH);
     if (ev->type == YAML_SCALAR_EVENT) return make_scalar(b, ev, out);
     txs_ytype t = ev->type == YAML_SEQUENCE_START_EVENT ? TXS_Y_SEQ : TXS_Y_MAP;
