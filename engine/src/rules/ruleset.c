@@ -79,7 +79,8 @@ static int read_bytes(const char *path, const char **buf, size_t *len, int *owne
         n += got;
         if (got == 0) {
             if (ferror(fp))
-                rc = txs_diag_set(d, TXS_E_IO, where, line, "cannot read '%s'", path);
+                rc = txs_diag_set(d, TXS_E_IO, where, line, "cannot read '%s': %s", path,
+                                  strerror(errno));
             break;
         }
     }
