@@ -79,7 +79,7 @@ static int usage_error(const char *fmt, ...)
     fputs("txscreen gen: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'txscreen gen --help'.\n", stderr);
+    fputs(" (see --help)\n", stderr);
     return TXS_EXIT_USAGE;
 }
 

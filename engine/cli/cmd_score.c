@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
@@ -116,11 +117,18 @@ static int parse_args(int argc, char **argv, score_args *a)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case O_SCHEMA: a->kind = txs_name_kind_parse(optarg); a->kind_set = 1; break;
+        case O_SCHEMA:
+            /* Anything unknown parses as "any": only the word any means it. */
+            a->kind = txs_name_kind_parse(optarg);
+            a->kind_set = 1;
+            if (a->kind == TXS_NAME_ANY && strcasecmp(optarg, "any") != 0)
+                return bad_value("--schema must be person, company (organization, "
+                                 "legalentity), vessel or any", optarg);
+            break;
         case O_ALGO:
             if (strcmp(optarg, "ofac") == 0) a->algo = TXS_MATCH_OFAC;
             else if (strcmp(optarg, "default") == 0) a->algo = TXS_MATCH_DEFAULT;
-            else { fprintf(stderr, "txscreen score: unknown algorithm '%s'\n", optarg); return TXS_EXIT_USAGE; }
+            else return bad_value("--algorithm must be default or ofac", optarg);
             break;
         case O_PAIRS: a->pairs = optarg; break;
         case O_OUT: a->out = optarg; break;
@@ -144,7 +152,8 @@ static int parse_args(int argc, char **argv, score_args *a)
         }
     }
     if (a->pairs ? optind != argc : argc - optind != 2) {
-        help(stderr);
+        fprintf(stderr, "txscreen score: %s (see --help)\n",
+                a->pairs ? "with --pairs FILE, give no names" : "give two names, or --pairs FILE");
         return TXS_EXIT_USAGE;
     }
     return 0;
