@@ -14,7 +14,14 @@
 #ifndef TXS_CLI_H
 #define TXS_CLI_H
 
+#include <stdio.h>
+
 #include "txs/base.h"
+
+/* The last lines of every subcommand's --help. */
+#define TXS_CLI_EXIT_CODES                                                          \
+    "Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input error, 5 output\n" \
+    "error, 6 internal error (the table: txscreen --help, docs/operations.md).\n"
 
 enum {
     TXS_EXIT_OK = 0,
@@ -39,6 +46,24 @@ int txs_cli_report(const char *who, const txs_diag *d, int code);
 /* Exit code for a library status: config 3, output 5, out of memory 6,
  * bad argument 2, anything else (input) 4. */
 int txs_cli_exit_for(int rc);
+struct option;
+/* The message for getopt_long's ':' (an option without its argument; the
+ * option string must start with ':') or '?' (unknown, ambiguous, or given
+ * an argument it does not take) on stderr, naming the option as typed;
+ * opts is the long option table.  Returns TXS_EXIT_USAGE. */
+int txs_cli_bad_option(const char *who, int c, char **argv, const struct option *opts);
+/* TXS_EXIT_USAGE, after a message on stderr, when an existing regular file
+ * among outs[] (NULL and "-" skipped) is the same file as one of ins[]
+ * (device and inode: another spelling of the path, a glob that caught an
+ * earlier run's output); else 0. */
+int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nouts,
+                            char *const *ins, size_t nins);
+/* <directory of the running executable>/default-lists.snap into out:
+ * the bundled snapshot.  0 when it is there and readable, else -1. */
+int txs_cli_default_lists(char *out, size_t cap);
+/* The exit-code table of `txscreen --help` (docs/operations.md has the
+ * same rows; tests/readme/run.sh compares them). */
+void txs_cli_exit_table(FILE *f);
 /* Seconds on the monotonic clock. */
 double txs_cli_now(void);
 /* "txscreen" and the subcommand's arguments joined by spaces, for the

@@ -1,11 +1,15 @@
 /*
  * cli_util.c: what several subcommands share: reporting a diagnostic,
- * mapping a library status to an exit code, a monotonic clock.
+ * mapping a library status to an exit code, the message for a bad option,
+ * a monotonic clock.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -26,6 +30,122 @@ int txs_cli_exit_for(int rc)
     case TXS_E_ARG: return TXS_EXIT_USAGE;
     default: return TXS_EXIT_INPUT;
     }
+}
+
+/* How many long options start with name[0..n). */
+static int prefix_matches(const struct option *opts, const char *name, size_t n, int *exact)
+{
+    int k = 0;
+    *exact = 0;
+    for (; opts->name; opts++) {
+        if (strncmp(opts->name, name, n) != 0) continue;
+        k++;
+        if (opts->name[n] == '\0') *exact = 1;
+    }
+    return k;
+}
+
+int txs_cli_bad_option(const char *who, int c, char **argv, const struct option *opts)
+{
+    const char *arg = argv[optind - 1];
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    /* An unknown short option inside "-qx", or a short one with no argument. */
+    int is_long = strncmp(arg, "--", 2) == 0;
+    if (!is_long && optopt > 0 && optopt < 128) arg = shortopt;
+    if (c == ':') {
+        fprintf(stderr, "%s: option '%s' needs an argument (see --help)\n", who, arg);
+        return TXS_EXIT_USAGE;
+    }
+    const char *eq = is_long ? strchr(arg, '=') : NULL;
+    size_t n = eq ? (size_t)(eq - arg - 2) : strlen(arg) - (is_long ? 2 : 0);
+    int exact, k = is_long ? prefix_matches(opts, arg + 2, n, &exact) : 0;
+    if (eq && k == 1)
+        fprintf(stderr, "%s: option '%.*s' takes no argument (see --help)\n", who,
+                (int)(eq - arg), arg);
+    else if (k > 1 && !exact)
+        fprintf(stderr, "%s: option '%.*s' is ambiguous (see --help)\n", who, (int)(n + 2), arg);
+    else
+        fprintf(stderr, "%s: unknown option '%s' (see --help)\n", who, arg);
+    return TXS_EXIT_USAGE;
+}
+
+/* One row per exit code; docs/operations.md "Exit codes" has the same
+ * rows word for word (tests/readme/run.sh checks). */
+static const struct {
+    int code;
+    const char *text;
+} EXIT_TABLE[] = {
+    {TXS_EXIT_OK, "done: the command completed; alerts and rejects are data, not failures"},
+    {TXS_EXIT_USAGE, "usage: an unknown option, an option without its argument or with a bad "
+                     "value, missing or extra arguments, an output that is also an input"},
+    {TXS_EXIT_CONFIG, "bad configuration: a profile, rule set, country list, sanctions list "
+                      "(--lists), good-guy or labels file that is missing, unreadable or "
+                      "malformed (FILE:LINE: why); an unknown built-in name (the message lists "
+                      "the built-ins); a profile that does not fit an input's header"},
+    {TXS_EXIT_INPUT, "input error: an input that cannot be opened or read, a corrupt or "
+                     "truncated gzip/zstd stream, a --state file that cannot be read, a "
+                     "malformed shard output (merge) or alerts file (eval), a source or "
+                     "snapshot that `lists` cannot open"},
+    {TXS_EXIT_OUTPUT, "output error: an output that cannot be written (directory missing, "
+                      "disk full)"},
+    {TXS_EXIT_INTERNAL, "internal error (out of memory)"},
+};
+
+void txs_cli_exit_table(FILE *f)
+{
+    fprintf(f, "exit codes (no output file is left behind unless the code is 0):\n");
+    for (size_t i = 0; i < sizeof EXIT_TABLE / sizeof EXIT_TABLE[0]; i++) {
+        const char *p = EXIT_TABLE[i].text;
+        fprintf(f, "  %d  ", EXIT_TABLE[i].code);
+        /* Words wrapped at 78 columns, continuation lines indented. */
+        for (size_t col = 5; *p;) {
+            size_t w = strcspn(p, " ");
+            if (col > 5 && col + 1 + w > 78) {
+                fprintf(f, "\n     ");
+                col = 5;
+            } else if (col > 5) {
+                fputc(' ', f);
+                col++;
+            }
+            fprintf(f, "%.*s", (int)w, p);
+            col += w;
+            p += w;
+            while (*p == ' ') p++;
+        }
+        fputc('\n', f);
+    }
+}
+
+int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nouts,
+                            char *const *ins, size_t nins)
+{
+    for (size_t i = 0; i < nouts; i++) {
+        struct stat so, si;
+        if (outs[i] == NULL || strcmp(outs[i], "-") == 0 || stat(outs[i], &so) != 0 ||
+            !S_ISREG(so.st_mode))
+            continue;
+        for (size_t j = 0; j < nins; j++)
+            if (stat(ins[j], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                fprintf(stderr, "%s: output '%s' is also an input ('%s'): it would be read "
+                                "and replaced in one run; write it elsewhere (see --help)\n",
+                        who, outs[i], ins[j]);
+                return TXS_EXIT_USAGE;
+            }
+    }
+    return 0;
+}
+
+int txs_cli_default_lists(char *out, size_t cap)
+{
+    char exe[2048];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return -1;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL) return -1;
+    *slash = '\0';
+    if (snprintf(out, cap, "%s/default-lists.snap", exe) >= (int)cap) return -1;
+    return access(out, R_OK) == 0 ? 0 : -1;
 }
 
 double txs_cli_now(void)

@@ -75,12 +75,10 @@ static void help(FILE *f)
 "                    only), unlike `screen`\n"
 "  --format F        report format: text (default, aligned table), csv or json\n"
 "  --out FILE        report file (default: stdout; written atomically)\n"
-"  --help            this text\n"
+"  -h, --help        this text\n"
 "\n"
 "Inputs must be files (not stdin): they are read once per rule set.\n"
-"Exit codes: 0 done, 2 usage, 3 bad configuration (labels, rules, profile,\n"
-"lists; FILE:LINE: why), 4 input error (an input or alerts file unreadable\n"
-"or an alert line that is not a valid alert), 5 output error, 6 internal.\n");
+TXS_CLI_EXIT_CODES);
 }
 
 static int usage_err(const char *msg, const char *arg)
@@ -112,7 +110,7 @@ static int parse_args(int argc, char **argv, eval_args *a)
     a->out_format = OUT_TEXT;
     opterr = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1;) {
         switch (c) {
         case O_LABELS: a->labels = optarg; break;
         case O_RULES:
@@ -142,10 +140,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
             else return usage_err("--format must be text, csv or json, not", optarg);
             break;
         case O_OUT: a->out = optarg; break;
+        case 'h':
         case O_HELP: help(stdout); return 1;
-        default:
-            return usage_err(optopt ? "option needs an argument:" : "unknown option",
-                             argv[optind - 1]);
+        default: txs_cli_bad_option("txscreen eval", c, argv, opts); return -1;
         }
     }
     a->inputs = argv + optind;

@@ -43,7 +43,7 @@ static const char usage_text[] =
     "  --labels FILE     ground truth: txn_id,typology,pattern_id per planted row\n"
     "  --out FILE        write here (atomically) instead of stdout\n"
     "  --names FILE      first/last names TSV (default bench/data/names.tsv)\n"
-    "  --help            show this help\n";
+    "  -h, --help        show this help\n";
 
 /* The help text, then the typologies the planters know. */
 static void print_usage(void)
@@ -64,7 +64,8 @@ static void print_usage(void)
     fputs("\n\nLabels of --embed-amlworld: the AMLworld Typology lowercased, '-' as '_'\n"
           "(fan_in, fan_out, cycle, gather_scatter, scatter_gather, stack, bipartite,\n"
           "random), pattern_id its Pattern ID; txn_id \"<--out basename>:<line>\", as\n"
-          "`screen --profile amlworld` names the rows (the bare line number on stdout).\n",
+          "`screen --profile amlworld` names the rows (the bare line number on stdout).\n"
+          "\n" TXS_CLI_EXIT_CODES,
           stdout);
 }
 
@@ -78,7 +79,7 @@ static int usage_error(const char *fmt, ...)
     fputs("txscreen gen: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'txscreen gen --help'.\n", stderr);
+    fputs(" (see --help)\n", stderr);
     return TXS_EXIT_USAGE;
 }
 
@@ -259,8 +260,7 @@ static int parse_args(int argc, char **argv, gen_cli *c)
         case 'o': c->out_path = optarg; break;
         case 'n': c->o.names_path = optarg; break;
         case 'h': print_usage(); return TXS_EXIT_OK;
-        case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return txs_cli_bad_option("txscreen gen", opt, argv, longopts);
         }
     }
     if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);

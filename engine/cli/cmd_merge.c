@@ -77,12 +77,11 @@ static void help(FILE *f)
 "  --rejects FILE    merged rejects, with the split's own (unframed records)\n"
 "  --manifest FILE   merged manifest: the original inputs, counts summed and\n"
 "                    recomputed; needs every shard's manifest\n"
-"  --quiet           no summary line on stderr\n"
-"  --help            this text\n"
+"  -q, --quiet       no summary line on stderr\n"
+"  -h, --help        this text\n"
 "\n"
-"Named outputs are atomic.  Exit codes: 0 done, 2 usage, 3 bad configuration\n"
-"(rule set), 4 input error (a missing, inconsistent or malformed shard\n"
-"output), 5 output error, 6 internal error (docs/operations.md).\n");
+"Named outputs are atomic.\n"
+TXS_CLI_EXIT_CODES);
 }
 
 static int parse_args(int argc, char **argv, merge_args *a)
@@ -101,20 +100,18 @@ static int parse_args(int argc, char **argv, merge_args *a)
     a->out = "-";
     opterr = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1;) {
         switch (c) {
         case O_SPLIT: a->split_dir = optarg; break;
         case O_RULES: a->rules = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
+        case 'q':
         case O_QUIET: a->quiet = 1; break;
+        case 'h':
         case O_HELP: help(stdout); return 1;
-        default:
-            fprintf(stderr, "txscreen merge: %s '%s' (see --help)\n",
-                    optopt ? "option needs an argument:" : "unknown option",
-                    argv[optind - 1]);
-            return -1;
+        default: txs_cli_bad_option("txscreen merge", c, argv, opts); return -1;
         }
     }
     if (a->split_dir == NULL) {
@@ -127,6 +124,9 @@ static int parse_args(int argc, char **argv, merge_args *a)
         fprintf(stderr, "txscreen merge: no shard outputs given (see --help)\n");
         return -1;
     }
+    const char *outs[] = {a->out, a->rejects, a->manifest};
+    if (txs_cli_output_is_input("txscreen merge", outs, 3, a->inputs, (size_t)a->ninputs))
+        return -1;
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
@@ -87,7 +88,15 @@ static void help(FILE *f)
 "  --threshold T     match threshold (default: the scorer's, 0.70; ofac 0.80)\n"
 "  --repeat N        score every pair N times and report ns per pair on stderr\n"
 "  --set NAME=VALUE  override a scorer parameter (docs/matching.md lists them)\n"
-"  --help            this text\n");
+"  -h, --help        this text\n"
+"\n"
+TXS_CLI_EXIT_CODES);
+}
+
+static int bad_value(const char *what, const char *arg)
+{
+    fprintf(stderr, "txscreen score: %s, not '%s' (see --help)\n", what, arg);
+    return TXS_EXIT_USAGE;
 }
 
 static int parse_args(int argc, char **argv, score_args *a)
@@ -103,28 +112,48 @@ static int parse_args(int argc, char **argv, score_args *a)
     memset(a, 0, sizeof *a);
     a->threshold = -1.0;
     a->repeat = 0;
+    char *end;
+    opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case O_SCHEMA: a->kind = txs_name_kind_parse(optarg); a->kind_set = 1; break;
+        case O_SCHEMA:
+            /* Anything unknown parses as "any": only the word any means it. */
+            a->kind = txs_name_kind_parse(optarg);
+            a->kind_set = 1;
+            if (a->kind == TXS_NAME_ANY && strcasecmp(optarg, "any") != 0)
+                return bad_value("--schema must be person, company (organization, "
+                                 "legalentity), vessel or any", optarg);
+            break;
         case O_ALGO:
             if (strcmp(optarg, "ofac") == 0) a->algo = TXS_MATCH_OFAC;
             else if (strcmp(optarg, "default") == 0) a->algo = TXS_MATCH_DEFAULT;
-            else { fprintf(stderr, "txscreen score: unknown algorithm '%s'\n", optarg); return TXS_EXIT_USAGE; }
+            else return bad_value("--algorithm must be default or ofac", optarg);
             break;
         case O_PAIRS: a->pairs = optarg; break;
         case O_OUT: a->out = optarg; break;
-        case O_THRESH: a->threshold = strtod(optarg, NULL); break;
-        case O_REPEAT: a->repeat = strtol(optarg, NULL, 10); break;
-        case O_SET:
-            if (a->nset < 32) a->set[a->nset++] = optarg;
+        case O_THRESH:
+            a->threshold = strtod(optarg, &end);
+            if (end == optarg || *end || !(a->threshold >= 0.0 && a->threshold <= 1.0))
+                return bad_value("--threshold must be a number from 0 to 1", optarg);
             break;
+        case O_REPEAT:
+            a->repeat = strtol(optarg, &end, 10);
+            if (end == optarg || *end || a->repeat < 0 || a->repeat > 1000000000)
+                return bad_value("--repeat must be a count from 0 to 1000000000", optarg);
+            break;
+        case O_SET:
+            if (a->nset == 32) return bad_value("at most 32 --set, not another", optarg);
+            a->set[a->nset++] = optarg;
+            break;
+        case 'h':
         case O_HELP: help(stdout); return -1;
-        default: help(stderr); return TXS_EXIT_USAGE;
+        default: return txs_cli_bad_option("txscreen score", c, argv, opts);
         }
     }
     if (a->pairs ? optind != argc : argc - optind != 2) {
-        help(stderr);
+        fprintf(stderr, "txscreen score: %s (see --help)\n",
+                a->pairs ? "with --pairs FILE, give no names" : "give two names, or --pairs FILE");
         return TXS_EXIT_USAGE;
     }
     return 0;

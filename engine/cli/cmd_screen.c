@@ -90,13 +90,12 @@ static void help(FILE *f)
 "  --shard K/N       screen shard K (0-based) of a `txscreen split` into N;\n"
 "  --shard graph     or run the cross-account (graph) rules over the whole\n"
 "                    input; `txscreen merge` combines the outputs\n"
-"  --quiet           no summary line on stderr\n"
-"  --help            this text\n"
+"  -q, --quiet       no summary line on stderr\n"
+"  -h, --help        this text\n"
 "\n"
 "Named output files are written atomically: they appear only when the run\n"
 "succeeds (a device or FIFO, such as /dev/null, is written in place).\n"
-"Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input error, 5 output\n"
-"error, 6 internal error (docs/operations.md).\n",
+TXS_CLI_EXIT_CODES,
             STDERR_REJECTS);
 }
 
@@ -169,7 +168,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->threads = ncpu < 1 ? 1 : ncpu > (long)TXS_MAX_THREADS ? TXS_MAX_THREADS : (unsigned)ncpu;
     opterr = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1;) {
         switch (c) {
         case O_PROFILE: a->profile = optarg; break;
         case O_RULES: a->rules = optarg; break;
@@ -193,6 +192,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
+        case 'q':
         case O_QUIET: a->quiet = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
         case O_STATE: a->state = optarg; break;
@@ -223,6 +223,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
             a->threads = (unsigned)n;
             break;
         }
+        case 'h':
         case O_HELP: help(stdout); return 1;
         case O_FORMAT:
             if (strcmp(optarg, "csv") == 0) a->format = TXS_FMT_CSV;
@@ -232,11 +233,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
                 return -1;
             }
             break;
-        default:
-            fprintf(stderr, "txscreen screen: %s '%s' (see --help)\n",
-                    optopt ? "option needs an argument:" : "unknown option",
-                    argv[optind - 1]);
-            return -1;
+        default: txs_cli_bad_option("txscreen screen", c, argv, opts); return -1;
         }
     }
     for (int i = 0; i < a->nlists; i++)
@@ -251,6 +248,10 @@ static int parse_args(int argc, char **argv, screen_args *a)
     }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
+    /* The state file is both, by design; the others must not be inputs. */
+    const char *outs[] = {a->out, a->rejects, a->manifest};
+    if (txs_cli_output_is_input("txscreen screen", outs, 3, a->inputs, (size_t)a->ninputs))
+        return -1;
     return 0;
 }
 
@@ -360,20 +361,6 @@ static void run_free(run *r)
     free(r->list_image);
 }
 
-/* <directory of the running executable>/default-lists.snap, or -1. */
-static int default_lists(run *r)
-{
-    char exe[2048];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k <= 0) return -1;
-    exe[k] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash == NULL) return -1;
-    *slash = '\0';
-    snprintf(r->default_path, sizeof r->default_path, "%s/default-lists.snap", exe);
-    return access(r->default_path, R_OK) == 0 ? 0 : -1;
-}
-
 /* Compile the list sources named on the command line into one in-memory
  * snapshot (a source that fails stops the run with its file and line). */
 static int compile_sources(const screen_args *a, run *r, txs_diag *d)
@@ -393,7 +380,7 @@ static int load_lists(const screen_args *a, run *r, txs_diag *d)
 {
     if (a->nlists == 1 && strcmp(a->lists[0], "none") == 0) return TXS_OK;
     if (a->nlists == 0) {
-        if (default_lists(r) < 0)
+        if (txs_cli_default_lists(r->default_path, sizeof r->default_path) < 0)
             return txs_diag_set(d, TXS_E_CONFIG, "", 0,
                                 "no default sanctions snapshot found (looked for %s); pass "
                                 "--lists SNAPSHOT or list source files, or --lists none",

@@ -78,13 +78,12 @@ static void help(FILE *f)
 "                    YAML profile file; give `screen` the same one\n"
 "  --format F        csv or jsonl (default: .jsonl/.ndjson files are JSONL,\n"
 "                    others use the profile's format)\n"
-"  --quiet           no summary line on stderr\n"
-"  --help            this text\n"
+"  -q, --quiet       no summary line on stderr\n"
+"  -h, --help        this text\n"
 "\n"
 "Records that parse badly go to shard 0, where `screen` rejects them.\n"
-"Outputs are atomic; split.json is written last.  Exit codes: 0 done,\n"
-"2 usage, 3 bad configuration, 4 input error, 5 output error, 6 internal\n"
-"error (docs/operations.md).\n",
+"Outputs are atomic; split.json is written last.\n"
+TXS_CLI_EXIT_CODES,
             MAX_SHARDS);
 }
 
@@ -105,7 +104,7 @@ static int parse_args(int argc, char **argv, split_args *a)
     a->format = -1;
     opterr = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1;) {
         switch (c) {
         case O_SHARDS: {
             char *end;
@@ -134,13 +133,11 @@ static int parse_args(int argc, char **argv, split_args *a)
                 return -1;
             }
             break;
+        case 'q':
         case O_QUIET: a->quiet = 1; break;
+        case 'h':
         case O_HELP: help(stdout); return 1;
-        default:
-            fprintf(stderr, "txscreen split: %s '%s' (see --help)\n",
-                    optopt ? "option needs an argument:" : "unknown option",
-                    argv[optind - 1]);
-            return -1;
+        default: txs_cli_bad_option("txscreen split", c, argv, opts); return -1;
         }
     }
     if (a->shards == 0) {

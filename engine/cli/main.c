@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "txs/lists.h"
+#include "txs/version.h"
 
 static const struct {
     const char *name;
@@ -32,8 +34,42 @@ static void usage(FILE *f)
             "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'txscreen COMMAND --help' for a command's options.\n"
-               "Documentation: README.md and docs/ in the source tree.\n");
+    fprintf(f, "\n'txscreen COMMAND --help' for a command's options; 'txscreen --version'\n"
+               "for the versions of the engine, its libraries and the bundled lists.\n\n");
+    txs_cli_exit_table(f);
+    fprintf(f, "\nDocumentation: README.md and docs/ in the source tree.\n");
+}
+
+/* --version: the engine, each library as compiled against and as running,
+ * and the sources of the bundled snapshot (through lists.h, as `lists
+ * info` reads them). */
+static int version(void)
+{
+    printf("txscreen %s\n", txs_version());
+    txs_libversion v[8];
+    size_t n = txs_library_versions(v, sizeof v / sizeof v[0]);
+    for (size_t i = 0; i < n && i < sizeof v / sizeof v[0]; i++)
+        printf("  %-10s built with %s, running with %s\n", v[i].name, v[i].built, v[i].running);
+    char path[4096];
+    txs_lists *l = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    if (txs_cli_default_lists(path, sizeof path) < 0) {
+        printf("bundled lists: none (no default-lists.snap beside the executable)\n");
+        return TXS_EXIT_OK;
+    }
+    int rc = txs_lists_load(path, &l, &d);
+    if (rc < 0) return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
+    printf("bundled lists: default-lists.snap, %zu entities\n", txs_lists_count(l));
+    for (size_t i = 0; i < txs_lists_nsources(l); i++) {
+        txs_list_source s;
+        txs_lists_source(l, i, &s);
+        if (s.parent != i) continue;   /* alt.csv and the like: part of a set */
+        printf("  %-10.*s %.*s, date %.*s\n", (int)s.list.n, s.list.p, (int)s.file.n, s.file.p,
+               s.date.n ? (int)s.date.n : (int)sizeof "none stated in the file" - 1,
+               s.date.n ? s.date.p : "none stated in the file");
+    }
+    txs_lists_free(l);
+    return TXS_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -47,10 +83,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return TXS_EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("txscreen %s\n", TXS_VERSION);
-        return TXS_EXIT_OK;
-    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) return version();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "txscreen: unknown command '%s'\n\n", cmd);

@@ -127,3 +127,19 @@ const txs_builtin_file *txs__builtin_find(const char *name)
         if (strcmp(f->name, name) == 0) return f;
     return NULL;
 }
+
+const char *txs__builtin_names(const char *dir, char *out, size_t cap)
+{
+    size_t dl = strlen(dir), k = 0;
+    out[0] = '\0';
+    for (const txs_builtin_file *f = txs__builtin_files; f->name; f++) {
+        const char *name = f->name + dl, *dot = strrchr(f->name, '.');
+        if (strncmp(f->name, dir, dl) != 0 || name[0] != '/' || strchr(name + 1, '/') ||
+            dot == NULL || strcmp(dot, ".yaml") != 0)
+            continue;
+        int n = snprintf(out + k, cap - k, "%s%.*s", k ? ", " : "", (int)(dot - name - 1), name + 1);
+        if (n < 0 || (size_t)n >= cap - k) break;
+        k += (size_t)n;
+    }
+    return out;
+}

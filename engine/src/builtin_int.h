@@ -20,4 +20,9 @@ extern const txs_builtin_file txs__builtin_files[];
 /* The embedded file with this exact name, or NULL. */
 const txs_builtin_file *txs__builtin_find(const char *name);
 
+/* The names of the built-in YAML files directly in dir ("rules" ->
+ * "default, strict"), joined by ", " into out (cut at cap); returns out.
+ * Error messages list them from here, so they follow the embedded table. */
+const char *txs__builtin_names(const char *dir, char *out, size_t cap);
+
 #endif /* TXS_BUILTIN_INT_H */

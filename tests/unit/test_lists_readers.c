@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lists/lists_int.h"
 #include "txs/lists.h"
@@ -86,6 +87,49 @@ Test(lists_ofac, sdn_2021_counts_match_the_source)
     cr_expect_leq(s.unparsed * 100, s.clauses * 2, "unparsed %u of %u", s.unparsed, s.clauses);
     txs_lists_free(l);
     free(img);
+}
+
+/* The README's `lists compile sdn.csv alt.csv add.csv sdn_comments.csv`:
+ * every file of the set names the whole set, read once, in any order. */
+Test(lists_ofac, each_file_of_a_set_names_the_set_once)
+{
+    const char *dir[] = {SAMPLES "ofac-sdn-2021-07-07"};
+    const char *files[] = {SAMPLES "ofac-sdn-2021-07-07/alt.csv", SAMPLES "ofac-sdn-2021-07-07/sdn.csv",
+                           SAMPLES "ofac-sdn-2021-07-07/add.csv",
+                           SAMPLES "ofac-sdn-2021-07-07/sdn_comments.csv", SAMPLES "ofac-sdn-2021-07-07"};
+    void *img1, *img2;
+    txs_lists *a = compile(dir, 1, &img1), *b = compile(files, TXS_ARRAY_LEN(files), &img2);
+    cr_expect_eq(txs_lists_count(b), txs_lists_count(a));
+    cr_expect_eq(txs_lists_nsources(b), txs_lists_nsources(a));
+    cr_expect_eq(txs_lists_nsources(b), 4);
+    cr_expect_eq(txs_lists_hash(b), txs_lists_hash(a));
+    txs_list_source s;
+    txs_lists_source(b, 0, &s);
+    cr_expect_eq(s.entities, 8976, "the set's entities belong to its one sdn.csv source");
+    txs_lists_free(a);
+    txs_lists_free(b);
+    free(img1);
+    free(img2);
+}
+
+Test(lists_ofac, a_secondary_file_without_its_sdn_csv_is_an_error)
+{
+    char dir[] = "/tmp/txs-ofac-XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/alt.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("36,12,\"aka\",\"AEROCARIBE\",-0- \n", f);
+    fclose(f);
+    txs_lists_builder *b;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_lists_builder_create(&b), 0);
+    cr_expect_eq(txs_lists_builder_add(b, path, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "read with the sdn.csv beside it") != NULL, "message: %s", d.msg);
+    cr_expect_str_eq(d.file, path);
+    txs_lists_builder_free(b);
+    remove(path);
+    rmdir(dir);
 }
 
 Test(lists_ofac, remarks_become_typed_fields)

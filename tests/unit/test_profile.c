@@ -160,10 +160,11 @@ Test(profile, unknown_spec_names_the_builtins)
 {
     txs_profile *p = NULL;
     txs_diag d = {0};
-    cr_assert_eq(txs_profile_load("nosuch", &p, &d), TXS_E_NOTFOUND);
+    cr_assert_eq(txs_profile_load("nosuch", &p, &d), TXS_E_CONFIG);
     cr_assert_null(p);
-    cr_assert(strstr(d.msg, "native, amlworld, saml-d"), "%s", d.msg);
-    cr_assert_lt(txs_profile_load("/nonexistent/p.yaml", &p, &d), 0);
+    cr_assert(strstr(d.msg, "(built-in: amlworld, native, saml-d)"), "%s", d.msg);
+    /* a missing file is configuration too (exit 3), naming the file */
+    cr_assert_eq(txs_profile_load("/nonexistent/p.yaml", &p, &d), TXS_E_CONFIG);
     cr_assert_str_eq(d.file, "/nonexistent/p.yaml");
 }
 

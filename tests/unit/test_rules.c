@@ -64,13 +64,24 @@ Test(ruleset, free_accepts_null)
     txs_ruleset_free(NULL);
 }
 
-Test(ruleset, missing_file_is_not_found)
+Test(ruleset, missing_file_is_a_configuration_error)
 {
     txs_ruleset *rs = (txs_ruleset *)1;
     txs_diag d = {0};
-    cr_assert_eq(txs_ruleset_load("/nonexistent/rules.yaml", &rs, &d), TXS_E_NOTFOUND);
+    cr_assert_eq(txs_ruleset_load("/nonexistent/rules.yaml", &rs, &d), TXS_E_CONFIG);
     cr_assert_null(rs);
     cr_assert_str_eq(d.file, "/nonexistent/rules.yaml");
+    cr_assert(strstr(d.msg, "No such file"), "%s", d.msg);
+}
+
+Test(ruleset, unknown_builtin_lists_the_builtins)
+{
+    txs_ruleset *rs = (txs_ruleset *)1;
+    txs_diag d = {0};
+    cr_assert_eq(txs_ruleset_load("strickt", &rs, &d), TXS_E_CONFIG);
+    cr_assert_null(rs);
+    cr_assert_str_eq(d.file, "strickt");
+    cr_assert(strstr(d.msg, "(built-in: default, strict)"), "%s", d.msg);
 }
 
 /* Without lists the hash is plain XXH3-64 of the file (xxhsum -H3); each

@@ -27,7 +27,9 @@ typedef struct txs_profile txs_profile;
 typedef struct txs_binding txs_binding;
 
 /* Load a profile: spec is a built-in name ("native", "amlworld", "saml-d")
- * or a path to a YAML file.  On error d holds file, line and message. */
+ * or a path to a YAML file.  On error d holds file, line and message: a
+ * file that cannot be opened, read or parsed is TXS_E_CONFIG (an unknown
+ * bare word lists the built-in names); else TXS_E_NOMEM. */
 int txs_profile_load(const char *spec, txs_profile **out, txs_diag *d);
 /* Free; accepts NULL. */
 void txs_profile_free(txs_profile *p);

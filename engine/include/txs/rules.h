@@ -25,8 +25,11 @@
 typedef struct txs_ruleset txs_ruleset;
 
 /* Load a rule set: a path to YAML, or "default" / "strict" for the rule sets
- * embedded from rules/.  Country lists it names are loaded relative to it.
- * On error d holds file, line and message; nothing is partially loaded. */
+ * embedded from rules/ (a bare word with no built-in of that name is a
+ * path).  Country lists it names are loaded relative to it.  On error d
+ * holds file, line and message; nothing is partially loaded.  Any failure
+ * to open, read or parse the files is TXS_E_CONFIG (an unknown bare word
+ * lists the built-in names); else TXS_E_NOMEM. */
 int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d);
 /* Free; accepts NULL. */
 void txs_ruleset_free(txs_ruleset *rs);

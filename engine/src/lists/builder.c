@@ -117,6 +117,23 @@ int txs__lists_source(txs_lists_builder *b, const char *path, const char *format
     return TXS_OK;
 }
 
+int txs__lists_source_seen(txs_lists_builder *b, const char *path, const char *format,
+                           int *seen, txs_diag *d)
+{
+    uint64_t bytes;
+    uint8_t sha[32];
+    *seen = 0;
+    TXS_TRY(hash_file(path, &bytes, sha, d));
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < b->nsrcs && !*seen; i++) {
+        const txs__lsrc *s = &b->srcs[i];
+        *seen = s->parent == i && s->bytes == bytes && memcmp(s->sha, sha, 32) == 0 &&
+                strcmp(s->format, format) == 0 && strcmp(s->file, base) == 0;
+    }
+    return TXS_OK;
+}
+
 /* ------------------------------------------------------------ entities */
 
 static int idmap_grow(txs_lists_builder *b)
@@ -378,7 +395,8 @@ int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d)
     char head[4096];
     int rc;
     if (!S_ISDIR(st.st_mode)) first_line(path, head, sizeof head);
-    if (S_ISDIR(st.st_mode) || ends_with(path, "sdn.csv") || ends_with(path, "cons_prim.csv"))
+    if (S_ISDIR(st.st_mode) || ends_with(path, "sdn.csv") || ends_with(path, "cons_prim.csv") ||
+        txs__lists_ofac_part(path))
         rc = txs__lists_read_ofac(b, path, d);
     else if (ends_with(path, ".xml"))
         rc = txs__lists_read_un(b, path, d);
@@ -392,7 +410,8 @@ int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d)
         rc = txs__lists_read_uk(b, path, d);
     else
         rc = txs_diag_set(d, TXS_E_FORMAT, path, 1,
-                          "unknown list format (expected an OFAC sdn.csv or directory, UN .xml, "
+                          "unknown list format (expected an OFAC sdn.csv, its alt/add/comments "
+                          "files or its directory, UN .xml, "
                           "OpenSanctions targets.simple .csv, FtM .json, EU or UK .csv)");
     if (rc < 0) b->broken = 1;
     return rc;

@@ -83,6 +83,10 @@ struct txs_lists_builder {
  * (read once here).  *idx receives its index. */
 int txs__lists_source(txs_lists_builder *b, const char *path, const char *format,
                       const char *list, uint32_t parent, uint32_t *idx, txs_diag *d);
+/* *seen = 1 when a file with path's base name, format and bytes (SHA-256)
+ * is already a top-level source: the same publication named twice. */
+int txs__lists_source_seen(txs_lists_builder *b, const char *path, const char *format,
+                           int *seen, txs_diag *d);
 /* A new entity "LIST:id" of source src; NULL when out of memory.  If the id
  * exists already the old entity is marked deleted (a later record wins). */
 txs__lent *txs__lists_entity(txs_lists_builder *b, uint32_t src, const char *id,
@@ -181,6 +185,10 @@ void txs__sha256_final(txs__sha256 *s, uint8_t out[32]);
 
 /* ---- readers, one per format; each registers its own sources. */
 int txs__lists_read_ofac(txs_lists_builder *b, const char *path, txs_diag *d);
+/* 1 when path's base name is one of an OFAC set's secondary files (alt.csv,
+ * add.csv, sdn_comments.csv, cons_alt/add/comments.csv, any case): they are
+ * read with their sdn.csv / cons_prim.csv, never alone. */
+int txs__lists_ofac_part(const char *path);
 int txs__lists_read_un(txs_lists_builder *b, const char *path, txs_diag *d);
 int txs__lists_read_os_simple(txs_lists_builder *b, const char *path, txs_diag *d);
 int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d);

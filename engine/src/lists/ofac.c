@@ -11,6 +11,9 @@
  *            Add_remarks
  *   comments ent_num,Remarks_Extended
  *
+ * Any file of a set names the whole set (locate), and a set named twice is
+ * read once, so `compile sdn.csv alt.csv add.csv sdn_comments.csv` works.
+ *
  * Quirks (../shared/data/README.md): no header, "-0- " is null, CRLF, a
  * trailing 0x1A.  Comments are read first because a remark is complete only
  * with its overflow (the column is cut mid-word and continues there).
@@ -63,6 +66,21 @@ static void sibling(char *out, size_t cap, const char *dir, const char *name)
     if (!exists(out)) out[0] = '\0';
 }
 
+static const char *const PARTS[] = {"alt.csv",      "add.csv",      "sdn_comments.csv",
+                                    "cons_alt.csv", "cons_add.csv", "cons_comments.csv"};
+
+int txs__lists_ofac_part(const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    const char *base = sl ? sl + 1 : path;
+    for (size_t i = 0; i < sizeof PARTS / sizeof PARTS[0]; i++)
+        if (strcasecmp(base, PARTS[i]) == 0) return 1;
+    return 0;
+}
+
+/* The set's files.  path is its directory, its primary file, or one of its
+ * secondary files (alt.csv ...): `lists compile sdn.csv alt.csv add.csv`
+ * names the same set three times, and each name finds the whole set. */
 static int locate(const char *path, ofac_set *s, txs_diag *d)
 {
     char dir[1024];
@@ -77,7 +95,14 @@ static int locate(const char *path, ofac_set *s, txs_diag *d)
         base = sl ? sl + 1 : path;
     }
     int cons = base && strncasecmp(base, "cons_", 5) == 0;
-    if (base == NULL) {
+    if (base && txs__lists_ofac_part(base)) {
+        sibling(s->prim, sizeof s->prim, dir, cons ? "cons_prim.csv" : "sdn.csv");
+        if (!s->prim[0])
+            return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                                "an OFAC %s is read with the %s beside it, and there is none "
+                                "in %s (name that file or the directory)",
+                                base, cons ? "cons_prim.csv" : "sdn.csv", dir);
+    } else if (base == NULL) {
         sibling(s->prim, sizeof s->prim, dir, "sdn.csv");
         if (!s->prim[0]) sibling(s->prim, sizeof s->prim, dir, "cons_prim.csv"), cons = 1;
         if (!s->prim[0])
@@ -291,6 +316,11 @@ int txs__lists_read_ofac(txs_lists_builder *b, const char *path, txs_diag *d)
     ofac_set s;
     memset(&s, 0, sizeof s);
     TXS_TRY(locate(path, &s, d));
+    /* A set named again (its directory and sdn.csv, or sdn.csv and its
+     * alt.csv) was read in full the first time. */
+    int seen;
+    TXS_TRY(txs__lists_source_seen(b, s.prim, "ofac-csv", &seen, d));
+    if (seen) return TXS_OK;
     uint32_t prim, idx;
     TXS_TRY(txs__lists_source(b, s.prim, "ofac-csv", s.list, UINT32_MAX, &prim, d));
     comment *com = NULL;

@@ -537,10 +537,13 @@ int txs_profile_load(const char *spec, txs_profile **out, txs_diag *d)
     int builtin = spec_to_path(spec, path, sizeof path);
     txs_ydoc *doc = NULL;
     int rc = txs__ydoc_load(path, &doc, d);
+    char names[256];
     if (rc == TXS_E_NOTFOUND && !builtin && strchr(spec, '/') == NULL && strchr(spec, '.') == NULL)
-        return txs_diag_set(d, TXS_E_NOTFOUND, spec, 0,
-                            "no built-in profile or file named '%s' (built-in: native, "
-                            "amlworld, saml-d)", spec);
+        return txs_diag_set(d, TXS_E_CONFIG, spec, 0,
+                            "no built-in profile or file named '%s' (built-in: %s)", spec,
+                            txs__builtin_names("profiles", names, sizeof names));
+    /* A profile that cannot be opened or read is configuration (exit 3). */
+    if (rc == TXS_E_NOTFOUND || rc == TXS_E_IO) return TXS_E_CONFIG;
     TXS_TRY(rc);
     txs_profile *p = calloc(1, sizeof *p);
     if (p == NULL) {

@@ -79,7 +79,8 @@ static int read_bytes(const char *path, const char **buf, size_t *len, int *owne
         n += got;
         if (got == 0) {
             if (ferror(fp))
-                rc = txs_diag_set(d, TXS_E_IO, where, line, "cannot read '%s'", path);
+                rc = txs_diag_set(d, TXS_E_IO, where, line, "cannot read '%s': %s", path,
+                                  strerror(errno));
             break;
         }
     }
@@ -513,16 +514,27 @@ int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
     if (spec == NULL || out == NULL)
         return txs_diag_set(d, TXS_E_ARG, "", 0, "no rule set given");
     *out = NULL;
-    if (strcmp(spec, "default") == 0 || strcmp(spec, "strict") == 0)
+    /* A bare word (no '/', no '.') names a built-in rule set when one has
+     * that name, else a file, as profiles do (docs/formats.md). */
+    int word = strchr(spec, '/') == NULL && strchr(spec, '.') == NULL, builtin = 0;
+    if (snprintf(path, sizeof path, "rules/%s.yaml", spec) >= (int)sizeof path)
+        return txs_diag_set(d, TXS_E_CONFIG, spec, 0, "path too long");
+    if (word && txs__builtin_find(path)) {
         snprintf(path, sizeof path, "builtin:rules/%s.yaml", spec);
-    else if (snprintf(path, sizeof path, "%s", spec) >= (int)sizeof path)
-        return txs_diag_set(d, TXS_E_LIMIT, spec, 0, "path too long");
+        builtin = 1;
+    } else {
+        snprintf(path, sizeof path, "%s", spec);
+    }
     txs_ruleset *rs = calloc(1, sizeof *rs);
     if (rs == NULL) return TXS_E_NOMEM;
     txs_arena_init(&rs->arena, 4096);
     rs->fx.base = -1;
     txs_ydoc *doc = NULL;
     int rc = load_doc(rs, path, 1, NULL, 0, &doc, d);
+    char names[256];
+    if (rc == TXS_E_NOTFOUND && word && !builtin)
+        txs_diag_set(d, rc, spec, 0, "no built-in rule set or file named '%s' (built-in: %s)",
+                     spec, txs__builtin_names("rules", names, sizeof names));
     if (rc == 0) {
         rs->file = txs_arena_dup(&rs->arena, path, strlen(path));
         rc = rs->file ? load_root(rs, doc, d) : TXS_E_NOMEM;
@@ -531,7 +543,9 @@ int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
     if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, path, 0, "out of memory");
     if (rc < 0) {
         txs_ruleset_free(rs);
-        return rc;
+        /* A rule set or country list that cannot be opened or read is
+         * configuration, like one that does not parse (exit 3, not 4). */
+        return rc == TXS_E_NOTFOUND || rc == TXS_E_IO ? TXS_E_CONFIG : rc;
     }
     *out = rs;
     return 0;

@@ -246,3 +246,16 @@ int txs__hsdb_scan(const txs__hsdb *db, txs__hsscratch *s, const char *p, size_t
     hs_error_t rc = hs_scan(db->db, p, (unsigned)n, 0, s->s, on_match, &r);
     return rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED ? TXS_OK : TXS_E_UNSUPPORTED;
 }
+
+/* The Hyperscan version this file was compiled against (built != 0) or
+ * the one linked at run time (hs_version(): "5.4.0 2023-02-13"), for
+ * `txscreen --version` (version.c); static strings. */
+const char *txs__hsdb_version(int built)
+{
+#define TXS_HS_STR2(x) #x
+#define TXS_HS_STR(x) TXS_HS_STR2(x)
+    return built ? TXS_HS_STR(HS_MAJOR) "." TXS_HS_STR(HS_MINOR) "." TXS_HS_STR(HS_PATCH)
+                 : hs_version();
+#undef TXS_HS_STR
+#undef TXS_HS_STR2
+}

@@ -92,4 +92,7 @@ typedef int (*txs__hsdb_fn)(unsigned id, unsigned long long to, void *ctx);
 int txs__hsdb_scan(const txs__hsdb *db, txs__hsscratch *s, const char *p, size_t n,
                    txs__hsdb_fn fn, void *ctx);
 
+/* Hyperscan's version: compiled against (built != 0) or running (static). */
+const char *txs__hsdb_version(int built);
+
 #endif /* TXS_SCREEN_HS_DB_H */

@@ -1,0 +1,1 @@
+printf "{}\n" > a0.jsonl; printf "{}\n" > alerts.jsonl

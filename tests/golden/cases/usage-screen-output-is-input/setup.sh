@@ -1,0 +1,1 @@
+cp input.csv copy.csv
