@@ -79,13 +79,16 @@ static const struct {
     {TXS_EXIT_USAGE, "usage: an unknown option, an option without its argument or with a bad "
                      "value, missing or extra arguments, an output that is also an input"},
     {TXS_EXIT_CONFIG, "bad configuration: a profile, rule set, country list, sanctions list "
-                      "(--lists), good-guy or labels file that is missing, unreadable or "
-                      "malformed (FILE:LINE: why); an unknown built-in name (the message lists "
-                      "the built-ins); a profile that does not fit an input's header"},
+                      "(--lists, and the sources and snapshots of `lists`), good-guy or labels "
+                      "file that is missing, unreadable or malformed (FILE:LINE: why); an "
+                      "unknown built-in name (the message lists the built-ins); a profile that "
+                      "does not fit an input's header; a snapshot compiled for a CPU this one "
+                      "lacks (docs/lists.md); a damaged --state file, or --reprocess without "
+                      "FILE.prev"},
     {TXS_EXIT_INPUT, "input error: an input that cannot be opened or read, a corrupt or "
-                     "truncated gzip/zstd stream, a --state file that cannot be read, a "
-                     "malformed shard output (merge) or alerts file (eval), a source or "
-                     "snapshot that `lists` cannot open"},
+                     "truncated gzip/zstd stream, a --state file that cannot be read, an input "
+                     "the --state file has already absorbed (docs/rules.md), a malformed shard "
+                     "output (merge) or alerts file (eval)"},
     {TXS_EXIT_OUTPUT, "output error: an output that cannot be written (directory missing, "
                       "disk full)"},
     {TXS_EXIT_INTERNAL, "internal error (out of memory)"},

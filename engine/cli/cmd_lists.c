@@ -13,10 +13,11 @@
 #include "cli.h"
 #include "txs/lists.h"
 
+/* A list source or snapshot is configuration, for lists as for screen
+ * --lists: missing, unreadable or malformed is exit 3. */
 static int exit_for(int rc)
 {
     switch (rc) {
-    case TXS_E_IO: return TXS_EXIT_INPUT;
     case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
     case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
     default: return TXS_EXIT_CONFIG;
@@ -47,7 +48,8 @@ static void usage(FILE *f)
                "--hs-target TARGET  the CPU the snapshot's Hyperscan database is compiled\n"
                "                    for: generic (default: the same bytes on every x86-64\n"
                "                    host, loads on all), avx2, avx512, avx512vbmi, or native\n"
-               "                    (this host; refused on a CPU without its features).\n");
+               "                    (this host; refused on a CPU without its features).\n"
+               "\n" TXS_CLI_EXIT_CODES);
 }
 
 static int cmd_compile(int argc, char **argv)
@@ -59,11 +61,12 @@ static int cmd_compile(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         if (c == 'o') out = optarg;
         else if (c == 'T') target = optarg;
         else if (c == 'h') return usage(stdout), TXS_EXIT_OK;
-        else return usage(stderr), TXS_EXIT_USAGE;
+        else return txs_cli_bad_option("txscreen lists compile", c, argv, opts);
     }
     if (out == NULL || optind >= argc) return usage(stderr), TXS_EXIT_USAGE;
     txs_diag d = {{0}, 0, {0}};
