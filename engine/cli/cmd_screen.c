@@ -481,7 +481,8 @@ static int commit_outputs(run *r, txs_diag *d)
 {
     int rc = txs_out_commit(r->alerts, d);
     r->alerts = NULL;
-    if (rc == TXS_OK && r->rejects) rc = txs_out_commit(r->rejects, d);
+    if (rc < 0) return rc; /* run_free removes the rejects' temporary too */
+    if (r->rejects) rc = txs_out_commit(r->rejects, d);
     r->rejects = NULL;
     return rc;
 }

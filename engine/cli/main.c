@@ -3,6 +3,7 @@
  * subcommand; every subcommand lives in its own file (cmd_*.c) and
  * everything real is in the library.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,11 @@ static int version(void)
 
 int main(int argc, char **argv)
 {
+    /* A reader that goes away (`| head -1`) must not kill the run by
+     * SIGPIPE, which leaves temporaries behind and exits 141: the write
+     * fails with EPIPE instead, the run stops as on any output error
+     * (exit 5) and removes what it had not published. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return TXS_EXIT_USAGE;
