@@ -55,7 +55,8 @@ int txs_cli_bad_option(const char *who, int c, char **argv, const struct option 
 /* TXS_EXIT_USAGE, after a message on stderr, when an existing regular file
  * among outs[] (NULL and "-" skipped) is the same file as one of ins[]
  * (device and inode: another spelling of the path, a glob that caught an
- * earlier run's output); else 0. */
+ * earlier run's output), or when two outs[] are one file (the same path
+ * however spelt, or the same existing file; devices may be shared); else 0. */
 int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nouts,
                             char *const *ins, size_t nins);
 /* <directory of the running executable>/default-lists.snap into out:

@@ -4,6 +4,7 @@
  * a monotonic clock.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,9 +120,54 @@ void txs_cli_exit_table(FILE *f)
     }
 }
 
+/* The absolute path a path names, whether or not the file exists yet: its
+ * folder resolved (links followed), then its last component.  0, or -1
+ * when the folder cannot be resolved. */
+static int canonical(const char *path, char *out, size_t cap)
+{
+    char dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash == path) snprintf(dir, sizeof dir, "/");
+    else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else snprintf(dir, sizeof dir, ".");
+    if (realpath(dir, real) == NULL) return -1;
+    return snprintf(out, cap, "%s/%s", real, base) < (int)cap ? 0 : -1;
+}
+
+/* Two outputs that are one file (the same path however spelt, or the same
+ * existing regular file): the last to be committed would replace the
+ * others.  Devices and FIFOs (/dev/null twice) may be shared. */
+static int outputs_clash(const char *who, const char *const *outs, size_t nouts)
+{
+    for (size_t i = 0; i < nouts; i++) {
+        struct stat si, sj;
+        char ci[PATH_MAX], cj[PATH_MAX];
+        if (outs[i] == NULL || strcmp(outs[i], "-") == 0) continue;
+        int ei = stat(outs[i], &si) == 0;
+        if (ei && !S_ISREG(si.st_mode)) continue;
+        for (size_t j = i + 1; j < nouts; j++) {
+            if (outs[j] == NULL || strcmp(outs[j], "-") == 0) continue;
+            int ej = stat(outs[j], &sj) == 0;
+            int same = ei && ej ? si.st_dev == sj.st_dev && si.st_ino == sj.st_ino
+                                : canonical(outs[i], ci, sizeof ci) == 0 &&
+                                      canonical(outs[j], cj, sizeof cj) == 0 &&
+                                      strcmp(ci, cj) == 0;
+            if (same) {
+                fprintf(stderr, "%s: outputs '%s' and '%s' are one file: one would replace "
+                                "the other; give each its own path (see --help)\n",
+                        who, outs[i], outs[j]);
+                return TXS_EXIT_USAGE;
+            }
+        }
+    }
+    return 0;
+}
+
 int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nouts,
                             char *const *ins, size_t nins)
 {
+    if (outputs_clash(who, outs, nouts)) return TXS_EXIT_USAGE;
     for (size_t i = 0; i < nouts; i++) {
         struct stat so, si;
         if (outs[i] == NULL || strcmp(outs[i], "-") == 0 || stat(outs[i], &so) != 0 ||

@@ -248,9 +248,10 @@ static int parse_args(int argc, char **argv, screen_args *a)
     }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
-    /* The state file is both, by design; the others must not be inputs. */
-    const char *outs[] = {a->out, a->rejects, a->manifest};
-    if (txs_cli_output_is_input("txscreen screen", outs, 3, a->inputs, (size_t)a->ninputs))
+    /* The state file is both, by design; the others must not be inputs,
+     * and no two outputs (the state included) may be one file. */
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
+    if (txs_cli_output_is_input("txscreen screen", outs, 4, a->inputs, (size_t)a->ninputs))
         return -1;
     return 0;
 }
