@@ -34,16 +34,14 @@
  * left zeroed after every query, so the per-name path never allocates.
  */
 #include <math.h>
-#include <sched.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "lists/lists_int.h"
 #include "screen/hs_db.h"
+#include "screen/name_cache.h"
 #include "txs/match.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
@@ -55,19 +53,6 @@
 #define MAX_TH 96         /* distinct hit tokens kept per query */
 #define MAX_CAND 256      /* candidates scored per query and snapshot */
 #define MAX_RES 32        /* entities kept per query */
-/* The name-result cache: party names recur (the same counterparties pay
- * and are paid every day), so each screener remembers the outcome for the
- * last names it screened, keyed on their exact bytes.  A hit returns what
- * screening the name again would: the snapshots are immutable.  Names
- * longer than CACHE_NAME bytes, or with more than CACHE_RES matches, are
- * screened every time. */
-#define CACHE_SLOTS (1u << 17) /* ~20 MiB, touched only as used */
-#define CACHE_NAME 48
-#define CACHE_RES 4
-/* Screeners of one run's threads share one cache (txs_sanctions_share_
- * cache), each stripe of slots behind a spin lock held for a compare and
- * a copy. */
-#define CACHE_LOCKS 4096u
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
@@ -114,20 +99,10 @@ struct txs_sanctions {
     size_t nth;
     txs_sanctions_match res[MAX_RES];
     size_t nres;
-    struct cache_slot *cache; /* CACHE_SLOTS, direct-mapped */
-    atomic_flag *locks;       /* [CACHE_LOCKS] when shared, else NULL */
-    int cache_owner;          /* 0: cache and locks are another's */
+    txs__ncache *cache;       /* screened names (name_cache.h) */
+    int cache_owner;          /* 0: the cache is another screener's */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
-};
-
-struct cache_slot {
-    uint64_t hash;
-    uint64_t ctxkey; /* the qualifiers the outcome was computed with */
-    uint8_t len;     /* 0: empty (empty names are never screened) */
-    uint8_t nres;
-    char name[CACHE_NAME];
-    txs_sanctions_match res[CACHE_RES];
 };
 
 /* ------------------------------------------------------------- opening */
@@ -346,7 +321,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     if (s == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     s->ix = calloc(n + 1, sizeof *s->ix);
     s->nz = txs_norm_new();
-    s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
+    s->cache = txs__ncache_new();
     s->cache_owner = 1;
     int rc = s->ix && s->nz && s->cache ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
@@ -372,10 +347,7 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s == NULL) return;
     for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
     free(s->ix);
-    if (s->cache_owner) {
-        free(s->cache);
-        free(s->locks);
-    }
+    if (s->cache_owner) txs__ncache_free(s->cache);
     txs_norm_free(s->nz);
     free(s);
 }
@@ -682,16 +654,6 @@ static uint64_t ctx_key(const txs_sanctions_party *q)
            (uint32_t)q->birth_year;
 }
 
-/* The cache slot for name p (hash h) under qualifiers ck, and whether it
- * holds that outcome; a shared cache's stripe is locked by the caller. */
-static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t ck,
-                                     uint64_t h, int *found)
-{
-    struct cache_slot *c = &s->cache[h & (CACHE_SLOTS - 1)];
-    *found = c->len == n && c->hash == h && c->ctxkey == ck && memcmp(c->name, p, n) == 0;
-    return c;
-}
-
 size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap)
 {
@@ -709,34 +671,12 @@ static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_part
     return q ? q->kind : TXS_NAME_ANY;
 }
 
-static atomic_flag *cache_lock(const txs_sanctions *s, uint64_t h)
-{
-    if (s->locks == NULL) return NULL;
-    atomic_flag *f = &s->locks[(h & (CACHE_SLOTS - 1)) & (CACHE_LOCKS - 1)];
-    for (unsigned spins = 0; atomic_flag_test_and_set_explicit(f, memory_order_acquire);)
-        if (++spins % 64 == 0) sched_yield(); /* the holder may be off its core */
-    return f;
-}
-
-static void cache_unlock(atomic_flag *f)
-{
-    if (f) atomic_flag_clear_explicit(f, memory_order_release);
-}
-
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
 {
     if (s == from) return TXS_OK;
-    if (from->locks == NULL) {
-        from->locks = malloc(CACHE_LOCKS * sizeof *from->locks);
-        if (from->locks == NULL) return TXS_E_NOMEM;
-        for (unsigned i = 0; i < CACHE_LOCKS; i++) atomic_flag_clear(&from->locks[i]);
-    }
-    if (s->cache_owner) {
-        free(s->cache);
-        free(s->locks);
-    }
+    if (txs__ncache_share(from->cache) < 0) return TXS_E_NOMEM;
+    if (s->cache_owner) txs__ncache_free(s->cache);
     s->cache = from->cache;
-    s->locks = from->locks;
     s->cache_owner = 0;
     return TXS_OK;
 }
@@ -745,31 +685,14 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap)
 {
-    uint64_t h = 0, ck = ctx_key(ctx);
-    int found = 0;
-    struct cache_slot *c = NULL;
-    if (n > 0 && n <= CACHE_NAME && cap <= CACHE_RES) {
-        h = ck ? XXH3_64bits_withSeed(p, n, ck) : XXH3_64bits(p, n);
-        atomic_flag *lk = cache_lock(s, h);
-        c = cache_find(s, p, n, ck, h, &found);
-        size_t k = found ? (c->nres < cap ? c->nres : cap) : 0;
-        if (found) memcpy(out, c->res, k * sizeof *out);
-        cache_unlock(lk);
-        if (found) return k;
-    }
+    if (n == 0) return 0;
+    txs__nkey key = txs__ncache_key(p, n, ctx_key(ctx));
+    int known = txs__ncache_get(s->cache, key, p, n, out, cap);
+    if (known >= 0) return (size_t)known;
     s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
     s->ctx = NULL;
-    if (c && s->nres <= CACHE_RES) {
-        atomic_flag *lk = cache_lock(s, h);
-        c->hash = h;
-        c->ctxkey = ck;
-        c->len = (uint8_t)n;
-        c->nres = (uint8_t)s->nres;
-        memcpy(c->name, p, n);
-        memcpy(c->res, s->res, s->nres * sizeof *c->res);
-        cache_unlock(lk);
-    }
+    txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
     return k;
 }
 
