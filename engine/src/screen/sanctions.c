@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "lists/lists_int.h"
+#include "match/match_int.h"
 #include "screen/hs_db.h"
 #include "screen/name_cache.h"
 #include "txs/match.h"
@@ -93,6 +94,7 @@ struct txs_sanctions {
     txs_match_params mp;
     double threshold;
     txs_norm_name q, c, w; /* query, candidate, text window */
+    txs__mside qs;         /* q prepared for the scorer, once per name */
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
@@ -551,7 +553,7 @@ static double score_name(txs_sanctions *s, const sidx *x, uint32_t nm, char *exp
     txs_match_qual ql;
     memset(&ql, 0, sizeof ql);
     ql.weak_alias = (x->names[nm].flags & TXS__NM_WEAK) != 0;
-    double sc = txs_match_score(&s->mp, &s->q, &s->c, &ql, explain, cap);
+    double sc = txs__match_score_side(&s->mp, &s->qs, &s->q, &s->c, &ql, explain, cap);
     /* Qualifiers only lower a score: candidates under the threshold
      * without them are not looked at (the explanation always is). */
     if (s->ctx && (explain || sc >= s->threshold))
@@ -703,6 +705,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
     s->nres = 0;
     if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
     s->qkind = party_kind(s, s->ctx);
+    txs__match_side(&s->mp, &s->q, &s->qs);
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
     memcpy(s->pad + 1, s->q.text, s->q.len);
@@ -735,6 +738,7 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
     if (ecap) explain[0] = '\0';
     if (m->name == UINT32_MAX || m->list >= s->n) return;
     txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    txs__match_side(&s->mp, &s->q, &s->qs);
     s->ctx = ctx;
     s->qkind = party_kind(s, ctx);
     score_name(s, &s->ix[m->list], m->name, explain, ecap);
