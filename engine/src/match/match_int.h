@@ -59,6 +59,13 @@ double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, co
                              const txs_norm_name *cn, const txs_match_qual *ql, char *explain,
                              size_t cap);
 
+/* Levenshtein distance (unit costs) of a (at most 64 bytes) and b. */
+unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb);
+
+/* A lower bound of txs__match_edit_cost(a, b), from the Levenshtein
+ * distance; 0 when a is longer than 64 bytes. */
+double txs__match_edit_bound(const char *a, size_t na, const char *b, size_t nb);
+
 /* Weighted edit distance with confusable costs (exposed for tests). */
 double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb);
 

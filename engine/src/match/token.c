@@ -172,6 +172,42 @@ double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb)
     return edit_cost(a, na, b, nb, 1e9);
 }
 
+/* The unit-cost Levenshtein distance of a (at most 64 bytes) and b, bit-
+ * parallel (Myers 1999, in Hyyro's formulation): one column of the table
+ * per byte of b, as two bit vectors of +1 / -1 vertical steps. */
+unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb)
+{
+    uint64_t peq[256];
+    if (na == 0) return (unsigned)nb;
+    memset(peq, 0, sizeof peq);
+    for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i]] |= 1ull << i;
+    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
+    unsigned d = (unsigned)na;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t eq = peq[(unsigned char)b[j]], xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv), mh = pv & xh;
+        if (ph & last) d++;
+        else if (mh & last) d--;
+        ph = ph << 1 | 1;
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return d;
+}
+
+/* A lower bound of edit_cost: each unit edit of a Levenshtein alignment
+ * costs edit_cost at least 0.5 (a confusable substitution; a transposition,
+ * 1, stands for two), and the length difference is paid in insertions at 1
+ * each, half of which the first term counted. */
+double txs__match_edit_bound(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na > 64) return 0.0;
+    size_t dl = na > nb ? na - nb : nb - na;
+    return 0.5 * (double)(txs__match_levenshtein64(a, na, b, nb) + dl);
+}
+
 /* Edits a token of this length may take and still be the same name. */
 static double budget(size_t len)
 {
@@ -189,6 +225,7 @@ double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
     if (na == nb && memcmp(a, b, na) == 0) return 1.0;
     /* the length difference alone costs that many insertions */
     if ((double)(l - (na < nb ? na : nb)) > budget(l)) return 0.0;
+    if (txs__match_edit_bound(a, na, b, nb) > budget(l)) return 0.0;
     double d = edit_cost(a, na, b, nb, budget(l));
     if (d > budget(l)) return 0.0;
     return 1.0 - d / (double)l;
