@@ -40,17 +40,17 @@
 #include <string.h>
 
 #include "lists/lists_int.h"
+#include "lists/names_prefix.h"
 #include "match/match_int.h"
 #include "screen/hs_db.h"
 #include "screen/name_cache.h"
+#include "screen/sanctions_int.h"
 #include "txs/match.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
 #include "txs/values.h"
 
 #define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */
-#define CAND_FRAC 0.45f   /* share of a name's token weight that must hit */
-#define CAND_MIN 0.75f    /* and at least this much (one distinctive token) */
 #define MAX_TH 96         /* distinct hit tokens kept per query */
 #define MAX_CAND 256      /* candidates scored per query and snapshot */
 #define MAX_RES 32        /* entities kept per query */
@@ -74,7 +74,11 @@ typedef struct sidx {
     float *mass;         /* [nnames], zero between queries */
     uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
-    struct cand { float cover, mass; uint32_t nm; } *cand; /* [nnames] */
+    struct cand { float cover, mass; uint32_t nm, first; } *cand; /* [nnames] */
+    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix.h) */
+    const txs__snap_pre *pre;
+    int full;            /* walk the full postings instead (tests) */
+    uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
     /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
      * birth-year ranges [y_off[e], y_off[e+1]) */
     uint32_t *c_off, *y_off;
@@ -129,7 +133,10 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
         !in(h->off_tokdesc, h->ntokdesc, sizeof *x->tokdesc, n) || !in(h->off_text, h->text_bytes, 1, n) ||
         !in(h->off_toks, h->ntoks, sizeof *x->toks, n) || !in(h->off_post, h->npost, 4, n) ||
         !in(h->off_del, h->ndel, sizeof *x->del, n) || !in(h->off_tokstr, h->tokstr_bytes, 1, n) ||
-        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)))
+        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)) ||
+        !in(h->off_fwd_off, (uint64_t)h->nnames + 1, 4, n) || !in(h->off_fwd, h->npost, 4, n) ||
+        !in(h->off_pre_off, (uint64_t)h->ntoks + 1, 4, n) ||
+        !in(h->off_pre, h->npre, sizeof *x->pre, n))
         return bad(d, x->l, "bounds");
     x->names = (const void *)(p + h->off_names);
     x->tokdesc = (const void *)(p + h->off_tokdesc);
@@ -139,6 +146,31 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
     x->del = (const void *)(p + h->off_del);
     x->tokstr = (const char *)p + h->off_tokstr;
     x->lits = (const void *)(p + h->off_lits);
+    x->fwd_off = (const void *)(p + h->off_fwd_off);
+    x->fwd = (const void *)(p + h->off_fwd);
+    x->pre_off = (const void *)(p + h->off_pre_off);
+    x->pre = (const void *)(p + h->off_pre);
+    return TXS_OK;
+}
+
+/* The prefix index: offsets ascending within their arrays, references in
+ * range, a name's token list no longer than a name's tokens and pairs. */
+static int check_prefix(const sidx *x, txs_diag *d)
+{
+    const txs__snap_names_hdr *h = &x->h;
+    if (x->fwd_off[0] != 0 || x->fwd_off[h->nnames] != h->npost || x->pre_off[0] != 0 ||
+        x->pre_off[h->ntoks] != h->npre)
+        return bad(d, x->l, "prefix index");
+    for (uint32_t i = 0; i < h->nnames; i++)
+        if (x->fwd_off[i + 1] < x->fwd_off[i] ||
+            x->fwd_off[i + 1] - x->fwd_off[i] > 4 * TXS_NORM_MAX_TOKENS)
+            return bad(d, x->l, "prefix index");
+    for (uint32_t i = 0; i < h->npost; i++)
+        if (x->fwd[i] >= h->ntoks) return bad(d, x->l, "prefix index");
+    for (uint32_t i = 0; i < h->ntoks; i++)
+        if (x->pre_off[i + 1] < x->pre_off[i]) return bad(d, x->l, "prefix index");
+    for (uint32_t i = 0; i < h->npre; i++)
+        if (x->pre[i].nm >= h->nnames || !(x->pre[i].bar >= 0.0f)) return bad(d, x->l, "prefix index");
     return TXS_OK;
 }
 
@@ -174,7 +206,7 @@ static int check_names(const sidx *x, txs_diag *d)
         if (x->del[i].tok1 > h->ntoks) return bad(d, x->l, "deletion table");
     for (uint32_t i = 0; i < h->nlits; i++)
         if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
-    return TXS_OK;
+    return check_prefix(x, d);
 }
 
 static size_t bloom_at(const sidx *x, uint32_t h)
@@ -303,6 +335,8 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
     if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
         return TXS_E_NOMEM;
+    x->thix = calloc(x->h.ntoks + 1, 1);
+    if (x->thix == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     return build_bloom(x);
 }
@@ -312,7 +346,7 @@ static void close_index(sidx *x)
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
-    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years);
+    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -355,6 +389,11 @@ void txs_sanctions_free(txs_sanctions *s)
 }
 
 double txs_sanctions_threshold(const txs_sanctions *s) { return s->threshold; }
+
+void txs__sanctions_full_walk(txs_sanctions *s, int on)
+{
+    for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
+}
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 
 /* ------------------------------------------------- candidate generation */
@@ -588,7 +627,6 @@ static void keep(txs_sanctions *s, uint32_t list, uint32_t ent, uint32_t nm, dou
     s->res[at] = (txs_sanctions_match){list, ent, nm, sc};
 }
 
-/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed. */
 /* Best candidates first: the larger share of the list name the query
  * covers, then more mass, then the name index (a total order, so the
  * choice is deterministic). */
@@ -600,31 +638,96 @@ static int cand_cmp(const void *a, const void *b)
     return x->nm < y->nm ? -1 : x->nm > y->nm;
 }
 
-/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed.  When more names
- * pass the bar than MAX_CAND, the ones scored are those the query covers
- * best, not the first touched: a family with many listed members (the
- * AL-TIKRITI entries), or Korean names of common syllables, could
- * otherwise crowd the right entry out. */
+/* The order the full walk touches names in: by the first hit token that
+ * carries them, then by name. */
+static int touch_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return x->nm < y->nm ? -1 : x->nm > y->nm;
+}
+
+/* Name nm's mass: the weights w[] of the hit tokens it carries, summed in
+ * hit-token order (as the full walk adds them, so the float is the same);
+ * *first: the first of them.  Hot loop, per touched name. */
+static float name_mass(const sidx *x, uint32_t nm, const float *w, uint32_t *first)
+{
+    uint8_t ix[4 * TXS_NORM_MAX_TOKENS];
+    uint32_t n = 0;
+    for (uint32_t j = x->fwd_off[nm]; j < x->fwd_off[nm + 1]; j++) {
+        uint8_t k = x->thix[x->fwd[j]];
+        if (k == 0 || n == sizeof ix) continue;
+        uint32_t at = n++;
+        for (; at > 0 && ix[at - 1] > k; at--) ix[at] = ix[at - 1];
+        ix[at] = k;
+    }
+    float mass = 0.0f;
+    for (uint32_t i = 0; i < n; i++) mass += w[ix[i] - 1];
+    *first = n ? ix[0] : 0;
+    return mass;
+}
+
+static size_t touch(sidx *x, uint32_t nm, size_t nt)
+{
+    if (!x->dist[nm]) x->dist[nm] = 1, x->touched[nt++] = nm;
+    return nt;
+}
+
+/* Whether hit token a comes before b in the walk: the rarer first
+ * (shorter full posting list, then lower id: prefix.c's order reversed). */
+static int rarer(const sidx *x, uint32_t a, uint32_t b)
+{
+    if (x->toks[a].post_n != x->toks[b].post_n) return x->toks[a].post_n < x->toks[b].post_n;
+    return a < b;
+}
+
+/* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
+ * (prefix.h) give the names that can reach their bar; each one's mass is
+ * summed from its own tokens.  When more names pass the bar than MAX_CAND,
+ * the ones scored are those the query covers best, not the first touched:
+ * a family with many listed members (the AL-TIKRITI entries), or Korean
+ * names of common syllables, could otherwise crowd the right entry out.
+ * Leaves dist[] and thix[] zeroed. */
 static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
 {
     size_t nt = 0, nc = 0;
+    float w[MAX_TH];
     for (size_t i = 0; i < s->nth; i++) {
-        const txs__snap_tok *t = &x->toks[s->th[i].tok];
-        float w = t->weight * s->th[i].f;
-        for (uint32_t j = 0; j < t->post_n; j++) {
-            uint32_t nm = x->post[t->post_off + j];
-            if (x->mass[nm] == 0.0f) x->touched[nt++] = nm;
-            x->mass[nm] += w;
+        w[i] = x->toks[s->th[i].tok].weight * s->th[i].f;
+        x->thix[s->th[i].tok] = (uint8_t)(i + 1);
+    }
+    if (x->full) {
+        for (size_t i = 0; i < s->nth; i++) {
+            const txs__snap_tok *t = &x->toks[s->th[i].tok];
+            for (uint32_t j = 0; j < t->post_n; j++) nt = touch(x, x->post[t->post_off + j], nt);
+        }
+    } else {
+        uint32_t ord[MAX_TH];
+        double r[MAX_TH + 1]; /* r[i]: the weight of the hit tokens walked from i on */
+        for (size_t i = 0; i < s->nth; i++) {
+            size_t at = i;
+            for (; at > 0 && rarer(x, s->th[i].tok, s->th[ord[at - 1]].tok); at--) ord[at] = ord[at - 1];
+            ord[at] = (uint32_t)i;
+        }
+        r[s->nth] = 0.0;
+        for (size_t i = s->nth; i-- > 0;) r[i] = r[i + 1] + w[ord[i]];
+        for (size_t i = 0; i < s->nth; i++) {
+            uint32_t t = s->th[ord[i]].tok;
+            const txs__snap_pre *pl = x->pre + x->pre_off[t];
+            uint32_t n = x->pre_off[t + 1] - x->pre_off[t];
+            for (uint32_t j = 0; j < n && txs__cand_reachable(pl[j].bar, r[i]); j++)
+                nt = touch(x, pl[j].nm, nt);
         }
     }
     for (size_t i = 0; i < nt; i++) {
-        uint32_t nm = x->touched[i];
-        float mass = x->mass[nm], nw = x->names[nm].weight;
-        x->mass[nm] = 0.0f;
-        float bar = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
-        if (mass < (bar > floor_ ? bar : floor_)) continue;
-        x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm};
+        uint32_t nm = x->touched[i], first;
+        x->dist[nm] = 0;
+        float nw = x->names[nm].weight, mass = name_mass(x, nm, w, &first);
+        if (mass < txs__cand_bar(nw)) continue;
+        x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
+    for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
+    qsort(x->cand, nc, sizeof *x->cand, touch_cmp);
     if (nc > MAX_CAND) {
         qsort(x->cand, nc, sizeof *x->cand, cand_cmp);
         nc = MAX_CAND;
@@ -844,8 +947,7 @@ static void text_candidates(txs_sanctions *s, sidx *x, uint32_t list, double bar
         float mass = x->mass[nm], nw = x->names[nm].weight;
         int dist = x->dist[nm];
         x->mass[nm] = 0.0f, x->dist[nm] = 0;
-        float bar_m = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
-        if (dist < 2 || mass < (bar_m > floor_ ? bar_m : floor_) || scored >= MAX_CAND) continue;
+        if (dist < 2 || mass < txs__cand_bar(nw) || scored >= MAX_CAND) continue;
         scored++;
         double sc = score_window(s, x, nm, NULL, 0);
         if (sc >= bar) keep(s, list, x->names[nm].entity, nm, sc);
