@@ -79,6 +79,7 @@ typedef struct sidx {
     const txs__snap_pre *pre;
     int full;            /* walk the full postings instead (tests) */
     uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
+    txs__snap_pre *tch;  /* [nnames] names touched and their bars */
     /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
      * birth-year ranges [y_off[e], y_off[e+1]) */
     uint32_t *c_off, *y_off;
@@ -336,7 +337,8 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
         return TXS_E_NOMEM;
     x->thix = calloc(x->h.ntoks + 1, 1);
-    if (x->thix == NULL) return TXS_E_NOMEM;
+    x->tch = calloc(x->h.nnames + 1, sizeof *x->tch);
+    if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     return build_bloom(x);
 }
@@ -346,7 +348,7 @@ static void close_index(sidx *x)
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
-    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix);
+    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -650,12 +652,17 @@ static int touch_cmp(const void *a, const void *b)
 /* Name nm's mass: the weights w[] of the hit tokens it carries, summed in
  * hit-token order (as the full walk adds them, so the float is the same);
  * *first: the first of them.  Hot loop, per touched name. */
-static float name_mass(const sidx *x, uint32_t nm, const float *w, uint32_t *first)
+static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const float *w,
+                       uint32_t *first)
 {
     uint8_t ix[4 * TXS_NORM_MAX_TOKENS];
     uint32_t n = 0;
     for (uint32_t j = x->fwd_off[nm]; j < x->fwd_off[nm + 1]; j++) {
-        uint8_t k = x->thix[x->fwd[j]];
+        uint8_t k = 0;
+        if (s->nth <= 8) /* a short query: compare, no load from the token-sized thix */
+            for (uint32_t i = 0; i < s->nth && !k; i++) k = s->th[i].tok == x->fwd[j] ? (uint8_t)(i + 1) : 0;
+        else
+            k = x->thix[x->fwd[j]];
         if (k == 0 || n == sizeof ix) continue;
         uint32_t at = n++;
         for (; at > 0 && ix[at - 1] > k; at--) ix[at] = ix[at - 1];
@@ -667,9 +674,9 @@ static float name_mass(const sidx *x, uint32_t nm, const float *w, uint32_t *fir
     return mass;
 }
 
-static size_t touch(sidx *x, uint32_t nm, size_t nt)
+static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
 {
-    if (!x->dist[nm]) x->dist[nm] = 1, x->touched[nt++] = nm;
+    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (txs__snap_pre){bar, nm};
     return nt;
 }
 
@@ -699,7 +706,10 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     if (x->full) {
         for (size_t i = 0; i < s->nth; i++) {
             const txs__snap_tok *t = &x->toks[s->th[i].tok];
-            for (uint32_t j = 0; j < t->post_n; j++) nt = touch(x, x->post[t->post_off + j], nt);
+            for (uint32_t j = 0; j < t->post_n; j++) {
+                uint32_t nm = x->post[t->post_off + j];
+                nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+            }
         }
     } else {
         uint32_t ord[MAX_TH];
@@ -716,14 +726,15 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             const txs__snap_pre *pl = x->pre + x->pre_off[t];
             uint32_t n = x->pre_off[t + 1] - x->pre_off[t];
             for (uint32_t j = 0; j < n && txs__cand_reachable(pl[j].bar, r[i]); j++)
-                nt = touch(x, pl[j].nm, nt);
+                nt = touch(x, pl[j].nm, pl[j].bar, nt);
         }
     }
     for (size_t i = 0; i < nt; i++) {
-        uint32_t nm = x->touched[i], first;
+        uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
-        float nw = x->names[nm].weight, mass = name_mass(x, nm, w, &first);
-        if (mass < txs__cand_bar(nw)) continue;
+        float mass = name_mass(s, x, nm, w, &first);
+        if (mass < x->tch[i].bar) continue;
+        float nw = x->names[nm].weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
     for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
