@@ -59,7 +59,9 @@ double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, co
                              const txs_norm_name *cn, const txs_match_qual *ql, char *explain,
                              size_t cap);
 
-/* Levenshtein distance (unit costs) of a (at most 64 bytes) and b. */
+/* Levenshtein distance (unit costs) of a (at most 64 bytes) and b, with
+ * bytes equal mod 32 counted as equal: exact on letters, a lower bound on
+ * any bytes. */
 unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb);
 
 /* A lower bound of txs__match_edit_cost(a, b), from the Levenshtein

@@ -174,17 +174,22 @@ double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb)
 
 /* The unit-cost Levenshtein distance of a (at most 64 bytes) and b, bit-
  * parallel (Myers 1999, in Hyyro's formulation): one column of the table
- * per byte of b, as two bit vectors of +1 / -1 vertical steps. */
+ * per byte of b, as two bit vectors of +1 / -1 vertical steps.  Bytes are
+ * told apart by their low five bits only, so the match masks are 32 words
+ * to clear, not 256: exact for letters (a..z are 1..26), and where two
+ * bytes share the bits (a digit and a letter) they count as equal, which
+ * can only lower the result.  So: at most the Levenshtein distance, equal
+ * to it when no two different bytes of a and b agree mod 32. */
 unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb)
 {
-    uint64_t peq[256];
+    uint64_t peq[32];
     if (na == 0) return (unsigned)nb;
     memset(peq, 0, sizeof peq);
-    for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i]] |= 1ull << i;
+    for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i] & 31] |= 1ull << i;
     uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
     unsigned d = (unsigned)na;
     for (size_t j = 0; j < nb; j++) {
-        uint64_t eq = peq[(unsigned char)b[j]], xv = eq | mv;
+        uint64_t eq = peq[(unsigned char)b[j] & 31], xv = eq | mv;
         uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
         uint64_t ph = mv | ~(xh | pv), mh = pv & xh;
         if (ph & last) d++;
@@ -198,6 +203,7 @@ unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_
 }
 
 /* A lower bound of edit_cost: each unit edit of a Levenshtein alignment
+ * (of which txs__match_levenshtein64 gives at most the count)
  * costs edit_cost at least 0.5 (a confusable substitution; a transposition,
  * 1, stands for two), and the length difference is paid in insertions at 1
  * each, half of which the first term counted. */
