@@ -16,7 +16,9 @@
  *   5. qualifiers subtract their penalties.
  *
  * Everything lives on the stack; at most TXS__SIDE tokens a side are
- * compared (longer names are cut, and the explanation says so).
+ * compared (longer names are cut, and the explanation says so).  A query
+ * screened against many candidates is prepared once (txs__match_side) and
+ * scored with txs__match_score_side; txs_match_score is the two together.
  */
 #include <stdarg.h>
 #include <stdio.h>

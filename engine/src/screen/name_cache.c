@@ -23,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "screen/name_cache.h"
@@ -33,6 +34,7 @@
 #define SLOT_BITS 13u
 #define SLOT_NAME 48u
 #define CACHE_LOCKS 4096u
+#define HUGE ((size_t)2 << 20)
 
 typedef struct bucket {
     txs__nkey way[WAYS];
@@ -56,7 +58,11 @@ txs__ncache *txs__ncache_new(void)
     txs__ncache *c = calloc(1, sizeof *c);
     if (c == NULL) return NULL;
     size_t nset = (size_t)1 << SET_BITS;
-    c->set = aligned_alloc(64, nset * sizeof *c->set);
+    /* 2 MiB-aligned, and huge pages asked for: a lookup is one random line
+     * in 8 MiB, which with 4 KiB pages is a TLB miss as well as a cache
+     * miss (the advice is a hint; without it the cache works the same). */
+    c->set = aligned_alloc(HUGE, nset * sizeof *c->set);
+    if (c->set) (void)madvise(c->set, nset * sizeof *c->set, MADV_HUGEPAGE);
     c->slots = calloc((size_t)1 << SLOT_BITS, sizeof *c->slots);
     if (c->set == NULL || c->slots == NULL) {
         txs__ncache_free(c);

@@ -11,10 +11,18 @@
  *      each adjacent pair written together, is probed with itself and its
  *      one-byte deletions in the xxh3 deletion table (a bloom filter built
  *      at create time answers most misses from L2);
- *   4. every hit token adds weight x (1 or TYPO_FACTOR) to the names on its
- *      posting list; a name whose mass reaches its bar becomes a candidate;
- *   5. candidates are scored by txs_match_score (weak aliases pay the
- *      scorer's weak_alias_penalty) and the best name per entity is kept.
+ *   4. a name whose hit tokens weigh (x 1 or TYPO_FACTOR) at least its bar
+ *      becomes a candidate: the hit tokens' prefix postings, walked from the
+ *      rarest and each cut at the weight still to come, give the names that
+ *      can, and each one's mass is summed from its own tokens
+ *      (lists/names_prefix.h: the same candidates as walking every hit
+ *      token's full posting list, which free text still does);
+ *   5. candidates are scored against the query prepared once (weak aliases
+ *      pay the scorer's weak_alias_penalty) and the best name per entity is
+ *      kept.
+ *
+ * Outcomes are remembered per name in a cache shared by a run's screeners
+ * (name_cache.h): most names are answered from it.
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -30,8 +38,9 @@
  * applied only to candidates whose unqualified score reaches the threshold
  * (the penalties can only lower a score), so the per-candidate cost is nil.
  *
- * Work memory (mass and distinctive count per name, touched list) is allocated at create time and
- * left zeroed after every query, so the per-name path never allocates.
+ * Work memory (mass and distinctive count per name, touched lists, the hit
+ * tokens' marks) is allocated at create time and left zeroed after every
+ * query, so the per-name path never allocates.
  */
 #include <math.h>
 #include <stdarg.h>
