@@ -109,3 +109,21 @@ int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t 
     p->npre = p->pre_off[ntoks];
     return TXS_OK;
 }
+
+int txs__prefix_check(const txs__snap_names_hdr *h, const uint32_t *fwd_off, const uint32_t *fwd,
+                      const uint32_t *pre_off, const txs__snap_pre *pre)
+{
+    if (fwd_off[0] != 0 || fwd_off[h->nnames] != h->npost || pre_off[0] != 0 ||
+        pre_off[h->ntoks] != h->npre)
+        return TXS_E_FORMAT;
+    for (uint32_t i = 0; i < h->nnames; i++)
+        if (fwd_off[i + 1] < fwd_off[i] || fwd_off[i + 1] - fwd_off[i] > 4 * TXS_NORM_MAX_TOKENS)
+            return TXS_E_FORMAT;
+    for (uint32_t i = 0; i < h->npost; i++)
+        if (fwd[i] >= h->ntoks) return TXS_E_FORMAT;
+    for (uint32_t i = 0; i < h->ntoks; i++)
+        if (pre_off[i + 1] < pre_off[i]) return TXS_E_FORMAT;
+    for (uint32_t i = 0; i < h->npre; i++)
+        if (pre[i].nm >= h->nnames || !(pre[i].bar >= 0.0f)) return TXS_E_FORMAT;
+    return TXS_OK;
+}

@@ -70,4 +70,12 @@ int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t 
                       const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post);
 void txs__prefix_free(txs__prefix *p);
 
+/* Check a mapped index against its section header (arrays in bounds
+ * already): offsets ascending and ending at the counts, references in
+ * range, a name's token list no longer than a name's tokens and pairs can
+ * be, bars not negative or NaN.  0 or TXS_E_FORMAT; the query path then
+ * needs no checks. */
+int txs__prefix_check(const txs__snap_names_hdr *h, const uint32_t *fwd_off, const uint32_t *fwd,
+                      const uint32_t *pre_off, const txs__snap_pre *pre);
+
 #endif /* TXS_LISTS_NAMES_PREFIX_H */

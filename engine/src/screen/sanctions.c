@@ -163,27 +163,6 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
     return TXS_OK;
 }
 
-/* The prefix index: offsets ascending within their arrays, references in
- * range, a name's token list no longer than a name's tokens and pairs. */
-static int check_prefix(const sidx *x, txs_diag *d)
-{
-    const txs__snap_names_hdr *h = &x->h;
-    if (x->fwd_off[0] != 0 || x->fwd_off[h->nnames] != h->npost || x->pre_off[0] != 0 ||
-        x->pre_off[h->ntoks] != h->npre)
-        return bad(d, x->l, "prefix index");
-    for (uint32_t i = 0; i < h->nnames; i++)
-        if (x->fwd_off[i + 1] < x->fwd_off[i] ||
-            x->fwd_off[i + 1] - x->fwd_off[i] > 4 * TXS_NORM_MAX_TOKENS)
-            return bad(d, x->l, "prefix index");
-    for (uint32_t i = 0; i < h->npost; i++)
-        if (x->fwd[i] >= h->ntoks) return bad(d, x->l, "prefix index");
-    for (uint32_t i = 0; i < h->ntoks; i++)
-        if (x->pre_off[i + 1] < x->pre_off[i]) return bad(d, x->l, "prefix index");
-    for (uint32_t i = 0; i < h->npre; i++)
-        if (x->pre[i].nm >= h->nnames || !(x->pre[i].bar >= 0.0f)) return bad(d, x->l, "prefix index");
-    return TXS_OK;
-}
-
 /* Every reference checked once, so the query path needs no checks. */
 static int check_names(const sidx *x, txs_diag *d)
 {
@@ -216,7 +195,9 @@ static int check_names(const sidx *x, txs_diag *d)
         if (x->del[i].tok1 > h->ntoks) return bad(d, x->l, "deletion table");
     for (uint32_t i = 0; i < h->nlits; i++)
         if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
-    return check_prefix(x, d);
+    if (txs__prefix_check(h, x->fwd_off, x->fwd, x->pre_off, x->pre) < 0)
+        return bad(d, x->l, "prefix index");
+    return TXS_OK;
 }
 
 static size_t bloom_at(const sidx *x, uint32_t h)
