@@ -3,7 +3,10 @@
  * cases, explanations, qualifiers, the OFAC mode on rows of OFAC's own
  * scores, and two regression gates over the fixtures in
  * tests/fixtures/names/: F1 on the whole name-bench-dev.csv at the default
- * threshold, and the cross-script minima.
+ * threshold, and the cross-script minima.  The edit distance's fast
+ * paths: the confusable table against the pair scan it replaced, the
+ * bit-parallel Levenshtein against the textbook table, and its lower
+ * bound against the weighted distance.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "match/match_int.h"
 #include "txs/match.h"
 #include "txs/norm.h"
 
@@ -271,4 +275,109 @@ Test(match, dropped_middle_names_cost_less_than_a_different_name)
     cr_assert_geq(dropped, 0.85, "%.3f: %s", dropped, ex);
     cr_assert_lt(other, 0.85, "%.3f", other);
     cr_assert(strstr(ex, "middle names left out") != NULL, "%s", ex);
+}
+
+/* ------------------------------------------- token.c's fast paths */
+
+/* The confusable pairs as token.c listed them before the table: the
+ * table must answer exactly this scan for every pair of bytes. */
+static int confusable_scan(char a, char b)
+{
+    static const char pairs[][2] = {
+        {'0', 'o'}, {'1', 'i'}, {'1', 'l'}, {'g', '9'}, {'q', '9'}, {'b', '6'}, {'5', 's'},
+        {'e', 'i'}, {'o', 'u'}, {'i', 'j'}, {'i', 'y'}, {'c', 'k'}, {'n', 'h'}, {'g', 'k'},
+        {'b', 'p'}, {'d', 't'}, {'s', 'z'}, {'v', 'f'}, {'j', 'g'},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a)) return 1;
+    return 0;
+}
+
+Test(edit, confusable_table_equals_the_pair_scan_for_every_byte_pair)
+{
+    int n = 0;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++) {
+            int want = confusable_scan((char)a, (char)b);
+            cr_assert_eq(txs__match_confusable((char)a, (char)b), want, "%d %d", a, b);
+            n += want;
+        }
+    cr_expect_eq(n, 38);
+}
+
+/* Textbook Levenshtein, one row at a time. */
+static unsigned lev_dp(const char *a, size_t na, const char *b, size_t nb)
+{
+    unsigned row[130];
+    for (size_t j = 0; j <= nb; j++) row[j] = (unsigned)j;
+    for (size_t i = 1; i <= na; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= nb; j++) {
+            unsigned up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < v) v = up + 1;
+            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+            diag = up;
+            row[j] = v;
+        }
+    }
+    return row[nb];
+}
+
+/* Random strings over an alphabet rich in confusables and vowels, so the
+ * weighted distance takes its cheap substitutions often. */
+static size_t rnd_str(unsigned *seed, char *out, size_t max)
+{
+    static const char al[] = "aeiouybpdtcksznhgjq019lvf";
+    *seed = *seed * 1103515245u + 12345u;
+    size_t n = (*seed >> 16) % (max + 1);
+    for (size_t i = 0; i < n; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        out[i] = al[(*seed >> 16) % (sizeof al - 1)];
+    }
+    return n;
+}
+
+/* Exact on letters; at most the distance on any bytes (digits share
+ * their low five bits with letters p..y). */
+Test(edit, bit_parallel_levenshtein_against_the_table)
+{
+    unsigned seed = 7;
+    char a[64], b[100];
+    int below = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t na = rnd_str(&seed, a, k % 5 == 0 ? 64 : 12), nb = rnd_str(&seed, b, k % 5 == 0 ? 96 : 12);
+        int letters = 1;
+        for (size_t i = 0; i < na; i++) letters &= a[i] >= 'a' && a[i] <= 'z';
+        for (size_t i = 0; i < nb; i++) letters &= b[i] >= 'a' && b[i] <= 'z';
+        unsigned got = txs__match_levenshtein64(a, na, b, nb), want = lev_dp(a, na, b, nb);
+        if (letters) cr_assert_eq(got, want, "%.*s %.*s", (int)na, a, (int)nb, b);
+        else cr_assert_leq(got, want, "%.*s %.*s", (int)na, a, (int)nb, b);
+        below += got < want;
+    }
+    cr_expect_gt(below, 0); /* the digit cases were reached */
+}
+
+Test(edit, bound_never_exceeds_the_weighted_distance)
+{
+    unsigned seed = 11;
+    char a[64], b[64];
+    int tight = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t na = rnd_str(&seed, a, 10), nb = rnd_str(&seed, b, 10);
+        if (k % 3 == 0) { /* near pairs: b a few edits from a */
+            memcpy(b, a, na);
+            nb = na;
+            for (int e = 0; e < 1 + k % 4 && nb > 1; e++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t at = (seed >> 16) % nb;
+                if (e % 2 && at + 1 < nb) { char t = b[at]; b[at] = b[at + 1]; b[at + 1] = t; }
+                else b[at] = "aeiouckszdt"[(seed >> 8) % 11];
+            }
+        }
+        double lb = txs__match_edit_bound(a, na, b, nb), d = txs__match_edit_cost(a, na, b, nb);
+        cr_assert(lb <= d + 1e-12, "%.*s %.*s: bound %g > %g", (int)na, a, (int)nb, b, lb, d);
+        tight += lb == d;
+    }
+    cr_expect_gt(tight, 1000); /* and it is often exact: a bound that says something */
 }

@@ -274,10 +274,14 @@ typedef struct txs__snap_stat {
  *   tokstr    token strings, NUL terminated (the scorer's rarity table
  *             borrows them)
  *   lits[]    token index of each Hyperscan pattern id
+ *   fwd_off[], fwd[], pre_off[], pre[]
+ *             the prefix index of candidate generation (names_prefix.h):
+ *             each name's tokens, and each token's prefix postings with
+ *             the names' candidate bars
  *
  * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
  * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 1u
+#define TXS__NAMES_VERSION 2u
 #define TXS__HSDB_VERSION 1u
 
 enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
@@ -289,6 +293,8 @@ typedef struct txs__snap_names_hdr {
     uint32_t npost, ndel, tokstr_bytes, nlits;
     uint64_t off_names, off_tokdesc, off_text, off_toks;
     uint64_t off_post, off_del, off_tokstr, off_lits;
+    uint32_t npre, pad;
+    uint64_t off_fwd_off, off_fwd, off_pre_off, off_pre;
 } txs__snap_names_hdr;
 
 typedef struct txs__snap_name {
@@ -307,6 +313,11 @@ typedef struct txs__snap_tok {
     float weight;               /* rarity weight in (0, 1]; a pair: the sum */
     uint32_t pad;
 } txs__snap_tok;
+
+typedef struct txs__snap_pre {
+    float bar;                  /* the name's candidate bar */
+    uint32_t nm;
+} txs__snap_pre;
 
 typedef struct txs__snap_del {
     uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */

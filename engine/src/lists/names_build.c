@@ -29,6 +29,7 @@
 #include <xxhash.h>
 
 #include "lists_int.h"
+#include "names_prefix.h"
 #include "screen/hs_db.h"
 #include "txs/norm.h"
 
@@ -275,6 +276,7 @@ typedef struct tables {
     uint32_t *post, *lits;
     txs__snap_del *del;
     size_t ndel, nlits;
+    txs__prefix px;
 } tables;
 
 static void del_insert(tables *t, const char *p, size_t n, uint32_t tok)
@@ -376,6 +378,11 @@ static int write_blob(nb *b, const tables *t, void **out, size_t *n)
         h.off_del = put(&o, t->del, t->ndel * sizeof *t->del);
         h.off_tokstr = put(&o, b->tokstr.p, b->tokstr.n);
         h.off_lits = put(&o, t->lits, t->nlits * sizeof *t->lits);
+        h.npre = t->px.npre;
+        h.off_fwd_off = put(&o, t->px.fwd_off, (b->names.n + 1) * sizeof *t->px.fwd_off);
+        h.off_fwd = put(&o, t->px.fwd, b->post.n * sizeof *t->px.fwd);
+        h.off_pre_off = put(&o, t->px.pre_off, (b->toks.n + 1) * sizeof *t->px.pre_off);
+        h.off_pre = put(&o, t->px.pre, t->px.npre * sizeof *t->px.pre);
         put(&o, NULL, 0);
         if (pass == 0 && (o.p = calloc(1, o.n + 8)) == NULL) return TXS_E_NOMEM;
     }
@@ -391,6 +398,7 @@ static void nb_free(nb *b, tables *t)
     free(b->names.p), free(b->tokdesc.p), free(b->text.p), free(b->toks.p);
     free(b->tokstr.p), free(b->post.p), free(b->map);
     free(t->toks), free(t->post), free(t->lits), free(t->del);
+    txs__prefix_free(&t->px);
 }
 
 int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
@@ -413,6 +421,9 @@ int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size
     if (rc == TXS_OK && !b.oom) weigh(&b);
     if (rc == TXS_OK && b.oom) rc = TXS_E_NOMEM;
     if (rc == TXS_OK) rc = fill_tables(&b, &t);
+    if (rc == TXS_OK)
+        rc = txs__prefix_build(&t.px, (uint32_t)b.names.n, (uint32_t)b.toks.n, (uint32_t)b.post.n,
+                               (const txs__snap_name *)b.names.p, t.toks, t.post);
     if (rc == TXS_OK) rc = compile_lits(&b, &t, hs_target, hsdb, nhsdb, d);
     if (rc == TXS_OK) rc = write_blob(&b, &t, names, nnames);
     nb_free(&b, &t);

@@ -36,6 +36,38 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
 /* Similarity of a folded string against another (used for merged tokens). */
 double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb);
 
+/* Whether letters a and b are a confusable pair (exposed for tests). */
+int txs__match_confusable(char a, char b);
+
+/* Tokens a side compares at most (longer names are cut). */
+#define TXS__SIDE 16
+
+/* One name's tokens prepared and weighed for the scorer; a query screened
+ * against many candidates is prepared once.  raw pointers borrow the
+ * txs_norm_name's text, which must outlive the side. */
+typedef struct txs__mside {
+    txs__mtok t[TXS__SIDE];
+    uint32_t n;
+    int used[TXS__SIDE]; /* scratch of the alignment */
+    int cut;
+} txs__mside;
+
+void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, txs__mside *s);
+
+/* txs_match_score with the query already prepared (qs from qn). */
+double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, const txs_norm_name *qn,
+                             const txs_norm_name *cn, const txs_match_qual *ql, char *explain,
+                             size_t cap);
+
+/* Levenshtein distance (unit costs) of a (at most 64 bytes) and b, with
+ * bytes equal mod 32 counted as equal: exact on letters, a lower bound on
+ * any bytes. */
+unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb);
+
+/* A lower bound of txs__match_edit_cost(a, b), from the Levenshtein
+ * distance; 0 when a is longer than 64 bytes. */
+double txs__match_edit_bound(const char *a, size_t na, const char *b, size_t nb);
+
 /* Weighted edit distance with confusable costs (exposed for tests). */
 double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb);
 

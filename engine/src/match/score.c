@@ -16,7 +16,9 @@
  *   5. qualifiers subtract their penalties.
  *
  * Everything lives on the stack; at most TXS__SIDE tokens a side are
- * compared (longer names are cut, and the explanation says so).
+ * compared (longer names are cut, and the explanation says so).  A query
+ * screened against many candidates is prepared once (txs__match_side) and
+ * scored with txs__match_score_side; txs_match_score is the two together.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +27,6 @@
 
 #include "match_int.h"
 
-#define TXS__SIDE 16
 #define MAX_EDGES (TXS__SIDE * TXS__SIDE * 3)
 
 typedef struct edge {
@@ -34,12 +35,7 @@ typedef struct edge {
     uint8_t how, dist;
 } edge;
 
-typedef struct side {
-    txs__mtok t[TXS__SIDE];
-    uint32_t n;
-    int used[TXS__SIDE];
-    int cut;
-} side;
+typedef txs__mside side;
 
 #define TXS_MIDDLE_FACTOR 0.25
 
@@ -83,7 +79,7 @@ static float rarity_of(const txs_match_rarity *r, const char *p, size_t n)
     return 1.0f;
 }
 
-static void prep_side(const txs_match_params *p, const txs_norm_name *nm, side *s)
+void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, side *s)
 {
     s->n = nm->ntok < TXS__SIDE ? nm->ntok : TXS__SIDE;
     s->cut = nm->ntok > TXS__SIDE;
@@ -335,13 +331,26 @@ static double qualify(const txs_match_params *p, const txs_match_qual *ql, doubl
 double txs_match_score(const txs_match_params *p, const txs_norm_name *qn, const txs_norm_name *cn,
                        const txs_match_qual *ql, char *explain, size_t cap)
 {
+    side q;
+    if (explain && cap) explain[0] = '\0';
+    if (!p || !qn || !cn) return 0.0;
+    txs__match_side(p, qn, &q);
+    return txs__match_score_side(p, &q, qn, cn, ql, explain, cap);
+}
+
+double txs__match_score_side(const txs_match_params *p, const side *qs, const txs_norm_name *qn,
+                             const txs_norm_name *cn, const txs_match_qual *ql, char *explain,
+                             size_t cap)
+{
     side q, c;
     edge e[MAX_EDGES];
     out o = {explain, cap, 0};
     if (explain && cap) explain[0] = '\0';
-    if (!p || !qn || !cn) return 0.0;
-    prep_side(p, qn, &q);
-    prep_side(p, cn, &c);
+    q.n = qs->n;
+    q.cut = qs->cut;
+    memcpy(q.t, qs->t, q.n * sizeof *q.t);
+    memset(q.used, 0, sizeof q.used);
+    txs__match_side(p, cn, &c);
     if (q.n == 0 || c.n == 0) {
         put(&o, "empty name | score 0.00");
         return 0.0;

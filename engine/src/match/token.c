@@ -24,28 +24,40 @@ static int is_vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-static int starts(const char *p, size_t n, size_t i, const char *s, size_t k)
+/* The fold's rules, grouped by first letter; within a letter, in the
+ * order they are tried (the first that applies wins).  first_rule[c] is
+ * one more than the index of letter c's first rule, 0 when c starts none:
+ * most letters are copied after one load. */
+static const struct { char from[5], to[3]; uint8_t n; } rules[] = {
+    {"tsch", "ch", 4}, {"tch", "ch", 3}, {"dzh", "j", 3}, {"dj", "j", 2}, {"sch", "sh", 3},
+    {"kh", "h", 2},    {"ph", "f", 2},   {"ck", "k", 2},  {"zh", "j", 2}, {"ou", "u", 2},
+    {"oo", "u", 2},    {"ee", "i", 2},   {"eo", "o", 2},  {"eu", "u", 2}, {"x", "ks", 1},
+    {"q", "k", 1},     {"w", "v", 1},    {"y", "i", 1},
+};
+static const uint8_t first_rule[128] = {
+    ['t'] = 1, ['d'] = 3, ['s'] = 5, ['k'] = 6, ['p'] = 7, ['c'] = 8, ['z'] = 9, ['o'] = 10,
+    ['e'] = 12, ['x'] = 15, ['q'] = 16, ['w'] = 17, ['y'] = 18,
+};
+
+/* The rule applying at p[i], or -1. */
+static int rule_at(const char *p, size_t n, size_t i)
 {
-    return i + k <= n && p[i] == s[0] && memcmp(p + i, s, k) == 0;
+    unsigned char c = (unsigned char)p[i];
+    if (c >= 128 || first_rule[c] == 0) return -1;
+    for (int r = first_rule[c] - 1; r < (int)(sizeof rules / sizeof rules[0]) && rules[r].from[0] == p[i]; r++)
+        if (i + rules[r].n <= n && memcmp(p + i, rules[r].from, rules[r].n) == 0) return r;
+    return -1;
 }
 
 /* The transliteration-variant fold; out holds TXS__MATCH_TOKMAX bytes. */
 static uint16_t fold(const char *p, size_t n, char *out)
 {
-    static const struct { const char *from, *to; size_t n; } rules[] = {
-        {"tsch", "ch", 4}, {"dzh", "j", 3}, {"sch", "sh", 3}, {"tch", "ch", 3}, {"kh", "h", 2},
-        {"ph", "f", 2},    {"ck", "k", 2},  {"dj", "j", 2},   {"zh", "j", 2},   {"ou", "u", 2},
-        {"oo", "u", 2},    {"ee", "i", 2},  {"eo", "o", 2},   {"eu", "u", 2},   {"x", "ks", 1},
-        {"q", "k", 1},     {"w", "v", 1},   {"y", "i", 1},
-    };
     size_t k = 0;
     for (size_t i = 0; i < n && k + 2 < TXS__MATCH_TOKMAX;) {
-        size_t r;
-        for (r = 0; r < sizeof rules / sizeof rules[0]; r++)
-            if (starts(p, n, i, rules[r].from, rules[r].n)) break;
+        int r = rule_at(p, n, i);
         const char *to;
         size_t adv;
-        if (r < sizeof rules / sizeof rules[0]) {
+        if (r >= 0) {
             to = rules[r].to;
             adv = rules[r].n;
         } else if (p[i] == 'c' && !(i + 1 < n && p[i + 1] == 'h')) {
@@ -92,34 +104,31 @@ void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags)
     t->weight = 1.0f;
 }
 
-/* Characters that appear in some confusable pair: most substitutions are
- * decided by this table alone (the edit distance's inner loop). */
-static const unsigned char in_pair[128] = {
-    ['0'] = 1, ['1'] = 1, ['5'] = 1, ['6'] = 1, ['9'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
-    ['y'] = 1, ['z'] = 1,
+/* Confusable letter pairs (the rigour compare table: 0/o, 1/i, 1/l, g/9,
+ * q/9, b/6, 5/s, e/i, o/u, i/j, i/y, c/k, n/h, g/k, b/p, d/t, s/z, v/f,
+ * j/g), both ways round: one load in the edit distance's inner loop
+ * instead of a scan of the pairs (tests/unit/test_match.c checks every
+ * byte pair against that scan). */
+static const unsigned char conf[128][128] = {
+    ['0']['o'] = 1, ['o']['0'] = 1, ['1']['i'] = 1, ['i']['1'] = 1, ['1']['l'] = 1, ['l']['1'] = 1,
+    ['g']['9'] = 1, ['9']['g'] = 1, ['q']['9'] = 1, ['9']['q'] = 1, ['b']['6'] = 1, ['6']['b'] = 1,
+    ['5']['s'] = 1, ['s']['5'] = 1, ['e']['i'] = 1, ['i']['e'] = 1, ['o']['u'] = 1, ['u']['o'] = 1,
+    ['i']['j'] = 1, ['j']['i'] = 1, ['i']['y'] = 1, ['y']['i'] = 1, ['c']['k'] = 1, ['k']['c'] = 1,
+    ['n']['h'] = 1, ['h']['n'] = 1, ['g']['k'] = 1, ['k']['g'] = 1, ['b']['p'] = 1, ['p']['b'] = 1,
+    ['d']['t'] = 1, ['t']['d'] = 1, ['s']['z'] = 1, ['z']['s'] = 1, ['v']['f'] = 1, ['f']['v'] = 1,
+    ['j']['g'] = 1, ['g']['j'] = 1,
 };
 
-static int confusable(char a, char b)
+int txs__match_confusable(char a, char b)
 {
-    if ((unsigned char)a >= 128 || (unsigned char)b >= 128 || !in_pair[(unsigned char)a] ||
-        !in_pair[(unsigned char)b])
-        return 0;
-    static const char pairs[][2] = {
-        {'0', 'o'}, {'1', 'i'}, {'1', 'l'}, {'g', '9'}, {'q', '9'}, {'b', '6'}, {'5', 's'},
-        {'e', 'i'}, {'o', 'u'}, {'i', 'j'}, {'i', 'y'}, {'c', 'k'}, {'n', 'h'}, {'g', 'k'},
-        {'b', 'p'}, {'d', 't'}, {'s', 'z'}, {'v', 'f'}, {'j', 'g'},
-    };
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-        if ((pairs[i][0] == a && pairs[i][1] == b) || (pairs[i][0] == b && pairs[i][1] == a)) return 1;
-    return 0;
+    unsigned char x = (unsigned char)a, y = (unsigned char)b;
+    return x < 128 && y < 128 && conf[x][y];
 }
 
 static double sub_cost(char a, char b)
 {
     if (a == b) return 0.0;
-    if (confusable(a, b)) return 0.5;
+    if (txs__match_confusable(a, b)) return 0.5;
     if (is_vowel(a) && is_vowel(b)) return 0.6;
     return 1.0;
 }
@@ -163,6 +172,48 @@ double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb)
     return edit_cost(a, na, b, nb, 1e9);
 }
 
+/* The unit-cost Levenshtein distance of a (at most 64 bytes) and b, bit-
+ * parallel (Myers 1999, in Hyyro's formulation): one column of the table
+ * per byte of b, as two bit vectors of +1 / -1 vertical steps.  Bytes are
+ * told apart by their low five bits only, so the match masks are 32 words
+ * to clear, not 256: exact for letters (a..z are 1..26), and where two
+ * bytes share the bits (a digit and a letter) they count as equal, which
+ * can only lower the result.  So: at most the Levenshtein distance, equal
+ * to it when no two different bytes of a and b agree mod 32. */
+unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb)
+{
+    uint64_t peq[32];
+    if (na == 0) return (unsigned)nb;
+    memset(peq, 0, sizeof peq);
+    for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i] & 31] |= 1ull << i;
+    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
+    unsigned d = (unsigned)na;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t eq = peq[(unsigned char)b[j] & 31], xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv), mh = pv & xh;
+        if (ph & last) d++;
+        else if (mh & last) d--;
+        ph = ph << 1 | 1;
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return d;
+}
+
+/* A lower bound of edit_cost: each unit edit of a Levenshtein alignment
+ * (of which txs__match_levenshtein64 gives at most the count)
+ * costs edit_cost at least 0.5 (a confusable substitution; a transposition,
+ * 1, stands for two), and the length difference is paid in insertions at 1
+ * each, half of which the first term counted. */
+double txs__match_edit_bound(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na > 64) return 0.0;
+    size_t dl = na > nb ? na - nb : nb - na;
+    return 0.5 * (double)(txs__match_levenshtein64(a, na, b, nb) + dl);
+}
+
 /* Edits a token of this length may take and still be the same name. */
 static double budget(size_t len)
 {
@@ -180,6 +231,7 @@ double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
     if (na == nb && memcmp(a, b, na) == 0) return 1.0;
     /* the length difference alone costs that many insertions */
     if ((double)(l - (na < nb ? na : nb)) > budget(l)) return 0.0;
+    if (txs__match_edit_bound(a, na, b, nb) > budget(l)) return 0.0;
     double d = edit_cost(a, na, b, nb, budget(l));
     if (d > budget(l)) return 0.0;
     return 1.0 - d / (double)l;

@@ -11,10 +11,18 @@
  *      each adjacent pair written together, is probed with itself and its
  *      one-byte deletions in the xxh3 deletion table (a bloom filter built
  *      at create time answers most misses from L2);
- *   4. every hit token adds weight x (1 or TYPO_FACTOR) to the names on its
- *      posting list; a name whose mass reaches its bar becomes a candidate;
- *   5. candidates are scored by txs_match_score (weak aliases pay the
- *      scorer's weak_alias_penalty) and the best name per entity is kept.
+ *   4. a name whose hit tokens weigh (x 1 or TYPO_FACTOR) at least its bar
+ *      becomes a candidate: the hit tokens' prefix postings, walked from the
+ *      rarest and each cut at the weight still to come, give the names that
+ *      can, and each one's mass is summed from its own tokens
+ *      (lists/names_prefix.h: the same candidates as walking every hit
+ *      token's full posting list, which free text still does);
+ *   5. candidates are scored against the query prepared once (weak aliases
+ *      pay the scorer's weak_alias_penalty) and the best name per entity is
+ *      kept.
+ *
+ * Outcomes are remembered per name in a cache shared by a run's screeners
+ * (name_cache.h): most names are answered from it.
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -30,44 +38,31 @@
  * applied only to candidates whose unqualified score reaches the threshold
  * (the penalties can only lower a score), so the per-candidate cost is nil.
  *
- * Work memory (mass and distinctive count per name, touched list) is allocated at create time and
- * left zeroed after every query, so the per-name path never allocates.
+ * Work memory (mass and distinctive count per name, touched lists, the hit
+ * tokens' marks) is allocated at create time and left zeroed after every
+ * query, so the per-name path never allocates.
  */
 #include <math.h>
-#include <sched.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "lists/lists_int.h"
+#include "lists/names_prefix.h"
+#include "match/match_int.h"
 #include "screen/hs_db.h"
+#include "screen/name_cache.h"
+#include "screen/sanctions_int.h"
 #include "txs/match.h"
 #include "txs/norm.h"
 #include "txs/screen.h"
 #include "txs/values.h"
 
 #define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */
-#define CAND_FRAC 0.45f   /* share of a name's token weight that must hit */
-#define CAND_MIN 0.75f    /* and at least this much (one distinctive token) */
 #define MAX_TH 96         /* distinct hit tokens kept per query */
 #define MAX_CAND 256      /* candidates scored per query and snapshot */
 #define MAX_RES 32        /* entities kept per query */
-/* The name-result cache: party names recur (the same counterparties pay
- * and are paid every day), so each screener remembers the outcome for the
- * last names it screened, keyed on their exact bytes.  A hit returns what
- * screening the name again would: the snapshots are immutable.  Names
- * longer than CACHE_NAME bytes, or with more than CACHE_RES matches, are
- * screened every time. */
-#define CACHE_SLOTS (1u << 17) /* ~20 MiB, touched only as used */
-#define CACHE_NAME 48
-#define CACHE_RES 4
-/* Screeners of one run's threads share one cache (txs_sanctions_share_
- * cache), each stripe of slots behind a spin lock held for a compare and
- * a copy. */
-#define CACHE_LOCKS 4096u
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
@@ -88,7 +83,12 @@ typedef struct sidx {
     float *mass;         /* [nnames], zero between queries */
     uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
-    struct cand { float cover, mass; uint32_t nm; } *cand; /* [nnames] */
+    struct cand { float cover, mass; uint32_t nm, first; } *cand; /* [nnames] */
+    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix.h) */
+    const txs__snap_pre *pre;
+    int full;            /* walk the full postings instead (tests) */
+    uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
+    txs__snap_pre *tch;  /* [nnames] names touched and their bars */
     /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
      * birth-year ranges [y_off[e], y_off[e+1]) */
     uint32_t *c_off, *y_off;
@@ -108,26 +108,17 @@ struct txs_sanctions {
     txs_match_params mp;
     double threshold;
     txs_norm_name q, c, w; /* query, candidate, text window */
+    txs__mside qs;         /* q prepared for the scorer, once per name */
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
     size_t nth;
     txs_sanctions_match res[MAX_RES];
     size_t nres;
-    struct cache_slot *cache; /* CACHE_SLOTS, direct-mapped */
-    atomic_flag *locks;       /* [CACHE_LOCKS] when shared, else NULL */
-    int cache_owner;          /* 0: cache and locks are another's */
+    txs__ncache *cache;       /* screened names (name_cache.h) */
+    int cache_owner;          /* 0: the cache is another screener's */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
-};
-
-struct cache_slot {
-    uint64_t hash;
-    uint64_t ctxkey; /* the qualifiers the outcome was computed with */
-    uint8_t len;     /* 0: empty (empty names are never screened) */
-    uint8_t nres;
-    char name[CACHE_NAME];
-    txs_sanctions_match res[CACHE_RES];
 };
 
 /* ------------------------------------------------------------- opening */
@@ -152,7 +143,10 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
         !in(h->off_tokdesc, h->ntokdesc, sizeof *x->tokdesc, n) || !in(h->off_text, h->text_bytes, 1, n) ||
         !in(h->off_toks, h->ntoks, sizeof *x->toks, n) || !in(h->off_post, h->npost, 4, n) ||
         !in(h->off_del, h->ndel, sizeof *x->del, n) || !in(h->off_tokstr, h->tokstr_bytes, 1, n) ||
-        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)))
+        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)) ||
+        !in(h->off_fwd_off, (uint64_t)h->nnames + 1, 4, n) || !in(h->off_fwd, h->npost, 4, n) ||
+        !in(h->off_pre_off, (uint64_t)h->ntoks + 1, 4, n) ||
+        !in(h->off_pre, h->npre, sizeof *x->pre, n))
         return bad(d, x->l, "bounds");
     x->names = (const void *)(p + h->off_names);
     x->tokdesc = (const void *)(p + h->off_tokdesc);
@@ -162,6 +156,10 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
     x->del = (const void *)(p + h->off_del);
     x->tokstr = (const char *)p + h->off_tokstr;
     x->lits = (const void *)(p + h->off_lits);
+    x->fwd_off = (const void *)(p + h->off_fwd_off);
+    x->fwd = (const void *)(p + h->off_fwd);
+    x->pre_off = (const void *)(p + h->off_pre_off);
+    x->pre = (const void *)(p + h->off_pre);
     return TXS_OK;
 }
 
@@ -197,6 +195,8 @@ static int check_names(const sidx *x, txs_diag *d)
         if (x->del[i].tok1 > h->ntoks) return bad(d, x->l, "deletion table");
     for (uint32_t i = 0; i < h->nlits; i++)
         if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
+    if (txs__prefix_check(h, x->fwd_off, x->fwd, x->pre_off, x->pre) < 0)
+        return bad(d, x->l, "prefix index");
     return TXS_OK;
 }
 
@@ -326,6 +326,9 @@ static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
     x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
     if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
         return TXS_E_NOMEM;
+    x->thix = calloc(x->h.ntoks + 1, 1);
+    x->tch = calloc(x->h.nnames + 1, sizeof *x->tch);
+    if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     return build_bloom(x);
 }
@@ -335,7 +338,7 @@ static void close_index(sidx *x)
     txs__hsdb_scratch_free(x->scratch);
     txs__hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
-    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years);
+    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
 }
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -346,7 +349,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     if (s == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     s->ix = calloc(n + 1, sizeof *s->ix);
     s->nz = txs_norm_new();
-    s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
+    s->cache = txs__ncache_new();
     s->cache_owner = 1;
     int rc = s->ix && s->nz && s->cache ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
@@ -372,15 +375,17 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s == NULL) return;
     for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
     free(s->ix);
-    if (s->cache_owner) {
-        free(s->cache);
-        free(s->locks);
-    }
+    if (s->cache_owner) txs__ncache_free(s->cache);
     txs_norm_free(s->nz);
     free(s);
 }
 
 double txs_sanctions_threshold(const txs_sanctions *s) { return s->threshold; }
+
+void txs__sanctions_full_walk(txs_sanctions *s, int on)
+{
+    for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
+}
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 
 /* ------------------------------------------------- candidate generation */
@@ -579,7 +584,7 @@ static double score_name(txs_sanctions *s, const sidx *x, uint32_t nm, char *exp
     txs_match_qual ql;
     memset(&ql, 0, sizeof ql);
     ql.weak_alias = (x->names[nm].flags & TXS__NM_WEAK) != 0;
-    double sc = txs_match_score(&s->mp, &s->q, &s->c, &ql, explain, cap);
+    double sc = txs__match_score_side(&s->mp, &s->qs, &s->q, &s->c, &ql, explain, cap);
     /* Qualifiers only lower a score: candidates under the threshold
      * without them are not looked at (the explanation always is). */
     if (s->ctx && (explain || sc >= s->threshold))
@@ -614,7 +619,6 @@ static void keep(txs_sanctions *s, uint32_t list, uint32_t ent, uint32_t nm, dou
     s->res[at] = (txs_sanctions_match){list, ent, nm, sc};
 }
 
-/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed. */
 /* Best candidates first: the larger share of the list name the query
  * covers, then more mass, then the name index (a total order, so the
  * choice is deterministic). */
@@ -626,31 +630,105 @@ static int cand_cmp(const void *a, const void *b)
     return x->nm < y->nm ? -1 : x->nm > y->nm;
 }
 
-/* Steps 4 and 5 for one snapshot; leaves mass[] zeroed.  When more names
- * pass the bar than MAX_CAND, the ones scored are those the query covers
- * best, not the first touched: a family with many listed members (the
- * AL-TIKRITI entries), or Korean names of common syllables, could
- * otherwise crowd the right entry out. */
+/* The order the full walk touches names in: by the first hit token that
+ * carries them, then by name. */
+static int touch_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return x->nm < y->nm ? -1 : x->nm > y->nm;
+}
+
+/* Name nm's mass: the weights w[] of the hit tokens it carries, summed in
+ * hit-token order (as the full walk adds them, so the float is the same);
+ * *first: the first of them.  Hot loop, per touched name. */
+static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const float *w,
+                       uint32_t *first)
+{
+    uint8_t ix[4 * TXS_NORM_MAX_TOKENS];
+    uint32_t n = 0;
+    for (uint32_t j = x->fwd_off[nm]; j < x->fwd_off[nm + 1]; j++) {
+        uint8_t k = 0;
+        if (s->nth <= 8) /* a short query: compare, no load from the token-sized thix */
+            for (uint32_t i = 0; i < s->nth && !k; i++) k = s->th[i].tok == x->fwd[j] ? (uint8_t)(i + 1) : 0;
+        else
+            k = x->thix[x->fwd[j]];
+        if (k == 0 || n == sizeof ix) continue;
+        uint32_t at = n++;
+        for (; at > 0 && ix[at - 1] > k; at--) ix[at] = ix[at - 1];
+        ix[at] = k;
+    }
+    float mass = 0.0f;
+    for (uint32_t i = 0; i < n; i++) mass += w[ix[i] - 1];
+    *first = n ? ix[0] : 0;
+    return mass;
+}
+
+static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
+{
+    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (txs__snap_pre){bar, nm};
+    return nt;
+}
+
+/* Whether hit token a comes before b in the walk: the rarer first
+ * (shorter full posting list, then lower id: prefix.c's order reversed). */
+static int rarer(const sidx *x, uint32_t a, uint32_t b)
+{
+    if (x->toks[a].post_n != x->toks[b].post_n) return x->toks[a].post_n < x->toks[b].post_n;
+    return a < b;
+}
+
+/* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
+ * (prefix.h) give the names that can reach their bar; each one's mass is
+ * summed from its own tokens.  When more names pass the bar than MAX_CAND,
+ * the ones scored are those the query covers best, not the first touched:
+ * a family with many listed members (the AL-TIKRITI entries), or Korean
+ * names of common syllables, could otherwise crowd the right entry out.
+ * Leaves dist[] and thix[] zeroed. */
 static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
 {
     size_t nt = 0, nc = 0;
+    float w[MAX_TH];
     for (size_t i = 0; i < s->nth; i++) {
-        const txs__snap_tok *t = &x->toks[s->th[i].tok];
-        float w = t->weight * s->th[i].f;
-        for (uint32_t j = 0; j < t->post_n; j++) {
-            uint32_t nm = x->post[t->post_off + j];
-            if (x->mass[nm] == 0.0f) x->touched[nt++] = nm;
-            x->mass[nm] += w;
+        w[i] = x->toks[s->th[i].tok].weight * s->th[i].f;
+        x->thix[s->th[i].tok] = (uint8_t)(i + 1);
+    }
+    if (x->full) {
+        for (size_t i = 0; i < s->nth; i++) {
+            const txs__snap_tok *t = &x->toks[s->th[i].tok];
+            for (uint32_t j = 0; j < t->post_n; j++) {
+                uint32_t nm = x->post[t->post_off + j];
+                nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+            }
+        }
+    } else {
+        uint32_t ord[MAX_TH];
+        double r[MAX_TH + 1]; /* r[i]: the weight of the hit tokens walked from i on */
+        for (size_t i = 0; i < s->nth; i++) {
+            size_t at = i;
+            for (; at > 0 && rarer(x, s->th[i].tok, s->th[ord[at - 1]].tok); at--) ord[at] = ord[at - 1];
+            ord[at] = (uint32_t)i;
+        }
+        r[s->nth] = 0.0;
+        for (size_t i = s->nth; i-- > 0;) r[i] = r[i + 1] + w[ord[i]];
+        for (size_t i = 0; i < s->nth; i++) {
+            uint32_t t = s->th[ord[i]].tok;
+            const txs__snap_pre *pl = x->pre + x->pre_off[t];
+            uint32_t n = x->pre_off[t + 1] - x->pre_off[t];
+            for (uint32_t j = 0; j < n && txs__cand_reachable(pl[j].bar, r[i]); j++)
+                nt = touch(x, pl[j].nm, pl[j].bar, nt);
         }
     }
     for (size_t i = 0; i < nt; i++) {
-        uint32_t nm = x->touched[i];
-        float mass = x->mass[nm], nw = x->names[nm].weight;
-        x->mass[nm] = 0.0f;
-        float bar = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
-        if (mass < (bar > floor_ ? bar : floor_)) continue;
-        x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm};
+        uint32_t nm = x->tch[i].nm, first;
+        x->dist[nm] = 0;
+        float mass = name_mass(s, x, nm, w, &first);
+        if (mass < x->tch[i].bar) continue;
+        float nw = x->names[nm].weight;
+        x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
+    for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
+    qsort(x->cand, nc, sizeof *x->cand, touch_cmp);
     if (nc > MAX_CAND) {
         qsort(x->cand, nc, sizeof *x->cand, cand_cmp);
         nc = MAX_CAND;
@@ -682,16 +760,6 @@ static uint64_t ctx_key(const txs_sanctions_party *q)
            (uint32_t)q->birth_year;
 }
 
-/* The cache slot for name p (hash h) under qualifiers ck, and whether it
- * holds that outcome; a shared cache's stripe is locked by the caller. */
-static struct cache_slot *cache_find(txs_sanctions *s, const char *p, size_t n, uint64_t ck,
-                                     uint64_t h, int *found)
-{
-    struct cache_slot *c = &s->cache[h & (CACHE_SLOTS - 1)];
-    *found = c->len == n && c->hash == h && c->ctxkey == ck && memcmp(c->name, p, n) == 0;
-    return c;
-}
-
 size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap)
 {
@@ -709,34 +777,12 @@ static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_part
     return q ? q->kind : TXS_NAME_ANY;
 }
 
-static atomic_flag *cache_lock(const txs_sanctions *s, uint64_t h)
-{
-    if (s->locks == NULL) return NULL;
-    atomic_flag *f = &s->locks[(h & (CACHE_SLOTS - 1)) & (CACHE_LOCKS - 1)];
-    for (unsigned spins = 0; atomic_flag_test_and_set_explicit(f, memory_order_acquire);)
-        if (++spins % 64 == 0) sched_yield(); /* the holder may be off its core */
-    return f;
-}
-
-static void cache_unlock(atomic_flag *f)
-{
-    if (f) atomic_flag_clear_explicit(f, memory_order_release);
-}
-
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
 {
     if (s == from) return TXS_OK;
-    if (from->locks == NULL) {
-        from->locks = malloc(CACHE_LOCKS * sizeof *from->locks);
-        if (from->locks == NULL) return TXS_E_NOMEM;
-        for (unsigned i = 0; i < CACHE_LOCKS; i++) atomic_flag_clear(&from->locks[i]);
-    }
-    if (s->cache_owner) {
-        free(s->cache);
-        free(s->locks);
-    }
+    if (txs__ncache_share(from->cache) < 0) return TXS_E_NOMEM;
+    if (s->cache_owner) txs__ncache_free(s->cache);
     s->cache = from->cache;
-    s->locks = from->locks;
     s->cache_owner = 0;
     return TXS_OK;
 }
@@ -745,31 +791,14 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap)
 {
-    uint64_t h = 0, ck = ctx_key(ctx);
-    int found = 0;
-    struct cache_slot *c = NULL;
-    if (n > 0 && n <= CACHE_NAME && cap <= CACHE_RES) {
-        h = ck ? XXH3_64bits_withSeed(p, n, ck) : XXH3_64bits(p, n);
-        atomic_flag *lk = cache_lock(s, h);
-        c = cache_find(s, p, n, ck, h, &found);
-        size_t k = found ? (c->nres < cap ? c->nres : cap) : 0;
-        if (found) memcpy(out, c->res, k * sizeof *out);
-        cache_unlock(lk);
-        if (found) return k;
-    }
+    if (n == 0) return 0;
+    txs__nkey key = txs__ncache_key(p, n, ctx_key(ctx));
+    int known = txs__ncache_get(s->cache, key, p, n, out, cap);
+    if (known >= 0) return (size_t)known;
     s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
     s->ctx = NULL;
-    if (c && s->nres <= CACHE_RES) {
-        atomic_flag *lk = cache_lock(s, h);
-        c->hash = h;
-        c->ctxkey = ck;
-        c->len = (uint8_t)n;
-        c->nres = (uint8_t)s->nres;
-        memcpy(c->name, p, n);
-        memcpy(c->res, s->res, s->nres * sizeof *c->res);
-        cache_unlock(lk);
-    }
+    txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
     return k;
 }
 
@@ -780,6 +809,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
     s->nres = 0;
     if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
     s->qkind = party_kind(s, s->ctx);
+    txs__match_side(&s->mp, &s->q, &s->qs);
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
     memcpy(s->pad + 1, s->q.text, s->q.len);
@@ -812,6 +842,7 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
     if (ecap) explain[0] = '\0';
     if (m->name == UINT32_MAX || m->list >= s->n) return;
     txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    txs__match_side(&s->mp, &s->q, &s->qs);
     s->ctx = ctx;
     s->qkind = party_kind(s, ctx);
     score_name(s, &s->ix[m->list], m->name, explain, ecap);
@@ -917,8 +948,7 @@ static void text_candidates(txs_sanctions *s, sidx *x, uint32_t list, double bar
         float mass = x->mass[nm], nw = x->names[nm].weight;
         int dist = x->dist[nm];
         x->mass[nm] = 0.0f, x->dist[nm] = 0;
-        float bar_m = CAND_FRAC * nw, floor_ = nw * 0.9f < CAND_MIN ? nw * 0.9f : CAND_MIN;
-        if (dist < 2 || mass < (bar_m > floor_ ? bar_m : floor_) || scored >= MAX_CAND) continue;
+        if (dist < 2 || mass < txs__cand_bar(nw) || scored >= MAX_CAND) continue;
         scored++;
         double sc = score_window(s, x, nm, NULL, 0);
         if (sc >= bar) keep(s, list, x->names[nm].entity, nm, sc);

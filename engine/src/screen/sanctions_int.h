@@ -1,0 +1,16 @@
+/*
+ * sanctions_int.h: private to the engine.  Test hooks of the sanctions
+ * screener (sanctions.c).
+ */
+#ifndef TXS_SCREEN_SANCTIONS_INT_H
+#define TXS_SCREEN_SANCTIONS_INT_H
+
+#include "txs/screen.h"
+
+/* on != 0: generate name candidates by walking every hit token's full
+ * posting list (the exhaustive reference) instead of the prefix index.
+ * The two must give the same candidates; tests/unit/test_candidates.c
+ * compares them. */
+void txs__sanctions_full_walk(txs_sanctions *s, int on);
+
+#endif /* TXS_SCREEN_SANCTIONS_INT_H */
