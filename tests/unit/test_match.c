@@ -272,3 +272,47 @@ Test(match, dropped_middle_names_cost_less_than_a_different_name)
     cr_assert_lt(other, 0.85, "%.3f", other);
     cr_assert(strstr(ex, "middle names left out") != NULL, "%s", ex);
 }
+
+/* Issue 12: a one-letter list token is not a word of an organisation's
+ * name ("ISIS-K" scored 0.89 against "Ísis Kubíček" through
+ * kubicek~k initial), nor a listed person's family name; it stays the
+ * initial of a person's given name. */
+Test(match, one_letter_token_is_only_a_given_name_initial)
+{
+    txs_norm_name q, c;
+    char ex[1024];
+    txs_norm_name_of(nz, "Ísis Kubíček", strlen("Ísis Kubíček"), TXS_NAME_ANY, &q);
+    txs_norm_name_of(nz, "ISIS-K", 6, TXS_NAME_COMPANY, &c);
+    double isis = txs_match_score(&mp, &q, &c, NULL, ex, sizeof ex);
+    cr_assert_lt(isis, 0.5, "%.3f: %s", isis, ex);
+    cr_assert(strstr(ex, "initial") == NULL, "%s", ex);
+    txs_norm_name_of(nz, "Maria Evensen", 13, TXS_NAME_ANY, &q);
+    txs_norm_name_of(nz, "MARIA E", 7, TXS_NAME_VESSEL, &c);
+    cr_assert_lt(txs_match_score(&mp, &q, &c, NULL, NULL, 0), 0.5);
+    /* a person's given name keeps its initial, both ways */
+    double j = score("J Smith", "John Smith", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(j, 0.85, "%.3f: %s", j, ex);
+    cr_assert(strstr(ex, "j~john 0.75 initial") != NULL, "%s", ex);
+    cr_assert_geq(score("John Smith", "SMITH, J", TXS_NAME_PERSON, NULL, 0), 0.85);
+    /* ... but not the family name */
+    cr_assert_lt(score("Vladimir P", "PUTIN, Vladimir", TXS_NAME_PERSON, NULL, 0), 0.5);
+}
+
+/* Syllables read from Han characters and Hangul: a joined pair matches a
+ * word only exactly, and a syllable left over is a different given name
+ * (charged as a conflict), so homonyms of listed Chinese and Korean names
+ * no longer reach the screening bar (negatives-us-50k: 博 彬 徐 against
+ * XU, Bin scored 0.89). */
+Test(match, han_syllables_are_exact_and_leftovers_conflict)
+{
+    char ex[1024];
+    double xu = score("博 彬 徐", "XU, Bin", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(xu, 0.7, "%.3f: %s", xu, ex);
+    cr_assert(strstr(ex, "query-only bo w1.00 x2.40 syllable") != NULL, "%s", ex);
+    double w = score("健 婷 王", "WANG, Jiantong", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(w, 0.7, "%.3f: %s", w, ex);
+    /* the same person written whole still matches */
+    double x = score("习近平", "Xi Jinping", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(x, 0.95, "%.3f: %s", x, ex);
+    cr_assert_geq(score("王晨", "WANG, Chen", TXS_NAME_PERSON, NULL, 0), 0.99);
+}
