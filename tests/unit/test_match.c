@@ -16,8 +16,9 @@
 
 #define FIX TXS_SOURCE_DIR "/tests/fixtures/names/"
 
-/* Measured 0.867 (docs/matching.md); the gate leaves a small margin. */
-#define BENCH_F1_FLOOR 0.85
+/* Measured 0.871 (docs/matching.md); issue 12 asks for 0.87, and scoring is
+ * deterministic, so the gate is the target itself. */
+#define BENCH_F1_FLOOR 0.87
 
 static txs_norm *nz;
 static txs_match_params mp;
@@ -315,4 +316,21 @@ Test(match, han_syllables_are_exact_and_leftovers_conflict)
     double x = score("习近平", "Xi Jinping", TXS_NAME_PERSON, ex, sizeof ex);
     cr_assert_geq(x, 0.95, "%.3f: %s", x, ex);
     cr_assert_geq(score("王晨", "WANG, Chen", TXS_NAME_PERSON, NULL, 0), 0.99);
+}
+
+/* Hangul syllables against Latin tokens: the same syllable in another
+ * romanisation matches (gim/kim, bak/park, seong/sung, i/lee), one letter
+ * off is another syllable and does not (yeong/jong, jeong/myong): benign
+ * 영식 김 scored 0.91 against KIM JONG SIK through yeong~jong 0.88 edit. */
+Test(match, hangul_matches_romanisations_not_neighbours)
+{
+    char ex[1024];
+    double park = score("박지성", "Park Ji Sung", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(park, 0.95, "%.3f: %s", park, ex);
+    cr_assert_geq(score("이민호", "Lee Min Ho", TXS_NAME_PERSON, NULL, 0), 0.95);
+    cr_assert_geq(score("김정은", "Kim Jong Un", TXS_NAME_PERSON, NULL, 0), 0.9);
+    double kjs = score("영식 김", "KIM JONG SIK", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(kjs, 0.7, "%.3f: %s", kjs, ex);
+    cr_assert_lt(score("현정 최", "CHOE, Myong Hyon", TXS_NAME_PERSON, NULL, 0), 0.7);
+    cr_assert_lt(score("광수 유", "KIM, Su-gwang", TXS_NAME_PERSON, NULL, 0), 0.7);
 }
