@@ -643,10 +643,12 @@ static int read_hit(const merge_run *m, stream *s, const mj_node *v, txs_slice o
         out->h.rule = (uint16_t)r;
     } else if (mj_str_is(doc, kind, "sanctions")) {
         out->h.kind = TXS_HIT_SANCTIONS;
-        /* the band policy: a fuzzy name or weak alias alone cannot block;
-         * hits without evidence (places, IBAN countries) may */
+        /* the band policy: a fuzzy name, a weak alias or a name with
+         * qualifiers against it cannot block alone; hits without evidence
+         * (places, IBAN countries) may */
         const mj_node *ev = mj_get(doc, v, "evidence");
-        out->h.rule = ev && (mj_str_is(doc, ev, "fuzzy name") || mj_str_is(doc, ev, "weak alias"))
+        out->h.rule = ev && (mj_str_is(doc, ev, "fuzzy name") || mj_str_is(doc, ev, "weak alias") ||
+                             mj_str_is(doc, ev, "name, qualifiers against"))
                           ? 0
                           : TXS_SANC_MAY_BLOCK;
         const mj_node *sup = mj_get(doc, v, "suppressed");

@@ -614,7 +614,9 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     char *js = txs_arena_dup(w->arena, b->p, b->n);
     if (js == NULL) return TXS_E_NOMEM;
     w->suppressed += g != NULL;
-    unsigned may = ev == TXS_EV_FUZZY || ev == TXS_EV_WEAK_ALIAS ? 0u : TXS_SANC_MAY_BLOCK;
+    unsigned may = ev == TXS_EV_FUZZY || ev == TXS_EV_WEAK_ALIAS || ev == TXS_EV_AGAINST
+                       ? 0u
+                       : TXS_SANC_MAY_BLOCK;
     w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, (uint16_t)may, g ? 0.0 : score, {"", 0},
                                 {js, b->n}};
     return TXS_OK;

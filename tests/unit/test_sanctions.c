@@ -655,7 +655,8 @@ static const char BAND_CSV[] =
     "B2,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B2,Aero Caribean Airline,CU,,,x\n"
     "B3,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B3,AEROCARIBBEAN AIRLINES,,,,x\n"
     "B4,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B4,Bank Melat,,BKMTIRTHXXX,,x\n"
-    "B5,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B5,Bank Melat,,,,x\n";
+    "B5,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B5,Bank Melat,,,,x\n"
+    "B6,2026-03-01T10:00:00Z,10.00,USD,wire,A1,,,,,B6,AEROCARIBBEAN AIRLINES,US,,,x\n";
 
 static mem run_csv(const char *csv)
 {
@@ -712,6 +713,9 @@ Test(sanctions, fuzzy_name_alone_is_review_and_evidence_blocks)
     expect_alert(&m, "B2", "block", "name and qualifiers");  /* the entity is in CU */
     expect_alert(&m, "B3", "block", "exact name");
     expect_alert(&m, "B4", "block", "identifier");
+    /* an exact name with the country against it: still reported (0.90),
+     * but an analyst decides */
+    expect_alert(&m, "B6", "review", "name, qualifiers against");
     free(m.p);
 }
 

@@ -155,16 +155,21 @@ void txs_sanctions_explain_text(txs_sanctions *s, const char *p, size_t n,
                                 const txs_sanctions_match *m, char *explain, size_t ecap);
 /*
  * What a match rests on, for the band policy (docs/matching.md "Bands of
- * sanctions alerts"): only a fuzzy name or a weak alias alone cannot block.
+ * sanctions alerts"): a fuzzy name, a weak alias or a name with a
+ * qualifier against it cannot block alone.
  */
 typedef enum txs_sanctions_ev {
     TXS_EV_FUZZY = 0,    /* a name below near-exact, qualifiers silent */
     TXS_EV_WEAK_ALIAS,   /* a weak (low-quality) alias, qualifiers silent */
-    TXS_EV_EXACT,        /* a strong name, every token exact */
-    TXS_EV_NEAR_EXACT,   /* a strong name scoring TXS_SANCTIONS_NEAR_EXACT+ */
+    TXS_EV_EXACT,        /* a strong name, every token exact, no qualifier
+                            against it */
+    TXS_EV_NEAR_EXACT,   /* a strong name scoring TXS_SANCTIONS_NEAR_EXACT+,
+                            no qualifier against it */
     TXS_EV_QUALIFIERS,   /* the party's country or birth year agrees */
     TXS_EV_IDENTIFIER,   /* an identifier (BIC, wallet, IBAN, IMO ...) */
-    TXS_EV_NAME_IDENT    /* a name whose entity the party's identifier hit */
+    TXS_EV_NAME_IDENT,   /* a name whose entity the party's identifier hit */
+    TXS_EV_AGAINST       /* a name with a qualifier against it (country,
+                            kind or birth year), none agreeing */
 } txs_sanctions_ev;
 
 /* Name score (qualifiers aside) from which a strong alias is near-exact:

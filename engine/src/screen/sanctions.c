@@ -857,14 +857,20 @@ int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
     if (m->list >= s->n) return TXS_EV_FUZZY;
     const sidx *x = &s->ix[m->list];
     int weak = (x->names[m->name].flags & TXS__NM_WEAK) != 0;
-    if (!weak && txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) == 0) {
+    /* a qualifier that disagrees (another country, kind or birth year)
+     * leaves even an exact name to an analyst */
+    s->ctx = ctx;
+    s->qkind = party_kind(ctx, p, n);
+    int against = ctx && apply_quals(s, x, x->names[m->name].entity, 1.0, NULL, 0) < 1.0;
+    s->ctx = NULL;
+    if (!weak && !against && txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) == 0) {
         load_name(x, m->name, &s->c);
         double nm = txs_match_score(&s->mp, &s->q, &s->c, NULL, NULL, 0);
         if (nm >= 0.9999) return TXS_EV_EXACT;
         if (nm >= TXS_SANCTIONS_NEAR_EXACT) return TXS_EV_NEAR_EXACT;
     }
     if (quals_agree(x, x->names[m->name].entity, ctx)) return TXS_EV_QUALIFIERS;
-    return weak ? TXS_EV_WEAK_ALIAS : TXS_EV_FUZZY;
+    return against ? TXS_EV_AGAINST : weak ? TXS_EV_WEAK_ALIAS : TXS_EV_FUZZY;
 }
 
 const char *txs_sanctions_evidence_name(int ev)
@@ -876,6 +882,7 @@ const char *txs_sanctions_evidence_name(int ev)
     case TXS_EV_IDENTIFIER: return "identifier";
     case TXS_EV_NAME_IDENT: return "name and identifier";
     case TXS_EV_WEAK_ALIAS: return "weak alias";
+    case TXS_EV_AGAINST: return "name, qualifiers against";
     default: return "fuzzy name";
     }
 }
