@@ -333,4 +333,7 @@ Test(match, hangul_matches_romanisations_not_neighbours)
     cr_assert_lt(kjs, 0.7, "%.3f: %s", kjs, ex);
     cr_assert_lt(score("현정 최", "CHOE, Myong Hyon", TXS_NAME_PERSON, NULL, 0), 0.7);
     cr_assert_lt(score("광수 유", "KIM, Su-gwang", TXS_NAME_PERSON, NULL, 0), 0.7);
+    /* joined syllables follow the same rule */
+    cr_assert_geq(score("김정은", "Kim Jongun", TXS_NAME_PERSON, NULL, 0), 0.9);
+    cr_assert_lt(score("성진 지", "JI, Songyan", TXS_NAME_PERSON, NULL, 0), 0.7);
 }

@@ -134,6 +134,17 @@ static double merge_sim(const txs_match_params *p, const side *m, uint32_t i, co
         *how = TXS__HOW_SKELETON;
         return txs__match_str_sim(j.skel, j.slen, t->skel, t->slen) * p->abjad_factor;
     }
+    if (((a->flags | b->flags | t->flags) & (TXS_TOK_HAN | TXS_TOK_HANZI)) == TXS_TOK_HAN) {
+        /* Hangul syllables joined: the same syllables in another
+         * romanisation, or nothing ("seong+jin" is not "songyan") */
+        char x[TXS__MATCH_TOKMAX * 2], y[TXS__MATCH_TOKMAX];
+        memcpy(buf, a->raw, a->rawlen);
+        memcpy(buf + a->rawlen, b->raw, b->rawlen);
+        size_t nx = txs__match_korean_fold(buf, (size_t)a->rawlen + b->rawlen, x, sizeof x);
+        size_t ny = txs__match_korean_fold(t->raw, t->rawlen, y, sizeof y);
+        *how = TXS__HOW_FOLD;
+        return nx == ny && memcmp(x, y, nx) == 0 ? 0.95 * p->han_factor : 0.0;
+    }
     n = join2(m, i, buf);
     *how = TXS__HOW_EDIT;
     double s = txs__match_str_sim(buf, n, t->fold, t->flen);

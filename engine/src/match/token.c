@@ -192,7 +192,7 @@ double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
  * the surname I/Ri/Li/Lee/Yi/Rhee as one.  "gim" and "kim", "jeong",
  * "chong" and "jung", "seong" and "sung" fold together; "yeong" and "jong",
  * "sang" and "song" do not: those are other syllables. */
-static size_t korean_fold(const char *p, size_t n, char *out, size_t cap)
+size_t txs__match_korean_fold(const char *p, size_t n, char *out, size_t cap)
 {
     static const char *const I[] = {"i", "ri", "li", "lee", "yi", "rhee", "rhie"};
     for (size_t k = 0; k < sizeof I / sizeof *I; k++)
@@ -231,8 +231,8 @@ static size_t korean_fold(const char *p, size_t n, char *out, size_t cap)
 static double hangul_sim(const txs__mtok *a, const txs__mtok *b, int *how)
 {
     char x[TXS__MATCH_TOKMAX], y[TXS__MATCH_TOKMAX];
-    size_t nx = korean_fold(a->raw, a->rawlen, x, sizeof x);
-    size_t ny = korean_fold(b->raw, b->rawlen, y, sizeof y);
+    size_t nx = txs__match_korean_fold(a->raw, a->rawlen, x, sizeof x);
+    size_t ny = txs__match_korean_fold(b->raw, b->rawlen, y, sizeof y);
     *how = nx == ny && memcmp(x, y, nx) == 0 ? TXS__HOW_FOLD : TXS__HOW_NONE;
     return *how == TXS__HOW_FOLD ? 0.95 : 0.0;
 }
