@@ -337,3 +337,16 @@ Test(match, hangul_matches_romanisations_not_neighbours)
     cr_assert_geq(score("김정은", "Kim Jongun", TXS_NAME_PERSON, NULL, 0), 0.9);
     cr_assert_lt(score("성진 지", "JI, Songyan", TXS_NAME_PERSON, NULL, 0), 0.7);
 }
+
+/* An Arabic-script token against a Latin one is compared by consonant
+ * skeleton only: one that fails it is not then compared letter by letter
+ * (negatives-global-1k: آراد حسنی hit HASAN, As'ad through arad~asad 0.75
+ * edit). */
+Test(match, abjad_tokens_compare_by_skeleton_only)
+{
+    char ex[1024];
+    double s = score("آراد حسنی", "HASAN, As'ad", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(s, 0.7, "%.3f: %s", s, ex);
+    cr_assert(strstr(ex, "arad~") == NULL, "%s", ex);
+    cr_assert_geq(score("أحمد حسن", "Ahmed Hassan", TXS_NAME_PERSON, NULL, 0), 0.9);
+}

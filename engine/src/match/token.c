@@ -265,7 +265,13 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
     if (((a->flags ^ b->flags) & TXS_TOK_ABJAD) && a->slen && b->slen) {
         *how = TXS__HOW_SKELETON;
         s = txs__match_str_sim(a->skel, a->slen, b->skel, b->slen) * p->abjad_factor;
-        if (s > 0.0) return s;
+        /* Arabic and Hebrew letters carry consonants, not a spelling: the
+         * skeleton is the comparison, and a token that fails it is not
+         * then compared letter by letter ("arad" / "asad") */
+        if (s > 0.0 || (((a->flags & TXS_TOK_ABJAD) ? a : b)->flags & TXS_TOK_NONLATIN)) {
+            *how = s > 0.0 ? TXS__HOW_SKELETON : TXS__HOW_NONE;
+            return s;
+        }
     }
     if (a->flen == b->flen && memcmp(a->fold, b->fold, a->flen) == 0) {
         *how = TXS__HOW_FOLD;
