@@ -29,6 +29,11 @@
  * entity records once, at create time, into per-entity tables (qtab), and
  * applied only to candidates whose unqualified score reaches the threshold
  * (the penalties can only lower a score), so the per-candidate cost is nil.
+ * The party's kind is as given, else a company when its name ends in an
+ * unambiguous legal form.  For a hit that is written, txs_sanctions_evidence
+ * says what it rests on (exact or near-exact strong name, agreeing or
+ * disagreeing qualifiers, weak alias, fuzzy name), which decides whether it
+ * may block (docs/matching.md "Bands of sanctions alerts").
  *
  * Work memory (mass and distinctive count per name, touched list) is allocated at create time and
  * left zeroed after every query, so the per-name path never allocates.
