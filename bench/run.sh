@@ -11,8 +11,13 @@
 #
 # Rows: parse only, typologies only (--lists none), sanctions only (--rules
 # none; the bundled lists and the OFAC 2024 SDN), everything, each at every
-# --threads count; the full run from stdin; a synthetic 1M-name list on one
-# thread.  --quick (or TXS_BENCH_LISTS=0) skips the sanctions rows.
+# --threads count; the full run from stdin; sanctions only against the 1 M-name
+# list of bench/biglist.py on one thread; the same sanctions rows on a
+# long-tail export (bench/longtail.py: every party name new); distinct names
+# per second (the 50,000 names of negatives-us-50k, each new, so no cache
+# helps) with the bundled lists and the 1 M list; then the 1 M snapshot's
+# build time, load time, size and peak RSS.  --quick (or TXS_BENCH_LISTS=0)
+# skips the sanctions rows.
 # Timing uses hyperfine when installed, else a date +%s.%N loop.  Peak RSS
 # uses GNU time (/usr/bin/time -f %M), installed with apt-get when missing
 # and running as root.
@@ -121,23 +126,50 @@ peak_rss() {
 
 # ------------------------------------------------------- list snapshots
 # An OFAC-size list: the OFAC SDN of 2024-05-03 (14,965 entries, the
-# test fixture), and a synthetic list of 1,000,000 names made from
-# bench/data/names.tsv (80% persons "First Last", 20% companies "Last Last
-# Trading LLC"), written as an OpenSanctions targets.simple.csv and compiled
-# with `txscreen lists compile`.  Both cached in bench/out/.
+# test fixture).  The 1 M-name list: bench/biglist.py's 1,000,000 generated
+# persons and companies (real given-name, surname and company-word
+# frequencies; bench/data/README.md) compiled with the OFAC 2024 SDN and the
+# UN list.  Both cached in bench/out/; the 1 M list's build time and peak RSS
+# are measured when it is compiled (and kept beside it for later runs).
 mkdir -p "$here/out"
 ofac_snap="$here/out/ofac-sdn-2024-05-03.snap"
-names_csv="$here/out/names-1m.csv"
-names_snap="$here/out/names-1m.snap"
+big_csv="$here/out/biglist-1m.csv"
+big_snap="$here/out/biglist-1m.snap"
 if [ "$lists_rows" = 1 ] && [ ! -s "$ofac_snap" ]; then
     "$bin" lists compile "$root/tests/fixtures/lists/ofac-sdn-2024-05-03/sdn.csv" -o "$ofac_snap" >&2
 fi
-if [ "$biglist" = 1 ] && [ ! -s "$names_snap" ]; then
-    awk -v N=1000000 -f "$here/names_list.awk" "$here/data/names.tsv" > "$names_csv"
+if [ "$biglist" = 1 ] && [ ! -s "$big_snap" ]; then
+    [ -s "$big_csv" ] || python3 "$here/biglist.py" --out "$big_csv"
     t0=$(date +%s.%N)
-    "$bin" lists compile "$names_csv" -o "$names_snap" >&2
+    if [ -n "$timebin" ]; then
+        "$timebin" -o "$big_snap.rss" -f %M "$bin" lists compile \
+            "$root/tests/fixtures/lists/ofac-sdn-2024-05-03/sdn.csv" \
+            "$root/samples/lists/un-consolidated-2026-02-27.xml" "$big_csv" -o "$big_snap" >&2
+    else
+        "$bin" lists compile "$root/tests/fixtures/lists/ofac-sdn-2024-05-03/sdn.csv" \
+            "$root/samples/lists/un-consolidated-2026-02-27.xml" "$big_csv" -o "$big_snap" >&2
+    fi
     t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "compiled the 1M-name list in %.1f s\n", b-a }' >&2
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }' > "$big_snap.build"
+fi
+
+# ------------------------------------------------- the long-tail export
+# The same export with every party name replaced by a new one
+# (bench/longtail.py), so the name cache cannot help.
+longtail="$here/out/longtail-$(basename "$file")"
+if [ "$lists_rows" = 1 ] && [ ! -s "$longtail" ]; then
+    python3 "$here/longtail.py" --in "$file" --out "$longtail"
+fi
+
+# ------------------------------------------ distinct names, each new
+# One record per name of negatives-us-50k (beneficiary), as
+# bench/sanctions_fp.sh writes them.
+distinct="$here/out/distinct-50k.csv"
+if [ "$lists_rows" = 1 ] && [ ! -s "$distinct" ]; then
+    awk -F, 'NR > 1 { gsub(/"/, "\"\"", $1)
+        printf "N%d,2026-03-01T00:00:00Z,100.00,USD,wire,A1,,,,,B%d,\"%s\",,,,\n", NR, NR, $1
+    }' "$root/../shared/data/names/negatives-us-50k.csv" |
+        { echo "txn_id,timestamp,amount,currency,channel,orig_account,orig_name,orig_country,orig_bank,orig_address,bene_account,bene_name,bene_country,bene_bank,bene_address,purpose"; cat; } > "$distinct"
 fi
 
 printf 'file     %s\nsize     %d bytes, %d records\nbinary   %s\nrepeats  1 warm-up + %d, median\nthreads  %s\nmachine  %s cores, %s\nload     %s\n\n' \
@@ -185,12 +217,42 @@ if "$bin" screen --help >/dev/null 2>&1; then
         row "  everything from stdin (cat | screen -), -t $t" \
             "cat $q | $bin screen --threads $t --out /dev/null -" 1 1
     fi
+    if [ "$lists_rows" = 1 ]; then
+        lq=$(printf '%q' "$longtail")
+        row "wc -l, long-tail export" "wc -l $lq" 0 0 "$(stat -c %s "$longtail")"
+        for t in $threads; do
+            row "sanctions only, bundled, long-tail, -t $t" \
+                "$bin screen --threads $t --rules none --out /dev/null $lq" 1 1 \
+                "$(stat -c %s "$longtail")"
+        done
+        dq=$(printf '%q' "$distinct")
+        nd=$(( $(wc -l < "$distinct") - 1 ))
+        row "wc -l, 50k distinct names" "wc -l $dq" 0 0 "$(stat -c %s "$distinct")" "$nd"
+        row "distinct names (50k, each new), bundled, -t 1" \
+            "$bin screen --threads 1 --rules none --out /dev/null $dq" 1 1 \
+            "$(stat -c %s "$distinct")" "$nd"
+    fi
     if [ "$biglist" = 1 ]; then
         # About 1,000 records/s today: the first $big_records records only.
         head -n $((big_records + 1)) "$file" > "$tmpdir/prefix.csv"
         row "sanctions only, 1M-name list, -t 1, first $big_records" \
-            "$bin screen --threads 1 --rules none --lists $names_snap --out /dev/null $tmpdir/prefix.csv" \
+            "$bin screen --threads 1 --rules none --lists $big_snap --out /dev/null $tmpdir/prefix.csv" \
             1 1 "$(stat -c %s "$tmpdir/prefix.csv")" "$big_records"
+        if [ "$lists_rows" = 1 ]; then
+            head -n $((big_records + 1)) "$longtail" > "$tmpdir/lt-prefix.csv"
+            row "sanctions only, 1M-name list, long-tail, first $big_records" \
+                "$bin screen --threads 1 --rules none --lists $big_snap --out /dev/null $tmpdir/lt-prefix.csv" \
+                1 1 "$(stat -c %s "$tmpdir/lt-prefix.csv")" "$big_records"
+            head -n $((big_records / 4 + 1)) "$distinct" > "$tmpdir/d-prefix.csv"
+            row "distinct names, 1M-name list, first $((big_records / 4))" \
+                "$bin screen --threads 1 --rules none --lists $big_snap --out /dev/null $tmpdir/d-prefix.csv" \
+                1 1 "$(stat -c %s "$tmpdir/d-prefix.csv")" "$((big_records / 4))"
+        fi
+        # Load time: one record, so the run is the snapshot's load.
+        head -n 2 "$file" > "$tmpdir/one.csv"
+        row "load the 1M-name snapshot (1 record)" \
+            "$bin screen --threads 1 --rules none --lists $big_snap --out /dev/null $tmpdir/one.csv" \
+            1 0 "$(stat -c %s "$tmpdir/one.csv")" 1
     fi
     # The slow rows take minutes: time the baselines again at the end.
     row "wc -l (again, at the end)"           "wc -l $q"           0 0
@@ -221,3 +283,11 @@ for i in "${!cmds[@]}"; do
     awk -v n="${names[$i]}" -v s="$s" -v b="${rbytes[$i]}" -v r="${rrecs[$i]}" -v w="$wc_s" -v m="$rss" -v B="$bytes" \
         'BEGIN { printf "%-50s %9.3f %9.0f %12.0f %7.1f%% %9s\n", n, s, b / 1e6 / s, r / s, 100 * (b / s) / (B / w), m }'
 done
+if [ "$biglist" = 1 ] && [ -s "$big_snap" ]; then
+    info=$("$bin" lists info "$big_snap" 2>/dev/null | sed -n 2p)
+    printf '\n1M-name snapshot %s: %s, %s; %d bytes, built in %s s with peak RSS %s MB\n' \
+        "$big_snap" "$(echo "$info" | grep -o '[0-9]* entities')" \
+        "$(echo "$info" | grep -o 'loaded in [0-9.]* ms')" \
+        "$(stat -c %s "$big_snap")" "$(cat "$big_snap.build" 2>/dev/null || echo ?)" \
+        "$(awk '{ printf "%.1f", $1 / 1024 }' "$big_snap.rss" 2>/dev/null || echo ?)"
+fi

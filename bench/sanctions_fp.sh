@@ -3,7 +3,7 @@
 # screening on names that are on no list (issue 4's target: <= 0.1% of the
 # 50,000 names of negatives-us-50k.csv against OFAC 2024 + UN).
 #
-#   bench/sanctions_fp.sh [--bin build/txscreen] [--names FILE] [--lists SRC...]
+#   bench/sanctions_fp.sh [--bin build/txscreen] [--names FILE] [--lists SRC... | --snapshot SNAP]
 #
 # Each name becomes the beneficiary of one native-CSV record (originator
 # empty); the run uses --rules none, so every alert is a sanctions hit on a
@@ -15,17 +15,20 @@ shared="$root/../shared/data"
 bin="$root/build/txscreen"
 names="$shared/names/negatives-us-50k.csv"
 lists=("$shared/lists/ofac-sdn-2024-05-03/sdn.csv" "$shared/lists/un-consolidated-2026-02-27.xml")
+snap=
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
     --names) names=$2; shift 2 ;;
+    --snapshot) snap=$2; shift 2 ;;
     --lists) shift; lists=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do lists+=("$1"); shift; done ;;
-    *) sed -n '2,11p' "$0"; exit 2 ;;
+    *) sed -n '2,12p' "$0"; exit 2 ;;
   esac
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin" lists compile "${lists[@]}" -o "$work/lists.snap" >/dev/null
+if [ -n "$snap" ]; then ln -s "$(realpath "$snap")" "$work/lists.snap"
+else "$bin" lists compile "${lists[@]}" -o "$work/lists.snap" >/dev/null; fi
 # The negatives file has names only: the records carry no country, so the
 # country qualifier (docs/matching.md) cannot clear a homonym here.
 awk -F, 'NR > 1 {
@@ -38,8 +41,10 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 w0=$(date +%s.%N); wc -l "$work/neg.csv" >/dev/null; w1=$(date +%s.%N)
 a=$(wc -l < "$work/alerts.jsonl")
-awk -v n="$n" -v a="$a" -v t="$(echo "$t1 - $t0" | bc)" -v w="$(echo "$w1 - $w0" | bc)" 'BEGIN {
-  printf "names %d  alerts %d  false-positive rate %.3f%%\n", n, a, 100 * a / n
+blk=$(grep -c '"band":"block"' "$work/alerts.jsonl" || true)
+rev=$(grep -c '"band":"review"' "$work/alerts.jsonl" || true)
+awk -v n="$n" -v a="$a" -v blk="$blk" -v rev="$rev" -v t="$(echo "$t1 - $t0" | bc)" -v w="$(echo "$w1 - $w0" | bc)" 'BEGIN {
+  printf "names %d  alerts %d  false-positive rate %.3f%%  (block %d, review %d)\n", n, a, 100 * a / n, blk, rev
   printf "screen: %.2f s, %.0f names/s   (wc -l on the same file: %.0f lines/s)\n", t, n / t, n / w }'
 if [ "$a" -gt 0 ]; then
   echo "first alerts (party name -> entry):"

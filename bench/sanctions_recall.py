@@ -17,7 +17,9 @@ Noise is seeded, so the figures repeat.  Noise kinds:
                Abdul/Abd al, ou/u, y/i, ...) where one applies
   no_space     two adjacent tokens written as one
 
-usage: bench/sanctions_recall.py [--bin build/txscreen] [--lists SRC...]
+usage: bench/sanctions_recall.py [--bin build/txscreen] [--lists SRC... | --snapshot SNAP]
+(--snapshot: an already compiled snapshot, e.g. the 1 M-name list of
+bench/biglist.py; its name is reported as the lists)
 """
 import argparse, csv, json, os, random, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
@@ -84,6 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "txscreen"))
     ap.add_argument("--lists", nargs="*", default=None)
+    ap.add_argument("--snapshot", default=None)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -100,10 +103,11 @@ def main():
         inp = os.path.join(d, "in.csv")
         with open(inp, "w") as f:
             f.write(HEADER + "\n" + "\n".join(rows) + "\n")
-        lists = a.lists or [UN]
-        snap = os.path.join(d, "l.snap")
-        subprocess.run([a.bin, "lists", "compile", *lists, "-o", snap], check=True,
-                       stdout=subprocess.DEVNULL)
+        lists = [a.snapshot] if a.snapshot else a.lists or [UN]
+        snap = a.snapshot or os.path.join(d, "l.snap")
+        if not a.snapshot:
+            subprocess.run([a.bin, "lists", "compile", *lists, "-o", snap], check=True,
+                           stdout=subprocess.DEVNULL)
         out = os.path.join(d, "alerts.jsonl")
         subprocess.run([a.bin, "screen", "--quiet", "--rules", "none", "--lists", snap,
                         "--out", out, inp], check=True)
@@ -118,7 +122,7 @@ def main():
         n, f = by.get(kind, (0, 0))
         by[kind] = (n + 1, f + (tid in found))
     tot = sum(n for n, _ in by.values()); fnd = sum(f for _, f in by.values())
-    print("lists: %s" % " ".join(os.path.basename(x) for x in (a.lists or [UN])))
+    print("lists: %s" % " ".join(os.path.basename(x) for x in lists))
     for kind, (n, f) in by.items():
         print("  %-12s %5d names  %5d found  recall %6.2f%%" % (kind, n, f, 100.0 * f / n))
     print("  %-12s %5d names  %5d found  recall %6.2f%%" % ("all", tot, fnd, 100.0 * fnd / tot))

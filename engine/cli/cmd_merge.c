@@ -643,6 +643,14 @@ static int read_hit(const merge_run *m, stream *s, const mj_node *v, txs_slice o
         out->h.rule = (uint16_t)r;
     } else if (mj_str_is(doc, kind, "sanctions")) {
         out->h.kind = TXS_HIT_SANCTIONS;
+        /* the band policy: a fuzzy name, a weak alias or a name with
+         * qualifiers against it cannot block alone; hits without evidence
+         * (places, IBAN countries) may */
+        const mj_node *ev = mj_get(doc, v, "evidence");
+        out->h.rule = ev && (mj_str_is(doc, ev, "fuzzy name") || mj_str_is(doc, ev, "weak alias") ||
+                             mj_str_is(doc, ev, "name, qualifiers against"))
+                          ? 0
+                          : TXS_SANC_MAY_BLOCK;
         const mj_node *sup = mj_get(doc, v, "suppressed");
         if (sup && sup->type == MJ_TRUE) score = 0; /* suppressed: scores nothing */
         else if (mj_str_is(doc, rule, "sanctioned_place"))
@@ -675,8 +683,10 @@ static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
     for (size_t i = 0; i < n; i++) p *= 1.0 - (h[i].score > 1.0 ? 1.0 : h[i].score);
     int sc = (int)floor(100.0 * (1.0 - p) + 0.5);
     *score = sc;
-    *band = sc >= 80 ? TXS_BAND_BLOCK : sc >= 50 ? TXS_BAND_REVIEW : sc >= 25 ? TXS_BAND_EDD
-                                                                              : TXS_BAND_NONE;
+    *band = txs_band_policy(h, n, sc >= 80   ? TXS_BAND_BLOCK
+                                  : sc >= 50 ? TXS_BAND_REVIEW
+                                  : sc >= 25 ? TXS_BAND_EDD
+                                             : TXS_BAND_NONE);
 }
 
 typedef struct splice {

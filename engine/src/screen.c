@@ -202,6 +202,9 @@ static void slot_free(slot *sl, unsigned np)
 
 /* Sanctions hits kept per screened field (best first). */
 #define SANC_PER_FIELD 3
+/* Added to a party-name hit when the same party's identifier (BIC, wallet,
+ * IBAN) is listed for that entity: two independent pieces agree. */
+#define SANC_IDENT_BONUS 0.10
 
 /* Name bar: CLI, else the rule set's, else the default; identifier bar:
  * the rule set's, else SANC_ID_THRESHOLD.  Returns the lowest name bar in
@@ -516,6 +519,42 @@ static const char *ident_explain(int ident)
     }
 }
 
+/* Whether one of party p's identifiers (its bank's BIC, its account as a
+ * wallet or an IBAN) is listed for match m's entity. */
+static int ident_agrees(worker *w, const txs_party *p, const txs_sanctions_match *m)
+{
+    txs_sanctions_match x[SANC_PER_FIELD * 2];
+    size_t k = 0;
+    if (p == NULL) return 0;
+    if (p->bank.n) k = txs_sanctions_bic(w->sanc, p->bank, x, SANC_PER_FIELD);
+    if (p->account.n >= 25)
+        k += txs_sanctions_ident(w->sanc, TXS_ID_CRYPTO, p->account, x + k, SANC_PER_FIELD);
+    if (k < SANC_PER_FIELD)
+        k += txs_sanctions_iban(w->sanc, p->account, NULL, x + k, SANC_PER_FIELD);
+    for (size_t i = 0; i < k; i++)
+        if (x[i].list == m->list && x[i].entity == m->entity) return 1;
+    return 0;
+}
+
+/* What a hit rests on (txs_sanctions_ev), and its score: a party name
+ * whose entity the same party's identifier also hit is raised by
+ * SANC_IDENT_BONUS (docs/matching.md "Bands of sanctions alerts"). */
+static int sanc_evidence(worker *w, const txs_sanctions_match *m, const sfield *f, double *score)
+{
+    if (m->name == UINT32_MAX) return TXS_EV_IDENTIFIER;
+    if (f->text) /* the window's score: no qualifiers in free text */
+        return m->score >= 0.9999                     ? TXS_EV_EXACT
+               : m->score >= TXS_SANCTIONS_NEAR_EXACT ? TXS_EV_NEAR_EXACT
+                                                      : TXS_EV_FUZZY;
+    if (ident_agrees(w, f->party, m)) {
+        *score = *score + SANC_IDENT_BONUS > 1.0 ? 1.0 : *score + SANC_IDENT_BONUS;
+        return TXS_EV_NAME_IDENT;
+    }
+    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
+    if (f->party) memcpy(ctx.country, f->party->country, 2);
+    return txs_sanctions_evidence(w->sanc, f->value.p, f->value.n, &ctx, m);
+}
+
 /* Write one sanctions hit's JSON into the arena and append the hit, unless
  * it is under its bar. */
 static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f,
@@ -531,7 +570,9 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
         (*dropped)++;
         return TXS_OK;
     }
-    double score = floor(m->score * 10000.0 + 0.5) / 10000.0;
+    double raw = m->score;
+    int ev = sanc_evidence(w, m, f, &raw);
+    double score = floor(raw * 10000.0 + 0.5) / 10000.0;
     const txs_goodguy *g = good_guy(w, f->party, e.id);
     txs_buf *b = &w->hitbuf;
     b->n = 0;
@@ -555,16 +596,26 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
             if (f->party) memcpy(ctx.country, f->party->country, 2);
             txs_sanctions_explain_ctx(w->sanc, f->value.p, f->value.n, &ctx, m, w->explain,
                                       sizeof w->explain);
+            size_t el = strlen(w->explain);
+            if (ev == TXS_EV_NAME_IDENT)
+                snprintf(w->explain + el, sizeof w->explain - el,
+                         " | the party's identifier is listed for this entry +%.2f | score %.2f",
+                         SANC_IDENT_BONUS, raw);
         }
         put_lit(b, ",\"explain\":", w->explain);
     }
+    put_lit(b, ",\"evidence\":", txs_sanctions_evidence_name(ev));
     if (g) put_suppressed(b, g);
     txs_buf_putc(b, '}');
     if (b->oom) return TXS_E_NOMEM;
-    char *ev = txs_arena_dup(w->arena, b->p, b->n);
-    if (ev == NULL) return TXS_E_NOMEM;
+    char *js = txs_arena_dup(w->arena, b->p, b->n);
+    if (js == NULL) return TXS_E_NOMEM;
     w->suppressed += g != NULL;
-    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, g ? 0.0 : score, {"", 0}, {ev, b->n}};
+    unsigned may = ev == TXS_EV_FUZZY || ev == TXS_EV_WEAK_ALIAS || ev == TXS_EV_AGAINST
+                       ? 0u
+                       : TXS_SANC_MAY_BLOCK;
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, (uint16_t)may, g ? 0.0 : score, {"", 0},
+                                {js, b->n}};
     return TXS_OK;
 }
 
@@ -614,7 +665,8 @@ static int add_place_hit(worker *w, uint32_t place, const sfield *f, size_t *n,
     if (b->oom) return TXS_E_NOMEM;
     char *ev = txs_arena_dup(w->arena, b->p, b->n);
     if (ev == NULL) return TXS_E_NOMEM;
-    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, w->s->place_weight, {"", 0}, {ev, b->n}};
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, TXS_SANC_MAY_BLOCK, w->s->place_weight,
+                                {"", 0}, {ev, b->n}};
     return TXS_OK;
 }
 
@@ -720,7 +772,8 @@ static int sanc_iban(worker *w, const char *name, const txs_party *pt, size_t *n
     if (w->hitbuf.oom) return TXS_E_NOMEM;
     char *ev = txs_arena_dup(w->arena, w->hitbuf.p, w->hitbuf.n);
     if (ev == NULL) return TXS_E_NOMEM;
-    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, 0, 1.0, {"", 0}, {ev, w->hitbuf.n}};
+    w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, TXS_SANC_MAY_BLOCK, 1.0, {"", 0},
+                                {ev, w->hitbuf.n}};
     return TXS_OK;
 }
 
@@ -751,8 +804,10 @@ static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
     for (size_t i = 0; i < n; i++) p *= 1.0 - (h[i].score > 1.0 ? 1.0 : h[i].score);
     int sc = (int)floor(100.0 * (1.0 - p) + 0.5);
     *score = sc;
-    *band = sc >= 80 ? TXS_BAND_BLOCK : sc >= 50 ? TXS_BAND_REVIEW : sc >= 25 ? TXS_BAND_EDD
-                                                                              : TXS_BAND_NONE;
+    *band = txs_band_policy(h, n, sc >= 80   ? TXS_BAND_BLOCK
+                                  : sc >= 50 ? TXS_BAND_REVIEW
+                                  : sc >= 25 ? TXS_BAND_EDD
+                                             : TXS_BAND_NONE);
 }
 
 /* Typology hits in rule order (stable: for one rule the originator's

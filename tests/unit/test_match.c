@@ -20,8 +20,9 @@
 
 #define FIX TXS_SOURCE_DIR "/tests/fixtures/names/"
 
-/* Measured 0.867 (docs/matching.md); the gate leaves a small margin. */
-#define BENCH_F1_FLOOR 0.85
+/* Measured 0.871 (docs/matching.md); issue 12 asks for 0.87, and scoring is
+ * deterministic, so the gate is the target itself. */
+#define BENCH_F1_FLOOR 0.87
 
 static txs_norm *nz;
 static txs_match_params mp;
@@ -380,4 +381,81 @@ Test(edit, bound_never_exceeds_the_weighted_distance)
         tight += lb == d;
     }
     cr_expect_gt(tight, 1000); /* and it is often exact: a bound that says something */
+}
+
+/* Issue 12: a one-letter list token is not a word of an organisation's
+ * name ("ISIS-K" scored 0.89 against "Ísis Kubíček" through
+ * kubicek~k initial), nor a listed person's family name; it stays the
+ * initial of a person's given name. */
+Test(match, one_letter_token_is_only_a_given_name_initial)
+{
+    txs_norm_name q, c;
+    char ex[1024];
+    txs_norm_name_of(nz, "Ísis Kubíček", strlen("Ísis Kubíček"), TXS_NAME_ANY, &q);
+    txs_norm_name_of(nz, "ISIS-K", 6, TXS_NAME_COMPANY, &c);
+    double isis = txs_match_score(&mp, &q, &c, NULL, ex, sizeof ex);
+    cr_assert_lt(isis, 0.5, "%.3f: %s", isis, ex);
+    cr_assert(strstr(ex, "initial") == NULL, "%s", ex);
+    txs_norm_name_of(nz, "Maria Evensen", 13, TXS_NAME_ANY, &q);
+    txs_norm_name_of(nz, "MARIA E", 7, TXS_NAME_VESSEL, &c);
+    cr_assert_lt(txs_match_score(&mp, &q, &c, NULL, NULL, 0), 0.5);
+    /* a person's given name keeps its initial, both ways */
+    double j = score("J Smith", "John Smith", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(j, 0.85, "%.3f: %s", j, ex);
+    cr_assert(strstr(ex, "j~john 0.75 initial") != NULL, "%s", ex);
+    cr_assert_geq(score("John Smith", "SMITH, J", TXS_NAME_PERSON, NULL, 0), 0.85);
+    /* ... but not the family name */
+    cr_assert_lt(score("Vladimir P", "PUTIN, Vladimir", TXS_NAME_PERSON, NULL, 0), 0.5);
+}
+
+/* Syllables read from Han characters and Hangul: a joined pair matches a
+ * word only exactly, and a syllable left over is a different given name
+ * (charged as a conflict), so homonyms of listed Chinese and Korean names
+ * no longer reach the screening bar (negatives-us-50k: 博 彬 徐 against
+ * XU, Bin scored 0.89). */
+Test(match, han_syllables_are_exact_and_leftovers_conflict)
+{
+    char ex[1024];
+    double xu = score("博 彬 徐", "XU, Bin", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(xu, 0.7, "%.3f: %s", xu, ex);
+    cr_assert(strstr(ex, "query-only bo w1.00 x2.40 syllable") != NULL, "%s", ex);
+    double w = score("健 婷 王", "WANG, Jiantong", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(w, 0.7, "%.3f: %s", w, ex);
+    /* the same person written whole still matches */
+    double x = score("习近平", "Xi Jinping", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(x, 0.95, "%.3f: %s", x, ex);
+    cr_assert_geq(score("王晨", "WANG, Chen", TXS_NAME_PERSON, NULL, 0), 0.99);
+}
+
+/* Hangul syllables against Latin tokens: the same syllable in another
+ * romanisation matches (gim/kim, bak/park, seong/sung, i/lee), one letter
+ * off is another syllable and does not (yeong/jong, jeong/myong): benign
+ * 영식 김 scored 0.91 against KIM JONG SIK through yeong~jong 0.88 edit. */
+Test(match, hangul_matches_romanisations_not_neighbours)
+{
+    char ex[1024];
+    double park = score("박지성", "Park Ji Sung", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_geq(park, 0.95, "%.3f: %s", park, ex);
+    cr_assert_geq(score("이민호", "Lee Min Ho", TXS_NAME_PERSON, NULL, 0), 0.95);
+    cr_assert_geq(score("김정은", "Kim Jong Un", TXS_NAME_PERSON, NULL, 0), 0.9);
+    double kjs = score("영식 김", "KIM JONG SIK", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(kjs, 0.7, "%.3f: %s", kjs, ex);
+    cr_assert_lt(score("현정 최", "CHOE, Myong Hyon", TXS_NAME_PERSON, NULL, 0), 0.7);
+    cr_assert_lt(score("광수 유", "KIM, Su-gwang", TXS_NAME_PERSON, NULL, 0), 0.7);
+    /* joined syllables follow the same rule */
+    cr_assert_geq(score("김정은", "Kim Jongun", TXS_NAME_PERSON, NULL, 0), 0.9);
+    cr_assert_lt(score("성진 지", "JI, Songyan", TXS_NAME_PERSON, NULL, 0), 0.7);
+}
+
+/* An Arabic-script token against a Latin one is compared by consonant
+ * skeleton only: one that fails it is not then compared letter by letter
+ * (negatives-global-1k: آراد حسنی hit HASAN, As'ad through arad~asad 0.75
+ * edit). */
+Test(match, abjad_tokens_compare_by_skeleton_only)
+{
+    char ex[1024];
+    double s = score("آراد حسنی", "HASAN, As'ad", TXS_NAME_PERSON, ex, sizeof ex);
+    cr_assert_lt(s, 0.7, "%.3f: %s", s, ex);
+    cr_assert(strstr(ex, "arad~") == NULL, "%s", ex);
+    cr_assert_geq(score("أحمد حسن", "Ahmed Hassan", TXS_NAME_PERSON, NULL, 0), 0.9);
 }

@@ -64,7 +64,7 @@ static void fill(const score_case *c, txs_hit *h, int reverse)
         int j = reverse ? c->n - 1 - i : i;
         memset(&h[i], 0, sizeof h[i]);
         h[i].kind = c->rule[j] == S ? TXS_HIT_SANCTIONS : TXS_HIT_TYPOLOGY;
-        h[i].rule = (uint16_t)(c->rule[j] == S ? 0 : c->rule[j]);
+        h[i].rule = (uint16_t)(c->rule[j] == S ? (int)TXS_SANC_MAY_BLOCK : c->rule[j]);
         h[i].score = c->s[j];
     }
 }
@@ -82,6 +82,38 @@ ParameterizedTest(score_case *c, score, noisy_or_rounded_half_up)
         cr_assert_eq(score, c->score, "%s: score %d", c->name, score);
         cr_assert_eq(band, c->band, "%s: band %s", c->name, txs_band_name(band));
     }
+    txs_ruleset_free(rs);
+    rt_cleanup(&dir);
+}
+
+/* The band policy of sanctions-only alerts (docs/matching.md "Bands of
+ * sanctions alerts"): a fuzzy name alone reviews, whatever its score;
+ * evidence that may block, or any typology hit beside it, leaves the band
+ * to the score; a suppressed hit (score 0) counts for nothing. */
+Test(score, fuzzy_sanctions_alone_is_at_most_review)
+{
+    rt_dir dir;
+    rt_init(&dir);
+    txs_ruleset *rs = rt_load(&dir, weights_rules);
+    txs_hit fuzzy = {.kind = TXS_HIT_SANCTIONS, .rule = 0, .score = 0.95};
+    txs_hit strong = {.kind = TXS_HIT_SANCTIONS, .rule = TXS_SANC_MAY_BLOCK, .score = 0.9};
+    txs_hit gone = {.kind = TXS_HIT_SANCTIONS, .rule = TXS_SANC_MAY_BLOCK, .score = 0.0};
+    txs_hit typo = {.kind = TXS_HIT_TYPOLOGY, .rule = 2, .score = 1.0};
+    int score, band;
+    txs_hit a[3] = {fuzzy, fuzzy, gone};
+    txs_score(rs, a, 3, &score, &band);
+    cr_expect_geq(score, 95);
+    cr_expect_eq(band, TXS_BAND_REVIEW, "%s", txs_band_name(band));
+    txs_hit b[2] = {fuzzy, strong};
+    txs_score(rs, b, 2, &score, &band);
+    cr_expect_eq(band, TXS_BAND_BLOCK, "%s", txs_band_name(band));
+    txs_hit c[2] = {typo, fuzzy};
+    txs_score(rs, c, 2, &score, &band);
+    cr_expect_eq(band, TXS_BAND_BLOCK, "%s", txs_band_name(band));
+    /* below block nothing changes */
+    txs_hit d = {.kind = TXS_HIT_SANCTIONS, .rule = 0, .score = 0.3};
+    txs_score(rs, &d, 1, &score, &band);
+    cr_expect_eq(band, TXS_BAND_EDD, "%s", txs_band_name(band));
     txs_ruleset_free(rs);
     rt_cleanup(&dir);
 }

@@ -103,7 +103,8 @@ typedef enum txs_hit_kind {
 
 typedef struct txs_hit {
     uint16_t kind;       /* txs_hit_kind */
-    uint16_t rule;       /* index into the rule set */
+    uint16_t rule;       /* typology: index into the rule set; sanctions:
+                            TXS_SANC_MAY_BLOCK or 0 (a fuzzy name alone) */
     double score;        /* 0..1: the hit's strength before its weight */
     txs_slice account;   /* the account the hit is about; may be empty */
     txs_slice evidence;  /* a JSON object's text, e.g. {"amount":"10000.00"} */
@@ -143,5 +144,18 @@ const char *txs_band_name(int band);
  */
 void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n,
                int *score, int *band);
+
+/* A sanctions hit whose evidence may block: an identifier, an exact or
+ * near-exact strong name, agreeing qualifiers (docs/matching.md "Bands of
+ * sanctions alerts"). */
+#define TXS_SANC_MAY_BLOCK 1u
+
+/*
+ * The band policy of sanctions-only alerts, applied by txs_score and by
+ * the no-rule-set scoring alike: when every hit that scores is a sanctions
+ * hit and none of them may block, a block band becomes review.  Returns the
+ * band to use.
+ */
+int txs_band_policy(const txs_hit *hits, size_t n, int band);
 
 #endif /* TXS_RULES_H */

@@ -116,8 +116,8 @@ void txs_sanctions_explain(txs_sanctions *s, const char *p, size_t n,
  *               none is this one.
  *   kind        TXS_NAME_PERSON / TXS_NAME_COMPANY / TXS_NAME_VESSEL when
  *               the export says so; TXS_NAME_ANY: inferred, company when the
- *               normalised name carries a legal form (LLC, GmbH, S.A. ...),
- *               else unknown.  Penalised when one side is a person and the
+ *               name as written ends in a legal form of three or more
+ *               letters (LLC, GmbH, PJSC, Limited ...), else unknown.  Penalised when one side is a person and the
  *               other is not (the entity's list type).
  *   birth_year  0 unknown.  Penalised when the entity has birth dates and
  *               none covers the year (a circa date covers +-1 year).
@@ -153,6 +153,37 @@ size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
 /* The scorer's explanation of a txs_sanctions_text match (its window). */
 void txs_sanctions_explain_text(txs_sanctions *s, const char *p, size_t n,
                                 const txs_sanctions_match *m, char *explain, size_t ecap);
+/*
+ * What a match rests on, for the band policy (docs/matching.md "Bands of
+ * sanctions alerts"): a fuzzy name, a weak alias or a name with a
+ * qualifier against it cannot block alone.
+ */
+typedef enum txs_sanctions_ev {
+    TXS_EV_FUZZY = 0,    /* a name below near-exact, qualifiers silent */
+    TXS_EV_WEAK_ALIAS,   /* a weak (low-quality) alias, qualifiers silent */
+    TXS_EV_EXACT,        /* a strong name, every token exact, no qualifier
+                            against it */
+    TXS_EV_NEAR_EXACT,   /* a strong name scoring TXS_SANCTIONS_NEAR_EXACT+,
+                            no qualifier against it */
+    TXS_EV_QUALIFIERS,   /* the party's country or birth year agrees */
+    TXS_EV_IDENTIFIER,   /* an identifier (BIC, wallet, IBAN, IMO ...) */
+    TXS_EV_NAME_IDENT,   /* a name whose entity the party's identifier hit */
+    TXS_EV_AGAINST       /* a name with a qualifier against it (country,
+                            kind or birth year), none agreeing */
+} txs_sanctions_ev;
+
+/* Name score (qualifiers aside) from which a strong alias is near-exact:
+ * a transliteration variant (0.95) is, one typo in a short name is not. */
+#define TXS_SANCTIONS_NEAR_EXACT 0.95
+
+/* The evidence of match m of name p (a txs_sanctions_name_ctx match, ctx
+ * as given there; identifier matches are TXS_EV_IDENTIFIER).  Recomputes
+ * the name score: for written hits, not the hot path. */
+int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
+                           const txs_sanctions_party *ctx, const txs_sanctions_match *m);
+/* "exact name", "fuzzy name", ...: the hit's "evidence" value. */
+const char *txs_sanctions_evidence_name(int ev);
+
 /* The matched name's original text (the primary name or the alias). */
 txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m);
 /* Entities carrying SWIFT/BIC `bic` (8 or 11 characters; an 11-character

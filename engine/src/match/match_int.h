@@ -30,6 +30,10 @@ void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags);
 enum { TXS__HOW_NONE = 0, TXS__HOW_EXACT, TXS__HOW_FOLD, TXS__HOW_EDIT, TXS__HOW_INITIAL,
        TXS__HOW_SKELETON, TXS__HOW_NUMBER };
 
+/* A romanised Korean syllable (or syllables) p[0..n) folded to what the
+ * romanisations agree on (token.c), into out (cap bytes); its length. */
+size_t txs__match_korean_fold(const char *p, size_t n, char *out, size_t cap);
+
 /* Similarity of two prepared tokens in [0, 1]; *how says why. */
 double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const txs__mtok *b, int *how);
 
@@ -50,6 +54,7 @@ typedef struct txs__mside {
     uint32_t n;
     int used[TXS__SIDE]; /* scratch of the alignment */
     int cut;
+    txs_name_kind kind;  /* the name's kind: initials only for persons */
 } txs__mside;
 
 void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, txs__mside *s);

@@ -83,6 +83,7 @@ void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, side *s
 {
     s->n = nm->ntok < TXS__SIDE ? nm->ntok : TXS__SIDE;
     s->cut = nm->ntok > TXS__SIDE;
+    s->kind = nm->kind;
     for (uint32_t i = 0; i < s->n; i++) {
         const txs_norm_tok *k = &nm->tok[i];
         txs__mtok *t = &s->t[i];
@@ -128,9 +129,24 @@ static double merge_sim(const txs_match_params *p, const side *m, uint32_t i, co
         *how = TXS__HOW_SKELETON;
         return txs__match_str_sim(j.skel, j.slen, t->skel, t->slen) * p->abjad_factor;
     }
+    if (((a->flags | b->flags | t->flags) & (TXS_TOK_HAN | TXS_TOK_HANZI)) == TXS_TOK_HAN) {
+        /* Hangul syllables joined: the same syllables in another
+         * romanisation, or nothing ("seong+jin" is not "songyan") */
+        char x[TXS__MATCH_TOKMAX * 2], y[TXS__MATCH_TOKMAX];
+        memcpy(buf, a->raw, a->rawlen);
+        memcpy(buf + a->rawlen, b->raw, b->rawlen);
+        size_t nx = txs__match_korean_fold(buf, (size_t)a->rawlen + b->rawlen, x, sizeof x);
+        size_t ny = txs__match_korean_fold(t->raw, t->rawlen, y, sizeof y);
+        *how = TXS__HOW_FOLD;
+        return nx == ny && memcmp(x, y, nx) == 0 ? 0.95 * p->han_factor : 0.0;
+    }
     n = join2(m, i, buf);
     *how = TXS__HOW_EDIT;
     double s = txs__match_str_sim(buf, n, t->fold, t->flen);
+    /* Han syllables are readings of characters: joined, they match a word
+     * exactly or not at all ("jian+ting" is not "jiantong"), as single
+     * syllables do (token.c). */
+    if (((a->flags | b->flags | t->flags) & TXS_TOK_HANZI) && s < 1.0) return 0.0;
     if ((a->flags | b->flags) & TXS_TOK_HAN) s *= p->han_factor;
     else s *= 0.98; /* a split is a small difference in itself */
     return s;
@@ -155,6 +171,30 @@ static int edge_cmp(const void *x, const void *y)
     return (int)a->dist - (int)b->dist;
 }
 
+/* A one-letter token stands for a word only as the initial of a person's
+ * given name: never inside an organisation's or a vessel's name ("ISIS-K"
+ * is not "Isis Kubicek"), and never for the candidate's family name, which
+ * payments write out.  Names of unknown kind keep initials.  Two-letter
+ * acronyms of two words ("jc" ~ "jean claude", "us" ~ "united states")
+ * are merges, not this rule's. */
+static int roman(const txs__mtok *t)
+{
+    if (t->rawlen < 2 || t->rawlen > 4) return 0;
+    for (uint32_t i = 0; i < t->rawlen; i++)
+        if (!strchr("ivxlcdm", t->raw[i])) return 0;
+    return 1;
+}
+
+static int initial_ok(const side *q, const side *c, uint32_t qi, uint32_t cj)
+{
+    /* a series numeral written one off (Fund V / Fund VI) is a number's
+     * near miss, not a word's initial: scored as before */
+    if (roman(&q->t[qi]) || roman(&c->t[cj])) return 1;
+    if (q->kind == TXS_NAME_COMPANY || q->kind == TXS_NAME_VESSEL) return 0;
+    if (c->kind == TXS_NAME_COMPANY || c->kind == TXS_NAME_VESSEL) return 0;
+    return !(c->t[cj].flags & TXS_TOK_FAMILY);
+}
+
 static size_t list_edges(const txs_match_params *p, const side *q, const side *c, edge *e)
 {
     size_t ne = 0;
@@ -162,6 +202,7 @@ static size_t list_edges(const txs_match_params *p, const side *q, const side *c
     for (uint32_t i = 0; i < q->n; i++)
         for (uint32_t j = 0; j < c->n; j++) {
             double s = txs__match_tok_sim(p, &q->t[i], &c->t[j], &how);
+            if (how == TXS__HOW_INITIAL && !initial_ok(q, c, i, j)) continue;
             if (s > 0.0) add_edge(p, e, &ne, s, i, 1, j, 1, how);
         }
     /* Merges only for tokens without an exact partner: a token that
@@ -201,13 +242,22 @@ static size_t align(side *q, side *c, edge *e, size_t ne)
 }
 
 /* Unmatched weight of a side and whether any unmatched token is a real
- * name token (not a legal form, not a generic word). */
-static double unmatched(const side *s, int *significant)
+ * name token (not a legal form, not a generic word).  Syllables read from
+ * Han or Hangul are left out of the weight and summed in *syl: a Chinese
+ * or Korean given name is one word of two syllables, so a syllable left
+ * over is a different given name ("bo bin" is not "bin"), not a middle
+ * name a payment dropped, and is charged as a conflict. */
+static double unmatched(const side *s, int *significant, double *syl)
 {
     double w = 0.0;
     *significant = 0;
+    *syl = 0.0;
     for (uint32_t i = 0; i < s->n; i++) {
         if (s->used[i]) continue;
+        if (s->t[i].flags & TXS_TOK_HAN) {
+            *syl += s->t[i].weight;
+            continue;
+        }
         w += s->t[i].weight;
         if (!(s->t[i].flags & TXS_TOK_LEGAL) && s->t[i].weight >= 0.5f) *significant = 1;
     }
@@ -220,7 +270,8 @@ static double unmatched_middle(const side *c)
 {
     double w = 0.0;
     for (uint32_t i = 1; i < c->n; i++)
-        if (!c->used[i] && !(c->t[i].flags & (TXS_TOK_FAMILY | TXS_TOK_LEGAL))) w += c->t[i].weight;
+        if (!c->used[i] && !(c->t[i].flags & (TXS_TOK_FAMILY | TXS_TOK_LEGAL | TXS_TOK_HAN)))
+            w += c->t[i].weight;
     return w;
 }
 
@@ -273,12 +324,14 @@ static void explain_edges(out *o, const side *q, const side *c, const edge *e, s
     }
 }
 
-static void explain_unmatched(out *o, const char *label, const side *s, double factor)
+static void explain_unmatched(out *o, const char *label, const side *s, double factor, double syl)
 {
     for (uint32_t i = 0; i < s->n; i++)
-        if (!s->used[i])
-            put(o, " | %s %.*s w%.2f x%.2f%s", label, (int)s->t[i].rawlen, s->t[i].raw, s->t[i].weight, factor,
-                (s->t[i].flags & TXS_TOK_LEGAL) ? " legal" : "");
+        if (!s->used[i]) {
+            int h = (s->t[i].flags & TXS_TOK_HAN) != 0;
+            put(o, " | %s %.*s w%.2f x%.2f%s", label, (int)s->t[i].rawlen, s->t[i].raw, s->t[i].weight,
+                h ? syl : factor, h ? " syllable" : (s->t[i].flags & TXS_TOK_LEGAL) ? " legal" : "");
+        }
 }
 
 static int unmatched_legal(const side *s)
@@ -366,15 +419,15 @@ double txs__match_score_side(const txs_match_params *p, const side *qs, const tx
     }
     int sq, sc, org = qn->kind == TXS_NAME_COMPANY || qn->kind == TXS_NAME_VESSEL ||
                       cn->kind == TXS_NAME_COMPANY || cn->kind == TXS_NAME_VESSEL;
-    double uq = unmatched(&q, &sq), uc = unmatched(&c, &sc);
+    double hq, hc, uq = unmatched(&q, &sq, &hq), uc = unmatched(&c, &sc, &hc);
     double f = (sq && sc) ? p->conflict_factor : org ? p->extra_factor_org : p->extra_factor;
     /* A listed person's middle names the payment left out cost less. */
-    double um = (!sq && cn->kind == TXS_NAME_PERSON) ? unmatched_middle(&c) : 0.0;
-    den += (uq + uc - um) * f + um * p->middle_factor;
+    double um = (!sq && hq == 0.0 && cn->kind == TXS_NAME_PERSON) ? unmatched_middle(&c) : 0.0;
+    den += (uq + uc - um) * f + um * p->middle_factor + (hq + hc) * p->conflict_factor;
     double name = den > 0.0 ? num / den : 0.0;
     explain_edges(&o, &q, &c, e, k);
-    explain_unmatched(&o, "query-only", &q, f);
-    explain_unmatched(&o, "candidate-only", &c, f);
+    explain_unmatched(&o, "query-only", &q, f, p->conflict_factor);
+    explain_unmatched(&o, "candidate-only", &c, f, p->conflict_factor);
     if (um > 0.0) put(&o, " | middle names left out: weight %.2f at x%.2f", um, p->middle_factor);
     if (sq && sc) put(&o, " | conflict");
     name = penalties(p, &q, &c, e, k, name, &o);

@@ -237,6 +237,58 @@ double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
     return 1.0 - d / (double)l;
 }
 
+/* A Korean syllable's romanisation reduced to what Revised Romanization,
+ * McCune-Reischauer and the common spellings of names agree on: the vowels
+ * eo, eu, u, oo, ou as o, ae as e, oi as oe; g/k, d/t, b/p, j/ch, sh/s as
+ * one; r as l, and dropped before a consonant (Park); doubled letters once;
+ * the surname I/Ri/Li/Lee/Yi/Rhee as one.  "gim" and "kim", "jeong",
+ * "chong" and "jung", "seong" and "sung" fold together; "yeong" and "jong",
+ * "sang" and "song" do not: those are other syllables. */
+size_t txs__match_korean_fold(const char *p, size_t n, char *out, size_t cap)
+{
+    static const char *const I[] = {"i", "ri", "li", "lee", "yi", "rhee", "rhie"};
+    for (size_t k = 0; k < sizeof I / sizeof *I; k++)
+        if (strlen(I[k]) == n && memcmp(I[k], p, n) == 0) {
+            out[0] = 'i';
+            return 1;
+        }
+    size_t m = 0;
+    for (size_t i = 0; i < n && m + 2 <= cap; i++) {
+        char c = p[i], nx = i + 1 < n ? p[i + 1] : '\0';
+        if ((c == 'c' || c == 's') && nx == 'h') i++;                  /* ch, sh */
+        else if ((c == 'e' && (nx == 'o' || nx == 'u')) || (c == 'o' && (nx == 'o' || nx == 'u'))) {
+            c = 'o';
+            i++;
+        } else if (c == 'a' && nx == 'e') {
+            c = 'e';
+            i++;
+        } else if (c == 'o' && nx == 'i') {
+            out[m++] = 'o';
+            c = 'e';
+            i++;
+        } else if (c == 'r' && nx && !strchr("aeiouwy", nx)) {
+            continue;
+        }
+        c = c == 'u' ? 'o' : c == 'g' ? 'k' : c == 'd' ? 't' : c == 'b' ? 'p' : c == 'j' ? 'c'
+            : c == 'r' ? 'l' : c;
+        if (m && out[m - 1] == c) continue;
+        out[m++] = c;
+    }
+    return m;
+}
+
+/* A Hangul syllable against another token: the same syllable in another
+ * romanisation (0.95, a variant), else nothing; one letter off is another
+ * syllable, not a typo ("yeong" / "jong"). */
+static double hangul_sim(const txs__mtok *a, const txs__mtok *b, int *how)
+{
+    char x[TXS__MATCH_TOKMAX], y[TXS__MATCH_TOKMAX];
+    size_t nx = txs__match_korean_fold(a->raw, a->rawlen, x, sizeof x);
+    size_t ny = txs__match_korean_fold(b->raw, b->rawlen, y, sizeof y);
+    *how = nx == ny && memcmp(x, y, nx) == 0 ? TXS__HOW_FOLD : TXS__HOW_NONE;
+    return *how == TXS__HOW_FOLD ? 0.95 : 0.0;
+}
+
 static int is_initial_of(const txs__mtok *i, const txs__mtok *full)
 {
     return (i->flags & TXS_TOK_INITIAL) && !(full->flags & TXS_TOK_NUMBER) && full->rawlen > 1 &&
@@ -247,6 +299,8 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
 {
     *how = TXS__HOW_EXACT;
     if (a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0) return 1.0;
+    if (((a->flags | b->flags) & (TXS_TOK_HAN | TXS_TOK_HANZI | TXS_TOK_NUMBER)) == TXS_TOK_HAN)
+        return hangul_sim(a, b, how);
     if ((a->flags | b->flags) & TXS_TOK_NUMBER) {
         *how = TXS__HOW_NUMBER;
         return (a->flags & b->flags & TXS_TOK_NUMBER) ? p->number_sim : 0.0;
@@ -263,7 +317,13 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
     if (((a->flags ^ b->flags) & TXS_TOK_ABJAD) && a->slen && b->slen) {
         *how = TXS__HOW_SKELETON;
         s = txs__match_str_sim(a->skel, a->slen, b->skel, b->slen) * p->abjad_factor;
-        if (s > 0.0) return s;
+        /* Arabic and Hebrew letters carry consonants, not a spelling: the
+         * skeleton is the comparison, and a token that fails it is not
+         * then compared letter by letter ("arad" / "asad") */
+        if (s > 0.0 || (((a->flags & TXS_TOK_ABJAD) ? a : b)->flags & TXS_TOK_NONLATIN)) {
+            *how = s > 0.0 ? TXS__HOW_SKELETON : TXS__HOW_NONE;
+            return s;
+        }
     }
     if (a->flen == b->flen && memcmp(a->fold, b->fold, a->flen) == 0) {
         *how = TXS__HOW_FOLD;

@@ -334,6 +334,10 @@ static void finish(const txs_norm *nz, const txs__words *w, txs_name_kind kind, 
          * also a legal form ("HAN YU-RO") is the case this still misses. */
         if (k && kind == TXS_NAME_ANY && (k == 1 || short_words(w, ord, i, k)) && i + k < n)
             k = 0;
+        /* One syllable read from Han or Hangul is a name's syllable, never a
+         * legal form alone (유 "yu", 임 "im", 노 "no" are surnames); the
+         * multi-syllable forms (有限公司, 주식회사) are phrases. */
+        if (k == 1 && (t->flags & TXS_TOK_HAN)) k = 0;
         if (k) {
             emit(out, hit->canon, strlen(hit->canon), TXS_TOK_LEGAL, t->src);
             i += k - 1;

@@ -69,8 +69,23 @@ void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n, int *score,
     int s = (int)((200 * (S - P) + S) / (2 * S));
     *score = s;
     if (band == NULL) return;
-    *band = s >= rs->band_block    ? TXS_BAND_BLOCK
-            : s >= rs->band_review ? TXS_BAND_REVIEW
-            : s >= rs->band_edd    ? TXS_BAND_EDD
-                                   : TXS_BAND_NONE;
+    *band = txs_band_policy(hits, n,
+                            s >= rs->band_block    ? TXS_BAND_BLOCK
+                            : s >= rs->band_review ? TXS_BAND_REVIEW
+                            : s >= rs->band_edd    ? TXS_BAND_EDD
+                                                   : TXS_BAND_NONE);
+}
+
+/* A fuzzy name is a lead for an analyst, not a reason to stop a payment:
+ * a sanctions-only alert blocks only on evidence that may block.  Hits that
+ * score nothing (suppressed by the good-guy list) do not count. */
+int txs_band_policy(const txs_hit *hits, size_t n, int band)
+{
+    if (band != TXS_BAND_BLOCK) return band;
+    for (size_t i = 0; i < n; i++) {
+        if (!(hits[i].score > 0.0)) continue;
+        if (hits[i].kind != TXS_HIT_SANCTIONS) return band;
+        if (hits[i].rule & TXS_SANC_MAY_BLOCK) return band;
+    }
+    return TXS_BAND_REVIEW;
 }

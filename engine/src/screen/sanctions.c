@@ -37,6 +37,11 @@
  * entity records once, at create time, into per-entity tables (qtab), and
  * applied only to candidates whose unqualified score reaches the threshold
  * (the penalties can only lower a score), so the per-candidate cost is nil.
+ * The party's kind is as given, else a company when its name ends in an
+ * unambiguous legal form.  For a hit that is written, txs_sanctions_evidence
+ * says what it rests on (exact or near-exact strong name, agreeing or
+ * disagreeing qualifiers, weak alias, fuzzy name), which decides whether it
+ * may block (docs/matching.md "Bands of sanctions alerts").
  *
  * Work memory (mass and distinctive count per name, touched lists, the hit
  * tokens' marks) is allocated at create time and left zeroed after every
@@ -766,15 +771,35 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
     return txs_sanctions_name_ctx(s, p, n, NULL, out, cap);
 }
 
-/* The party's kind: as the transaction gives it (no profile maps one yet),
- * else unknown.  It is not guessed from legal forms in the name: short forms
- * are also people's syllables and initials ("PAK HAN SE", "HAN YU-RO" read
- * as companies cost two listed persons their hits, bench/sanctions_recall.py)
- * and the guess cleared one benign name in 50,000. */
-static txs_name_kind party_kind(const txs_sanctions *s, const txs_sanctions_party *q)
+/* Legal forms that name nothing but a company, written as the last word of
+ * a party name.  Two-letter forms (SA, AG, SE, CO) are left out: they are
+ * also syllables of people's names ("PAK HAN SE", a listed person, lost
+ * his hit when SE made him a company). */
+static int org_word(const char *w, size_t n)
 {
-    (void)s;
-    return q ? q->kind : TXS_NAME_ANY;
+    static const char *const F[] = {"corp", "corporation", "cjsc", "fze", "fzco", "gmbh", "inc",
+                                    "incorporated", "jsc", "limited", "llc", "llp", "ltd", "ojsc",
+                                    "ooo", "pjsc", "plc", "sarl", "spa", "srl"};
+    char b[16];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < sizeof b; i++)
+        if (w[i] != '.') b[k++] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+    for (size_t i = 0; i < sizeof F / sizeof *F; i++)
+        if (strlen(F[i]) == k && memcmp(F[i], b, k) == 0) return 1;
+    return 0;
+}
+
+/* The party's kind: as the transaction gives it, else a company when the
+ * name as written ends in an unambiguous legal form ("Acme Trading LLC",
+ * "Rosneft PJSC"), else unknown.  No person is inferred from a name: a
+ * vessel's or a firm's name without a legal form looks like one. */
+static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, size_t n)
+{
+    if (q && q->kind != TXS_NAME_ANY) return q->kind;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == ',' || p[n - 1] == ')')) n--;
+    size_t b = n;
+    while (b && p[b - 1] != ' ' && p[b - 1] != ',' && p[b - 1] != '(') b--;
+    return b > 0 && org_word(p + b, n - b) ? TXS_NAME_COMPANY : TXS_NAME_ANY;
 }
 
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
@@ -808,7 +833,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 {
     s->nres = 0;
     if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
-    s->qkind = party_kind(s, s->ctx);
+    s->qkind = party_kind(s->ctx, p, n);
     txs__match_side(&s->mp, &s->q, &s->qs);
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
@@ -844,9 +869,58 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
     txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
     txs__match_side(&s->mp, &s->q, &s->qs);
     s->ctx = ctx;
-    s->qkind = party_kind(s, ctx);
+    s->qkind = party_kind(ctx, p, n);
     score_name(s, &s->ix[m->list], m->name, explain, ecap);
     s->ctx = NULL;
+}
+
+/* Whether the party's country is one of entity ent's, or its birth year is
+ * covered by one of the entity's dates (both sides must know the fact). */
+static int quals_agree(const sidx *x, uint32_t ent, const txs_sanctions_party *q)
+{
+    if (q == NULL) return 0;
+    for (uint32_t i = x->c_off[ent]; q->country[0] && i < x->c_off[ent + 1]; i++)
+        if (memcmp(x->ctry[i], q->country, 2) == 0) return 1;
+    for (uint32_t i = x->y_off[ent]; q->birth_year > 0 && i < x->y_off[ent + 1]; i++)
+        if (q->birth_year >= x->years[i][0] && q->birth_year <= x->years[i][1]) return 1;
+    return 0;
+}
+
+int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
+                           const txs_sanctions_party *ctx, const txs_sanctions_match *m)
+{
+    if (m->name == UINT32_MAX) return TXS_EV_IDENTIFIER;
+    if (m->list >= s->n) return TXS_EV_FUZZY;
+    const sidx *x = &s->ix[m->list];
+    int weak = (x->names[m->name].flags & TXS__NM_WEAK) != 0;
+    /* a qualifier that disagrees (another country, kind or birth year)
+     * leaves even an exact name to an analyst */
+    s->ctx = ctx;
+    s->qkind = party_kind(ctx, p, n);
+    int against = ctx && apply_quals(s, x, x->names[m->name].entity, 1.0, NULL, 0) < 1.0;
+    s->ctx = NULL;
+    if (!weak && !against && txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) == 0) {
+        load_name(x, m->name, &s->c);
+        double nm = txs_match_score(&s->mp, &s->q, &s->c, NULL, NULL, 0);
+        if (nm >= 0.9999) return TXS_EV_EXACT;
+        if (nm >= TXS_SANCTIONS_NEAR_EXACT) return TXS_EV_NEAR_EXACT;
+    }
+    if (quals_agree(x, x->names[m->name].entity, ctx)) return TXS_EV_QUALIFIERS;
+    return against ? TXS_EV_AGAINST : weak ? TXS_EV_WEAK_ALIAS : TXS_EV_FUZZY;
+}
+
+const char *txs_sanctions_evidence_name(int ev)
+{
+    switch (ev) {
+    case TXS_EV_EXACT: return "exact name";
+    case TXS_EV_NEAR_EXACT: return "near-exact name";
+    case TXS_EV_QUALIFIERS: return "name and qualifiers";
+    case TXS_EV_IDENTIFIER: return "identifier";
+    case TXS_EV_NAME_IDENT: return "name and identifier";
+    case TXS_EV_WEAK_ALIAS: return "weak alias";
+    case TXS_EV_AGAINST: return "name, qualifiers against";
+    default: return "fuzzy name";
+    }
 }
 
 txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_match *m)
