@@ -175,7 +175,10 @@ static int record(un_ctx *x, const xmlNode *n, int type, long line)
 static int pick(void *ctx, xmlTextReaderPtr r, const char *name, int depth, unsigned long line)
 {
     un_ctx *x = ctx;
-    (void)depth, (void)line;
+    if (depth == 0 && strcmp(name, "CONSOLIDATED_LIST") != 0)
+        return txs_diag_set(x->d, TXS_E_FORMAT, x->path, line,
+                            "root element is <%s>; a list .xml is the UN's <CONSOLIDATED_LIST>, "
+                            "OFAC's <sdnList> or Canada's <data-set>", name);
     if (strcmp(name, "CONSOLIDATED_LIST") == 0) {
         xmlChar *date = xmlTextReaderGetAttribute(r, (const xmlChar *)"dateGenerated");
         if (date) snprintf(x->b->srcs[x->src].date, sizeof x->b->srcs[x->src].date, "%s", date);

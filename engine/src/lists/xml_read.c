@@ -51,7 +51,11 @@ static void on_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTex
 static int visit(walk_ctx *x, xmlTextReaderPtr r, txs__xml_pick pick, txs__xml_record record,
                  void *ctx)
 {
-    unsigned long line = (unsigned long)xmlTextReaderGetParserLineNumber(r);
+    /* The parser reads ahead: the node's own line is where it starts. */
+    xmlNode *cur = xmlTextReaderCurrentNode(r);
+    long start = cur ? xmlGetLineNo(cur) : -1;
+    unsigned long line = start > 0 ? (unsigned long)start
+                                   : (unsigned long)xmlTextReaderGetParserLineNumber(r);
     const char *name = (const char *)xmlTextReaderConstLocalName(r);
     int kind = pick(ctx, r, name ? name : "", xmlTextReaderDepth(r), line);
     if (kind <= 0) return kind;
