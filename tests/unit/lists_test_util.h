@@ -58,20 +58,34 @@ static inline size_t count_fields(const txs_lists *l, const txs_entity *e, int k
     return n;
 }
 
-/* The extra of the first field of this kind with value v, as a string. */
-static inline const char *extra_of(const txs_lists *l, const txs_entity *e, int kind, const char *v,
-                            char *buf, size_t cap)
+/* The extra (or, with note set, the note) of the first field of this kind
+ * with value v, as a string. */
+static inline const char *field_text(const txs_lists *l, const txs_entity *e, int kind,
+                                     const char *v, int note, char *buf, size_t cap)
 {
     buf[0] = '\0';
     for (size_t j = 0; j < e->nfields; j++) {
         txs_field f;
         txs_lists_field(l, e, j, &f);
         if (f.kind == (uint32_t)kind && txs_slice_eq(f.value, v)) {
-            snprintf(buf, cap, "%.*s", (int)f.extra.n, f.extra.p);
+            txs_slice t = note ? f.note : f.extra;
+            snprintf(buf, cap, "%.*s", (int)t.n, t.p);
             break;
         }
     }
     return buf;
+}
+
+static inline const char *extra_of(const txs_lists *l, const txs_entity *e, int kind,
+                                   const char *v, char *buf, size_t cap)
+{
+    return field_text(l, e, kind, v, 0, buf, cap);
+}
+
+static inline const char *note_of(const txs_lists *l, const txs_entity *e, int kind,
+                                  const char *v, char *buf, size_t cap)
+{
+    return field_text(l, e, kind, v, 1, buf, cap);
 }
 
 static inline size_t ident_hits(const txs_lists *l, int kind, const char *v)

@@ -18,22 +18,6 @@
 #define SLS_FILE FIX "ofac-sls-consolidated-2025-03-28.xml"
 #define CA_FILE FIX "canada-sema-2025-03-20.xml"
 
-/* The note of the first field of this kind and value, as a string. */
-static const char *note_of(const txs_lists *l, const txs_entity *e, int kind, const char *v,
-                           char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    for (size_t j = 0; j < e->nfields; j++) {
-        txs_field f;
-        txs_lists_field(l, e, j, &f);
-        if (f.kind == (uint32_t)kind && txs_slice_eq(f.value, v)) {
-            snprintf(buf, cap, "%.*s", (int)f.note.n, f.note.p);
-            break;
-        }
-    }
-    return buf;
-}
-
 /* Unparsed-clause statistics of source src (what `lists info` lists). */
 static uint32_t unparsed_stats(const txs_lists *l, uint32_t src)
 {

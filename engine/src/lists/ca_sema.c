@@ -247,13 +247,7 @@ static int record(ca_ctx *x, const xmlNode *n, unsigned long line)
 
 static int pick(void *ctx, xmlTextReaderPtr r, const char *name, int depth, unsigned long line)
 {
-    ca_ctx *x = ctx;
-    (void)r;
-    if (depth == 0)
-        return strcmp(name, "data-set") == 0
-                   ? 0
-                   : txs_diag_set(x->d, TXS_E_FORMAT, x->path, line,
-                                  "root element is <%s>, expected <data-set>", name);
+    (void)ctx, (void)r, (void)line;
     return depth == 1 && strcmp(name, "record") == 0 ? 1 : 0;
 }
 
@@ -271,7 +265,7 @@ int txs__lists_read_ca_sema(txs_lists_builder *b, const char *path, txs_diag *d)
     ca_ctx x = zero;
     x.b = b, x.path = path, x.d = d;
     TXS_TRY(txs__lists_source(b, path, "ca-sema-xml", "CA-SEMA", UINT32_MAX, &x.src, d));
-    TXS_TRY(txs__xml_walk(path, pick, on_record, &x, d));
+    TXS_TRY(txs__xml_walk(path, "data-set", pick, on_record, &x, d));
     if (b->srcs[x.src].records == 0) return txs_diag_set(d, TXS_E_FORMAT, path, 0, "no record elements");
     snprintf(b->srcs[x.src].date, sizeof b->srcs[x.src].date, "%s", x.latest);
     return TXS_OK;

@@ -248,13 +248,7 @@ static int info(sls_ctx *x, const xmlNode *n, unsigned long line)
 
 static int pick(void *ctx, xmlTextReaderPtr r, const char *name, int depth, unsigned long line)
 {
-    sls_ctx *x = ctx;
-    (void)r;
-    if (depth == 0)
-        return strcmp(name, "sdnList") == 0
-                   ? 0
-                   : txs_diag_set(x->d, TXS_E_FORMAT, x->path, line,
-                                  "root element is <%s>, expected <sdnList>", name);
+    (void)ctx, (void)r, (void)line;
     if (depth != 1) return 0;
     return strcmp(name, "sdnEntry") == 0 ? K_ENTRY : strcmp(name, "publshInformation") == 0 ? K_INFO : 0;
 }
@@ -276,7 +270,7 @@ int txs__lists_read_ofac_sls(txs_lists_builder *b, const char *path, txs_diag *d
     sls_ctx x = {b, 0, path, d, -1, 0};
     TXS_TRY(txs__lists_source(b, path, "ofac-sls-xml", cons ? "OFAC-CONS" : "OFAC-SDN", UINT32_MAX,
                               &x.src, d));
-    TXS_TRY(txs__xml_walk(path, pick, on_record, &x, d));
+    TXS_TRY(txs__xml_walk(path, "sdnList", pick, on_record, &x, d));
     uint32_t n = b->srcs[x.src].records;
     if (n == 0) return txs_diag_set(d, TXS_E_FORMAT, path, 0, "no sdnEntry records");
     if (x.record_count >= 0 && (uint32_t)x.record_count != n)

@@ -175,11 +175,8 @@ static int record(un_ctx *x, const xmlNode *n, int type, long line)
 static int pick(void *ctx, xmlTextReaderPtr r, const char *name, int depth, unsigned long line)
 {
     un_ctx *x = ctx;
-    if (depth == 0 && strcmp(name, "CONSOLIDATED_LIST") != 0)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->path, line,
-                            "root element is <%s>; a list .xml is the UN's <CONSOLIDATED_LIST>, "
-                            "OFAC's <sdnList> or Canada's <data-set>", name);
-    if (strcmp(name, "CONSOLIDATED_LIST") == 0) {
+    (void)line;
+    if (depth == 0) {
         xmlChar *date = xmlTextReaderGetAttribute(r, (const xmlChar *)"dateGenerated");
         if (date) snprintf(x->b->srcs[x->src].date, sizeof x->b->srcs[x->src].date, "%s", date);
         xmlFree(date);
@@ -201,7 +198,7 @@ int txs__lists_read_un(txs_lists_builder *b, const char *path, txs_diag *d)
 {
     un_ctx x = {b, 0, path, d};
     TXS_TRY(txs__lists_source(b, path, "un-xml", "UN", UINT32_MAX, &x.src, d));
-    int rc = txs__xml_walk(path, pick, on_record, &x, d);
+    int rc = txs__xml_walk(path, "CONSOLIDATED_LIST", pick, on_record, &x, d);
     if (rc == 0 && b->srcs[x.src].records == 0)
         rc = txs_diag_set(d, TXS_E_FORMAT, path, 0, "no INDIVIDUAL or ENTITY records");
     return rc;

@@ -11,7 +11,7 @@
 #include "xml_read.h"
 
 typedef struct walk_ctx {
-    const char *path;
+    const char *path, *root;
     txs_diag *d;
     int err;
 } walk_ctx;
@@ -57,7 +57,11 @@ static int visit(walk_ctx *x, xmlTextReaderPtr r, txs__xml_pick pick, txs__xml_r
     unsigned long line = start > 0 ? (unsigned long)start
                                    : (unsigned long)xmlTextReaderGetParserLineNumber(r);
     const char *name = (const char *)xmlTextReaderConstLocalName(r);
-    int kind = pick(ctx, r, name ? name : "", xmlTextReaderDepth(r), line);
+    int depth = xmlTextReaderDepth(r);
+    if (depth == 0 && strcmp(name ? name : "", x->root) != 0)
+        return txs_diag_set(x->d, TXS_E_FORMAT, x->path, line, "root element is <%s>, expected <%s>",
+                            name ? name : "", x->root);
+    int kind = pick(ctx, r, name ? name : "", depth, line);
     if (kind <= 0) return kind;
     xmlNode *n = xmlTextReaderExpand(r);
     if (n == NULL) return 2;
@@ -67,10 +71,10 @@ static int visit(walk_ctx *x, xmlTextReaderPtr r, txs__xml_pick pick, txs__xml_r
     return xmlTextReaderNext(r) == 1 ? 1 : 2;
 }
 
-int txs__xml_walk(const char *path, txs__xml_pick pick, txs__xml_record record, void *ctx,
-                  txs_diag *d)
+int txs__xml_walk(const char *path, const char *root, txs__xml_pick pick,
+                  txs__xml_record record, void *ctx, txs_diag *d)
 {
-    walk_ctx x = {path, d, 0};
+    walk_ctx x = {path, root, d, 0};
     xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
     if (r == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open XML");
     xmlTextReaderSetErrorHandler(r, on_error, &x);

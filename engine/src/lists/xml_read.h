@@ -16,17 +16,18 @@
 
 #include "lists_int.h"
 
-/* Called for every element start the walk does not skip: 0 to descend into
- * it, > 0 to expand it as a record of that kind, < 0 (with d filled) to
- * stop.  The first call is the root element (depth 0). */
+/* Called for every element start the walk does not skip, the root first
+ * (depth 0): 0 to descend into it, > 0 to expand it as a record of that
+ * kind, < 0 (with d filled) to stop. */
 typedef int (*txs__xml_pick)(void *ctx, xmlTextReaderPtr r, const char *name, int depth,
                              unsigned long line);
 /* Called with each expanded record (borrowed until the call returns). */
 typedef int (*txs__xml_record)(void *ctx, const xmlNode *n, int kind, unsigned long line);
 
-/* Walk path.  Returns 0, the first negative callback status (TXS_E_NOMEM
+/* Walk path, whose root element must be named `root` (else TXS_E_FORMAT
+ * naming both, at the root's line).  Returns 0, the first negative callback status (TXS_E_NOMEM
  * gets file:line here), or TXS_E_FORMAT / TXS_E_IO with d filled. */
-int txs__xml_walk(const char *path, txs__xml_pick pick, txs__xml_record record, void *ctx,
+int txs__xml_walk(const char *path, const char *root, txs__xml_pick pick, txs__xml_record record, void *ctx,
                   txs_diag *d);
 
 /* 1 if n is an element named `name` (local name, any namespace). */
