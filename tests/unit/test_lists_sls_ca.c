@@ -265,3 +265,36 @@ Test(lists_sls_ca_errors, malformed_files_name_file_line_and_what)
     expect_failure(FIX "bad-ca-sema-truncated.xml", 920, "XML");
     expect_failure(FIX "bad-ca-sema-wrong-root.xml", 2, "root element is <dataset>");
 }
+
+/* A hand-written SDN-style file (the real consolidated file has neither
+ * vessels nor issue dates): vesselInfo, issue/expiry dates, a digital
+ * currency address and an idType OFAC's vocabulary does not name. */
+Test(lists_sls, sdn_file_vessel_and_id_details)
+{
+    void *img;
+    txs_lists *l = open_one(FIX "ofac-sls-sdn-vessel.xml", &img);
+    char buf[256];
+    txs_list_source s = source(l, 0);
+    cr_expect(txs_slice_eq(s.list, "OFAC-SDN"), "no 'cons' in the name: the SDN list");
+    cr_expect(txs_slice_eq(s.date, "2025-12-01"));
+    txs_entity e = entity(l, "OFAC-SDN:900001");
+    cr_expect_eq(count_fields(l, &e, TXS_F_TITLE, -1, "Director"), 1);
+    cr_expect_str_eq(note_of(l, &e, TXS_F_ID, "P1234567", buf, sizeof buf),
+                     "Passport P1234567 (Russia) issued 01 Jan 2015 expires 01 Jan 2025");
+    cr_expect_eq(count_fields(l, &e, TXS_F_ID, TXS_ID_CRYPTO, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"), 1);
+    cr_expect_str_eq(extra_of(l, &e, TXS_F_ID, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", buf, sizeof buf),
+                     "XBT");
+    cr_expect_eq(count_fields(l, &e, TXS_F_ID, TXS_ID_OTHER, "AB-77"), 1);
+    cr_expect_str_eq(note_of(l, &e, TXS_F_ID, "AB-77", buf, sizeof buf), "Some Future Number");
+    e = entity(l, "OFAC-SDN:900002");
+    cr_expect_eq(e.type, TXS_ENT_VESSEL);
+    cr_expect_eq(count_fields(l, &e, TXS_F_ID, TXS_ID_IMO, "9187629"), 1);
+    cr_expect_eq(count_fields(l, &e, TXS_F_ID, TXS_ID_MMSI, "572469210"), 1);
+    cr_expect_eq(count_fields(l, &e, TXS_F_ID, TXS_ID_CALL_SIGN, "9HA1234"), 1);
+    cr_expect_str_eq(extra_of(l, &e, TXS_F_OTHER, "Crude Oil Tanker", buf, sizeof buf), "Vessel Type");
+    cr_expect_str_eq(extra_of(l, &e, TXS_F_OTHER, "Panama", buf, sizeof buf), "Vessel Flag");
+    cr_expect_str_eq(extra_of(l, &e, TXS_F_OTHER, "81479", buf, sizeof buf), "GRT");
+    cr_expect_eq(s.unparsed, 0);
+    txs_lists_free(l);
+    free(img);
+}

@@ -86,11 +86,12 @@ static int ident(sls_ctx *x, txs__lent *e, const xmlNode *n)
     txs__xml_child(n, "idType", type, sizeof type);
     txs__xml_child(n, "idNumber", num, sizeof num);
     txs__xml_child(n, "idCountry", cty, sizeof cty);
+    uint32_t before = e->nf;
     TXS_TRY(txs__lists_ofac_feature(x->b, x->src, e, text(type), text(num), text(cty)));
     /* Issue and expiry dates belong to the identifier just made. */
     txs__xml_child(n, "issueDate", issued, sizeof issued);
     txs__xml_child(n, "expirationDate", expires, sizeof expires);
-    if ((issued[0] || expires[0]) && e->nf && e->f[e->nf - 1].kind == TXS_F_ID) {
+    if ((issued[0] || expires[0]) && e->nf > before && e->f[e->nf - 1].kind == TXS_F_ID) {
         txs__lfield *f = &e->f[e->nf - 1];
         char note[1024];
         int k = snprintf(note, sizeof note, "%.*s%s%s%s%s", (int)f->nlen, f->note,
