@@ -3,7 +3,9 @@
  * picks the file name the reader sees, which with the first bytes selects
  * the format (lists.h, txs_lists_builder_add): UN XML, OpenSanctions CSV,
  * EU CSV, UK CSV, FollowTheMoney JSON, OFAC legacy sdn.csv; the rest is
- * the file.  A source that reads is compiled into a snapshot, opened, and
+ * the file.  "un.xml" reaches every XML reader: the root element picks UN,
+ * OFAC Sanctions List Service (<sdnList>) or Canada SEMA (<data-set>); the
+ * seeds ofac-sls-cut and ca-sema-cut start there.  A source that reads is compiled into a snapshot, opened, and
  * screened against, so the name-index builder sees every parsed shape.
  */
 #include "fuzz_file_util.h"

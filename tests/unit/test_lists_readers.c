@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lists/lists_int.h"
+#include "lists_test_util.h"
 #include "txs/lists.h"
 
 #define SAMPLES TXS_SOURCE_DIR "/samples/lists/"
@@ -18,21 +19,6 @@ typedef struct counts {
     size_t entities, by_type[TXS_ENT_TYPES], kinds[TXS_F_COUNT], ids[TXS_ID_COUNT];
     size_t strong, weak;
 } counts;
-
-static txs_lists *compile(const char *const *src, size_t n, void **img)
-{
-    txs_lists_builder *b;
-    txs_diag d = {{0}, 0, {0}};
-    size_t len;
-    txs_lists *l = NULL;
-    cr_assert_eq(txs_lists_builder_create(&b), 0);
-    for (size_t i = 0; i < n; i++)
-        cr_assert_eq(txs_lists_builder_add(b, src[i], &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
-    cr_assert_eq(txs_lists_builder_image(b, img, &len, &d), 0);
-    txs_lists_builder_free(b);
-    cr_assert_eq(txs_lists_open_mem(*img, len, &l, &d), 0, "%s", d.msg);
-    return l;
-}
 
 static counts count(const txs_lists *l)
 {
@@ -68,7 +54,7 @@ Test(lists_ofac, sdn_2021_counts_match_the_source)
 {
     const char *src[] = {SAMPLES "ofac-sdn-2021-07-07"};
     void *img;
-    txs_lists *l = compile(src, 1, &img);
+    txs_lists *l = open_lists(src, 1, &img);
     counts c = count(l);
     cr_expect_eq(c.entities, 8976);
     cr_expect_eq(records_of(l, "alt.csv"), 11910);
@@ -98,7 +84,7 @@ Test(lists_ofac, each_file_of_a_set_names_the_set_once)
                            SAMPLES "ofac-sdn-2021-07-07/add.csv",
                            SAMPLES "ofac-sdn-2021-07-07/sdn_comments.csv", SAMPLES "ofac-sdn-2021-07-07"};
     void *img1, *img2;
-    txs_lists *a = compile(dir, 1, &img1), *b = compile(files, TXS_ARRAY_LEN(files), &img2);
+    txs_lists *a = open_lists(dir, 1, &img1), *b = open_lists(files, TXS_ARRAY_LEN(files), &img2);
     cr_expect_eq(txs_lists_count(b), txs_lists_count(a));
     cr_expect_eq(txs_lists_nsources(b), txs_lists_nsources(a));
     cr_expect_eq(txs_lists_nsources(b), 4);
@@ -136,7 +122,7 @@ Test(lists_ofac, remarks_become_typed_fields)
 {
     const char *src[] = {SAMPLES "ofac-sdn-2021-07-07"};
     void *img;
-    txs_lists *l = compile(src, 1, &img);
+    txs_lists *l = open_lists(src, 1, &img);
     size_t i;
     cr_assert_eq(txs_lists_find(l, TXS_SLICE_LIT("OFAC-SDN:306"), &i), 0);
     txs_entity e;
@@ -161,7 +147,7 @@ Test(lists_ofac, sdn_2024_unparsed_under_two_percent)
 {
     const char *src[] = {FIX "ofac-sdn-2024-05-03/sdn.csv"};
     void *img;
-    txs_lists *l = compile(src, 1, &img);
+    txs_lists *l = open_lists(src, 1, &img);
     cr_expect_eq(txs_lists_count(l), 14965);
     txs_list_source s;
     txs_lists_source(l, 0, &s);
@@ -174,7 +160,7 @@ Test(lists_un, consolidated_xml_counts)
 {
     const char *src[] = {SAMPLES "un-consolidated-2026-02-27.xml"};
     void *img;
-    txs_lists *l = compile(src, 1, &img);
+    txs_lists *l = open_lists(src, 1, &img);
     counts c = count(l);
     cr_expect_eq(c.by_type[TXS_ENT_INDIVIDUAL], 730);
     cr_expect_eq(c.by_type[TXS_ENT_ENTITY], 273);
@@ -193,7 +179,7 @@ Test(lists_os, simple_csv_and_ftm)
     const char *src[] = {FIX "opensanctions/targets.simple.ua-war-2026-03-13.csv",
                          FIX "opensanctions/entities.ftm.sample.json"};
     void *img;
-    txs_lists *l = compile(src, 2, &img);
+    txs_lists *l = open_lists(src, 2, &img);
     cr_expect_eq(records_of(l, "targets.simple.ua-war-2026-03-13.csv"), 5600);
     counts c = count(l);
     cr_expect_eq(c.entities, 5600 + 6); /* the FtM sample's Address is not an entity */
@@ -207,7 +193,7 @@ Test(lists_os, ftm_delta_add_modify_delete)
 {
     const char *src[] = {FIX "ftm-delta.json"};
     void *img;
-    txs_lists *l = compile(src, 1, &img);
+    txs_lists *l = open_lists(src, 1, &img);
     cr_expect_eq(txs_lists_count(l), 2);
     size_t i;
     cr_expect_eq(txs_lists_find(l, TXS_SLICE_LIT("OS:t-3"), &i), TXS_E_NOTFOUND);
@@ -229,7 +215,8 @@ Test(lists_os, ftm_delta_add_modify_delete)
     free(img);
 }
 
-static void expect_failure(const char *path, unsigned long line, const char *what)
+/* Refused (any error, a missing file included) with file:line. */
+static void expect_refused(const char *path, unsigned long line, const char *what)
 {
     txs_lists_builder *b;
     txs_diag d = {{0}, 0, {0}};
@@ -243,10 +230,10 @@ static void expect_failure(const char *path, unsigned long line, const char *wha
 
 Test(lists_errors, malformed_files_name_file_and_line)
 {
-    expect_failure(FIX "bad-ofac-sdn.csv", 2, "unterminated");
-    expect_failure(FIX "bad-ftm.json", 2, "JSON");
-    expect_failure(FIX "bad-un.xml", 4, "XML");
-    expect_failure(FIX "missing-list.xml", 0, "cannot open");
+    expect_refused(FIX "bad-ofac-sdn.csv", 2, "unterminated");
+    expect_refused(FIX "bad-ftm.json", 2, "JSON");
+    expect_refused(FIX "bad-un.xml", 4, "XML");
+    expect_refused(FIX "missing-list.xml", 0, "cannot open");
 }
 
 Test(lists_dates, normal_forms)

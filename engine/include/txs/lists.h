@@ -3,9 +3,10 @@
  * that carries them from build time to the screening stage.
  *
  * Build time (may allocate, may be slow): a builder reads official list
- * files (OFAC legacy CSV, UN consolidated XML, OpenSanctions targets.simple
- * CSV and FollowTheMoney JSON lines, EU Financial Sanctions File CSV, UK
- * sanctions list CSV), each in its own reader, into one model, and
+ * files (OFAC legacy CSV, OFAC Sanctions List Service XML, UN consolidated
+ * XML, Canada SEMA XML, OpenSanctions targets.simple CSV and FollowTheMoney
+ * JSON lines, EU Financial Sanctions File CSV, UK sanctions list CSV), each
+ * in its own reader, into one model, and
  * serialises it as a snapshot.  Run time: a snapshot is mapped (never
  * recompiled) and read through small views that borrow its bytes.
  *
@@ -141,9 +142,11 @@ typedef struct txs_field {
  * through `parent`. */
 typedef struct txs_list_source {
     txs_slice file;        /* the file's base name */
-    txs_slice format;      /* "ofac-csv", "un-xml", "os-simple", "ftm", "eu-csv", "uk-csv" */
+    txs_slice format;      /* "ofac-csv", "ofac-sls-xml", "un-xml", "ca-sema-xml",
+                              "os-simple", "ftm", "eu-csv", "uk-csv" */
     txs_slice list;        /* the list id that prefixes entity ids ("OFAC-SDN") */
-    txs_slice date;        /* list date stated by the file; empty if none */
+    txs_slice date;        /* list date stated by the file (CA-SEMA: its latest
+                              listing date; the file states none); empty if none */
     uint64_t bytes;
     uint8_t sha256[32];
     uint32_t records;      /* rows / records read from this file */
@@ -165,7 +168,9 @@ void txs_lists_builder_free(txs_lists_builder *b);
 /*
  * Read one source into the builder.  The format is detected from the path
  * and the first bytes: a directory or sdn.csv / cons_prim.csv (OFAC, with
- * sibling alt/add/comments files when present), .xml (UN), a .csv whose
+ * sibling alt/add/comments files when present), .xml (by its root element:
+ * <sdnList> OFAC Sanctions List Service, <data-set> Canada SEMA, else UN;
+ * a root none of them has is refused), a .csv whose
  * header is OpenSanctions', EU's or UK's, .json / .jsonl (FollowTheMoney,
  * including delta records {"op":"ADD|MOD|DEL","entity":{...}}).  On a
  * malformed file returns TXS_E_FORMAT (or TXS_E_IO) with d naming the

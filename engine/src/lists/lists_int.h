@@ -194,11 +194,26 @@ int txs__lists_read_os_simple(txs_lists_builder *b, const char *path, txs_diag *
 int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d);
 int txs__lists_read_eu(txs_lists_builder *b, const char *path, txs_diag *d);
 int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_ofac_sls(txs_lists_builder *b, const char *path, txs_diag *d);
+int txs__lists_read_ca_sema(txs_lists_builder *b, const char *path, txs_diag *d);
 
 /* ---- ofac_remarks.c: split an OFAC remarks text into clauses and turn
  * each into typed fields of e, counting parsed/unparsed per kind. */
 int txs__lists_ofac_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e,
                             const char *p, size_t n);
+/* The same for the free-text remarks of the Sanctions List Service XML:
+ * clauses may be parenthesised, and one no rule types is a remark (counted
+ * as the kind "(remark)", not as unparsed: that file gives every identity
+ * feature its own element). */
+int txs__lists_ofac_free_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e,
+                                 const char *p, size_t n);
+/* One identity feature the SLS XML gives as its own element: type label
+ * ("Passport", "DOB", "Digital Currency Address - XBT"), value and issuing
+ * country, typed with the remarks vocabulary and counted per kind like a
+ * clause.  A type no rule names becomes an other_id identifier (type in
+ * the note); a value the rule cannot read is a remark counted unparsed. */
+int txs__lists_ofac_feature(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice type,
+                            txs_slice val, txs_slice country);
 
 /* ---- snapshot format (snap_write.c, snap_load.c) */
 #define TXS__SNAP_MAGIC "TXSLSNP1"

@@ -13,6 +13,7 @@
  * the source is lost.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lists_int.h"
@@ -153,6 +154,7 @@ static const rule RULES[] = {
     {"Effective Date", M_OTHER, TXS_F_OTHER, 0},
     {"Listing Date", M_OTHER, TXS_F_OTHER, 0},
     {"Purchase/Sales For Ownership", M_OTHER, TXS_F_OTHER, 0},
+    {"Purchase/Sales For Divestment Date", M_OTHER, TXS_F_OTHER, 0},
     {"For more information on directives", M_OTHER, TXS_F_OTHER, 0},
     {"Organization Established Date", M_OTHER, TXS_F_OTHER, 0},
     {"Organization Type:", M_OTHER, TXS_F_OTHER, 0},
@@ -287,9 +289,21 @@ static size_t unknown_label(txs_slice c)
     return i > 40 ? 40 : i;
 }
 
-static int clause(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice c)
+/* A clause of the SLS XML's free-text remarks: OFAC sets some off in
+ * parentheses ("(Linked To: HAMAS)"). */
+static txs_slice unwrap(txs_slice c)
+{
+    if (c.n >= 2 && c.p[0] == '(' && c.p[c.n - 1] == ')') c = (txs_slice){c.p + 1, c.n - 2};
+    return txs__lists_trim(c);
+}
+
+/* One clause.  free_text: the clause comes from the SLS XML's remarks, which
+ * hold what is left once every identity feature has its own element; text
+ * no rule types is then a remark by nature, not a feature missed. */
+static int clause(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice c, int free_text)
 {
     c = txs__lists_trim(c);
+    if (free_text) c = unwrap(c);
     if (c.n == 0) return TXS_OK;
     if (c.n > 5 && memcmp(c.p, "alt. ", 5) == 0) c = txs__lists_trim(after(c, 4));
     b->srcs[src].clauses++;
@@ -304,6 +318,10 @@ static int clause(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice c)
         if (rc == 0) break;
         return txs__lists_stat(b, src, 1, RULES[i].label, strlen(RULES[i].label));
     }
+    if (free_text) {
+        TXS_TRY(txs__lists_field(b, e, TXS_F_REMARK, 0, c.p, c.n, NULL, 0, NULL, 0));
+        return txs__lists_stat(b, src, 1, "(remark)", 8);
+    }
     if (is_position(c)) {
         TXS_TRY(txs__lists_field(b, e, TXS_F_TITLE, 0, c.p, c.n, NULL, 0, NULL, 0));
         return txs__lists_stat(b, src, 1, "(position)", 10);
@@ -313,16 +331,67 @@ static int clause(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice c)
     return txs__lists_stat(b, src, 0, c.p, unknown_label(c));
 }
 
-int txs__lists_ofac_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e, const char *p,
-                            size_t n)
+static int split(txs_lists_builder *b, uint32_t src, txs__lent *e, const char *p, size_t n,
+                 int free_text)
 {
     txs_slice all = txs__lists_trim((txs_slice){p, n});
     if (all.n && all.p[all.n - 1] == '.') all.n--;
     size_t s = 0;
     for (size_t i = 0; i <= all.n; i++) {
         if (i < all.n && all.p[i] != ';') continue;
-        TXS_TRY(clause(b, src, e, (txs_slice){all.p + s, i - s}));
+        TXS_TRY(clause(b, src, e, (txs_slice){all.p + s, i - s}, free_text));
         s = i + 1;
     }
     return TXS_OK;
+}
+
+int txs__lists_ofac_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e, const char *p,
+                            size_t n)
+{
+    return split(b, src, e, p, n, 0);
+}
+
+int txs__lists_ofac_free_remarks(txs_lists_builder *b, uint32_t src, txs__lent *e,
+                                 const char *p, size_t n)
+{
+    return split(b, src, e, p, n, 1);
+}
+
+/* The rule whose label opens `type`, or NULL. */
+static const rule *rule_for(txs_slice type)
+{
+    for (size_t i = 0; i < TXS_ARRAY_LEN(RULES); i++)
+        if (prefix(type, RULES[i].label)) return &RULES[i];
+    return NULL;
+}
+
+int txs__lists_ofac_feature(txs_lists_builder *b, uint32_t src, txs__lent *e, txs_slice type,
+                            txs_slice val, txs_slice country)
+{
+    type = txs__lists_trim(type), val = txs__lists_trim(val), country = txs__lists_trim(country);
+    if (val.n == 0) return TXS_OK;
+    b->srcs[src].clauses++;
+    const rule *r = rule_for(type);
+    if (r == NULL) {
+        /* An identifier of a type the vocabulary does not name yet is still an
+         * identifier: the model's other_id, its type in the note. */
+        TXS_TRY(txs__lists_field(b, e, TXS_F_ID, TXS_ID_OTHER, val.p, val.n, country.p, country.n,
+                                 type.p, type.n));
+        return txs__lists_stat(b, src, 1, "(other id)", 10);
+    }
+    /* The clause as the legacy remarks would carry it, so one parser serves
+     * both: "Passport A123 (Iran)". */
+    int paren = r->m == M_ID && country.n && memchr(val.p, '(', val.n) == NULL;
+    size_t n = type.n + 1 + val.n + (paren ? country.n + 3 : 0);
+    char *c = txs_arena_alloc(&b->arena, n + 1);
+    if (c == NULL) return TXS_E_NOMEM;
+    snprintf(c, n + 1, "%.*s %.*s%s%.*s%s", (int)type.n, type.p, (int)val.n, val.p,
+             paren ? " (" : "", paren ? (int)country.n : 0, country.p, paren ? ")" : "");
+    txs_slice cl = {c, n};
+    int rc = apply(b, e, r, cl);
+    if (rc < 0) return rc;
+    if (rc > 0) return txs__lists_stat(b, src, 1, r->label, strlen(r->label));
+    b->srcs[src].unparsed++;
+    TXS_TRY(txs__lists_field(b, e, TXS_F_REMARK, 0, cl.p, cl.n, NULL, 0, NULL, 0));
+    return txs__lists_stat(b, src, 0, type.p, type.n > 40 ? 40 : type.n);
 }

@@ -20,45 +20,25 @@
  * Alias QUALITY "Low" is a weak alias; "Good", "a.k.a." and "f.k.a." are
  * strong.  Network access and entity expansion are disabled (the file is
  * untrusted input).  A parse error stops the read with file and line.
+ * The streaming walk is shared with the other XML readers (xml_read.c).
  */
-#include <libxml/xmlreader.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "lists_int.h"
+#include "xml_read.h"
 
 typedef struct un_ctx {
     txs_lists_builder *b;
     uint32_t src;
     const char *path;
     txs_diag *d;
-    int err;
 } un_ctx;
-
-static int is(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
 
 static int ends(const xmlNode *n, const char *suffix)
 {
     size_t a = strlen((const char *)n->name), s = strlen(suffix);
     return n->type == XML_ELEMENT_NODE && a >= s &&
            strcmp((const char *)n->name + a - s, suffix) == 0;
-}
-
-/* Text of the child element `name` of n ("" if absent); into buf. */
-static const char *child(const xmlNode *n, const char *name, char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!is(c, name)) continue;
-        xmlChar *t = xmlNodeGetContent(c);
-        if (t) snprintf(buf, cap, "%s", (const char *)t);
-        xmlFree(t);
-        break;
-    }
-    return buf;
 }
 
 static int add(un_ctx *x, txs__lent *e, int kind, int sub, const char *v, const char *ext,
@@ -75,7 +55,7 @@ static void join(const xmlNode *n, const char *const *names, char *out, size_t c
     size_t k = 0;
     out[0] = '\0';
     for (; *names; names++) {
-        child(n, *names, buf, sizeof buf);
+        txs__xml_child(n, *names, buf, sizeof buf);
         txs_slice t = txs__lists_trim((txs_slice){buf, strlen(buf)});
         if (t.n == 0) continue;
         int w = snprintf(out + k, cap - k, "%s%.*s", k ? ", " : "", (int)t.n, t.p);
@@ -87,11 +67,11 @@ static void join(const xmlNode *n, const char *const *names, char *out, size_t c
 static int dob(un_ctx *x, txs__lent *e, const xmlNode *n)
 {
     char type[64], v[128], from[16], to[16], norm[40];
-    child(n, "TYPE_OF_DATE", type, sizeof type);
+    txs__xml_child(n, "TYPE_OF_DATE", type, sizeof type);
     int circa = strcmp(type, "APPROXIMATELY") == 0;
-    if (child(n, "DATE", v, sizeof v)[0] == '\0') child(n, "YEAR", v, sizeof v);
-    if (v[0] == '\0' && child(n, "FROM_YEAR", from, sizeof from)[0]) {
-        child(n, "TO_YEAR", to, sizeof to);
+    if (txs__xml_child(n, "DATE", v, sizeof v)[0] == '\0') txs__xml_child(n, "YEAR", v, sizeof v);
+    if (v[0] == '\0' && txs__xml_child(n, "FROM_YEAR", from, sizeof from)[0]) {
+        txs__xml_child(n, "TO_YEAR", to, sizeof to);
         snprintf(v, sizeof v, "%s to %s", from, to);
     }
     int c2 = 0;
@@ -103,10 +83,10 @@ static int dob(un_ctx *x, txs__lent *e, const xmlNode *n)
 static int document(un_ctx *x, txs__lent *e, const xmlNode *n)
 {
     char type[256], num[256], country[256], note[600];
-    child(n, "TYPE_OF_DOCUMENT", type, sizeof type);
-    child(n, "NUMBER", num, sizeof num);
-    if (child(n, "ISSUING_COUNTRY", country, sizeof country)[0] == '\0')
-        child(n, "COUNTRY_OF_ISSUE", country, sizeof country);
+    txs__xml_child(n, "TYPE_OF_DOCUMENT", type, sizeof type);
+    txs__xml_child(n, "NUMBER", num, sizeof num);
+    if (txs__xml_child(n, "ISSUING_COUNTRY", country, sizeof country)[0] == '\0')
+        txs__xml_child(n, "COUNTRY_OF_ISSUE", country, sizeof country);
     int kind = TXS_ID_OTHER;
     if (strstr(type, "Passport")) kind = TXS_ID_PASSPORT;
     else if (strstr(type, "National") || strstr(type, "Identification")) kind = TXS_ID_NATIONAL_ID;
@@ -118,7 +98,7 @@ static int document(un_ctx *x, txs__lent *e, const xmlNode *n)
 static int values(un_ctx *x, txs__lent *e, const xmlNode *n, int kind)
 {
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!is(c, "VALUE")) continue;
+        if (!txs__xml_is(c, "VALUE")) continue;
         xmlChar *t = xmlNodeGetContent(c);
         int rc = t ? add(x, e, kind, 0, (const char *)t, NULL, NULL) : TXS_OK;
         xmlFree(t);
@@ -133,33 +113,33 @@ static int part(un_ctx *x, txs__lent *e, const xmlNode *c)
     static const char *const POB[] = {"STREET", "CITY", "STATE_PROVINCE", "COUNTRY", NULL};
     char buf[2048], q[64], cty[256];
     if (ends(c, "_ALIAS")) {
-        child(c, "QUALITY", q, sizeof q);
-        child(c, "ALIAS_NAME", buf, sizeof buf);
+        txs__xml_child(c, "QUALITY", q, sizeof q);
+        txs__xml_child(c, "ALIAS_NAME", buf, sizeof buf);
         return add(x, e, TXS_F_ALIAS, strcmp(q, "Low") == 0 ? TXS_ALIAS_WEAK : TXS_ALIAS_STRONG,
                    buf, q, NULL);
     }
     if (ends(c, "_ADDRESS")) {
         join(c, ADDR, buf, sizeof buf);
-        child(c, "COUNTRY", cty, sizeof cty);
-        TXS_TRY(add(x, e, TXS_F_ADDRESS, 0, buf, cty, child(c, "NOTE", q, sizeof q)));
+        txs__xml_child(c, "COUNTRY", cty, sizeof cty);
+        TXS_TRY(add(x, e, TXS_F_ADDRESS, 0, buf, cty, txs__xml_child(c, "NOTE", q, sizeof q)));
         return add(x, e, TXS_F_COUNTRY, 0, cty, NULL, NULL);
     }
-    if (is(c, "INDIVIDUAL_DATE_OF_BIRTH")) return dob(x, e, c);
-    if (is(c, "INDIVIDUAL_PLACE_OF_BIRTH")) {
+    if (txs__xml_is(c, "INDIVIDUAL_DATE_OF_BIRTH")) return dob(x, e, c);
+    if (txs__xml_is(c, "INDIVIDUAL_PLACE_OF_BIRTH")) {
         join(c, POB, buf, sizeof buf);
         return add(x, e, TXS_F_POB, 0, buf, NULL, NULL);
     }
-    if (is(c, "INDIVIDUAL_DOCUMENT")) return document(x, e, c);
-    if (is(c, "NATIONALITY")) return values(x, e, c, TXS_F_NATIONALITY);
-    if (is(c, "TITLE") || is(c, "DESIGNATION")) return values(x, e, c, TXS_F_TITLE);
+    if (txs__xml_is(c, "INDIVIDUAL_DOCUMENT")) return document(x, e, c);
+    if (txs__xml_is(c, "NATIONALITY")) return values(x, e, c, TXS_F_NATIONALITY);
+    if (txs__xml_is(c, "TITLE") || txs__xml_is(c, "DESIGNATION")) return values(x, e, c, TXS_F_TITLE);
     xmlChar *t = xmlNodeGetContent(c);
     const char *v = t ? (const char *)t : "";
     int rc = TXS_OK;
-    if (is(c, "UN_LIST_TYPE")) rc = add(x, e, TXS_F_PROGRAM, 0, v, NULL, NULL);
-    else if (is(c, "LISTED_ON")) rc = add(x, e, TXS_F_LISTED_ON, 0, v, NULL, NULL);
-    else if (is(c, "NAME_ORIGINAL_SCRIPT")) rc = add(x, e, TXS_F_ORIG_SCRIPT, 0, v, NULL, NULL);
-    else if (is(c, "GENDER")) rc = add(x, e, TXS_F_GENDER, 0, v, NULL, NULL);
-    else if (is(c, "COMMENTS1")) rc = add(x, e, TXS_F_REMARK, 0, v, NULL, NULL);
+    if (txs__xml_is(c, "UN_LIST_TYPE")) rc = add(x, e, TXS_F_PROGRAM, 0, v, NULL, NULL);
+    else if (txs__xml_is(c, "LISTED_ON")) rc = add(x, e, TXS_F_LISTED_ON, 0, v, NULL, NULL);
+    else if (txs__xml_is(c, "NAME_ORIGINAL_SCRIPT")) rc = add(x, e, TXS_F_ORIG_SCRIPT, 0, v, NULL, NULL);
+    else if (txs__xml_is(c, "GENDER")) rc = add(x, e, TXS_F_GENDER, 0, v, NULL, NULL);
+    else if (txs__xml_is(c, "COMMENTS1")) rc = add(x, e, TXS_F_REMARK, 0, v, NULL, NULL);
     xmlFree(t);
     return rc;
 }
@@ -168,7 +148,7 @@ static int record(un_ctx *x, const xmlNode *n, int type, long line)
 {
     static const char *const NAMES[] = {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME", NULL};
     char ref[128], name[2048], id[160];
-    child(n, "REFERENCE_NUMBER", ref, sizeof ref);
+    txs__xml_child(n, "REFERENCE_NUMBER", ref, sizeof ref);
     if (ref[0] == '\0')
         return txs_diag_set(x->d, TXS_E_FORMAT, x->path, (unsigned long)line,
                             "%s without REFERENCE_NUMBER", (const char *)n->name);
@@ -176,7 +156,7 @@ static int record(un_ctx *x, const xmlNode *n, int type, long line)
     size_t k = 0;
     for (const char *const *p = NAMES; *p; p++) {
         char buf[512];
-        txs_slice t = txs__lists_trim((txs_slice){buf, strlen(child(n, *p, buf, sizeof buf))});
+        txs_slice t = txs__lists_trim((txs_slice){buf, strlen(txs__xml_child(n, *p, buf, sizeof buf))});
         if (t.n && k + t.n + 2 < sizeof name)
             k += (size_t)snprintf(name + k, sizeof name - k, "%s%.*s", k ? " " : "", (int)t.n, t.p);
     }
@@ -191,71 +171,34 @@ static int record(un_ctx *x, const xmlNode *n, int type, long line)
     return TXS_OK;
 }
 
-static void on_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
+/* The root carries the date; INDIVIDUAL and ENTITY elements are records. */
+static int pick(void *ctx, xmlTextReaderPtr r, const char *name, int depth, unsigned long line)
 {
-    un_ctx *x = arg;
-    if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR) return;
-    if (x->err) return;
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
-    txs_diag_set(x->d, TXS_E_FORMAT, x->path, (unsigned long)xmlTextReaderLocatorLineNumber(loc),
-                 "XML: %.*s", (int)n, msg);
-    x->err = 1;
+    un_ctx *x = ctx;
+    (void)line;
+    if (depth == 0) {
+        xmlChar *date = xmlTextReaderGetAttribute(r, (const xmlChar *)"dateGenerated");
+        if (date) snprintf(x->b->srcs[x->src].date, sizeof x->b->srcs[x->src].date, "%s", date);
+        xmlFree(date);
+        return 0;
+    }
+    return strcmp(name, "INDIVIDUAL") == 0 ? TXS_ENT_INDIVIDUAL
+           : strcmp(name, "ENTITY") == 0   ? TXS_ENT_ENTITY
+                                           : 0;
 }
 
-static int walk(un_ctx *x, xmlTextReaderPtr r)
+static int on_record(void *ctx, const xmlNode *n, int type, unsigned long line)
 {
-    int rc;
-    while ((rc = xmlTextReaderRead(r)) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) continue;
-        const char *name = (const char *)xmlTextReaderConstName(r);
-        if (strcmp(name, "CONSOLIDATED_LIST") == 0) {
-            xmlChar *date = xmlTextReaderGetAttribute(r, (const xmlChar *)"dateGenerated");
-            if (date) snprintf(x->b->srcs[x->src].date, sizeof x->b->srcs[x->src].date, "%s", date);
-            xmlFree(date);
-            continue;
-        }
-        int type = strcmp(name, "INDIVIDUAL") == 0 ? TXS_ENT_INDIVIDUAL
-                   : strcmp(name, "ENTITY") == 0   ? TXS_ENT_ENTITY
-                                                   : 0;
-        if (type == 0) continue;
-        long line = xmlTextReaderGetParserLineNumber(r);
-        xmlNode *n = xmlTextReaderExpand(r);
-        if (n == NULL) break;
-        x->b->srcs[x->src].records++;
-        int st = record(x, n, type, line);
-        if (st == TXS_E_NOMEM) return txs_diag_set(x->d, st, x->path, (unsigned long)line, "out of memory");
-        TXS_TRY(st);
-        if (xmlTextReaderNext(r) != 1) break;
-        /* Next() lands on the following node, which Read() would skip. */
-        while (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT) {
-            name = (const char *)xmlTextReaderConstName(r);
-            type = strcmp(name, "INDIVIDUAL") == 0 ? TXS_ENT_INDIVIDUAL
-                   : strcmp(name, "ENTITY") == 0   ? TXS_ENT_ENTITY
-                                                   : 0;
-            if (type == 0) break;
-            line = xmlTextReaderGetParserLineNumber(r);
-            if ((n = xmlTextReaderExpand(r)) == NULL) break;
-            x->b->srcs[x->src].records++;
-            TXS_TRY(record(x, n, type, line));
-            if (xmlTextReaderNext(r) != 1) break;
-        }
-    }
-    if (x->err) return TXS_E_FORMAT;
-    if (rc < 0 || xmlTextReaderReadState(r) == XML_TEXTREADER_MODE_ERROR)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->path, 0, "XML parse error");
-    return TXS_OK;
+    un_ctx *x = ctx;
+    x->b->srcs[x->src].records++;
+    return record(x, n, type, (long)line);
 }
 
 int txs__lists_read_un(txs_lists_builder *b, const char *path, txs_diag *d)
 {
-    un_ctx x = {b, 0, path, d, 0};
+    un_ctx x = {b, 0, path, d};
     TXS_TRY(txs__lists_source(b, path, "un-xml", "UN", UINT32_MAX, &x.src, d));
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-    if (r == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open XML");
-    xmlTextReaderSetErrorHandler(r, on_error, &x);
-    int rc = walk(&x, r);
-    xmlFreeTextReader(r);
+    int rc = txs__xml_walk(path, "CONSOLIDATED_LIST", pick, on_record, &x, d);
     if (rc == 0 && b->srcs[x.src].records == 0)
         rc = txs_diag_set(d, TXS_E_FORMAT, path, 0, "no INDIVIDUAL or ENTITY records");
     return rc;
