@@ -1,7 +1,8 @@
 /*
- * sanctions.c: sanctions name screening (screen.h draws the flow), the
- * run-time half of the snapshot's NAMES / HSDB sections (lists_int.h draws
- * their layout; lists/names_build.c writes them).
+ * sanctions.c: sanctions name screening (screen.h draws the flow) over
+ * the snapshots' name indexes, which sanctions_index.c opens and checks
+ * (the run-time half of the NAMES / HSDB sections that lists_int.h draws
+ * and lists/names_build.c writes).
  *
  * For one party name:
  *   1. normalise it (txs_norm_name_of, kind unknown) and pad it with spaces,
@@ -58,6 +59,7 @@
 #include "match/match_int.h"
 #include "screen/hs_db.h"
 #include "screen/name_cache.h"
+#include "screen/sanctions_index.h"
 #include "screen/sanctions_int.h"
 #include "txs/match.h"
 #include "txs/norm.h"
@@ -72,34 +74,6 @@
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
 
-typedef struct sidx {
-    const txs_lists *l;
-    txs__snap_names_hdr h;
-    const txs__snap_name *names;
-    const txs_norm_tok *tokdesc;
-    const char *text, *tokstr;
-    const txs__snap_tok *toks;
-    const uint32_t *post, *lits;
-    const txs__snap_del *del;
-    txs__hsdb *db;
-    txs__hsscratch *scratch;
-    uint64_t *bloom;
-    uint32_t bloom_bits; /* log2 of the bit count */
-    float *mass;         /* [nnames], zero between queries */
-    uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
-    uint32_t *touched;   /* [nnames] */
-    struct cand { float cover, mass; uint32_t nm, first; } *cand; /* [nnames] */
-    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix.h) */
-    const txs__snap_pre *pre;
-    int full;            /* walk the full postings instead (tests) */
-    uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
-    txs__snap_pre *tch;  /* [nnames] names touched and their bars */
-    /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
-     * birth-year ranges [y_off[e], y_off[e+1]) */
-    uint32_t *c_off, *y_off;
-    char (*ctry)[2];
-    int16_t (*years)[2];
-} sidx;
 
 typedef struct thit {
     uint32_t tok;
@@ -126,226 +100,6 @@ struct txs_sanctions {
     txs_name_kind qkind;            /* the party's kind, given or inferred */
 };
 
-/* ------------------------------------------------------------- opening */
-
-static int bad(txs_diag *d, const txs_lists *l, const char *what)
-{
-    (void)l;
-    return txs_diag_set(d, TXS_E_FORMAT, "", 0, "list snapshot name section: %s", what);
-}
-
-static int in(uint64_t off, uint64_t n, uint64_t size, size_t total)
-{
-    return off % 8 == 0 && off <= total && n <= (total - off) / size;
-}
-
-static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
-{
-    if (n < sizeof x->h) return bad(d, x->l, "too short");
-    memcpy(&x->h, p, sizeof x->h);
-    const txs__snap_names_hdr *h = &x->h;
-    if (!in(h->off_names, h->nnames, sizeof *x->names, n) ||
-        !in(h->off_tokdesc, h->ntokdesc, sizeof *x->tokdesc, n) || !in(h->off_text, h->text_bytes, 1, n) ||
-        !in(h->off_toks, h->ntoks, sizeof *x->toks, n) || !in(h->off_post, h->npost, 4, n) ||
-        !in(h->off_del, h->ndel, sizeof *x->del, n) || !in(h->off_tokstr, h->tokstr_bytes, 1, n) ||
-        !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)) ||
-        !in(h->off_fwd_off, (uint64_t)h->nnames + 1, 4, n) || !in(h->off_fwd, h->npost, 4, n) ||
-        !in(h->off_pre_off, (uint64_t)h->ntoks + 1, 4, n) ||
-        !in(h->off_pre, h->npre, sizeof *x->pre, n))
-        return bad(d, x->l, "bounds");
-    x->names = (const void *)(p + h->off_names);
-    x->tokdesc = (const void *)(p + h->off_tokdesc);
-    x->text = (const char *)p + h->off_text;
-    x->toks = (const void *)(p + h->off_toks);
-    x->post = (const void *)(p + h->off_post);
-    x->del = (const void *)(p + h->off_del);
-    x->tokstr = (const char *)p + h->off_tokstr;
-    x->lits = (const void *)(p + h->off_lits);
-    x->fwd_off = (const void *)(p + h->off_fwd_off);
-    x->fwd = (const void *)(p + h->off_fwd);
-    x->pre_off = (const void *)(p + h->off_pre_off);
-    x->pre = (const void *)(p + h->off_pre);
-    return TXS_OK;
-}
-
-/* Every reference checked once, so the query path needs no checks. */
-static int check_names(const sidx *x, txs_diag *d)
-{
-    const txs__snap_names_hdr *h = &x->h;
-    size_t nent = txs_lists_count(x->l);
-    for (uint32_t i = 0; i < h->nnames; i++) {
-        const txs__snap_name *m = &x->names[i];
-        txs_entity e;
-        if (m->entity >= nent) return bad(d, x->l, "name entity");
-        txs_lists_entity(x->l, m->entity, &e);
-        if ((m->field != TXS__NM_PRIMARY && m->field >= e.nfields) || m->ntok == 0 ||
-            m->ntok > TXS_NORM_MAX_TOKENS || m->text_len >= TXS_NORM_MAX_TEXT ||
-            m->text_off > h->text_bytes || m->text_len > h->text_bytes - m->text_off ||
-            m->tokdesc > h->ntokdesc || m->ntok > h->ntokdesc - m->tokdesc)
-            return bad(d, x->l, "name record");
-        for (uint32_t k = 0; k < m->ntok; k++) {
-            const txs_norm_tok *t = &x->tokdesc[m->tokdesc + k];
-            if ((uint32_t)t->off + t->len > m->text_len) return bad(d, x->l, "token record");
-        }
-    }
-    for (uint32_t i = 0; i < h->ntoks; i++) {
-        const txs__snap_tok *t = &x->toks[i];
-        if (t->str_off >= h->tokstr_bytes || t->len >= h->tokstr_bytes - t->str_off ||
-            t->post_off > h->npost || t->post_n > h->npost - t->post_off || !(t->weight >= 0.0f))
-            return bad(d, x->l, "dictionary");
-    }
-    for (uint32_t i = 0; i < h->npost; i++)
-        if (x->post[i] >= h->nnames) return bad(d, x->l, "posting");
-    for (uint32_t i = 0; i < h->ndel; i++)
-        if (x->del[i].tok1 > h->ntoks) return bad(d, x->l, "deletion table");
-    for (uint32_t i = 0; i < h->nlits; i++)
-        if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
-    if (txs__prefix_check(h, x->fwd_off, x->fwd, x->pre_off, x->pre) < 0)
-        return bad(d, x->l, "prefix index");
-    return TXS_OK;
-}
-
-static size_t bloom_at(const sidx *x, uint32_t h)
-{
-    return (size_t)((h * 0x9E3779B1u) >> (32 - x->bloom_bits));
-}
-
-static int build_bloom(sidx *x)
-{
-    x->bloom_bits = 12;
-    while ((1ull << x->bloom_bits) < (uint64_t)x->h.ndel * 4 && x->bloom_bits < 31) x->bloom_bits++;
-    x->bloom = calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
-    if (x->bloom == NULL) return TXS_E_NOMEM;
-    for (uint32_t i = 0; i < x->h.ndel; i++)
-        if (x->del[i].tok1) {
-            size_t b = bloom_at(x, x->del[i].hash);
-            x->bloom[b / 64] |= 1ull << (b % 64);
-        }
-    return TXS_OK;
-}
-
-/* ---------------------------------------------------- qualifier tables */
-
-/* The years a DOB field covers: "1961-03-12", "1961-03", "1961",
- * "1960..1962"; a circa date widens by a year each way.  0 when there is
- * no year. */
-static int dob_years(const txs_field *f, int *lo, int *hi)
-{
-    const char *p = f->value.p;
-    size_t n = f->value.n;
-    int y[2] = {0, 0};
-    for (int k = 0; k < 2; k++) {
-        size_t at = 0;
-        if (k == 1) {
-            const char *dd = NULL;
-            for (size_t i = 0; i + 1 < n; i++)
-                if (p[i] == '.' && p[i + 1] == '.') { dd = p + i + 2; break; }
-            if (dd == NULL) { y[1] = y[0]; break; }
-            at = (size_t)(dd - p);
-        }
-        if (at + 4 > n) return 0;
-        for (size_t i = at; i < at + 4; i++) {
-            if (p[i] < '0' || p[i] > '9') return 0;
-            y[k] = y[k] * 10 + (p[i] - '0');
-        }
-    }
-    if (y[1] < y[0]) return 0;
-    int c = f->sub == TXS_DATE_CIRCA;
-    *lo = y[0] - c, *hi = y[1] + c;
-    return 1;
-}
-
-/* One pass over every entity's fields (twice: count, then fill). */
-static int build_quals(sidx *x)
-{
-    size_t nent = txs_lists_count(x->l), nc = 0, ny = 0;
-    x->c_off = calloc(nent + 1, sizeof *x->c_off);
-    x->y_off = calloc(nent + 1, sizeof *x->y_off);
-    if (x->c_off == NULL || x->y_off == NULL) return TXS_E_NOMEM;
-    for (int pass = 0; pass < 2; pass++) {
-        nc = ny = 0;
-        for (size_t e = 0; e < nent; e++) {
-            txs_entity ent;
-            txs_lists_entity(x->l, e, &ent);
-            size_t c0 = nc;
-            x->c_off[e] = (uint32_t)nc, x->y_off[e] = (uint32_t)ny;
-            for (uint32_t j = 0; j < ent.nfields; j++) {
-                txs_field f;
-                txs_lists_field(x->l, &ent, j, &f);
-                txs_slice v = f.value;
-                if (f.kind == TXS_F_ADDRESS) v = f.extra;
-                else if (f.kind == TXS_F_DOB) {
-                    int lo, hi;
-                    if (!dob_years(&f, &lo, &hi) || lo <= 0 || hi >= 32767) continue;
-                    if (pass) {
-                        int dup = 0;
-                        for (size_t i = x->y_off[e]; i < ny; i++)
-                            dup |= x->years[i][0] == lo && x->years[i][1] == hi;
-                        if (dup) continue;
-                        x->years[ny][0] = (int16_t)lo, x->years[ny][1] = (int16_t)hi;
-                    }
-                    ny++;
-                    continue;
-                } else if (f.kind != TXS_F_NATIONALITY && f.kind != TXS_F_CITIZENSHIP &&
-                           f.kind != TXS_F_COUNTRY)
-                    continue;
-                char cc[2];
-                if (v.n == 0 || txs_country_lookup(v.p, v.n, cc) < 0) continue;
-                if (pass) {
-                    int dup = 0;
-                    for (size_t i = c0; i < nc; i++) dup |= memcmp(x->ctry[i], cc, 2) == 0;
-                    if (dup) continue;
-                    memcpy(x->ctry[nc], cc, 2);
-                }
-                nc++; /* pass 0 counts duplicates too: an upper bound */
-            }
-        }
-        x->c_off[nent] = (uint32_t)nc, x->y_off[nent] = (uint32_t)ny;
-        if (pass == 0) {
-            x->ctry = calloc(nc + 1, sizeof *x->ctry);
-            x->years = calloc(ny + 1, sizeof *x->years);
-            if (x->ctry == NULL || x->years == NULL) return TXS_E_NOMEM;
-        }
-    }
-    return TXS_OK;
-}
-
-static int open_index(sidx *x, const txs_lists *l, txs_diag *d)
-{
-    const void *np, *hp;
-    size_t nn, hn;
-    uint32_t nv, hv;
-    x->l = l;
-    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0 || nv != TXS__NAMES_VERSION ||
-        txs__lists_section(l, TXS__SEC_HSDB, &hp, &hn, &hv) < 0 || hv != TXS__HSDB_VERSION)
-        return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "the list snapshot has no name-screening sections (version %u); "
-                            "recompile it with `txscreen lists compile`", nv);
-    TXS_TRY(map_names(x, np, nn, d));
-    TXS_TRY(check_names(x, d));
-    TXS_TRY(txs__hsdb_open(hp, hn, &x->db, d));
-    if (txs__hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
-    x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
-    x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
-    x->cand = calloc(x->h.nnames + 1, sizeof *x->cand);
-    x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
-    if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
-        return TXS_E_NOMEM;
-    x->thix = calloc(x->h.ntoks + 1, 1);
-    x->tch = calloc(x->h.nnames + 1, sizeof *x->tch);
-    if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
-    TXS_TRY(build_quals(x));
-    return build_bloom(x);
-}
-
-static void close_index(sidx *x)
-{
-    txs__hsdb_scratch_free(x->scratch);
-    txs__hsdb_free(x->db);
-    free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
-    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
-}
-
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
                          txs_sanctions **out, txs_diag *d)
 {
@@ -358,7 +112,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->cache_owner = 1;
     int rc = s->ix && s->nz && s->cache ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = open_index(&s->ix[i], lists[i], d);
+    for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
         if (s->ix) s->n++; /* the half-opened index is closed too */
         txs_sanctions_free(s);
@@ -378,7 +132,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
 void txs_sanctions_free(txs_sanctions *s)
 {
     if (s == NULL) return;
-    for (size_t i = 0; s->ix && i < s->n; i++) close_index(&s->ix[i]);
+    for (size_t i = 0; s->ix && i < s->n; i++) txs__sidx_close(&s->ix[i]);
     free(s->ix);
     if (s->cache_owner) txs__ncache_free(s->cache);
     txs_norm_free(s->nz);
@@ -425,7 +179,7 @@ static int on_lit(unsigned id, unsigned long long to, void *ctx)
 static void probe(txs_sanctions *s, const sidx *x, const char *p, size_t n, float f)
 {
     uint32_t h = txs__lists_del_hash(p, n);
-    size_t b = bloom_at(x, h);
+    size_t b = txs__sidx_bloom_at(x, h);
     if (!(x->bloom[b / 64] >> (b % 64) & 1)) return;
     uint32_t mask = x->h.ndel - 1;
     for (uint32_t i = h & mask; x->del[i].tok1; i = (i + 1) & mask)

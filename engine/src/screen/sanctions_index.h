@@ -1,0 +1,66 @@
+/*
+ * sanctions_index.h: private to the engine.  One list snapshot's name
+ * index as the sanctions screener (sanctions.c) reads it: the NAMES
+ * section mapped in place and checked (lists_int.h draws its layout,
+ * lists/names_build.c and names_prefix.c write it), the Hyperscan database
+ * opened, and the tables built once when a screener starts
+ * (sanctions_index.c): the deletion table's bloom filter, per-entity
+ * countries and birth years for the qualifiers, and the zeroed work arrays
+ * of the candidate walk.
+ */
+#ifndef TXS_SCREEN_SANCTIONS_INDEX_H
+#define TXS_SCREEN_SANCTIONS_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lists/lists_int.h"
+#include "lists/names_prefix.h"
+#include "screen/hs_db.h"
+#include "txs/base.h"
+#include "txs/norm.h"
+
+typedef struct txs__sidx {
+    const txs_lists *l;
+    txs__snap_names_hdr h;
+    const txs__snap_name *names;
+    const txs_norm_tok *tokdesc;
+    const char *text, *tokstr;
+    const txs__snap_tok *toks;
+    const uint32_t *post, *lits;
+    const txs__snap_del *del;
+    txs__hsdb *db;
+    txs__hsscratch *scratch;
+    uint64_t *bloom;
+    uint32_t bloom_bits; /* log2 of the bit count */
+    float *mass;         /* [nnames], zero between queries */
+    uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
+    uint32_t *touched;   /* [nnames] */
+    struct cand { float cover, mass; uint32_t nm, first; } *cand; /* [nnames] */
+    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix.h) */
+    const txs__snap_pre *pre;
+    int full;            /* walk the full postings instead (tests) */
+    uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
+    txs__snap_pre *tch;  /* [nnames] names touched and their bars */
+    /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
+     * birth-year ranges [y_off[e], y_off[e+1]) */
+    uint32_t *c_off, *y_off;
+    char (*ctry)[2];
+    int16_t (*years)[2];
+} txs__sidx;
+typedef txs__sidx sidx; /* the short name inside the screener */
+
+/* Map and check l's NAMES section, open its Hyperscan database and build
+ * the start-up tables into x (zeroed by the caller).  TXS_E_FORMAT with d
+ * saying what is wrong for a snapshot without usable name sections;
+ * txs__sidx_close frees whatever was built, also after a failure. */
+int txs__sidx_open(txs__sidx *x, const txs_lists *l, txs_diag *d);
+void txs__sidx_close(txs__sidx *x);
+
+/* The bloom filter's bit for a deletion-table hash. */
+static inline size_t txs__sidx_bloom_at(const txs__sidx *x, uint32_t h)
+{
+    return (size_t)((h * 0x9E3779B1u) >> (32 - x->bloom_bits));
+}
+
+#endif /* TXS_SCREEN_SANCTIONS_INDEX_H */
