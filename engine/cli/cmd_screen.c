@@ -288,12 +288,14 @@ static int absorb_inputs(const screen_args *a, txs_state *state, const txs_scree
         txs_diag_set(d, TXS_E_ARG, d->file, 0,
                      "absorbed before the last run that saved %s, so it is in %s.prev too; "
                      "--reprocess redoes only the last run", a->state, a->state);
+    txs_state_input *last = NULL;
     if (rc == 0 && a->reprocess) {
-        txs_state_input last[256];
         size_t nl = 0;
-        rc = txs_state_file_inputs(a->state, last, 256, &nl, d);
+        last = calloc(TXS_STATE_INPUTS_MAX, sizeof *last);
+        rc = last ? txs_state_file_inputs(a->state, last, TXS_STATE_INPUTS_MAX, &nl, d)
+                  : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
         if (rc == TXS_E_NOTFOUND) rc = TXS_OK;
-        for (size_t i = 0; rc == 0 && i < nl && i < 256; i++)
+        for (size_t i = 0; rc == 0 && i < nl && i < TXS_STATE_INPUTS_MAX; i++)
             if (!txs_state_has_input(state, last[i].xxh3, last[i].bytes))
                 rc = txs_diag_set(d, TXS_E_ARG, a->state, 0,
                                   "the last run also absorbed an input of %llu bytes (xxh3 "
@@ -302,6 +304,7 @@ static int absorb_inputs(const screen_args *a, txs_state *state, const txs_scree
                                   (unsigned long long)last[i].bytes,
                                   (unsigned long long)last[i].xxh3);
     }
+    free(last);
     free(in);
     free(names);
     return rc;

@@ -1054,33 +1054,49 @@ static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
                         what, at);
 }
 
-/* Before reading a state file whole: it must be a regular file (not a
- * device or FIFO, which could feed bytes without end), start with our
- * magic and version, and have a size its account count allows (each
- * account record is between its smallest and largest form), so a wrong
- * path is refused in microseconds, not after gigabytes. */
-static int state_precheck(const char *path, txs_diag *d)
+/* Map a state file read-only.  It must be a regular file (not a device or
+ * FIFO, which could feed bytes without end, nor a folder); a missing one
+ * gives TXS_E_NOTFOUND (a first run) and an empty one *n = 0 (the state
+ * before a first run, as keep_prev leaves it).  Mapping costs nothing per
+ * byte, so a wrong path is refused in microseconds, not after gigabytes. */
+static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    *buf = NULL;
+    *n = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
         int e = errno;
         return txs_diag_set(d, e == ENOENT ? TXS_E_NOTFOUND : TXS_E_IO, path, 0,
                             "cannot open: %s", strerror(e));
     }
     struct stat sb;
-    unsigned char h[STATE_HDR + 8];
-    memset(h, 0, sizeof h);
-    int rc = fstat(fileno(f), &sb) < 0 ? txs_diag_set(d, TXS_E_IO, path, 0, "cannot stat")
+    int rc = fstat(fd, &sb) < 0 ? txs_diag_set(d, TXS_E_IO, path, 0, "cannot stat: %s",
+                                               strerror(errno))
              : !S_ISREG(sb.st_mode)
                  ? txs_diag_set(d, TXS_E_FORMAT, path, 0,
                                 "not a regular file (a device, FIFO or directory); --state "
                                 "takes a file txscreen wrote, or a path that does not exist yet")
-             : fread(h, 1, sizeof h, f) < STATE_HDR || memcmp(h, STATE_MAGIC, 8) != 0
-                 ? corrupt(d, path, "no TXSSTATE header", 0)
                  : TXS_OK;
-    fclose(f);
-    if (rc < 0) return rc;
-    uint32_t ver, ni = 0;
+    if (rc == 0 && sb.st_size > 0) {
+        void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) rc = txs_diag_set(d, TXS_E_IO, path, 0, "mmap: %s", strerror(errno));
+        else *buf = m, *n = (size_t)sb.st_size;
+    }
+    close(fd);
+    return rc;
+}
+
+/* Before parsing a mapped state file: our magic and a version we read,
+ * and a size its account count allows (each account record lies between
+ * its smallest and largest form), so a foreign or damaged file is refused
+ * from its header.  *ni gets the number of inputs listed (0 in version 2). */
+static int state_check(const unsigned char *h, size_t n, const char *path, uint32_t *ni,
+                       txs_diag *d)
+{
+    *ni = 0;
+    if (n < STATE_HDR || memcmp(h, STATE_MAGIC, 8) != 0)
+        return corrupt(d, path, "no TXSSTATE header", 0);
+    uint32_t ver;
     uint64_t na;
     memcpy(&ver, h + 8, 4);
     memcpy(&na, h + 40, 8);
@@ -1088,70 +1104,43 @@ static int state_precheck(const char *path, txs_diag *d)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
                             "state file version %u; this txscreen reads versions 2 and %u", ver,
                             STATE_VERSION);
-    if (ver >= 3) memcpy(&ni, h + STATE_HDR, 4);
-    uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)ni * sizeof(txs_state_input) : STATE_HDR;
-    if (ni > TXS_STATE_INPUTS_MAX) return corrupt(d, path, "bad input list", STATE_HDR);
-    if ((uint64_t)sb.st_size < head + 8)
+    if (ver >= 3 && n >= STATE_HDR + 4) memcpy(ni, h + STATE_HDR, 4);
+    if (*ni > TXS_STATE_INPUTS_MAX) return corrupt(d, path, "bad input list", STATE_HDR);
+    uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)*ni * sizeof(txs_state_input) : STATE_HDR;
+    if ((uint64_t)n < head + 8)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                            "not a usable txscreen state file: %llu bytes cannot hold its "
-                            "header; remove it to start from empty state",
-                            (unsigned long long)sb.st_size);
+                            "not a usable txscreen state file: %zu bytes cannot hold its "
+                            "header; remove it to start from empty state", n);
     txs_acct a;
     uint64_t lo = sizeof a + 4,
              hi = lo + TXS_EV_MAX * sizeof *a.ev + TXS_REACH_MAX * sizeof *a.g.reach +
                   TXS_BRANCH_MAX * sizeof *a.g.br;
-    uint64_t body = (uint64_t)sb.st_size - head - 8;
+    uint64_t body = (uint64_t)n - head - 8;
     if (na > body / lo || body > na * hi)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                            "not a usable txscreen state file: %llu bytes cannot hold the "
+                            "not a usable txscreen state file: %zu bytes cannot hold the "
                             "%llu accounts its header names; remove it to start from empty "
-                            "state", (unsigned long long)sb.st_size, (unsigned long long)na);
-    return TXS_OK;
-}
-
-/* Map a state file read-only (the precheck found a regular file). */
-static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag *d)
-{
-    int fd = open(path, O_RDONLY);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) < 0) {
-        int e = errno;
-        if (fd >= 0) close(fd);
-        return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(e));
-    }
-    *n = (size_t)sb.st_size;
-    void *m = *n ? mmap(NULL, *n, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-    int e = errno;
-    close(fd);
-    if (m == MAP_FAILED) return txs_diag_set(d, TXS_E_IO, path, 0, "mmap: %s", strerror(e));
-    *buf = m;
+                            "state", n, (unsigned long long)na);
     return TXS_OK;
 }
 
 int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 {
-    unsigned char *buf = NULL;
-    size_t n = 0;
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
-        return 0; /* an empty file: the state before a first run */
-    int rc = state_precheck(path, d);
-    if (rc == TXS_E_NOTFOUND) return 0; /* a first run */
+    unsigned char *buf;
+    size_t n;
+    uint32_t nlisted;
+    int rc = state_map(path, &buf, &n, d);
+    if (rc == TXS_E_NOTFOUND || (rc == 0 && n == 0)) return 0; /* before a first run */
     if (rc < 0) return rc;
-    if ((rc = state_map(path, &buf, &n, d)) < 0) return rc;
+    if ((rc = state_check(buf, n, path, &nlisted, d)) < 0) goto out;
     /* The records are read first and the checksum verified after them,
      * once their end is known to be the file's end, so a file longer than
      * its header's accounts is refused without hashing the rest of it.
      * Every read below is bounds-checked; a failure stops the run. */
-    rbuf r = {buf, n, 0};
+    rbuf r = {buf, n - 8, 0};
     char magic[8];
     uint32_t ver, zero;
     uint64_t rhash, na, sum;
-    if (n < 8 + 8 || memcmp(buf, STATE_MAGIC, 8) != 0) {
-        rc = corrupt(d, path, "no TXSSTATE header", 0);
-        goto out;
-    }
-    r.n = n - 8;
     if (rget(&r, magic, 8) || rget(&r, &ver, 4) || rget(&r, &zero, 4) || rget(&r, &rhash, 8) ||
         rget(&r, &s->st.observed_since, 8) || rget(&r, &s->st.max_ts, 8) || rget(&r, &na, 8)) {
         rc = corrupt(d, path, "short header", r.at);
@@ -1246,18 +1235,16 @@ out:
 int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, size_t *n,
                           txs_diag *d)
 {
+    unsigned char *buf;
+    size_t len;
+    uint32_t ni = 0;
     *n = 0;
-    TXS_TRY(state_precheck(path, d));
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
-    unsigned char h[STATE_HDR + 8];
-    uint32_t ver, ni = 0;
-    int rc = fread(h, 1, sizeof h, f) == sizeof h ? TXS_OK : corrupt(d, path, "short header", 0);
-    memcpy(&ver, h + 8, 4);
-    if (rc == 0 && ver >= 3) memcpy(&ni, h + STATE_HDR, 4);
+    TXS_TRY(state_map(path, &buf, &len, d));
+    if (len == 0) return TXS_OK; /* the empty state */
+    int rc = state_check(buf, len, path, &ni, d);
     for (uint32_t i = 0; rc == 0 && i < ni && i < cap; i++)
-        if (fread(&out[i], sizeof *out, 1, f) != 1) rc = corrupt(d, path, "short input list", 0);
-    fclose(f);
+        memcpy(&out[i], buf + STATE_HDR + 8 + (size_t)i * sizeof *out, sizeof *out);
     if (rc == 0) *n = ni;
+    munmap(buf, len);
     return rc;
 }
