@@ -21,7 +21,8 @@
 /* The last lines of every subcommand's --help. */
 #define TXS_CLI_EXIT_CODES                                                          \
     "Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input error, 5 output\n" \
-    "error, 6 internal error (the table: txscreen --help, docs/operations.md).\n"
+    "error, 6 internal error, 7 published in part (the table: txscreen --help,\n" \
+    "docs/operations.md).\n"
 
 enum {
     TXS_EXIT_OK = 0,
@@ -29,7 +30,8 @@ enum {
     TXS_EXIT_CONFIG = 3,
     TXS_EXIT_INPUT = 4,
     TXS_EXIT_OUTPUT = 5,
-    TXS_EXIT_INTERNAL = 6
+    TXS_EXIT_INTERNAL = 6,
+    TXS_EXIT_PUBLISH = 7
 };
 
 /* Subcommands: argv[0] is the subcommand name. */
@@ -37,6 +39,7 @@ int txs_cmd_screen(int argc, char **argv);
 int txs_cmd_gen(int argc, char **argv);
 int txs_cmd_score(int argc, char **argv);
 int txs_cmd_lists(int argc, char **argv);
+int txs_cmd_recover(int argc, char **argv);
 int txs_cmd_split(int argc, char **argv), txs_cmd_merge(int argc, char **argv);
 int txs_cmd_eval(int argc, char **argv);
 

@@ -28,6 +28,7 @@ int txs_cli_exit_for(int rc)
     case TXS_E_CONFIG: return TXS_EXIT_CONFIG;
     case TXS_E_OUTPUT: return TXS_EXIT_OUTPUT;
     case TXS_E_NOMEM: return TXS_EXIT_INTERNAL;
+    case TXS_E_PUBLISH: return TXS_EXIT_PUBLISH;
     case TXS_E_ARG: return TXS_EXIT_USAGE;
     default: return TXS_EXIT_INPUT;
     }
@@ -91,13 +92,17 @@ static const struct {
                      "the --state file has already absorbed (docs/rules.md), a malformed shard "
                      "output (merge) or alerts file (eval)"},
     {TXS_EXIT_OUTPUT, "output error: an output that cannot be written (directory missing, "
-                      "disk full)"},
-    {TXS_EXIT_INTERNAL, "internal error (out of memory)"},
+                      "disk full); nothing new was published"},
+    {TXS_EXIT_INTERNAL, "internal error (out of memory); nothing new was published"},
+    {TXS_EXIT_PUBLISH, "published in part: the run's outputs were complete and committed, "
+                       "but renaming one into place failed; the commit record stays beside "
+                       "them and the next run with the same outputs, or `txscreen recover "
+                       "OUTPUT`, finishes publishing"},
 };
 
 void txs_cli_exit_table(FILE *f)
 {
-    fprintf(f, "exit codes (no output file is left behind unless the code is 0):\n");
+    fprintf(f, "exit codes (no output file is left behind unless the code is 0 or 7):\n");
     for (size_t i = 0; i < sizeof EXIT_TABLE / sizeof EXIT_TABLE[0]; i++) {
         const char *p = EXIT_TABLE[i].text;
         fprintf(f, "  %d  ", EXIT_TABLE[i].code);

@@ -346,7 +346,7 @@ typedef struct run {
     size_t nlists;
     txs_source **src;
     int nsrc;
-    txs_out *alerts, *rejects, *manifest;
+    txs_out *alerts, *rejects, *manifest, *state;
     txs_screener *screener;
 } run;
 
@@ -357,6 +357,7 @@ static void run_free(run *r)
     txs_out_abort(r->alerts);
     txs_out_abort(r->rejects);
     txs_out_abort(r->manifest);
+    txs_out_abort(r->state);
     txs_screener_free(r->screener);
     txs_ruleset_free(r->rules);
     txs_goodguys_free(r->good_guys);
@@ -434,11 +435,34 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
     return TXS_OK;
 }
 
+/* The output whose commit record the run keeps beside it: the manifest,
+ * else the first other file output.  NULL when every output is a stream. */
+static const char *record_target(const screen_args *a)
+{
+    const char *c[] = {a->manifest, a->out, a->state, a->rejects};
+    for (size_t i = 0; i < 4; i++)
+        if (c[i] && strcmp(c[i], "-") != 0) return c[i];
+    return NULL;
+}
+
+/* Finish what an interrupted run left (its commit record, its
+ * temporaries), then open every output: all before reading any input, so
+ * an output that cannot be written stops the run before it starts. */
 static int open_outputs(const screen_args *a, run *r, txs_diag *d)
 {
+    const char *rt = record_target(a);
+    int recovered = 0;
+    if (rt) TXS_TRY(txs_commit_recover(rt, &recovered, d));
+    if (recovered && !a->quiet)
+        fprintf(stderr, "txscreen: finished publishing the outputs of an interrupted run "
+                        "beside %s\n", rt);
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
+    for (size_t i = 0; i < 4; i++)
+        if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
     TXS_TRY(txs_out_open(a->out, &r->alerts, d));
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
+    if (a->state) TXS_TRY(txs_out_open(a->state, &r->state, d));
     return TXS_OK;
 }
 
@@ -473,22 +497,44 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
     int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
                    : txs_out_write(r->manifest, b.p, b.n, d);
     txs_buf_free(&b);
-    if (rc == TXS_OK) {
-        rc = txs_out_commit(r->manifest, d);
-        r->manifest = NULL;
-    }
     return rc;
 }
 
-/* Commit outputs in a fixed order; the manifest goes last. */
-static int commit_outputs(run *r, txs_diag *d)
+/* Publish every output as one commit (emit.h "Commit"): alerts, rejects,
+ * the previous state as FILE.prev, the state, and the manifest last. */
+static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_diag *d)
 {
-    int rc = txs_out_commit(r->alerts, d);
+    const char *rt = record_target(a);
+    char prev_tmp[4096], prev[4096];
+    txs_commit *c = NULL;
+    int rc = rt ? txs_commit_create(rt, &c, d) : TXS_OK;
+    if (rc == 0 && c == NULL) {
+        /* Every output is a stream: nothing to rename. */
+        txs_out *o[] = {r->alerts, r->rejects, r->manifest, r->state};
+        for (size_t i = 0; i < 4 && rc == 0; i++)
+            if (o[i]) rc = txs_out_commit(o[i], d);
+        r->alerts = r->rejects = r->manifest = r->state = NULL;
+        return rc;
+    }
+    if (rc == 0) rc = txs_commit_add(c, r->alerts, d);
     r->alerts = NULL;
-    if (rc < 0) return rc; /* run_free removes the rejects' temporary too */
-    if (r->rejects) rc = txs_out_commit(r->rejects, d);
+    if (rc == 0) rc = txs_commit_add(c, r->rejects, d);
     r->rejects = NULL;
-    return rc;
+    if (rc == 0 && r->state && state && !a->reprocess) {
+        snprintf(prev, sizeof prev, "%s.prev", a->state);
+        rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
+        if (rc == 0 && (rc = txs_commit_add_file(c, prev_tmp, prev, d)) < 0) unlink(prev_tmp);
+    }
+    if (rc == 0 && r->state && state) rc = txs_commit_add(c, r->state, d);
+    else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
+    r->state = NULL;
+    if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
+    r->manifest = NULL;
+    if (rc < 0) {
+        txs_commit_abort(c);
+        return rc;
+    }
+    return txs_commit_publish(c, d);
 }
 
 static void summary(const txs_screen_stats *st, double wall)
@@ -563,12 +609,10 @@ int txs_cmd_screen(int argc, char **argv)
         run_free(&r);
         return txs_cli_report("txscreen", &d, rc == TXS_E_ARG ? TXS_EXIT_INPUT : txs_cli_exit_for(rc));
     }
-    if (rc >= 0) rc = commit_outputs(&r, &d);
-    /* The state goes after the alerts: if saving it fails, the old state
-     * stays and re-running the same input gives the same alerts again. */
-    if (rc >= 0 && a.state && state) rc = txs_state_save_as(state, a.state, !a.reprocess, &d);
+    if (rc >= 0 && a.state && state) rc = txs_state_write(state, r.state, &d);
     double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
+    if (rc >= 0) rc = commit_outputs(&a, &r, state, &d);
     if (rc < 0) {
         run_free(&r);
         return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));

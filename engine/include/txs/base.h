@@ -27,7 +27,8 @@
     X(E_UNSUPPORTED, -7, "not supported")                                  \
     X(E_NOTFOUND, -8, "not found")                                         \
     X(E_DECOMPRESS, -9, "corrupt compressed input")                        \
-    X(E_OUTPUT, -10, "output error")
+    X(E_OUTPUT, -10, "output error")                                       \
+    X(E_PUBLISH, -11, "outputs committed but not all published")
 
 typedef enum txs_status {
 #define TXS_X_ENUM(name, value, msg) TXS_##name = value,

@@ -65,5 +65,44 @@ int txs_out_commit(txs_out *o, txs_diag *d);
 void txs_out_abort(txs_out *o);
 /* The path as given. */
 const char *txs_out_path(const txs_out *o);
+/* Flush, fsync and close, keeping the temporary for a txs_commit to
+ * publish; a stream (stdout, a device) is only flushed. */
+int txs_out_finish(txs_out *o, txs_diag *d);
+/* The temporary's path; NULL for a stream. */
+const char *txs_out_tmp_path(const txs_out *o);
+/* Free o without removing its temporary (published by a commit). */
+void txs_out_forget(txs_out *o);
+/* Bytes written so far and their XXH3-64 (flushes first). */
+int txs_out_digest(txs_out *o, uint64_t *bytes, uint64_t *xxh3, txs_diag *d);
+
+/* ---------------------------------------------------------------- commit
+ *
+ * One commit for a run's outputs (engine/src/emit/commit.c, docs/operations.md
+ * "How a run publishes its outputs"): every output complete in its
+ * temporary, then a commit record beside the first target, then the
+ * renames in order, then the record removed.  A failure before the record
+ * publishes nothing; after it, recovery rolls the set forward. */
+typedef struct txs_commit txs_commit;
+
+/* ".NAME.commit" beside target (malloc'd; NULL when out of memory). */
+char *txs_commit_record_path(const char *target);
+/* A commit whose record sits beside first_target. */
+int txs_commit_create(const char *first_target, txs_commit **c, txs_diag *d);
+/* Add an output, in publication order; c owns o from here (NULL is skipped). */
+int txs_commit_add(txs_commit *c, txs_out *o, txs_diag *d);
+/* Add a finished temporary file made by the caller, renamed over target. */
+int txs_commit_add_file(txs_commit *c, const char *tmp, const char *target, txs_diag *d);
+/* Publish and free c.  TXS_E_OUTPUT (or NOMEM): nothing was published and
+ * the temporaries are gone.  TXS_E_PUBLISH: the record was written but a
+ * rename failed; the record stays for txs_commit_recover. */
+int txs_commit_publish(txs_commit *c, txs_diag *d);
+/* Remove every temporary and free c; accepts NULL. */
+void txs_commit_abort(txs_commit *c);
+/* Finish a commit left by an interrupted run whose first target is
+ * first_target; *recovered says whether there was one.  TXS_E_CONFIG for a
+ * damaged record (left in place). */
+int txs_commit_recover(const char *first_target, int *recovered, txs_diag *d);
+/* Remove the temporaries a killed run left beside target; how many. */
+size_t txs_commit_sweep(const char *target);
 
 #endif /* TXS_EMIT_H */

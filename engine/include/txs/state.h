@@ -46,6 +46,7 @@
 
 #include "txs/arena.h"
 #include "txs/base.h"
+#include "txs/emit.h"
 #include "txs/rules.h"
 #include "txs/txn.h"
 
@@ -127,6 +128,12 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d);
 /* The same; keep 0 leaves PATH.prev as it is (a --reprocess run, whose
  * PATH.prev is already the state before the run it redoes). */
 int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d);
+/* The state file's bytes into o, not committed: a run publishes it with
+ * its other outputs (emit.h "Commit"). */
+int txs_state_write(txs_state *s, txs_out *o, txs_diag *d);
+/* Link the current file at path (or make an empty one before a first run)
+ * as path.prev.tmp, into tmp: the run's commit renames it to path.prev. */
+int txs_state_prev_prepare(const char *path, char *tmp, size_t cap, txs_diag *d);
 
 const txs_state_stats *txs_state_get_stats(txs_state *s);
 

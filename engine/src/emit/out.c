@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "txs/emit.h"
 
 #define OUT_BUF (1u << 20)
@@ -27,6 +29,8 @@ struct txs_out {
     char *path;
     char *tmp;
     size_t n;
+    uint64_t bytes;            /* everything written, for txs_out_digest */
+    XXH3_state_t *xs;
     char buf[OUT_BUF];
 };
 
@@ -89,6 +93,12 @@ int txs_out_open(const char *path, txs_out **out, txs_diag *d)
 
 static int flush(txs_out *o, txs_diag *d)
 {
+    if (o->n) {
+        if (o->xs == NULL && (o->xs = XXH3_createState()) != NULL) XXH3_64bits_reset(o->xs);
+        if (o->xs == NULL) return txs_diag_set(d, TXS_E_NOMEM, o->path, 0, "out of memory");
+        XXH3_64bits_update(o->xs, o->buf, o->n);
+        o->bytes += o->n;
+    }
     size_t off = 0;
     while (off < o->n) {
         ssize_t k = write(o->fd, o->buf + off, o->n - off);
@@ -118,14 +128,15 @@ int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d)
     return TXS_OK;
 }
 
-int txs_out_commit(txs_out *o, txs_diag *d)
+/* Flush, then (a renamed output) fsync and close, keeping the temporary. */
+static int finish(txs_out *o, txs_diag *d)
 {
     int rc = flush(o, d);
     if (rc == TXS_OK && o->in_place) {
         if (close(o->fd) != 0 && errno != EINTR)
             rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "close failed: %s", strerror(errno));
         o->fd = -1;
-    } else if (rc == TXS_OK && !o->is_stdout) {
+    } else if (rc == TXS_OK && !o->is_stdout && o->fd >= 0) {
         if (fsync(o->fd) != 0 && errno != EINVAL)
             rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "fsync failed: %s",
                               strerror(errno));
@@ -133,7 +144,40 @@ int txs_out_commit(txs_out *o, txs_diag *d)
             rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "close failed: %s",
                               strerror(errno));
         o->fd = -1;
-        if (rc == TXS_OK && rename(o->tmp, o->path) != 0)
+    }
+    return rc;
+}
+
+int txs_out_finish(txs_out *o, txs_diag *d)
+{
+    return finish(o, d);
+}
+
+int txs_out_digest(txs_out *o, uint64_t *bytes, uint64_t *xxh3, txs_diag *d)
+{
+    TXS_TRY(flush(o, d));
+    *bytes = o->bytes;
+    *xxh3 = o->xs ? XXH3_64bits_digest(o->xs) : XXH3_64bits(NULL, 0);
+    return TXS_OK;
+}
+
+const char *txs_out_tmp_path(const txs_out *o)
+{
+    return o->tmp;
+}
+
+void txs_out_forget(txs_out *o)
+{
+    free(o->tmp);
+    o->tmp = NULL;
+    txs_out_abort(o);
+}
+
+int txs_out_commit(txs_out *o, txs_diag *d)
+{
+    int rc = finish(o, d);
+    if (rc == TXS_OK && o->tmp) {
+        if (rename(o->tmp, o->path) != 0)
             rc = txs_diag_set(d, TXS_E_OUTPUT, o->path, 0, "rename failed: %s",
                               strerror(errno));
         if (rc == TXS_OK) {
@@ -150,6 +194,7 @@ void txs_out_abort(txs_out *o)
     if (o == NULL) return;
     if (!o->is_stdout && o->fd >= 0) close(o->fd);
     if (o->tmp) unlink(o->tmp);
+    XXH3_freeState(o->xs);
     free(o->tmp);
     free(o->path);
     free(o);

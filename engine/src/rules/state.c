@@ -898,15 +898,14 @@ static int saved_cmp(const void *x, const void *y)
     return a->h[1] < b->h[1] ? -1 : a->h[1] > b->h[1];
 }
 
-/* Keep the file at path as path.prev: a hard link made under a temporary
- * name and renamed over the old .prev, so a crash leaves either the old
- * .prev or the new one, never none.  Before a first run there is no file:
- * then path.prev is made empty, which loads as the empty state. */
-static int keep_prev(const char *path, txs_diag *d)
+/* Make the file that becomes path.prev when a run's outputs are published:
+ * a hard link to the current state under the name path.prev.tmp (or an
+ * empty file before a first run, which loads as the empty state).  The
+ * commit renames it over the old .prev, so a crash leaves either the old
+ * .prev or the new one, never none. */
+int txs_state_prev_prepare(const char *path, char *tmp, size_t cap, txs_diag *d)
 {
-    char prev[4096], tmp[4096];
-    if (snprintf(prev, sizeof prev, "%s.prev", path) >= (int)sizeof prev ||
-        snprintf(tmp, sizeof tmp, "%s.prev.tmp", path) >= (int)sizeof tmp)
+    if (snprintf(tmp, cap, "%s.prev.tmp", path) >= (int)cap)
         return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "path too long");
     struct stat sb;
     int first = stat(path, &sb) < 0;
@@ -915,7 +914,22 @@ static int keep_prev(const char *path, txs_diag *d)
     unlink(tmp);
     int fd = first ? open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644) : -1;
     if (fd >= 0) close(fd);
-    if ((first ? fd < 0 : link(path, tmp) < 0) || rename(tmp, prev) < 0) {
+    if (first ? fd < 0 : link(path, tmp) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return txs_diag_set(d, TXS_E_OUTPUT, tmp, 0, "cannot keep the previous state: %s",
+                            strerror(e));
+    }
+    return TXS_OK;
+}
+
+static int keep_prev(const char *path, txs_diag *d)
+{
+    char prev[4096], tmp[4096];
+    if (snprintf(prev, sizeof prev, "%s.prev", path) >= (int)sizeof prev)
+        return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "path too long");
+    TXS_TRY(txs_state_prev_prepare(path, tmp, sizeof tmp, d));
+    if (rename(tmp, prev) < 0) {
         int e = errno;
         unlink(tmp);
         return txs_diag_set(d, TXS_E_OUTPUT, prev, 0, "cannot keep the previous state: %s",
@@ -931,6 +945,20 @@ int txs_state_save(txs_state *s, const char *path, txs_diag *d)
 
 int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
 {
+    txs_out *o;
+    TXS_TRY(txs_out_open(path, &o, d));
+    int rc = txs_state_write(s, o, d);
+    if (rc == 0 && keep) rc = keep_prev(path, d);
+    if (rc < 0) {
+        txs_out_abort(o);
+        return rc;
+    }
+    return txs_out_commit(o, d);
+}
+
+int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
+{
+    const char *path = txs_out_path(o);
     size_t na = 0, k = 0;
     unsigned nt = s->nparts ? s->nparts : 1;
     for (unsigned p = 0; p < nt; p++) na += (s->nparts ? s->part[p] : s)->n;
@@ -945,16 +973,10 @@ int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
         }
     }
     qsort(v, na, sizeof *v, saved_cmp);
-    txs_out *o;
-    int rc = txs_out_open(path, &o, d);
-    if (rc < 0) {
-        free(v);
-        return rc;
-    }
+    int rc = TXS_OK;
     wbuf w = {{0}, 0, XXH3_createState()};
     if (w.xs == NULL) {
         free(v);
-        txs_out_abort(o);
         return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
     }
     XXH3_64bits_reset(w.xs);
@@ -999,12 +1021,7 @@ int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
     }
     XXH3_freeState(w.xs);
     txs_buf_free(&w.b);
-    if (rc == 0 && keep) rc = keep_prev(path, d);
-    if (rc < 0) {
-        txs_out_abort(o);
-        return rc;
-    }
-    return txs_out_commit(o, d);
+    return rc;
 }
 
 int txs_state_absorb(txs_state *s, const txs_state_input *in, size_t n, const char *const *names,
