@@ -675,20 +675,6 @@ static int hit_before(const mhit *f, const mhit *h)
     return f->rank < h->rank;
 }
 
-/* Without a rule set: weight 1.0, bands edd 25, review 50, block 80
- * (docs/rules.md), as screen scores it. */
-static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
-{
-    double p = 1.0;
-    for (size_t i = 0; i < n; i++) p *= 1.0 - (h[i].score > 1.0 ? 1.0 : h[i].score);
-    int sc = (int)floor(100.0 * (1.0 - p) + 0.5);
-    *score = sc;
-    *band = txs_band_policy(h, n, sc >= 80   ? TXS_BAND_BLOCK
-                                  : sc >= 50 ? TXS_BAND_REVIEW
-                                  : sc >= 25 ? TXS_BAND_EDD
-                                             : TXS_BAND_NONE);
-}
-
 typedef struct splice {
     size_t start, end;
     const char *p;
@@ -848,8 +834,7 @@ static int combine(merge_run *m, const merge_args *a, stream **g, size_t ng, txs
     if (rc < 0) goto out;
     for (size_t i = 0; i < nh; i++) th[i] = hv[i].h;
     int score, band;
-    if (m->rules) txs_score(m->rules, th, nh, &score, &band);
-    else score_no_rules(th, nh, &score, &band);
+    txs_score(m->rules, th, nh, &score, &band);
     /* Counts, as screen keeps them. */
     uint64_t nsanc = 0, nsupp = 0;
     for (size_t i = 0; i < nh; i++)

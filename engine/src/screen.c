@@ -796,20 +796,6 @@ static int screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *drop
     return purpose_ids(w, t->purpose, n, dropped);
 }
 
-/* Without a rule set the scoring section's defaults apply: weight 1.0,
- * bands edd 25, review 50, block 80 (docs/rules.md). */
-static void score_no_rules(const txs_hit *h, size_t n, int *score, int *band)
-{
-    double p = 1.0;
-    for (size_t i = 0; i < n; i++) p *= 1.0 - (h[i].score > 1.0 ? 1.0 : h[i].score);
-    int sc = (int)floor(100.0 * (1.0 - p) + 0.5);
-    *score = sc;
-    *band = txs_band_policy(h, n, sc >= 80   ? TXS_BAND_BLOCK
-                                  : sc >= 50 ? TXS_BAND_REVIEW
-                                  : sc >= 25 ? TXS_BAND_EDD
-                                             : TXS_BAND_NONE);
-}
-
 /* Typology hits in rule order (stable: for one rule the originator's
  * account before the beneficiary's), after the sanctions hits, which keep
  * their order.  Stateless rules add theirs before the stateful ones, so
@@ -984,8 +970,7 @@ static int commit_record(txs_screener *s, txs_source_stats *ss, const slot *sl, 
     s->st.hits += nh;
     s->st.hits_dropped += dropped;
     int score, band;
-    if (s->o.rules) txs_score(s->o.rules, s->hits, nh, &score, &band);
-    else score_no_rules(s->hits, nh, &score, &band);
+    txs_score(s->o.rules, s->hits, nh, &score, &band);
     if (band == TXS_BAND_NONE && s->o.shard_mode == TXS_STATE_ALL) {
         s->st.txns_hit_below_band++;
         return TXS_OK;

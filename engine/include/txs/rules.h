@@ -141,7 +141,12 @@ const char *txs_band_name(int band);
  * section (docs/rules.md): each hit contributes weight x score; they combine
  * as a noisy-or, 100 * (1 - prod(1 - w_i * s_i)), rounded half up; the band
  * is the highest whose threshold the score reaches.  Deterministic.
+ * With rs NULL (no rule set) the section's defaults apply: every weight
+ * 1.0 and the bands below.
  */
+#define TXS_SCORE_DEFAULT_EDD 25
+#define TXS_SCORE_DEFAULT_REVIEW 50
+#define TXS_SCORE_DEFAULT_BLOCK 80
 void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n,
                int *score, int *band);
 

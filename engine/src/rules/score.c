@@ -42,6 +42,7 @@ static int64_t score_ppm(double s)
 
 static int64_t weight_ppm(const txs_ruleset *rs, const txs_hit *h)
 {
+    if (rs == NULL) return TXS_RULES_PPM; /* the scoring defaults: weight 1.0 */
     if (h->kind == TXS_HIT_SANCTIONS) return rs->sanctions_weight_ppm;
     if (h->kind == TXS_HIT_TYPOLOGY && h->rule < rs->nrules)
         return rs->rules[h->rule].weight_ppm;
@@ -69,11 +70,14 @@ void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n, int *score,
     int s = (int)((200 * (S - P) + S) / (2 * S));
     *score = s;
     if (band == NULL) return;
+    int bb = rs ? rs->band_block : TXS_SCORE_DEFAULT_BLOCK;
+    int br = rs ? rs->band_review : TXS_SCORE_DEFAULT_REVIEW;
+    int be = rs ? rs->band_edd : TXS_SCORE_DEFAULT_EDD;
     *band = txs_band_policy(hits, n,
-                            s >= rs->band_block    ? TXS_BAND_BLOCK
-                            : s >= rs->band_review ? TXS_BAND_REVIEW
-                            : s >= rs->band_edd    ? TXS_BAND_EDD
-                                                   : TXS_BAND_NONE);
+                            s >= bb   ? TXS_BAND_BLOCK
+                            : s >= br ? TXS_BAND_REVIEW
+                            : s >= be ? TXS_BAND_EDD
+                                      : TXS_BAND_NONE);
 }
 
 /* A fuzzy name is a lead for an analyst, not a reason to stop a payment:
