@@ -16,6 +16,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
+    {"parse", txs_cmd_parse, "print the canonical transactions inputs map to (payment messages too)"},
     {"screen", txs_cmd_screen, "screen transaction exports; write alerts, rejects, manifest"},
     {"score", txs_cmd_score, "score name pairs with an explanation (threshold calibration)"},
     {"gen", txs_cmd_gen, "generate a synthetic export with planted cases and labels"},

@@ -48,6 +48,12 @@ void txs_buf_free(txs_buf *b);
 void txs_buf_reject(txs_buf *b, const char *file, uint64_t line, uint64_t offset,
                     const char *why, txs_slice raw);
 
+/* One canonical transaction as a JSON line (docs/formats.md "The canonical
+ * transaction as JSON"): references, amount, date and every party with its
+ * role and the source of each value; file is the input's name. */
+struct txs_txn;
+void txs_txn_json(txs_buf *b, const struct txs_txn *t, const char *file);
+
 /* --------------------------------------------------------------- outputs */
 
 typedef struct txs_out txs_out;
