@@ -19,7 +19,7 @@
 #include "txs/payments.h"
 
 /* Parties one layer holds; a transaction holds at most three layers'. */
-#define TXS_PAY_LAYER_PARTIES 24u
+#define TXS_PAY_LAYER_PARTIES 48u
 #define TXS_PAY_MAX_PARTIES (3u * TXS_PAY_LAYER_PARTIES)
 
 typedef struct txs_pay_layer {
