@@ -124,7 +124,7 @@ typedef struct frame {
     const xmlChar *name;
 } frame;
 
-enum { CAP_SET = 1, CAP_APPEND, CAP_APPEND_SP, CAP_DATE, CAP_FALLBACK_DATE, CAP_DEF };
+enum { CAP_SET = 1, CAP_APPEND, CAP_APPEND_SP, CAP_DATE, CAP_FALLBACK_DATE, CAP_DEF, CAP_FR, CAP_TO };
 
 struct txs_mx_reader {
     const txs_pay_ctx *c;
@@ -142,7 +142,7 @@ struct txs_mx_reader {
     uint64_t msgno, msg_line, txn_line;
     int doc_depth, app_depth, grp_depth, blk_depth, txn_depth, scope, scope_depth;
     int skip_depth, has_doc, msg_bad, txn_bad, ntx, ntx_ok, family, grp_fallback;
-    char kind[48], hdr_def[48], why[256], where[256];
+    char kind[48], hdr_def[48], fr[16], to[16], why[256], where[256];
     txs_arena a_grp, a_blk, a_txn;
     txs_pay_layer grp, blk, txn;
     /* the party being read */
@@ -268,8 +268,9 @@ static int commit(txs_mx_reader *x)
     while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\t')) e--;
     size_t n = (size_t)(e - p);
     if (n == 0) return 0;
-    if (kind == CAP_DEF) {
-        snprintf(x->hdr_def, sizeof x->hdr_def, "%.*s", (int)n, p);
+    if (kind == CAP_DEF || kind == CAP_FR || kind == CAP_TO) {
+        char *o = kind == CAP_DEF ? x->hdr_def : kind == CAP_FR ? x->fr : x->to;
+        snprintf(o, kind == CAP_DEF ? sizeof x->hdr_def : sizeof x->fr, "%.*s", (int)n, p);
         return 0;
     }
     char where[256];
@@ -434,7 +435,7 @@ static void message_start(txs_mx_reader *x)
     x->scope = x->scope_depth = x->skip_depth = 0;
     x->has_doc = x->msg_bad = x->txn_bad = x->ntx = x->ntx_ok = x->family = 0;
     x->grp_fallback = 0;
-    x->kind[0] = x->hdr_def[0] = x->where[0] = 0;
+    x->kind[0] = x->hdr_def[0] = x->where[0] = x->fr[0] = x->to[0] = 0;
     x->party = NULL;
     x->cap = 0;
     txs_arena_reset(&x->a_grp);
@@ -471,6 +472,57 @@ static int has_party(const txs_pay_layer *const *l, size_t n, int role)
     return 0;
 }
 
+/* A BIC with its "XXX" branch dropped: BANKDEFFXXX is BANKDEFF. */
+static size_t bic8(const char *p, size_t n)
+{
+    return n == 11 && memcmp(p + 8, "XXX", 3) == 0 ? 8 : n;
+}
+
+static const txs_pay_party *agent(const txs_pay_layer *const *l, size_t n, int role)
+{
+    for (size_t i = n; i-- > 0;)
+        for (size_t j = 0; j < l[i]->nparty; j++)
+            if (l[i]->party[j].role == role && l[i]->party[j].scope == TXS_SCOPE_TXN)
+                return &l[i]->party[j];
+    return NULL;
+}
+
+/* The business application header's sender and receiver are the
+ * instructing and instructed agents, and its BizMsgIdr carries the group
+ * header's MsgId (CBPR+ usage rules; a message that breaks them is
+ * inconsistent about who sent it). */
+static void header_agrees(txs_mx_reader *x, const txs_pay_layer *const *l, size_t n)
+{
+    static const struct { int cap_fr; int role; const char *el, *agt; } sides[] = {
+        {1, TXS_ROLE_INSTRUCTING, "AppHdr/Fr", "InstgAgt"},
+        {0, TXS_ROLE_INSTRUCTED, "AppHdr/To", "InstdAgt"},
+    };
+    for (size_t i = 0; i < TXS_ARRAY_LEN(sides); i++) {
+        const char *h = sides[i].cap_fr ? x->fr : x->to;
+        const txs_pay_party *a = agent(l, n, sides[i].role);
+        if (!h[0] || a == NULL || a->v[TXS_PF_BIC].n == 0) continue;
+        txs_slice b = a->v[TXS_PF_BIC];
+        size_t hn = bic8(h, strlen(h)), bn = bic8(b.p, b.n);
+        if (hn == bn && memcmp(h, b.p, hn) == 0) continue;
+        char r[200];
+        snprintf(r, sizeof r, "%s BIC '%s' is not the %s BIC '%.*s'", sides[i].el, h,
+                 sides[i].agt, (int)b.n, b.p);
+        bad(x, -1, r);
+        snprintf(x->where, sizeof x->where, "%s", sides[i].el);
+        return;
+    }
+    txs_slice bz = x->grp.ref[TXS_PR_BIZ_MSG_ID], id = x->grp.ref[TXS_PR_MSG_ID];
+    int carries = 0;
+    for (size_t k = 0; !carries && k + id.n <= bz.n; k++) carries = memcmp(bz.p + k, id.p, id.n) == 0;
+    if (bz.n && id.n && !carries) {
+        char r[200];
+        snprintf(r, sizeof r, "AppHdr/BizMsgIdr '%.60s' does not carry GrpHdr/MsgId '%.60s'",
+                 bz.p, id.p);
+        bad(x, -1, r);
+        snprintf(x->where, sizeof x->where, "AppHdr/BizMsgIdr");
+    }
+}
+
 static int txn_end(txs_mx_reader *x)
 {
     const txs_pay_layer *layers[3] = {&x->grp, &x->blk, &x->txn};
@@ -488,6 +540,7 @@ static int txn_end(txs_mx_reader *x)
         snprintf(r, sizeof r, "mandatory element %s is missing", need[i].el);
         bad(x, x->txn_depth, r);
     }
+    if (!x->txn_bad) header_agrees(x, layers, nl);
     txs_pay_counts *n = x->c->counts;
     txs_txn t;
     int rc = 0;
@@ -584,6 +637,23 @@ static void plain(txs_mx_reader *x, int id, const xmlChar **attrs, int nattr)
 
 /* ------------------------------------------------------------ SAX events */
 
+/* Any amount in a precious metal (Ccy="XAU"): CBPR+ allows none. */
+static void commodity_attr(txs_mx_reader *x, const xmlChar **attrs, int nattr)
+{
+    static const char *const metals[] = {"XAU", "XAG", "XPT", "XPD"};
+    for (int i = 0; i < nattr; i++) {
+        const xmlChar **at = attrs + 5 * i;
+        if (strcmp((const char *)at[0], "Ccy") != 0 || at[4] - at[3] != 3) continue;
+        for (size_t k = 0; k < TXS_ARRAY_LEN(metals); k++)
+            if (memcmp(at[3], metals[k], 3) == 0) {
+                char r[120];
+                snprintf(r, sizeof r, "currency '%s' is a precious metal, not a payment currency",
+                         metals[k]);
+                bad(x, level_base(x), r);
+            }
+    }
+}
+
 static void stop(txs_mx_reader *x, int rc)
 {
     if (x->fatal == 0) x->fatal = rc;
@@ -646,7 +716,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     x->st[d] = (frame){id, local};
     if (d == 2) message_start(x);
     if (d < 2 || x->msg_bad || x->skip_depth || x->cap) return;
-    if (x->doc_depth) return in_document(x, id, attrs, nattr);
+    if (x->doc_depth) {
+        if (nattr) commodity_attr(x, attrs, nattr);
+        return in_document(x, id, attrs, nattr);
+    }
     if (id == N_Document) return document(x, uri);
     if (id == N_AppHdr && !x->app_depth) {
         x->app_depth = d;
@@ -656,6 +729,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         if (id == N_BizMsgIdr)
             capture(x, CAP_SET, &x->grp.ref[TXS_PR_BIZ_MSG_ID], &x->grp.ref_src[TXS_PR_BIZ_MSG_ID]);
         else if (id == N_MsgDefIdr) capture(x, CAP_DEF, NULL, NULL);
+    } else if (x->app_depth && id == N_BICFI && d == x->app_depth + 4) {
+        int side = x->st[x->app_depth + 1].id;
+        if (side == N_Fr || side == N_To) capture(x, side == N_Fr ? CAP_FR : CAP_TO, NULL, NULL);
     }
 }
 
