@@ -209,11 +209,17 @@ typedef struct mt_msg {
     char why[200];
 } mt_msg;
 
+/* ":50F:" or ":50F:1/" in the arena (NUL-terminated, a value's source). */
 static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
 {
-    char b[16];
-    int n = snprintf(b, sizeof b, ":%s:%s", f->tag, sub);
-    return txs_arena_dup(&m->arena, b, (size_t)n);
+    size_t t = strlen(f->tag), s = strlen(sub);
+    char *o = txs_arena_alloc(&m->arena, t + s + 3);
+    if (o == NULL) return NULL;
+    o[0] = ':';
+    memcpy(o + 1, f->tag, t);
+    o[t + 1] = ':';
+    memcpy(o + t + 2, sub, s + 1);
+    return o;
 }
 
 static int bad(mt_msg *g, const mt_field *f, const char *fmt_why)

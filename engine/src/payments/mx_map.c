@@ -27,12 +27,15 @@ static size_t path(const txs_mx_reader *x, int base, char *o, size_t cap)
 {
     size_t k = 0;
     if (cap == 0) return 0;
-    o[0] = 0;
     for (int d = base < 2 ? 2 : base; d <= x->depth && d <= MX_MAX_DEPTH; d++) {
-        int w = snprintf(o + k, cap - k, "%s%s", k ? "/" : "", (const char *)x->st[d].name);
-        if (w < 0 || (size_t)w >= cap - k) return k;
-        k += (size_t)w;
+        const char *n = (const char *)x->st[d].name;
+        size_t len = strlen(n);
+        if (k + len + 2 > cap) break;   /* cut at a whole element */
+        if (k) o[k++] = '/';
+        memcpy(o + k, n, len);
+        k += len;
     }
+    o[k] = 0;
     return k;
 }
 
