@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "txs/base.h"
 #include "txs/txn.h"
@@ -182,6 +183,11 @@ int txs_pay_read_path(txs_pay_reader *r, const char *path, uint32_t file_index,
  * tests).  Same returns. */
 int txs_pay_read_mem(txs_pay_reader *r, const char *name, const char *p, size_t n,
                      const txs_pay_sink *sink, txs_diag *d);
+/* Read bytes from fn (input.h's read function: up to cap bytes, 0 at the
+ * end, -1 with errno on error) as a plain file named name: any chunking of
+ * the same bytes gives the same transactions and rejects.  Same returns. */
+int txs_pay_read_fn(txs_pay_reader *r, const char *name, ssize_t (*fn)(void *, void *, size_t),
+                    void *ctx, const txs_pay_sink *sink, txs_diag *d);
 /* Counts since the reader was created. */
 void txs_pay_reader_counts(const txs_pay_reader *r, txs_pay_counts *out);
 

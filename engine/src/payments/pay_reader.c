@@ -59,15 +59,17 @@ void txs_pay_reader_counts(const txs_pay_reader *r, txs_pay_counts *out)
     *out = r->counts;
 }
 
-/* The family of a file from its first bytes (after a BOM and blanks). */
-static txs_pay_format sniff(const char *p, size_t n)
+/* The family of a file from its first bytes (after a BOM and blanks);
+ * -1 while every byte so far is blank (read more: the decision must not
+ * depend on how the bytes were chunked). */
+static int sniff(const char *p, size_t n)
 {
     size_t i = 0;
     if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
         (unsigned char)p[2] == 0xBF)
         i = 3;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
-    if (i == n) return TXS_PAY_AUTO;
+    if (i == n || (n < 3 && (unsigned char)p[0] == 0xEF)) return -1;
     if (p[i] == '<') return TXS_PAY_MX;
     if (p[i] == '{' || p[i] == '$') return TXS_PAY_MT;
     return TXS_PAY_AUTO;
@@ -87,10 +89,13 @@ static int read_stream(txs_pay_reader *r, const txs_pay_ctx *c, fill_fn fill, vo
         have += (size_t)k;
         int last = k == 0;
         if (!started) {
-            if (fmt == TXS_PAY_AUTO && have < 64 && !last) continue;
-            if (fmt == TXS_PAY_AUTO) fmt = sniff(r->buf, have);
             if (fmt == TXS_PAY_AUTO) {
-                if (have == 0) return 0;   /* an empty file holds no message */
+                int f = sniff(r->buf, have);
+                if (f < 0 && !last) continue;
+                fmt = f < 0 ? TXS_PAY_AUTO : (txs_pay_format)f;
+            }
+            if (fmt == TXS_PAY_AUTO) {
+                if (sniff(r->buf, have) < 0) return 0;   /* empty or blank: no message */
                 r->counts.messages++;
                 r->counts.rejected++;
                 return txs__pay_reject(c, 1, 1, "",
@@ -110,8 +115,6 @@ static int read_stream(txs_pay_reader *r, const txs_pay_ctx *c, fill_fn fill, vo
             have -= (size_t)used;
         }
         if (last) return 0;
-        /* Keep room for a whole chunk beside the kept tail. */
-        (void)MT_TAIL;
     }
 }
 
@@ -134,6 +137,30 @@ static ssize_t fill_mem(void *src, char *buf, size_t cap)
     memcpy(buf, m->p + m->at, k);
     m->at += k;
     return (ssize_t)k;
+}
+
+typedef struct fn_src {
+    ssize_t (*fn)(void *, void *, size_t);
+    void *ctx;
+} fn_src;
+
+static ssize_t fill_user(void *src, char *buf, size_t cap)
+{
+    fn_src *f = src;
+    size_t want = cap < TXS_READ_CHUNK ? cap : TXS_READ_CHUNK;
+    ssize_t k = f->fn(f->ctx, buf, want);
+    return k < 0 ? TXS_E_IO : k;
+}
+
+int txs_pay_read_fn(txs_pay_reader *r, const char *name, ssize_t (*fn)(void *, void *, size_t),
+                    void *ctx, const txs_pay_sink *sink, txs_diag *d)
+{
+    txs_pay_ctx c = {name, 0, sink, &r->counts};
+    fn_src f = {fn, ctx};
+    r->counts.files++;
+    int rc = read_stream(r, &c, fill_user, &f);
+    if (rc < 0 && rc != TXS_E_NOMEM) txs_diag_set(d, rc, name, 0, "%s", txs_strerror(rc));
+    return rc;
 }
 
 int txs_pay_read_mem(txs_pay_reader *r, const char *name, const char *p, size_t n,
