@@ -52,7 +52,9 @@ static void help(FILE *f)
 "\n"
 "options:\n"
 "  --format F        mx, mt (payment messages; default: from the first\n"
-"                    bytes), csv or jsonl (an export, read with --profile)\n"
+"                    bytes), csv or jsonl (an export, read with --profile;\n"
+"                    the default when every FILE is .csv, .tsv, .jsonl or\n"
+"                    .ndjson)\n"
 "  --profile P       read exports: native, amlworld, saml-d or a YAML file\n"
 "  --out FILE        the transactions (default: stdout)\n"
 "  --rejects FILE    what could not be mapped, as JSON Lines with file,\n"
@@ -263,6 +265,27 @@ static int run_exports(const parse_args *a, parse_run *r)
     return rc;
 }
 
+/* An export by its name: .csv, .tsv, .jsonl or .ndjson, before any .gz,
+ * .zst or .zstd. */
+static int export_name(const char *path)
+{
+    static const char *const comp[] = {".gz", ".zst", ".zstd"};
+    static const char *const ext[] = {".csv", ".tsv", ".jsonl", ".ndjson"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++) {
+        size_t k = strlen(comp[i]);
+        if (n > k && strcmp(path + n - k, comp[i]) == 0) {
+            n -= k;
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && strncmp(path + n - k, ext[i], k) == 0) return 1;
+    }
+    return 0;
+}
+
 int txs_cmd_parse(int argc, char **argv)
 {
     parse_args a;
@@ -278,6 +301,10 @@ int txs_cmd_parse(int argc, char **argv)
     if (rc >= 0 && a.rejects) rc = txs_out_open(a.rejects, &r.rej, &d);
     if (rc >= 0) {
         int exports = a.profile != NULL || a.format == TXS_FMT_CSV || a.format == TXS_FMT_JSONL;
+        if (!exports && a.format < 0) {   /* every input named as an export */
+            exports = 1;
+            for (int i = 0; i < a.ninputs; i++) exports &= export_name(a.inputs[i]);
+        }
         rc = exports ? run_exports(&a, &r) : run_payments(&a, &r, a.quiet);
     }
     if (rc >= 0) rc = flush(&r);
