@@ -459,6 +459,11 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
     for (size_t i = 0; i < 4; i++)
         if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
+    if (a->state) {
+        char prev[4096];
+        if (snprintf(prev, sizeof prev, "%s.prev", a->state) < (int)sizeof prev)
+            txs_commit_sweep(prev);
+    }
     TXS_TRY(txs_out_open(a->out, &r->alerts, d));
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
@@ -516,10 +521,12 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
         r->alerts = r->rejects = r->manifest = r->state = NULL;
         return rc;
     }
+    /* The commit owns every output handed to it; after a failure the rest
+     * are aborted here, so no temporary outlives the run. */
     if (rc == 0) rc = txs_commit_add(c, r->alerts, d);
-    r->alerts = NULL;
+    else txs_out_abort(r->alerts);
     if (rc == 0) rc = txs_commit_add(c, r->rejects, d);
-    r->rejects = NULL;
+    else txs_out_abort(r->rejects);
     if (rc == 0 && r->state && state && !a->reprocess) {
         snprintf(prev, sizeof prev, "%s.prev", a->state);
         rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
@@ -527,9 +534,9 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     }
     if (rc == 0 && r->state && state) rc = txs_commit_add(c, r->state, d);
     else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
-    r->state = NULL;
     if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
-    r->manifest = NULL;
+    else txs_out_abort(r->manifest);
+    r->alerts = r->rejects = r->state = r->manifest = NULL;
     if (rc < 0) {
         txs_commit_abort(c);
         return rc;

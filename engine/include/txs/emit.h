@@ -62,6 +62,11 @@ typedef struct txs_out txs_out;
  * file in the same directory until txs_out_commit().  d names the path on
  * failure. */
 int txs_out_open(const char *path, txs_out **out, txs_diag *d);
+/* Create and open a new temporary for target: "<dir>/.<base>.tmp.XXXXXX"
+ * (mkstemp, 0600), the one name every temporary beside an output has, so
+ * txs_commit_sweep finds what a killed run left.  Returns the descriptor,
+ * or -1 with errno set (ENAMETOOLONG when tmp's cap is too small). */
+int txs_out_mktemp(const char *target, char *tmp, size_t cap);
 /* Append bytes (buffered).  TXS_E_OUTPUT on failure, with d filled. */
 int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d);
 /* Flush, fsync and rename into place; frees o.  On failure the temporary is

@@ -899,25 +899,31 @@ static int saved_cmp(const void *x, const void *y)
 }
 
 /* Make the file that becomes path.prev when a run's outputs are published:
- * a hard link to the current state under the name path.prev.tmp (or an
- * empty file before a first run, which loads as the empty state).  The
+ * a hard link to the current state under a temporary name beside
+ * path.prev (txs_out_mktemp's pattern), or an empty file before a first run, which loads as the empty state).  The
  * commit renames it over the old .prev, so a crash leaves either the old
  * .prev or the new one, never none. */
 int txs_state_prev_prepare(const char *path, char *tmp, size_t cap, txs_diag *d)
 {
-    if (snprintf(tmp, cap, "%s.prev.tmp", path) >= (int)cap)
+    char prev[4096];
+    if (snprintf(prev, sizeof prev, "%s.prev", path) >= (int)sizeof prev)
         return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "path too long");
     struct stat sb;
     int first = stat(path, &sb) < 0;
     if (first && errno != ENOENT)
         return txs_diag_set(d, TXS_E_OUTPUT, path, 0, "cannot stat: %s", strerror(errno));
-    unlink(tmp);
-    int fd = first ? open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644) : -1;
-    if (fd >= 0) close(fd);
-    if (first ? fd < 0 : link(path, tmp) < 0) {
+    /* The temporary is named as every output's is (txs_out_mktemp), so a
+     * killed run's leftover is swept like the others.  The first run keeps
+     * an empty file: there was no previous state. */
+    int fd = txs_out_mktemp(prev, tmp, cap);
+    if (fd < 0)
+        return txs_diag_set(d, TXS_E_OUTPUT, prev, 0, "cannot keep the previous state: %s",
+                            strerror(errno));
+    close(fd);
+    if (!first && (unlink(tmp) < 0 || link(path, tmp) < 0)) {
         int e = errno;
         unlink(tmp);
-        return txs_diag_set(d, TXS_E_OUTPUT, tmp, 0, "cannot keep the previous state: %s",
+        return txs_diag_set(d, TXS_E_OUTPUT, prev, 0, "cannot keep the previous state: %s",
                             strerror(e));
     }
     return TXS_OK;
