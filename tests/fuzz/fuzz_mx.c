@@ -1,47 +1,13 @@
 /*
  * fuzz_mx.c: libFuzzer target for the payments reader with the format
  * forced to MX (txs_pay_read_mem: the same framing and mapping a file
- * gets, in TXS_READ_CHUNK pieces).  Every reject must name its reason and
- * every transaction must be complete (a kind, a file, its parties within
- * the limit); the counts must account for every message.  One reader
- * serves every input, as it serves every file of a run.
+ * gets); the checks are in fuzz_pay_util.h.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "txs/payments.h"
+#include "fuzz_pay_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int on_txn(void *ctx, const txs_txn *t)
-{
-    (void)ctx;
-    if (t->ext == NULL || t->ext->kind == NULL || t->ext->file == NULL) abort();
-    for (size_t i = 0; i < t->ext->nparties; i++)
-        if (t->ext->parties[i].role >= TXS_ROLE_COUNT) abort();
-    return 0;
-}
-
-static int on_reject(void *ctx, const txs_pay_reject *r)
-{
-    (void)ctx;
-    if (r->reason == NULL || r->reason[0] == 0 || r->where == NULL) abort();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static txs_pay_reader *r;
-    if (r == NULL && txs_pay_reader_create(TXS_PAY_MX, &r) < 0) return 0;
-    txs_pay_sink sink = {on_txn, on_reject, NULL};
-    txs_diag d = {{0}, 0, {0}};
-    txs_pay_counts b, c;
-    txs_pay_reader_counts(r, &b);
-    int rc = txs_pay_read_mem(r, "fuzz", (const char *)data, size, &sink, &d);
-    txs_pay_reader_counts(r, &c);
-    if (rc < 0 && rc != TXS_E_NOMEM && d.msg[0] == 0) abort();
-    if (rc == 0 && c.messages - b.messages != (c.mapped - b.mapped) + (c.rejected - b.rejected))
-        abort();
-    return 0;
+    return fuzz_pay(TXS_PAY_MX, data, size);
 }

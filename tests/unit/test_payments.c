@@ -7,10 +7,12 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_test_util.h"
 #include "txs/emit.h"
 #include "txs/payments.h"
 
@@ -29,29 +31,6 @@ static int on_reject(void *ctx, const txs_pay_reject *r)
     txs_buf_printf(&((out *)ctx)->b, "reject %llu %llu %s %s\n", (unsigned long long)r->message,
                    (unsigned long long)r->line, r->where, r->reason);
     return 0;
-}
-
-typedef struct chunks {
-    const char *p;
-    size_t n, at;
-    unsigned seed;
-    int mode;   /* 0: whole, 1: one byte, 2: random 1..4096 */
-} chunks;
-
-static ssize_t read_chunk(void *ctx, void *buf, size_t cap)
-{
-    chunks *c = ctx;
-    size_t k = c->n - c->at;
-    if (c->mode == 1) k = k < 1 ? k : 1;
-    if (c->mode == 2) {
-        c->seed = c->seed * 1103515245u + 12345u;
-        size_t r = 1 + (c->seed >> 16) % 4096;
-        if (k > r) k = r;
-    }
-    if (k > cap) k = cap;
-    memcpy(buf, c->p + c->at, k);
-    c->at += k;
-    return (ssize_t)k;
 }
 
 static char *read_all(const char *path, size_t *n)
@@ -74,9 +53,9 @@ static txs_buf run(const char *p, size_t n, int mode)
     cr_assert_eq(txs_pay_reader_create(TXS_PAY_AUTO, &r), 0);
     out o = {{0}};
     txs_pay_sink sink = {on_txn, on_reject, &o};
-    chunks c = {p, n, 0, 7u, mode};
+    memsrc c = {p, n, 0, mode, 7u, 0};
     txs_diag d = {{0}, 0, {0}};
-    cr_assert_eq(txs_pay_read_fn(r, "f", read_chunk, &c, &sink, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_pay_read_fn(r, "f", memsrc_read, &c, &sink, &d), 0, "%s", d.msg);
     txs_pay_reader_free(r);
     return o.b;
 }
@@ -95,7 +74,8 @@ static void same_in_every_chunking(const char *dir)
         snprintf(f, sizeof f, "%s/%s", path, e->d_name);
         size_t n;
         char *p = read_all(f, &n);
-        txs_buf whole = run(p, n, 0), one = run(p, n, 1), rnd = run(p, n, 2);
+        txs_buf whole = run(p, n, CHUNK_WHOLE), one = run(p, n, CHUNK_ONE),
+                rnd = run(p, n, CHUNK_RANDOM);
         cr_assert(whole.n > 0, "%s: nothing read", f);
         cr_assert(one.n == whole.n && memcmp(one.p, whole.p, one.n) == 0, "%s: 1-byte reads differ", f);
         cr_assert(rnd.n == whole.n && memcmp(rnd.p, whole.p, rnd.n) == 0, "%s: random reads differ", f);
