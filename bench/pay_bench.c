@@ -2,8 +2,10 @@
  * pay_bench.c: parse-only throughput of the payments reader
  * (docs/benchmarks.md "Payment messages").  Reads each FILE through
  * txs_pay_read_path with a sink that only counts, REPEAT times, and
- * prints per run: seconds, MB/s of plain input, transactions/s, and the
- * process's peak RSS.  bench/pay_bench.sh runs it interleaved with
+ * prints per run: wall seconds and MB/s, CPU seconds (user + system) and
+ * MB per CPU second (the per-core figure, which a loaded machine does not
+ * distort as it does the wall figure), transactions/s, and the process's
+ * peak RSS.  bench/pay_bench.sh runs it interleaved with
  * `xmllint --stream --noout` and `wc -l` on the same bytes.
  *
  * usage: pay_bench [--repeat N] FILE...
@@ -29,6 +31,14 @@ static int count_reject(void *ctx, const txs_pay_reject *r)
     (void)ctx;
     (void)r;
     return 0;
+}
+
+static double cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static double now(void)
@@ -58,9 +68,9 @@ int main(int argc, char **argv)
             uint64_t n = 0;
             txs_pay_sink sink = {count_txn, count_reject, &n};
             txs_diag d = {{0}, 0, {0}};
-            double t0 = now();
+            double t0 = now(), c0 = cpu();
             int rc = txs_pay_read_path(r, argv[i], 0, &sink, &d);
-            double dt = now() - t0;
+            double dt = now() - t0, dc = cpu() - c0;
             txs_pay_counts c;
             txs_pay_reader_counts(r, &c);
             txs_pay_reader_free(r);
@@ -70,8 +80,10 @@ int main(int argc, char **argv)
             }
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);
-            printf("%s\t%.3f s\t%.1f MB/s\t%.0f txn/s\t%llu txns\t%llu rejected\tpeak RSS %.1f MiB\n",
-                   argv[i], dt, (double)st.st_size / 1e6 / dt, (double)n / dt,
+            printf("%s\t%.3f s\t%.1f MB/s\tcpu %.3f s\t%.1f MB/cpu-s\t%.0f txn/s\t%llu txns\t"
+                   "%llu rejected\tpeak RSS %.1f MiB\n",
+                   argv[i], dt, (double)st.st_size / 1e6 / dt, dc, (double)st.st_size / 1e6 / dc,
+                   (double)n / dt,
                    (unsigned long long)n, (unsigned long long)c.rejected,
                    (double)ru.ru_maxrss / 1024.0);
         }

@@ -9,10 +9,20 @@
 set -eu
 b=$1 mx=$2 mt=$3 rounds=${4:-3}
 mb() { echo "scale=1; $(stat -c %s "$1") / 1000000 / $2" | bc; }
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# wall and CPU (user + system) seconds of a command, its output dropped
+t() {
+  /usr/bin/time -f "%e %U %S" -o /tmp/pay_bench.time "$@" >/dev/null
+  read -r e u s </tmp/pay_bench.time
+  echo "$e $(echo "$u + $s" | bc)"
+}
+tool() {
+  local r=$1 name=$2 f=$3; shift 3
+  read -r e c < <(t "$@" "$f")
+  echo "round $r $name  $e s  $(mb "$f" "$e") MB/s  cpu $c s  $(mb "$f" "$c") MB/cpu-s"
+}
 for r in $(seq 1 "$rounds"); do
-  s=$(t xmllint --stream --noout "$mx"); echo "round $r xmllint --stream  $s s  $(mb "$mx" "$s") MB/s"
+  tool "$r" "xmllint --stream" "$mx" xmllint --stream --noout
   "$b/bench/pay_bench" "$mx" | sed "s/^/round $r pay_bench mx  /"
-  s=$(t wc -l "$mt"); echo "round $r wc -l             $s s  $(mb "$mt" "$s") MB/s"
+  tool "$r" "wc -l" "$mt" wc -l
   "$b/bench/pay_bench" "$mt" | sed "s/^/round $r pay_bench mt  /"
 done

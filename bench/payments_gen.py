@@ -2,13 +2,16 @@
 """Generate large payment-message files for the parse benchmark
 (bench/pay_bench.c, docs/benchmarks.md "Payment messages").
 
-usage: payments_gen.py pacs008|mt103 OUT SIZE_MB [SEED]
+usage: payments_gen.py pacs008|pacs008msgs|mt103 OUT SIZE_MB [SEED]
 
-pacs008: CBPR+-shaped pacs.008.001.08 messages, each an Envelope with a
+pacs008msgs: CBPR+-shaped pacs.008.001.08 messages, each an Envelope with a
 head.001 AppHdr and a Document holding one CdtTrfTxInf with debtor,
 creditor, their accounts, agents, an intermediary, structured addresses and
-remittance text (about 2.5 KB per message, like the shared samples' max
-files without their filler).  mt103: MT103 messages with 50K/59F parties,
+remittance text (about 2.2 KB per message), one after another (several
+documents in one file: txscreen reads it, xmllint does not).  pacs008: the
+same transactions as one bulk Document (one GrpHdr, NbOfTxs CdtTrfTxInf),
+a single well-formed document, which is what `xmllint --stream` can read
+beside it.  mt103: MT103 messages with 50K/59F parties,
 52A/56A/57A agents, 70/72 texts, separated as an RJE file ('$').
 Deterministic for a seed; only the standard library.
 """
@@ -108,13 +111,38 @@ def mt103(r, i):
             f":70:/INV/{r.randint(1000, 99999)}\r\n:71A:SHA\r\n-}}$")
 
 
+def bulk_head(n):
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">
+  <FIToFICstmrCdtTrf>
+    <GrpHdr>
+      <MsgId>BULK-1</MsgId>
+      <CreDtTm>2026-01-01T10:00:00Z</CreDtTm>
+      <NbOfTxs>{n}</NbOfTxs>
+      <SttlmInf><SttlmMtd>INDA</SttlmMtd></SttlmInf>
+    </GrpHdr>
+"""
+
+
+BULK_TAIL = "  </FIToFICstmrCdtTrf>\n</Document>\n"
+
+
+def bulk_txn(r, i):
+    m = pacs008(r, i)
+    a = m.index("      <CdtTrfTxInf>")
+    b = m.index("</CdtTrfTxInf>") + len("</CdtTrfTxInf>\n")
+    return m[a:b]
+
+
 def main():
     kind, out, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
     r = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
-    make = pacs008 if kind == "pacs008" else mt103
+    make = {"pacs008": bulk_txn, "pacs008msgs": pacs008, "mt103": mt103}[kind]
     limit = mb * 1024 * 1024
     n = size = 0
     with open(out, "w", encoding="utf-8", newline="") as f:
+        if kind == "pacs008":
+            f.write(bulk_head("0"))  # NbOfTxs is not checked by the reader
         buf = []
         while size < limit:
             m = make(r, n)
@@ -125,6 +153,8 @@ def main():
                 f.write("".join(buf))
                 buf = []
         f.write("".join(buf))
+        if kind == "pacs008":
+            f.write(BULK_TAIL)
     print(f"{out}: {n} messages, {size} bytes")
 
 
