@@ -150,7 +150,7 @@ static int reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t wind
         g->nreach = (uint8_t)w;
     }
     int rc = txs__graph_more_reach(g);
-    if (rc < -1) return rc;
+    if (rc < 0) return rc;
     if (rc == 0) {
         g->reach[g->nreach++] = *e;
         return 0;
@@ -351,8 +351,8 @@ TXS_RULES_COLD static int sg_eval(const txs_rule *r, txs_gctx *c)
             dup |= g->br[i].source == nb.source && g->br[i].via == nb.via;
         if (!dup) {
             int rc = txs__graph_more_branches(g);
-            if (rc < -1) return rc;
-            if (rc == -1) { /* full: the oldest branch goes */
+            if (rc < 0) return rc;
+            if (rc == 1) { /* full: the oldest branch goes */
                 memmove(&g->br[0], &g->br[1], (size_t)(g->nbr - 1) * sizeof g->br[0]);
                 g->nbr--;
             }

@@ -316,7 +316,7 @@ static txs_acct *acct_get(txs_state *s, const uint64_t h[2])
 int txs__graph_more_reach(txs_graph *g)
 {
     if (g->nreach < g->capreach) return 0;
-    if (g->capreach >= TXS_REACH_MAX) return -1;
+    if (g->capreach >= TXS_REACH_MAX) return 1;
     uint8_t nc = g->capreach ? (uint8_t)(g->capreach * 2) : 2;
     if (nc > TXS_REACH_MAX) nc = TXS_REACH_MAX; /* a loaded list has any size */
     txs_reach *p = realloc(g->reach, nc * sizeof *p);
@@ -329,7 +329,7 @@ int txs__graph_more_reach(txs_graph *g)
 int txs__graph_more_branches(txs_graph *g)
 {
     if (g->nbr < g->capbr) return 0;
-    if (g->capbr >= TXS_BRANCH_MAX) return -1;
+    if (g->capbr >= TXS_BRANCH_MAX) return 1;
     uint8_t nc = g->capbr ? (uint8_t)(g->capbr * 2) : 2;
     if (nc > TXS_BRANCH_MAX) nc = TXS_BRANCH_MAX;
     txs_branch *p = realloc(g->br, nc * sizeof *p);
@@ -1172,8 +1172,9 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     uint32_t ni = 0, pad;
     if (ver >= 3 && (rget(&r, &ni, 4) || rget(&r, &pad, 4) ||
                      r.n - r.at < (uint64_t)ni * sizeof(txs_state_input) ||
-                     txs__ledger_load(s->ledger, r.p + r.at, ni) < 0)) {
-        rc = corrupt(d, path, "bad input list", r.at);
+                     (rc = txs__ledger_load(s->ledger, r.p + r.at, ni)) < 0)) {
+        rc = rc == TXS_E_NOMEM ? txs_diag_set(d, rc, path, 0, "out of memory")
+                               : corrupt(d, path, "bad input list", r.at);
         goto out;
     }
     r.at += (size_t)ni * sizeof(txs_state_input);

@@ -155,8 +155,9 @@ enum {
 /* Copy text (n bytes) into dst of cap bytes, shortened as said above. */
 void txs__state_copy_text(char *dst, uint8_t *dn, const char *p, size_t n, size_t cap);
 
-/* Room for one more reach entry / branch in g: 0, or -1 when the list is
- * at its maximum (the caller replaces one), or TXS_E_NOMEM. */
+/* Room for one more reach entry / branch in g: 0, or 1 when the list is
+ * at its maximum (the caller replaces one), or TXS_E_NOMEM (which is -1,
+ * so "full" must not be). */
 int txs__graph_more_reach(txs_graph *g);
 int txs__graph_more_branches(txs_graph *g);
 
