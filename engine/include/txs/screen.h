@@ -384,13 +384,13 @@ typedef struct txs_manifest_info {
 struct txs_buf;
 /*
  * Write the run manifest as pretty-printed JSON into b: inputs (name,
- * encoding, bytes, xxh3), profile, rule set (name, version, xxh3), counts
- * (read = screened + rejected), alerts by band and by rule, and timing.  The
- * run-dependent keys (started_utc, wall_seconds, records_per_second,
- * mb_per_second) sit on their own lines under "timing", so tools can
- * compare two manifests with those lines removed.
+ * encoding, bytes, xxh3), profile, rule set (name, version, xxh3), lists,
+ * counts (read = screened + rejected), alerts by band and by rule, the
+ * state, and timing.  Fills emit.h's txs_manifest from mi and st
+ * (engine/src/pipeline/manifest.c) and prints it with txs_manifest_print.
+ * Returns 0, or TXS_E_NOMEM with b->oom set.
  */
-void txs_manifest_write(struct txs_buf *b, const txs_manifest_info *mi,
-                        const txs_screen_stats *st);
+int txs_screen_manifest_write(struct txs_buf *b, const txs_manifest_info *mi,
+                              const txs_screen_stats *st);
 
 #endif /* TXS_SCREEN_H */
