@@ -25,7 +25,7 @@
 #include <xxhash.h>
 
 #include "txs/norm.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct gg_slot {
     uint64_t h;

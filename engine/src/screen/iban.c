@@ -28,7 +28,7 @@
 
 #include "txs/emit.h"
 #include "txs/values.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct ilen {
     char cc[3];

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct txs__ncache txs__ncache;
 

@@ -63,7 +63,7 @@
 #include "screen/sanctions_int.h"
 #include "txs/match.h"
 #include "txs/norm.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 #include "txs/values.h"
 
 #define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */

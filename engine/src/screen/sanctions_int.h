@@ -5,7 +5,7 @@
 #ifndef TXS_SCREEN_SANCTIONS_INT_H
 #define TXS_SCREEN_SANCTIONS_INT_H
 
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 /* on != 0: generate name candidates by walking every hit token's full
  * posting list (the exhaustive reference) instead of the prefix index.
