@@ -1,5 +1,5 @@
 /*
- * iban.c: ISO 13616 IBANs for screening (screen.h "IBAN"; docs/matching.md
+ * iban.c: ISO 13616 IBANs for screening (sanctions.h "IBAN"; docs/matching.md
  * "IBAN hits").
  *
  *   account text --txs_iban_parse--> IR062960000000100324200001 (country IR)

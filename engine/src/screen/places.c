@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 #include "txs/norm.h"
 #include "txs/sanctions.h"
 
 struct txs_places {
-    txs__hsdb *db;
-    txs__hsscratch *scratch;
+    txs_hsdb *db;
+    txs_hsscratch *scratch;
     uint32_t *lit_place; /* [literal] -> place index */
     uint32_t nplaces;
     txs_norm *nz;
@@ -29,8 +29,8 @@ struct txs_places {
 void txs_places_free(txs_places *pl)
 {
     if (pl == NULL) return;
-    txs__hsdb_scratch_free(pl->scratch);
-    txs__hsdb_free(pl->db);
+    txs_hsdb_scratch_free(pl->scratch);
+    txs_hsdb_free(pl->db);
     txs_norm_free(pl->nz);
     free(pl->lit_place);
     free(pl->seen);
@@ -80,7 +80,7 @@ static int build(txs_places *pl, const txs_sanctions_place *p, size_t n, lits *L
                                     p[i].place, v);
             TXS_TRY(add_lit(pl, L, &pl->q, (uint32_t)i));
         }
-    return txs__hsdb_build((const char *const *)L->s, L->len, L->n, &pl->db, d);
+    return txs_hsdb_build((const char *const *)L->s, L->len, L->n, &pl->db, d);
 }
 
 int txs_places_create(const txs_sanctions_place *p, size_t n, txs_places **out, txs_diag *d)
@@ -95,7 +95,7 @@ int txs_places_create(const txs_sanctions_place *p, size_t n, txs_places **out, 
         pl->seen = calloc(n + 1, 1);
         rc = pl->nz && pl->seen ? build(pl, p, n, &L, d) : TXS_E_NOMEM;
     }
-    if (rc == TXS_OK && txs__hsdb_scratch(pl->db, &pl->scratch) < 0) rc = TXS_E_NOMEM;
+    if (rc == TXS_OK && txs_hsdb_scratch(pl->db, &pl->scratch) < 0) rc = TXS_E_NOMEM;
     lits_free(&L);
     if (rc < 0) {
         if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "out of memory building places");
@@ -139,7 +139,7 @@ size_t txs_places_scan(txs_places *pl, const char *p, size_t n, uint32_t *out, s
     memcpy(pl->pad + 1, pl->q.text, pl->q.len);
     pl->pad[pn - 1] = ' ';
     scan_ctx c = {pl, out, cap, 0};
-    txs__hsdb_scan(pl->db, pl->scratch, pl->pad, pn, on_place, &c);
+    txs_hsdb_scan(pl->db, pl->scratch, pl->pad, pn, on_place, &c);
     for (size_t i = 0; i < c.n; i++) pl->seen[out[i]] = 0;
     /* Hyperscan reports in end-offset order; index order keeps the output
      * independent of where in the text each place stood. */

@@ -1,7 +1,7 @@
 /*
- * sanctions.c: sanctions name screening (screen.h draws the flow) over
+ * sanctions.c: sanctions name screening (sanctions.h draws the flow) over
  * the snapshots' name indexes, which sanctions_index.c opens and checks
- * (the run-time half of the NAMES / HSDB sections that lists_int.h draws
+ * (the run-time half of the NAMES / HSDB sections that lists_names.h draws
  * and lists/names_build.c writes).
  *
  * For one party name:
@@ -54,13 +54,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists/lists_int.h"
-#include "lists/names_prefix.h"
 #include "match/match_int.h"
-#include "screen/hs_db.h"
 #include "screen/name_cache.h"
 #include "screen/sanctions_index.h"
 #include "screen/sanctions_int.h"
+#include "txs/hs_engine.h"
+#include "txs/lists_names.h"
 #include "txs/match.h"
 #include "txs/norm.h"
 #include "txs/sanctions.h"
@@ -598,7 +597,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
         s->nth = 0;
         memset(s->qhit, 0, sizeof s->qhit);
         scan_ctx c = {s, x};
-        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
         typo_channel(s, x);
         candidates(s, x, (uint32_t)i);
     }
@@ -805,7 +804,7 @@ size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
         sidx *x = &s->ix[i];
         s->nth = 0;
         scan_ctx c = {s, x};
-        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
         text_candidates(s, x, (uint32_t)i, bar);
     }
     qsort(s->res, s->nres, sizeof *s->res, res_cmp);
