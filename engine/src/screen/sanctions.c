@@ -145,6 +145,7 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
 }
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
+size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
 
 /* ------------------------------------------------- candidate generation */
 
@@ -688,40 +689,6 @@ txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_ma
     txs_field f;
     txs_lists_field(x->l, &e, nm->field, &f);
     return f.value;
-}
-
-/* Append the entities carrying (kind, v) to out[*k .. cap), once each. */
-static void ident_into(txs_sanctions *s, int kind, txs_slice v, txs_sanctions_match *out,
-                       size_t cap, size_t *k)
-{
-    uint32_t ents[16];
-    for (size_t i = 0; i < s->n; i++) {
-        size_t m = txs_lists_find_ident(s->ix[i].l, kind, v, ents, 16);
-        for (size_t j = 0; j < m && j < 16; j++) {
-            int dup = 0;
-            for (size_t r = 0; r < *k; r++) dup |= out[r].list == i && out[r].entity == ents[j];
-            if (!dup && *k < cap)
-                out[(*k)++] = (txs_sanctions_match){(uint32_t)i, ents[j], UINT32_MAX, 1.0};
-        }
-    }
-}
-
-size_t txs_sanctions_ident(txs_sanctions *s, int id_kind, txs_slice value,
-                           txs_sanctions_match *out, size_t cap)
-{
-    size_t k = 0;
-    if (value.n) ident_into(s, id_kind, value, out, cap, &k);
-    return k;
-}
-
-size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap)
-{
-    size_t k = 0;
-    if (bic.n != 8 && bic.n != 11) return 0;
-    ident_into(s, TXS_ID_SWIFT_BIC, bic, out, cap, &k);
-    /* An 11-character BIC is a branch of its 8-character institution. */
-    if (bic.n == 11) ident_into(s, TXS_ID_SWIFT_BIC, (txs_slice){bic.p, 8}, out, cap, &k);
-    return k;
 }
 
 /* ----------------------------------------------------------- free text */
