@@ -23,7 +23,7 @@
  *      kept.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
- * (name_cache.h): most names are answered from it.
+ * (name_cache_int.h): most names are answered from it.
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -55,8 +55,8 @@
 #include <string.h>
 
 #include "match/match_int.h"
-#include "screen/name_cache.h"
-#include "screen/sanctions_index.h"
+#include "screen/name_cache_int.h"
+#include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
 #include "txs/hs_engine.h"
 #include "txs/lists_names.h"
@@ -93,7 +93,7 @@ struct txs_sanctions {
     size_t nth;
     txs_sanctions_match res[MAX_RES];
     size_t nres;
-    txs__ncache *cache;       /* screened names (name_cache.h) */
+    txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */

@@ -1,6 +1,6 @@
 /*
  * sanctions_index.c: opening one snapshot's name index for the sanctions
- * screener (sanctions_index.h says what is built; sanctions.c uses it).
+ * screener (sanctions_index_int.h says what is built; sanctions.c uses it).
  * Everything read from the snapshot is bounds-checked here, once, so the
  * per-name path in sanctions.c needs no checks: every offset, count,
  * token, posting, literal, deletion entry and the prefix index.  Then the
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen/sanctions_index.h"
+#include "screen/sanctions_index_int.h"
 #include "txs/lists.h"
 #include "txs/values.h"
 

@@ -1,15 +1,15 @@
 /*
- * sanctions_index.h: private to the engine.  One list snapshot's name
- * index as the sanctions screener (sanctions.c) reads it: the NAMES
- * section mapped in place and checked (txs/lists_names.h draws its layout,
+ * sanctions_index_int.h: private to engine/src/screen.  One list
+ * snapshot's name index as the sanctions screener (sanctions.c) reads it:
+ * the NAMES section mapped in place and checked (txs/lists_names.h draws its layout,
  * lists/names_build.c and names_prefix.c write it), the Hyperscan database
  * opened, and the tables built once when a screener starts
  * (sanctions_index.c): the deletion table's bloom filter, per-entity
  * countries and birth years for the qualifiers, and the zeroed work arrays
  * of the candidate walk.
  */
-#ifndef TXS_SCREEN_SANCTIONS_INDEX_H
-#define TXS_SCREEN_SANCTIONS_INDEX_H
+#ifndef TXS_SCREEN_SANCTIONS_INDEX_INT_H
+#define TXS_SCREEN_SANCTIONS_INDEX_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -62,4 +62,4 @@ static inline size_t txs__sidx_bloom_at(const txs__sidx *x, uint32_t h)
     return (size_t)((h * 0x9E3779B1u) >> (32 - x->bloom_bits));
 }
 
-#endif /* TXS_SCREEN_SANCTIONS_INDEX_H */
+#endif /* TXS_SCREEN_SANCTIONS_INDEX_INT_H */
