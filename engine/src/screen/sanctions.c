@@ -54,7 +54,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match/match_int.h"
 #include "screen/name_cache_int.h"
 #include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
