@@ -21,6 +21,7 @@
 #include "pipeline/pipeline_int.h"
 #include "txs/shard.h"
 
+/* A rejected record: counted, and its line written when rejects are wanted. */
 static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
                    const char *why)
 {
@@ -30,6 +31,8 @@ static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
     txs_buf_reject(&s->rejects, ss->name, r->line, r->offset, why, r->raw);
 }
 
+/* alerts_by_rule: each rule once per alert, however many hits it made
+ * (rule_stamp holds the alert number a rule was last counted in). */
 static void count_rules(txs_screener *s, const txs_hit *h, size_t n)
 {
     uint64_t stamp = s->st.alerts;

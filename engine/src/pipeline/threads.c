@@ -2,21 +2,13 @@
  * threads.c: screen --threads N.  A reader thread frames batches into a
  * ring, N workers run stage 1 on whole batches, N partitions feed the
  * per-account state, and the feeding thread commits batches in input
- * order (record.c), so the output is the single-threaded output byte for
- * byte.  The protocol is drawn below.
- */
-#include <pthread.h>
-#include <stdlib.h>
-
-#include "pipeline/pipeline_int.h"
-
-/* ---------------------------------------------------------------- threads
+ * order (the per-record work is record.c's):
  *
  *   reader thread:  txs_reader_next_detached -> ring[seq % nring]  (in order)
  *   N workers:      take the lowest unscreened seq -> screen_batch (stage 1)
  *   P partitions:   each every seq in order, once stage 1 is done ->
  *                   part_batch (the account state of the accounts it owns)
- *   caller thread:  txs__pipe_commit_batch(seq) in seq order (link stage, score,
+ *   caller thread:  commit_batch(seq) in seq order (link stage, score,
  *                   output) -> sinks -> slot free
  *
  * One mutex guards the three counters (framed, taken, committed) and the
@@ -30,6 +22,11 @@
  * 1, a partition, the input) sets stop: every wait also wakes on stop, so
  * nothing is left waiting.
  */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "pipeline/pipeline_int.h"
+
 typedef struct pipeline {
     txs_screener *s;
     txs_reader *r;
