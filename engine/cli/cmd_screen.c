@@ -498,10 +498,10 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .wall_seconds = wall,
     };
     txs_buf b = {0};
-    txs_manifest_write(&b, &mi, txs_screener_stats(r->screener));
+    int rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
     free(cmd);
-    int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-                   : txs_out_write(r->manifest, b.p, b.n, d);
+    rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                : txs_out_write(r->manifest, b.p, b.n, d);
     txs_buf_free(&b);
     return rc;
 }

@@ -174,13 +174,13 @@ void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2]);
  * braces and any kind-specific keys.  base is the rule set's base currency
  * index.  with_total 0 leaves "total" out, for kinds whose events flow both
  * ways (their in_total and out_total say more). */
-struct txs_jbuf;
-void txs__state_put_events(struct txs_jbuf *b, const txs_acct *a, const int *idx, int k,
+struct txs_buf;
+void txs__state_put_events(struct txs_buf *b, const txs_acct *a, const int *idx, int k,
                            int64_t from, int64_t to, int64_t window, int base, int with_total);
 /* "PT72H" / "P7D" / "PT30M" for a duration in seconds into out[24]. */
 void txs__state_fmt_duration(int64_t secs, char out[24]);
 /* A base-currency amount as a JSON string value. */
-void txs__state_put_money(struct txs_jbuf *b, int64_t v, int base);
+void txs__state_put_money(struct txs_buf *b, int64_t v, int base);
 
 /* ------------------------------------------------ build-time param helpers */
 
