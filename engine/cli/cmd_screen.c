@@ -481,8 +481,9 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
 {
     if (r->manifest == NULL) return TXS_OK;
     char *cmd = txs_cli_command_line(argc, argv);
+    if (cmd == NULL) return txs_diag_set(d, TXS_E_NOMEM, a->manifest, 0, "out of memory");
     txs_manifest_info mi = {
-        .command = cmd ? cmd : "txscreen screen",
+        .command = cmd,
         .profile = txs_profile_name(r->profile),
         .rules = r->rules,
         .rules_spec = a->rules,
@@ -497,10 +498,10 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .wall_seconds = wall,
     };
     txs_buf b = {0};
-    txs_manifest_write(&b, &mi, txs_screener_stats(r->screener));
+    int rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
     free(cmd);
-    int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-                   : txs_out_write(r->manifest, b.p, b.n, d);
+    rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                : txs_out_write(r->manifest, b.p, b.n, d);
     txs_buf_free(&b);
     return rc;
 }
@@ -592,7 +593,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (rc < 0) {
         if (d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
         run_free(&r);
-        return txs_cli_report("txscreen", &d, TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL : TXS_EXIT_CONFIG);
     }
     txs_state *state = txs_screener_state(r.screener);
     if (a.state && state == NULL && !a.quiet)
@@ -603,7 +604,9 @@ int txs_cmd_screen(int argc, char **argv)
         ((rc = state_load_path(&a, state_from, sizeof state_from, &d)) < 0 ||
          (rc = txs_state_load(state, state_from, &d)) < 0)) {
         run_free(&r);
-        return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT
+                                              : rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL
+                                                                  : TXS_EXIT_CONFIG);
     }
     if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "

@@ -20,11 +20,11 @@
 # usage: run.sh TXSCREEN FAULTS.SO [KILLS]
 set -u
 bin=$1 shim=$2 kills=${3:-100}
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+. "$here/sets.sh"
 "$bin" gen --seed 5 --rows 6000 --labels /dev/null --out all.csv 2>/dev/null
 head -n 3001 all.csv > d1.csv
 { head -n 1 all.csv; tail -n +3002 all.csv; } > d2.csv
@@ -33,18 +33,6 @@ run() { exec_or_call "$bin" screen --quiet --threads 2 --state s.bin --out o.jso
           --manifest m.json "$@"; }
 # In the background run is a subshell: exec, so that kill reaches txscreen.
 exec_or_call() { if [ "${BG:-0}" = 1 ]; then exec "$@"; else "$@"; fi; }
-# The manifest's clock fields differ between runs of the same set.
-norm() { grep -v -e '"started_utc"' -e '"wall_seconds"' -e '"records_per_second"' \
-           -e '"mb_per_second"' "$1"; }
-save() { mkdir -p "$1"; for f in $files; do cp "$f" "$1/"; done; }
-restore() { rm -f $files .*.tmp.* .*.commit; for f in $files; do cp "$1/$f" .; done; }
-same() { # same SET: the outputs here are SET's, byte for byte
-    for f in $files; do
-        if [ "$f" = m.json ]; then cmp -s <(norm m.json) <(norm "$1/m.json") || return 1
-        else cmp -s "$f" "$1/$f" || return 1; fi
-    done
-}
-clean() { ! ls -a | grep -q -e '\.tmp\.' -e '\.commit$'; }
 
 run d1.csv || { echo "FAIL first run"; exit 1; }
 save old

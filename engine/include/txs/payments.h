@@ -135,6 +135,14 @@ const char *txs_pay_scope_name(int scope);
 const char *txs_pay_field_name(int f);
 const char *txs_pay_ref_name(int r);
 
+/* One canonical transaction as a JSON line into b (docs/formats.md "The
+ * canonical transaction as JSON"): references, amount, date and every party
+ * with its role and the source of each value; file is the input's name.  A
+ * CSV / JSONL transaction (ext NULL) prints its two sides as debtor and
+ * creditor. */
+struct txs_buf;
+void txs_txn_json(struct txs_buf *b, const txs_txn *t, const char *file);
+
 /* ------------------------------------------------------------ reading */
 
 /* Input families: detected from the first bytes unless forced. */

@@ -25,6 +25,7 @@
 #include "txs/arena.h"
 #include "txs/base.h"
 #include "txs/lists.h"
+#include "txs/lists_names.h"
 
 /* Widest record a list CSV may have: the EU file has about 90 columns. */
 #define TXS__LCSV_MAX_FIELDS 256u
@@ -229,8 +230,7 @@ enum {
     TXS__SEC_IDSORT = 5,
     TXS__SEC_IDENT = 6,
     TXS__SEC_STATS = 7,
-    TXS__SEC_NAMES = 8,
-    TXS__SEC_HSDB = 9,
+    /* 8 NAMES, 9 HSDB: txs/lists_names.h */
     TXS__SEC_COUNT = 9
 };
 
@@ -270,87 +270,15 @@ typedef struct txs__snap_stat {
     txs__snap_str label;
 } txs__snap_stat;
 
-/* ---- the name-screening sections (names_build.c writes them, the
- * screening stage reads them through txs__lists_section).  NAMES, version
- * TXS__NAMES_VERSION, is one blob that starts with txs__snap_names_hdr; every
- * offset in the header is from the section start and 8-aligned:
- *
- *   names[]   one per entity name / alias / original-script name: entity,
- *             field, its normalised text and token descriptors, its weight
- *   tokdesc[] txs_norm_tok, the tokens of every name (norm.h)
- *   text      normalised name texts (not NUL terminated)
- *   toks[]    the token dictionary: every distinct name token, plus the
- *             concatenation of every adjacent token pair ("abdul rahman" ->
- *             "abdulrahman", flagged PAIR) so missing spaces still find
- *             candidates; each with its rarity weight and posting list
- *   post[]    name indices, per token, ascending
- *   del[]     open addressing on xxh3 of a token and each of its one-byte
- *             deletions -> token + 1 (the misspelling channel)
- *   tokstr    token strings, NUL terminated (the scorer's rarity table
- *             borrows them)
- *   lits[]    token index of each Hyperscan pattern id
- *   fwd_off[], fwd[], pre_off[], pre[]
- *             the prefix index of candidate generation (names_prefix.h):
- *             each name's tokens, and each token's prefix postings with
- *             the names' candidate bars
- *
- * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
- * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 2u
-#define TXS__HSDB_VERSION 1u
-
-enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
-enum { TXS__TK_PAIR = 1u, TXS__TK_REAL = 2u };
-#define TXS__NM_PRIMARY 0xFFFFFFFFu
-
-typedef struct txs__snap_names_hdr {
-    uint32_t nnames, ntokdesc, text_bytes, ntoks;
-    uint32_t npost, ndel, tokstr_bytes, nlits;
-    uint64_t off_names, off_tokdesc, off_text, off_toks;
-    uint64_t off_post, off_del, off_tokstr, off_lits;
-    uint32_t npre, pad;
-    uint64_t off_fwd_off, off_fwd, off_pre_off, off_pre;
-} txs__snap_names_hdr;
-
-typedef struct txs__snap_name {
-    uint32_t entity, field;     /* field index in the entity, or PRIMARY */
-    uint32_t text_off, tokdesc; /* into text, tokdesc */
-    uint16_t text_len;
-    uint8_t ntok, flags;        /* TXS__NM_* */
-    uint32_t kind;              /* txs_name_kind it was normalised as */
-    float weight;               /* sum of its distinct tokens' weights */
-} txs__snap_name;
-
-typedef struct txs__snap_tok {
-    uint32_t str_off, len;      /* into tokstr */
-    uint32_t post_off, post_n;  /* into post */
-    uint32_t df, flags;         /* entities carrying it; TXS__TK_* */
-    float weight;               /* rarity weight in (0, 1]; a pair: the sum */
-    uint32_t pad;
-} txs__snap_tok;
-
-typedef struct txs__snap_pre {
-    float bar;                  /* the name's candidate bar */
-    uint32_t nm;
-} txs__snap_pre;
-
-typedef struct txs__snap_del {
-    uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */
-} txs__snap_del;
-
-/* The hash the misspelling channel uses for a token or a deletion of it. */
-uint32_t txs__lists_del_hash(const char *p, size_t n);
+/* ---- the name-screening sections: their layout, txs__lists_section and
+ * txs__lists_del_hash are txs/lists_names.h's (the screeners read them). */
 
 /* Build the NAMES and HSDB sections for snapshot l (names_build.c): two
  * malloc'd blobs the caller frees, the Hyperscan database compiled for
- * hs_target (TXS__HS_*, screen/hs_db.h).  Deterministic: the same bytes on
- * any host for any target but TXS__HS_NATIVE. */
+ * hs_target (TXS_HS_*, txs/hs_engine.h).  Deterministic: the same bytes on
+ * any host for any target but TXS_HS_NATIVE. */
 int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
                            void **hsdb, size_t *nhsdb, txs_diag *d);
-
-/* A section's bytes and version (snap_load.c); TXS_E_NOTFOUND if absent. */
-int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
-                       uint32_t *version);
 
 /* Index of the i-th entity in id order (snap_load.c). */
 size_t txs__lists_sorted(const txs_lists *l, size_t i);

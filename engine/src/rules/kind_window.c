@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "rules/state_int.h"
+#include "txs/emit.h"
 #include "txs/values.h"
 
 enum {
@@ -334,39 +334,39 @@ static int64_t total_of(const txs_acct *a, const int *idx, int k)
     return s;
 }
 
-static void put_ratio(txs_jbuf *b, const char *key, int64_t num, int64_t den)
+static void put_ratio(txs_buf *b, const char *key, int64_t num, int64_t den)
 {
     char tmp[32];
     double v = den > 0 ? (double)num / (double)den : 0.0;
     int n = snprintf(tmp, sizeof tmp, "%.4f", v);
-    txs__json_key(b, key, 0);
-    txs__json_raw(b, tmp, (size_t)n);
+    txs_buf_json_key(b, key, 0);
+    txs_buf_put(b, tmp, (size_t)n);
 }
 
-static void put_int(txs_jbuf *b, const char *key, int64_t v)
+static void put_int(txs_buf *b, const char *key, int64_t v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    txs__json_key(b, key, 0);
-    txs__json_raw(b, tmp, (size_t)n);
+    txs_buf_json_key(b, key, 0);
+    txs_buf_put(b, tmp, (size_t)n);
 }
 
 /* Open the evidence object: the events and, for a person, the link. */
-static void ev_open(txs_jbuf *b, const txs_actx *c, const sparams *p, const int *idx, int k,
+static void ev_open(txs_buf *b, const txs_actx *c, const sparams *p, const int *idx, int k,
                     int64_t from, int64_t to, int with_total)
 {
-    txs__json_init(b, c->rc->arena, 512);
-    txs__json_lit(b, "{");
-    if (c->by_name) txs__json_lit(b, "\"linked_by\":\"name\",");
+    txs_buf_init_arena(b, c->rc->arena, 512);
+    txs_buf_puts(b, "{");
+    if (c->by_name) txs_buf_puts(b, "\"linked_by\":\"name\",");
     txs__state_put_events(b, c->a, idx, k, from, to, p->window, p->base, with_total);
 }
 
 /* Close the evidence, mark the episode's events used and emit the hit. */
-static int ev_close(txs_jbuf *b, txs_actx *c, const txs_rule *r, const int *idx, int k)
+static int ev_close(txs_buf *b, txs_actx *c, const txs_rule *r, const int *idx, int k)
 {
-    txs__json_lit(b, "}");
+    txs_buf_puts(b, "}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(b, &ev));
+    TXS_TRY(txs_buf_done(b, &ev));
     for (int j = 0; j < k; j++) c->a->ev[idx[j]].used |= (uint16_t)(1u << c->slot);
     txs__rules_emit(c->rc, r, 1.0, c->account, ev);
     return 0;
@@ -401,15 +401,15 @@ TXS_RULES_COLD static int structuring_eval(const txs_rule *r, txs_actx *c)
     int k = by_sum ? ku : kb;
     if (c->by_name && distinct_cps(c->a, idx, k) < 2) return 0; /* one account: its own rule */
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
-    txs__json_key(&b, "threshold", 0);
+    txs_buf_json_key(&b, "threshold", 0);
     txs__state_put_money(&b, p->threshold, p->base);
-    txs__json_key(&b, "band_from", 0);
+    txs_buf_json_key(&b, "band_from", 0);
     txs__state_put_money(&b, p->band_lo, p->base);
     put_int(&b, "in_band", kb);
-    txs__json_key(&b, "trigger", 0);
-    txs__json_lit(&b, by_count ? (by_sum ? "\"count_and_sum\"" : "\"count\"") : "\"sum\"");
+    txs_buf_json_key(&b, "trigger", 0);
+    txs_buf_puts(&b, by_count ? (by_sum ? "\"count_and_sum\"" : "\"count\"") : "\"sum\"");
     return ev_close(&b, c, r, idx, k);
 }
 
@@ -455,18 +455,18 @@ TXS_RULES_COLD static int pass_eval(const txs_rule *r, txs_actx *c)
         int all[TXS_EV_MAX * 2], k = 0;
         for (int j = s; j < ni; j++) all[k++] = ins[j];
         for (int j = 0; j < ko; j++) all[k++] = idx[j];
-        txs_jbuf b;
+        txs_buf b;
         ev_open(&b, c, p, all, k, from, to, 0);
-        txs__json_key(&b, "in_total", 0);
+        txs_buf_json_key(&b, "in_total", 0);
         txs__state_put_money(&b, in, p->base);
-        txs__json_key(&b, "out_total", 0);
+        txs_buf_json_key(&b, "out_total", 0);
         txs__state_put_money(&b, out, p->base);
         put_ratio(&b, "out_in_ratio", out, in);
         put_int(&b, "inflows", ni - s);
         put_int(&b, "outflows", ko);
         if (p->out_list) {
-            txs__json_key(&b, "out_list", 0);
-            txs__json_cstr(&b, p->out_list->name);
+            txs_buf_json_key(&b, "out_list", 0);
+            txs_buf_json_cstr(&b, p->out_list->name);
         }
         return ev_close(&b, c, r, all, k);
     }
@@ -486,7 +486,7 @@ static int fan_eval(const txs_rule *r, txs_actx *c, int dir)
     int cps = distinct_cps(c->a, idx, k);
     if ((uint32_t)cps < p->min_count) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "distinct_counterparties", cps);
     return ev_close(&b, c, r, idx, k);
@@ -529,13 +529,13 @@ TXS_RULES_COLD static int gs_eval(const txs_rule *r, txs_actx *c)
     int k = 0;
     for (int j = 0; j < ni; j++) all[k++] = ins[j];
     for (int j = 0; j < no; j++) all[k++] = outs[j];
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, all, k, from, to, 0);
     put_int(&b, "senders", senders);
     put_int(&b, "receivers", receivers);
-    txs__json_key(&b, "in_total", 0);
+    txs_buf_json_key(&b, "in_total", 0);
     txs__state_put_money(&b, in, p->base);
-    txs__json_key(&b, "out_total", 0);
+    txs_buf_json_key(&b, "out_total", 0);
     txs__state_put_money(&b, out, p->base);
     return ev_close(&b, c, r, all, k);
 }
@@ -560,7 +560,7 @@ TXS_RULES_COLD static int round_eval(const txs_rule *r, txs_actx *c)
         if (c->a->ev[all[j]].flags & rf) idx[k++] = all[j];
     if ((uint32_t)k < p->min_count || !contains(idx, k, c->cur)) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "round_unit", p->min_count2);
     return ev_close(&b, c, r, idx, k);
@@ -607,18 +607,18 @@ TXS_RULES_COLD static int aspike_eval(const txs_rule *r, txs_actx *c)
     if (p->sigma_ppm && z * TXS_RULES_PPM < (double)p->sigma_ppm) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
-    txs__json_key(&b, "max_90d", 0);
+    txs_buf_json_key(&b, "max_90d", 0);
     txs__state_put_money(&b, mx, p->base);
-    txs__json_key(&b, "mean", 0);
+    txs_buf_json_key(&b, "mean", 0);
     txs__state_put_money(&b, (int64_t)llround(a->mean), p->base);
-    txs__json_key(&b, "stddev", 0);
+    txs_buf_json_key(&b, "stddev", 0);
     txs__state_put_money(&b, (int64_t)llround(sd), p->base);
     char tmp[32];
     int n = isfinite(z) ? snprintf(tmp, sizeof tmp, "%.2f", z) : snprintf(tmp, sizeof tmp, "null");
-    txs__json_key(&b, "z", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "z", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     put_int(&b, "history_events", a->hist_n);
     return ev_close(&b, c, r, idx, 1);
 }
@@ -647,15 +647,15 @@ TXS_RULES_COLD static int velocity_eval(const txs_rule *r, txs_actx *c)
     double bar = mu + (double)p->sigma_ppm / TXS_RULES_PPM * sqrt(mu);
     if ((double)k < bar) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%.2f", mu);
-    txs__json_key(&b, "baseline_per_window", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "baseline_per_window", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     n = snprintf(tmp, sizeof tmp, "%.2f", bar);
-    txs__json_key(&b, "bar", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "bar", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     return ev_close(&b, c, r, idx, k);
 }
 
@@ -666,12 +666,12 @@ TXS_RULES_COLD static int dormant_eval(const txs_rule *r, txs_actx *c)
     if (!passes(p, e) || c->prev_last == 0 || e->ts - c->prev_last < p->span) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(c->prev_last, ts);
-    txs__json_key(&b, "previous_activity", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "previous_activity", 0);
+    txs_buf_json_cstr(&b, ts);
     put_int(&b, "dormant_days", (e->ts - c->prev_last) / 86400);
     return ev_close(&b, c, r, idx, 1);
 }
@@ -686,12 +686,12 @@ TXS_RULES_COLD static int new_eval(const txs_rule *r, txs_actx *c)
     if (e->ts - a->first_ts > p->span) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(a->first_ts, ts);
-    txs__json_key(&b, "first_seen", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "first_seen", 0);
+    txs_buf_json_cstr(&b, ts);
     a->alerted |= (uint16_t)(1u << c->slot);
     return ev_close(&b, c, r, idx, 1);
 }

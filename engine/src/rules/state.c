@@ -29,7 +29,6 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "json_int.h"
 #include "rules/state_int.h"
 #include "txs/emit.h"
 #include "txs/shard.h"
@@ -316,7 +315,7 @@ static txs_acct *acct_get(txs_state *s, const uint64_t h[2])
 int txs__graph_more_reach(txs_graph *g)
 {
     if (g->nreach < g->capreach) return 0;
-    if (g->capreach >= TXS_REACH_MAX) return -1;
+    if (g->capreach >= TXS_REACH_MAX) return 1;
     uint8_t nc = g->capreach ? (uint8_t)(g->capreach * 2) : 2;
     if (nc > TXS_REACH_MAX) nc = TXS_REACH_MAX; /* a loaded list has any size */
     txs_reach *p = realloc(g->reach, nc * sizeof *p);
@@ -329,7 +328,7 @@ int txs__graph_more_reach(txs_graph *g)
 int txs__graph_more_branches(txs_graph *g)
 {
     if (g->nbr < g->capbr) return 0;
-    if (g->capbr >= TXS_BRANCH_MAX) return -1;
+    if (g->capbr >= TXS_BRANCH_MAX) return 1;
     uint8_t nc = g->capbr ? (uint8_t)(g->capbr * 2) : 2;
     if (nc > TXS_BRANCH_MAX) nc = TXS_BRANCH_MAX;
     txs_branch *p = realloc(g->br, nc * sizeof *p);
@@ -451,47 +450,47 @@ void txs__state_fmt_duration(int64_t secs, char out[24])
     else snprintf(out, 24, "PT%lldS", (long long)secs);
 }
 
-void txs__state_put_money(txs_jbuf *b, int64_t v, int base)
+void txs__state_put_money(txs_buf *b, int64_t v, int base)
 {
     char num[40];
     int len = txs_amount_format(v, txs_currency_get(base)->exponent, num, sizeof num);
-    txs__json_str(b, num, len > 0 ? (size_t)len : 0);
+    txs_buf_json_str(b, num, len > 0 ? (size_t)len : 0);
 }
 
-void txs__state_put_events(txs_jbuf *b, const txs_acct *a, const int *idx, int k,
+void txs__state_put_events(txs_buf *b, const txs_acct *a, const int *idx, int k,
                            int64_t from, int64_t to, int64_t window, int base, int with_total)
 {
     char ts[21], dur[24], num[24];
     txs__state_fmt_duration(window, dur);
-    txs__json_key(b, "window", 1);
-    txs__json_cstr(b, dur);
+    txs_buf_json_key(b, "window", 1);
+    txs_buf_json_cstr(b, dur);
     txs_ts_format(from, ts);
-    txs__json_key(b, "from", 0);
-    txs__json_cstr(b, ts);
+    txs_buf_json_key(b, "from", 0);
+    txs_buf_json_cstr(b, ts);
     txs_ts_format(to, ts);
-    txs__json_key(b, "to", 0);
-    txs__json_cstr(b, ts);
+    txs_buf_json_key(b, "to", 0);
+    txs_buf_json_cstr(b, ts);
     int n = snprintf(num, sizeof num, "%d", k);
-    txs__json_key(b, "count", 0);
-    txs__json_raw(b, num, (size_t)n);
+    txs_buf_json_key(b, "count", 0);
+    txs_buf_put(b, num, (size_t)n);
     if (with_total) {
         int64_t total = 0;
         for (int j = 0; j < k; j++)
             if (a->ev[idx[j]].base > 0) total += a->ev[idx[j]].base;
-        txs__json_key(b, "total", 0);
+        txs_buf_json_key(b, "total", 0);
         txs__state_put_money(b, total, base);
     }
-    txs__json_key(b, "currency", 0);
-    txs__json_cstr(b, txs_currency_get(base)->code);
-    txs__json_key(b, "txn_ids", 0);
-    txs__json_lit(b, "[");
+    txs_buf_json_key(b, "currency", 0);
+    txs_buf_json_cstr(b, txs_currency_get(base)->code);
+    txs_buf_json_key(b, "txn_ids", 0);
+    txs_buf_puts(b, "[");
     for (int j = 0; j < k; j++) {
-        if (j) txs__json_lit(b, ",");
-        txs__json_str(b, a->ev[idx[j]].id, a->ev[idx[j]].id_n);
+        if (j) txs_buf_puts(b, ",");
+        txs_buf_json_str(b, a->ev[idx[j]].id, a->ev[idx[j]].id_n);
     }
-    txs__json_lit(b, "]");
-    txs__json_key(b, "counterparties", 0);
-    txs__json_lit(b, "[");
+    txs_buf_puts(b, "]");
+    txs_buf_json_key(b, "counterparties", 0);
+    txs_buf_puts(b, "[");
     int w = 0;
     for (int j = 0; j < k; j++) {
         const txs_ev *e = &a->ev[idx[j]];
@@ -502,10 +501,10 @@ void txs__state_put_events(txs_jbuf *b, const txs_acct *a, const int *idx, int k
             seen = x->cpt_n == e->cpt_n && memcmp(x->cpt, e->cpt, e->cpt_n) == 0;
         }
         if (seen) continue;
-        if (w++) txs__json_lit(b, ",");
-        txs__json_str(b, e->cpt, e->cpt_n);
+        if (w++) txs_buf_puts(b, ",");
+        txs_buf_json_str(b, e->cpt, e->cpt_n);
     }
-    txs__json_lit(b, "]");
+    txs_buf_puts(b, "]");
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -1172,8 +1171,9 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     uint32_t ni = 0, pad;
     if (ver >= 3 && (rget(&r, &ni, 4) || rget(&r, &pad, 4) ||
                      r.n - r.at < (uint64_t)ni * sizeof(txs_state_input) ||
-                     txs__ledger_load(s->ledger, r.p + r.at, ni) < 0)) {
-        rc = corrupt(d, path, "bad input list", r.at);
+                     (rc = txs__ledger_load(s->ledger, r.p + r.at, ni)) < 0)) {
+        rc = rc == TXS_E_NOMEM ? txs_diag_set(d, rc, path, 0, "out of memory")
+                               : corrupt(d, path, "bad input list", r.at);
         goto out;
     }
     r.at += (size_t)ni * sizeof(txs_state_input);

@@ -155,8 +155,9 @@ enum {
 /* Copy text (n bytes) into dst of cap bytes, shortened as said above. */
 void txs__state_copy_text(char *dst, uint8_t *dn, const char *p, size_t n, size_t cap);
 
-/* Room for one more reach entry / branch in g: 0, or -1 when the list is
- * at its maximum (the caller replaces one), or TXS_E_NOMEM. */
+/* Room for one more reach entry / branch in g: 0, or 1 when the list is
+ * at its maximum (the caller replaces one), or TXS_E_NOMEM (which is -1,
+ * so "full" must not be). */
 int txs__graph_more_reach(txs_graph *g);
 int txs__graph_more_branches(txs_graph *g);
 
@@ -173,13 +174,13 @@ void txs__state_ident(const char *p, size_t n, int tag, uint64_t h[2]);
  * braces and any kind-specific keys.  base is the rule set's base currency
  * index.  with_total 0 leaves "total" out, for kinds whose events flow both
  * ways (their in_total and out_total say more). */
-struct txs_jbuf;
-void txs__state_put_events(struct txs_jbuf *b, const txs_acct *a, const int *idx, int k,
+struct txs_buf;
+void txs__state_put_events(struct txs_buf *b, const txs_acct *a, const int *idx, int k,
                            int64_t from, int64_t to, int64_t window, int base, int with_total);
 /* "PT72H" / "P7D" / "PT30M" for a duration in seconds into out[24]. */
 void txs__state_fmt_duration(int64_t secs, char out[24]);
 /* A base-currency amount as a JSON string value. */
-void txs__state_put_money(struct txs_jbuf *b, int64_t v, int base);
+void txs__state_put_money(struct txs_buf *b, int64_t v, int base);
 
 /* ------------------------------------------------ build-time param helpers */
 

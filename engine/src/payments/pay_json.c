@@ -1,5 +1,5 @@
 /*
- * txn_json.c: a canonical transaction as one JSON object, the line
+ * pay_json.c: a canonical transaction as one JSON object, the line
  * `txscreen parse` prints (docs/formats.md "The canonical transaction as
  * JSON").  A payment message's transaction shows every party with its
  * role and, per value, where it came from (element path or MT field); a
