@@ -334,12 +334,13 @@ static void header_agrees(txs_mx_reader *x, const txs_pay_layer *const *l, size_
         return;
     }
     txs_slice bz = x->grp.ref[TXS_PR_BIZ_MSG_ID], id = x->grp.ref[TXS_PR_MSG_ID];
+    if (bz.n == 0 || id.n == 0) return;
     int carries = 0;
     for (size_t k = 0; !carries && k + id.n <= bz.n; k++) carries = memcmp(bz.p + k, id.p, id.n) == 0;
-    if (bz.n && id.n && !carries) {
+    if (!carries) {
         char r[200];
-        snprintf(r, sizeof r, "AppHdr/BizMsgIdr '%.60s' does not carry GrpHdr/MsgId '%.60s'",
-                 bz.p, id.p);
+        snprintf(r, sizeof r, "AppHdr/BizMsgIdr '%.*s' does not carry GrpHdr/MsgId '%.*s'",
+                 (int)(bz.n > 60 ? 60 : bz.n), bz.p, (int)(id.n > 60 ? 60 : id.n), id.p);
         txs__mx_bad(x, -1, r);
         snprintf(x->where, sizeof x->where, "AppHdr/BizMsgIdr");
     }
