@@ -33,6 +33,7 @@ typedef struct mt_field {
     int num;            /* 50 */
     char opt;           /* 'F', or 0 */
     txs_slice v;        /* raw value: lines with CRLF or LF inside */
+    const char *src;    /* ":50F:" once made (the source of its values) */
 } mt_field;
 
 struct txs_mt_reader {
@@ -169,6 +170,7 @@ static const char *fields(txs_mt_reader *m)
             if (m->nf == MT_MAX_FIELDS) return "more than 256 fields";
             cur = &m->f[m->nf++];
             *cur = f;
+            cur->src = NULL;
             cur->v = (txs_slice){p + k, (size_t)(le - (p + k))};
         } else if (cur) {
             cur->v.n = (size_t)(le - cur->v.p);
@@ -212,6 +214,7 @@ typedef struct mt_msg {
 /* ":50F:" or ":50F:1/" in the arena (NUL-terminated, a value's source). */
 static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
 {
+    if (sub[0] == 0 && f->src) return f->src;
     size_t t = strlen(f->tag), s = strlen(sub);
     char *o = txs_arena_alloc(&m->arena, t + s + 3);
     if (o == NULL) return NULL;
@@ -219,6 +222,7 @@ static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
     memcpy(o + 1, f->tag, t);
     o[t + 1] = ':';
     memcpy(o + t + 2, sub, s + 1);
+    if (sub[0] == 0) ((mt_field *)f)->src = o;   /* the arena lives as long as f */
     return o;
 }
 
@@ -531,7 +535,9 @@ static int headers(mt_msg *g, txs_pay_layer *grp, int *service)
     else if (b2.p[0] == 'O' && b2.n >= 26) other = b2.p + 14;  /* sender, in the MIR */
     if (other == NULL) return snprintf(g->why, sizeof g->why, "block 2 is too short for its logical terminal"), TXS_E_FORMAT;
     int cov = m->b3.p && mem_find(m->b3, "{119:COV}") != NULL;
-    snprintf(m->kind, sizeof m->kind, "MT%03d%s", type, cov ? "COV" : "");
+    memcpy(m->kind, "MT", 2);
+    memcpy(m->kind + 2, b2.p + 1, 3);
+    memcpy(m->kind + 5, cov ? "COV" : "", cov ? 4 : 1);
     if (type != MT101 && type != MT103 && type != MT202 && type != MT205) {
         snprintf(g->why, sizeof g->why, "unsupported message type MT%03d", type);
         return TXS_E_FORMAT;

@@ -14,7 +14,6 @@
  * from, never a silent default.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "payments_int.h"
@@ -230,17 +229,16 @@ static void side(txs_pay_out *o, int role, int agent, txs_party *out)
         out->bank_country[0] = out->bank_country[1] = 0;
 }
 
-static int cmp_party(const void *a, const void *b)
-{
-    const txs_pay_party *x = a, *y = b;
-    if (x->scope != y->scope) return x->scope - y->scope;
-    return x->role - y->role;
-}
-
+/* Every layer's parties, the lowest layer's copy of a (scope, role) kept,
+ * into o->parties ordered by scope then role: an index by key, then one
+ * copy each in key order (sorting the 470-byte parties cost 5 % of an
+ * MT103's mapping). */
 static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
                          const char **where, char *why, size_t cap)
 {
-    size_t np = 0;
+    enum { SCOPES = 3 };
+    const txs_pay_party *at[SCOPES][TXS_ROLE_COUNT];
+    memset(at, 0, sizeof at);
     for (size_t li = n; li-- > 0;) {
         const txs_pay_layer *l = layers[li];
         if (l->overflow) {
@@ -251,13 +249,14 @@ static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_o
         }
         for (size_t i = 0; i < l->nparty; i++) {
             const txs_pay_party *p = &l->party[i];
-            int seen = 0;
-            for (size_t j = 0; j < np && !seen; j++)
-                seen = o->parties[j].role == p->role && o->parties[j].scope == p->scope;
-            if (!seen) o->parties[np++] = *p;
+            if (p->scope < SCOPES && p->role < TXS_ROLE_COUNT && at[p->scope][p->role] == NULL)
+                at[p->scope][p->role] = p;
         }
     }
-    qsort(o->parties, np, sizeof o->parties[0], cmp_party);
+    size_t np = 0;
+    for (int sc = 0; sc < SCOPES; sc++)
+        for (int r = 0; r < TXS_ROLE_COUNT; r++)
+            if (at[sc][r]) o->parties[np++] = *at[sc][r];
     for (size_t i = 0; i < np; i++) {
         txs_pay_party *p = &o->parties[i];
         txs_slice c = p->v[TXS_PF_COUNTRY];
