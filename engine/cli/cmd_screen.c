@@ -54,7 +54,9 @@ static void help(FILE *f)
 "  --profile P       input profile: native (default), amlworld, saml-d, or a\n"
 "                    YAML profile file (docs/formats.md)\n"
 "  --format F        csv or jsonl (default: .jsonl/.ndjson files are JSONL,\n"
-"                    others use the profile's format)\n"
+"                    others use the profile's format), or payments: ISO\n"
+"                    20022 and SWIFT MT messages, every party screened\n"
+"                    (docs/formats.md \"Payment messages\")\n"
 "  --rules R         rule set: default (built in), strict, a YAML file, or\n"
 "                    none to turn rules off (docs/rules.md)\n"
 "  --lists L         sanctions lists: a snapshot from `txscreen lists compile`,\n"
@@ -228,8 +230,9 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_FORMAT:
             if (strcmp(optarg, "csv") == 0) a->format = TXS_FMT_CSV;
             else if (strcmp(optarg, "jsonl") == 0) a->format = TXS_FMT_JSONL;
+            else if (strcmp(optarg, "payments") == 0) a->format = TXS_SCREEN_PAYMENTS;
             else {
-                fprintf(stderr, "txscreen screen: --format must be csv or jsonl, not '%s'\n", optarg);
+                fprintf(stderr, "txscreen screen: --format must be csv, jsonl or payments, not '%s'\n", optarg);
                 return -1;
             }
             break;

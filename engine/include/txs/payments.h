@@ -187,6 +187,11 @@ void txs_pay_reader_free(txs_pay_reader *r);
  * TXS_E_DECOMPRESS / TXS_E_NOTFOUND with d naming the file. */
 int txs_pay_read_path(txs_pay_reader *r, const char *path, uint32_t file_index,
                       const txs_pay_sink *sink, txs_diag *d);
+/* Read an open source (input.h; borrowed, not closed) named name, as
+ * txs_pay_read_path reads a file.  Same returns. */
+struct txs_source;
+int txs_pay_read_source(txs_pay_reader *r, struct txs_source *src, const char *name,
+                        uint32_t file_index, const txs_pay_sink *sink, txs_diag *d);
 /* Read one in-memory buffer as if it were a file named name (fuzzing,
  * tests).  Same returns. */
 int txs_pay_read_mem(txs_pay_reader *r, const char *name, const char *p, size_t n,

@@ -51,11 +51,18 @@
 /* A sink receives whole JSON lines; returns 0 or a negative status. */
 typedef int (*txs_sink_fn)(void *ctx, const char *p, size_t n);
 
+/* txs_screen_opts.format for payment messages (ISO 20022 or SWIFT FIN,
+ * told apart by their first bytes): every party of a message is screened,
+ * its hits naming the party's role and the value's source; read on the
+ * calling thread whatever the thread count. */
+#define TXS_SCREEN_PAYMENTS 16
+
 typedef struct txs_screen_opts {
     const txs_profile *profile;  /* required; borrowed for the run */
     int format;                  /* TXS_FMT_CSV / TXS_FMT_JSONL, or -1: by
                                     file name (.jsonl/.ndjson), else the
-                                    profile's format */
+                                    profile's format; TXS_SCREEN_PAYMENTS:
+                                    payment messages (payments.h) */
     const txs_ruleset *rules;    /* NULL: no rules */
     txs_sink_fn alerts;          /* NULL: alerts are counted only */
     void *alerts_ctx;

@@ -174,16 +174,23 @@ int txs_pay_read_mem(txs_pay_reader *r, const char *name, const char *p, size_t 
     return rc;
 }
 
+int txs_pay_read_source(txs_pay_reader *r, txs_source *s, const char *name,
+                        uint32_t file_index, const txs_pay_sink *sink, txs_diag *d)
+{
+    txs_pay_ctx c = {name, file_index, sink, &r->counts};
+    r->counts.files++;
+    int rc = read_stream(r, &c, fill_source, s);
+    if (rc == TXS_E_IO || rc == TXS_E_DECOMPRESS)
+        txs_diag_set(d, rc, name, 0, "%s", txs_source_error(s));
+    return rc;
+}
+
 static int read_file(txs_pay_reader *r, const char *path, uint32_t file_index,
                      const txs_pay_sink *sink, txs_diag *d)
 {
     txs_source *s = NULL;
     TXS_TRY(txs_source_open_path(path, &s, d));
-    txs_pay_ctx c = {path, file_index, sink, &r->counts};
-    r->counts.files++;
-    int rc = read_stream(r, &c, fill_source, s);
-    if (rc == TXS_E_IO || rc == TXS_E_DECOMPRESS)
-        txs_diag_set(d, rc, path, 0, "%s", txs_source_error(s));
+    int rc = txs_pay_read_source(r, s, path, file_index, sink, d);
     txs_source_free(s);
     return rc;
 }

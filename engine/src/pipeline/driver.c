@@ -138,6 +138,7 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
 void txs_screener_free(txs_screener *s)
 {
     if (s == NULL) return;
+    txs_pay_reader_free(s->pay);
     txs_reader_free(s->reader[0]);
     txs_reader_free(s->reader[1]);
     slot_free(&s->one, 0);
@@ -224,12 +225,75 @@ static int source_error(txs_source *src, int rc, txs_diag *d)
                         e && *e ? e : txs_strerror(rc));
 }
 
+/* Payment messages: each transaction through stage 1 and the ordered
+ * stage as it is read (the reader's arenas hold it only for the call), on
+ * the calling thread; a message or transaction that cannot be mapped is a
+ * reject with its message number and element path or MT field. */
+typedef struct pay_feed {
+    txs_screener *s;
+    txs_source_stats *ss;
+    txs_diag *d;
+} pay_feed;
+
+static int pay_txn(void *ctx, const txs_txn *t)
+{
+    pay_feed *f = ctx;
+    txs_screener *s = f->s;
+    slot *sl = &s->one;
+    worker *w = &s->w[0];
+    txs_arena_reset(&sl->batch.arena);
+    w->arena = &sl->batch.arena;
+    sl->nhits = 0;
+    rec_res *o = &sl->res[0];
+    txs__pipe_res_reset(o, sl);
+    o->t = *t;
+    TXS_TRY(txs__pipe_screen_txn(w, o, sl));
+    TXS_TRY(txs__pipe_commit_txn(s, f->ss, sl, 0, &sl->batch.arena));
+    TXS_TRY(txs__pipe_drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, f->d));
+    return txs__pipe_drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, f->d);
+}
+
+static int pay_reject(void *ctx, const txs_pay_reject *j)
+{
+    pay_feed *f = ctx;
+    txs_screener *s = f->s;
+    s->st.read++, f->ss->read++;
+    s->st.rejected++, f->ss->rejected++;
+    if (s->o.rejects == NULL) return TXS_OK;
+    txs_buf *b = &s->rejects;
+    txs_buf_puts(b, "{\"file\":");
+    txs_buf_json_str(b, j->file, strlen(j->file));
+    txs_buf_printf(b, ",\"message\":%llu,\"line\":%llu,\"where\":",
+                   (unsigned long long)j->message, (unsigned long long)j->line);
+    txs_buf_json_str(b, j->where, strlen(j->where));
+    txs_buf_puts(b, ",\"reason\":");
+    txs_buf_json_str(b, j->reason, strlen(j->reason));
+    txs_buf_puts(b, "}\n");
+    return txs__pipe_drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, f->d);
+}
+
+static int feed_payments(txs_screener *s, txs_source *src, txs_source_stats *ss,
+                         uint32_t file_index, txs_diag *d)
+{
+    if (s->pay == NULL && txs_pay_reader_create(TXS_PAY_AUTO, &s->pay) < 0)
+        return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    pay_feed f = {s, ss, d};
+    txs_pay_sink sink = {pay_txn, pay_reject, &f};
+    int rc = txs_pay_read_source(s->pay, src, ss->name, file_index, &sink, d);
+    if (s->state) s->st.state = txs_state_get_stats(s->state);
+    if (rc < 0 && d->msg[0] == '\0') rc = source_error(src, rc, d);
+    if (strcmp(txs_source_encoding(src), "plain") == 0) ss->plain_bytes = txs_source_raw_bytes(src);
+    finish_source(s, ss, src);
+    return rc < 0 ? rc : TXS_OK;
+}
+
 int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
 {
     d->msg[0] = '\0';
     txs_source_stats *ss = add_source(s, src);
     if (ss == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     uint32_t file_index = (uint32_t)(s->st.nsources - 1);
+    if (s->o.format == TXS_SCREEN_PAYMENTS) return feed_payments(s, src, ss, file_index, d);
     txs_format fmt = format_for(s, ss->name);
     txs_reader *r;
     int rc = reader_for(s, fmt, &r);

@@ -26,6 +26,7 @@
 
 #include "txs/emit.h"
 #include "txs/norm.h"
+#include "txs/payments.h"
 #include "txs/rules.h"
 #include "txs/sanctions.h"
 #include "txs/screen.h"
@@ -118,6 +119,7 @@ struct txs_screener {
     size_t nw;
     slot *ring;                 /* threads: batches in flight */
     size_t nring;
+    txs_pay_reader *pay;        /* payment messages, made on first use */
 };
 
 /* ------------------------------------------------------ between the files */
@@ -152,6 +154,12 @@ void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss, const txs
  * stage of a batch (its records up to where stage 1 stopped, then stage
  * 1's status). */
 void txs__pipe_screen_batch(worker *w, const txs_binding *bind, slot *sl);
+/* Stage 1 of a transaction already in o->t; the ordered stage of res[i]
+ * of sl once screened (no reject).  A payment message's transactions go
+ * through these one at a time (driver.c). */
+int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl);
+int txs__pipe_commit_txn(txs_screener *s, txs_source_stats *ss, const slot *sl, size_t i,
+                         txs_arena *a);
 void txs__pipe_part_batch(txs_screener *s, unsigned k, slot *sl);
 int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl);
 
@@ -160,6 +168,15 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl);
  * status). */
 int txs__pipe_feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
                            txs_source_stats *ss, txs_diag *d);
+
+/* A record's stage-1 result before stage 1: no reason, no hits, home. */
+static inline void txs__pipe_res_reset(rec_res *o, const slot *sl)
+{
+    o->why = NULL;
+    o->hit0 = (uint32_t)sl->nhits;
+    o->nh = o->nsanc = o->suppressed = o->dropped = 0;
+    o->home = 1;
+}
 
 /* ,"key":"value" with the value escaped (alert and hit JSON). */
 static inline void txs__pipe_put_key_str(txs_buf *b, const char *key, txs_slice v)

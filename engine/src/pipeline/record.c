@@ -70,12 +70,8 @@ static void order_hits(txs_hit *h, size_t n)
 static int screen_record(worker *w, const txs_binding *bind, const txs_record *r, rec_res *o,
                          slot *sl)
 {
-    const txs_screener *s = w->s;
     char why[256];
-    o->why = NULL;
-    o->hit0 = (uint32_t)sl->nhits;
-    o->nh = o->nsanc = o->suppressed = o->dropped = 0;
-    o->home = 1;
+    txs__pipe_res_reset(o, sl);
     if (r->error != TXS_FRAME_OK) {
         o->why = r->detail ? r->detail : "malformed record";
         return TXS_OK;
@@ -84,6 +80,14 @@ static int screen_record(worker *w, const txs_binding *bind, const txs_record *r
         o->why = txs_arena_dup(w->arena, why, strlen(why));
         return o->why ? TXS_OK : TXS_E_NOMEM;
     }
+    return txs__pipe_screen_txn(w, o, sl);
+}
+
+/* Stage 1 of a transaction already in o->t (parsed from a record, or read
+ * from a payment message): sanctions and the stateless rules.  Hot path. */
+int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
+{
+    const txs_screener *s = w->s;
     /* A shard run screens the records whose home it is, and feeds the
      * others only to the state of the accounts it owns (state.h). */
     if (s->o.shard_mode == TXS_STATE_SHARD)
@@ -172,14 +176,24 @@ static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, s
 static int commit_record(txs_screener *s, txs_source_stats *ss, const slot *sl, size_t i,
                          txs_arena *a)
 {
-    const txs_record *r = &sl->batch.rec[i];
+    const rec_res *o = &sl->res[i];
+    if (o->why) {
+        s->st.read++;
+        ss->read++;
+        reject(s, ss, &sl->batch.rec[i], o->why);
+        return TXS_OK;
+    }
+    return txs__pipe_commit_txn(s, ss, sl, i, a);
+}
+
+/* The ordered stage of a screened transaction (res[i] of sl, no reject):
+ * counts, the stateful rules, score and the alert line. */
+int txs__pipe_commit_txn(txs_screener *s, txs_source_stats *ss, const slot *sl, size_t i,
+                         txs_arena *a)
+{
     const rec_res *o = &sl->res[i];
     s->st.read++;
     ss->read++;
-    if (o->why) {
-        reject(s, ss, r, o->why);
-        return TXS_OK;
-    }
     if (!o->home) {
         s->st.read--;
         ss->read--;

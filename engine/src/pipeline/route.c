@@ -142,6 +142,8 @@ typedef struct sfield {
     const txs_party *party; /* NULL for purpose: no party to clear */
     int text;               /* free text: the text bar and explanation */
     int ident;              /* an identifier: its txs_id_kind + 1; 0 for names */
+    const char *src;        /* payment messages: where the value came from
+                               (element path or MT field), else NULL */
 } sfield;
 
 /* How an identifier hit explains itself, by txs_id_kind. */
@@ -219,6 +221,7 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     txs_buf_json_num(b, score);
     put_entry(b, l, m->entity);
     put_lit(b, ",\"field\":", f->name);
+    if (f->src) put_lit(b, ",\"source\":", f->src);
     txs__pipe_put_key_str(b, ",\"value\":", f->value);
     if (m->name == UINT32_MAX) {
         txs__pipe_put_key_str(b, ",\"matched_name\":", f->value);
@@ -296,6 +299,7 @@ static int add_place_hit(worker *w, uint32_t place, const sfield *f, size_t *n,
     txs_buf_json_num(b, w->s->place_weight);
     put_lit(b, ",\"place\":", p->place);
     put_lit(b, ",\"field\":", f->name);
+    if (f->src) put_lit(b, ",\"source\":", f->src);
     txs__pipe_put_key_str(b, ",\"value\":", f->value);
     put_lit(b, ",\"source\":", p->source);
     put_lit(b, ",\"date\":", p->date);
@@ -319,10 +323,20 @@ static int place_text(worker *w, const sfield *f, size_t *n, size_t *dropped)
 /* Purpose and addresses: list names (free_text) and places. */
 int txs__pipe_screen_text(worker *w, const txs_txn *t, size_t *n, size_t *dropped)
 {
-    const sfield fs[3] = {{"purpose", t->purpose, NULL, 1, 0},
-                          {"orig_address", t->orig.address, &t->orig, 1, 0},
-                          {"bene_address", t->bene.address, &t->bene, 1, 0}};
-    for (int i = 0; i < 3; i++) {
+    const txs_pay_ext *x = t->ext;
+    txs_slice none = {NULL, 0};
+    /* a payment message: remittance, regulatory reporting and the
+     * instructions to the agents (MT :70:, :77B:, :72:) */
+    const sfield fs[5] = {
+        {x ? "remittance" : "purpose", t->purpose, NULL, 1, 0,
+         x ? x->ref_src[TXS_PR_REMITTANCE].p : NULL},
+        {"orig_address", t->orig.address, &t->orig, 1, 0, NULL},
+        {"bene_address", t->bene.address, &t->bene, 1, 0, NULL},
+        {"regulatory", x ? x->ref[TXS_PR_REGULATORY] : none, NULL, 1, 0,
+         x ? x->ref_src[TXS_PR_REGULATORY].p : NULL},
+        {"instructions", x ? x->ref[TXS_PR_INSTRUCTIONS] : none, NULL, 1, 0,
+         x ? x->ref_src[TXS_PR_INSTRUCTIONS].p : NULL}};
+    for (int i = 0; i < 5; i++) {
         if (w->sanc && w->s->free_text) TXS_TRY(sanc_text(w, &fs[i], n, dropped));
         if (w->places) TXS_TRY(place_text(w, &fs[i], n, dropped));
     }
@@ -352,7 +366,7 @@ static int sanc_wallet(worker *w, const char *name, const txs_party *pt, size_t 
                        size_t *dropped)
 {
     if (pt->account.n < 25) return TXS_OK;
-    const sfield f = {name, pt->account, pt, 0, TXS_ID_CRYPTO + 1};
+    const sfield f = {name, pt->account, pt, 0, TXS_ID_CRYPTO + 1, NULL};
     return sanc_ident(w, &f, n, dropped);
 }
 
@@ -380,7 +394,7 @@ static int purpose_ids(worker *w, txs_slice p, size_t *n, size_t *dropped)
             while (j + d < p.n && isdigit((unsigned char)p.p[j + d])) d++;
             if (d != T[t].digits || (j + d < p.n && isalnum((unsigned char)p.p[j + d]))) continue;
             /* The hit shows "IMO 9187629"; the list is asked for the number. */
-            const sfield f = {"purpose", {p.p + i, j + d - i}, NULL, 0, T[t].kind + 1};
+            const sfield f = {"purpose", {p.p + i, j + d - i}, NULL, 0, T[t].kind + 1, NULL};
             txs_sanctions_match m[SANC_PER_FIELD];
             size_t k = txs_sanctions_ident(w->sanc, T[t].kind, (txs_slice){p.p + j, d}, m,
                                            SANC_PER_FIELD);
@@ -392,10 +406,10 @@ static int purpose_ids(worker *w, txs_slice p, size_t *n, size_t *dropped)
 
 /* An account that is a valid IBAN: listed as an identifier (score 1), and
  * its country in the rule set's `sanctions: {iban_countries:}`. */
-static int sanc_iban(worker *w, const char *name, const txs_party *pt, size_t *n,
-                     size_t *dropped)
+static int sanc_iban(worker *w, const char *name, const char *src, const txs_party *pt,
+                     size_t *n, size_t *dropped)
 {
-    const sfield f = {name, pt->account, pt, 0, TXS_ID_IBAN + 1};
+    const sfield f = {name, pt->account, pt, 0, TXS_ID_IBAN + 1, src};
     txs_sanctions_match m[SANC_PER_FIELD];
     size_t k = txs_sanctions_iban(w->sanc, pt->account, NULL, m, SANC_PER_FIELD);
     for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], &f, n, dropped));
@@ -415,21 +429,67 @@ static int sanc_iban(worker *w, const char *name, const txs_party *pt, size_t *n
     return TXS_OK;
 }
 
+/* "underlying.debtor.name": a payment party's value, named by scope,
+ * role and value. */
+static const char *party_label(char *o, size_t cap, const txs_pay_party *p, const char *what)
+{
+    snprintf(o, cap, "%s%s%s.%s", p->scope ? txs_pay_scope_name(p->scope) : "",
+             p->scope ? "." : "", txs_pay_role_name(p->role), what);
+    return o;
+}
+
+/* A payment message (payments.h): every party's name, BIC, IBAN and LEI,
+ * each hit naming the party's role and the value's source. */
+static int screen_parties(worker *w, const txs_pay_ext *x, size_t *n, size_t *dropped)
+{
+    char label[96];
+    for (size_t i = 0; i < x->nparties; i++) {
+        const txs_pay_party *p = &x->parties[i];
+        int iban = p->v[TXS_PF_IBAN].n > 0;
+        txs_party pt;
+        memset(&pt, 0, sizeof pt);
+        pt.name = p->v[TXS_PF_NAME];
+        pt.account = iban ? p->v[TXS_PF_IBAN] : p->v[TXS_PF_ACCOUNT];
+        pt.bank = p->v[TXS_PF_BIC];
+        memcpy(pt.country, p->country, 2);
+        const sfield nm = {party_label(label, sizeof label, p, "name"), pt.name, &pt, 0, 0,
+                           p->src[TXS_PF_NAME].p};
+        TXS_TRY(sanc_name(w, &nm, n, dropped));
+        const sfield bic = {party_label(label, sizeof label, p, "bic"), pt.bank, &pt, 0,
+                            TXS_ID_SWIFT_BIC + 1, p->src[TXS_PF_BIC].p};
+        TXS_TRY(sanc_bic(w, &bic, n, dropped));
+        if (p->v[TXS_PF_LEI].n) {
+            const sfield lei = {party_label(label, sizeof label, p, "lei"), p->v[TXS_PF_LEI], &pt,
+                                0, TXS_ID_LEI + 1, p->src[TXS_PF_LEI].p};
+            TXS_TRY(sanc_ident(w, &lei, n, dropped));
+        }
+        if (pt.account.n)
+            TXS_TRY(sanc_iban(w, party_label(label, sizeof label, p, iban ? "iban" : "account"),
+                              p->src[iban ? TXS_PF_IBAN : TXS_PF_ACCOUNT].p, &pt, n, dropped));
+    }
+    return TXS_OK;
+}
+
 /* Both parties' names, banks and wallet-like accounts, and vessel numbers
- * in the purpose; hits go first in w->hits. */
+ * in the purpose; a payment message's every party instead of the two
+ * sides; hits go first in w->hits. */
 int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *dropped)
 {
-    const sfield on = {"orig_name", t->orig.name, &t->orig, 0, 0};
-    const sfield bn = {"bene_name", t->bene.name, &t->bene, 0, 0};
-    const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0, TXS_ID_SWIFT_BIC + 1};
-    const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0, TXS_ID_SWIFT_BIC + 1};
+    if (t->ext) {
+        TXS_TRY(screen_parties(w, t->ext, n, dropped));
+        return purpose_ids(w, t->purpose, n, dropped);
+    }
+    const sfield on = {"orig_name", t->orig.name, &t->orig, 0, 0, NULL};
+    const sfield bn = {"bene_name", t->bene.name, &t->bene, 0, 0, NULL};
+    const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0, TXS_ID_SWIFT_BIC + 1, NULL};
+    const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0, TXS_ID_SWIFT_BIC + 1, NULL};
     TXS_TRY(sanc_name(w, &on, n, dropped));
     TXS_TRY(sanc_name(w, &bn, n, dropped));
     TXS_TRY(sanc_bic(w, &ob, n, dropped));
     TXS_TRY(sanc_bic(w, &bb, n, dropped));
     TXS_TRY(sanc_wallet(w, "orig_account", &t->orig, n, dropped));
     TXS_TRY(sanc_wallet(w, "bene_account", &t->bene, n, dropped));
-    TXS_TRY(sanc_iban(w, "orig_account", &t->orig, n, dropped));
-    TXS_TRY(sanc_iban(w, "bene_account", &t->bene, n, dropped));
+    TXS_TRY(sanc_iban(w, "orig_account", NULL, &t->orig, n, dropped));
+    TXS_TRY(sanc_iban(w, "bene_account", NULL, &t->bene, n, dropped));
     return purpose_ids(w, t->purpose, n, dropped);
 }
