@@ -6,16 +6,24 @@
  * bank_country), optionally channels and a minimum amount (per currency,
  * others converted through the FX table; no rate means no hit).
  *
+ * A payment message (txs_txn.ext) adds the agents on its chain when the
+ * rule looks at bank countries: every agent's BIC country (else its
+ * address country), so a payment routed through a listed intermediary is a
+ * hit even when both ends are clean; the evidence names the agent's role
+ * and the value's source.
+ *
  * At most one hit per rule per transaction: its evidence names every field
  * that matched.  Compile unions the lists into one bitset indexed by the raw
  * code bytes, so the miss path is four branch-free bit tests; which list a
  * country came from is worked out only on a hit.  Score of a hit: 1.0.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules_int.h"
 #include "txs/emit.h"
+#include "txs/payments.h"
 #include "txs/values.h"
 
 #define MAX_LISTS 16
@@ -210,6 +218,71 @@ static inline unsigned listed(const corridor *p, const char cc[2])
     return (unsigned)(p->raw[raw >> 6] >> (raw & 63)) & 1u;
 }
 
+/* An agent's country: letters 5-6 of its BIC, else its address country. */
+static int agent_country(const txs_pay_party *a, char cc[2], txs_slice *src)
+{
+    txs_slice bic = a->v[TXS_PF_BIC];
+    if (bic.n && txs_bic_country(bic.p, bic.n, cc) == 0) {
+        *src = a->src[TXS_PF_BIC];
+        return 1;
+    }
+    if (a->country[0]) {
+        memcpy(cc, a->country, 2);
+        *src = a->src[TXS_PF_COUNTRY];
+        return 1;
+    }
+    return 0;
+}
+
+static int is_agent(int role)
+{
+    return role != TXS_ROLE_DEBTOR && role != TXS_ROLE_CREDITOR && role != TXS_ROLE_ULT_DEBTOR &&
+           role != TXS_ROLE_ULT_CREDITOR && role != TXS_ROLE_INITIATING;
+}
+
+/* Cold path: the first agent on a payment's chain in the rule's lists. */
+TXS_RULES_COLD static int chain_hit(const txs_rule *r, const corridor *p, const txs_txn *t,
+                                    txs_rule_ctx *ctx)
+{
+    const txs_pay_ext *x = t->ext;
+    for (size_t i = 0; i < x->nparties; i++) {
+        const txs_pay_party *a = &x->parties[i];
+        char cc[2];
+        txs_slice src;
+        if (!is_agent(a->role) || !agent_country(a, cc, &src) || !listed(p, cc)) continue;
+        if (p->min && (t->currency >= p->ncur || t->amount < p->min[t->currency])) return 0;
+        if (!txs__rules_room(ctx)) return 0;
+        const txs_clist *l = list_of(p, txs__rules_cc_bit(cc));
+        char field[96];
+        snprintf(field, sizeof field, "%s%s%s.bank_country",
+                 a->scope ? txs_pay_scope_name(a->scope) : "", a->scope ? "." : "",
+                 txs_pay_role_name(a->role));
+        txs_buf b;
+        txs_buf_init_arena(&b, ctx->arena, 256);
+        txs_buf_puts(&b, "{");
+        txs_buf_json_key(&b, "list", 1);
+        txs_buf_json_cstr(&b, l->name);
+        txs_buf_json_key(&b, "list_title", 0);
+        txs_buf_json_cstr(&b, l->title);
+        txs_buf_json_key(&b, "as_of", 0);
+        txs_buf_json_cstr(&b, l->as_of);
+        txs_buf_json_key(&b, "matches", 0);
+        txs_buf_puts(&b, "[{");
+        txs_buf_json_key(&b, "field", 1);
+        txs_buf_json_cstr(&b, field);
+        txs_buf_json_key(&b, "country", 0);
+        txs_buf_json_str(&b, cc, 2);
+        txs_buf_json_key(&b, "source", 0);
+        txs_buf_json_str(&b, src.p ? src.p : "", src.n);
+        txs_buf_puts(&b, "}]}");
+        txs_slice ev;
+        TXS_TRY(txs_buf_done(&b, &ev));
+        txs__rules_emit(ctx, r, 1.0, t->orig.account.n ? t->orig.account : t->bene.account, ev);
+        return 0;
+    }
+    return 0;
+}
+
 /* Hot path: four branch-free bit tests on a miss. */
 static int corridor_eval(const txs_rule *r, const txs_txn *t, txs_rule_ctx *ctx)
 {
@@ -218,6 +291,8 @@ static int corridor_eval(const txs_rule *r, const txs_txn *t, txs_rule_ctx *ctx)
     unsigned m = (listed(p, t->orig.country) | listed(p, t->orig.bank_country) << 1 |
                   listed(p, t->bene.country) << 2 | listed(p, t->bene.bank_country) << 3) &
                  p->fields;
+    if (m == 0 && t->ext && (p->fields & (F_ORIG_BANK | F_BENE_BANK)))
+        return chain_hit(r, p, t, ctx);
     if (m == 0) return 0;
     if (p->min && (t->currency >= p->ncur || t->amount < p->min[t->currency])) return 0;
     if (!txs__rules_room(ctx)) return 0;
