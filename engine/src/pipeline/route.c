@@ -221,7 +221,7 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     txs_buf_json_num(b, score);
     put_entry(b, l, m->entity);
     put_lit(b, ",\"field\":", f->name);
-    if (f->src) put_lit(b, ",\"source\":", f->src);
+    if (f->src) put_lit(b, ",\"src\":", f->src);
     txs__pipe_put_key_str(b, ",\"value\":", f->value);
     if (m->name == UINT32_MAX) {
         txs__pipe_put_key_str(b, ",\"matched_name\":", f->value);
@@ -299,7 +299,7 @@ static int add_place_hit(worker *w, uint32_t place, const sfield *f, size_t *n,
     txs_buf_json_num(b, w->s->place_weight);
     put_lit(b, ",\"place\":", p->place);
     put_lit(b, ",\"field\":", f->name);
-    if (f->src) put_lit(b, ",\"source\":", f->src);
+    if (f->src) put_lit(b, ",\"src\":", f->src);
     txs__pipe_put_key_str(b, ",\"value\":", f->value);
     put_lit(b, ",\"source\":", p->source);
     put_lit(b, ",\"date\":", p->date);

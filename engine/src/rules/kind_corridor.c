@@ -272,7 +272,7 @@ TXS_RULES_COLD static int chain_hit(const txs_rule *r, const corridor *p, const 
         txs_buf_json_cstr(&b, field);
         txs_buf_json_key(&b, "country", 0);
         txs_buf_json_str(&b, cc, 2);
-        txs_buf_json_key(&b, "source", 0);
+        txs_buf_json_key(&b, "src", 0);
         txs_buf_json_str(&b, src.p ? src.p : "", src.n);
         txs_buf_puts(&b, "}]}");
         txs_slice ev;

@@ -1,0 +1,1 @@
+cp "$TXS_SRC/rules/places/sanctioned-places-2026.yaml" places.yaml
