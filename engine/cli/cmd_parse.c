@@ -152,15 +152,7 @@ static int on_txn(void *ctx, const txs_txn *t)
 static int on_reject(void *ctx, const txs_pay_reject *j)
 {
     parse_run *r = ctx;
-    txs_buf *b = &r->rbuf;
-    txs_buf_puts(b, "{\"file\":");
-    txs_buf_json_str(b, j->file, strlen(j->file));
-    txs_buf_printf(b, ",\"message\":%llu,\"line\":%llu,\"where\":",
-                   (unsigned long long)j->message, (unsigned long long)j->line);
-    txs_buf_json_str(b, j->where, strlen(j->where));
-    txs_buf_puts(b, ",\"reason\":");
-    txs_buf_json_str(b, j->reason, strlen(j->reason));
-    txs_buf_puts(b, "}\n");
+    txs_pay_reject_json(&r->rbuf, j);
     return 0;
 }
 

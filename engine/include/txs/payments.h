@@ -162,6 +162,11 @@ typedef struct txs_pay_reject {
     const char *reason;
 } txs_pay_reject;
 
+/* One reject as a JSON line into b: {"file","message","line","where",
+ * "reason"} (docs/outputs.md "Rejects"); parse and screen both write it. */
+struct txs_buf;
+void txs_pay_reject_json(struct txs_buf *b, const txs_pay_reject *r);
+
 typedef struct txs_pay_sink {
     /* A transaction; t and everything it borrows are valid during the call.
      * A negative return stops the read with that status. */

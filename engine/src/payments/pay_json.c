@@ -113,3 +113,15 @@ void txs_txn_json(txs_buf *b, const txs_txn *t, const char *file)
     flat_party(b, "creditor", "bene", &t->bene, &first);
     txs_buf_puts(b, "]}\n");
 }
+
+void txs_pay_reject_json(txs_buf *b, const txs_pay_reject *r)
+{
+    txs_buf_puts(b, "{\"file\":");
+    txs_buf_json_str(b, r->file, strlen(r->file));
+    txs_buf_printf(b, ",\"message\":%llu,\"line\":%llu,\"where\":",
+                   (unsigned long long)r->message, (unsigned long long)r->line);
+    txs_buf_json_str(b, r->where, strlen(r->where));
+    txs_buf_puts(b, ",\"reason\":");
+    txs_buf_json_str(b, r->reason, strlen(r->reason));
+    txs_buf_puts(b, "}\n");
+}

@@ -260,15 +260,7 @@ static int pay_reject(void *ctx, const txs_pay_reject *j)
     s->st.read++, f->ss->read++;
     s->st.rejected++, f->ss->rejected++;
     if (s->o.rejects == NULL) return TXS_OK;
-    txs_buf *b = &s->rejects;
-    txs_buf_puts(b, "{\"file\":");
-    txs_buf_json_str(b, j->file, strlen(j->file));
-    txs_buf_printf(b, ",\"message\":%llu,\"line\":%llu,\"where\":",
-                   (unsigned long long)j->message, (unsigned long long)j->line);
-    txs_buf_json_str(b, j->where, strlen(j->where));
-    txs_buf_puts(b, ",\"reason\":");
-    txs_buf_json_str(b, j->reason, strlen(j->reason));
-    txs_buf_puts(b, "}\n");
+    txs_pay_reject_json(&s->rejects, j);
     return txs__pipe_drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, f->d);
 }
 
