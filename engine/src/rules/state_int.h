@@ -203,6 +203,38 @@ int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydo
 /* direction: in | out | both -> TXS_EV_* mask. */
 int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs_diag *d);
 
+/* The parameters of the stateful kinds, read by one routine from a table per
+ * family of kinds: each entry names a key, how its value is read and where
+ * in the kind's parameter struct it goes. */
+typedef enum txs__ptype {
+    TXS__P_DURATION,  /* int64_t seconds (txs__rules_duration) */
+    TXS__P_MONEY,     /* int64_t base-currency minor units (txs__rules_money) */
+    TXS__P_RATIO,     /* int64_t ppm (txs__rules_ratio) */
+    TXS__P_BAND,      /* int64_t ppm, a ratio strictly between 0 and 1: the
+                         lower edge of a band under a threshold */
+    TXS__P_COUNT,     /* uint32_t (txs__rules_count) */
+    TXS__P_COUNT0,    /* uint32_t, a count or 0 (off) */
+    TXS__P_CHANNELS,  /* uint32_t bit per channel */
+    TXS__P_DIRECTION, /* int, TXS_EV_* mask */
+    TXS__P_BOOL,      /* int, 0 or 1 */
+    TXS__P_CLIST      /* const txs_clist *: a country list named in the rule set */
+} txs__ptype;
+
+typedef struct txs__param {
+    const char *key;
+    txs__ptype type;
+    size_t off;       /* offsetof the value in the kind's parameter struct */
+    uint32_t kinds;   /* bit per kind number the entry serves; 0: every kind */
+} txs__param;
+
+/* Read rule r's params map (may be NULL) into dst, in the map's order: a key
+ * is read by the first of tab[0..n) that names it and serves kind; other keys
+ * are left alone (ruleset.c checked them against the kind's param_keys).
+ * Errors name "rule 'ID': KEY" and the value's FILE:LINE. */
+int txs__rules_read_params(const txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
+                           const txs_ruleset *rs, const txs__param *tab, size_t n, int kind,
+                           void *dst, txs_diag *d);
+
 /* The inputs a state has absorbed (state_ledger.c). */
 typedef struct txs__ledger txs__ledger;
 txs__ledger *txs__ledger_new(void);
