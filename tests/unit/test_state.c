@@ -1,6 +1,6 @@
 /*
  * test_state.c: the stateful rule kinds (kind_window.c, kind_graph.c) and
- * their per-account state (state.c): each kind alerts on the transaction
+ * their per-account state (state_*.c): each kind alerts on the transaction
  * that completes its pattern, once per episode, and not on the near miss;
  * lateness; shard modes; the --state file round trip and its errors.
  */

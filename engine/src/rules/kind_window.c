@@ -12,7 +12,7 @@
  * not yet used by an episode of the same rule; so a pattern alerts once, on
  * the transaction that completes it, and its evidence lists the episode's
  * transactions.  All amounts are base-currency minor units (the rule set's
- * fx: base), converted once per event by state.c; money never touches
+ * fx: base), converted once per event by state_events.c; money never touches
  * floating point except in the history kinds' statistics (mean and
  * standard deviation of past amounts), which are not money.
  */
