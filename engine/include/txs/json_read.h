@@ -65,7 +65,8 @@ typedef struct txs_json_doc {
     char err[160];           /* "offset N: reason" */
 } txs_json_doc;
 
-/* An empty document; no allocation until the first parse. */
+/* An empty document; no allocation until the first parse.  A zeroed
+ * document (= {0}) is an empty one too. */
 void txs_json_init(txs_json_doc *d);
 /* Parse text[0..len) (borrowed).  Returns TXS_OK with d->root set, or
  * TXS_E_FORMAT with d->err, d->err_offset and d->err_line describing the
@@ -79,6 +80,13 @@ void txs_json_free(txs_json_doc *d);
 /* The first member named key of object o, or NULL (also when o is NULL or
  * not an object). */
 const txs_json *txs_json_get(const txs_json *o, const char *key);
+/* The first member of array or object v, or NULL (also when v is NULL or
+ * a scalar). */
+const txs_json *txs_json_first(const txs_json *v);
+/* Copy string v, decoded, into out[cap] (NUL terminated, truncated to
+ * fit).  Returns the decoded length (more than cap - 1: truncated), or -1
+ * when v is not a string or cap is 0. */
+long txs_json_str(const txs_json *v, char *out, size_t cap);
 /* Whether v is a string that decodes to exactly z. */
 int txs_json_str_is(const txs_json *v, const char *z);
 /* Number v as an unsigned integer (digits only: no sign, fraction or

@@ -278,6 +278,7 @@ void txs_json_init(txs_json_doc *d)
 
 int txs_json_parse(txs_json_doc *d, const char *text, size_t len)
 {
+    if (d->arena.block_size == 0) txs_arena_init(&d->arena, 1u << 14); /* a zeroed doc */
     txs_arena_reset(&d->arena);
     d->text = text;
     d->len = len;
@@ -308,6 +309,20 @@ const txs_json *txs_json_get(const txs_json *o, const char *key)
     for (const txs_json *m = o->first; m; m = m->next)
         if (strcmp(m->key, key) == 0) return m;
     return NULL;
+}
+
+const txs_json *txs_json_first(const txs_json *v)
+{
+    return v && (v->type == TXS_JSON_ARR || v->type == TXS_JSON_OBJ) ? v->first : NULL;
+}
+
+long txs_json_str(const txs_json *v, char *out, size_t cap)
+{
+    if (v == NULL || v->type != TXS_JSON_STR || cap == 0) return -1;
+    size_t c = v->n < cap - 1 ? v->n : cap - 1;
+    memcpy(out, v->s, c);
+    out[c] = '\0';
+    return (long)v->n;
 }
 
 int txs_json_str_is(const txs_json *v, const char *z)
