@@ -25,6 +25,33 @@
 /* Most shards one split writes (two open files each). */
 #define TXS_SPLIT_MAX_SHARDS 1024
 
+/* ----------------------------------------------------------------- split */
+
+typedef struct txs_split_opts {
+    const char *profile;    /* profile spec ("native", a built-in, or a YAML path) */
+    const char *out_dir;    /* created if missing */
+    uint32_t shards;        /* N, 1..TXS_SPLIT_MAX_SHARDS */
+    int format;             /* a txs_format to force, or -1: by name, as screen */
+    char **inputs;          /* paths ("-" is stdin); none: stdin */
+    size_t ninputs;
+    const char *command;    /* split.json's "command" (NULL: "txscreen split") */
+} txs_split_opts;
+
+typedef struct txs_split_stats {
+    uint32_t shards;
+    uint64_t records;                   /* read from every input */
+    uint64_t min_records, max_records;  /* records in the smallest and largest shard */
+    uint64_t frame_rejects, parse_rejects;
+} txs_split_stats;
+
+/* Cut o->inputs into o->shards account shards in o->out_dir: shard-K.csv
+ * (or .jsonl) with the header and every record whose originator's or
+ * beneficiary's account falls in shard K (txs/shard.h), shard-K.idx mapping
+ * each shard line back to its input, line and offset, split-rejects.jsonl
+ * (records the reader cannot frame) and split.json (inputs and counts,
+ * written last).  Returns TXS_OK with *st filled, or an error with d. */
+int txs_split(const txs_split_opts *o, txs_split_stats *st, txs_diag *d);
+
 /* ----------------------------------------------------------------- merge */
 
 typedef struct txs_merge_opts {
