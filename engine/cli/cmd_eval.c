@@ -2,12 +2,12 @@
  * cmd_eval.c: `txscreen eval`: measure rule sets against labelled data.
  *
  * For each rule set (one, or two side by side) the screener runs in-process
- * over the inputs with an alerts sink that parses every alert line as it
- * arrives (eval_json.c) into episodes (eval_metrics.c); or, with --alerts,
- * existing alerts files are read instead.  A separate pass over the inputs
- * records which labelled txn ids the input holds.  The report (text, CSV
- * or JSON) is built in memory and written atomically.  Metric definitions:
- * docs/evaluation.md.
+ * over the inputs with an alerts sink that hands every alert line as it
+ * arrives to the eval library (txs/eval.h, engine/src/eval/), which turns
+ * it into episodes; or, with --alerts, existing alerts files are read
+ * instead.  A separate pass over the inputs records which labelled txn ids
+ * the input holds.  The report (text, CSV or JSON) is rendered by the
+ * library and written atomically.  Metric definitions: docs/evaluation.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -298,93 +298,6 @@ static int run_engine(const eval_args *a, const txs_profile *prof, const lists_s
     return rc;
 }
 
-/* The input format, decided as `screen` decides it. */
-static txs_format format_for(const eval_args *a, const txs_profile *p, const char *name)
-{
-    return txs_profile_format_for(p, a->in_format, name);
-}
-
-/* One pass over the inputs: which labelled ids they hold, and how many
- * records parse (the screened count when no engine runs). */
-static int scan_ids(const eval_args *a, const txs_profile *prof, txs_eval *ev,
-                    uint64_t *screened, txs_diag *d)
-{
-    txs_batch batch;
-    txs_batch_init(&batch);
-    txs_reader *rd[2] = {NULL, NULL};
-    int rc = TXS_OK;
-    *screened = 0;
-    for (int i = 0; rc == TXS_OK && i < a->ninputs; i++) {
-        txs_source *src = NULL;
-        rc = txs_source_open_path(a->inputs[i], &src, d);
-        if (rc < 0) break;
-        txs_format fmt = format_for(a, prof, a->inputs[i]);
-        if (rd[fmt] == NULL) {
-            txs_reader_opts ro;
-            rc = txs_profile_reader_opts(prof, fmt, &ro);
-            if (rc == TXS_OK) rc = txs_reader_create(&ro, &rd[fmt]);
-            if (rc < 0) txs_diag_set(d, rc, a->inputs[i], 0, "cannot create reader");
-        }
-        if (rc == TXS_OK && (rc = txs_reader_attach(rd[fmt], src)) < 0)
-            txs_diag_set(d, rc, a->inputs[i], 0, "%s", txs_reader_error(rd[fmt]));
-        txs_binding *bind = NULL;
-        if (rc == TXS_OK) {
-            size_t nh;
-            const txs_slice *hdr = txs_reader_header(rd[fmt], &nh);
-            rc = txs_profile_bind(prof, fmt, hdr, nh, a->inputs[i], (uint32_t)i, &bind, d);
-        }
-        while (rc == TXS_OK) {
-            int k = txs_reader_next(rd[fmt], &batch);
-            if (k <= 0) {
-                if (k < 0) rc = txs_diag_set(d, k, a->inputs[i], 0, "%s",
-                                             txs_reader_error(rd[fmt]));
-                break;
-            }
-            for (size_t j = 0; j < batch.n; j++) {
-                const txs_record *rec = &batch.rec[j];
-                if (rec->error != TXS_FRAME_OK) continue;
-                txs_txn t;
-                char why[256];
-                if (txs_parse_record(bind, rec, &batch.arena, &t, why, sizeof why) < 0) continue;
-                (*screened)++;
-                txs_eval_mark_input(ev, t.txn_id.p, t.txn_id.n);
-            }
-        }
-        txs_binding_free(bind);
-        txs_source_free(src);
-    }
-    ev->input_checked = 1;
-    txs_reader_free(rd[0]);
-    txs_reader_free(rd[1]);
-    txs_batch_free(&batch);
-    return rc;
-}
-
-/* Read an alerts file (JSON Lines) into a run; a bad line stops the run
- * with FILE:LINE. */
-static int read_alerts(const char *path, txs_eval *ev, txs_eval_run *run, txs_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
-    char *line = NULL, why[512];
-    size_t cap = 0;
-    unsigned long no = 0;
-    int rc = TXS_OK;
-    for (ssize_t n; rc == TXS_OK && (n = getline(&line, &cap, f)) >= 0;) {
-        no++;
-        size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-        if (len == 0) continue;
-        rc = txs_eval_run_add_alert(ev, run, line, len, why, sizeof why);
-        if (rc == TXS_E_NOMEM) rc = txs_diag_set(d, rc, path, no, "out of memory");
-        else if (rc < 0) rc = txs_diag_set(d, TXS_E_FORMAT, path, no, "bad alert: %s", why);
-    }
-    if (rc == TXS_OK && ferror(f)) rc = txs_diag_set(d, TXS_E_IO, path, 0, "read error");
-    free(line);
-    fclose(f);
-    return rc;
-}
-
 /* ----------------------------------------------------------------- main */
 
 typedef struct eval_state {
@@ -423,7 +336,9 @@ static int evaluate(const eval_args *a, eval_state *s, txs_diag *d)
         txs_source_free(src);
     }
     uint64_t scanned = 0;
-    if (a->ninputs) TXS_TRY(scan_ids(a, s->profile, &s->ev, &scanned, d));
+    if (a->ninputs)
+        TXS_TRY(txs_eval_scan_inputs(&s->ev, s->profile, a->in_format, a->inputs,
+                                     (size_t)a->ninputs, &scanned, d));
     if (a->nalerts == 0) {
         for (int i = 0; i < a->nrules; i++) {
             txs_eval_run *run = txs_eval_add_run(&s->ev, a->rules[i]);
@@ -439,7 +354,7 @@ static int evaluate(const eval_args *a, eval_state *s, txs_diag *d)
             if (txs_eval_run_map(&s->ev, run, ri->id, ri->typology) < 0)
                 return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
         }
-        TXS_TRY(read_alerts(a->alerts[i], &s->ev, run, d));
+        TXS_TRY(txs_eval_read_alerts(&s->ev, run, a->alerts[i], d));
         if (a->ninputs) {
             run->screened = scanned;
             run->screened_known = 1;

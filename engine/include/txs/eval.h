@@ -19,6 +19,7 @@
 
 #include "txs/base.h"
 #include "txs/json_read.h"
+#include "txs/parse.h"
 
 #define TXS_EVAL_MAX_RUNS 2
 #define TXS_EVAL_NONE UINT32_MAX
@@ -137,6 +138,16 @@ int txs_eval_run_map(txs_eval *ev, txs_eval_run *r, const char *rule, const char
 int txs_eval_run_add_alert(txs_eval *ev, txs_eval_run *r, const char *p, size_t n, char *why, size_t cap);
 /* Record that txn id s[0..n) was screened (marks a label as found). */
 void txs_eval_mark_input(txs_eval *ev, const char *s, size_t n);
+
+/* One pass over the inputs (paths; profile p, format forced or -1 as
+ * screen picks it) through the one read-parse loop (txs/walk.h): marks the
+ * labelled ids they hold (txs_eval_mark_input) and counts the records that
+ * parse into *screened.  Errors name the input. */
+int txs_eval_scan_inputs(txs_eval *ev, const txs_profile *p, int forced,
+                         char *const *inputs, size_t n, uint64_t *screened, txs_diag *d);
+/* Read an alerts file (JSON Lines, blank lines skipped) into run r; a bad
+ * line stops with TXS_E_FORMAT and d naming FILE:LINE. */
+int txs_eval_read_alerts(txs_eval *ev, txs_eval_run *r, const char *path, txs_diag *d);
 
 /* Compute every metric (ev stays usable; res is freed by txs_eval_result_free). */
 int txs_eval_compute(txs_eval *ev, txs_eval_result *res);
