@@ -18,15 +18,21 @@
  * of `screen` and with the original file, line and offset; merge adds them.
  *
  * DIR/shard-K.idx maps each record of shard K back to where it came from
- * (see IDX_HEADER), and DIR/split.json records the inputs, N and the
- * counts.  All outputs are atomic (emit.h); split.json is committed last,
- * so a directory with a split.json holds one complete split.
+ * (see IDX_HEADER), and DIR/split.json records the inputs, N, the counts
+ * and each shard file's bytes and xxh3 (merge checks the shard runs
+ * screened exactly these files).  All outputs are atomic (emit.h); an
+ * earlier split.json is removed first and the new one committed last, and
+ * shard files of an earlier split that this one does not overwrite are
+ * removed before it, so a directory with a split.json holds one complete
+ * split.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "txs/emit.h"
 #include "txs/input.h"
@@ -54,6 +60,7 @@ typedef struct shard_out {
     uint64_t line;     /* lines written so far */
     uint64_t records;  /* records written */
     uint64_t home;     /* records whose home shard this is */
+    uint64_t bytes, xxh3; /* the data file's, for merge's check (split.json) */
 } shard_out;
 
 typedef struct split_run {
@@ -405,14 +412,66 @@ static void write_meta(txs_buf *b, const txs_split_opts *a, const split_run *r, 
     txs_buf_printf(b, "  \"parse_rejects\": %llu,\n", (unsigned long long)r->parse_rejects);
     put_u64_list(b, "records_per_shard", r->sh, r->n, 0);
     put_u64_list(b, "home_records_per_shard", r->sh, r->n, 1);
+    txs_buf_puts(b, "  \"shard_bytes\": [");
+    for (uint32_t k = 0; k < r->n; k++)
+        txs_buf_printf(b, "%s%llu", k ? ", " : "", (unsigned long long)r->sh[k].bytes);
+    txs_buf_puts(b, "],\n  \"shard_xxh3\": [");
+    for (uint32_t k = 0; k < r->n; k++)
+        txs_buf_printf(b, "%s\"%016llx\"", k ? ", " : "", (unsigned long long)r->sh[k].xxh3);
+    txs_buf_puts(b, "],\n");
     txs_buf_printf(b, "  \"shard_files\": \"shard-K.%s\"\n}\n",
                    r->fmt == TXS_FMT_JSONL ? "jsonl" : "csv");
 }
 
+/* "shard-K.EXT" with EXT csv, jsonl or idx: K, and whether the file is one
+ * this split (n shards of data files .ext) writes; -1 for other names. */
+static long shard_file(const char *name, uint32_t n, const char *ext, int *ours)
+{
+    if (strncmp(name, "shard-", 6) != 0 || name[6] < '0' || name[6] > '9') return -1;
+    char *end;
+    unsigned long k = strtoul(name + 6, &end, 10);
+    if (*end != '.') return -1;
+    end++;
+    if (strcmp(end, "csv") != 0 && strcmp(end, "jsonl") != 0 && strcmp(end, "idx") != 0)
+        return -1;
+    *ours = k < n && (strcmp(end, ext) == 0 || strcmp(end, "idx") == 0);
+    return (long)k;
+}
+
+/* Remove the shard files of an earlier split into the same directory that
+ * this one does not overwrite (a larger N, or the other format), so the
+ * directory holds one split. */
+static int remove_stale(const char *dir, const split_run *r, txs_diag *d)
+{
+    DIR *dp = opendir(dir);
+    if (dp == NULL) return txs_diag_set(d, TXS_E_OUTPUT, dir, 0, "cannot list: %s", strerror(errno));
+    const char *ext = r->fmt == TXS_FMT_JSONL ? "jsonl" : "csv";
+    int rc = TXS_OK;
+    for (struct dirent *e; rc == TXS_OK && (e = readdir(dp)) != NULL;) {
+        int ours = 0;
+        if (shard_file(e->d_name, r->n, ext, &ours) < 0 || ours) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0 && errno != ENOENT)
+            rc = txs_diag_set(d, TXS_E_OUTPUT, path, 0, "cannot remove a stale shard file: %s",
+                              strerror(errno));
+    }
+    closedir(dp);
+    return rc;
+}
+
+/* split.json goes first (a directory without one holds no split), then
+ * the shards, the rejects, the stale files of an earlier split, and the
+ * new split.json last. */
 static int commit_all(const txs_split_opts *a, split_run *r, txs_diag *d)
 {
+    char meta[4096];
+    snprintf(meta, sizeof meta, "%s/split.json", a->out_dir);
+    if (unlink(meta) != 0 && errno != ENOENT)
+        return txs_diag_set(d, TXS_E_OUTPUT, meta, 0, "cannot remove: %s", strerror(errno));
     int rc = TXS_OK;
     for (uint32_t k = 0; k < r->n; k++) {
+        if (rc == TXS_OK) rc = txs_out_digest(r->sh[k].data, &r->sh[k].bytes, &r->sh[k].xxh3, d);
         if (rc == TXS_OK) rc = txs_out_commit(r->sh[k].data, d);
         else txs_out_abort(r->sh[k].data);
         r->sh[k].data = NULL;
@@ -424,6 +483,7 @@ static int commit_all(const txs_split_opts *a, split_run *r, txs_diag *d)
     rc = txs_out_commit(r->rejects, d);
     r->rejects = NULL;
     if (rc < 0) return rc;
+    TXS_TRY(remove_stale(a->out_dir, r, d));
     txs_buf b = {0};
     write_meta(&b, a, r, a->command ? a->command : "txscreen split");
     rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
