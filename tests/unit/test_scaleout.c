@@ -283,6 +283,76 @@ static void alert(char *o, size_t cap, const char *id, int shard, int line, cons
              id, dir, shard, line, oa, ba, hits);
 }
 
+/* Element i of split.json's array key: a number, or a string's text. */
+static void split_entry(const char *key, size_t i, char *out, size_t cap)
+{
+    char *meta = read_file(path_in("s/split.json"));
+    txs_json_doc doc = {0};
+    cr_assert_eq(txs_json_parse(&doc, meta, strlen(meta)), TXS_OK, "%s", doc.err);
+    const txs_json *v = txs_json_first(txs_json_get(doc.root, key));
+    while (v && i--) v = v->next;
+    cr_assert_not_null(v, "split.json has no %s[%zu]", key, i);
+    if (v->type == TXS_JSON_STR) snprintf(out, cap, "%s", v->s);
+    else snprintf(out, cap, "%.*s", (int)v->n, v->s);
+    txs_json_free(&doc);
+    free(meta);
+}
+
+/* The "rules" value the manifests below carry: null, or after
+ * use_default_rules() the default rule set's spec and xxh3. */
+static char rules_json[128] = "null";
+
+static void use_default_rules(void)
+{
+    txs_ruleset *rs = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_ruleset_load("default", &rs, &d), TXS_OK, "%s", d.msg);
+    snprintf(rules_json, sizeof rules_json, "{\"spec\": \"default\", \"xxh3\": \"%016llx\"}",
+             (unsigned long long)txs_ruleset_hash(rs));
+    txs_ruleset_free(rs);
+}
+
+/* Shard k's manifest as a shard run writes it (the keys merge reads):
+ * over the split's shard-k.csv, reading its home records, with `alerts`
+ * alert lines (none below the bands) and no rejects. */
+static char *shard_manifest(int k, int alerts)
+{
+    char bytes[32], xxh3[32], home[32], name[32], text[1024];
+    split_entry("shard_bytes", (size_t)k, bytes, sizeof bytes);
+    split_entry("shard_xxh3", (size_t)k, xxh3, sizeof xxh3);
+    split_entry("home_records_per_shard", (size_t)k, home, sizeof home);
+    snprintf(text, sizeof text,
+             "{\n  \"txscreen_version\": \"test\",\n  \"inputs\": [{\"file\": \"%s/s/shard-%d.csv\", "
+             "\"bytes\": %s, \"xxh3\": \"%s\"}],\n  \"rules\": %s,\n  \"counts\": {\"read\": %s, "
+             "\"rejected\": 0, \"alerts\": %d, \"txns_hit_below_band\": 0}\n}\n",
+             dir, k, bytes, xxh3, rules_json, home, alerts);
+    snprintf(name, sizeof name, "manifest-%d.json", k);
+    char *path = path_in(name);
+    write_file(path, text);
+    return path;
+}
+
+/* The graph job's manifest: over the split's input, with `alerts` lines. */
+static char *graph_manifest(const char *in, int alerts)
+{
+    char text[1024];
+    char *meta = read_file(path_in("s/split.json"));
+    txs_json_doc doc = {0};
+    cr_assert_eq(txs_json_parse(&doc, meta, strlen(meta)), TXS_OK);
+    const txs_json *i0 = txs_json_first(txs_json_get(doc.root, "inputs"));
+    const txs_json *b = txs_json_get(i0, "bytes"), *x = txs_json_get(i0, "xxh3");
+    snprintf(text, sizeof text,
+             "{\n  \"txscreen_version\": \"test\",\n  \"inputs\": [{\"file\": \"%s\", \"bytes\": %.*s, "
+             "\"xxh3\": \"%s\"}],\n  \"rules\": %s,\n  \"counts\": {\"read\": 3, \"rejected\": 0, "
+             "\"alerts\": %d, \"txns_hit_below_band\": 0}\n}\n",
+             in, (int)b->n, b->s, x->s, rules_json, alerts);
+    txs_json_free(&doc);
+    free(meta);
+    char *path = path_in("manifest-graph.json");
+    write_file(path, text);
+    return path;
+}
+
 #define SANC_HIT "{\"kind\":\"sanctions\",\"rule\":\"name\",\"score\":1.0,\"evidence\":\"exact name\"}"
 
 static int merge_files(char **files, size_t n, const char *rules, const char *out,
@@ -303,11 +373,12 @@ Test(merge, alerts_in_input_order_with_original_sources)
     alert(a1, sizeof a1, "shard-1.csv:3", 1, 3, s1[0], s1[1], SANC_HIT); /* an id generated from the shard */
     write_file(path_in("alerts-0.jsonl"), a0);
     write_file(path_in("alerts-1.jsonl"), a1);
-    char *files[] = {path_in("alerts-1.jsonl"), path_in("alerts-0.jsonl")};
+    char *files[] = {path_in("alerts-1.jsonl"), shard_manifest(1, 1), path_in("alerts-0.jsonl"),
+                     shard_manifest(0, 1)};
     txs_merge_stats st;
     txs_diag d;
     char *out = path_in("merged.jsonl");
-    cr_assert_eq(merge_files(files, 2, "none", out, &st, &d), TXS_OK, "%s", d.msg);
+    cr_assert_eq(merge_files(files, 4, "none", out, &st, &d), TXS_OK, "%s", d.msg);
     cr_expect_eq(st.shards, 2);
     cr_expect_eq(st.alerts, 2);
     cr_expect_eq(st.by_band[TXS_BAND_BLOCK], 2);
@@ -332,16 +403,18 @@ Test(merge, a_record_alerted_in_two_shards_is_one_alert)
     txs_diag d = {{0}, 0, {0}};
     cr_assert_eq(txs_ruleset_load("default", &rs, &d), TXS_OK, "%s", d.msg);
     const char *rule = txs_ruleset_rule(rs, 0)->id;
+    use_default_rules();
     char typ[256], a0[1024], a1[1024];
     snprintf(typ, sizeof typ, "{\"kind\":\"typology\",\"rule\":\"%s\",\"score\":0.5}", rule);
     alert(a0, sizeof a0, "T2", 0, 3, s1[0], s0[0], typ);     /* the other shard's view of T2 */
     alert(a1, sizeof a1, "T2", 1, 2, s1[0], s0[0], SANC_HIT); /* its home shard's */
     write_file(path_in("alerts-0.jsonl"), a0);
     write_file(path_in("alerts-1.jsonl"), a1);
-    char *files[] = {path_in("alerts-0.jsonl"), path_in("alerts-1.jsonl")};
+    char *files[] = {path_in("alerts-0.jsonl"), path_in("alerts-1.jsonl"), shard_manifest(0, 1),
+                     shard_manifest(1, 1), graph_manifest(in, 0)};
     txs_merge_stats st;
     char *out = path_in("merged.jsonl");
-    cr_assert_eq(merge_files(files, 2, "default", out, &st, &d), TXS_OK, "%s", d.msg);
+    cr_assert_eq(merge_files(files, 5, "default", out, &st, &d), TXS_OK, "%s", d.msg);
     cr_expect_eq(st.alerts, 1);
     cr_expect_eq(st.combined, 1);
     char *m = read_file(out);
@@ -391,12 +464,134 @@ Test(merge, refuses_a_line_that_is_not_json)
     alert(a0, sizeof a0, "T1", 0, 2, s0[0], s0[1], SANC_HIT);
     strcat(a0, "{\"txn_id\":\n");
     write_file(path_in("a.jsonl"), a0);
-    char *files[] = {path_in("a.jsonl")};
+    char *files[] = {path_in("a.jsonl"), shard_manifest(0, 2), shard_manifest(1, 0)};
     txs_merge_stats st;
     txs_diag d;
-    cr_assert_eq(merge_files(files, 1, "none", path_in("m.jsonl"), &st, &d), TXS_E_FORMAT);
+    cr_assert_eq(merge_files(files, 3, "none", path_in("m.jsonl"), &st, &d), TXS_E_FORMAT);
     cr_expect_eq(d.line, 2);
     cr_expect_not_null(strstr(d.msg, "bad JSON: offset 10: value expected"), "%s", d.msg);
+}
+
+/* Two shards' alerts and manifests that agree, for the refusals below. */
+static void complete_set(char **in, char **files)
+{
+    two_shard_split(in);
+    char a0[1024], a1[2048];
+    alert(a0, sizeof a0, "T1", 0, 2, s0[0], s0[1], SANC_HIT);
+    alert(a1, sizeof a1, "T2", 1, 2, s1[0], s0[0], SANC_HIT);
+    size_t n = strlen(a1);
+    alert(a1 + n, sizeof a1 - n, "T3", 1, 3, s1[0], s1[1], SANC_HIT);
+    write_file(path_in("alerts-0.jsonl"), a0);
+    write_file(path_in("alerts-1.jsonl"), a1);
+    files[0] = path_in("alerts-0.jsonl");
+    files[1] = path_in("alerts-1.jsonl");
+    files[2] = shard_manifest(0, 1);
+    files[3] = shard_manifest(1, 2);
+}
+
+static void refused(char **files, size_t n, const char *rules, const char *why)
+{
+    txs_merge_stats st;
+    txs_diag d;
+    char *out = path_in("m.jsonl");
+    cr_assert_eq(merge_files(files, n, rules, out, &st, &d), TXS_E_FORMAT, "accepted: %s", why);
+    cr_expect_not_null(strstr(d.msg, why), "'%s', want '%s'", d.msg, why);
+    cr_expect_neq(access(out, F_OK), 0, "a refused merge published alerts");
+}
+
+Test(merge, complete_set_accepted)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    txs_merge_stats st;
+    txs_diag d;
+    cr_assert_eq(merge_files(files, 4, "none", path_in("m.jsonl"), &st, &d), TXS_OK, "%s", d.msg);
+    cr_expect_eq(st.alerts, 3);
+}
+
+Test(merge, refuses_a_missing_shard_manifest)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    refused(files, 3, "none", "shard 1's manifest is missing");
+}
+
+Test(merge, refuses_a_missing_alerts_file)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    files[1] = files[3];
+    refused(files, 3, "none", "shard 1's alerts file is missing (or empty), but its manifest "
+                              "counts 2");
+}
+
+Test(merge, refuses_an_alerts_file_with_a_line_missing)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    char *a1 = read_file(files[1]);
+    *(strchr(a1, '\n') + 1) = '\0'; /* keep the first line only */
+    write_file(files[1], a1);
+    free(a1);
+    refused(files, 4, "none", "1 alerts, but shard 1's manifest");
+}
+
+Test(merge, refuses_shard_runs_of_an_earlier_split)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    /* The same input split again, one record longer: the shard files
+     * change, the old runs' manifests no longer match them. */
+    char *text = read_file(in), r[256];
+    row(r, sizeof r, "T4", "13.00", s0[0], s1[1]);
+    text = realloc(text, strlen(text) + strlen(r) + 1);
+    strcat(text, r);
+    write_file(in, text);
+    free(text);
+    txs_split_stats st;
+    txs_diag d;
+    cr_assert_eq(split_into(path_in("s"), &in, 1, 2, &st, &d), TXS_OK, "%s", d.msg);
+    refused(files, 4, "none", "the shard run is stale or of another split");
+}
+
+Test(merge, refuses_a_missing_graph_job_when_the_rules_need_one)
+{
+    char *in, *files[4];
+    use_default_rules();
+    complete_set(&in, files);
+    refused(files, 4, "default", "the graph job's manifest (`screen --shard graph`) is not "
+                                 "among the inputs");
+}
+
+Test(merge, refuses_a_graph_job_without_its_alerts)
+{
+    char *in, *files[5];
+    use_default_rules();
+    complete_set(&in, files);
+    files[4] = graph_manifest(in, 2);
+    refused(files, 5, "default", "the graph job's alerts file is missing");
+}
+
+Test(split, removes_the_shard_files_of_an_earlier_larger_split)
+{
+    char text[1024] = HEADER, r[256];
+    row(r, sizeof r, "T1", "10.00", "A1", "B1");
+    strcat(text, r);
+    char *in = path_in("in.csv");
+    write_file(in, text);
+    txs_split_stats st;
+    txs_diag d;
+    cr_assert_eq(split_into(path_in("s"), &in, 1, 5, &st, &d), TXS_OK, "%s", d.msg);
+    write_file(path_in("s/shard-9.jsonl"), "{}\n"); /* another format's leftover */
+    write_file(path_in("s/notes.txt"), "kept\n");
+    cr_assert_eq(split_into(path_in("s"), &in, 1, 2, &st, &d), TXS_OK, "%s", d.msg);
+    const char *gone[] = {"s/shard-2.csv", "s/shard-2.idx", "s/shard-4.csv", "s/shard-4.idx",
+                          "s/shard-9.jsonl"};
+    for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
+        cr_expect_neq(access(path_in(gone[i]), F_OK), 0, "%s left behind", gone[i]);
+    const char *kept[] = {"s/shard-0.csv", "s/shard-1.idx", "s/split.json", "s/notes.txt"};
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        cr_expect_eq(access(path_in(kept[i]), F_OK), 0, "%s removed", kept[i]);
 }
 
 Test(merge, refuses_a_directory_without_split_json)

@@ -475,9 +475,14 @@ static void run_free(merge_run *m)
         free(m->man_text[k]);
         txs_json_free(&m->man[k]);
     }
+    for (uint32_t k = 0; m->man_path && k < m->si.n; k++) free(m->man_path[k]);
+    free(m->man_path);
     free(m->man_text);
     free(m->man);
     free(m->graph_text);
+    free(m->graph_path);
+    free(m->si.shard_bytes);
+    free(m->si.shard_xxh3);
     for (uint32_t k = 0; m->idxm && k < m->si.n; k++) free(m->idxm[k].v);
     free(m->idxm);
     txs_json_free(&m->graph);
@@ -492,6 +497,58 @@ static void run_free(merge_run *m)
     txs_buf_free(&m->hbuf);
 }
 
+/* The commit record sits beside the first output that is a file. */
+static const char *record_target(const txs_merge_opts *a)
+{
+    const char *c[] = {a->manifest, a->out, a->rejects};
+    for (size_t i = 0; i < 3; i++)
+        if (c[i] && strcmp(c[i], "-") != 0) return c[i];
+    return NULL;
+}
+
+/* Finish what an interrupted merge left, then open every output before
+ * reading a shard output, so one that cannot be written stops early. */
+static int open_outputs(merge_run *m, const txs_merge_opts *a, txs_diag *d)
+{
+    const char *rt = record_target(a);
+    int recovered = 0;
+    if (rt) TXS_TRY(txs_commit_recover(rt, &recovered, d));
+    const char *outs[] = {a->out, a->rejects, a->manifest};
+    for (size_t i = 0; i < 3; i++)
+        if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
+    TXS_TRY(txs_out_open(a->out, &m->out, d));
+    if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &m->rej, d));
+    if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &m->mout, d));
+    return TXS_OK;
+}
+
+/* Publish alerts, rejects and the manifest as one commit (emit.h): after
+ * any failure a reader sees the whole old set or the whole new set. */
+static int commit_outputs(merge_run *m, const txs_merge_opts *a, txs_diag *d)
+{
+    const char *rt = record_target(a);
+    txs_commit *c = NULL;
+    int rc = rt ? txs_commit_create(rt, &c, d) : TXS_OK;
+    if (rc == 0 && c == NULL) { /* every output is a stream */
+        txs_out *o[] = {m->out, m->rej, m->mout};
+        for (size_t i = 0; i < 3 && rc == 0; i++)
+            if (o[i]) rc = txs_out_commit(o[i], d);
+        m->out = m->rej = m->mout = NULL;
+        return rc;
+    }
+    txs_out *o[] = {m->out, m->rej, m->mout};
+    m->out = m->rej = m->mout = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        if (rc == 0) rc = txs_commit_add(c, o[i], d);
+        else txs_out_abort(o[i]);
+    }
+    if (rc < 0) {
+        txs_commit_abort(c);
+        return rc;
+    }
+    return txs_commit_publish(c, d);
+}
+
 static int run(merge_run *m, const txs_merge_opts *a, txs_diag *d)
 {
     double t0 = now();
@@ -500,9 +557,10 @@ static int run(merge_run *m, const txs_merge_opts *a, txs_diag *d)
     TXS_TRY(txs__merge_load_split(a->split_dir, &m->si, d));
     m->st = calloc((size_t)a->ninputs + 1, sizeof *m->st);
     m->man_text = calloc(m->si.n, sizeof *m->man_text);
+    m->man_path = calloc(m->si.n, sizeof *m->man_path);
     m->man = calloc(m->si.n, sizeof *m->man);
     m->idxm = calloc(m->si.n, sizeof *m->idxm);
-    if (!m->st || !m->man_text || !m->man || !m->idxm)
+    if (!m->st || !m->man_text || !m->man_path || !m->man || !m->idxm)
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; i < a->ninputs; i++) TXS_TRY(txs__merge_add_input(m, a, a->inputs[i], d));
     /* The split's own rejects (records it could not frame). */
@@ -516,12 +574,10 @@ static int run(merge_run *m, const txs_merge_opts *a, txs_diag *d)
     m->nst++;
     TXS_TRY(txs__merge_advance(m, sr, a, d));
     TXS_TRY(txs__merge_load_rules(m, a, d));
-    if (a->manifest) TXS_TRY(txs__merge_check_manifests(m, d));
+    TXS_TRY(txs__merge_check_manifests(m, d));
     int have_rej = 0;
     for (size_t i = 0; i < m->nst; i++) have_rej |= m->st[i].kind == K_REJECTS;
-    TXS_TRY(txs_out_open(a->out, &m->out, d));
-    if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &m->rej, d));
-    if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &m->mout, d));
+    TXS_TRY(open_outputs(m, a, d));
     TXS_TRY(merge_alerts(m, a, d));
     TXS_TRY(merge_rejects(m, a, d));
     if (a->rejects && m->nrejects != m->si.rejected)
@@ -530,20 +586,17 @@ static int run(merge_run *m, const txs_merge_opts *a, txs_diag *d)
                             "frame or parse: pass every shard's rejects file%s",
                             (unsigned long long)m->nrejects, (unsigned long long)m->si.rejected,
                             have_rej ? "" : " (none given)");
-    int rc = txs_out_commit(m->out, d);
-    m->out = NULL;
-    if (rc == TXS_OK && m->rej) rc = txs_out_commit(m->rej, d);
-    m->rej = NULL;
-    if (rc < 0 || m->mout == NULL) return rc;
-    txs_buf b = {0};
-    txs__merge_write_manifest(&b, m, a, a->command ? a->command : "txscreen merge", started,
-                              now() - t0);
-    rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-               : txs_out_write(m->mout, b.p, b.n, d);
-    txs_buf_free(&b);
-    if (rc == TXS_OK) rc = txs_out_commit(m->mout, d);
-    m->mout = NULL;
-    return rc;
+    TXS_TRY(txs__merge_check_complete(m, a, d));
+    if (m->mout) {
+        txs_buf b = {0};
+        txs__merge_write_manifest(&b, m, a, a->command ? a->command : "txscreen merge", started,
+                                  now() - t0);
+        int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                       : txs_out_write(m->mout, b.p, b.n, d);
+        txs_buf_free(&b);
+        TXS_TRY(rc);
+    }
+    return commit_outputs(m, a, d);
 }
 
 int txs_merge(const txs_merge_opts *o, txs_merge_stats *st, txs_diag *d)

@@ -146,6 +146,31 @@ static char *read_all(const char *path, size_t *n, txs_diag *d)
     return txs_file_read(path, &p, n, d) < 0 ? NULL : p;
 }
 
+/* split.json's shard_bytes and shard_xxh3: what each shard file was when
+ * split wrote it, so merge can tell a shard run over another file. */
+static int shard_files(split_info *si, const txs_json *root, const char *path, txs_diag *d)
+{
+    const txs_json *b = txs_json_get(root, "shard_bytes"), *x = txs_json_get(root, "shard_xxh3");
+    if (b == NULL || x == NULL || b->type != TXS_JSON_ARR || x->type != TXS_JSON_ARR ||
+        b->count != si->n || x->count != si->n)
+        return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                            "no shard_bytes and shard_xxh3 for its %u shards: split again with "
+                            "this version", si->n);
+    si->shard_bytes = calloc(si->n, sizeof *si->shard_bytes);
+    si->shard_xxh3 = calloc(si->n, sizeof *si->shard_xxh3);
+    if (si->shard_bytes == NULL || si->shard_xxh3 == NULL)
+        return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    b = b->first, x = x->first;
+    for (uint32_t k = 0; k < si->n; k++, b = b->next, x = x->next) {
+        char hex[20] = "", *end;
+        if (txs_json_u64(b, &si->shard_bytes[k]) < 0 || txs_json_str(x, hex, sizeof hex) != 16 ||
+            (si->shard_xxh3[k] = strtoull(hex, &end, 16), *end != '\0'))
+            return txs_diag_set(d, TXS_E_FORMAT, path, 0, "a bad shard_bytes or shard_xxh3 "
+                                "entry for shard %u", k);
+    }
+    return TXS_OK;
+}
+
 int txs__merge_load_split(const char *dir, split_info *si, txs_diag *d)
 {
     char path[4096];
@@ -177,6 +202,8 @@ int txs__merge_load_split(const char *dir, split_info *si, txs_diag *d)
     }
     si->n = (uint32_t)shards;
     snprintf(si->ext, sizeof si->ext, "%s", txs_json_str_is(fmt, "jsonl") ? "jsonl" : "csv");
+    rc = shard_files(si, root, path, d);
+    if (rc < 0) goto done;
     txs_json_u64(txs_json_get(root, "frame_rejects"), &si->frame_rejects);
     si->in = calloc(inputs->count ? inputs->count : 1, sizeof *si->in);
     if (si->in == NULL) {
@@ -239,6 +266,7 @@ int txs__merge_bad_line(stream *s, const char *why, txs_diag *d)
 /* Parse the current line and find the record's original position. */
 static int load_head(merge_run *m, stream *s, const txs_merge_opts *a, txs_diag *d)
 {
+    s->nrec++;
     if (txs_json_parse(&s->doc, s->lf.line, s->lf.len) < 0) {
         char why[200];
         snprintf(why, sizeof why, "bad JSON: %s", s->doc.err);
@@ -318,6 +346,8 @@ static int add_manifest(merge_run *m, const char *path, char *text, size_t n, tx
     if (k < 0 && in && input_index(m, name) >= 0) { /* the graph job's */
         if (m->graph_text)
             return txs_diag_set(d, TXS_E_ARG, path, 0, "a second manifest of the graph job");
+        m->graph_path = strdup(path);
+        if (m->graph_path == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
         m->graph_text = text;
         m->graph = *doc;
         return TXS_OK;
@@ -327,6 +357,8 @@ static int add_manifest(merge_run *m, const char *path, char *text, size_t n, tx
                             "a manifest whose input is not a shard-K.%s of this split", m->si.ext);
     if (m->man_text[k])
         return txs_diag_set(d, TXS_E_ARG, path, 0, "a second manifest for shard %ld", k);
+    m->man_path[k] = strdup(path);
+    if (m->man_path[k] == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     m->man_text[k] = text;
     m->man[k] = *doc;
     (void)n;

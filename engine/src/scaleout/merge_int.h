@@ -37,6 +37,7 @@ typedef struct split_info {
     split_input *in;
     size_t nin;
     uint64_t records, rejected, frame_rejects;
+    uint64_t *shard_bytes, *shard_xxh3; /* [n]: each shard file as split wrote it */
 } split_info;
 
 /* A file read line by line. */
@@ -83,6 +84,7 @@ typedef struct stream {
     uint64_t in, line, offset;  /* its original position */
     uint64_t shard_line;
     char *shard_base;           /* basename of the shard file ("shard-3.csv") */
+    uint64_t nrec;              /* records read so far (the file's at the end) */
 } stream;
 
 typedef struct merge_run {
@@ -92,9 +94,11 @@ typedef struct merge_run {
     size_t nst;
     /* shard manifests: text and parsed document, by shard */
     char **man_text;
+    char **man_path;            /* the manifests' paths, for messages */
     txs_json_doc *man;
     size_t nman;
     char *graph_text;           /* the graph job's manifest, if given */
+    char *graph_path;
     struct idx_mem *idxm;       /* [n]: whole indexes, loaded on demand */
     txs_json_doc graph;
     txs_out *out, *rej, *mout;
@@ -119,6 +123,7 @@ void txs__merge_stream_free(stream *s);
 /* merge_manifest.c */
 int txs__merge_load_rules(merge_run *m, const txs_merge_opts *a, txs_diag *d);
 int txs__merge_check_manifests(merge_run *m, txs_diag *d);
+int txs__merge_check_complete(merge_run *m, const txs_merge_opts *a, txs_diag *d);
 void txs__merge_write_manifest(txs_buf *b, merge_run *m, const txs_merge_opts *a, const char *cmd,
                                const char *started, double wall);
 

@@ -164,14 +164,55 @@ void txs__merge_write_manifest(txs_buf *b, merge_run *m, const txs_merge_opts *a
     txs_buf_puts(b, "  }\n}\n");
 }
 
-/* With every shard's manifest: the counts must add up to the split's. */
+/* The input a manifest names first: its bytes and xxh3; -1 without. */
+static int man_input(const txs_json *in, uint64_t *bytes, uint64_t *xxh3)
+{
+    char hex[20], *end;
+    if (txs_json_u64(txs_json_get(in, "bytes"), bytes) < 0 ||
+        txs_json_str(txs_json_get(in, "xxh3"), hex, sizeof hex) != 16)
+        return -1;
+    *xxh3 = strtoull(hex, &end, 16);
+    return *end == '\0' ? 0 : -1;
+}
+
+/* Every shard's manifest, each over exactly the shard file this split
+ * wrote (not an earlier split's of the same name), the graph job's over
+ * the split's inputs, and the counts adding up to the split's. */
 int txs__merge_check_manifests(merge_run *m, txs_diag *d)
 {
-    for (uint32_t k = 0; k < m->si.n; k++)
+    for (uint32_t k = 0; k < m->si.n; k++) {
         if (m->man_text[k] == NULL)
-            return txs_diag_set(d, TXS_E_IO, "", 0,
-                                "--manifest needs every shard's manifest; shard %u's is missing",
-                                k);
+            return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                                "shard %u's manifest is missing: merge needs every shard's "
+                                "manifest to prove the shard's outputs complete", k);
+        uint64_t bytes, xxh3;
+        const txs_json *in = txs_json_first(man_get(m, k, "inputs"));
+        if (man_input(in, &bytes, &xxh3) < 0)
+            return txs_diag_set(d, TXS_E_FORMAT, m->man_path[k], 0,
+                                "a shard manifest without its input's bytes and xxh3");
+        if (bytes != m->si.shard_bytes[k] || xxh3 != m->si.shard_xxh3[k])
+            return txs_diag_set(d, TXS_E_FORMAT, m->man_path[k], 0,
+                                "shard %u was screened over a file of %llu bytes, xxh3 %016llx, "
+                                "but this split's shard-%u.%s has %llu bytes, xxh3 %016llx: the "
+                                "shard run is stale or of another split", k,
+                                (unsigned long long)bytes, (unsigned long long)xxh3, k, m->si.ext,
+                                (unsigned long long)m->si.shard_bytes[k],
+                                (unsigned long long)m->si.shard_xxh3[k]);
+    }
+    if (m->graph_text) {
+        const txs_json *in = txs_json_first(txs_json_get(m->graph.root, "inputs"));
+        size_t i = 0;
+        for (; in && i < m->si.nin; in = in->next, i++) {
+            uint64_t bytes, xxh3;
+            if (man_input(in, &bytes, &xxh3) < 0 || bytes != m->si.in[i].bytes ||
+                xxh3 != m->si.in[i].xxh3)
+                break;
+        }
+        if (in || i != m->si.nin)
+            return txs_diag_set(d, TXS_E_FORMAT, m->graph_path, 0,
+                                "the graph job was run over other inputs than the split's "
+                                "(their bytes or xxh3 differ from split.json)");
+    }
     int missing = 0;
     uint64_t read = man_count(m, "read", &missing);
     uint64_t rejected = man_count(m, "rejected", &missing);
@@ -189,6 +230,67 @@ int txs__merge_check_manifests(merge_run *m, txs_diag *d)
     return TXS_OK;
 }
 
+/* The stream of kind for shard k, or NULL (an empty file makes none). */
+static const stream *stream_of(const merge_run *m, int kind, uint32_t k)
+{
+    for (size_t i = 0; i < m->nst; i++)
+        if (m->st[i].kind == kind && m->st[i].shard == k) return &m->st[i];
+    return NULL;
+}
+
+/* One output of one run against the count its manifest gives. */
+static int check_count(const merge_run *m, const txs_json_doc *man, const char *man_path,
+                       const char *who, int kind, uint32_t k, txs_diag *d)
+{
+    const char *key = kind == K_ALERTS ? "alerts" : "rejected";
+    const char *what = kind == K_ALERTS ? "alerts" : "rejects";
+    const txs_json *counts = txs_json_get(man->root, "counts");
+    uint64_t want, below = 0;
+    if (txs_json_u64(txs_json_get(counts, key), &want) < 0 ||
+        (kind == K_ALERTS && txs_json_u64(txs_json_get(counts, "txns_hit_below_band"), &below) < 0))
+        return txs_diag_set(d, TXS_E_FORMAT, man_path, 0, "a manifest without counts.%s", key);
+    /* A shard run also writes the records it scored under the bands
+     * (counted apart): the recombined score decides. */
+    want += below;
+    const stream *s = stream_of(m, kind, k);
+    uint64_t got = s ? s->nrec : 0;
+    if (got == want) return TXS_OK;
+    if (s == NULL)
+        return txs_diag_set(d, TXS_E_FORMAT, man_path, 0,
+                            "%s's %s file is missing (or empty), but its manifest counts %llu",
+                            who, what, (unsigned long long)want);
+    return txs_diag_set(d, TXS_E_FORMAT, s->lf.path, 0,
+                        "%llu %s, but %s's manifest (%s) counts %llu: the file is incomplete "
+                        "or of another run", (unsigned long long)got, what, who, man_path,
+                        (unsigned long long)want);
+}
+
+/* After the merge read every stream to its end: each shard's alerts (and
+ * rejects, when they are merged or given) are as many as its manifest
+ * counts, and the graph job's outputs are there when the rule set leaves
+ * rules to it. */
+int txs__merge_check_complete(merge_run *m, const txs_merge_opts *a, txs_diag *d)
+{
+    char who[32];
+    for (uint32_t k = 0; k < m->si.n; k++) {
+        snprintf(who, sizeof who, "shard %u", k);
+        TXS_TRY(check_count(m, &m->man[k], m->man_path[k], who, K_ALERTS, k, d));
+        if (a->rejects || stream_of(m, K_REJECTS, k))
+            TXS_TRY(check_count(m, &m->man[k], m->man_path[k], who, K_REJECTS, k, d));
+    }
+    if (m->graph_text == NULL) {
+        if (m->rules && txs_ruleset_needs_graph_job(m->rules))
+            return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                                "the rule set has cross-account rules, but the graph job's "
+                                "manifest (`screen --shard graph`) is not among the inputs");
+        return TXS_OK;
+    }
+    TXS_TRY(check_count(m, &m->graph, m->graph_path, "the graph job", K_ALERTS, GRAPH_JOB, d));
+    if (a->rejects || stream_of(m, K_REJECTS, GRAPH_JOB))
+        TXS_TRY(check_count(m, &m->graph, m->graph_path, "the graph job", K_REJECTS, GRAPH_JOB,
+                            d));
+    return TXS_OK;
+}
 
 int txs__merge_load_rules(merge_run *m, const txs_merge_opts *a, txs_diag *d)
 {
