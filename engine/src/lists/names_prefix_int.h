@@ -1,5 +1,5 @@
 /*
- * names_prefix.h: private to the engine.  The candidate bar of sanctions
+ * names_prefix_int.h: private to the engine.  The candidate bar of sanctions
  * screening and the prefix index that lets candidate generation skip most
  * of common tokens' postings: built with the snapshot's NAMES section
  * (names_prefix.c, called by names_build.c), walked by
