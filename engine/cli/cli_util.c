@@ -16,7 +16,10 @@
 
 int txs_cli_report(const char *who, const txs_diag *d, int code)
 {
-    if (d->line) fprintf(stderr, "%s: %s:%lu: %s\n", who, d->file, d->line, d->msg);
+    if (d->msg[0] == '\0') /* a status no layer described: say what the code means */
+        fprintf(stderr, "%s: %s%s%s\n", who, d->file, d->file[0] ? ": " : "",
+                code == TXS_EXIT_INTERNAL ? "out of memory" : "failed");
+    else if (d->line) fprintf(stderr, "%s: %s:%lu: %s\n", who, d->file, d->line, d->msg);
     else if (d->file[0]) fprintf(stderr, "%s: %s: %s\n", who, d->file, d->msg);
     else fprintf(stderr, "%s: %s\n", who, d->msg);
     return code;

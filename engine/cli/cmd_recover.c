@@ -46,14 +46,22 @@ int txs_cmd_recover(int argc, char **argv)
         fprintf(stderr, "txscreen recover: name at least one output\n%s", usage);
         return TXS_EXIT_USAGE;
     }
+    /* Every record first: a record's temporaries sit beside outputs named
+     * later on the line, and the sweep must not take them. */
+    int recovered[256] = {0};
+    if (argc - optind > 256) {
+        fprintf(stderr, "txscreen recover: at most 256 outputs\n");
+        return TXS_EXIT_USAGE;
+    }
     for (int i = optind; i < argc; i++) {
         txs_diag d = {{0}, 0, {0}};
-        int recovered = 0;
-        int rc = txs_commit_recover(argv[i], &recovered, &d);
+        int rc = txs_commit_recover(argv[i], &recovered[i - optind], &d);
         if (rc < 0) return txs_cli_report("txscreen recover", &d, txs_cli_exit_for(rc));
+    }
+    for (int i = optind; i < argc; i++) {
         size_t swept = txs_commit_sweep(argv[i]);
         printf("%s: %s; %zu temporar%s removed\n", argv[i],
-               recovered ? "an interrupted commit was finished" : "no commit record",
+               recovered[i - optind] ? "an interrupted commit was finished" : "no commit record",
                swept, swept == 1 ? "y" : "ies");
     }
     return TXS_EXIT_OK;

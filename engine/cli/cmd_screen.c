@@ -459,6 +459,11 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
     for (size_t i = 0; i < 4; i++)
         if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
+    if (a->state) {
+        char prev[4096];
+        if (snprintf(prev, sizeof prev, "%s.prev", a->state) < (int)sizeof prev)
+            txs_commit_sweep(prev);
+    }
     TXS_TRY(txs_out_open(a->out, &r->alerts, d));
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
@@ -476,8 +481,9 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
 {
     if (r->manifest == NULL) return TXS_OK;
     char *cmd = txs_cli_command_line(argc, argv);
+    if (cmd == NULL) return txs_diag_set(d, TXS_E_NOMEM, a->manifest, 0, "out of memory");
     txs_manifest_info mi = {
-        .command = cmd ? cmd : "txscreen screen",
+        .command = cmd,
         .profile = txs_profile_name(r->profile),
         .rules = r->rules,
         .rules_spec = a->rules,
@@ -492,10 +498,10 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .wall_seconds = wall,
     };
     txs_buf b = {0};
-    txs_manifest_write(&b, &mi, txs_screener_stats(r->screener));
+    int rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
     free(cmd);
-    int rc = b.oom ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-                   : txs_out_write(r->manifest, b.p, b.n, d);
+    rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                : txs_out_write(r->manifest, b.p, b.n, d);
     txs_buf_free(&b);
     return rc;
 }
@@ -516,10 +522,12 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
         r->alerts = r->rejects = r->manifest = r->state = NULL;
         return rc;
     }
+    /* The commit owns every output handed to it; after a failure the rest
+     * are aborted here, so no temporary outlives the run. */
     if (rc == 0) rc = txs_commit_add(c, r->alerts, d);
-    r->alerts = NULL;
+    else txs_out_abort(r->alerts);
     if (rc == 0) rc = txs_commit_add(c, r->rejects, d);
-    r->rejects = NULL;
+    else txs_out_abort(r->rejects);
     if (rc == 0 && r->state && state && !a->reprocess) {
         snprintf(prev, sizeof prev, "%s.prev", a->state);
         rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
@@ -527,9 +535,9 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     }
     if (rc == 0 && r->state && state) rc = txs_commit_add(c, r->state, d);
     else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
-    r->state = NULL;
     if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
-    r->manifest = NULL;
+    else txs_out_abort(r->manifest);
+    r->alerts = r->rejects = r->state = r->manifest = NULL;
     if (rc < 0) {
         txs_commit_abort(c);
         return rc;
@@ -585,7 +593,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (rc < 0) {
         if (d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "cannot start screening: %s", txs_strerror(rc));
         run_free(&r);
-        return txs_cli_report("txscreen", &d, TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL : TXS_EXIT_CONFIG);
     }
     txs_state *state = txs_screener_state(r.screener);
     if (a.state && state == NULL && !a.quiet)
@@ -596,7 +604,9 @@ int txs_cmd_screen(int argc, char **argv)
         ((rc = state_load_path(&a, state_from, sizeof state_from, &d)) < 0 ||
          (rc = txs_state_load(state, state_from, &d)) < 0)) {
         run_free(&r);
-        return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT : TXS_EXIT_CONFIG);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_IO ? TXS_EXIT_INPUT
+                                              : rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL
+                                                                  : TXS_EXIT_CONFIG);
     }
     if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "

@@ -2,7 +2,7 @@
  * version.c: the engine's version and the versions of the libraries it
  * links, as compiled against (their headers' macros) and as running (their
  * own version calls), for `txscreen --version` (version.h).  Hyperscan is
- * asked through screen/hs_db.c, the one file that includes <hs.h>.
+ * asked through hs/hs_db.c, the one file that includes <hs.h>.
  */
 #include <libxml/xmlversion.h>
 #include <libxml/parser.h>
@@ -14,7 +14,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 #include "txs/version.h"
 
 const char *txs_version(void)
@@ -43,7 +43,7 @@ size_t txs_library_versions(txs_libversion *out, size_t cap)
 {
     txs_libversion v[6];
     char a[64], b[U_MAX_VERSION_STRING_LENGTH];
-    set(&v[0], "Hyperscan", txs__hsdb_version(1), txs__hsdb_version(0));
+    set(&v[0], "Hyperscan", txs_hsdb_version(1), txs_hsdb_version(0));
     libxml_dotted(a, sizeof a);
     set(&v[1], "libxml2", LIBXML_DOTTED_VERSION, a);
     snprintf(a, sizeof a, "%d.%d.%d", UTF8PROC_VERSION_MAJOR, UTF8PROC_VERSION_MINOR,

@@ -20,29 +20,19 @@
 # usage: run.sh TXSCREEN FAULTS.SO [KILLS]
 set -u
 bin=$1 shim=$2 kills=${3:-100}
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0 fail=0
-check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
-"$bin" gen --seed 5 --rows 40000 --labels /dev/null --out all.csv 2>/dev/null
-head -n 20001 all.csv > d1.csv
-{ head -n 1 all.csv; tail -n +20002 all.csv; } > d2.csv
+. "$here/sets.sh"
+"$bin" gen --seed 5 --rows 6000 --labels /dev/null --out all.csv 2>/dev/null
+head -n 3001 all.csv > d1.csv
+{ head -n 1 all.csv; tail -n +3002 all.csv; } > d2.csv
 files="o.jsonl r.jsonl m.json s.bin s.bin.prev"
-run() { "$bin" screen --quiet --threads 2 --state s.bin --out o.jsonl --rejects r.jsonl \
+run() { exec_or_call "$bin" screen --quiet --threads 2 --state s.bin --out o.jsonl --rejects r.jsonl \
           --manifest m.json "$@"; }
-# The manifest's clock fields differ between runs of the same set.
-norm() { grep -v -e '"started_utc"' -e '"wall_seconds"' -e '"records_per_second"' \
-           -e '"mb_per_second"' "$1"; }
-save() { mkdir -p "$1"; for f in $files; do cp "$f" "$1/"; done; }
-restore() { rm -f $files .*.tmp.* .*.commit *.prev.tmp; for f in $files; do cp "$1/$f" .; done; }
-same() { # same SET: the outputs here are SET's, byte for byte
-    for f in $files; do
-        if [ "$f" = m.json ]; then cmp -s <(norm m.json) <(norm "$1/m.json") || return 1
-        else cmp -s "$f" "$1/$f" || return 1; fi
-    done
-}
-clean() { ! ls -a | grep -q -e '\.tmp\.' -e '\.commit$' -e '\.prev\.tmp$'; }
+# In the background run is a subshell: exec, so that kill reaches txscreen.
+exec_or_call() { if [ "${BG:-0}" = 1 ]; then exec "$@"; else "$@"; fi; }
 
 run d1.csv || { echo "FAIL first run"; exit 1; }
 save old
@@ -70,7 +60,7 @@ for op in write fsync rename link close; do
                 outcomes_new=$((outcomes_new + 1))
             elif [ $rc -eq 7 ]; then
                 check "$what: exit 7 leaves the record" "[ -e .m.json.commit ]"
-                "$bin" recover m.json >/dev/null
+                "$bin" recover $files >/dev/null
                 check "$what: recover gives the new set" "same new && clean"
                 outcomes_recovered=$((outcomes_recovered + 1))
             else
@@ -109,13 +99,13 @@ RANDOM=7
 for ((i = 0; i < kills; i++)); do
     restore old
     delay=$(( (RANDOM * 32768 + RANDOM) % (span + span / 5 + 1) ))
-    run d2.csv & pid=$!
+    BG=1 run d2.csv & pid=$!
     sleep "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     had_record=0
     [ -e .m.json.commit ] && had_record=1
-    "$bin" recover m.json >/dev/null 2>&1
+    "$bin" recover $files >/dev/null 2>&1
     if ! clean; then n_mixed=$((n_mixed + 1)); echo "FAIL kill $i at ${delay} us: leftovers"
     elif same old; then n_old=$((n_old + 1))
     elif same new; then if [ $had_record = 1 ]; then n_rec=$((n_rec + 1)); else n_new=$((n_new + 1)); fi

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "screen/name_cache.h"
+#include "screen/name_cache_int.h"
 #include "screen/sanctions_int.h"
 #include "txs/lists.h"
 #include "txs/screen.h"

@@ -2,7 +2,8 @@
  * test_emit.c: the emit stage's contracts (emit.h): atomic named outputs
  * (nothing appears until commit; abort leaves no file and no temporary),
  * devices and FIFOs written in place and never replaced, write failures
- * reported, and the one JSON string escaper.
+ * reported, the one JSON string escaper, the arena buffer, and the
+ * manifest printer.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -174,4 +175,55 @@ Test(emit, json_strings_escape_one_way)
         cr_assert(memcmp(b.p, cases[i].out, b.n) == 0, "case %zu: '%.*s'", i, (int)b.n, b.p);
         txs_buf_free(&b);
     }
+}
+
+/* An arena buffer grows inside its arena (evidence on the hot path) and
+ * gives its bytes as a slice; the JSON helpers write the same text as on a
+ * heap buffer. */
+Test(emit, arena_buffer_grows_in_its_arena)
+{
+    txs_arena a;
+    txs_arena_init(&a, 0);
+    txs_buf b;
+    txs_buf_init_arena(&b, &a, 4);
+    txs_buf_puts(&b, "{");
+    txs_buf_json_key(&b, "k", 1);
+    txs_buf_json_cstr(&b, "a long value that does not fit in four bytes");
+    txs_buf_json_key(&b, "n", 0);
+    txs_buf_json_cstr(&b, NULL);
+    txs_buf_putc(&b, '}');
+    txs_slice s;
+    cr_assert_eq(txs_buf_done(&b, &s), TXS_OK);
+    const char *want = "{\"k\":\"a long value that does not fit in four bytes\",\"n\":null}";
+    cr_assert_eq(s.n, strlen(want));
+    cr_assert(memcmp(s.p, want, s.n) == 0, "'%.*s'", (int)s.n, s.p);
+    txs_buf_free(&b); /* forgets the bytes; the arena owns them */
+    cr_assert_null(b.p);
+    txs_arena_free(&a);
+}
+
+/* The manifest printer works from the plain struct alone: optional blocks
+ * (lists, rules, state) print only when given. */
+Test(emit, manifest_prints_plain_struct)
+{
+    txs_manifest_input in = {"x.csv", "plain", 10, 0xab, 3, 1};
+    uint64_t by_rule[1] = {2};
+    const char *ids[1] = {"r1"};
+    txs_manifest m = {.command = "c", .profile = "native", .inputs = &in, .ninputs = 1,
+                      .has_rules = 1, .rules_spec = "default", .rules_name = "n",
+                      .rules_version = "1", .rules_count = 1, .alerts_path = "-",
+                      .read = 3, .screened = 2, .rejected = 1, .rule_ids = ids,
+                      .alerts_by_rule = by_rule, .nrules = 1, .started_utc = "t",
+                      .wall_seconds = 1.0};
+    txs_buf b = {0};
+    txs_manifest_print(&b, &m);
+    txs_buf_putc(&b, '\0');
+    cr_assert_eq(b.oom, 0);
+    cr_assert_not_null(strstr(b.p, "\"file\": \"x.csv\", \"encoding\": \"plain\", \"bytes\": 10"));
+    cr_assert_not_null(strstr(b.p, "\"lists\": [],\n"));
+    cr_assert_not_null(strstr(b.p, "\"alerts_by_rule\": {\n    \"r1\": 2\n  },\n"));
+    cr_assert_null(strstr(b.p, "sanctions_hits"));
+    cr_assert_null(strstr(b.p, "\"state\""));
+    cr_assert_not_null(strstr(b.p, "\"rejects\": null\n"));
+    txs_buf_free(&b);
 }

@@ -235,7 +235,7 @@ Test(goodguys, manifest_counts_suppressed_hits)
                             .sanctions_threshold = 0.85, .good_guys_path = "gg.csv",
                             .alerts_path = "-", .started_utc = "2026-01-01T00:00:00Z"};
     txs_buf b = {0};
-    txs_manifest_write(&b, &mi, &st);
+    cr_assert_eq(txs_screen_manifest_write(&b, &mi, &st), 0);
     cr_assert(strstr(b.p, "\"sanctions_suppressed\": 2,") != NULL, "%s", b.p);
     cr_assert(strstr(b.p, "\"good_guys\": \"gg.csv\"") != NULL);
     txs_buf_free(&b);

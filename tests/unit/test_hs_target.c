@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "lists/lists_int.h"
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 #include "txs/lists.h"
 #include "txs/screen.h"
 
@@ -177,18 +177,18 @@ Test(hs_target, corrupt_or_cut_database_is_refused_with_a_reason)
     cr_assert_gt(hn, 1024);
     unsigned char *copy = malloc(hn);
     memcpy(copy, hp, hn);
-    txs__hsdb *db = NULL;
-    cr_assert_eq(txs__hsdb_open(copy, hn, &db, &d), 0, "%s", d.msg);
-    txs__hsdb_free(db);
+    txs_hsdb *db = NULL;
+    cr_assert_eq(txs_hsdb_open(copy, hn, &db, &d), 0, "%s", d.msg);
+    txs_hsdb_free(db);
     /* A flipped byte in the bytecode (Hyperscan keeps a CRC of it). */
     copy[hn / 2] ^= 0x5a;
     memset(&d, 0, sizeof d);
-    cr_expect_lt(txs__hsdb_open(copy, hn, &db, &d), 0);
+    cr_expect_lt(txs_hsdb_open(copy, hn, &db, &d), 0);
     cr_expect(strstr(d.msg, "Hyperscan database") != NULL, "%s", d.msg);
     copy[hn / 2] ^= 0x5a;
     /* Cut short. */
     memset(&d, 0, sizeof d);
-    cr_expect_lt(txs__hsdb_open(copy, hn / 3, &db, &d), 0);
+    cr_expect_lt(txs_hsdb_open(copy, hn / 3, &db, &d), 0);
     cr_expect(d.msg[0] != '\0');
     free(copy);
     txs_lists_free(l);

@@ -217,7 +217,7 @@ static void run(const spec *sp, result *r)
         txs_manifest_info mi = {.command = "test", .profile = "native", .rules = rules,
                                 .rules_spec = "default", .alerts_path = "-",
                                 .started_utc = "2026-01-01T00:00:00Z", .wall_seconds = 1.0};
-        txs_manifest_write(&r->manifest, &mi, st);
+        txs_screen_manifest_write(&r->manifest, &mi, st);
     }
     txs_screener_free(s);
 }

@@ -7,7 +7,13 @@
  *
  * Alerts and rejects are JSON Lines built into a growable buffer per batch
  * (txs_buf) and handed to a sink in one write; the JSON text is produced by
- * the helpers below so every output escapes strings the same way.
+ * the helpers below so every output escapes strings the same way.  The same
+ * buffer, in arena mode, carries the hit evidence the rules and screeners
+ * write on the hot path: txs_buf is the engine's one JSON writer.
+ *
+ * emit/ knows only bytes and files: it includes nothing above the base
+ * floor.  The manifest printer takes a plain struct (txs_manifest) that the
+ * pipeline fills from the run (txs_screen_manifest_write, screen.h).
  */
 #ifndef TXS_EMIT_H
 #define TXS_EMIT_H
@@ -15,16 +21,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "txs/arena.h"
 #include "txs/base.h"
 
 /* --------------------------------------------------------------- buffers */
 
-/* A growable byte buffer.  Zero-initialise ({0}) before use. */
+/* A growable byte buffer.  Zero-initialise ({0}) for a heap buffer (freed
+ * by txs_buf_free), or txs_buf_init_arena for one whose bytes live in an
+ * arena.  Not thread-safe. */
 typedef struct txs_buf {
     char *p;
     size_t n, cap;
     int oom;    /* set when a growth failed; later appends are ignored */
+    txs_arena *arena; /* NULL: the heap */
 } txs_buf;
+
+/* Start an empty buffer in arena a with room for cap bytes (0: 64); it
+ * grows by taking a larger piece of a, never calling malloc itself.  Its
+ * bytes live until a is reset; txs_buf_free only forgets them. */
+void txs_buf_init_arena(txs_buf *b, txs_arena *a, size_t cap);
+/* The bytes written so far as a slice (into the arena for an arena
+ * buffer): TXS_OK, or TXS_E_NOMEM (and an empty slice) if a growth failed. */
+int txs_buf_done(const txs_buf *b, txs_slice *out);
 
 void txs_buf_put(txs_buf *b, const void *p, size_t n);
 void txs_buf_puts(txs_buf *b, const char *s);
@@ -39,14 +57,88 @@ void txs_buf_printf(txs_buf *b, const char *fmt, ...)
  * (a visible backslash, so the output stays valid JSON and the byte value
  * stays readable). */
 void txs_buf_json_str(txs_buf *b, const char *p, size_t n);
+/* A NUL-terminated string quoted and escaped; NULL writes null. */
+void txs_buf_json_cstr(txs_buf *b, const char *s);
+/* ,"key": (the comma unless first); keys are trusted literals. */
+void txs_buf_json_key(txs_buf *b, const char *key, int first);
 /* A number with up to 4 decimals, trailing zeros trimmed ("1", "0.35"). */
 void txs_buf_json_num(txs_buf *b, double v);
+/* Free a heap buffer's bytes (an arena buffer's are only forgotten) and
+ * leave b empty; b may then be used again as a heap buffer. */
 void txs_buf_free(txs_buf *b);
 /* One reject line (docs/outputs.md "Rejects"): {"file","line","offset",
  * "reason","excerpt"} and a newline; the excerpt is raw's first
  * TXS_EXCERPT_BYTES bytes, cut back to a character start. */
 void txs_buf_reject(txs_buf *b, const char *file, uint64_t line, uint64_t offset,
                     const char *why, txs_slice raw);
+
+/* -------------------------------------------------------------- manifest
+ *
+ * The run manifest (docs/outputs.md "Manifest") as plain figures: the
+ * pipeline fills one from the screener, its lists, rules and state
+ * (txs_screen_manifest_write), and emit/manifest.c prints it.  Every
+ * pointer is borrowed for the call.  Optional blocks print only when set,
+ * so a run without lists, rules or state prints as before. */
+typedef struct txs_manifest_input {
+    const char *file, *encoding;
+    uint64_t bytes, xxh3, read, rejected;
+} txs_manifest_input;
+
+typedef struct txs_manifest_list_source {
+    txs_slice file, list, date;     /* date.n == 0: null */
+    uint8_t sha256[32];
+    uint64_t bytes;
+    uint32_t entities;
+} txs_manifest_list_source;
+
+typedef struct txs_manifest_list {
+    const char *path;
+    uint64_t xxh3, bytes, entities;
+    const txs_manifest_list_source *sources;
+    size_t nsources;
+} txs_manifest_list;
+
+typedef struct txs_manifest_state {
+    uint64_t loaded, loaded_accounts, rules_changed, accounts, events, bytes;
+    uint64_t late_events, expired_events, truncated_events, unconverted_amounts;
+    uint64_t self_transfers;
+} txs_manifest_state;
+
+typedef struct txs_manifest {
+    const char *command, *profile;
+    const txs_manifest_input *inputs;
+    size_t ninputs;
+    /* the rule set; has_rules == 0 prints "rules": null */
+    int has_rules;
+    const char *rules_spec, *rules_name, *rules_version;
+    uint64_t rules_xxh3, rules_count;
+    /* sanctions snapshots (nlists == 0: none, and no sanctions figures) */
+    const txs_manifest_list *lists;
+    size_t nlists;
+    double sanctions_threshold;
+    const char *good_guys;          /* NULL: no good-guy list */
+    const char *alerts_path, *rejects_path;
+    /* counts: read = screened + rejected */
+    uint64_t read, screened, rejected, alerts, hits, hits_dropped;
+    uint64_t sanctions_hits, sanctions_txns, sanctions_alerts, sanctions_suppressed;
+    uint64_t late_records, shard_foreign, txns_hit_below_band;
+    uint64_t alerts_block, alerts_review, alerts_edd;
+    const txs_manifest_state *state; /* NULL: no stateful rules */
+    /* alerts by rule: rule_ids[i] and alerts_by_rule[i], i < nrules */
+    const char *const *rule_ids;
+    const uint64_t *alerts_by_rule;
+    size_t nrules;
+    /* timing: the run-dependent lines */
+    const char *started_utc;
+    double wall_seconds;
+    uint64_t plain_bytes;           /* for mb_per_second */
+} txs_manifest;
+
+/* Print m as pretty-printed JSON into b.  The run-dependent keys
+ * (started_utc, wall_seconds, records_per_second, mb_per_second) sit on
+ * their own lines under "timing", so tools can compare two manifests with
+ * those lines removed.  Failure to grow shows as b->oom. */
+void txs_manifest_print(txs_buf *b, const txs_manifest *m);
 
 /* --------------------------------------------------------------- outputs */
 
@@ -56,6 +148,11 @@ typedef struct txs_out txs_out;
  * file in the same directory until txs_out_commit().  d names the path on
  * failure. */
 int txs_out_open(const char *path, txs_out **out, txs_diag *d);
+/* Create and open a new temporary for target: "<dir>/.<base>.tmp.XXXXXX"
+ * (mkstemp, 0600), the one name every temporary beside an output has, so
+ * txs_commit_sweep finds what a killed run left.  Returns the descriptor,
+ * or -1 with errno set (ENAMETOOLONG when tmp's cap is too small). */
+int txs_out_mktemp(const char *target, char *tmp, size_t cap);
 /* Append bytes (buffered).  TXS_E_OUTPUT on failure, with d filled. */
 int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d);
 /* Flush, fsync and rename into place; frees o.  On failure the temporary is

@@ -32,6 +32,7 @@
 #define TXS_MATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "txs/norm.h"
 
@@ -115,5 +116,46 @@ double txs_match_ofac(const txs_norm_name *q, const txs_norm_name *c, char *expl
  * most 4 characters, applied without the 0.7 gate when boost_always).
  * Exposed for tests and the candidate generator. */
 double txs_match_jaro_winkler(const char *a, size_t na, const char *b, size_t nb, int boost_always);
+
+/* ---------------------------------------------------- a query prepared once
+ *
+ * Engine-internal (double-underscore names): the sanctions screener scores
+ * one query against many candidates, so it prepares the query's tokens
+ * once (txs__match_side) and scores each candidate against them
+ * (txs__match_score_side), which gives exactly txs_match_score. */
+
+/* Longest token compared in full; longer tokens compare on this prefix. */
+#define TXS__MATCH_TOKMAX 48
+
+/* A token ready for comparison: raw text, its transliteration-variant fold
+ * and its consonant skeleton (for Arabic and Hebrew). */
+typedef struct txs__mtok {
+    const char *raw;
+    uint16_t rawlen, flen, slen, flags;
+    char fold[TXS__MATCH_TOKMAX];
+    char skel[TXS__MATCH_TOKMAX];
+    float weight;
+} txs__mtok;
+
+/* Tokens a side compares at most (longer names are cut). */
+#define TXS__SIDE 16
+
+/* One name's tokens prepared and weighed for the scorer; a query screened
+ * against many candidates is prepared once.  raw pointers borrow the
+ * txs_norm_name's text, which must outlive the side. */
+typedef struct txs__mside {
+    txs__mtok t[TXS__SIDE];
+    uint32_t n;
+    int used[TXS__SIDE]; /* scratch of the alignment */
+    int cut;
+    txs_name_kind kind;  /* the name's kind: initials only for persons */
+} txs__mside;
+
+void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, txs__mside *s);
+
+/* txs_match_score with the query already prepared (qs from qn). */
+double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, const txs_norm_name *qn,
+                             const txs_norm_name *cn, const txs_match_qual *ql, char *explain,
+                             size_t cap);
 
 #endif /* TXS_MATCH_H */

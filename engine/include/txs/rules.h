@@ -88,7 +88,7 @@ typedef struct txs_ruleset_sanctions {
     size_t nlists;
     /* `iban_countries: {countries: [IR, ...], source: S, list: L,
      * program: P}`: a party account that is a valid IBAN of one of these
-     * countries is a sanctions hit (screen.h txs_sanctions_iban_country).
+     * countries is a sanctions hit (sanctions.h txs_sanctions_iban_country).
      * niban_countries == 0: off. */
     const char *iban_countries;   /* 2 upper-case letters each, packed */
     size_t niban_countries;

@@ -132,7 +132,8 @@ int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d);
  * its other outputs (emit.h "Commit"). */
 int txs_state_write(txs_state *s, txs_out *o, txs_diag *d);
 /* Link the current file at path (or make an empty one before a first run)
- * as path.prev.tmp, into tmp: the run's commit renames it to path.prev. */
+ * under a temporary name beside path.prev (txs_out_mktemp), written into
+ * tmp: the run's commit renames it to path.prev. */
 int txs_state_prev_prepare(const char *path, char *tmp, size_t cap, txs_diag *d);
 
 const txs_state_stats *txs_state_get_stats(txs_state *s);

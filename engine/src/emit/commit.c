@@ -102,8 +102,9 @@ int txs_commit_add(txs_commit *c, txs_out *o, txs_diag *d)
 {
     if (o == NULL) return TXS_OK;
     if (c->n == COMMIT_MAX) {
+        int rc = txs_diag_set(d, TXS_E_LIMIT, txs_out_path(o), 0, "too many outputs");
         txs_out_abort(o);
-        return txs_diag_set(d, TXS_E_LIMIT, txs_out_path(o), 0, "too many outputs");
+        return rc;
     }
     c->out[c->n] = o;
     c->dst[c->n] = NULL;
@@ -157,9 +158,14 @@ static int write_record(txs_commit *c, const char *const *tmp, const char *const
         return rc;
     }
     TXS_TRY(txs_out_commit(o, d));
-    if (fsync_dir(c->record) < 0)
+    if (fsync_dir(c->record) < 0) {
+        /* Not known to be durable, so not a commit: take the record back
+         * while no target has been replaced, and the old set stands. */
+        int e = errno;
+        unlink(c->record);
         return txs_diag_set(d, TXS_E_OUTPUT, c->record, 0, "cannot sync the directory: %s",
-                            strerror(errno));
+                            strerror(e));
+    }
     return TXS_OK;
 }
 
@@ -171,9 +177,9 @@ static int roll_forward(const char *record, const char *const *tmp, const char *
     for (size_t i = 0; i < n; i++) {
         if (rename(tmp[i], dst[i]) == 0 || errno == ENOENT) continue;
         return txs_diag_set(d, TXS_E_OUTPUT, dst[i], 0,
-                            "publishing failed after the commit record was written (%s); the "
-                            "next run with the same outputs, or `txscreen recover %s`, finishes "
-                            "it", strerror(errno), dst[i]);
+                            "publishing failed after the commit record %s was written (%s); "
+                            "the next run with the same outputs, or `txscreen recover` naming "
+                            "them, finishes it", record, strerror(errno));
     }
     for (size_t i = 0; i < n; i++)
         if (fsync_dir(dst[i]) < 0)

@@ -34,6 +34,18 @@ struct txs_out {
     char buf[OUT_BUF];
 };
 
+int txs_out_mktemp(const char *target, char *tmp, size_t cap)
+{
+    const char *slash = strrchr(target, '/');
+    size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+    const char *base = slash ? slash + 1 : target;
+    if ((size_t)snprintf(tmp, cap, "%.*s.%s.tmp.XXXXXX", (int)dirlen, target, base) >= cap) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkstemp(tmp);
+}
+
 int txs_out_open(const char *path, txs_out **out, txs_diag *d)
 {
     *out = NULL;
@@ -64,17 +76,13 @@ int txs_out_open(const char *path, txs_out **out, txs_diag *d)
         *out = o;
         return TXS_OK;
     }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t len = dirlen + 1 + strlen(base) + sizeof ".tmp.XXXXXX";
+    size_t len = strlen(path) + sizeof "/..tmp.XXXXXX";
     o->tmp = malloc(len);
     if (o->tmp == NULL) {
         txs_out_abort(o);
         return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
     }
-    snprintf(o->tmp, len, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, base);
-    o->fd = mkstemp(o->tmp);
+    o->fd = txs_out_mktemp(path, o->tmp, len);
     if (o->fd < 0) {
         int e = errno;
         free(o->tmp);

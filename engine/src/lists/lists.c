@@ -2,7 +2,7 @@
  * lists.c: the small shared pieces of the lists module: enum names and
  * txs_lists_compile(), which ties the builder to an atomic output file
  * (emit.h), so a failed compile leaves any previous snapshot untouched;
- * the Hyperscan target a snapshot is compiled for (screen/hs_db.c says
+ * the Hyperscan target a snapshot is compiled for (hs/hs_db.c says
  * why it is fixed, not the host's).
  */
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lists_int.h"
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 #include "txs/emit.h"
 
 const char *txs_entity_type_name(int type)
@@ -44,11 +44,11 @@ int txs_lists_builder_target(txs_lists_builder *b, const char *target, txs_diag 
 {
     int t;
     if (target == NULL) target = "generic";
-    if (txs__hsdb_target_parse(target, &t) < 0) {
+    if (txs_hsdb_target_parse(target, &t) < 0) {
         char names[128] = "";
-        for (int i = 0; i < TXS__HS_NTARGETS; i++)
+        for (int i = 0; i < TXS_HS_NTARGETS; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                     txs__hsdb_target_name(i));
+                     txs_hsdb_target_name(i));
         return txs_diag_set(d, TXS_E_ARG, "", 0, "unknown Hyperscan target '%s' (targets: %s)",
                             target, names);
     }
@@ -61,10 +61,10 @@ int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, siz
     const void *p;
     size_t n;
     uint32_t v;
-    if (host) txs__hsdb_host(host, hcap);
+    if (host) txs_hsdb_host(host, hcap);
     if (txs__lists_section(l, TXS__SEC_HSDB, &p, &n, &v) < 0)
         return snprintf(buf, cap, "none"), TXS_E_FORMAT;
-    return txs__hsdb_info(p, n, buf, cap);
+    return txs_hsdb_info(p, n, buf, cap);
 }
 
 /* Every source through one builder, compiled for target, into a snapshot

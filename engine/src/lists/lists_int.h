@@ -25,6 +25,7 @@
 #include "txs/arena.h"
 #include "txs/base.h"
 #include "txs/lists.h"
+#include "txs/lists_names.h"
 
 /* Widest record a list CSV may have: the EU file has about 90 columns. */
 #define TXS__LCSV_MAX_FIELDS 256u
@@ -78,7 +79,7 @@ struct txs_lists_builder {
     int hs_target;              /* TXS__HS_*: the CPU the HSDB is compiled for */
 };
 
-/* ---- builder.c */
+/* ---- model.c */
 /* Register a file as a source: records its base name, size and SHA-256
  * (read once here).  *idx receives its index. */
 int txs__lists_source(txs_lists_builder *b, const char *path, const char *format,
@@ -108,14 +109,21 @@ txs_slice txs__lists_trim(txs_slice s);
 /* Normalise an identifier for hashing: letters and digits, upper-cased,
  * into out (cap bytes); returns the length. */
 size_t txs__lists_ident_key(const char *p, size_t n, char *out, size_t cap);
+
+/* ---- dates.c */
 /* Normalise a date such as "12 Mar 1961", "1961-03-12", "12.03.1961",
  * "Mar 1961", "1961", "1960 to 1962", "circa 1951" into out (>= 24 bytes):
  * "1961-03-12", "1961-03", "1961", "1960..1962".  Returns the length (0 if
  * no date was recognised) and sets *circa. */
 size_t txs__lists_date(const char *p, size_t n, char *out, int *circa);
+/* A date in the numeric shapes structured date columns use: "yyyy-mm-dd"
+ * or "dd/mm/yyyy", 00 standing for an unknown day or month.  Normalised as
+ * txs__lists_date() does into out (>= 24 bytes); 0 for any other text
+ * (wrong shape, month 13, day 32). */
+size_t txs__lists_numeric_date(const char *p, size_t n, char *out);
 
-/* ---- builder.c, for the row-per-fact formats (EU, UK), where one entity
- * is spread over many rows that carry one name, address, DOB ... each. */
+/* ---- model.c, for the formats that spread one entity over many rows or
+ * elements (EU, UK, Canada SEMA). */
 /* The live entity with this id made by source src, or a new one with no
  * name yet; NULL when out of memory.  A later source with the same id
  * replaces the earlier entity, as txs__lists_entity does. */
@@ -131,11 +139,6 @@ int txs__lists_name(txs_lists_builder *b, txs__lent *e, int primary, int sub, co
  * first strong alias (else any alias, else an original-script name) as
  * one.  Returns the first entity left without any name, or NULL. */
 txs__lent *txs__lists_unnamed(txs_lists_builder *b, size_t from);
-/* A date in the numeric shapes structured date columns use: "yyyy-mm-dd"
- * or "dd/mm/yyyy", 00 standing for an unknown day or month.  Normalised as
- * txs__lists_date() does into out (>= 24 bytes); 0 for any other text
- * (wrong shape, month 13, day 32). */
-size_t txs__lists_numeric_date(const char *p, size_t n, char *out);
 
 /* ---- csvread.c: a quote-aware CSV record reader for list files.  It
  * tracks lines for diagnostics, accepts CRLF, a UTF-8 BOM and a trailing
@@ -155,22 +158,48 @@ typedef struct txs__lcsv {
 
 int txs__lcsv_open(txs__lcsv *r, const char *path, char sep, txs_diag *d);
 
-/* The reading loop shared by the one-row-per-fact CSV lists (EU, UK): open
- * path with separator sep, call header(ctx) once (the header row is in r),
- * then record(ctx) for every row, keeping facts that repeat on an entity's
- * rows once.  Stops with file:line on the first error; then checks that
- * rows followed the header (a header alone is a truncated download) and
- * that every entity read from `first` on got a name.  r is closed on
- * return.  Defined in builder.c. */
-int txs__lists_read_rows(txs_lists_builder *b, uint32_t src, txs__lcsv *r, const char *path,
-                         char sep, int (*header)(void *ctx), int (*record)(void *ctx),
-                         void *ctx, txs_diag *d);
 /* 1: a record is in r (fields via txs__lcsv_field); 0: end; <0: error. */
 int txs__lcsv_next(txs__lcsv *r, txs_diag *d);
 txs_slice txs__lcsv_field(const txs__lcsv *r, size_t i);
 /* Index of the header column named `name` (case-insensitive) or -1. */
 int txs__lcsv_col(const txs__lcsv *r, const char *name);
 void txs__lcsv_close(txs__lcsv *r);
+
+/* ---- rows.c: the one-row-per-fact CSV lists (EU, UK).  A reader numbers
+ * the columns it knows (an enum below TXS__LROW_MAX_COLS), fills col[] and
+ * colname[] from the header, and keeps its state here. */
+#define TXS__LROW_MAX_COLS 64
+/* The empty slice: no note, no value. */
+#define TXS__NONE ((txs_slice){"", 0})
+
+typedef struct txs__lrow {
+    txs_lists_builder *b;
+    txs__lcsv r;
+    uint32_t src;
+    int col[TXS__LROW_MAX_COLS];             /* header index of column c, -1 if absent */
+    const char *colname[TXS__LROW_MAX_COLS]; /* its name in this file, for messages */
+    txs_diag *d;
+} txs__lrow;
+
+/* Column c of the current row, trimmed; "" when the header lacks it. */
+txs_slice txs__lrow_cell(const txs__lrow *x, int c);
+/* "what 'v' in column NAME" at the row's file:line; returns TXS_E_FORMAT. */
+int txs__lrow_fail(const txs__lrow *x, const char *what, int c, txs_slice v);
+/* txs__lists_field() with a slice value and note; ext may be NULL. */
+int txs__lrow_add(txs__lrow *x, txs__lent *e, int kind, int sub, txs_slice v, const char *ext,
+                  txs_slice note);
+/* The non-empty cells of cols[] (ending with -1) joined with sep into out
+ * (cap bytes; what does not fit is left off). */
+txs_slice txs__lrow_join(const txs__lrow *x, const int *cols, const char *sep, char *out,
+                         size_t cap);
+/* The reading loop: open path with separator sep, call header(x) once (the
+ * header row is in x->r), then record(x) for every row that has as many
+ * fields as the header, keeping facts that repeat on an entity's rows once.
+ * Stops with file:line on the first error; then checks that rows followed
+ * the header (a header alone is a truncated download) and that every entity
+ * read got a name.  x->r is closed on return. */
+int txs__lists_read_rows(txs__lrow *x, const char *path, char sep, int (*header)(txs__lrow *),
+                         int (*record)(txs__lrow *));
 
 /* ---- sha256.c: FIPS 180-4 SHA-256. */
 typedef struct txs__sha256 {
@@ -229,8 +258,7 @@ enum {
     TXS__SEC_IDSORT = 5,
     TXS__SEC_IDENT = 6,
     TXS__SEC_STATS = 7,
-    TXS__SEC_NAMES = 8,
-    TXS__SEC_HSDB = 9,
+    /* 8 NAMES, 9 HSDB: txs/lists_names.h */
     TXS__SEC_COUNT = 9
 };
 
@@ -270,87 +298,15 @@ typedef struct txs__snap_stat {
     txs__snap_str label;
 } txs__snap_stat;
 
-/* ---- the name-screening sections (names_build.c writes them, the
- * screening stage reads them through txs__lists_section).  NAMES, version
- * TXS__NAMES_VERSION, is one blob that starts with txs__snap_names_hdr; every
- * offset in the header is from the section start and 8-aligned:
- *
- *   names[]   one per entity name / alias / original-script name: entity,
- *             field, its normalised text and token descriptors, its weight
- *   tokdesc[] txs_norm_tok, the tokens of every name (norm.h)
- *   text      normalised name texts (not NUL terminated)
- *   toks[]    the token dictionary: every distinct name token, plus the
- *             concatenation of every adjacent token pair ("abdul rahman" ->
- *             "abdulrahman", flagged PAIR) so missing spaces still find
- *             candidates; each with its rarity weight and posting list
- *   post[]    name indices, per token, ascending
- *   del[]     open addressing on xxh3 of a token and each of its one-byte
- *             deletions -> token + 1 (the misspelling channel)
- *   tokstr    token strings, NUL terminated (the scorer's rarity table
- *             borrows them)
- *   lits[]    token index of each Hyperscan pattern id
- *   fwd_off[], fwd[], pre_off[], pre[]
- *             the prefix index of candidate generation (names_prefix.h):
- *             each name's tokens, and each token's prefix postings with
- *             the names' candidate bars
- *
- * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
- * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 2u
-#define TXS__HSDB_VERSION 1u
-
-enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
-enum { TXS__TK_PAIR = 1u, TXS__TK_REAL = 2u };
-#define TXS__NM_PRIMARY 0xFFFFFFFFu
-
-typedef struct txs__snap_names_hdr {
-    uint32_t nnames, ntokdesc, text_bytes, ntoks;
-    uint32_t npost, ndel, tokstr_bytes, nlits;
-    uint64_t off_names, off_tokdesc, off_text, off_toks;
-    uint64_t off_post, off_del, off_tokstr, off_lits;
-    uint32_t npre, pad;
-    uint64_t off_fwd_off, off_fwd, off_pre_off, off_pre;
-} txs__snap_names_hdr;
-
-typedef struct txs__snap_name {
-    uint32_t entity, field;     /* field index in the entity, or PRIMARY */
-    uint32_t text_off, tokdesc; /* into text, tokdesc */
-    uint16_t text_len;
-    uint8_t ntok, flags;        /* TXS__NM_* */
-    uint32_t kind;              /* txs_name_kind it was normalised as */
-    float weight;               /* sum of its distinct tokens' weights */
-} txs__snap_name;
-
-typedef struct txs__snap_tok {
-    uint32_t str_off, len;      /* into tokstr */
-    uint32_t post_off, post_n;  /* into post */
-    uint32_t df, flags;         /* entities carrying it; TXS__TK_* */
-    float weight;               /* rarity weight in (0, 1]; a pair: the sum */
-    uint32_t pad;
-} txs__snap_tok;
-
-typedef struct txs__snap_pre {
-    float bar;                  /* the name's candidate bar */
-    uint32_t nm;
-} txs__snap_pre;
-
-typedef struct txs__snap_del {
-    uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */
-} txs__snap_del;
-
-/* The hash the misspelling channel uses for a token or a deletion of it. */
-uint32_t txs__lists_del_hash(const char *p, size_t n);
+/* ---- the name-screening sections: their layout, txs__lists_section and
+ * txs__lists_del_hash are txs/lists_names.h's (the screeners read them). */
 
 /* Build the NAMES and HSDB sections for snapshot l (names_build.c): two
  * malloc'd blobs the caller frees, the Hyperscan database compiled for
- * hs_target (TXS__HS_*, screen/hs_db.h).  Deterministic: the same bytes on
- * any host for any target but TXS__HS_NATIVE. */
+ * hs_target (TXS_HS_*, txs/hs_engine.h).  Deterministic: the same bytes on
+ * any host for any target but TXS_HS_NATIVE. */
 int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
                            void **hsdb, size_t *nhsdb, txs_diag *d);
-
-/* A section's bytes and version (snap_load.c); TXS_E_NOTFOUND if absent. */
-int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
-                       uint32_t *version);
 
 /* Index of the i-th entity in id order (snap_load.c). */
 size_t txs__lists_sorted(const txs_lists *l, size_t i);

@@ -30,7 +30,7 @@
 
 #include "lists_int.h"
 #include "names_prefix.h"
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 #include "txs/norm.h"
 
 #define DF_FULL 8.0     /* tokens on this many entities or fewer weigh 1 */
@@ -351,7 +351,7 @@ static int compile_lits(nb *b, const tables *t, int target, void **hs, size_t *n
         len[i] = x->len + 2;
     }
     if (rc == TXS_OK)
-        rc = txs__hsdb_compile_lits((const char *const *)lit, len, t->nlits, target, hs, nhs,
+        rc = txs_hsdb_compile_lits((const char *const *)lit, len, t->nlits, target, hs, nhs,
                                     d);
     for (size_t i = 0; lit && i < t->nlits; i++) free(lit[i]);
     free(lit), free(len);

@@ -36,16 +36,10 @@
 #include <stdint.h>
 
 #include "lists_int.h"
+#include "txs/lists_names.h"
 
-#define TXS__CAND_FRAC 0.45f /* share of a name's token weight that must hit */
-#define TXS__CAND_MIN 0.75f  /* and at least this much (one distinctive token) */
-
-/* The mass name weight nw must reach to be a candidate. */
-static inline float txs__cand_bar(float nw)
-{
-    float bar = TXS__CAND_FRAC * nw, floor_ = nw * 0.9f < TXS__CAND_MIN ? nw * 0.9f : TXS__CAND_MIN;
-    return bar > floor_ ? bar : floor_;
-}
+/* The candidate bar, txs__cand_reachable and txs__prefix_check:
+ * txs/lists_names.h (the screeners use them). */
 
 /* The index as built (malloc'd arrays, written into the snapshot). */
 typedef struct txs__prefix {
@@ -55,27 +49,11 @@ typedef struct txs__prefix {
     uint32_t npre;
 } txs__prefix;
 
-/* Whether a name of bar `bar` can reach it with mass at most r (the
- * exact sum of the weights; the query's float sum of them may exceed it by
- * a relative 1e-5 at most, so 1e-4 of slack). */
-static inline int txs__cand_reachable(float bar, double r)
-{
-    return (double)bar <= r * (1.0 + 1e-4);
-}
-
 /* Build the index of nnames names (their weights), ntoks tokens and their
  * npost postings.  Returns 0 or TXS_E_NOMEM; free with txs__prefix_free
  * (also after a failure).  Deterministic. */
 int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t npost,
                       const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post);
 void txs__prefix_free(txs__prefix *p);
-
-/* Check a mapped index against its section header (arrays in bounds
- * already): offsets ascending and ending at the counts, references in
- * range, a name's token list no longer than a name's tokens and pairs can
- * be, bars not negative or NaN.  0 or TXS_E_FORMAT; the query path then
- * needs no checks. */
-int txs__prefix_check(const txs__snap_names_hdr *h, const uint32_t *fwd_off, const uint32_t *fwd,
-                      const uint32_t *pre_off, const txs__snap_pre *pre);
 
 #endif /* TXS_LISTS_NAMES_PREFIX_H */

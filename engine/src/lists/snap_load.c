@@ -200,7 +200,7 @@ int txs_lists_load(const char *path, txs_lists **out, txs_diag *d)
     txs_lists *l = calloc(1, sizeof *l);
     if (l == NULL) {
         munmap(m, (size_t)st.st_size);
-        return TXS_E_NOMEM;
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
     }
     l->base = m;
     l->size = (size_t)st.st_size;

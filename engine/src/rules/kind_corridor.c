@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "rules/rules_int.h"
+#include "txs/emit.h"
 #include "txs/values.h"
 
 #define MAX_LISTS 16
@@ -167,34 +167,34 @@ TXS_RULES_COLD static int corridor_hit(const txs_rule *r, const corridor *p, con
 {
     int f0 = __builtin_ctz(m);
     const txs_clist *top = list_of(p, txs__rules_cc_bit(field_cc(t, f0)));
-    txs_jbuf b;
-    txs__json_init(&b, ctx->arena, 256);
-    txs__json_lit(&b, "{");
-    txs__json_key(&b, "list", 1);
-    txs__json_cstr(&b, top->name);
-    txs__json_key(&b, "list_title", 0);
-    txs__json_cstr(&b, top->title);
-    txs__json_key(&b, "as_of", 0);
-    txs__json_cstr(&b, top->as_of);
-    txs__json_key(&b, "matches", 0);
-    txs__json_lit(&b, "[");
+    txs_buf b;
+    txs_buf_init_arena(&b, ctx->arena, 256);
+    txs_buf_puts(&b, "{");
+    txs_buf_json_key(&b, "list", 1);
+    txs_buf_json_cstr(&b, top->name);
+    txs_buf_json_key(&b, "list_title", 0);
+    txs_buf_json_cstr(&b, top->title);
+    txs_buf_json_key(&b, "as_of", 0);
+    txs_buf_json_cstr(&b, top->as_of);
+    txs_buf_json_key(&b, "matches", 0);
+    txs_buf_puts(&b, "[");
     for (int f = 0; f < 4; f++) {
         if (!(m & (1u << f))) continue;
         const char *cc = field_cc(t, f);
-        txs__json_lit(&b, f == f0 ? "{" : ",{");
-        txs__json_key(&b, "field", 1);
-        txs__json_cstr(&b, field_names[f]);
-        txs__json_key(&b, "country", 0);
-        txs__json_str(&b, cc, 2);
+        txs_buf_puts(&b, f == f0 ? "{" : ",{");
+        txs_buf_json_key(&b, "field", 1);
+        txs_buf_json_cstr(&b, field_names[f]);
+        txs_buf_json_key(&b, "country", 0);
+        txs_buf_json_str(&b, cc, 2);
         if (p->nlists > 1) {
-            txs__json_key(&b, "list", 0);
-            txs__json_cstr(&b, list_of(p, txs__rules_cc_bit(cc))->name);
+            txs_buf_json_key(&b, "list", 0);
+            txs_buf_json_cstr(&b, list_of(p, txs__rules_cc_bit(cc))->name);
         }
-        txs__json_lit(&b, "}");
+        txs_buf_puts(&b, "}");
     }
-    txs__json_lit(&b, "]}");
+    txs_buf_puts(&b, "]}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(&b, &ev));
+    TXS_TRY(txs_buf_done(&b, &ev));
     /* The matching party's account, orig first; a cash deposit has no
      * originator account, so fall back to the other side. */
     txs_slice acct = (m & (F_ORIG_CC | F_ORIG_BANK)) ? t->orig.account : t->bene.account;

@@ -18,12 +18,13 @@
  * When branches from one source S through min_branches distinct accounts
  * B reach T within the window, the funds were scattered and gathered.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "rules/state_int.h"
+#include "txs/emit.h"
 #include "txs/values.h"
 
 typedef struct gparams {
@@ -41,6 +42,15 @@ static const char *const k_cycle[] = {"window", "max_hops", "min_hops", "min_amo
 static const char *const k_sg[] = {"window", "min_branches", "min_amount", "ratio_min",
                                    "ratio_max", "channels", NULL};
 
+#define PARAM(key, type, field) {key, TXS__P_##type, offsetof(gparams, field), 0}
+static const txs__param PARAMS[] = {
+    PARAM("window", DURATION, window),       PARAM("max_hops", COUNT, max_hops),
+    PARAM("min_hops", COUNT, min_hops),      PARAM("min_branches", COUNT, min_branches),
+    PARAM("min_amount", MONEY, min_amount),  PARAM("ratio_min", RATIO, rlo),
+    PARAM("ratio_max", RATIO, rhi),          PARAM("channels", CHANNELS, channels),
+};
+#undef PARAM
+
 static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
                     const txs_ruleset *rs, txs_diag *d, int cycle)
 {
@@ -57,28 +67,8 @@ static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
     p->min_hops = 3;
     p->min_branches = 3;
     TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
-    char what[128];
-    for (size_t i = 0; params && i < params->n; i++) {
-        const char *k = params->keys[i];
-        const txs_ynode *v = params->items[i];
-        snprintf(what, sizeof what, "rule '%s': %s", r->info.id, k);
-        if (strcmp(k, "window") == 0)
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->window, d));
-        else if (strcmp(k, "max_hops") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->max_hops, d));
-        else if (strcmp(k, "min_hops") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_hops, d));
-        else if (strcmp(k, "min_branches") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_branches, d));
-        else if (strcmp(k, "min_amount") == 0)
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_amount, d));
-        else if (strcmp(k, "ratio_min") == 0)
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rlo, d));
-        else if (strcmp(k, "ratio_max") == 0)
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rhi, d));
-        else if (strcmp(k, "channels") == 0)
-            TXS_TRY(txs__rules_parse_channels(doc, v, &p->channels, d));
-    }
+    TXS_TRY(txs__rules_read_params(r, params, doc, rs, PARAMS, TXS_ARRAY_LEN(PARAMS), cycle, p,
+                                   d));
     if (p->rlo > p->rhi)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
                             "rule '%s': ratio_min is above ratio_max", r->info.id);
@@ -150,7 +140,7 @@ static int reach_put(txs_graph *g, const txs_reach *e, int64_t now, int64_t wind
         g->nreach = (uint8_t)w;
     }
     int rc = txs__graph_more_reach(g);
-    if (rc < -1) return rc;
+    if (rc < 0) return rc;
     if (rc == 0) {
         g->reach[g->nreach++] = *e;
         return 0;
@@ -171,39 +161,39 @@ TXS_RULES_COLD static int cycle_hit(const txs_rule *r, txs_gctx *c, const txs_re
     const gparams *p = r->impl;
     const txs_txn *t = c->t;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     char ts[21];
-    txs__json_init(&b, c->rc->arena, 384);
-    txs__json_lit(&b, "{\"window\":");
+    txs_buf_init_arena(&b, c->rc->arena, 384);
+    txs_buf_puts(&b, "{\"window\":");
     char dur[24];
     txs__state_fmt_duration(p->window, dur);
-    txs__json_cstr(&b, dur);
+    txs_buf_json_cstr(&b, dur);
     txs_ts_format(e->start, ts);
-    txs__json_key(&b, "from", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "from", 0);
+    txs_buf_json_cstr(&b, ts);
     txs_ts_format(t->ts, ts);
-    txs__json_key(&b, "to", 0);
-    txs__json_cstr(&b, ts);
-    txs__json_key(&b, "hops", 0);
+    txs_buf_json_key(&b, "to", 0);
+    txs_buf_json_cstr(&b, ts);
+    txs_buf_json_key(&b, "hops", 0);
     char num[16];
     int n = snprintf(num, sizeof num, "%u", (unsigned)e->hops + 1u);
-    txs__json_raw(&b, num, (size_t)n);
-    txs__json_key(&b, "txn_ids", 0);
-    txs__json_lit(&b, "[");
-    txs__json_str(&b, e->first_id, e->id_n);
-    txs__json_lit(&b, ",");
-    txs__json_str(&b, t->txn_id.p, t->txn_id.n); /* the alert's own txn, whole */
-    txs__json_lit(&b, "]");
-    txs__json_key(&b, "returned", 0);
+    txs_buf_put(&b, num, (size_t)n);
+    txs_buf_json_key(&b, "txn_ids", 0);
+    txs_buf_puts(&b, "[");
+    txs_buf_json_str(&b, e->first_id, e->id_n);
+    txs_buf_puts(&b, ",");
+    txs_buf_json_str(&b, t->txn_id.p, t->txn_id.n); /* the alert's own txn, whole */
+    txs_buf_puts(&b, "]");
+    txs_buf_json_key(&b, "returned", 0);
     txs__state_put_money(&b, c->base, p->base);
-    txs__json_key(&b, "currency", 0);
-    txs__json_cstr(&b, txs_currency_get(p->base)->code);
-    txs__json_key(&b, "counterparties", 0);
-    txs__json_lit(&b, "[");
-    txs__json_str(&b, t->orig.account.p, t->orig.account.n);
-    txs__json_lit(&b, "]}");
+    txs_buf_json_key(&b, "currency", 0);
+    txs_buf_json_cstr(&b, txs_currency_get(p->base)->code);
+    txs_buf_json_key(&b, "counterparties", 0);
+    txs_buf_puts(&b, "[");
+    txs_buf_json_str(&b, t->orig.account.p, t->orig.account.n);
+    txs_buf_puts(&b, "]}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(&b, &ev));
+    TXS_TRY(txs_buf_done(&b, &ev));
     txs__rules_emit(c->rc, r, 1.0, t->bene.account, ev);
     return 0;
 }
@@ -255,47 +245,47 @@ TXS_RULES_COLD static int sg_hit(const txs_rule *r, txs_gctx *c, txs_graph *g,
     const gparams *p = r->impl;
     const txs_txn *t = c->t;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     char ts[21], dur[24];
-    txs__json_init(&b, c->rc->arena, 512);
+    txs_buf_init_arena(&b, c->rc->arena, 512);
     txs__state_fmt_duration(p->window, dur);
-    txs__json_lit(&b, "{\"window\":");
-    txs__json_cstr(&b, dur);
+    txs_buf_puts(&b, "{\"window\":");
+    txs_buf_json_cstr(&b, dur);
     txs_ts_format(from, ts);
-    txs__json_key(&b, "from", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "from", 0);
+    txs_buf_json_cstr(&b, ts);
     txs_ts_format(t->ts, ts);
-    txs__json_key(&b, "to", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "to", 0);
+    txs_buf_json_cstr(&b, ts);
     int64_t total = 0;
     int k = 0;
-    txs__json_key(&b, "txn_ids", 0);
-    txs__json_lit(&b, "[");
+    txs_buf_json_key(&b, "txn_ids", 0);
+    txs_buf_puts(&b, "[");
     for (int i = 0; i < g->nbr; i++) {
         txs_branch *x = &g->br[i];
         if (x->source != source || x->ts < from) continue;
-        if (k++) txs__json_lit(&b, ",");
-        txs__json_str(&b, x->id, x->id_n);
+        if (k++) txs_buf_puts(&b, ",");
+        txs_buf_json_str(&b, x->id, x->id_n);
         total += x->amount;
     }
-    txs__json_lit(&b, "]");
-    txs__json_key(&b, "total", 0);
+    txs_buf_puts(&b, "]");
+    txs_buf_json_key(&b, "total", 0);
     txs__state_put_money(&b, total, p->base);
-    txs__json_key(&b, "currency", 0);
-    txs__json_cstr(&b, txs_currency_get(p->base)->code);
-    txs__json_key(&b, "counterparties", 0);
-    txs__json_lit(&b, "[");
+    txs_buf_json_key(&b, "currency", 0);
+    txs_buf_json_cstr(&b, txs_currency_get(p->base)->code);
+    txs_buf_json_key(&b, "counterparties", 0);
+    txs_buf_puts(&b, "[");
     k = 0;
     for (int i = 0; i < g->nbr; i++) {
         txs_branch *x = &g->br[i];
         if (x->source != source || x->ts < from) continue;
-        if (k++) txs__json_lit(&b, ",");
-        txs__json_str(&b, x->via_t, x->via_n);
+        if (k++) txs_buf_puts(&b, ",");
+        txs_buf_json_str(&b, x->via_t, x->via_n);
         x->source = 0; /* spent */
     }
-    txs__json_lit(&b, "]}");
+    txs_buf_puts(&b, "]}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(&b, &ev));
+    TXS_TRY(txs_buf_done(&b, &ev));
     txs__rules_emit(c->rc, r, 1.0, t->bene.account, ev);
     return 0;
 }
@@ -351,8 +341,8 @@ TXS_RULES_COLD static int sg_eval(const txs_rule *r, txs_gctx *c)
             dup |= g->br[i].source == nb.source && g->br[i].via == nb.via;
         if (!dup) {
             int rc = txs__graph_more_branches(g);
-            if (rc < -1) return rc;
-            if (rc == -1) { /* full: the oldest branch goes */
+            if (rc < 0) return rc;
+            if (rc == 1) { /* full: the oldest branch goes */
                 memmove(&g->br[0], &g->br[1], (size_t)(g->nbr - 1) * sizeof g->br[0]);
                 g->nbr--;
             }

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "rules/rules_int.h"
+#include "txs/emit.h"
 #include "txs/values.h"
 
 typedef struct threshold {
@@ -64,16 +64,16 @@ static int threshold_compile(txs_rule *r, const txs_ynode *params,
     return txs__rules_amounts(doc, amounts, rs, convert, &p->min, &p->via, &first, d);
 }
 
-static void put_amount_value(txs_jbuf *b, int64_t v, int cur)
+static void put_amount_value(txs_buf *b, int64_t v, int cur)
 {
     char num[40];
     int len = txs_amount_format(v, txs_currency_get(cur)->exponent, num, sizeof num);
-    txs__json_str(b, num, len > 0 ? (size_t)len : 0);
+    txs_buf_json_str(b, num, len > 0 ? (size_t)len : 0);
 }
 
-static void put_amount(txs_jbuf *b, const char *key, int64_t v, int cur)
+static void put_amount(txs_buf *b, const char *key, int64_t v, int cur)
 {
-    txs__json_key(b, key, 0);
+    txs_buf_json_key(b, key, 0);
     put_amount_value(b, v, cur);
 }
 
@@ -85,36 +85,36 @@ TXS_RULES_COLD static int threshold_hit(const txs_rule *r, const threshold *p, c
                          txs_rule_ctx *ctx)
 {
     int cur = t->currency, via = p->via[cur];
-    txs_jbuf b;
-    txs__json_init(&b, ctx->arena, 256);
-    txs__json_lit(&b, "{");
-    txs__json_key(&b, "amount", 1);
+    txs_buf b;
+    txs_buf_init_arena(&b, ctx->arena, 256);
+    txs_buf_puts(&b, "{");
+    txs_buf_json_key(&b, "amount", 1);
     put_amount_value(&b, t->amount, cur);
-    txs__json_key(&b, "currency", 0);
-    txs__json_cstr(&b, txs_currency_get(cur)->code);
+    txs_buf_json_key(&b, "currency", 0);
+    txs_buf_json_cstr(&b, txs_currency_get(cur)->code);
     put_amount(&b, "threshold", p->min[via], via);
-    txs__json_key(&b, "threshold_currency", 0);
-    txs__json_cstr(&b, txs_currency_get(via)->code);
-    txs__json_key(&b, "converted", 0);
-    txs__json_lit(&b, via == cur ? "false" : "true");
+    txs_buf_json_key(&b, "threshold_currency", 0);
+    txs_buf_json_cstr(&b, txs_currency_get(via)->code);
+    txs_buf_json_key(&b, "converted", 0);
+    txs_buf_puts(&b, via == cur ? "false" : "true");
     if (via != cur) {
         int64_t conv;
-        txs__json_key(&b, "fx_rate", 0);
-        txs__json_cstr(&b, p->fx->rates[cur].text);
-        txs__json_key(&b, "fx_base", 0);
-        txs__json_cstr(&b, txs_currency_get(p->fx->base)->code);
+        txs_buf_json_key(&b, "fx_rate", 0);
+        txs_buf_json_cstr(&b, p->fx->rates[cur].text);
+        txs_buf_json_key(&b, "fx_base", 0);
+        txs_buf_json_cstr(&b, txs_currency_get(p->fx->base)->code);
         if (via != p->fx->base) {
-            txs__json_key(&b, "threshold_fx_rate", 0);
-            txs__json_cstr(&b, p->fx->rates[via].text);
+            txs_buf_json_key(&b, "threshold_fx_rate", 0);
+            txs_buf_json_cstr(&b, p->fx->rates[via].text);
         }
         if (txs__rules_fx_convert(p->fx, t->amount, cur, via, &conv) == 0)
             put_amount(&b, "amount_in_threshold_currency", conv, via);
     }
-    txs__json_key(&b, "channel", 0);
-    txs__json_cstr(&b, txs_channel_name(t->channel));
-    txs__json_lit(&b, "}");
+    txs_buf_json_key(&b, "channel", 0);
+    txs_buf_json_cstr(&b, txs_channel_name(t->channel));
+    txs_buf_puts(&b, "}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(&b, &ev));
+    TXS_TRY(txs_buf_done(&b, &ev));
     txs_slice acct = t->orig.account.n ? t->orig.account : t->bene.account;
     txs__rules_emit(ctx, r, 1.0, acct, ev);
     return 0;

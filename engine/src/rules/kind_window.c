@@ -12,17 +12,18 @@
  * not yet used by an episode of the same rule; so a pattern alerts once, on
  * the transaction that completes it, and its evidence lists the episode's
  * transactions.  All amounts are base-currency minor units (the rule set's
- * fx: base), converted once per event by state.c; money never touches
+ * fx: base), converted once per event by state_events.c; money never touches
  * floating point except in the history kinds' statistics (mean and
  * standard deviation of past amounts), which are not money.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "rules/state_int.h"
+#include "txs/emit.h"
 #include "txs/values.h"
 
 enum {
@@ -61,6 +62,7 @@ typedef struct sparams {
     int64_t warmup;          /* new_account: data seen before it counts */
     uint32_t min_history;    /* amount_spike: past events needed */
     const txs_clist *out_list;  /* pass_through: outflow corridor */
+    int link_names;          /* structuring: also per person (txs_rule) */
 } sparams;
 
 /* ---------------------------------------------------------------- compile */
@@ -86,6 +88,38 @@ static const char *const k_dormant[] = {"dormant_for", "min_amount", "channels",
                                         "direction", NULL};
 static const char *const k_new[] = {"new_for", "min_amount", "warmup", "channels",
                                     "direction", NULL};
+
+/* Every key of the account kinds; param_keys above says which kind takes
+ * which.  min_history is a span for velocity, a count of events otherwise. */
+#define PARAM(key, type, field, kinds) {key, TXS__P_##type, offsetof(sparams, field), kinds}
+static const txs__param PARAMS[] = {
+    PARAM("window", DURATION, window, 0),
+    PARAM("dormant_for", DURATION, span, 0),
+    PARAM("new_for", DURATION, span, 0),
+    PARAM("warmup", DURATION, warmup, 0),
+    PARAM("min_history", DURATION, span, 1u << K_VELOCITY),
+    PARAM("min_history", COUNT, min_history, ~(1u << K_VELOCITY)),
+    PARAM("threshold", MONEY, threshold, 0),
+    PARAM("min_amount", MONEY, min_amount, 0),
+    PARAM("min_total", MONEY, min_total, 0),
+    PARAM("unit", COUNT, min_count2, 0),
+    PARAM("band", BAND, band_ppm, 0),
+    PARAM("ratio_min", RATIO, rlo, 0),
+    PARAM("ratio_max", RATIO, rhi, 0),
+    PARAM("max_factor", RATIO, factor_ppm, 0),
+    PARAM("sigma", RATIO, sigma_ppm, 0),
+    PARAM("max_inflows", COUNT, min_count, 0),
+    PARAM("min_count", COUNT, min_count, 0),
+    PARAM("min_counterparties", COUNT, min_count, 0),
+    PARAM("min_senders", COUNT, min_count, 0),
+    PARAM("sum_count", COUNT0, sum_count, 0),
+    PARAM("min_receivers", COUNT, min_count2, 0),
+    PARAM("channels", CHANNELS, channels, 0),
+    PARAM("direction", DIRECTION, dirs, 0),
+    PARAM("link_names", BOOL, link_names, 0),
+    PARAM("out_list", CLIST, out_list, 0),
+};
+#undef PARAM
 
 static void defaults(sparams *p, int kind)
 {
@@ -166,67 +200,11 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
     defaults(p, kind);
     p->base = rs->fx.base;
     TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
-    char what[128];
-    for (size_t i = 0; params && i < params->n; i++) {
-        const char *k = params->keys[i];
-        const txs_ynode *v = params->items[i];
-        snprintf(what, sizeof what, "rule '%s': %s", r->info.id, k);
-        if (strcmp(k, "window") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->window, d));
-        } else if (strcmp(k, "dormant_for") == 0 || strcmp(k, "new_for") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->span, d));
-            p->window = p->span;
-        } else if (strcmp(k, "warmup") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->warmup, d));
-        } else if (strcmp(k, "min_history") == 0) {
-            if (kind == K_VELOCITY) TXS_TRY(txs__rules_duration(doc, v, what, &p->span, d));
-            else TXS_TRY(txs__rules_count(doc, v, what, &p->min_history, d));
-        } else if (strcmp(k, "threshold") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->threshold, d));
-        } else if (strcmp(k, "min_amount") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_amount, d));
-        } else if (strcmp(k, "min_total") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_total, d));
-        } else if (strcmp(k, "unit") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count2, d));
-        } else if (strcmp(k, "band") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->band_ppm, d));
-            if (p->band_ppm <= 0 || p->band_ppm >= TXS_RULES_PPM)
-                return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
-                                    "%s must be between 0 and 1 (the band's lower edge "
-                                    "as a fraction of the threshold)", what);
-        } else if (strcmp(k, "ratio_min") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rlo, d));
-        } else if (strcmp(k, "ratio_max") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rhi, d));
-        } else if (strcmp(k, "max_factor") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->factor_ppm, d));
-        } else if (strcmp(k, "sigma") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->sigma_ppm, d));
-        } else if (strcmp(k, "max_inflows") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
-        } else if (strcmp(k, "min_count") == 0 || strcmp(k, "min_counterparties") == 0 ||
-                   strcmp(k, "min_senders") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
-        } else if (strcmp(k, "sum_count") == 0) {
-            if (v->type == TXS_Y_SCALAR && strcmp(v->str, "0") == 0) p->sum_count = 0;
-            else TXS_TRY(txs__rules_count(doc, v, what, &p->sum_count, d));
-        } else if (strcmp(k, "min_receivers") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count2, d));
-        } else if (strcmp(k, "channels") == 0) {
-            TXS_TRY(txs__rules_parse_channels(doc, v, &p->channels, d));
-        } else if (strcmp(k, "direction") == 0) {
-            TXS_TRY(txs__rules_direction(doc, v, &p->dirs, d));
-        } else if (strcmp(k, "link_names") == 0) {
-            TXS_TRY(txs__rules_parse_bool(doc, v, what, &r->link_names, d));
-        } else if (strcmp(k, "out_list") == 0) {
-            p->out_list = v->type == TXS_Y_SCALAR ? txs__rules_find_list(rs, v->str) : NULL;
-            if (p->out_list == NULL)
-                return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
-                                    "%s: no country list '%s' in country_lists", what,
-                                    v->type == TXS_Y_SCALAR ? v->str : "?");
-        }
-    }
+    TXS_TRY(txs__rules_read_params(r, params, doc, rs, PARAMS, TXS_ARRAY_LEN(PARAMS), kind, p,
+                                   d));
+    /* dormant_for / new_for are also how far back the kind reads. */
+    if (kind == K_DORMANT || kind == K_NEW_ACCOUNT) p->window = p->span;
+    r->link_names = p->link_names;
     r->ev_channels = p->channels;
     if (kind == K_STRUCTURING) {
         if (p->threshold <= 0)
@@ -334,39 +312,39 @@ static int64_t total_of(const txs_acct *a, const int *idx, int k)
     return s;
 }
 
-static void put_ratio(txs_jbuf *b, const char *key, int64_t num, int64_t den)
+static void put_ratio(txs_buf *b, const char *key, int64_t num, int64_t den)
 {
     char tmp[32];
     double v = den > 0 ? (double)num / (double)den : 0.0;
     int n = snprintf(tmp, sizeof tmp, "%.4f", v);
-    txs__json_key(b, key, 0);
-    txs__json_raw(b, tmp, (size_t)n);
+    txs_buf_json_key(b, key, 0);
+    txs_buf_put(b, tmp, (size_t)n);
 }
 
-static void put_int(txs_jbuf *b, const char *key, int64_t v)
+static void put_int(txs_buf *b, const char *key, int64_t v)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    txs__json_key(b, key, 0);
-    txs__json_raw(b, tmp, (size_t)n);
+    txs_buf_json_key(b, key, 0);
+    txs_buf_put(b, tmp, (size_t)n);
 }
 
 /* Open the evidence object: the events and, for a person, the link. */
-static void ev_open(txs_jbuf *b, const txs_actx *c, const sparams *p, const int *idx, int k,
+static void ev_open(txs_buf *b, const txs_actx *c, const sparams *p, const int *idx, int k,
                     int64_t from, int64_t to, int with_total)
 {
-    txs__json_init(b, c->rc->arena, 512);
-    txs__json_lit(b, "{");
-    if (c->by_name) txs__json_lit(b, "\"linked_by\":\"name\",");
+    txs_buf_init_arena(b, c->rc->arena, 512);
+    txs_buf_puts(b, "{");
+    if (c->by_name) txs_buf_puts(b, "\"linked_by\":\"name\",");
     txs__state_put_events(b, c->a, idx, k, from, to, p->window, p->base, with_total);
 }
 
 /* Close the evidence, mark the episode's events used and emit the hit. */
-static int ev_close(txs_jbuf *b, txs_actx *c, const txs_rule *r, const int *idx, int k)
+static int ev_close(txs_buf *b, txs_actx *c, const txs_rule *r, const int *idx, int k)
 {
-    txs__json_lit(b, "}");
+    txs_buf_puts(b, "}");
     txs_slice ev;
-    TXS_TRY(txs__json_done(b, &ev));
+    TXS_TRY(txs_buf_done(b, &ev));
     for (int j = 0; j < k; j++) c->a->ev[idx[j]].used |= (uint16_t)(1u << c->slot);
     txs__rules_emit(c->rc, r, 1.0, c->account, ev);
     return 0;
@@ -401,15 +379,15 @@ TXS_RULES_COLD static int structuring_eval(const txs_rule *r, txs_actx *c)
     int k = by_sum ? ku : kb;
     if (c->by_name && distinct_cps(c->a, idx, k) < 2) return 0; /* one account: its own rule */
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
-    txs__json_key(&b, "threshold", 0);
+    txs_buf_json_key(&b, "threshold", 0);
     txs__state_put_money(&b, p->threshold, p->base);
-    txs__json_key(&b, "band_from", 0);
+    txs_buf_json_key(&b, "band_from", 0);
     txs__state_put_money(&b, p->band_lo, p->base);
     put_int(&b, "in_band", kb);
-    txs__json_key(&b, "trigger", 0);
-    txs__json_lit(&b, by_count ? (by_sum ? "\"count_and_sum\"" : "\"count\"") : "\"sum\"");
+    txs_buf_json_key(&b, "trigger", 0);
+    txs_buf_puts(&b, by_count ? (by_sum ? "\"count_and_sum\"" : "\"count\"") : "\"sum\"");
     return ev_close(&b, c, r, idx, k);
 }
 
@@ -455,18 +433,18 @@ TXS_RULES_COLD static int pass_eval(const txs_rule *r, txs_actx *c)
         int all[TXS_EV_MAX * 2], k = 0;
         for (int j = s; j < ni; j++) all[k++] = ins[j];
         for (int j = 0; j < ko; j++) all[k++] = idx[j];
-        txs_jbuf b;
+        txs_buf b;
         ev_open(&b, c, p, all, k, from, to, 0);
-        txs__json_key(&b, "in_total", 0);
+        txs_buf_json_key(&b, "in_total", 0);
         txs__state_put_money(&b, in, p->base);
-        txs__json_key(&b, "out_total", 0);
+        txs_buf_json_key(&b, "out_total", 0);
         txs__state_put_money(&b, out, p->base);
         put_ratio(&b, "out_in_ratio", out, in);
         put_int(&b, "inflows", ni - s);
         put_int(&b, "outflows", ko);
         if (p->out_list) {
-            txs__json_key(&b, "out_list", 0);
-            txs__json_cstr(&b, p->out_list->name);
+            txs_buf_json_key(&b, "out_list", 0);
+            txs_buf_json_cstr(&b, p->out_list->name);
         }
         return ev_close(&b, c, r, all, k);
     }
@@ -486,7 +464,7 @@ static int fan_eval(const txs_rule *r, txs_actx *c, int dir)
     int cps = distinct_cps(c->a, idx, k);
     if ((uint32_t)cps < p->min_count) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "distinct_counterparties", cps);
     return ev_close(&b, c, r, idx, k);
@@ -529,13 +507,13 @@ TXS_RULES_COLD static int gs_eval(const txs_rule *r, txs_actx *c)
     int k = 0;
     for (int j = 0; j < ni; j++) all[k++] = ins[j];
     for (int j = 0; j < no; j++) all[k++] = outs[j];
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, all, k, from, to, 0);
     put_int(&b, "senders", senders);
     put_int(&b, "receivers", receivers);
-    txs__json_key(&b, "in_total", 0);
+    txs_buf_json_key(&b, "in_total", 0);
     txs__state_put_money(&b, in, p->base);
-    txs__json_key(&b, "out_total", 0);
+    txs_buf_json_key(&b, "out_total", 0);
     txs__state_put_money(&b, out, p->base);
     return ev_close(&b, c, r, all, k);
 }
@@ -560,7 +538,7 @@ TXS_RULES_COLD static int round_eval(const txs_rule *r, txs_actx *c)
         if (c->a->ev[all[j]].flags & rf) idx[k++] = all[j];
     if ((uint32_t)k < p->min_count || !contains(idx, k, c->cur)) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     put_int(&b, "round_unit", p->min_count2);
     return ev_close(&b, c, r, idx, k);
@@ -607,18 +585,18 @@ TXS_RULES_COLD static int aspike_eval(const txs_rule *r, txs_actx *c)
     if (p->sigma_ppm && z * TXS_RULES_PPM < (double)p->sigma_ppm) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
-    txs__json_key(&b, "max_90d", 0);
+    txs_buf_json_key(&b, "max_90d", 0);
     txs__state_put_money(&b, mx, p->base);
-    txs__json_key(&b, "mean", 0);
+    txs_buf_json_key(&b, "mean", 0);
     txs__state_put_money(&b, (int64_t)llround(a->mean), p->base);
-    txs__json_key(&b, "stddev", 0);
+    txs_buf_json_key(&b, "stddev", 0);
     txs__state_put_money(&b, (int64_t)llround(sd), p->base);
     char tmp[32];
     int n = isfinite(z) ? snprintf(tmp, sizeof tmp, "%.2f", z) : snprintf(tmp, sizeof tmp, "null");
-    txs__json_key(&b, "z", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "z", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     put_int(&b, "history_events", a->hist_n);
     return ev_close(&b, c, r, idx, 1);
 }
@@ -647,15 +625,15 @@ TXS_RULES_COLD static int velocity_eval(const txs_rule *r, txs_actx *c)
     double bar = mu + (double)p->sigma_ppm / TXS_RULES_PPM * sqrt(mu);
     if ((double)k < bar) return 0;
     if (!txs__rules_room(c->rc)) return 0;
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, k, from, to, 1);
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%.2f", mu);
-    txs__json_key(&b, "baseline_per_window", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "baseline_per_window", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     n = snprintf(tmp, sizeof tmp, "%.2f", bar);
-    txs__json_key(&b, "bar", 0);
-    txs__json_raw(&b, tmp, (size_t)n);
+    txs_buf_json_key(&b, "bar", 0);
+    txs_buf_put(&b, tmp, (size_t)n);
     return ev_close(&b, c, r, idx, k);
 }
 
@@ -666,12 +644,12 @@ TXS_RULES_COLD static int dormant_eval(const txs_rule *r, txs_actx *c)
     if (!passes(p, e) || c->prev_last == 0 || e->ts - c->prev_last < p->span) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(c->prev_last, ts);
-    txs__json_key(&b, "previous_activity", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "previous_activity", 0);
+    txs_buf_json_cstr(&b, ts);
     put_int(&b, "dormant_days", (e->ts - c->prev_last) / 86400);
     return ev_close(&b, c, r, idx, 1);
 }
@@ -686,12 +664,12 @@ TXS_RULES_COLD static int new_eval(const txs_rule *r, txs_actx *c)
     if (e->ts - a->first_ts > p->span) return 0;
     if (!txs__rules_room(c->rc)) return 0;
     int idx[1] = {c->cur};
-    txs_jbuf b;
+    txs_buf b;
     ev_open(&b, c, p, idx, 1, e->ts, e->ts, 1);
     char ts[21];
     txs_ts_format(a->first_ts, ts);
-    txs__json_key(&b, "first_seen", 0);
-    txs__json_cstr(&b, ts);
+    txs_buf_json_key(&b, "first_seen", 0);
+    txs_buf_json_cstr(&b, ts);
     a->alerted |= (uint16_t)(1u << c->slot);
     return ev_close(&b, c, r, idx, 1);
 }

@@ -526,7 +526,7 @@ int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
         snprintf(path, sizeof path, "%s", spec);
     }
     txs_ruleset *rs = calloc(1, sizeof *rs);
-    if (rs == NULL) return TXS_E_NOMEM;
+    if (rs == NULL) return txs_diag_set(d, TXS_E_NOMEM, spec, 0, "out of memory");
     txs_arena_init(&rs->arena, 4096);
     rs->fx.base = -1;
     txs_ydoc *doc = NULL;

@@ -16,7 +16,8 @@
  * decimals, parsed exactly like rule weights) and reports any other key at
  * its line.  A places file is read relative to the rule set, hashed into the
  * rule set's hash after the country lists, and checked entry by entry
- * (place, variants, source, date: all required, so every entry is cited).  The screener (screen.c) applies the thresholds; this file only
+ * (place, variants, source, date: all required, so every entry is cited).
+ * The pipeline (pipeline/route.c) applies the thresholds; this file only
  * states them, so a rule set without the section loads exactly as before.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * goodguys.c: the good-guy list (screen.h, docs/matching.md "Good-guy
+ * goodguys.c: the good-guy list (sanctions.h, docs/matching.md "Good-guy
  * list"): reviewed pairs of (party, list entry) whose sanctions hits are
  * known false positives.  Build time reads a CSV
  *
@@ -25,7 +25,7 @@
 #include <xxhash.h>
 
 #include "txs/norm.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct gg_slot {
     uint64_t h;

@@ -1,9 +1,9 @@
 /*
- * iban.c: ISO 13616 IBANs for screening (screen.h "IBAN"; docs/matching.md
+ * iban.c: ISO 13616 IBANs for screening (sanctions.h "IBAN"; docs/matching.md
  * "IBAN hits").
  *
  *   account text --txs_iban_parse--> IR062960000000100324200001 (country IR)
- *        |--> txs_sanctions_iban: the snapshot's identifier table (kinds
+ *        |--> txs_sanctions_iban (idents.c): the identifier table (kinds
  *        |    iban and other_id), exact -> an identifier hit, score 1
  *        \--> txs_sanctions_iban_country: the country is in the rule set's
  *             `sanctions: {iban_countries:}` -> an "iban_country" hit
@@ -28,7 +28,7 @@
 
 #include "txs/emit.h"
 #include "txs/values.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct ilen {
     char cc[3];
@@ -127,26 +127,7 @@ int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why)
     return 0;
 }
 
-/* -------------------------------------------------------------- lookups */
-
-size_t txs_sanctions_iban(txs_sanctions *s, txs_slice account, txs_iban *iban,
-                          txs_sanctions_match *out, size_t cap)
-{
-    txs_iban local;
-    txs_iban *ib = iban ? iban : &local;
-    if (txs_iban_parse(account.p, account.n, ib, NULL) < 0) return 0;
-    txs_slice v = {ib->text, ib->n};
-    size_t k = txs_sanctions_ident(s, TXS_ID_IBAN, v, out, cap);
-    txs_sanctions_match more[16];
-    size_t m = txs_sanctions_ident(s, TXS_ID_OTHER, v, more, 16);
-    for (size_t i = 0; i < m && k < cap; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < k; j++)
-            dup |= out[j].list == more[i].list && out[j].entity == more[i].entity;
-        if (!dup) out[k++] = more[i];
-    }
-    return k;
-}
+/* ------------------------------------------------ iban_countries check */
 
 static void put_str(txs_buf *b, const char *key, const char *p, size_t n)
 {

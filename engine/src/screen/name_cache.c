@@ -1,5 +1,5 @@
 /*
- * name_cache.c: the screened-name cache (name_cache.h draws it).
+ * name_cache.c: the screened-name cache (name_cache_int.h draws it).
  *
  *   set[bucket]   4 x {lo, hi}   one 64-byte line; way 0 most recent
  *   slot[index]   {lo, hi, len, nres, name[48], res[4]}
@@ -26,7 +26,7 @@
 #include <sys/mman.h>
 #include <xxhash.h>
 
-#include "screen/name_cache.h"
+#include "screen/name_cache_int.h"
 #include "txs/base.h"
 
 #define SET_BITS 17u

@@ -1,5 +1,6 @@
 /*
- * places.c: sanctioned places in free text (places.h draws the flow).
+ * places.c: sanctioned places in free text (sanctions.h "sanctioned
+ * places" draws the flow).
  * Variants and text go through the same normaliser as names, so Крым and
  * Krym both become "krym", and whole normalised tokens are matched: the
  * literals are padded with spaces, as the name literals are, so "crimean"
@@ -10,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen/hs_db.h"
-#include "screen/places.h"
+#include "txs/hs_engine.h"
 #include "txs/norm.h"
+#include "txs/sanctions.h"
 
-struct txs__places {
-    txs__hsdb *db;
-    txs__hsscratch *scratch;
+struct txs_places {
+    txs_hsdb *db;
+    txs_hsscratch *scratch;
     uint32_t *lit_place; /* [literal] -> place index */
     uint32_t nplaces;
     txs_norm *nz;
@@ -25,11 +26,11 @@ struct txs__places {
     uint8_t *seen;       /* [nplaces], zero between scans */
 };
 
-void txs__places_free(txs__places *pl)
+void txs_places_free(txs_places *pl)
 {
     if (pl == NULL) return;
-    txs__hsdb_scratch_free(pl->scratch);
-    txs__hsdb_free(pl->db);
+    txs_hsdb_scratch_free(pl->scratch);
+    txs_hsdb_free(pl->db);
     txs_norm_free(pl->nz);
     free(pl->lit_place);
     free(pl->seen);
@@ -48,7 +49,7 @@ static void lits_free(lits *L)
     free(L->s), free(L->len);
 }
 
-static int add_lit(txs__places *pl, lits *L, const txs_norm_name *q, uint32_t place)
+static int add_lit(txs_places *pl, lits *L, const txs_norm_name *q, uint32_t place)
 {
     size_t n = q->len + 2;
     for (size_t i = 0; i < L->n; i++)
@@ -61,7 +62,7 @@ static int add_lit(txs__places *pl, lits *L, const txs_norm_name *q, uint32_t pl
     return TXS_OK;
 }
 
-static int build(txs__places *pl, const txs_sanctions_place *p, size_t n, lits *L, txs_diag *d)
+static int build(txs_places *pl, const txs_sanctions_place *p, size_t n, lits *L, txs_diag *d)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) total += p[i].nvariants;
@@ -79,13 +80,13 @@ static int build(txs__places *pl, const txs_sanctions_place *p, size_t n, lits *
                                     p[i].place, v);
             TXS_TRY(add_lit(pl, L, &pl->q, (uint32_t)i));
         }
-    return txs__hsdb_build((const char *const *)L->s, L->len, L->n, &pl->db, d);
+    return txs_hsdb_build((const char *const *)L->s, L->len, L->n, &pl->db, d);
 }
 
-int txs__places_create(const txs_sanctions_place *p, size_t n, txs__places **out, txs_diag *d)
+int txs_places_create(const txs_sanctions_place *p, size_t n, txs_places **out, txs_diag *d)
 {
     *out = NULL;
-    txs__places *pl = calloc(1, sizeof *pl);
+    txs_places *pl = calloc(1, sizeof *pl);
     lits L = {NULL, NULL, 0};
     int rc = pl ? TXS_OK : TXS_E_NOMEM;
     if (rc == TXS_OK) {
@@ -94,11 +95,11 @@ int txs__places_create(const txs_sanctions_place *p, size_t n, txs__places **out
         pl->seen = calloc(n + 1, 1);
         rc = pl->nz && pl->seen ? build(pl, p, n, &L, d) : TXS_E_NOMEM;
     }
-    if (rc == TXS_OK && txs__hsdb_scratch(pl->db, &pl->scratch) < 0) rc = TXS_E_NOMEM;
+    if (rc == TXS_OK && txs_hsdb_scratch(pl->db, &pl->scratch) < 0) rc = TXS_E_NOMEM;
     lits_free(&L);
     if (rc < 0) {
         if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "out of memory building places");
-        txs__places_free(pl);
+        txs_places_free(pl);
         return rc;
     }
     *out = pl;
@@ -106,7 +107,7 @@ int txs__places_create(const txs_sanctions_place *p, size_t n, txs__places **out
 }
 
 typedef struct scan_ctx {
-    txs__places *pl;
+    txs_places *pl;
     uint32_t *out;
     size_t cap, n;
 } scan_ctx;
@@ -129,7 +130,7 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-size_t txs__places_scan(txs__places *pl, const char *p, size_t n, uint32_t *out, size_t cap)
+size_t txs_places_scan(txs_places *pl, const char *p, size_t n, uint32_t *out, size_t cap)
 {
     if (n == 0 || txs_norm_name_of(pl->nz, p, n, TXS_NAME_ANY, &pl->q) < 0 || pl->q.ntok == 0)
         return 0;
@@ -138,7 +139,7 @@ size_t txs__places_scan(txs__places *pl, const char *p, size_t n, uint32_t *out,
     memcpy(pl->pad + 1, pl->q.text, pl->q.len);
     pl->pad[pn - 1] = ' ';
     scan_ctx c = {pl, out, cap, 0};
-    txs__hsdb_scan(pl->db, pl->scratch, pl->pad, pn, on_place, &c);
+    txs_hsdb_scan(pl->db, pl->scratch, pl->pad, pn, on_place, &c);
     for (size_t i = 0; i < c.n; i++) pl->seen[out[i]] = 0;
     /* Hyperscan reports in end-offset order; index order keeps the output
      * independent of where in the text each place stood. */

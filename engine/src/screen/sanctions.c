@@ -1,7 +1,7 @@
 /*
- * sanctions.c: sanctions name screening (screen.h draws the flow) over
+ * sanctions.c: sanctions name screening (sanctions.h draws the flow) over
  * the snapshots' name indexes, which sanctions_index.c opens and checks
- * (the run-time half of the NAMES / HSDB sections that lists_int.h draws
+ * (the run-time half of the NAMES / HSDB sections that lists_names.h draws
  * and lists/names_build.c writes).
  *
  * For one party name:
@@ -23,7 +23,7 @@
  *      kept.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
- * (name_cache.h): most names are answered from it.
+ * (name_cache_int.h): most names are answered from it.
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -54,16 +54,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists/lists_int.h"
-#include "lists/names_prefix.h"
-#include "match/match_int.h"
-#include "screen/hs_db.h"
-#include "screen/name_cache.h"
-#include "screen/sanctions_index.h"
+#include "screen/name_cache_int.h"
+#include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
+#include "txs/hs_engine.h"
+#include "txs/lists_names.h"
 #include "txs/match.h"
 #include "txs/norm.h"
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 #include "txs/values.h"
 
 #define TYPO_FACTOR 0.85f /* a token reached through a deletion variant */
@@ -94,7 +92,7 @@ struct txs_sanctions {
     size_t nth;
     txs_sanctions_match res[MAX_RES];
     size_t nres;
-    txs__ncache *cache;       /* screened names (name_cache.h) */
+    txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
@@ -146,6 +144,7 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
 }
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
+size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
 
 /* ------------------------------------------------- candidate generation */
 
@@ -598,7 +597,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
         s->nth = 0;
         memset(s->qhit, 0, sizeof s->qhit);
         scan_ctx c = {s, x};
-        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
         typo_channel(s, x);
         candidates(s, x, (uint32_t)i);
     }
@@ -691,40 +690,6 @@ txs_slice txs_sanctions_name_text(const txs_sanctions *s, const txs_sanctions_ma
     return f.value;
 }
 
-/* Append the entities carrying (kind, v) to out[*k .. cap), once each. */
-static void ident_into(txs_sanctions *s, int kind, txs_slice v, txs_sanctions_match *out,
-                       size_t cap, size_t *k)
-{
-    uint32_t ents[16];
-    for (size_t i = 0; i < s->n; i++) {
-        size_t m = txs_lists_find_ident(s->ix[i].l, kind, v, ents, 16);
-        for (size_t j = 0; j < m && j < 16; j++) {
-            int dup = 0;
-            for (size_t r = 0; r < *k; r++) dup |= out[r].list == i && out[r].entity == ents[j];
-            if (!dup && *k < cap)
-                out[(*k)++] = (txs_sanctions_match){(uint32_t)i, ents[j], UINT32_MAX, 1.0};
-        }
-    }
-}
-
-size_t txs_sanctions_ident(txs_sanctions *s, int id_kind, txs_slice value,
-                           txs_sanctions_match *out, size_t cap)
-{
-    size_t k = 0;
-    if (value.n) ident_into(s, id_kind, value, out, cap, &k);
-    return k;
-}
-
-size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *out, size_t cap)
-{
-    size_t k = 0;
-    if (bic.n != 8 && bic.n != 11) return 0;
-    ident_into(s, TXS_ID_SWIFT_BIC, bic, out, cap, &k);
-    /* An 11-character BIC is a branch of its 8-character institution. */
-    if (bic.n == 11) ident_into(s, TXS_ID_SWIFT_BIC, (txs_slice){bic.p, 8}, out, cap, &k);
-    return k;
-}
-
 /* ----------------------------------------------------------- free text */
 
 static int tok_eq(const txs_norm_name *a, uint32_t i, const txs_norm_name *b, uint32_t j)
@@ -805,7 +770,7 @@ size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
         sidx *x = &s->ix[i];
         s->nth = 0;
         scan_ctx c = {s, x};
-        txs__hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
         text_candidates(s, x, (uint32_t)i, bar);
     }
     qsort(s->res, s->nres, sizeof *s->res, res_cmp);

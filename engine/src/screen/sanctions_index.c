@@ -1,6 +1,6 @@
 /*
  * sanctions_index.c: opening one snapshot's name index for the sanctions
- * screener (sanctions_index.h says what is built; sanctions.c uses it).
+ * screener (sanctions_index_int.h says what is built; sanctions.c uses it).
  * Everything read from the snapshot is bounds-checked here, once, so the
  * per-name path in sanctions.c needs no checks: every offset, count,
  * token, posting, literal, deletion entry and the prefix index.  Then the
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen/sanctions_index.h"
+#include "screen/sanctions_index_int.h"
 #include "txs/lists.h"
 #include "txs/values.h"
 
@@ -208,8 +208,8 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
                             "recompile it with `txscreen lists compile`", nv);
     TXS_TRY(map_names(x, np, nn, d));
     TXS_TRY(check_names(x, d));
-    TXS_TRY(txs__hsdb_open(hp, hn, &x->db, d));
-    if (txs__hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
+    TXS_TRY(txs_hsdb_open(hp, hn, &x->db, d));
+    if (txs_hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
     x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
     x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
     x->cand = calloc(x->h.nnames + 1, sizeof *x->cand);
@@ -225,8 +225,8 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
 
 void txs__sidx_close(sidx *x)
 {
-    txs__hsdb_scratch_free(x->scratch);
-    txs__hsdb_free(x->db);
+    txs_hsdb_scratch_free(x->scratch);
+    txs_hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
     free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
 }

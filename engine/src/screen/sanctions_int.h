@@ -1,16 +1,19 @@
 /*
- * sanctions_int.h: private to the engine.  Test hooks of the sanctions
- * screener (sanctions.c).
+ * sanctions_int.h: private to engine/src/screen.  What the sanctions
+ * screener (sanctions.c) tells its neighbours (idents.c) and the tests.
  */
 #ifndef TXS_SCREEN_SANCTIONS_INT_H
 #define TXS_SCREEN_SANCTIONS_INT_H
 
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 /* on != 0: generate name candidates by walking every hit token's full
  * posting list (the exhaustive reference) instead of the prefix index.
  * The two must give the same candidates; tests/unit/test_candidates.c
  * compares them. */
 void txs__sanctions_full_walk(txs_sanctions *s, int on);
+
+/* How many snapshots s screens (txs_sanctions_lists(s, i) for each). */
+size_t txs__sanctions_nlists(const txs_sanctions *s);
 
 #endif /* TXS_SCREEN_SANCTIONS_INT_H */

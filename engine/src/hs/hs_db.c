@@ -1,5 +1,5 @@
 /*
- * hs_db.c: every Hyperscan call in the engine (hs_db.h says why there is
+ * hs_db.c: every Hyperscan call in the engine (hs_engine.h says why there is
  * only one such file).  Literal databases are compiled with the literal API
  * (hs_compile_lit_multi: no regex parsing, so list tokens need no escaping)
  * in block mode, serialised into the snapshot by the list compiler and
@@ -11,22 +11,22 @@
  * platform), a snapshot made on an AVX-512 machine would differ in its
  * bytes from one made elsewhere and would not load on a node without
  * AVX-512.  So a database bound for a snapshot is compiled for a named,
- * fixed target (hs_db.h lists them), by default "generic": the baseline
+ * fixed target (hs_engine.h lists them), by default "generic": the baseline
  * x86-64 instruction set Hyperscan supports, tuned for no CPU family, the
  * same bytes on every host and loadable on all of them.  The runtime
  * still dispatches its scanning code on the running CPU, so the cost of
  * not using AVX2 in the database itself is small (docs/lists.md gives the
  * measured figures).  Databases compiled when a run starts and never
- * stored (txs__hsdb_build) are compiled for the host.
+ * stored (txs_hsdb_build) are compiled for the host.
  */
 #include <hs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "screen/hs_db.h"
+#include "txs/hs_engine.h"
 
-/* The targets, in txs__hs_target order: name, tune family, CPU features. */
+/* The targets, in TXS_HS_* order: name, tune family, CPU features. */
 static const struct target {
     const char *name;
     unsigned tune;
@@ -40,23 +40,23 @@ static const struct target {
     {"native", 0, 0},
 };
 
-int txs__hsdb_target_parse(const char *name, int *out)
+int txs_hsdb_target_parse(const char *name, int *out)
 {
-    for (int i = 0; i < TXS__HS_NTARGETS; i++)
+    for (int i = 0; i < TXS_HS_NTARGETS; i++)
         if (strcmp(name, TARGETS[i].name) == 0) return *out = i, TXS_OK;
     return TXS_E_ARG;
 }
 
-const char *txs__hsdb_target_name(int t)
+const char *txs_hsdb_target_name(int t)
 {
-    return t >= 0 && t < TXS__HS_NTARGETS ? TARGETS[t].name : "unknown";
+    return t >= 0 && t < TXS_HS_NTARGETS ? TARGETS[t].name : "unknown";
 }
 
 static int platform_for(int t, hs_platform_info_t *p)
 {
     memset(p, 0, sizeof *p);
-    if (t == TXS__HS_NATIVE) return hs_populate_platform(p) == HS_SUCCESS ? TXS_OK : TXS_E_UNSUPPORTED;
-    if (t < 0 || t >= TXS__HS_NTARGETS) return TXS_E_ARG;
+    if (t == TXS_HS_NATIVE) return hs_populate_platform(p) == HS_SUCCESS ? TXS_OK : TXS_E_UNSUPPORTED;
+    if (t < 0 || t >= TXS_HS_NTARGETS) return TXS_E_ARG;
     p->tune = TARGETS[t].tune;
     p->cpu_features = TARGETS[t].features;
     return TXS_OK;
@@ -72,7 +72,7 @@ static void feature_names(unsigned long long f, char *buf, size_t cap)
     if (n && buf[n - 1] == ' ') buf[n - 1] = '\0';
 }
 
-int txs__hsdb_host(char *buf, size_t cap)
+int txs_hsdb_host(char *buf, size_t cap)
 {
     hs_platform_info_t p;
     if (hs_populate_platform(&p) != HS_SUCCESS) return snprintf(buf, cap, "unknown"), TXS_E_UNSUPPORTED;
@@ -80,7 +80,7 @@ int txs__hsdb_host(char *buf, size_t cap)
     return TXS_OK;
 }
 
-int txs__hsdb_info(const void *p, size_t n, char *buf, size_t cap)
+int txs_hsdb_info(const void *p, size_t n, char *buf, size_t cap)
 {
     char *info = NULL;
     buf[0] = '\0';
@@ -95,11 +95,11 @@ int txs__hsdb_info(const void *p, size_t n, char *buf, size_t cap)
     return TXS_OK;
 }
 
-struct txs__hsdb {
+struct txs_hsdb {
     hs_database_t *db;
 };
 
-struct txs__hsscratch {
+struct txs_hsscratch {
     hs_scratch_t *s;
 };
 
@@ -128,7 +128,7 @@ static int compile(const char *const *lit, const size_t *len, size_t n,
     return TXS_OK;
 }
 
-int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, int target,
+int txs_hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, int target,
                            void **out, size_t *outn, txs_diag *d)
 {
     *out = NULL;
@@ -153,8 +153,8 @@ int txs__hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, 
 static int refused(hs_error_t rc, const void *p, size_t n, txs_diag *d)
 {
     char info[160], host[64];
-    txs__hsdb_info(p, n, info, sizeof info);
-    txs__hsdb_host(host, sizeof host);
+    txs_hsdb_info(p, n, info, sizeof info);
+    txs_hsdb_host(host, sizeof host);
     if (rc == HS_DB_PLATFORM_ERROR)
         return txs_diag_set(d, TXS_E_UNSUPPORTED, "", 0,
                             "the snapshot's Hyperscan database was compiled for another CPU "
@@ -171,11 +171,11 @@ static int refused(hs_error_t rc, const void *p, size_t n, txs_diag *d)
                         info, (int)rc);
 }
 
-int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
+int txs_hsdb_open(const void *p, size_t n, txs_hsdb **out, txs_diag *d)
 {
     *out = NULL;
     if (n == 0) return TXS_OK;
-    txs__hsdb *h = calloc(1, sizeof *h);
+    txs_hsdb *h = calloc(1, sizeof *h);
     if (h == NULL) return TXS_E_NOMEM;
     hs_error_t rc = hs_deserialize_database(p, n, &h->db);
     if (rc != HS_SUCCESS) {
@@ -186,12 +186,12 @@ int txs__hsdb_open(const void *p, size_t n, txs__hsdb **out, txs_diag *d)
     return TXS_OK;
 }
 
-int txs__hsdb_build(const char *const *lit, const size_t *len, size_t n, txs__hsdb **out,
+int txs_hsdb_build(const char *const *lit, const size_t *len, size_t n, txs_hsdb **out,
                     txs_diag *d)
 {
     *out = NULL;
     if (n == 0) return TXS_OK;
-    txs__hsdb *h = calloc(1, sizeof *h);
+    txs_hsdb *h = calloc(1, sizeof *h);
     if (h == NULL) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory compiling literals");
     int rc = compile(lit, len, n, NULL, &h->db, d);
     if (rc < 0) free(h), h = NULL;
@@ -199,14 +199,14 @@ int txs__hsdb_build(const char *const *lit, const size_t *len, size_t n, txs__hs
     return rc;
 }
 
-void txs__hsdb_free(txs__hsdb *db)
+void txs_hsdb_free(txs_hsdb *db)
 {
     if (db == NULL) return;
     hs_free_database(db->db);
     free(db);
 }
 
-int txs__hsdb_scratch(const txs__hsdb *db, txs__hsscratch **out)
+int txs_hsdb_scratch(const txs_hsdb *db, txs_hsscratch **out)
 {
     *out = calloc(1, sizeof **out);
     if (*out == NULL) return TXS_E_NOMEM;
@@ -218,7 +218,7 @@ int txs__hsdb_scratch(const txs__hsdb *db, txs__hsscratch **out)
     return TXS_OK;
 }
 
-void txs__hsdb_scratch_free(txs__hsscratch *s)
+void txs_hsdb_scratch_free(txs_hsscratch *s)
 {
     if (s == NULL) return;
     hs_free_scratch(s->s);
@@ -226,7 +226,7 @@ void txs__hsdb_scratch_free(txs__hsscratch *s)
 }
 
 typedef struct relay {
-    txs__hsdb_fn fn;
+    txs_hsdb_fn fn;
     void *ctx;
 } relay;
 
@@ -238,8 +238,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return r->fn(id, to, r->ctx);
 }
 
-int txs__hsdb_scan(const txs__hsdb *db, txs__hsscratch *s, const char *p, size_t n,
-                   txs__hsdb_fn fn, void *ctx)
+int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
+                   txs_hsdb_fn fn, void *ctx)
 {
     if (db == NULL || n == 0) return TXS_OK;
     relay r = {fn, ctx};
@@ -250,7 +250,7 @@ int txs__hsdb_scan(const txs__hsdb *db, txs__hsscratch *s, const char *p, size_t
 /* The Hyperscan version this file was compiled against (built != 0) or
  * the one linked at run time (hs_version(): "5.4.0 2023-02-13"), for
  * `txscreen --version` (version.c); static strings. */
-const char *txs__hsdb_version(int built)
+const char *txs_hsdb_version(int built)
 {
 #define TXS_HS_STR2(x) #x
 #define TXS_HS_STR(x) TXS_HS_STR2(x)

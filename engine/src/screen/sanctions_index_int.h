@@ -1,23 +1,22 @@
 /*
- * sanctions_index.h: private to the engine.  One list snapshot's name
- * index as the sanctions screener (sanctions.c) reads it: the NAMES
- * section mapped in place and checked (lists_int.h draws its layout,
+ * sanctions_index_int.h: private to engine/src/screen.  One list
+ * snapshot's name index as the sanctions screener (sanctions.c) reads it:
+ * the NAMES section mapped in place and checked (txs/lists_names.h draws its layout,
  * lists/names_build.c and names_prefix.c write it), the Hyperscan database
  * opened, and the tables built once when a screener starts
  * (sanctions_index.c): the deletion table's bloom filter, per-entity
  * countries and birth years for the qualifiers, and the zeroed work arrays
  * of the candidate walk.
  */
-#ifndef TXS_SCREEN_SANCTIONS_INDEX_H
-#define TXS_SCREEN_SANCTIONS_INDEX_H
+#ifndef TXS_SCREEN_SANCTIONS_INDEX_INT_H
+#define TXS_SCREEN_SANCTIONS_INDEX_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lists/lists_int.h"
-#include "lists/names_prefix.h"
-#include "screen/hs_db.h"
 #include "txs/base.h"
+#include "txs/hs_engine.h"
+#include "txs/lists_names.h"
 #include "txs/norm.h"
 
 typedef struct txs__sidx {
@@ -29,8 +28,8 @@ typedef struct txs__sidx {
     const txs__snap_tok *toks;
     const uint32_t *post, *lits;
     const txs__snap_del *del;
-    txs__hsdb *db;
-    txs__hsscratch *scratch;
+    txs_hsdb *db;
+    txs_hsscratch *scratch;
     uint64_t *bloom;
     uint32_t bloom_bits; /* log2 of the bit count */
     float *mass;         /* [nnames], zero between queries */
@@ -63,4 +62,4 @@ static inline size_t txs__sidx_bloom_at(const txs__sidx *x, uint32_t h)
     return (size_t)((h * 0x9E3779B1u) >> (32 - x->bloom_bits));
 }
 
-#endif /* TXS_SCREEN_SANCTIONS_INDEX_H */
+#endif /* TXS_SCREEN_SANCTIONS_INDEX_INT_H */

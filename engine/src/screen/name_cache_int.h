@@ -1,6 +1,6 @@
 /*
- * name_cache.h: private to the engine.  The sanctions screener's memory of
- * names it has screened (name_cache.c), shared by the screeners of one
+ * name_cache_int.h: private to engine/src/screen.  The sanctions
+ * screener's memory of names it has screened (name_cache.c), shared by the screeners of one
  * run's threads.  Two parts, sized from measurements on the bench export
  * and a long-tail export (docs/benchmarks.md "The name cache"):
  *
@@ -17,13 +17,13 @@
  * different names sharing one is a 2^-128 event per pair).  Memory is
  * fixed at creation, whatever the input.
  */
-#ifndef TXS_SCREEN_NAME_CACHE_H
-#define TXS_SCREEN_NAME_CACHE_H
+#ifndef TXS_SCREEN_NAME_CACHE_INT_H
+#define TXS_SCREEN_NAME_CACHE_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "txs/screen.h"
+#include "txs/sanctions.h"
 
 typedef struct txs__ncache txs__ncache;
 
@@ -59,4 +59,4 @@ int txs__ncache_get(txs__ncache *c, txs__nkey k, const char *p, size_t n,
 void txs__ncache_put(txs__ncache *c, txs__nkey k, const char *p, size_t n,
                      const txs_sanctions_match *res, size_t nres);
 
-#endif /* TXS_SCREEN_NAME_CACHE_H */
+#endif /* TXS_SCREEN_NAME_CACHE_INT_H */

@@ -1,0 +1,128 @@
+/*
+ * lists_names.h: a snapshot's name index as the sanctions screeners
+ * (engine/src/screen/) read it.  The list compiler writes the NAMES and
+ * HSDB sections (lists/names_build.c, lists/names_prefix.c) and the
+ * loader maps them (lists/snap_load.c); a screener maps the same bytes in
+ * place, checks them once at start-up and then walks them on the hot path.
+ * This header is the one contract between the two: the layout, the
+ * accessor, the misspelling hash and the candidate bar.
+ *
+ * Engine-internal: the double-underscore names are shared by lists/ and
+ * the floors above it, not an API for callers outside the engine.  The
+ * prefix index is explained in lists/names_prefix.h.
+ */
+#ifndef TXS_LISTS_NAMES_H
+#define TXS_LISTS_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "txs/base.h"
+#include "txs/lists.h"
+
+/* The snapshot section tags txs__lists_section gives. */
+enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
+
+/* The name-screening sections (lists/names_build.c writes them, the
+ * screeners read them through txs__lists_section).  NAMES, version
+ * TXS__NAMES_VERSION, is one blob that starts with txs__snap_names_hdr; every
+ * offset in the header is from the section start and 8-aligned:
+ *
+ *   names[]   one per entity name / alias / original-script name: entity,
+ *             field, its normalised text and token descriptors, its weight
+ *   tokdesc[] txs_norm_tok, the tokens of every name (norm.h)
+ *   text      normalised name texts (not NUL terminated)
+ *   toks[]    the token dictionary: every distinct name token, plus the
+ *             concatenation of every adjacent token pair ("abdul rahman" ->
+ *             "abdulrahman", flagged PAIR) so missing spaces still find
+ *             candidates; each with its rarity weight and posting list
+ *   post[]    name indices, per token, ascending
+ *   del[]     open addressing on xxh3 of a token and each of its one-byte
+ *             deletions -> token + 1 (the misspelling channel)
+ *   tokstr    token strings, NUL terminated (the scorer's rarity table
+ *             borrows them)
+ *   lits[]    token index of each Hyperscan pattern id
+ *   fwd_off[], fwd[], pre_off[], pre[]
+ *             the prefix index of candidate generation (names_prefix.h):
+ *             each name's tokens, and each token's prefix postings with
+ *             the names' candidate bars
+ *
+ * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
+ * database of " token " literals (pattern id i = lits[i]). */
+#define TXS__NAMES_VERSION 2u
+#define TXS__HSDB_VERSION 1u
+
+enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
+enum { TXS__TK_PAIR = 1u, TXS__TK_REAL = 2u };
+#define TXS__NM_PRIMARY 0xFFFFFFFFu
+
+typedef struct txs__snap_names_hdr {
+    uint32_t nnames, ntokdesc, text_bytes, ntoks;
+    uint32_t npost, ndel, tokstr_bytes, nlits;
+    uint64_t off_names, off_tokdesc, off_text, off_toks;
+    uint64_t off_post, off_del, off_tokstr, off_lits;
+    uint32_t npre, pad;
+    uint64_t off_fwd_off, off_fwd, off_pre_off, off_pre;
+} txs__snap_names_hdr;
+
+typedef struct txs__snap_name {
+    uint32_t entity, field;     /* field index in the entity, or PRIMARY */
+    uint32_t text_off, tokdesc; /* into text, tokdesc */
+    uint16_t text_len;
+    uint8_t ntok, flags;        /* TXS__NM_* */
+    uint32_t kind;              /* txs_name_kind it was normalised as */
+    float weight;               /* sum of its distinct tokens' weights */
+} txs__snap_name;
+
+typedef struct txs__snap_tok {
+    uint32_t str_off, len;      /* into tokstr */
+    uint32_t post_off, post_n;  /* into post */
+    uint32_t df, flags;         /* entities carrying it; TXS__TK_* */
+    float weight;               /* rarity weight in (0, 1]; a pair: the sum */
+    uint32_t pad;
+} txs__snap_tok;
+
+typedef struct txs__snap_pre {
+    float bar;                  /* the name's candidate bar */
+    uint32_t nm;
+} txs__snap_pre;
+
+typedef struct txs__snap_del {
+    uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */
+} txs__snap_del;
+
+/* The hash the misspelling channel uses for a token or a deletion of it. */
+uint32_t txs__lists_del_hash(const char *p, size_t n);
+
+/* A section's bytes and version (snap_load.c); TXS_E_NOTFOUND if absent. */
+int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
+                       uint32_t *version);
+
+/* ---- candidate generation (lists/names_prefix.h explains the index) */
+#define TXS__CAND_FRAC 0.45f /* share of a name's token weight that must hit */
+#define TXS__CAND_MIN 0.75f  /* and at least this much (one distinctive token) */
+
+/* The mass name weight nw must reach to be a candidate. */
+static inline float txs__cand_bar(float nw)
+{
+    float bar = TXS__CAND_FRAC * nw, floor_ = nw * 0.9f < TXS__CAND_MIN ? nw * 0.9f : TXS__CAND_MIN;
+    return bar > floor_ ? bar : floor_;
+}
+
+/* Whether a name of bar `bar` can reach it with mass at most r (the
+ * exact sum of the weights; the query's float sum of them may exceed it by
+ * a relative 1e-5 at most, so 1e-4 of slack). */
+static inline int txs__cand_reachable(float bar, double r)
+{
+    return (double)bar <= r * (1.0 + 1e-4);
+}
+
+/* Check a mapped index against its section header (arrays in bounds
+ * already): offsets ascending and ending at the counts, references in
+ * range, a name's token list no longer than a name's tokens and pairs can
+ * be, bars not negative or NaN.  0 or TXS_E_FORMAT; the query path then
+ * needs no checks. */
+int txs__prefix_check(const txs__snap_names_hdr *h, const uint32_t *fwd_off, const uint32_t *fwd,
+                      const uint32_t *pre_off, const txs__snap_pre *pre);
+
+#endif /* TXS_LISTS_NAMES_H */

@@ -1,0 +1,292 @@
+/*
+ * record.c: one record through the pipeline, in two stages.  Stage 1
+ * (screen_record, any worker): frame check, parse, the shard's home,
+ * sanctions (route.c) and the stateless rules, into the record's result
+ * and its batch's hit store.  Partitions (part_batch, one per thread)
+ * feed each record to the per-account state of the accounts they own.
+ * The ordered stage (commit_record, the feeding thread, input order):
+ * counts, the reject line, the account-state hits (the partitions' in a
+ * fixed order, then the link stage; or the one table), order, score and
+ * the alert (alert.c).
+ *
+ * Invariants: every framed record is counted once as read and exactly
+ * once as screened or rejected (a shard run's foreign records as
+ * shard_foreign); hits beyond TXS_MAX_HITS are counted as dropped; nothing
+ * here allocates outside the batch arena, the slot's hit store and the
+ * output buffers, which settle at a steady size.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/pipeline_int.h"
+#include "txs/shard.h"
+
+/* A rejected record: counted, and its line written when rejects are wanted. */
+static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
+                   const char *why)
+{
+    s->st.rejected++;
+    ss->rejected++;
+    if (s->o.rejects == NULL) return;
+    txs_buf_reject(&s->rejects, ss->name, r->line, r->offset, why, r->raw);
+}
+
+/* alerts_by_rule: each rule once per alert, however many hits it made
+ * (rule_stamp holds the alert number a rule was last counted in). */
+static void count_rules(txs_screener *s, const txs_hit *h, size_t n)
+{
+    uint64_t stamp = s->st.alerts;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].kind != TXS_HIT_TYPOLOGY || h[i].rule >= s->st.nrules) continue;
+        if (s->rule_stamp[h[i].rule] == stamp) continue;
+        s->rule_stamp[h[i].rule] = stamp;
+        s->st.alerts_by_rule[h[i].rule]++;
+    }
+}
+
+/* Typology hits in rule order (stable: for one rule the originator's
+ * account before the beneficiary's), after the sanctions hits, which keep
+ * their order.  Stateless rules add theirs before the stateful ones, so
+ * this restores the rule set's order; n is small. */
+static void order_hits(txs_hit *h, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        txs_hit x = h[i];
+        unsigned kx = x.kind == TXS_HIT_TYPOLOGY ? 1u + x.rule : 0u;
+        size_t j = i;
+        while (j > 0) {
+            unsigned kj = h[j - 1].kind == TXS_HIT_TYPOLOGY ? 1u + h[j - 1].rule : 0u;
+            if (kj <= kx) break;
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = x;
+    }
+}
+
+/* Stage 1 of one framed record: parse, sanctions and the stateless rules,
+ * into o and the slot's hit store.  Runs on any worker; reads only shared
+ * configuration and writes only w, o, and the slot.  Hot path. */
+static int screen_record(worker *w, const txs_binding *bind, const txs_record *r, rec_res *o,
+                         slot *sl)
+{
+    const txs_screener *s = w->s;
+    char why[256];
+    o->why = NULL;
+    o->hit0 = (uint32_t)sl->nhits;
+    o->nh = o->nsanc = o->suppressed = o->dropped = 0;
+    o->home = 1;
+    if (r->error != TXS_FRAME_OK) {
+        o->why = r->detail ? r->detail : "malformed record";
+        return TXS_OK;
+    }
+    if (txs_parse_record(bind, r, w->arena, &o->t, why, sizeof why) != 0) {
+        o->why = txs_arena_dup(w->arena, why, strlen(why));
+        return o->why ? TXS_OK : TXS_E_NOMEM;
+    }
+    /* A shard run screens the records whose home it is, and feeds the
+     * others only to the state of the accounts it owns (state.h). */
+    if (s->o.shard_mode == TXS_STATE_SHARD)
+        o->home = txs_shard_home(&o->t, s->o.shard_n) == s->o.shard_k;
+    else if (s->o.shard_mode == TXS_STATE_GRAPH)
+        o->home = 0;
+    /* what every state partition reads of the record, computed once */
+    if (sl->key) txs_state_key_of(s->state, &o->t, &sl->key[o - sl->res]);
+    if (s->o.rules == NULL && w->sanc == NULL) return TXS_OK;
+    size_t nh = 0, dropped = 0;
+    if (o->home && (w->sanc || w->places)) {
+        w->suppressed = 0;
+        if (w->sanc) TXS_TRY(txs__pipe_screen_sanctions(w, &o->t, &nh, &dropped));
+        if (w->places || s->free_text) TXS_TRY(txs__pipe_screen_text(w, &o->t, &nh, &dropped));
+        o->nsanc = (uint32_t)nh;
+        o->suppressed = (uint32_t)w->suppressed;
+    }
+    if (s->o.rules && o->home)
+        TXS_TRY(txs_rules_eval(s->o.rules, &o->t, w->arena, w->hits, TXS_MAX_HITS, &nh,
+                               &dropped));
+    o->dropped = (uint32_t)dropped;
+    if (nh == 0) return TXS_OK;
+    if (sl->nhits + nh > sl->hcap) {
+        size_t cap = sl->hcap ? sl->hcap * 2 : 1024;
+        while (cap < sl->nhits + nh) cap *= 2;
+        txs_hit *v = realloc(sl->hits, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        sl->hits = v;
+        sl->hcap = cap;
+    }
+    memcpy(sl->hits + sl->nhits, w->hits, nh * sizeof *w->hits);
+    sl->nhits += nh;
+    o->nh = (uint32_t)nh;
+    return TXS_OK;
+}
+
+/* Stage 1 over a whole batch (rebased first when it was detached). */
+void txs__pipe_screen_batch(worker *w, const txs_binding *bind, slot *sl)
+{
+    txs_batch_rebase(&sl->batch);
+    w->arena = &sl->batch.arena;
+    sl->nhits = 0;
+    sl->rc = TXS_OK;
+    size_t i = 0;
+    for (; i < sl->batch.n; i++) {
+        int rc = screen_record(w, bind, &sl->batch.rec[i], &sl->res[i], sl);
+        if (rc < 0) {
+            sl->rc = rc;
+            break;
+        }
+    }
+    sl->nres = i;
+}
+
+/* The account-state hits of record i of sl into s->shits: from the
+ * partitions in rank order, then the link stage (state.h); or from the
+ * one table.  Returns how many; *late and *dropped are updated. */
+static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, size_t *ns,
+                      size_t *dropped, int *late)
+{
+    const rec_res *o = &sl->res[i];
+    *ns = 0;
+    if (s->nparts == 0 || sl->po == NULL)
+        return txs_state_eval(s->state, &o->t, a, s->shits, TXS_MAX_HITS, ns, dropped, late);
+    int lt = 0;
+    for (unsigned r = 0; r < 4; r++)
+        for (unsigned k = 0; k < s->nparts; k++) {
+            const part_rec *pr = &sl->po[k].rec[i];
+            if (pr->rank != r) continue;
+            for (unsigned j = 0; j < pr->n; j++) {
+                if (*ns < TXS_MAX_HITS) s->shits[(*ns)++] = sl->po[k].hits[pr->off + j];
+                else (*dropped)++;
+            }
+        }
+    for (unsigned k = 0; k < s->nparts; k++) {
+        lt |= sl->po[k].rec[i].late;
+        *dropped += sl->po[k].rec[i].dropped;
+    }
+    *late = lt;
+    return txs_state_eval_link(s->state, &o->t, &sl->key[i], sl->lk ? &sl->lk[i] : NULL, lt, a,
+                               s->shits, TXS_MAX_HITS, ns, dropped);
+}
+
+/* The ordered stage of record i of sl, in input order: counts, rejects,
+ * the stateful rules (per-account state), score and the alert line. */
+static int commit_record(txs_screener *s, txs_source_stats *ss, const slot *sl, size_t i,
+                         txs_arena *a)
+{
+    const txs_record *r = &sl->batch.rec[i];
+    const rec_res *o = &sl->res[i];
+    s->st.read++;
+    ss->read++;
+    if (o->why) {
+        reject(s, ss, r, o->why);
+        return TXS_OK;
+    }
+    if (!o->home) {
+        s->st.read--;
+        ss->read--;
+        s->st.shard_foreign++;
+    } else {
+        s->st.screened++;
+    }
+    if (s->o.rules == NULL && !s->sanc_on) return TXS_OK;
+    size_t nh = o->nh, dropped = o->dropped, nsanc = 0;
+    if (o->home && (s->sanc_on || s->places_on)) {
+        s->st.sanctions_hits += o->nsanc;
+        s->st.sanctions_suppressed += o->suppressed;
+        nsanc = o->nsanc - o->suppressed; /* the hits that count */
+        s->st.sanctions_txns += nsanc > 0;
+    }
+    if (nh) memcpy(s->hits, sl->hits + o->hit0, nh * sizeof *s->hits);
+    if (s->state) {
+        /* The state judges with room of its own, so what it keeps never
+         * depends on how many hits stage 1 found; the record keeps the
+         * first TXS_MAX_HITS in rule order. */
+        size_t ns = 0;
+        int late = 0;
+        TXS_TRY(state_hits(s, sl, i, a, &ns, &dropped, &late));
+        s->st.late_records += (uint64_t)late;
+        if (ns) {
+            memcpy(s->hits + nh, s->shits, ns * sizeof *s->hits);
+            nh += ns;
+            order_hits(s->hits, nh);
+            if (nh > TXS_MAX_HITS) {
+                dropped += nh - TXS_MAX_HITS;
+                nh = TXS_MAX_HITS;
+            }
+        }
+    }
+    if (nh == 0) return TXS_OK;
+    s->st.hits += nh;
+    s->st.hits_dropped += dropped;
+    int score, band;
+    txs_score(s->o.rules, s->hits, nh, &score, &band);
+    if (band == TXS_BAND_NONE && s->o.shard_mode == TXS_STATE_ALL) {
+        s->st.txns_hit_below_band++;
+        return TXS_OK;
+    }
+    if (band == TXS_BAND_NONE) { /* a shard run: merge decides */
+        s->st.txns_hit_below_band++;
+        txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
+        return TXS_OK;
+    }
+    s->st.alerts++;
+    s->st.alerts_by_band[band]++;
+    s->st.sanctions_alerts += nsanc > 0;
+    if (s->o.rules) count_rules(s, s->hits, nh);
+    txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
+    return TXS_OK;
+}
+
+/* The ordered stage of a batch that went through stage 1 (and the
+ * partitions): its records up to where stage 1 stopped, then stage 1's
+ * status. */
+int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
+{
+    for (unsigned k = 0; sl->po && k < s->nparts; k++)
+        if (sl->po[k].rc < 0) return sl->po[k].rc;
+    for (size_t i = 0; i < sl->nres; i++) {
+        const txs_record *rec = &sl->batch.rec[i];
+        ss->plain_bytes = rec->offset + rec->raw.n;
+        TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
+    }
+    return sl->rc;
+}
+
+/* Partition k of the account state over a batch through stage 1: every
+ * record in order, the accounts k owns (state.h).  Runs on k's thread. */
+void txs__pipe_part_batch(txs_screener *s, unsigned k, slot *sl)
+{
+    part_out *po = &sl->po[k];
+    txs_arena_reset(&po->arena);
+    po->n = 0;
+    po->rc = TXS_OK;
+    for (size_t i = 0; i < sl->nres; i++) {
+        const rec_res *o = &sl->res[i];
+        part_rec *pr = &po->rec[i];
+        *pr = (part_rec){(uint32_t)po->n, 0, 4, 0, 0};
+        if (o->why || !o->home) continue;
+        if (po->n + TXS_MAX_HITS > po->cap) {
+            size_t cap = po->cap ? po->cap * 2 : 4 * TXS_MAX_HITS;
+            txs_hit *v = realloc(po->hits, cap * sizeof *v);
+            if (v == NULL) {
+                po->rc = TXS_E_NOMEM;
+                return;
+            }
+            po->hits = v;
+            po->cap = cap;
+        }
+        size_t nh = 0, dropped = 0;
+        int late = 0, rank = 4;
+        int rc = txs_state_eval_part(s->state, k, &o->t, &sl->key[i], &po->arena,
+                                     po->hits + po->n, TXS_MAX_HITS, &nh, &dropped, &late,
+                                     &rank, sl->lk ? &sl->lk[i] : NULL);
+        if (rc < 0) {
+            po->rc = rc;
+            return;
+        }
+        pr->n = (uint8_t)nh;
+        pr->rank = (uint8_t)rank;
+        pr->late = (uint8_t)late;
+        pr->dropped = (uint8_t)dropped;
+        po->n += nh;
+    }
+}
