@@ -44,6 +44,8 @@ typedef struct txs_party {
     char bank_country[2];  /* letters 5-6 of bank when it is a valid BIC */
 } txs_party;
 
+struct txs_pay_ext;
+
 typedef struct txs_txn {
     txs_slice txn_id;
     int64_t ts;          /* seconds since 1970-01-01T00:00:00Z */
@@ -57,6 +59,9 @@ typedef struct txs_txn {
     uint32_t file_index;
     uint64_t line;
     uint64_t offset;
+    /* Payment messages only (payments.h): every party with its role and
+     * source, the references and texts; NULL for CSV and JSONL records. */
+    const struct txs_pay_ext *ext;
 } txs_txn;
 
 #endif /* TXS_TXN_H */

@@ -1,0 +1,1 @@
+cp -r "$TXS_SRC/tests/fixtures/payments/invalid/phoughton-cbpr" invalid
