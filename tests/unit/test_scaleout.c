@@ -509,6 +509,22 @@ Test(merge, complete_set_accepted)
     cr_expect_eq(st.alerts, 3);
 }
 
+Test(merge, a_manifest_on_one_line_is_a_manifest)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    char *m = read_file(files[3]), *w = m;
+    for (char *r = m; *r; r++)
+        if (*r != '\n') *w++ = *r;
+    *w++ = '\n';
+    *w = '\0';
+    write_file(files[3], m);
+    free(m);
+    txs_merge_stats st;
+    txs_diag d;
+    cr_assert_eq(merge_files(files, 4, "none", path_in("m.jsonl"), &st, &d), TXS_OK, "%s", d.msg);
+}
+
 Test(merge, refuses_a_missing_shard_manifest)
 {
     char *in, *files[4];

@@ -73,11 +73,15 @@ typedef struct txs_merge_stats {
 } txs_merge_stats;
 
 /* Merge the shard outputs o->inputs of the split in o->split_dir into
- * o->out (and o->rejects, o->manifest).  Returns TXS_OK with *st filled, or
- * an error status with d naming the file, line and reason: TXS_E_FORMAT for
- * outputs that are not a split's or do not add up, TXS_E_ARG for a file
- * given twice, TXS_E_CONFIG for a rule set other than the shards', TXS_E_IO
- * and TXS_E_OUTPUT for I/O. */
+ * o->out (and o->rejects, o->manifest), published as one commit only once
+ * the set is proven complete: every shard's manifest, each over this
+ * split's shard file, every alerts (and rejects) file as long as its
+ * manifest counts, the graph job's when the rule set needs it.  Returns
+ * TXS_OK with *st filled, or an error status with d naming the file, line
+ * and reason, nothing published: TXS_E_FORMAT for outputs that are not a
+ * split's, incomplete, stale or do not add up, TXS_E_ARG for a file given
+ * twice, TXS_E_CONFIG for a rule set other than the shards', TXS_E_IO and
+ * TXS_E_OUTPUT for I/O. */
 int txs_merge(const txs_merge_opts *o, txs_merge_stats *st, txs_diag *d);
 
 #endif /* TXS_SCALEOUT_H */

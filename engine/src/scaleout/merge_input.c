@@ -378,8 +378,9 @@ int txs__merge_add_input(merge_run *m, const txs_merge_opts *a, const char *path
         txs__merge_lf_close(&s.lf);
         return rc < 0 ? txs_diag_set(d, TXS_E_IO, path, 0, "read error") : TXS_OK;
     }
-    if (txs_json_parse(&s.doc, s.lf.line, s.lf.len) < 0) {
-        /* Not one JSON object a line: a pretty-printed manifest? */
+    if (txs_json_parse(&s.doc, s.lf.line, s.lf.len) < 0 ||
+        txs_json_get(s.doc.root, "txscreen_version") != NULL) {
+        /* Not one JSON object a line, or a manifest on one line: a manifest? */
         txs__merge_lf_close(&s.lf);
         txs_json_free(&s.doc);
         size_t n;

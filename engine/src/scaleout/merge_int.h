@@ -6,7 +6,8 @@
  *                     files and reading each stream's head record
  *   merge.c           the k-way merge of alerts and rejects, recombining a
  *                     record's alerts from two shards, the run
- *   merge_manifest.c  the rule set check and the merged manifest
+ *   merge_manifest.c  the rule set check, the completeness checks against
+ *                     the shard manifests, and the merged manifest
  *
  * A stream is one shard output file (alerts or rejects) read one line at a
  * time; its head record is parsed into the stream's own JSON document and

@@ -1,9 +1,11 @@
 /*
  * merge_manifest.c: the manifest side of `txscreen merge` (merge_int.h):
  * the rule set the shards were screened with (named by their manifests,
- * checked by xxh3), the shards' counts checked against the split's, and the
- * merged manifest: inputs from split.json, rule set and lists as the shard
- * manifests state them, counts summed or recomputed from the merged alerts.
+ * checked by xxh3), the shards' counts checked against the split's and
+ * their outputs against their manifests, and the merged manifest (filled
+ * into emit's txs_manifest and printed by its one printer): inputs from
+ * split.json, rule set and lists as the shard manifests state them, counts
+ * summed or recomputed from the merged alerts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,138 +32,172 @@ static uint64_t man_count(const merge_run *m, const char *key, int *missing)
     return sum;
 }
 
-static void splice_value(txs_buf *b, const merge_run *m, const char *key, const char *indent,
-                         int comma)
+/* A hex string of up to 16 digits as a number (0 when not one). */
+static uint64_t hex_u64(const txs_json *v)
 {
-    const txs_json *v = man_get(m, 0, key);
-    txs_buf_printf(b, "%s\"%s\": ", indent, key);
-    if (v) txs_buf_put(b, m->man[0].text + v->start, v->end - v->start);
-    else txs_buf_puts(b, "null");
-    txs_buf_puts(b, comma ? ",\n" : "\n");
+    char hex[20] = "";
+    txs_json_str(v, hex, sizeof hex);
+    return strtoull(hex, NULL, 16);
 }
 
-static void kv_str(txs_buf *b, const char *indent, const char *key, const char *val, int comma)
+static uint64_t get_u64(const txs_json *o, const char *key)
 {
-    txs_buf_printf(b, "%s\"%s\": ", indent, key);
-    if (val) txs_buf_json_str(b, val, strlen(val));
-    else txs_buf_puts(b, "null");
-    txs_buf_puts(b, comma ? ",\n" : "\n");
+    uint64_t v = 0;
+    txs_json_u64(txs_json_get(o, key), &v);
+    return v;
 }
 
-static void kv_u64(txs_buf *b, const char *key, uint64_t v, int comma)
+static txs_slice get_slice(const txs_json *o, const char *key)
 {
-    txs_buf_printf(b, "    \"%s\": %llu%s\n", key, (unsigned long long)v, comma ? "," : "");
+    const txs_json *v = txs_json_get(o, key);
+    return v && v->type == TXS_JSON_STR ? (txs_slice){v->s, v->n} : (txs_slice){"", 0};
 }
 
-/* The manifest of the whole run, in the layout of txs_manifest_write:
- * inputs from split.json, rule set and lists as the shards' manifests
- * state them, counts summed (read, screened, rejected, dropped hits) or
- * recomputed from the merged alerts. */
-void txs__merge_write_manifest(txs_buf *b, merge_run *m, const txs_merge_opts *a, const char *cmd,
-                           const char *started, double wall)
+/* The "lists" of shard 0's manifest as the printer's structs (strings
+ * borrowed from that document); NULL with *n = 0 when there are none. */
+static txs_manifest_list *read_lists(const merge_run *m, size_t *n, int *oom)
 {
-    int missing = 0;
-    uint64_t dropped = man_count(m, "hits_dropped", &missing), gd = 0;
-    if (m->graph_text &&
-        txs_json_u64(txs_json_get(txs_json_get(m->graph.root, "counts"),
-                                 "hits_dropped"), &gd) == 0)
-        dropped += gd;
-    uint64_t read = 0, rejected = 0, plain = 0;
-    for (size_t i = 0; i < m->si.nin; i++) {
-        read += m->si.in[i].records;
-        rejected += m->si.in[i].rejected;
-        plain += m->si.in[i].plain_bytes;
+    const txs_json *lists = man_get(m, 0, "lists");
+    *n = 0;
+    if (lists == NULL || lists->type != TXS_JSON_ARR || lists->count == 0) return NULL;
+    txs_manifest_list *l = calloc(lists->count, sizeof *l);
+    if (l == NULL) return *oom = 1, NULL;
+    for (const txs_json *v = lists->first; v; v = v->next) {
+        txs_manifest_list *x = &l[(*n)++];
+        const txs_json *path = txs_json_get(v, "path"), *srcs = txs_json_get(v, "sources");
+        x->path = path && path->type == TXS_JSON_STR ? path->s : "";
+        x->xxh3 = hex_u64(txs_json_get(v, "xxh3"));
+        x->bytes = get_u64(v, "bytes");
+        x->entities = get_u64(v, "entities");
+        if (srcs == NULL || srcs->type != TXS_JSON_ARR || srcs->count == 0) continue;
+        txs_manifest_list_source *s = calloc(srcs->count, sizeof *s);
+        if (s == NULL) return *oom = 1, l;
+        x->sources = s;
+        for (const txs_json *e = srcs->first; e; e = e->next, s++) {
+            s->file = get_slice(e, "file");
+            s->list = get_slice(e, "list");
+            s->date = get_slice(e, "date");
+            txs_slice h = get_slice(e, "sha256");
+            for (size_t k = 0; k < 32 && 2 * k + 1 < h.n; k++) {
+                char byte[3] = {h.p[2 * k], h.p[2 * k + 1], 0};
+                s->sha256[k] = (uint8_t)strtoul(byte, NULL, 16);
+            }
+            s->bytes = get_u64(e, "bytes");
+            s->entities = (uint32_t)get_u64(e, "entities");
+            x->nsources++;
+        }
     }
-    txs_buf_puts(b, "{\n");
-    kv_str(b, "  ", "txscreen_version", TXS_VERSION, 1);
-    kv_str(b, "  ", "command", cmd, 1);
-    splice_value(b, m, "profile", "  ", 1);
-    txs_buf_puts(b, "  \"inputs\": [");
+    return l;
+}
+
+static void free_lists(txs_manifest_list *l, size_t n)
+{
+    for (size_t i = 0; l && i < n; i++) free((void *)l[i].sources);
+    free(l);
+}
+
+/* The manifest of the whole run, printed by emit's one manifest printer
+ * (txs_manifest_print): inputs from split.json, profile, rule set and lists
+ * as the shards' manifests state them, counts summed (read, screened,
+ * rejected, dropped hits, state) or recomputed from the merged alerts. */
+void txs__merge_write_manifest(txs_buf *b, merge_run *m, const txs_merge_opts *a, const char *cmd,
+                               const char *started, double wall)
+{
+    int missing = 0, oom = 0;
+    txs_manifest mf;
+    memset(&mf, 0, sizeof mf);
+    txs_manifest_input *in = calloc(m->si.nin ? m->si.nin : 1, sizeof *in);
+    const char **ids = calloc(m->rules ? txs_ruleset_count(m->rules) + 1 : 1, sizeof *ids);
+    size_t nlists = 0;
+    txs_manifest_list *lists = read_lists(m, &nlists, &oom);
+    if (in == NULL || ids == NULL || oom) {
+        b->oom = 1;
+        goto out;
+    }
     for (size_t i = 0; i < m->si.nin; i++) {
         const split_input *s = &m->si.in[i];
-        txs_buf_puts(b, i ? ",\n    {" : "\n    {");
-        txs_buf_puts(b, "\"file\": ");
-        txs_buf_json_str(b, s->name, strlen(s->name));
-        txs_buf_printf(b,
-                       ", \"encoding\": \"%s\", \"bytes\": %llu, \"xxh3\": "
-                       "\"%016llx\", \"read\": %llu, \"rejected\": %llu}",
-                       s->encoding, (unsigned long long)s->bytes, (unsigned long long)s->xxh3,
-                       (unsigned long long)s->records, (unsigned long long)s->rejected);
+        in[i] = (txs_manifest_input){s->name, s->encoding, s->bytes, s->xxh3, s->records,
+                                     s->rejected};
+        mf.read += s->records;
+        mf.rejected += s->rejected;
+        mf.plain_bytes += s->plain_bytes;
     }
-    txs_buf_puts(b, m->si.nin ? "\n  ],\n" : "],\n");
-    splice_value(b, m, "rules", "  ", 1);
-    const txs_json *lists = man_get(m, 0, "lists");
-    int nlists = lists && lists->type == TXS_JSON_ARR && lists->count > 0;
-    splice_value(b, m, "lists", "  ", 1);
-    if (nlists) splice_value(b, m, "sanctions_threshold", "  ", 1);
-    int gg = nlists && man_get(m, 0, "good_guys") != NULL;
-    if (gg) splice_value(b, m, "good_guys", "  ", 1);
-    txs_buf_puts(b, "  \"outputs\": {\n");
-    kv_str(b, "    ", "alerts", a->out, 1);
-    kv_str(b, "    ", "rejects", a->rejects, 0);
-    txs_buf_puts(b, "  },\n  \"counts\": {\n");
-    kv_u64(b, "read", read, 1);
-    kv_u64(b, "screened", read - rejected, 1);
-    kv_u64(b, "rejected", rejected, 1);
-    kv_u64(b, "alerts", m->alerts, 1);
-    kv_u64(b, "hits", m->hits, 1);
-    kv_u64(b, "hits_dropped", dropped, 1);
-    if (nlists) {
-        kv_u64(b, "sanctions_hits", m->sanc_hits, 1);
-        kv_u64(b, "sanctions_txns", m->sanc_txns, 1);
-        kv_u64(b, "sanctions_alerts", m->sanc_alerts, 1);
-        if (gg) kv_u64(b, "sanctions_suppressed", m->sanc_supp, 1);
+    mf.command = cmd;
+    const txs_json *prof = man_get(m, 0, "profile");
+    mf.profile = prof && prof->type == TXS_JSON_STR ? prof->s : NULL;
+    mf.inputs = in;
+    mf.ninputs = m->si.nin;
+    const txs_json *rules = man_get(m, 0, "rules");
+    if (rules && rules->type == TXS_JSON_OBJ) {
+        const txs_json *spec = txs_json_get(rules, "spec"), *name = txs_json_get(rules, "name"),
+                       *ver = txs_json_get(rules, "version");
+        mf.has_rules = 1;
+        mf.rules_spec = spec && spec->type == TXS_JSON_STR ? spec->s : NULL;
+        mf.rules_name = name && name->type == TXS_JSON_STR ? name->s : NULL;
+        mf.rules_version = ver && ver->type == TXS_JSON_STR ? ver->s : NULL;
+        mf.rules_xxh3 = hex_u64(txs_json_get(rules, "xxh3"));
+        mf.rules_count = get_u64(rules, "count");
     }
+    mf.lists = lists;
+    mf.nlists = nlists;
+    txs_json_double(man_get(m, 0, "sanctions_threshold"), &mf.sanctions_threshold);
+    const txs_json *gg = man_get(m, 0, "good_guys");
+    mf.good_guys = gg && gg->type == TXS_JSON_STR ? gg->s : NULL;
+    mf.alerts_path = a->out;
+    mf.rejects_path = a->rejects;
+    mf.screened = mf.read - mf.rejected;
+    mf.alerts = m->alerts;
+    mf.hits = m->hits;
+    uint64_t gd = 0;
+    mf.hits_dropped = man_count(m, "hits_dropped", &missing);
+    if (m->graph_text &&
+        txs_json_u64(txs_json_get(txs_json_get(m->graph.root, "counts"), "hits_dropped"), &gd) == 0)
+        mf.hits_dropped += gd;
+    mf.sanctions_hits = m->sanc_hits;
+    mf.sanctions_txns = m->sanc_txns;
+    mf.sanctions_alerts = m->sanc_alerts;
+    mf.sanctions_suppressed = m->sanc_supp;
     /* Stateful rules.  A record is late when it is late for one of its
      * accounts; the graph job holds every account, so its count is the
      * single run's; without it, the shards' sum (a record late in two
      * shards counts twice). */
-    const txs_json *state = man_get(m, 0, "state");
-    uint64_t late = 0;
-    if (state && !(m->graph_text &&
-                   txs_json_u64(txs_json_get(txs_json_get(m->graph.root,
-                                                             "counts"), "late_records"),
-                          &late) == 0))
-        late = man_count(m, "late_records", &missing);
-    if (state) kv_u64(b, "late_records", late, 1);
-    kv_u64(b, "txns_hit_below_band", m->below, 0);
-    txs_buf_puts(b, "  },\n  \"alerts_by_band\": {\n");
-    kv_u64(b, "block", m->by_band[TXS_BAND_BLOCK], 1);
-    kv_u64(b, "review", m->by_band[TXS_BAND_REVIEW], 1);
-    kv_u64(b, "edd", m->by_band[TXS_BAND_EDD], 0);
-    if (state) {
+    txs_manifest_state st;
+    memset(&st, 0, sizeof st);
+    if (man_get(m, 0, "state")) {
+        if (!(m->graph_text &&
+              txs_json_u64(txs_json_get(txs_json_get(m->graph.root, "counts"), "late_records"),
+                           &mf.late_records) == 0))
+            mf.late_records = man_count(m, "late_records", &missing);
+        /* loaded and rules_changed: any shard's; the rest summed. */
+        uint64_t *f[] = {&st.loaded, &st.loaded_accounts, &st.rules_changed, &st.accounts,
+                         &st.events, &st.bytes, &st.late_events, &st.expired_events,
+                         &st.truncated_events, &st.unconverted_amounts, &st.self_transfers};
         static const char *const keys[] = {"loaded", "loaded_accounts", "rules_changed",
                                            "accounts", "events", "bytes", "late_events",
                                            "expired_events", "truncated_events",
-                                           "unconverted_amounts"};
-        txs_buf_puts(b, "  },\n  \"state\": {\n");
-        for (size_t i = 0; i < TXS_ARRAY_LEN(keys); i++) {
-            int flag = i == 0 || i == 2; /* loaded, rules_changed: any shard */
-            uint64_t v = 0;
+                                           "unconverted_amounts", "self_transfers"};
+        for (size_t i = 0; i < TXS_ARRAY_LEN(keys); i++)
             for (uint32_t k = 0; k < m->si.n; k++) {
-                uint64_t x = 0;
-                txs_json_u64(txs_json_get(man_get(m, k, "state"), keys[i]), &x);
-                v = flag ? (x > v ? x : v) : v + x;
+                uint64_t x = get_u64(man_get(m, k, "state"), keys[i]);
+                *f[i] = i == 0 || i == 2 ? (x > *f[i] ? x : *f[i]) : *f[i] + x;
             }
-            kv_u64(b, keys[i], v, i + 1 < TXS_ARRAY_LEN(keys));
-        }
+        mf.state = &st;
     }
-    txs_buf_puts(b, "  },\n  \"alerts_by_rule\": {");
-    size_t nr = m->rules ? txs_ruleset_count(m->rules) : 0;
-    for (size_t i = 0; i < nr; i++) {
-        const txs_rule_info *ri = txs_ruleset_rule(m->rules, i);
-        txs_buf_puts(b, i ? ",\n    " : "\n    ");
-        txs_buf_json_str(b, ri->id, strlen(ri->id));
-        txs_buf_printf(b, ": %llu", (unsigned long long)m->by_rule[i]);
-    }
-    txs_buf_puts(b, nr ? "\n  },\n" : "},\n");
-    double secs = wall > 0 ? wall : 1e-9;
-    txs_buf_puts(b, "  \"timing\": {\n");
-    kv_str(b, "    ", "started_utc", started, 1);
-    txs_buf_printf(b, "    \"wall_seconds\": %.6f,\n", wall);
-    txs_buf_printf(b, "    \"records_per_second\": %.0f,\n", (double)read / secs);
-    txs_buf_printf(b, "    \"mb_per_second\": %.1f\n", (double)plain / secs / 1e6);
-    txs_buf_puts(b, "  }\n}\n");
+    mf.txns_hit_below_band = m->below;
+    mf.alerts_block = m->by_band[TXS_BAND_BLOCK];
+    mf.alerts_review = m->by_band[TXS_BAND_REVIEW];
+    mf.alerts_edd = m->by_band[TXS_BAND_EDD];
+    mf.nrules = m->rules ? txs_ruleset_count(m->rules) : 0;
+    for (size_t i = 0; i < mf.nrules; i++) ids[i] = txs_ruleset_rule(m->rules, i)->id;
+    mf.rule_ids = ids;
+    mf.alerts_by_rule = m->by_rule;
+    mf.started_utc = started;
+    mf.wall_seconds = wall;
+    txs_manifest_print(b, &mf);
+out:
+    free(in);
+    free(ids);
+    free_lists(lists, nlists);
 }
 
 /* The input a manifest names first: its bytes and xxh3; -1 without. */
