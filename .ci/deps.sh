@@ -4,7 +4,7 @@
 # Needs root (or sudo) only when something is missing.
 txs_deps() {
   local pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-              libvectorscan-dev libpcre2-dev libxxhash-dev libcriterion-dev
+              libvectorscan-dev libxxhash-dev libcriterion-dev
               libyaml-dev libxml2-dev zlib1g-dev libzstd-dev zstd gzip time
               libutf8proc-dev libicu-dev valgrind)
   local missing=()

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../engine/src/input/input_int.h"
 #include "txs/input.h"
 
 static const char *const native_keys[] = {
@@ -45,7 +44,7 @@ static int one_pass(const char *path, const txs_reader_opts *o, int scalar, run 
         return -1;
     }
     if (txs_reader_create(o, &r) < 0) return -1;
-    txs__input_force_scalar(r, scalar);
+    txs_reader_force_scalar(r, scalar);
     txs_batch b;
     txs_batch_init(&b);
     memset(out, 0, sizeof *out);

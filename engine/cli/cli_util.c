@@ -100,7 +100,7 @@ static const struct {
     {TXS_EXIT_PUBLISH, "published in part: the run's outputs were complete and committed, "
                        "but renaming one into place failed; the commit record stays beside "
                        "them and the next run with the same outputs, or `txscreen recover "
-                       "OUTPUT`, finishes publishing"},
+                       "OUTPUT...`, finishes publishing"},
 };
 
 void txs_cli_exit_table(FILE *f)

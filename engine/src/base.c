@@ -1,7 +1,8 @@
 /*
  * base.c: status messages, slice comparison, diagnostics, reading a small
- * file whole, UTF-8 encoding, and the embedded file table look-up: the few
- * helpers every stage shares.
+ * file whole, UTF-8 encoding, the JSON string unescaper (shared by the
+ * JSONL scanner and the cold-path JSON reader), and the embedded file table
+ * look-up: the few helpers every stage shares.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -119,6 +120,55 @@ size_t txs_utf8_put(char *o, uint32_t cp)
     o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
     o[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+long txs_hex4(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int h = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (h < 0) return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+size_t txs_json_unescape(const char *p, size_t n, char *o)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c != '\\') {
+            o[k++] = c;
+            continue;
+        }
+        c = p[++i];
+        switch (c) {
+        case 'b': o[k++] = '\b'; break;
+        case 'f': o[k++] = '\f'; break;
+        case 'n': o[k++] = '\n'; break;
+        case 'r': o[k++] = '\r'; break;
+        case 't': o[k++] = '\t'; break;
+        case 'u': {
+            /* 6 source bytes give at most 3; a surrogate pair 12 give 4. */
+            unsigned long u = (unsigned long)txs_hex4(p + i + 1);
+            i += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                unsigned long lo = (unsigned long)txs_hex4(p + i + 3);
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                i += 6;
+            }
+            k += txs_utf8_put(o + k, (uint32_t)u);
+            break;
+        }
+        default: o[k++] = c; /* " \ / */
+        }
+    }
+    return k;
 }
 
 const txs_builtin_file *txs__builtin_find(const char *name)

@@ -69,7 +69,7 @@ static fz_out fz_collect(const uint8_t *data, size_t n, const txs_reader_opts *o
     txs_source *s = NULL;
     txs_reader *r = NULL;
     if (txs_source_open_fn(fz_read, &src, "fuzz", &s) < 0 || txs_reader_create(o, &r) < 0) abort();
-    txs__input_force_scalar(r, scalar);
+    txs_reader_force_scalar(r, scalar);
     int rc = txs_reader_attach(r, s);
     fz_put(&out, &rc, sizeof rc);
     size_t nh;

@@ -153,7 +153,7 @@ static inline char *dump_opts(const char *data, size_t n, const txs_reader_opts 
         sb_str(&b, "~setup failed\n");
         goto out;
     }
-    txs__input_force_scalar(r, scalar);
+    txs_reader_force_scalar(r, scalar);
     int rc = txs_reader_attach(r, s);
     if (rc < 0) {
         snprintf(tmp, sizeof tmp, "~%d %s\n", rc, txs_reader_error(r));

@@ -516,7 +516,7 @@ Test(csv, windows_keep_batch_boundaries)
         txs_reader *r;
         cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "b", &s), 0);
         cr_assert_eq(txs_reader_create(&o, &r), 0);
-        txs__input_force_scalar(r, scalar);
+        txs_reader_force_scalar(r, scalar);
         cr_assert_eq(txs_reader_attach(r, s), 0);
         txs_batch b;
         txs_batch_init(&b);

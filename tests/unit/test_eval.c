@@ -1,6 +1,6 @@
 /*
- * test_eval.c: `txscreen eval`'s pieces: the JSON reader (eval_json.c),
- * the labels parser and the metric arithmetic (eval_metrics.c) on small
+ * test_eval.c: the eval library (txs/eval.h): the labels parser and the
+ * metric arithmetic (eval/metrics.c) on small
  * hand-made labels and alerts whose every figure is worked out below, and
  * the rule -> typology mapping from a rule set's `typology:` keys.
  */
@@ -9,107 +9,39 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "eval_json.h"
-#include "eval_metrics.h"
+#include "txs/eval.h"
 #include "rules_fixture.h"
-
-/* ------------------------------------------------------------- JSON */
-
-static ej_value *parse_ok(const char *s)
-{
-    ej_value *v = NULL;
-    char err[128];
-    int rc = ej_parse(s, strlen(s), &v, err, sizeof err);
-    cr_assert_eq(rc, 0, "parse failed on %s: %s", s, err);
-    return v;
-}
-
-static void parse_bad(const char *s, const char *why)
-{
-    ej_value *v = NULL;
-    char err[128];
-    cr_assert_eq(ej_parse(s, strlen(s), &v, err, sizeof err), -1, "accepted %s", s);
-    cr_assert_null(v);
-    cr_assert_not_null(strstr(err, why), "error for %s was '%s', expected '%s'", s, err, why);
-}
-
-Test(eval_json, values_and_escapes)
-{
-    ej_value *v = parse_ok(" {\"a\":[1,-2.5e1,0.25,true,false,null],\"s\":\"q\\\"\\\\\\/\\n\\t\\u00e9\\ud83d\\ude00\","
-                           "\"o\":{},\"e\":[]} ");
-    cr_assert_eq(v->type, EJ_OBJECT);
-    const ej_value *a = ej_get(v, "a");
-    cr_assert_eq(a->type, EJ_ARRAY);
-    cr_assert_eq(a->n, 6);
-    cr_assert_float_eq(a->items[0].num, 1.0, 1e-12);
-    cr_assert_float_eq(a->items[1].num, -25.0, 1e-12);
-    cr_assert_float_eq(a->items[2].num, 0.25, 1e-12);
-    cr_assert_eq(a->items[3].type, EJ_TRUE);
-    cr_assert_eq(a->items[4].type, EJ_FALSE);
-    cr_assert_eq(a->items[5].type, EJ_NULL);
-    const ej_value *s = ej_get(v, "s");
-    cr_assert_str_eq(s->str, "q\"\\/\n\t\xC3\xA9\xF0\x9F\x98\x80");
-    cr_assert_eq(s->len, strlen("q\"\\/\n\t\xC3\xA9\xF0\x9F\x98\x80"));
-    cr_assert_eq(ej_get(v, "o")->n, 0);
-    cr_assert_eq(ej_get(v, "e")->type, EJ_ARRAY);
-    cr_assert_null(ej_get(v, "missing"));
-    cr_assert_null(ej_get(a, "a"));
-    ej_free(v);
-}
-
-Test(eval_json, errors)
-{
-    parse_bad("", "value expected");
-    parse_bad("{\"a\":1} x", "text after");
-    parse_bad("{\"a\":01}", "leading zero");
-    parse_bad("{\"a\":1.}", "digit expected");
-    parse_bad("{\"a\":+1}", "unexpected character");
-    parse_bad("{\"a\":\"x", "unterminated string");
-    parse_bad("{\"a\":\"\\ud800\"}", "high surrogate");
-    parse_bad("{\"a\":\"\\udc00\"}", "lone low surrogate");
-    parse_bad("{\"a\":\"\\x\"}", "bad escape");
-    parse_bad("{\"a\":\"\x01\"}", "control character");
-    parse_bad("{\"a\":1,}", "object key expected");
-    parse_bad("[1 2]", "',' or ']' expected");
-    parse_bad("{\"a\" 1}", "':' expected");
-    parse_bad("[1,", "value expected");
-    parse_bad("tru", "unexpected character");
-    char deep[400];
-    memset(deep, '[', 300);
-    deep[300] = '\0';
-    parse_bad(deep, "nesting deeper");
-}
 
 /* ----------------------------------------------------------- labels */
 
-static int labels(ev_eval *ev, const char *text, txs_diag *d)
+static int labels(txs_eval *ev, const char *text, txs_diag *d)
 {
-    ev_init(ev);
+    txs_eval_init(ev);
     memset(d, 0, sizeof *d);
-    return ev_labels_parse(ev, "labels.csv", text, strlen(text), d);
+    return txs_eval_labels_parse(ev, "labels.csv", text, strlen(text), d);
 }
 
 Test(eval_labels, good_file)
 {
-    ev_eval ev;
+    txs_eval ev;
     txs_diag d;
     cr_assert_eq(labels(&ev, "\xEF\xBB\xBFtxn_id,typology,pattern_id\r\nT1,a,P1\r\n\r\n\"T,2\",a,P1\n"
                              "T3,\"near_miss_a\",P2\n", &d), 0, "%s", d.msg);
     cr_assert_eq(ev.nlabels, 3);
     cr_assert_str_eq(ev.txns.s[ev.labels[1].txn], "T,2");
     cr_assert_eq(ev.labels[2].line, 5);
-    ev_free(&ev);
+    txs_eval_free(&ev);
 }
 
 static void labels_bad(const char *text, unsigned long line, const char *why)
 {
-    ev_eval ev;
+    txs_eval ev;
     txs_diag d;
     cr_assert_eq(labels(&ev, text, &d), TXS_E_CONFIG, "accepted %s", text);
     cr_assert_eq(d.line, line, "line %lu for %s (%s)", d.line, text, d.msg);
     cr_assert_str_eq(d.file, "labels.csv");
     cr_assert_not_null(strstr(d.msg, why), "message '%s', expected '%s'", d.msg, why);
-    ev_free(&ev);
+    txs_eval_free(&ev);
 }
 
 Test(eval_labels, errors_with_lines)
@@ -130,17 +62,17 @@ Test(eval_labels, errors_with_lines)
 
 /* ---------------------------------------------------------- metrics */
 
-static void alert(ev_eval *ev, ev_run *r, const char *json)
+static void alert(txs_eval *ev, txs_eval_run *r, const char *json)
 {
     char why[256] = "";
-    int rc = ev_run_add_alert(ev, r, json, strlen(json), why, sizeof why);
+    int rc = txs_eval_run_add_alert(ev, r, json, strlen(json), why, sizeof why);
     cr_assert_eq(rc, 0, "alert %s refused: %s", json, why);
 }
 
-static void alert_bad(ev_eval *ev, ev_run *r, const char *json, const char *what)
+static void alert_bad(txs_eval *ev, txs_eval_run *r, const char *json, const char *what)
 {
     char why[256] = "";
-    cr_assert_eq(ev_run_add_alert(ev, r, json, strlen(json), why, sizeof why), TXS_E_FORMAT,
+    cr_assert_eq(txs_eval_run_add_alert(ev, r, json, strlen(json), why, sizeof why), TXS_E_FORMAT,
                  "accepted %s", json);
     cr_assert_not_null(strstr(why, what), "reason '%s', expected '%s'", why, what);
 }
@@ -160,16 +92,16 @@ static void alert_bad(ev_eval *ev, ev_run *r, const char *json, const char *what
  * Flagged A = {T1,T3,T9,T4,T5,T7,T8} (7); positives {T1,T2,T3,T4,T8} (5).
  * Run B: T4 (r_cash), T10 (r_cash): flagged {T4,T10}.
  */
-static void build(ev_eval *ev)
+static void build(txs_eval *ev)
 {
     txs_diag d;
     cr_assert_eq(labels(ev, "txn_id,typology,pattern_id\n"
                             "T1,structuring,P1\nT2,structuring,P1\nT3,structuring,P1\n"
                             "T4,cash,P2\nT5,near_miss_cash,P3\nT6,near_miss_cash,P4\n"
                             "T8,cash,P5\n", &d), 0, "%s", d.msg);
-    ev_run *a = ev_add_run(ev, "A");
-    cr_assert_eq(ev_run_map(ev, a, "r_struct", "structuring"), 0);
-    cr_assert_eq(ev_run_map(ev, a, "r_cash", "cash"), 0);
+    txs_eval_run *a = txs_eval_add_run(ev, "A");
+    cr_assert_eq(txs_eval_run_map(ev, a, "r_struct", "structuring"), 0);
+    cr_assert_eq(txs_eval_run_map(ev, a, "r_cash", "cash"), 0);
     alert(ev, a, "{\"txn_id\":\"T3\",\"score\":60,\"hits\":[{\"kind\":\"typology\",\"rule\":\"r_struct\","
                  "\"evidence\":{\"txn_ids\":[\"T1\",\"T3\",\"T9\"],\"total\":\"29000.00\"}}]}");
     alert(ev, a, "{\"txn_id\":\"T1\",\"hits\":[{\"rule\":\"r_struct\","
@@ -180,16 +112,16 @@ static void build(ev_eval *ev)
     alert(ev, a, "{\"txn_id\":\"T8\",\"hits\":[{\"rule\":\"r_struct\"}]}");
     a->screened = 1000;
     a->screened_known = 1;
-    ev_run *b = ev_add_run(ev, "B");
-    cr_assert_eq(ev_run_map(ev, b, "r_cash", "cash"), 0);
+    txs_eval_run *b = txs_eval_add_run(ev, "B");
+    cr_assert_eq(txs_eval_run_map(ev, b, "r_cash", "cash"), 0);
     alert(ev, b, "{\"txn_id\":\"T4\",\"hits\":[{\"rule\":\"r_cash\"}]}");
     alert(ev, b, "{\"txn_id\":\"T10\",\"hits\":[{\"rule\":\"r_cash\"}]}");
     static const char *seen[] = {"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T9", "T10", "T99"};
     for (size_t i = 0; i < sizeof seen / sizeof seen[0]; i++)
-        ev_mark_input(ev, seen[i], strlen(seen[i]));
+        txs_eval_mark_input(ev, seen[i], strlen(seen[i]));
 }
 
-static const ev_stats *row(const ev_eval *ev, const ev_result *res, int run, const char *typ)
+static const txs_eval_stats *row(const txs_eval *ev, const txs_eval_result *res, int run, const char *typ)
 {
     for (size_t i = 0; i < res->ntyp; i++)
         if (strcmp(ev->typs.s[res->typ[i]], typ) == 0) return &res->rows[run][i];
@@ -199,10 +131,10 @@ static const ev_stats *row(const ev_eval *ev, const ev_result *res, int run, con
 
 Test(eval_metrics, worked_example)
 {
-    ev_eval ev;
-    ev_result res;
+    txs_eval ev;
+    txs_eval_result res;
     build(&ev);
-    cr_assert_eq(ev_compute(&ev, &res), 0);
+    cr_assert_eq(txs_eval_compute(&ev, &res), 0);
 
     /* Typologies: sorted, near misses apart. */
     cr_assert_eq(res.ntyp, 3);
@@ -215,8 +147,8 @@ Test(eval_metrics, worked_example)
     cr_assert_eq(res.nm_txns, 2);
     cr_assert_eq(res.nm_patterns, 2);
     cr_assert_eq(res.missing, 1);
-    cr_assert_str_eq(ev_missing_id(&ev, 0), "T8");
-    cr_assert_null(ev_missing_id(&ev, 1));
+    cr_assert_str_eq(txs_eval_missing_id(&ev, 0), "T8");
+    cr_assert_null(txs_eval_missing_id(&ev, 1));
 
     /* Run A, overall. */
     cr_assert_eq(ev.runs[0].alerts, 6);
@@ -224,7 +156,7 @@ Test(eval_metrics, worked_example)
     cr_assert_eq(res.episodes[0], 5);
     cr_assert_eq(res.flagged[0], 7);
     cr_assert_float_eq(res.per10k[0], 60.0, EPS);
-    const ev_stats *o = &res.overall[0];
+    const txs_eval_stats *o = &res.overall[0];
     cr_assert_eq(o->labelled, 5);
     cr_assert_eq(o->flagged, 7);
     cr_assert_eq(o->tp, 4);
@@ -241,7 +173,7 @@ Test(eval_metrics, worked_example)
     cr_assert_float_eq(o->pat_f1, 2 * 0.6 * 1.0 / 1.6, EPS);
 
     /* structuring: {T1,T3,T9} and {T8} are its episodes. */
-    const ev_stats *s = row(&ev, &res, 0, "structuring");
+    const txs_eval_stats *s = row(&ev, &res, 0, "structuring");
     cr_assert_eq(s->labelled, 3);
     cr_assert_eq(s->flagged, 4);
     cr_assert_eq(s->tp, 2);
@@ -258,7 +190,7 @@ Test(eval_metrics, worked_example)
     cr_assert_float_eq(s->pat_f1, 2.0 / 3, EPS);
 
     /* cash: T8 is found only by a structuring rule. */
-    const ev_stats *c = row(&ev, &res, 0, "cash");
+    const txs_eval_stats *c = row(&ev, &res, 0, "cash");
     cr_assert_eq(c->labelled, 2);
     cr_assert_eq(c->flagged, 2);
     cr_assert_eq(c->tp, 1);
@@ -277,7 +209,7 @@ Test(eval_metrics, worked_example)
     cr_assert_float_eq(c->pat_f1, 0.5, EPS);
 
     /* r_other: a rule without a typology counts under its id. */
-    const ev_stats *x = row(&ev, &res, 0, "r_other");
+    const txs_eval_stats *x = row(&ev, &res, 0, "r_other");
     cr_assert_eq(x->labelled, 0);
     cr_assert_eq(x->fp, 1);
     cr_assert_float_eq(x->precision, 0.0, EPS);
@@ -293,7 +225,7 @@ Test(eval_metrics, worked_example)
     /* Run B: no screened count, rules it never fired are still rows. */
     cr_assert(isnan(res.per10k[1]));
     cr_assert_eq(res.flagged[1], 2);
-    const ev_stats *bs = row(&ev, &res, 1, "structuring");
+    const txs_eval_stats *bs = row(&ev, &res, 1, "structuring");
     cr_assert_eq(bs->flagged, 0);
     cr_assert(isnan(bs->precision));
     cr_assert_float_eq(bs->recall, 0.0, EPS);
@@ -304,16 +236,16 @@ Test(eval_metrics, worked_example)
     cr_assert_eq(res.a_only, 6);
     cr_assert_eq(res.b_only, 1);
     cr_assert_float_eq(res.jaccard, 1.0 / 8, EPS);
-    ev_result_free(&res);
-    ev_free(&ev);
+    txs_eval_result_free(&res);
+    txs_eval_free(&ev);
 }
 
 Test(eval_metrics, bad_alerts)
 {
-    ev_eval ev;
+    txs_eval ev;
     txs_diag d;
     cr_assert_eq(labels(&ev, "txn_id,typology,pattern_id\nT1,a,P1\n", &d), 0);
-    ev_run *r = ev_add_run(&ev, "A");
+    txs_eval_run *r = txs_eval_add_run(&ev, "A");
     alert_bad(&ev, r, "{\"txn_id\":\"T1\",\"hits\":[}", "not valid JSON");
     alert_bad(&ev, r, "[1]", "not a JSON object");
     alert_bad(&ev, r, "{\"hits\":[{\"rule\":\"x\"}]}", "txn_id");
@@ -326,24 +258,24 @@ Test(eval_metrics, bad_alerts)
     alert_bad(&ev, r, "{\"txn_id\":\"T1\",\"hits\":[{\"rule\":\"x\",\"evidence\":{\"txn_ids\":[\"T2\",3]}}]}",
               "txn_ids[1]");
     cr_assert_eq(r->alerts, 0);
-    ev_free(&ev);
+    txs_eval_free(&ev);
 }
 
 Test(eval_metrics, no_input_check_means_nothing_missing)
 {
-    ev_eval ev;
-    ev_result res;
+    txs_eval ev;
+    txs_eval_result res;
     txs_diag d;
     cr_assert_eq(labels(&ev, "txn_id,typology,pattern_id\nT1,a,P1\n", &d), 0);
-    ev_add_run(&ev, "A");
-    cr_assert_eq(ev_compute(&ev, &res), 0);
+    txs_eval_add_run(&ev, "A");
+    cr_assert_eq(txs_eval_compute(&ev, &res), 0);
     cr_assert_eq(res.missing, 0);
-    cr_assert_null(ev_missing_id(&ev, 0));
+    cr_assert_null(txs_eval_missing_id(&ev, 0));
     cr_assert_eq(res.overall[0].fn, 1);
     cr_assert(isnan(res.overall[0].precision));
     cr_assert_float_eq(res.overall[0].f1, 0.0, EPS);
-    ev_result_free(&res);
-    ev_free(&ev);
+    txs_eval_result_free(&res);
+    txs_eval_free(&ev);
 }
 
 /* The typology: keys of a rule set map its rules (as cmd_eval does). */
@@ -364,24 +296,24 @@ Test(eval_metrics, ruleset_typology_mapping)
         "    weight: 0.6\n"
         "    reason: black list\n"
         "    params: {list: black}\n");
-    ev_eval ev;
+    txs_eval ev;
     txs_diag d;
     cr_assert_eq(labels(&ev, "txn_id,typology,pattern_id\nT1,threshold_cash,P1\nT2,black,P2\n", &d), 0);
-    ev_run *r = ev_add_run(&ev, "test");
+    txs_eval_run *r = txs_eval_add_run(&ev, "test");
     for (size_t i = 0; i < txs_ruleset_count(rs); i++) {
         const txs_rule_info *ri = txs_ruleset_rule(rs, i);
-        cr_assert_eq(ev_run_map(&ev, r, ri->id, ri->typology), 0);
+        cr_assert_eq(txs_eval_run_map(&ev, r, ri->id, ri->typology), 0);
     }
     alert(&ev, r, "{\"txn_id\":\"T1\",\"hits\":[{\"rule\":\"big_cash\"}]}");
     alert(&ev, r, "{\"txn_id\":\"T2\",\"hits\":[{\"rule\":\"black\"}]}");
-    ev_result res;
-    cr_assert_eq(ev_compute(&ev, &res), 0);
+    txs_eval_result res;
+    cr_assert_eq(txs_eval_compute(&ev, &res), 0);
     cr_assert_eq(res.ntyp, 2);
     cr_assert_float_eq(row(&ev, &res, 0, "threshold_cash")->recall, 1.0, EPS);
     cr_assert_float_eq(row(&ev, &res, 0, "black")->recall, 1.0, EPS);
     cr_assert_float_eq(res.overall[0].f1, 1.0, EPS);
-    ev_result_free(&res);
-    ev_free(&ev);
+    txs_eval_result_free(&res);
+    txs_eval_free(&ev);
     txs_ruleset_free(rs);
     rt_cleanup(&dir);
 }

@@ -1,6 +1,6 @@
 /*
  * test_state.c: the stateful rule kinds (kind_window.c, kind_graph.c) and
- * their per-account state (state.c): each kind alerts on the transaction
+ * their per-account state (state_*.c): each kind alerts on the transaction
  * that completes its pattern, once per episode, and not on the near miss;
  * lateness; shard modes; the --state file round trip and its errors.
  */
@@ -573,6 +573,59 @@ Test(state, bad_params_stop_the_load_with_file_and_line)
         cr_expect(strstr(d.msg, "base currency") != NULL && strstr(d.msg, kinds[i]) != NULL,
                   "%s", d.msg);
     }
+    rt_cleanup(&dir);
+}
+
+/* Each parameter type of the kinds' tables (rules/params.c), with a rule
+ * that loads and one that stops with its key named. */
+static void expect_param(rt_dir *dir, const char *rule, int ok, const char *msg)
+{
+    char text[1024];
+    txs_diag d = {0};
+    snprintf(text, sizeof text, RT_HEAD "rules:\n  - %s\n", rule);
+    int rc = rt_try(dir, text, &d);
+    if (ok) {
+        cr_expect_eq(rc, 0, "%s: %s", rule, d.msg);
+        return;
+    }
+    cr_expect_eq(rc, TXS_E_CONFIG, "%s", rule);
+    cr_expect(strstr(d.msg, msg) != NULL, "%s: %s", rule, d.msg);
+    cr_expect_eq(d.line, 13, "%s", rule); /* the rule's line, after RT_HEAD's 11 and rules: */
+}
+
+Test(state, params_table_reads_every_type)
+{
+    rt_dir dir;
+    rt_init(&dir);
+    rt_write(&dir, "black.yaml", RT_BLACK_LIST);
+    rt_write(&dir, "grey.yaml", RT_GREY_LIST);
+    static const char st[] = "{id: st, kind: structuring, weight: 0.5, reason: r, params: "
+                             "{threshold: \"10000.00\", ";
+    char rule[512];
+    snprintf(rule, sizeof rule, "%sband: \"1.2\"}}", st);
+    expect_param(&dir, rule, 0, "rule 'st': band must be between 0 and 1");
+    snprintf(rule, sizeof rule, "%ssum_count: \"0\", link_names: true}}", st);
+    expect_param(&dir, rule, 1, NULL);
+    snprintf(rule, sizeof rule, "%slink_names: maybe}}", st);
+    expect_param(&dir, rule, 0, "link_names");
+    snprintf(rule, sizeof rule, "%sdirection: sideways}}", st);
+    expect_param(&dir, rule, 0, "direction must be in, out or both");
+    expect_param(&dir,
+                 "{id: pt, kind: pass_through, weight: 0.5, reason: r, params: "
+                 "{out_list: nosuch}}",
+                 0, "rule 'pt': out_list: no country list 'nosuch'");
+    /* min_history: a span for velocity, a count of events for amount_spike */
+    expect_param(&dir,
+                 "{id: v, kind: velocity_spike, weight: 0.5, reason: r, params: "
+                 "{min_history: 30d}}",
+                 1, NULL);
+    expect_param(&dir,
+                 "{id: a, kind: amount_spike, weight: 0.5, reason: r, params: "
+                 "{min_history: 30d}}",
+                 0, "rule 'a': min_history must be a whole number");
+    expect_param(&dir,
+                 "{id: c, kind: cycle, weight: 0.5, reason: r, params: {max_hops: \"0\"}}",
+                 0, "rule 'c': max_hops must be a whole number");
     rt_cleanup(&dir);
 }
 

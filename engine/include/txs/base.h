@@ -86,6 +86,16 @@ int txs_file_read(const char *path, char **out, size_t *n, txs_diag *d);
  * returns how many. */
 size_t txs_utf8_put(char *o, uint32_t cp);
 
+/* The value of the 4 hex digits at p[0..4) (the caller checked they are
+ * there), or -1 when one is not a hex digit.  JSON's \uXXXX. */
+long txs_hex4(const char *p);
+/* Decode the body of a JSON string (between the quotes) that was already
+ * checked against RFC 8259 (every escape valid, surrogates paired) into o,
+ * which has room for n bytes: the decoded text is never longer.  Returns the
+ * decoded length.  The one unescaper of the JSON readers (input/jsonl.c and
+ * json/read.c). */
+size_t txs_json_unescape(const char *p, size_t n, char *o);
+
 /* Propagate an error status (debug builds could trace here). */
 #define TXS_TRY(expr)                                                      \
     do {                                                                   \

@@ -152,6 +152,10 @@ void txs_batch_rebase(txs_batch *b);
 const char *txs_reader_error(const txs_reader *r);
 /* Free; accepts NULL. */
 void txs_reader_free(txs_reader *r);
+/* Frame with the portable byte-at-a-time scanner (on=1) or go back to the
+ * best one this CPU has (on=0).  Both give the same records; tests and
+ * benchmarks compare them. */
+void txs_reader_force_scalar(txs_reader *r, int on);
 
 /* Batch storage: init before first use, free at the end. */
 void txs_batch_init(txs_batch *b);

@@ -9,7 +9,7 @@
  *
  * Engine-internal: the double-underscore names are shared by lists/ and
  * the floors above it, not an API for callers outside the engine.  The
- * prefix index is explained in lists/names_prefix.h.
+ * prefix index is explained in lists/names_prefix_int.h.
  */
 #ifndef TXS_LISTS_NAMES_H
 #define TXS_LISTS_NAMES_H
@@ -43,7 +43,7 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *             borrows them)
  *   lits[]    token index of each Hyperscan pattern id
  *   fwd_off[], fwd[], pre_off[], pre[]
- *             the prefix index of candidate generation (names_prefix.h):
+ *             the prefix index of candidate generation (names_prefix_int.h):
  *             each name's tokens, and each token's prefix postings with
  *             the names' candidate bars
  *
@@ -98,7 +98,7 @@ uint32_t txs__lists_del_hash(const char *p, size_t n);
 int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t *n,
                        uint32_t *version);
 
-/* ---- candidate generation (lists/names_prefix.h explains the index) */
+/* ---- candidate generation (lists/names_prefix_int.h explains the index) */
 #define TXS__CAND_FRAC 0.45f /* share of a name's token weight that must hit */
 #define TXS__CAND_MIN 0.75f  /* and at least this much (one distinctive token) */
 

@@ -50,6 +50,11 @@ typedef struct txs_rule_info {
                              credits this rule's alerts to; NULL if unset */
 } txs_rule_info;
 size_t txs_ruleset_count(const txs_ruleset *rs);
+/* Whether a shard run (`screen --shard K/N`) leaves rules to the graph job
+ * (`--shard graph`): graph-scope kinds, rules that follow a person by name,
+ * or account kinds that read the run's clock.  merge then needs the graph
+ * job's outputs. */
+int txs_ruleset_needs_graph_job(const txs_ruleset *rs);
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i);
 
 /* The rule set's optional `sanctions:` section (docs/rules.md): alerting

@@ -2,9 +2,9 @@
  * input_int.h: private to the engine.  The pieces of the input stage that
  * more than one file of engine/src/input needs: the CSV scanners (stage 1
  * of framing: per record, AVX2 and scalar; and by windows of many records,
- * AVX2), the record checks (stage 2: quotes, NUL, UTF-8), the JSON object
- * parser, and a test hook that forces the scalar per-record scanner so tests
- * and fuzzers can compare the paths.
+ * AVX2), the record checks (stage 2: quotes, NUL, UTF-8) and the JSON
+ * object parser.  (Forcing the scalar scanner, for tests, fuzzers and
+ * benchmarks, is public: txs_reader_force_scalar in txs/input.h.)
  *
  * Invariant shared by all of them: a record is scanned from a position that
  * is outside quotes (a record start), and the scanner may read up to 63
@@ -125,9 +125,5 @@ int txs__input_json_record(txs_slice raw, const char *const *keys,
                            const size_t *klen, size_t nkeys,
                            txs_slice *fields, txs_arena *a,
                            const char **detail);
-
-/* Test hook: force the scalar scanner on this reader (on=1) or go back to
- * the best available (on=0). */
-void txs__input_force_scalar(txs_reader *r, int on);
 
 #endif /* TXS_INPUT_INT_H */

@@ -23,6 +23,9 @@
  * need no UTF-8 checks here.
  * Errors say what was expected and the 1-based byte where parsing stopped.
  * Parsing is iterative: a hostile line cannot overflow the C stack.
+ * This one-pass scanner stays apart from the cold-path reader (json/read.c,
+ * a tree of every value) because it is the hot path and picks out only the
+ * wanted keys; the two share the unescaper (txs_json_unescape, base.c).
  */
 #include <string.h>
 
@@ -50,36 +53,16 @@ static void ws(jp *j)
         j->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* The 4 hex digits at c (c+4 <= e checked by the caller), or -1. */
-static long hex4(const char *c)
-{
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-        int h = hexval(c[i]);
-        if (h < 0) return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
 /* A \u escape at c (backslash); on success returns its length (6 or 12). */
 static int uescape(jp *j, const char *c)
 {
-    long u = c + 6 <= j->e ? hex4(c + 2) : -1;
+    long u = c + 6 <= j->e ? txs_hex4(c + 2) : -1;
     if (u < 0) return fail(j, "invalid \\u escape");
     if (u >= 0xDC00 && u <= 0xDFFF) return fail(j, "lone surrogate in \\u escape");
     if (u == 0) return fail(j, "NUL (\\u0000) in string");
     if (u < 0xD800 || u > 0xDBFF) return 6;
     c += 6;
-    long lo = (c + 6 <= j->e && c[0] == '\\' && c[1] == 'u') ? hex4(c + 2) : -1;
+    long lo = (c + 6 <= j->e && c[0] == '\\' && c[1] == 'u') ? txs_hex4(c + 2) : -1;
     if (lo < 0xDC00 || lo > 0xDFFF) return fail(j, "lone surrogate in \\u escape");
     return 12;
 }
@@ -254,36 +237,8 @@ static int unescape(txs_slice *v, txs_arena *a)
 {
     char *o = txs_arena_alloc(a, v->n ? v->n : 1);
     if (o == NULL) return TXS_E_NOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        char c = v->p[i];
-        if (c != '\\') {
-            o[k++] = c;
-            continue;
-        }
-        c = v->p[++i];
-        switch (c) {
-        case 'b': o[k++] = '\b'; break;
-        case 'f': o[k++] = '\f'; break;
-        case 'n': o[k++] = '\n'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 't': o[k++] = '\t'; break;
-        case 'u': {
-            unsigned long u = (unsigned long)hex4(v->p + i + 1);
-            i += 4;
-            if (u >= 0xD800 && u <= 0xDBFF) {
-                unsigned long lo = (unsigned long)hex4(v->p + i + 3);
-                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                i += 6;
-            }
-            k += txs_utf8_put(o + k, (uint32_t)u);
-            break;
-        }
-        default: o[k++] = c; /* " \ / */
-        }
-    }
+    v->n = txs_json_unescape(v->p, v->n, o);
     v->p = o;
-    v->n = k;
     return 0;
 }
 

@@ -128,7 +128,7 @@ void txs_reader_free(txs_reader *r)
     free(r);
 }
 
-void txs__input_force_scalar(txs_reader *r, int on)
+void txs_reader_force_scalar(txs_reader *r, int on)
 {
     r->simd = on ? 0 : txs__input_have_simd();
 }

@@ -28,7 +28,7 @@
 #include <strings.h>
 
 #include "txs/values.h"
-#include "xml_read.h"
+#include "xml_read_int.h"
 
 /* Record fields into buffers (child text, "" when absent). */
 typedef struct ca_rec {

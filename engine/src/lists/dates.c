@@ -112,3 +112,15 @@ size_t txs__lists_date(const char *p, size_t n, char *out, int *circa)
     out[k] = '\0';
     return k;
 }
+
+size_t txs__lists_numeric_date(const char *p, size_t n, char *out)
+{
+    txs_slice s = txs__lists_trim((txs_slice){p, n});
+    int iso = s.n == 10 && s.p[4] == '-' && s.p[7] == '-';
+    int dmy = s.n == 10 && s.p[2] == '/' && s.p[5] == '/';
+    if (!iso && !dmy) return 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (!isdigit((unsigned char)s.p[i]) && s.p[i] != '-' && s.p[i] != '/') return 0;
+    int circa;
+    return txs__lists_date(s.p, s.n, out, &circa);
+}

@@ -44,6 +44,7 @@ enum {
     C_ISO2, C_COUNTRY,
     EU_NCOLS
 };
+_Static_assert(EU_NCOLS <= TXS__LROW_MAX_COLS, "txs__lrow holds every EU column");
 
 static const char *const COLS[EU_NCOLS] = {
     "fileGenerationDate", "Entity_LogicalId", "Entity_EU_ReferenceNumber",
@@ -68,56 +69,11 @@ static const char *const COLS[EU_NCOLS] = {
     "Identification_ValidTo",
     "Citizenship_CountryIso2Code", "Citizenship_CountryDescription"};
 
-typedef struct eu_ctx {
-    txs_lists_builder *b;
-    txs__lcsv r;
-    uint32_t src;
-    size_t nhdr;             /* fields in the header line */
-    int col[EU_NCOLS];       /* header index of each column, -1 if absent */
-    txs_diag *d;
-} eu_ctx;
-
-static txs_slice cell(const eu_ctx *x, int c)
-{
-    if (x->col[c] < 0) return (txs_slice){"", 0};
-    return txs__lists_trim(txs__lcsv_field(&x->r, (size_t)x->col[c]));
-}
-
-static const txs_slice NONE = {"", 0};
-
-static int fail(const eu_ctx *x, const char *what, int c, txs_slice v)
-{
-    return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line, "%s '%.*s' in column %s",
-                        what, (int)(v.n > 60 ? 60 : v.n), v.p, COLS[c]);
-}
-
-static int add(eu_ctx *x, txs__lent *e, int kind, int sub, txs_slice v, const char *ext,
-               const char *note)
-{
-    return txs__lists_field(x->b, e, kind, sub, v.p, v.n, ext, ext ? strlen(ext) : 0, note,
-                            note ? strlen(note) : 0);
-}
-
 /* Yes/no columns are written "true"/"false" (sometimes 1/0). */
 static int yes(txs_slice v)
 {
     return txs_slice_eq_nocase(v, "true") || txs_slice_eq_nocase(v, "1") ||
            txs_slice_eq_nocase(v, "yes");
-}
-
-/* Join the non-empty cells of cols[] (ending with -1) with sep into out. */
-static txs_slice join(const eu_ctx *x, const int *cols, const char *sep, char *out, size_t cap)
-{
-    size_t k = 0;
-    out[0] = '\0';
-    for (; *cols >= 0; cols++) {
-        txs_slice v = cell(x, *cols);
-        if (v.n == 0) continue;
-        int w = snprintf(out + k, cap - k, "%s%.*s", k ? sep : "", (int)v.n, v.p);
-        if (w < 0 || (size_t)w >= cap - k) break;
-        k += (size_t)w;
-    }
-    return (txs_slice){out, k};
 }
 
 /* A name is in another script when it holds a code point from U+0370 on
@@ -144,61 +100,67 @@ static int non_latin(txs_slice v)
 
 /* ----------------------------------------------------------------- parts */
 
-static int entity_facts(eu_ctx *x, txs__lent *e)
+static int entity_facts(txs__lrow *x, txs__lent *e)
 {
     char buf[64], date[24];
-    txs_slice v = cell(x, E_DESIG_DATE);
+    txs_slice v = txs__lrow_cell(x, E_DESIG_DATE);
     if (v.n && txs__lists_numeric_date(v.p, v.n, date) == 0)
-        return fail(x, "bad date", E_DESIG_DATE, v);
-    TXS_TRY(add(x, e, TXS_F_LISTED_ON, 0, v, NULL, NULL));
-    TXS_TRY(add(x, e, TXS_F_PROGRAM, 0, cell(x, E_PROGRAMME), NULL, NULL));
-    TXS_TRY(add(x, e, TXS_F_REMARK, 0, cell(x, E_REMARK), NULL, NULL));
-    TXS_TRY(add(x, e, TXS_F_OTHER, 0, cell(x, E_REF), "EU reference number", NULL));
-    TXS_TRY(add(x, e, TXS_F_OTHER, 0, cell(x, E_REG_TITLE), "regulation", NULL));
-    TXS_TRY(add(x, e, TXS_F_OTHER, 0, cell(x, E_DESIG_DETAILS), "designation details", NULL));
+        return txs__lrow_fail(x, "bad date", E_DESIG_DATE, v);
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_LISTED_ON, 0, v, NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_PROGRAM, 0, txs__lrow_cell(x, E_PROGRAMME), NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_REMARK, 0, txs__lrow_cell(x, E_REMARK), NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_OTHER, 0, txs__lrow_cell(x, E_REF), "EU reference number",
+                          TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_OTHER, 0, txs__lrow_cell(x, E_REG_TITLE), "regulation",
+                          TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_OTHER, 0, txs__lrow_cell(x, E_DESIG_DETAILS),
+                          "designation details", TXS__NONE));
     /* The UN id is the reference number the UN reader uses, so the link
      * names that entity ("UN:QDi.006") when both lists are compiled. */
-    v = cell(x, E_UNID);
+    v = txs__lrow_cell(x, E_UNID);
     if (v.n == 0) return TXS_OK;
     int n = snprintf(buf, sizeof buf, "UN:%.*s", (int)(v.n > 50 ? 50 : v.n), v.p);
-    return add(x, e, TXS_F_LINK, 0, (txs_slice){buf, (size_t)n}, "UN reference", NULL);
+    return txs__lrow_add(x, e, TXS_F_LINK, 0, (txs_slice){buf, (size_t)n}, "UN reference",
+                         TXS__NONE);
 }
 
-static int name_alias(eu_ctx *x, txs__lent *e)
+static int name_alias(txs__lrow *x, txs__lent *e)
 {
     static const int PARTS[] = {N_FIRST, N_MIDDLE, N_LAST, -1};
     char buf[1024];
-    txs_slice v = cell(x, N_WHOLE), lang = cell(x, N_LANG), g = cell(x, N_GENDER);
-    if (v.n == 0) v = join(x, PARTS, " ", buf, sizeof buf);
-    int weak = x->col[N_STRONG] >= 0 && cell(x, N_STRONG).n && !yes(cell(x, N_STRONG));
+    txs_slice v = txs__lrow_cell(x, N_WHOLE), lang = txs__lrow_cell(x, N_LANG),
+              g = txs__lrow_cell(x, N_GENDER);
+    if (v.n == 0) v = txs__lrow_join(x, PARTS, " ", buf, sizeof buf);
+    int weak =
+        x->col[N_STRONG] >= 0 && txs__lrow_cell(x, N_STRONG).n && !yes(txs__lrow_cell(x, N_STRONG));
     const char *type = weak ? "weak" : "alias";
     if (non_latin(v)) {
         char l[16];
         snprintf(l, sizeof l, "%.*s", (int)(lang.n > 15 ? 15 : lang.n), lang.p);
-        TXS_TRY(add(x, e, TXS_F_ORIG_SCRIPT, 0, v, l, NULL));
+        TXS_TRY(txs__lrow_add(x, e, TXS_F_ORIG_SCRIPT, 0, v, l, TXS__NONE));
     } else {
         TXS_TRY(txs__lists_name(x->b, e, !weak, weak ? TXS_ALIAS_WEAK : TXS_ALIAS_STRONG, v.p,
                                 v.n, type, strlen(type)));
     }
     if (txs_slice_eq_nocase(g, "M")) g = TXS_SLICE_LIT("Male");
     else if (txs_slice_eq_nocase(g, "F")) g = TXS_SLICE_LIT("Female");
-    TXS_TRY(add(x, e, TXS_F_GENDER, 0, g, NULL, NULL));
-    TXS_TRY(add(x, e, TXS_F_TITLE, 0, cell(x, N_TITLE), NULL, NULL));
-    return add(x, e, TXS_F_TITLE, 0, cell(x, N_FUNCTION), NULL, NULL);
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_GENDER, 0, g, NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_TITLE, 0, txs__lrow_cell(x, N_TITLE), NULL, TXS__NONE));
+    return txs__lrow_add(x, e, TXS_F_TITLE, 0, txs__lrow_cell(x, N_FUNCTION), NULL, TXS__NONE);
 }
 
-static int address(eu_ctx *x, txs__lent *e)
+static int address(txs__lrow *x, txs__lent *e)
 {
     static const int PARTS[] = {A_STREET, A_POBOX, A_CITY, A_ZIP, A_REGION, A_PLACE, A_COUNTRY, -1};
     char buf[2048], cty[256];
-    txs_slice c = cell(x, A_COUNTRY);
-    if (c.n == 0) c = cell(x, A_ISO2);
+    txs_slice c = txs__lrow_cell(x, A_COUNTRY);
+    if (c.n == 0) c = txs__lrow_cell(x, A_ISO2);
     snprintf(cty, sizeof cty, "%.*s", (int)c.n, c.p);
-    txs_slice a = join(x, PARTS, ", ", buf, sizeof buf);
-    if (a.n == 0 && cell(x, A_ISO2).n) a = c;
-    TXS_TRY(add(x, e, TXS_F_ADDRESS, 0, a, cty, NULL));
-    TXS_TRY(add(x, e, TXS_F_COUNTRY, 0, c, NULL, NULL));
-    return add(x, e, TXS_F_OTHER, 0, cell(x, A_CONTACT), "contact", NULL);
+    txs_slice a = txs__lrow_join(x, PARTS, ", ", buf, sizeof buf);
+    if (a.n == 0 && txs__lrow_cell(x, A_ISO2).n) a = c;
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_ADDRESS, 0, a, cty, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_COUNTRY, 0, c, NULL, TXS__NONE));
+    return txs__lrow_add(x, e, TXS_F_OTHER, 0, txs__lrow_cell(x, A_CONTACT), "contact", TXS__NONE);
 }
 
 /* Digits only, at most max of them (an empty cell passes). */
@@ -220,48 +182,50 @@ static int num2(txs_slice v)
 
 /* The date of a birth row as the source gave it (into raw) and
  * normalised (into norm); lengths 0 when the row has none. */
-static int birth_date(eu_ctx *x, char *raw, size_t rawcap, char *norm, size_t *nn)
+static int birth_date(txs__lrow *x, char *raw, size_t rawcap, char *norm, size_t *nn)
 {
-    txs_slice v = cell(x, B_DATE), y = cell(x, B_YEAR), m = cell(x, B_MONTH), dd = cell(x, B_DAY);
-    txs_slice from = cell(x, B_FROM), to = cell(x, B_TO);
+    txs_slice v = txs__lrow_cell(x, B_DATE), y = txs__lrow_cell(x, B_YEAR),
+              m = txs__lrow_cell(x, B_MONTH), dd = txs__lrow_cell(x, B_DAY);
+    txs_slice from = txs__lrow_cell(x, B_FROM), to = txs__lrow_cell(x, B_TO);
     int circa;
     raw[0] = '\0';
     *nn = 0;
     if (v.n) {
         snprintf(raw, rawcap, "%.*s", (int)v.n, v.p);
         *nn = txs__lists_numeric_date(v.p, v.n, norm);
-        return *nn ? TXS_OK : fail(x, "bad date", B_DATE, v);
+        return *nn ? TXS_OK : txs__lrow_fail(x, "bad date", B_DATE, v);
     }
     if (y.n) {
-        if (y.n != 4 || !digits(y, 4)) return fail(x, "bad year", B_YEAR, y);
-        if (!digits(m, 2)) return fail(x, "bad month", B_MONTH, m);
-        if (!digits(dd, 2)) return fail(x, "bad day", B_DAY, dd);
+        if (y.n != 4 || !digits(y, 4)) return txs__lrow_fail(x, "bad year", B_YEAR, y);
+        if (!digits(m, 2)) return txs__lrow_fail(x, "bad month", B_MONTH, m);
+        if (!digits(dd, 2)) return txs__lrow_fail(x, "bad day", B_DAY, dd);
         static const int PARTS[] = {B_DAY, B_MONTH, B_YEAR, -1};
-        join(x, PARTS, "/", raw, rawcap);
-        char tmp[16];
+        txs__lrow_join(x, PARTS, "/", raw, rawcap);
+        char tmp[32]; /* num2() is at most 99; room for any int */
         snprintf(tmp, sizeof tmp, "%02d/%02d/%.4s", num2(dd), num2(m), y.p);
         *nn = txs__lists_numeric_date(tmp, strlen(tmp), norm);
-        return *nn ? TXS_OK : fail(x, "bad date", B_YEAR, y);
+        return *nn ? TXS_OK : txs__lrow_fail(x, "bad date", B_YEAR, y);
     }
     if (from.n == 0 && to.n == 0) return TXS_OK;
-    if (!digits(from, 4) || from.n != 4) return fail(x, "bad year", B_FROM, from);
-    if (!digits(to, 4) || to.n != 4) return fail(x, "bad year", B_TO, to);
+    if (!digits(from, 4) || from.n != 4) return txs__lrow_fail(x, "bad year", B_FROM, from);
+    if (!digits(to, 4) || to.n != 4) return txs__lrow_fail(x, "bad year", B_TO, to);
     snprintf(raw, rawcap, "%.4s to %.4s", from.p, to.p);
     *nn = txs__lists_date(raw, strlen(raw), norm, &circa);
     return TXS_OK;
 }
 
-static int birth(eu_ctx *x, txs__lent *e)
+static int birth(txs__lrow *x, txs__lent *e)
 {
     static const int POB[] = {B_CITY, B_PLACE, B_REGION, B_COUNTRY, -1};
     char raw[64], norm[40], pob[1024];
     size_t nn;
     TXS_TRY(birth_date(x, raw, sizeof raw, norm, &nn));
-    int circa = yes(cell(x, B_CIRCA)) ? TXS_DATE_CIRCA : TXS_DATE_EXACT;
-    if (nn) TXS_TRY(add(x, e, TXS_F_DOB, circa, (txs_slice){norm, nn}, NULL, raw));
-    txs_slice p = join(x, POB, ", ", pob, sizeof pob);
-    if (p.n == 0) p = cell(x, B_ISO2);
-    return add(x, e, TXS_F_POB, 0, p, NULL, NULL);
+    int circa = yes(txs__lrow_cell(x, B_CIRCA)) ? TXS_DATE_CIRCA : TXS_DATE_EXACT;
+    if (nn) TXS_TRY(txs__lrow_add(x, e, TXS_F_DOB, circa, (txs_slice){norm, nn}, NULL,
+                              (txs_slice){raw, strlen(raw)}));
+    txs_slice p = txs__lrow_join(x, POB, ", ", pob, sizeof pob);
+    if (p.n == 0) p = txs__lrow_cell(x, B_ISO2);
+    return txs__lrow_add(x, e, TXS_F_POB, 0, p, NULL, TXS__NONE);
 }
 
 /* Identifier kind from the type code, else the description.  The codes
@@ -299,81 +263,80 @@ static size_t note_add(char *out, size_t k, size_t cap, const char *label, txs_s
 }
 
 /* The label and the flags of an identification row, for the note. */
-static void id_note(const eu_ctx *x, char *out, size_t cap)
+static void id_note(const txs__lrow *x, char *out, size_t cap)
 {
     static const struct { int col; const char *label; } FLAGS[] = {
         {I_DIPLOMATIC, "diplomatic"}, {I_EXPIRED, "known expired"}, {I_FALSE, "known false"},
         {I_LOST, "reported lost"}, {I_REVOKED, "revoked by issuer"}};
     static const struct { int col; const char *label; } TEXTS[] = {
         {I_ISSUEDBY, "issued by "}, {I_ISSUED, "issued "}, {I_VALIDTO, "valid to "}};
-    txs_slice t = cell(x, I_TYPEDESC);
-    size_t k = note_add(out, 0, cap, "", t.n ? t : cell(x, I_TYPECODE));
+    txs_slice t = txs__lrow_cell(x, I_TYPEDESC);
+    size_t k = note_add(out, 0, cap, "", t.n ? t : txs__lrow_cell(x, I_TYPECODE));
     for (size_t i = 0; i < TXS_ARRAY_LEN(FLAGS); i++)
-        if (yes(cell(x, FLAGS[i].col))) k = note_add(out, k, cap, FLAGS[i].label, NONE);
+        if (yes(txs__lrow_cell(x, FLAGS[i].col)))
+            k = note_add(out, k, cap, FLAGS[i].label, TXS__NONE);
     for (size_t i = 0; i < TXS_ARRAY_LEN(TEXTS); i++) {
-        txs_slice v = cell(x, TEXTS[i].col);
+        txs_slice v = txs__lrow_cell(x, TEXTS[i].col);
         if (v.n) k = note_add(out, k, cap, TEXTS[i].label, v);
     }
 }
 
-static int identification(eu_ctx *x, txs__lent *e)
+static int identification(txs__lrow *x, txs__lent *e)
 {
-    txs_slice num = cell(x, I_NUMBER), latin = cell(x, I_LATIN), c = cell(x, I_COUNTRY);
+    txs_slice num = txs__lrow_cell(x, I_NUMBER), latin = txs__lrow_cell(x, I_LATIN),
+              c = txs__lrow_cell(x, I_COUNTRY);
     if (num.n == 0 && latin.n == 0) return TXS_OK;
-    if (c.n == 0) c = cell(x, I_ISO2);
+    if (c.n == 0) c = txs__lrow_cell(x, I_ISO2);
     char cty[256], note[768];
     snprintf(cty, sizeof cty, "%.*s", (int)c.n, c.p);
     id_note(x, note, sizeof note);
-    int kind = id_kind(cell(x, I_TYPECODE), cell(x, I_TYPEDESC));
-    TXS_TRY(add(x, e, TXS_F_ID, kind, num, cty, note));
+    int kind = id_kind(txs__lrow_cell(x, I_TYPECODE), txs__lrow_cell(x, I_TYPEDESC));
+    txs_slice nt = {note, strlen(note)};
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_ID, kind, num, cty, nt));
     /* The Latin transliteration of a number in another script is what a
      * payment message carries; keep both so either is found. */
-    return add(x, e, TXS_F_ID, kind, latin, cty, note);
+    return txs__lrow_add(x, e, TXS_F_ID, kind, latin, cty, nt);
 }
 
-static int citizenship(eu_ctx *x, txs__lent *e)
+static int citizenship(txs__lrow *x, txs__lent *e)
 {
-    txs_slice c = cell(x, C_COUNTRY);
-    return add(x, e, TXS_F_CITIZENSHIP, 0, c.n ? c : cell(x, C_ISO2), NULL, NULL);
+    txs_slice c = txs__lrow_cell(x, C_COUNTRY);
+    return txs__lrow_add(x, e, TXS_F_CITIZENSHIP, 0, c.n ? c : txs__lrow_cell(x, C_ISO2), NULL,
+                         TXS__NONE);
 }
 
 /* ------------------------------------------------------------------- rows */
 
-static int subject_type(const eu_ctx *x, int *type)
+static int subject_type(const txs__lrow *x, int *type)
 {
-    txs_slice c = cell(x, E_SUBJ_CODE), s = cell(x, E_SUBJ);
+    txs_slice c = txs__lrow_cell(x, E_SUBJ_CODE), s = txs__lrow_cell(x, E_SUBJ);
     if (txs_slice_eq_nocase(c, "person") || (c.n == 0 && txs_slice_eq_nocase(s, "P")))
         *type = TXS_ENT_INDIVIDUAL;
     else if (txs_slice_eq_nocase(c, "enterprise") || (c.n == 0 && txs_slice_eq_nocase(s, "E")))
         *type = TXS_ENT_ENTITY;
     else
-        return fail(x, "unknown subject type", c.n || x->col[E_SUBJ] < 0 ? E_SUBJ_CODE : E_SUBJ,
-                    c.n ? c : s);
+        return txs__lrow_fail(x, "unknown subject type",
+                              c.n || x->col[E_SUBJ] < 0 ? E_SUBJ_CODE : E_SUBJ, c.n ? c : s);
     return TXS_OK;
 }
 
 /* The file's generation date ("28/10/2025") is the list date, in ISO. */
-static int list_date(eu_ctx *x)
+static int list_date(txs__lrow *x)
 {
-    txs_slice v = cell(x, E_GEN);
+    txs_slice v = txs__lrow_cell(x, E_GEN);
     char norm[40];
     if (v.n == 0) return TXS_OK;
     size_t n = txs__lists_numeric_date(v.p, v.n, norm);
-    if (n == 0) return fail(x, "bad date", E_GEN, v);
+    if (n == 0) return txs__lrow_fail(x, "bad date", E_GEN, v);
     char *date = x->b->srcs[x->src].date;
     if (date[0] == '\0') snprintf(date, sizeof x->b->srcs[x->src].date, "%s", norm);
     return TXS_OK;
 }
 
-static int record(void *ctx)
+static int record(txs__lrow *x)
 {
-    eu_ctx *x = ctx;
-    if (x->r.nf != x->nhdr)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
-                            "expected %zu fields (as in the header), found %zu", x->nhdr,
-                            x->r.nf);
-    txs_slice id = cell(x, E_ID);
-    if (id.n == 0 || !digits(id, 20)) return fail(x, "bad id", E_ID, id);
+    txs_slice id = txs__lrow_cell(x, E_ID);
+    if (id.n == 0 || !digits(id, 20)) return txs__lrow_fail(x, "bad id", E_ID, id);
     int type = 0; /* set by subject_type() on success; gcc -O3 cannot tell */
     TXS_TRY(list_date(x));
     TXS_TRY(subject_type(x, &type));
@@ -381,8 +344,9 @@ static int record(void *ctx)
     int kn = snprintf(key, sizeof key, "EU:%.*s", (int)id.n, id.p);
     txs__lent *e = txs__lists_group(x->b, x->src, key, (size_t)kn, type);
     if (e == NULL) return TXS_E_NOMEM;
-    if (e->type != type) return fail(x, "subject type differs from earlier rows:", E_SUBJ_CODE,
-                                     cell(x, E_SUBJ_CODE));
+    if (e->type != type)
+        return txs__lrow_fail(x, "subject type differs from earlier rows:", E_SUBJ_CODE,
+                              txs__lrow_cell(x, E_SUBJ_CODE));
     TXS_TRY(entity_facts(x, e));
     TXS_TRY(name_alias(x, e));
     TXS_TRY(address(x, e));
@@ -391,13 +355,14 @@ static int record(void *ctx)
     return citizenship(x, e);
 }
 
-static int header(void *ctx)
+static int header(txs__lrow *x)
 {
-    eu_ctx *x = ctx;
     int rc = txs__lcsv_next(&x->r, x->d);
     if (rc <= 0) return rc < 0 ? rc : txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, 1, "empty file");
-    x->nhdr = x->r.nf;
-    for (int i = 0; i < EU_NCOLS; i++) x->col[i] = txs__lcsv_col(&x->r, COLS[i]);
+    for (int i = 0; i < EU_NCOLS; i++) {
+        x->col[i] = txs__lcsv_col(&x->r, COLS[i]);
+        x->colname[i] = COLS[i];
+    }
     static const int NEED[] = {E_ID, N_WHOLE};
     for (size_t i = 0; i < TXS_ARRAY_LEN(NEED); i++)
         if (x->col[NEED[i]] < 0)
@@ -411,11 +376,11 @@ static int header(void *ctx)
 
 int txs__lists_read_eu(txs_lists_builder *b, const char *path, txs_diag *d)
 {
-    eu_ctx x;
+    txs__lrow x;
     memset(&x, 0, sizeof x);
     x.b = b;
     x.d = d;
     TXS_TRY(txs__lists_source(b, path, "eu-csv", "EU", UINT32_MAX, &x.src, d));
     /* Entity columns repeat on every row of an entity: keep each fact once. */
-    return txs__lists_read_rows(b, x.src, &x.r, path, ';', header, record, &x, d);
+    return txs__lists_read_rows(&x, path, ';', header, record);
 }

@@ -8,16 +8,16 @@
  * ADD and MOD replace any entity of that id (the builder keeps the latest);
  * DEL removes it.  Only "thing" schemata become entities; helper schemata
  * (Address, Sanction, Identification, ...) are counted and skipped.  Each
- * line is parsed into a per-line arena that is reset afterwards, so memory
- * stays one record deep.
+ * line is parsed by the one JSON reader (txs/json_read.h) into a document
+ * whose arena is reset by the next line, so memory stays one record deep.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_read.h"
 #include "lists_int.h"
+#include "txs/json_read.h"
 
 typedef struct prop {
     const char *name;
@@ -71,13 +71,11 @@ static int schema_type(const char *s)
     return -1;
 }
 
-static int strings(txs_lists_builder *b, txs__lent *e, const txs__jv *arr, const prop *p,
-                   size_t skip)
+static int strings(txs_lists_builder *b, txs__lent *e, const txs_json *arr, const prop *p)
 {
-    if (arr == NULL || arr->type != TXS__J_ARR) return TXS_OK;
-    for (size_t i = skip; i < arr->n; i++) {
-        const txs__jv *v = arr->items[i];
-        if (v->type != TXS__J_STR) continue;
+    if (arr == NULL || arr->type != TXS_JSON_ARR) return TXS_OK;
+    for (const txs_json *v = arr->first; v; v = v->next) {
+        if (v->type != TXS_JSON_STR) continue;
         char norm[40];
         int circa = 0;
         size_t k = p->kind == TXS_F_DOB ? txs__lists_date(v->s, v->n, norm, &circa) : 0;
@@ -90,19 +88,19 @@ static int strings(txs_lists_builder *b, txs__lent *e, const txs__jv *arr, const
     return TXS_OK;
 }
 
-static int entity(txs_lists_builder *b, uint32_t src, const txs__jv *o, const char *path,
+static int entity(txs_lists_builder *b, uint32_t src, const txs_json *o, const char *path,
                   unsigned long line, txs_diag *d)
 {
-    const txs__jv *id = txs__json_get(o, "id"), *schema = txs__json_get(o, "schema");
-    const txs__jv *props = txs__json_get(o, "properties"), *cap = txs__json_get(o, "caption");
-    if (!id || id->type != TXS__J_STR || !schema || schema->type != TXS__J_STR)
+    const txs_json *id = txs_json_get(o, "id"), *schema = txs_json_get(o, "schema");
+    const txs_json *props = txs_json_get(o, "properties"), *cap = txs_json_get(o, "caption");
+    if (!id || id->type != TXS_JSON_STR || !schema || schema->type != TXS_JSON_STR)
         return txs_diag_set(d, TXS_E_FORMAT, path, line, "entity without string id and schema");
     int type = schema_type(schema->s);
     if (type < 0) return TXS_OK;
-    const txs__jv *names = txs__json_get(props, "name");
-    const txs__jv *first = names && names->type == TXS__J_ARR && names->n ? names->items[0] : NULL;
-    const txs__jv *nm = cap && cap->type == TXS__J_STR ? cap : first;
-    if (nm == NULL || nm->type != TXS__J_STR)
+    const txs_json *names = txs_json_get(props, "name");
+    const txs_json *first = names && names->type == TXS_JSON_ARR ? names->first : NULL;
+    const txs_json *nm = cap && cap->type == TXS_JSON_STR ? cap : first;
+    if (nm == NULL || nm->type != TXS_JSON_STR)
         return txs_diag_set(d, TXS_E_FORMAT, path, line, "entity %s has no name", id->s);
     char qid[300];
     int n = snprintf(qid, sizeof qid, "OS:%.280s", id->s);
@@ -110,34 +108,34 @@ static int entity(txs_lists_builder *b, uint32_t src, const txs__jv *o, const ch
     if (e == NULL) return TXS_E_NOMEM;
     /* Every "name" other than the one chosen as primary is a strong alias. */
     static const prop NAME = {"name", TXS_F_ALIAS, TXS_ALIAS_STRONG};
-    if (names && names->type == TXS__J_ARR)
-        for (size_t i = 0; i < names->n; i++) {
-            const txs__jv *v = names->items[i];
-            if (v->type != TXS__J_STR || (v->n == nm->n && memcmp(v->s, nm->s, v->n) == 0)) continue;
+    if (names && names->type == TXS_JSON_ARR)
+        for (const txs_json *v = names->first; v; v = v->next) {
+            if (v->type != TXS_JSON_STR || (v->n == nm->n && memcmp(v->s, nm->s, v->n) == 0)) continue;
             TXS_TRY(txs__lists_field(b, e, NAME.kind, NAME.sub, v->s, v->n, "name", 4, NULL, 0));
         }
     for (size_t i = 0; i < TXS_ARRAY_LEN(PROPS); i++)
-        TXS_TRY(strings(b, e, txs__json_get(props, PROPS[i].name), &PROPS[i], 0));
+        TXS_TRY(strings(b, e, txs_json_get(props, PROPS[i].name), &PROPS[i]));
     return TXS_OK;
 }
 
-static int line_(txs_lists_builder *b, uint32_t src, txs_arena *a, const char *p, size_t n,
+static int line_(txs_lists_builder *b, uint32_t src, txs_json_doc *doc, const char *p, size_t n,
                  const char *path, unsigned long ln, txs_diag *d)
 {
-    const char *err;
-    txs__jv *o = txs__json_parse(a, p, n, &err);
-    if (o == NULL) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "JSON: %s", err);
-    if (o->type != TXS__J_OBJ) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "not a JSON object");
-    const txs__jv *op = txs__json_get(o, "op");
+    int rc = txs_json_parse(doc, p, n);
+    if (rc == TXS_E_NOMEM) return rc;
+    if (rc < 0) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "JSON: %s", doc->err);
+    const txs_json *o = doc->root;
+    if (o->type != TXS_JSON_OBJ) return txs_diag_set(d, TXS_E_FORMAT, path, ln, "not a JSON object");
+    const txs_json *op = txs_json_get(o, "op");
     if (op == NULL) return entity(b, src, o, path, ln, d);
-    const txs__jv *ent = txs__json_get(o, "entity");
-    if (op->type != TXS__J_STR || ent == NULL || ent->type != TXS__J_OBJ)
+    const txs_json *ent = txs_json_get(o, "entity");
+    if (op->type != TXS_JSON_STR || ent == NULL || ent->type != TXS_JSON_OBJ)
         return txs_diag_set(d, TXS_E_FORMAT, path, ln, "delta record needs \"op\" and \"entity\"");
     if (strcmp(op->s, "ADD") == 0 || strcmp(op->s, "MOD") == 0) return entity(b, src, ent, path, ln, d);
     if (strcmp(op->s, "DEL") != 0)
         return txs_diag_set(d, TXS_E_FORMAT, path, ln, "unknown delta op '%s'", op->s);
-    const txs__jv *id = txs__json_get(ent, "id");
-    if (id == NULL || id->type != TXS__J_STR)
+    const txs_json *id = txs_json_get(ent, "id");
+    if (id == NULL || id->type != TXS_JSON_STR)
         return txs_diag_set(d, TXS_E_FORMAT, path, ln, "DEL without entity id");
     char qid[300];
     int k = snprintf(qid, sizeof qid, "OS:%.280s", id->s);
@@ -152,8 +150,8 @@ int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d)
     TXS_TRY(txs__lists_source(b, path, "ftm", "OS", UINT32_MAX, &src, d));
     FILE *f = fopen(path, "rb");
     if (f == NULL) return txs_diag_set(d, TXS_E_IO, path, 0, "cannot open: %s", strerror(errno));
-    txs_arena a;
-    txs_arena_init(&a, 1u << 16);
+    txs_json_doc doc;
+    txs_json_init(&doc);
     char *buf = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -164,12 +162,11 @@ int txs__lists_read_ftm(txs_lists_builder *b, const char *path, txs_diag *d)
         txs_slice t = txs__lists_trim((txs_slice){buf, (size_t)n});
         if (t.n == 0) continue;
         b->srcs[src].records++;
-        rc = line_(b, src, &a, t.p, t.n, path, ln, d);
+        rc = line_(b, src, &doc, t.p, t.n, path, ln, d);
         if (rc == TXS_E_NOMEM) rc = txs_diag_set(d, rc, path, ln, "out of memory");
-        txs_arena_reset(&a);
     }
     free(buf);
-    txs_arena_free(&a);
+    txs_json_free(&doc);
     fclose(f);
     /* Deleted entities stay in the builder, marked; the writer skips them. */
     return rc;

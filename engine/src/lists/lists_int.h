@@ -79,7 +79,7 @@ struct txs_lists_builder {
     int hs_target;              /* TXS__HS_*: the CPU the HSDB is compiled for */
 };
 
-/* ---- builder.c */
+/* ---- model.c */
 /* Register a file as a source: records its base name, size and SHA-256
  * (read once here).  *idx receives its index. */
 int txs__lists_source(txs_lists_builder *b, const char *path, const char *format,
@@ -109,14 +109,21 @@ txs_slice txs__lists_trim(txs_slice s);
 /* Normalise an identifier for hashing: letters and digits, upper-cased,
  * into out (cap bytes); returns the length. */
 size_t txs__lists_ident_key(const char *p, size_t n, char *out, size_t cap);
+
+/* ---- dates.c */
 /* Normalise a date such as "12 Mar 1961", "1961-03-12", "12.03.1961",
  * "Mar 1961", "1961", "1960 to 1962", "circa 1951" into out (>= 24 bytes):
  * "1961-03-12", "1961-03", "1961", "1960..1962".  Returns the length (0 if
  * no date was recognised) and sets *circa. */
 size_t txs__lists_date(const char *p, size_t n, char *out, int *circa);
+/* A date in the numeric shapes structured date columns use: "yyyy-mm-dd"
+ * or "dd/mm/yyyy", 00 standing for an unknown day or month.  Normalised as
+ * txs__lists_date() does into out (>= 24 bytes); 0 for any other text
+ * (wrong shape, month 13, day 32). */
+size_t txs__lists_numeric_date(const char *p, size_t n, char *out);
 
-/* ---- builder.c, for the row-per-fact formats (EU, UK), where one entity
- * is spread over many rows that carry one name, address, DOB ... each. */
+/* ---- model.c, for the formats that spread one entity over many rows or
+ * elements (EU, UK, Canada SEMA). */
 /* The live entity with this id made by source src, or a new one with no
  * name yet; NULL when out of memory.  A later source with the same id
  * replaces the earlier entity, as txs__lists_entity does. */
@@ -132,11 +139,6 @@ int txs__lists_name(txs_lists_builder *b, txs__lent *e, int primary, int sub, co
  * first strong alias (else any alias, else an original-script name) as
  * one.  Returns the first entity left without any name, or NULL. */
 txs__lent *txs__lists_unnamed(txs_lists_builder *b, size_t from);
-/* A date in the numeric shapes structured date columns use: "yyyy-mm-dd"
- * or "dd/mm/yyyy", 00 standing for an unknown day or month.  Normalised as
- * txs__lists_date() does into out (>= 24 bytes); 0 for any other text
- * (wrong shape, month 13, day 32). */
-size_t txs__lists_numeric_date(const char *p, size_t n, char *out);
 
 /* ---- csvread.c: a quote-aware CSV record reader for list files.  It
  * tracks lines for diagnostics, accepts CRLF, a UTF-8 BOM and a trailing
@@ -156,22 +158,48 @@ typedef struct txs__lcsv {
 
 int txs__lcsv_open(txs__lcsv *r, const char *path, char sep, txs_diag *d);
 
-/* The reading loop shared by the one-row-per-fact CSV lists (EU, UK): open
- * path with separator sep, call header(ctx) once (the header row is in r),
- * then record(ctx) for every row, keeping facts that repeat on an entity's
- * rows once.  Stops with file:line on the first error; then checks that
- * rows followed the header (a header alone is a truncated download) and
- * that every entity read from `first` on got a name.  r is closed on
- * return.  Defined in builder.c. */
-int txs__lists_read_rows(txs_lists_builder *b, uint32_t src, txs__lcsv *r, const char *path,
-                         char sep, int (*header)(void *ctx), int (*record)(void *ctx),
-                         void *ctx, txs_diag *d);
 /* 1: a record is in r (fields via txs__lcsv_field); 0: end; <0: error. */
 int txs__lcsv_next(txs__lcsv *r, txs_diag *d);
 txs_slice txs__lcsv_field(const txs__lcsv *r, size_t i);
 /* Index of the header column named `name` (case-insensitive) or -1. */
 int txs__lcsv_col(const txs__lcsv *r, const char *name);
 void txs__lcsv_close(txs__lcsv *r);
+
+/* ---- rows.c: the one-row-per-fact CSV lists (EU, UK).  A reader numbers
+ * the columns it knows (an enum below TXS__LROW_MAX_COLS), fills col[] and
+ * colname[] from the header, and keeps its state here. */
+#define TXS__LROW_MAX_COLS 64
+/* The empty slice: no note, no value. */
+#define TXS__NONE ((txs_slice){"", 0})
+
+typedef struct txs__lrow {
+    txs_lists_builder *b;
+    txs__lcsv r;
+    uint32_t src;
+    int col[TXS__LROW_MAX_COLS];             /* header index of column c, -1 if absent */
+    const char *colname[TXS__LROW_MAX_COLS]; /* its name in this file, for messages */
+    txs_diag *d;
+} txs__lrow;
+
+/* Column c of the current row, trimmed; "" when the header lacks it. */
+txs_slice txs__lrow_cell(const txs__lrow *x, int c);
+/* "what 'v' in column NAME" at the row's file:line; returns TXS_E_FORMAT. */
+int txs__lrow_fail(const txs__lrow *x, const char *what, int c, txs_slice v);
+/* txs__lists_field() with a slice value and note; ext may be NULL. */
+int txs__lrow_add(txs__lrow *x, txs__lent *e, int kind, int sub, txs_slice v, const char *ext,
+                  txs_slice note);
+/* The non-empty cells of cols[] (ending with -1) joined with sep into out
+ * (cap bytes; what does not fit is left off). */
+txs_slice txs__lrow_join(const txs__lrow *x, const int *cols, const char *sep, char *out,
+                         size_t cap);
+/* The reading loop: open path with separator sep, call header(x) once (the
+ * header row is in x->r), then record(x) for every row that has as many
+ * fields as the header, keeping facts that repeat on an entity's rows once.
+ * Stops with file:line on the first error; then checks that rows followed
+ * the header (a header alone is a truncated download) and that every entity
+ * read got a name.  x->r is closed on return. */
+int txs__lists_read_rows(txs__lrow *x, const char *path, char sep, int (*header)(txs__lrow *),
+                         int (*record)(txs__lrow *));
 
 /* ---- sha256.c: FIPS 180-4 SHA-256. */
 typedef struct txs__sha256 {

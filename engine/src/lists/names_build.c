@@ -29,7 +29,7 @@
 #include <xxhash.h>
 
 #include "lists_int.h"
-#include "names_prefix.h"
+#include "names_prefix_int.h"
 #include "txs/hs_engine.h"
 #include "txs/norm.h"
 

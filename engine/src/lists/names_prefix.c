@@ -1,6 +1,6 @@
 /*
  * names_prefix.c: the prefix index of candidate generation
- * (names_prefix.h draws it), built with the snapshot, from its posting
+ * (names_prefix_int.h draws it), built with the snapshot, from its posting
  * lists: the names' token lists (a counting sort), each name's prefix,
  * the prefix postings (a counting sort again), each list then sorted by
  * bar.  Build time only; the screener maps the arrays from the snapshot.  (A forged snapshot whose name has
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names_prefix.h"
+#include "names_prefix_int.h"
 #include "txs/base.h"
 #include "txs/norm.h"
 

@@ -33,7 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xml_read.h"
+#include "xml_read_int.h"
 
 enum { K_INFO = 1, K_ENTRY = 2 };
 

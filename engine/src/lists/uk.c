@@ -40,6 +40,7 @@ enum {
     U_BREG, U_PARENT, U_FLAG, U_SHIP_TYPE,
     UK_NCOLS
 };
+_Static_assert(UK_NCOLS <= TXS__LROW_MAX_COLS, "txs__lrow holds every UK column");
 
 enum { OFSI = 0, FCDO = 1 };
 
@@ -68,42 +69,6 @@ static const char *const COLS[UK_NCOLS][2] = {
     {NULL, "IMO number"}, {NULL, "Business registration number (s)"},
     {NULL, "Parent company"}, {NULL, "Current believed flag of ship"},
     {NULL, "Type of ship"}};
-
-typedef struct uk_ctx {
-    txs_lists_builder *b;
-    txs__lcsv r;
-    uint32_t src;
-    int variant;             /* OFSI or FCDO */
-    size_t nhdr;
-    int col[UK_NCOLS];
-    txs_diag *d;
-} uk_ctx;
-
-static txs_slice cell(const uk_ctx *x, int c)
-{
-    if (x->col[c] < 0) return (txs_slice){"", 0};
-    return txs__lists_trim(txs__lcsv_field(&x->r, (size_t)x->col[c]));
-}
-
-static const char *col_name(const uk_ctx *x, int c)
-{
-    return COLS[c][x->variant] ? COLS[c][x->variant] : COLS[c][!x->variant];
-}
-
-static int fail(const uk_ctx *x, const char *what, int c, txs_slice v)
-{
-    return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line, "%s '%.*s' in column %s",
-                        what, (int)(v.n > 60 ? 60 : v.n), v.p, col_name(x, c));
-}
-
-static int add(uk_ctx *x, txs__lent *e, int kind, int sub, txs_slice v, const char *ext,
-               txs_slice note)
-{
-    return txs__lists_field(x->b, e, kind, sub, v.p, v.n, ext, ext ? strlen(ext) : 0, note.p,
-                            note.n);
-}
-
-static const txs_slice NONE = {"", 0};
 
 /* ------------------------------------------------------ multi-valued cells */
 
@@ -147,7 +112,7 @@ static size_t count_values(txs_slice c)
 /* The k-th value of a multi-valued cell (k < count_values). */
 static txs_slice nth_value(txs_slice c, size_t k)
 {
-    txs_slice v = NONE;
+    txs_slice v = TXS__NONE;
     size_t pos = 0;
     for (size_t i = 0; i <= k && next_value(c, &pos, &v); i++) {}
     return v;
@@ -156,171 +121,156 @@ static txs_slice nth_value(txs_slice c, size_t k)
 /* One field per value of column c.  The note goes with every value, or,
  * when it has as many values as the cell ("(1) 123 (2) 456" with "(1)
  * Russian (2) Russian diplomatic"), value by value. */
-static int add_each(uk_ctx *x, txs__lent *e, int kind, int sub, int c, const char *ext,
+static int add_each(txs__lrow *x, txs__lent *e, int kind, int sub, int c, const char *ext,
                     txs_slice note)
 {
-    txs_slice v, all = cell(x, c);
+    txs_slice v, all = txs__lrow_cell(x, c);
     size_t pos = 0, k = 0, n = count_values(all);
     int paired = n > 1 && count_values(note) == n;
     while (next_value(all, &pos, &v))
-        TXS_TRY(add(x, e, kind, sub, v, ext, paired ? nth_value(note, k++) : note));
+        TXS_TRY(txs__lrow_add(x, e, kind, sub, v, ext, paired ? nth_value(note, k++) : note));
     return TXS_OK;
 }
 
 /* ------------------------------------------------------------------ parts */
 
-static txs_slice join(const uk_ctx *x, const int *cols, const char *sep, char *out, size_t cap)
-{
-    size_t k = 0;
-    out[0] = '\0';
-    for (; *cols >= 0; cols++) {
-        txs_slice v = cell(x, *cols);
-        if (v.n == 0) continue;
-        int w = snprintf(out + k, cap - k, "%s%.*s", k ? sep : "", (int)v.n, v.p);
-        if (w < 0 || (size_t)w >= cap - k) break;
-        k += (size_t)w;
-    }
-    return (txs_slice){out, k};
-}
-
-static int names(uk_ctx *x, txs__lent *e)
+static int names(txs__lrow *x, txs__lent *e)
 {
     static const int PARTS[] = {U_NAME1, U_NAME2, U_NAME3, U_NAME4, U_NAME5, U_NAME6, -1};
     char buf[1024], type[64];
-    txs_slice t = cell(x, U_ALIAS_TYPE), q = cell(x, U_QUALITY);
-    txs_slice n = join(x, PARTS, " ", buf, sizeof buf);
+    txs_slice t = txs__lrow_cell(x, U_ALIAS_TYPE), q = txs__lrow_cell(x, U_QUALITY);
+    txs_slice n = txs__lrow_join(x, PARTS, " ", buf, sizeof buf);
     int primary = txs_slice_eq_nocase(t, "Primary name");
     int weak = q.n >= 3 && strncasecmp(q.p, "Low", 3) == 0;
     int tn = snprintf(type, sizeof type, "%.*s", (int)(t.n > 60 ? 60 : t.n), t.p);
     TXS_TRY(txs__lists_name(x->b, e, primary, weak ? TXS_ALIAS_WEAK : TXS_ALIAS_STRONG, n.p, n.n,
                             tn ? type : "alias", tn ? (size_t)tn : 5));
     char lang[64];
-    txs_slice l = cell(x, U_SCRIPT_LANG);
+    txs_slice l = txs__lrow_cell(x, U_SCRIPT_LANG);
     snprintf(lang, sizeof lang, "%.*s", (int)(l.n > 60 ? 60 : l.n), l.p);
-    TXS_TRY(add_each(x, e, TXS_F_ORIG_SCRIPT, 0, U_SCRIPT, lang, NONE));
-    TXS_TRY(add(x, e, TXS_F_TITLE, 0, cell(x, U_TITLE), NULL, NONE));
-    return add_each(x, e, TXS_F_TITLE, 0, U_POSITION, NULL, NONE);
+    TXS_TRY(add_each(x, e, TXS_F_ORIG_SCRIPT, 0, U_SCRIPT, lang, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_TITLE, 0, txs__lrow_cell(x, U_TITLE), NULL, TXS__NONE));
+    return add_each(x, e, TXS_F_TITLE, 0, U_POSITION, NULL, TXS__NONE);
 }
 
 /* A date column that must hold dd/mm/yyyy dates; norm gets the last. */
-static int check_dates(uk_ctx *x, int c)
+static int check_dates(txs__lrow *x, int c)
 {
-    txs_slice v, all = cell(x, c);
+    txs_slice v, all = txs__lrow_cell(x, c);
     size_t pos = 0;
     char norm[40];
     while (next_value(all, &pos, &v))
-        if (txs__lists_numeric_date(v.p, v.n, norm) == 0) return fail(x, "bad date", c, v);
+        if (txs__lists_numeric_date(v.p, v.n, norm) == 0)
+            return txs__lrow_fail(x, "bad date", c, v);
     return TXS_OK;
 }
 
-static int biography(uk_ctx *x, txs__lent *e)
+static int biography(txs__lrow *x, txs__lent *e)
 {
     static const int POB[] = {U_TOWN, U_CBIRTH, -1};
     char norm[40], pob[1024];
-    txs_slice v, all = cell(x, U_DOB);
+    txs_slice v, all = txs__lrow_cell(x, U_DOB);
     size_t pos = 0;
     while (next_value(all, &pos, &v)) {
         size_t n = txs__lists_numeric_date(v.p, v.n, norm);
-        if (n == 0) return fail(x, "bad date", U_DOB, v);
-        TXS_TRY(add(x, e, TXS_F_DOB, TXS_DATE_EXACT, (txs_slice){norm, n}, NULL, v));
+        if (n == 0) return txs__lrow_fail(x, "bad date", U_DOB, v);
+        TXS_TRY(txs__lrow_add(x, e, TXS_F_DOB, TXS_DATE_EXACT, (txs_slice){norm, n}, NULL, v));
     }
-    TXS_TRY(add(x, e, TXS_F_POB, 0, join(x, POB, ", ", pob, sizeof pob), NULL, NONE));
-    TXS_TRY(add_each(x, e, TXS_F_NATIONALITY, 0, U_NAT, NULL, NONE));
-    return add(x, e, TXS_F_GENDER, 0, cell(x, U_GENDER), NULL, NONE);
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_POB, 0, txs__lrow_join(x, POB, ", ", pob, sizeof pob), NULL,
+                          TXS__NONE));
+    TXS_TRY(add_each(x, e, TXS_F_NATIONALITY, 0, U_NAT, NULL, TXS__NONE));
+    return txs__lrow_add(x, e, TXS_F_GENDER, 0, txs__lrow_cell(x, U_GENDER), NULL, TXS__NONE);
 }
 
-static int documents(uk_ctx *x, txs__lent *e)
+static int documents(txs__lrow *x, txs__lent *e)
 {
-    TXS_TRY(add_each(x, e, TXS_F_ID, TXS_ID_PASSPORT, U_PASS, NULL, cell(x, U_PASS_DET)));
-    TXS_TRY(add_each(x, e, TXS_F_ID, TXS_ID_NATIONAL_ID, U_NID, NULL, cell(x, U_NID_DET)));
-    TXS_TRY(add_each(x, e, TXS_F_ID, TXS_ID_IMO, U_IMO, NULL, NONE));
-    return add_each(x, e, TXS_F_ID, TXS_ID_REGISTRATION, U_BREG, NULL, NONE);
+    TXS_TRY(add_each(x, e, TXS_F_ID, TXS_ID_PASSPORT, U_PASS, NULL, txs__lrow_cell(x, U_PASS_DET)));
+    TXS_TRY(
+        add_each(x, e, TXS_F_ID, TXS_ID_NATIONAL_ID, U_NID, NULL, txs__lrow_cell(x, U_NID_DET)));
+    TXS_TRY(add_each(x, e, TXS_F_ID, TXS_ID_IMO, U_IMO, NULL, TXS__NONE));
+    return add_each(x, e, TXS_F_ID, TXS_ID_REGISTRATION, U_BREG, NULL, TXS__NONE);
 }
 
 /* ConList has no IMO column: its ships carry "IMO 9123456" (or "IMO
  * number: 9123456") in Other Information.  Take the 7 digits that follow. */
-static int imo_in_text(uk_ctx *x, txs__lent *e)
+static int imo_in_text(txs__lrow *x, txs__lent *e)
 {
-    txs_slice t = cell(x, U_OTHER);
+    txs_slice t = txs__lrow_cell(x, U_OTHER);
     for (size_t i = 0; i + 3 < t.n; i++) {
         if (strncmp(t.p + i, "IMO", 3) != 0) continue;
         size_t j = i + 3, k;
         while (j < t.n && j < i + 16 && !isdigit((unsigned char)t.p[j])) j++;
         for (k = j; k < t.n && isdigit((unsigned char)t.p[k]); k++) {}
         if (k - j == 7)
-            TXS_TRY(add(x, e, TXS_F_ID, TXS_ID_IMO, (txs_slice){t.p + j, 7}, NULL, NONE));
+            TXS_TRY(txs__lrow_add(x, e, TXS_F_ID, TXS_ID_IMO, (txs_slice){t.p + j, 7}, NULL,
+                                  TXS__NONE));
     }
     return TXS_OK;
 }
 
-static int places(uk_ctx *x, txs__lent *e)
+static int places(txs__lrow *x, txs__lent *e)
 {
     static const int ADDR[] = {U_ADDR1, U_ADDR2, U_ADDR3, U_ADDR4, U_ADDR5, U_ADDR6, U_POST,
                                U_COUNTRY, -1};
     char buf[2048], cty[256];
-    txs_slice c = cell(x, U_COUNTRY);
+    txs_slice c = txs__lrow_cell(x, U_COUNTRY);
     snprintf(cty, sizeof cty, "%.*s", (int)c.n, c.p);
-    txs_slice a = join(x, ADDR, ", ", buf, sizeof buf);
+    txs_slice a = txs__lrow_join(x, ADDR, ", ", buf, sizeof buf);
     /* A country alone is a country, not an address. */
-    if (a.n > c.n) TXS_TRY(add(x, e, TXS_F_ADDRESS, 0, a, cty, NONE));
-    return add(x, e, TXS_F_COUNTRY, 0, c, NULL, NONE);
+    if (a.n > c.n) TXS_TRY(txs__lrow_add(x, e, TXS_F_ADDRESS, 0, a, cty, TXS__NONE));
+    return txs__lrow_add(x, e, TXS_F_COUNTRY, 0, c, NULL, TXS__NONE);
 }
 
-static int link(uk_ctx *x, txs__lent *e, int c, const char *list, const char *label)
+static int link(txs__lrow *x, txs__lent *e, int c, const char *list, const char *label)
 {
     char buf[128];
-    txs_slice v = cell(x, c);
+    txs_slice v = txs__lrow_cell(x, c);
     if (v.n == 0) return TXS_OK;
     int n = snprintf(buf, sizeof buf, "%s:%.*s", list, (int)(v.n > 100 ? 100 : v.n), v.p);
-    return add(x, e, TXS_F_LINK, 0, (txs_slice){buf, (size_t)n}, label, NONE);
+    return txs__lrow_add(x, e, TXS_F_LINK, 0, (txs_slice){buf, (size_t)n}, label, TXS__NONE);
 }
 
-static int listing(uk_ctx *x, txs__lent *e)
+static int listing(txs__lrow *x, txs__lent *e)
 {
     TXS_TRY(check_dates(x, U_LISTED));
     TXS_TRY(check_dates(x, U_UKSL_DATE));
     TXS_TRY(check_dates(x, U_UPDATED));
-    TXS_TRY(add(x, e, TXS_F_PROGRAM, 0, cell(x, U_REGIME), NULL, NONE));
-    TXS_TRY(add(x, e, TXS_F_LISTED_ON, 0, cell(x, U_LISTED), NULL, NONE));
-    TXS_TRY(add(x, e, TXS_F_OTHER, 0, cell(x, U_UKSL_DATE), "UK Sanctions List date designated",
-                NONE));
-    TXS_TRY(add(x, e, TXS_F_REMARK, 0, cell(x, U_OTHER), NULL, NONE));
-    TXS_TRY(add(x, e, TXS_F_REMARK, 0, cell(x, U_REASONS), NULL, NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_PROGRAM, 0, txs__lrow_cell(x, U_REGIME), NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_LISTED_ON, 0, txs__lrow_cell(x, U_LISTED), NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_OTHER, 0, txs__lrow_cell(x, U_UKSL_DATE),
+                          "UK Sanctions List date designated", TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_REMARK, 0, txs__lrow_cell(x, U_OTHER), NULL, TXS__NONE));
+    TXS_TRY(txs__lrow_add(x, e, TXS_F_REMARK, 0, txs__lrow_cell(x, U_REASONS), NULL, TXS__NONE));
     TXS_TRY(link(x, e, U_UNREF, "UN", "UN reference"));
     return link(x, e, U_OFSI_GID, "UK-OFSI", "OFSI Group ID");
 }
 
-static int contacts(uk_ctx *x, txs__lent *e)
+static int contacts(txs__lrow *x, txs__lent *e)
 {
     static const struct { int col; const char *label; } O[] = {
         {U_PHONE, "phone"}, {U_WEB, "website"}, {U_EMAIL, "email"},
         {U_SANCTIONS, "sanctions imposed"}, {U_FLAG, "flag"}, {U_SHIP_TYPE, "vessel type"}};
     for (size_t i = 0; i < TXS_ARRAY_LEN(O); i++)
-        TXS_TRY(add_each(x, e, TXS_F_OTHER, 0, O[i].col, O[i].label, NONE));
-    return add_each(x, e, TXS_F_LINK, 0, U_PARENT, "parent company", NONE);
+        TXS_TRY(add_each(x, e, TXS_F_OTHER, 0, O[i].col, O[i].label, TXS__NONE));
+    return add_each(x, e, TXS_F_LINK, 0, U_PARENT, "parent company", TXS__NONE);
 }
 
 /* ------------------------------------------------------------------- rows */
 
-static int group_type(const uk_ctx *x, int *type)
+static int group_type(const txs__lrow *x, int *type)
 {
-    txs_slice t = cell(x, U_TYPE);
+    txs_slice t = txs__lrow_cell(x, U_TYPE);
     if (txs_slice_eq_nocase(t, "Individual")) *type = TXS_ENT_INDIVIDUAL;
     else if (txs_slice_eq_nocase(t, "Entity")) *type = TXS_ENT_ENTITY;
     else if (txs_slice_eq_nocase(t, "Ship")) *type = TXS_ENT_VESSEL;
-    else return fail(x, "unknown type", U_TYPE, t);
+    else return txs__lrow_fail(x, "unknown type", U_TYPE, t);
     return TXS_OK;
 }
 
-static int record(void *ctx)
+static int record(txs__lrow *x)
 {
-    uk_ctx *x = ctx;
-    if (x->r.nf != x->nhdr)
-        return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
-                            "expected %zu fields (as in the header), found %zu", x->nhdr,
-                            x->r.nf);
-    txs_slice id = cell(x, U_GID);
-    if (id.n == 0 || id.n > 64) return fail(x, "bad id", U_GID, id);
+    txs_slice id = txs__lrow_cell(x, U_GID);
+    if (id.n == 0 || id.n > 64) return txs__lrow_fail(x, "bad id", U_GID, id);
     int type = 0; /* set by group_type() on success; gcc -O3 cannot tell */
     TXS_TRY(group_type(x, &type));
     char key[80];
@@ -328,7 +278,8 @@ static int record(void *ctx)
     txs__lent *e = txs__lists_group(x->b, x->src, key, (size_t)kn, type);
     if (e == NULL) return TXS_E_NOMEM;
     if (e->type != type)
-        return fail(x, "type differs from earlier rows:", U_TYPE, cell(x, U_TYPE));
+        return txs__lrow_fail(x, "type differs from earlier rows:", U_TYPE,
+                              txs__lrow_cell(x, U_TYPE));
     TXS_TRY(names(x, e));
     TXS_TRY(biography(x, e));
     TXS_TRY(documents(x, e));
@@ -346,7 +297,7 @@ static int starts(txs_slice s, const char *w)
 
 /* The line above the header: "Last Updated,03/06/2026" (OFSI) or
  * "Report Date: 13-Feb-2026" (FCDO).  Its date is the list date, in ISO. */
-static int preamble(uk_ctx *x)
+static int preamble(txs__lrow *x)
 {
     txs_slice f0 = txs__lists_trim(txs__lcsv_field(&x->r, 0)), v = txs__lcsv_field(&x->r, 1);
     if (!starts(f0, "Last Updated") && !starts(f0, "Report Date"))
@@ -365,9 +316,8 @@ static int preamble(uk_ctx *x)
     return TXS_OK;
 }
 
-static int header(void *ctx)
+static int header(txs__lrow *x)
 {
-    uk_ctx *x = ctx;
     int rc = txs__lcsv_next(&x->r, x->d);
     if (rc == 1 && txs__lcsv_col(&x->r, "Name 6") < 0) {
         TXS_TRY(preamble(x));
@@ -376,27 +326,29 @@ static int header(void *ctx)
     if (rc <= 0)
         return rc < 0 ? rc
                       : txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line, "no header line");
-    x->variant = txs__lcsv_col(&x->r, "Unique ID") >= 0 ? FCDO : OFSI;
+    int v = txs__lcsv_col(&x->r, "Unique ID") >= 0 ? FCDO : OFSI;
     snprintf(x->b->srcs[x->src].list, sizeof x->b->srcs[x->src].list, "%s",
-             x->variant == FCDO ? "UK-SL" : "UK-OFSI");
-    x->nhdr = x->r.nf;
-    for (int i = 0; i < UK_NCOLS; i++)
-        x->col[i] = COLS[i][x->variant] ? txs__lcsv_col(&x->r, COLS[i][x->variant]) : -1;
+             v == FCDO ? "UK-SL" : "UK-OFSI");
+    /* A column of the other shape only is absent; messages still name it. */
+    for (int i = 0; i < UK_NCOLS; i++) {
+        x->col[i] = COLS[i][v] ? txs__lcsv_col(&x->r, COLS[i][v]) : -1;
+        x->colname[i] = COLS[i][v] ? COLS[i][v] : COLS[i][!v];
+    }
     static const int NEED[] = {U_NAME6, U_GID, U_TYPE, U_ALIAS_TYPE};
     for (size_t i = 0; i < TXS_ARRAY_LEN(NEED); i++)
         if (x->col[NEED[i]] < 0)
             return txs_diag_set(x->d, TXS_E_FORMAT, x->r.path, x->r.line,
-                                "header lacks column %s", col_name(x, NEED[i]));
+                                "header lacks column %s", x->colname[NEED[i]]);
     return TXS_OK;
 }
 
 int txs__lists_read_uk(txs_lists_builder *b, const char *path, txs_diag *d)
 {
-    uk_ctx x;
+    txs__lrow x;
     memset(&x, 0, sizeof x);
     x.b = b;
     x.d = d;
     TXS_TRY(txs__lists_source(b, path, "uk-csv", "UK", UINT32_MAX, &x.src, d));
     /* A designation's facts repeat on each of its name rows: keep each once. */
-    return txs__lists_read_rows(b, x.src, &x.r, path, ',', header, record, &x, d);
+    return txs__lists_read_rows(&x, path, ',', header, record);
 }

@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "xml_read.h"
+#include "xml_read_int.h"
 
 typedef struct un_ctx {
     txs_lists_builder *b;

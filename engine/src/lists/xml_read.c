@@ -1,6 +1,6 @@
 /*
  * xml_read.c: the streaming walk shared by the XML list readers
- * (xml_read.h).  Read() visits every node; at a record element the subtree
+ * (xml_read_int.h).  Read() visits every node; at a record element the subtree
  * is expanded, handed over, and skipped with Next(), which lands on the
  * following sibling, a node Read() would step over, so that node is
  * examined before reading on.
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "xml_read.h"
+#include "xml_read_int.h"
 
 typedef struct walk_ctx {
     const char *path, *root;

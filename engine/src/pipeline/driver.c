@@ -289,7 +289,7 @@ int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d)
     txs_format fmt = format_for(s, ss->name);
     txs_reader *r;
     int rc = reader_for(s, fmt, &r);
-    if (rc < 0) return txs_diag_set(d, rc, ss->name, 0, "cannot create reader");
+    if (rc < 0) return txs_diag_set(d, rc, ss->name, 0, "cannot create reader: %s", txs_strerror(rc));
     rc = txs_reader_attach(r, src);
     if (rc < 0) return source_error(src, rc, d);
     size_t nh;

@@ -18,6 +18,7 @@
  * When branches from one source S through min_branches distinct accounts
  * B reach T within the window, the funds were scattered and gathered.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,15 @@ static const char *const k_cycle[] = {"window", "max_hops", "min_hops", "min_amo
 static const char *const k_sg[] = {"window", "min_branches", "min_amount", "ratio_min",
                                    "ratio_max", "channels", NULL};
 
+#define PARAM(key, type, field) {key, TXS__P_##type, offsetof(gparams, field), 0}
+static const txs__param PARAMS[] = {
+    PARAM("window", DURATION, window),       PARAM("max_hops", COUNT, max_hops),
+    PARAM("min_hops", COUNT, min_hops),      PARAM("min_branches", COUNT, min_branches),
+    PARAM("min_amount", MONEY, min_amount),  PARAM("ratio_min", RATIO, rlo),
+    PARAM("ratio_max", RATIO, rhi),          PARAM("channels", CHANNELS, channels),
+};
+#undef PARAM
+
 static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
                     const txs_ruleset *rs, txs_diag *d, int cycle)
 {
@@ -57,28 +67,8 @@ static int gcompile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
     p->min_hops = 3;
     p->min_branches = 3;
     TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
-    char what[128];
-    for (size_t i = 0; params && i < params->n; i++) {
-        const char *k = params->keys[i];
-        const txs_ynode *v = params->items[i];
-        snprintf(what, sizeof what, "rule '%s': %s", r->info.id, k);
-        if (strcmp(k, "window") == 0)
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->window, d));
-        else if (strcmp(k, "max_hops") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->max_hops, d));
-        else if (strcmp(k, "min_hops") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_hops, d));
-        else if (strcmp(k, "min_branches") == 0)
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_branches, d));
-        else if (strcmp(k, "min_amount") == 0)
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_amount, d));
-        else if (strcmp(k, "ratio_min") == 0)
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rlo, d));
-        else if (strcmp(k, "ratio_max") == 0)
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rhi, d));
-        else if (strcmp(k, "channels") == 0)
-            TXS_TRY(txs__rules_parse_channels(doc, v, &p->channels, d));
-    }
+    TXS_TRY(txs__rules_read_params(r, params, doc, rs, PARAMS, TXS_ARRAY_LEN(PARAMS), cycle, p,
+                                   d));
     if (p->rlo > p->rhi)
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, params ? params->line : 1,
                             "rule '%s': ratio_min is above ratio_max", r->info.id);

@@ -12,11 +12,12 @@
  * not yet used by an episode of the same rule; so a pattern alerts once, on
  * the transaction that completes it, and its evidence lists the episode's
  * transactions.  All amounts are base-currency minor units (the rule set's
- * fx: base), converted once per event by state.c; money never touches
+ * fx: base), converted once per event by state_events.c; money never touches
  * floating point except in the history kinds' statistics (mean and
  * standard deviation of past amounts), which are not money.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,7 @@ typedef struct sparams {
     int64_t warmup;          /* new_account: data seen before it counts */
     uint32_t min_history;    /* amount_spike: past events needed */
     const txs_clist *out_list;  /* pass_through: outflow corridor */
+    int link_names;          /* structuring: also per person (txs_rule) */
 } sparams;
 
 /* ---------------------------------------------------------------- compile */
@@ -86,6 +88,38 @@ static const char *const k_dormant[] = {"dormant_for", "min_amount", "channels",
                                         "direction", NULL};
 static const char *const k_new[] = {"new_for", "min_amount", "warmup", "channels",
                                     "direction", NULL};
+
+/* Every key of the account kinds; param_keys above says which kind takes
+ * which.  min_history is a span for velocity, a count of events otherwise. */
+#define PARAM(key, type, field, kinds) {key, TXS__P_##type, offsetof(sparams, field), kinds}
+static const txs__param PARAMS[] = {
+    PARAM("window", DURATION, window, 0),
+    PARAM("dormant_for", DURATION, span, 0),
+    PARAM("new_for", DURATION, span, 0),
+    PARAM("warmup", DURATION, warmup, 0),
+    PARAM("min_history", DURATION, span, 1u << K_VELOCITY),
+    PARAM("min_history", COUNT, min_history, ~(1u << K_VELOCITY)),
+    PARAM("threshold", MONEY, threshold, 0),
+    PARAM("min_amount", MONEY, min_amount, 0),
+    PARAM("min_total", MONEY, min_total, 0),
+    PARAM("unit", COUNT, min_count2, 0),
+    PARAM("band", BAND, band_ppm, 0),
+    PARAM("ratio_min", RATIO, rlo, 0),
+    PARAM("ratio_max", RATIO, rhi, 0),
+    PARAM("max_factor", RATIO, factor_ppm, 0),
+    PARAM("sigma", RATIO, sigma_ppm, 0),
+    PARAM("max_inflows", COUNT, min_count, 0),
+    PARAM("min_count", COUNT, min_count, 0),
+    PARAM("min_counterparties", COUNT, min_count, 0),
+    PARAM("min_senders", COUNT, min_count, 0),
+    PARAM("sum_count", COUNT0, sum_count, 0),
+    PARAM("min_receivers", COUNT, min_count2, 0),
+    PARAM("channels", CHANNELS, channels, 0),
+    PARAM("direction", DIRECTION, dirs, 0),
+    PARAM("link_names", BOOL, link_names, 0),
+    PARAM("out_list", CLIST, out_list, 0),
+};
+#undef PARAM
 
 static void defaults(sparams *p, int kind)
 {
@@ -166,67 +200,11 @@ static int compile_kind(txs_rule *r, const txs_ynode *params, const txs_ydoc *do
     defaults(p, kind);
     p->base = rs->fx.base;
     TXS_TRY(txs__rules_need_base(r, rs, doc, params, d));
-    char what[128];
-    for (size_t i = 0; params && i < params->n; i++) {
-        const char *k = params->keys[i];
-        const txs_ynode *v = params->items[i];
-        snprintf(what, sizeof what, "rule '%s': %s", r->info.id, k);
-        if (strcmp(k, "window") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->window, d));
-        } else if (strcmp(k, "dormant_for") == 0 || strcmp(k, "new_for") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->span, d));
-            p->window = p->span;
-        } else if (strcmp(k, "warmup") == 0) {
-            TXS_TRY(txs__rules_duration(doc, v, what, &p->warmup, d));
-        } else if (strcmp(k, "min_history") == 0) {
-            if (kind == K_VELOCITY) TXS_TRY(txs__rules_duration(doc, v, what, &p->span, d));
-            else TXS_TRY(txs__rules_count(doc, v, what, &p->min_history, d));
-        } else if (strcmp(k, "threshold") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->threshold, d));
-        } else if (strcmp(k, "min_amount") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_amount, d));
-        } else if (strcmp(k, "min_total") == 0) {
-            TXS_TRY(txs__rules_money(doc, v, rs, what, &p->min_total, d));
-        } else if (strcmp(k, "unit") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count2, d));
-        } else if (strcmp(k, "band") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->band_ppm, d));
-            if (p->band_ppm <= 0 || p->band_ppm >= TXS_RULES_PPM)
-                return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
-                                    "%s must be between 0 and 1 (the band's lower edge "
-                                    "as a fraction of the threshold)", what);
-        } else if (strcmp(k, "ratio_min") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rlo, d));
-        } else if (strcmp(k, "ratio_max") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->rhi, d));
-        } else if (strcmp(k, "max_factor") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->factor_ppm, d));
-        } else if (strcmp(k, "sigma") == 0) {
-            TXS_TRY(txs__rules_ratio(doc, v, what, &p->sigma_ppm, d));
-        } else if (strcmp(k, "max_inflows") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
-        } else if (strcmp(k, "min_count") == 0 || strcmp(k, "min_counterparties") == 0 ||
-                   strcmp(k, "min_senders") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count, d));
-        } else if (strcmp(k, "sum_count") == 0) {
-            if (v->type == TXS_Y_SCALAR && strcmp(v->str, "0") == 0) p->sum_count = 0;
-            else TXS_TRY(txs__rules_count(doc, v, what, &p->sum_count, d));
-        } else if (strcmp(k, "min_receivers") == 0) {
-            TXS_TRY(txs__rules_count(doc, v, what, &p->min_count2, d));
-        } else if (strcmp(k, "channels") == 0) {
-            TXS_TRY(txs__rules_parse_channels(doc, v, &p->channels, d));
-        } else if (strcmp(k, "direction") == 0) {
-            TXS_TRY(txs__rules_direction(doc, v, &p->dirs, d));
-        } else if (strcmp(k, "link_names") == 0) {
-            TXS_TRY(txs__rules_parse_bool(doc, v, what, &r->link_names, d));
-        } else if (strcmp(k, "out_list") == 0) {
-            p->out_list = v->type == TXS_Y_SCALAR ? txs__rules_find_list(rs, v->str) : NULL;
-            if (p->out_list == NULL)
-                return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
-                                    "%s: no country list '%s' in country_lists", what,
-                                    v->type == TXS_Y_SCALAR ? v->str : "?");
-        }
-    }
+    TXS_TRY(txs__rules_read_params(r, params, doc, rs, PARAMS, TXS_ARRAY_LEN(PARAMS), kind, p,
+                                   d));
+    /* dormant_for / new_for are also how far back the kind reads. */
+    if (kind == K_DORMANT || kind == K_NEW_ACCOUNT) p->window = p->span;
+    r->link_names = p->link_names;
     r->ev_channels = p->channels;
     if (kind == K_STRUCTURING) {
         if (p->threshold <= 0)

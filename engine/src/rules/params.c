@@ -1,8 +1,12 @@
 /*
- * params.c: parameter parsers shared by the stateful kinds (state_int.h):
- * durations, money in the base currency, ratios, counts, directions.  Each
- * stops a bad value with FILE:LINE and what was expected.
+ * params.c: the parameters of the stateful kinds (state_int.h): parsers for
+ * durations, money in the base currency, ratios, counts and directions, and
+ * the one table-driven routine that reads a rule's params map with them
+ * (txs__rules_read_params), so each kind declares its keys in a table
+ * instead of repeating the reading loop.  Each parser stops a bad value
+ * with FILE:LINE and what was expected.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +192,60 @@ int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydo
                         "rule '%s': kind %s keeps amounts in the rule set's base currency; "
                         "add an fx: section with a base",
                         r->info.id, r->ops->kind);
+}
+
+/* One value v of key e->key into dst + e->off; what names it in errors. */
+static int read_one(const txs__param *e, const txs_ynode *v, const txs_ydoc *doc,
+                    const txs_ruleset *rs, const char *what, char *dst, txs_diag *d)
+{
+    void *at = dst + e->off;
+    switch (e->type) {
+    case TXS__P_DURATION: return txs__rules_duration(doc, v, what, (int64_t *)at, d);
+    case TXS__P_MONEY: return txs__rules_money(doc, v, rs, what, (int64_t *)at, d);
+    case TXS__P_RATIO: return txs__rules_ratio(doc, v, what, (int64_t *)at, d);
+    case TXS__P_BAND: {
+        int64_t *ppm = at;
+        TXS_TRY(txs__rules_ratio(doc, v, what, ppm, d));
+        if (*ppm <= 0 || *ppm >= TXS_RULES_PPM)
+            return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
+                                "%s must be between 0 and 1 (the band's lower edge "
+                                "as a fraction of the threshold)", what);
+        return 0;
+    }
+    case TXS__P_COUNT: return txs__rules_count(doc, v, what, (uint32_t *)at, d);
+    case TXS__P_COUNT0:
+        if (v->type == TXS_Y_SCALAR && strcmp(v->str, "0") == 0) return *(uint32_t *)at = 0, 0;
+        return txs__rules_count(doc, v, what, (uint32_t *)at, d);
+    case TXS__P_CHANNELS: return txs__rules_parse_channels(doc, v, (uint32_t *)at, d);
+    case TXS__P_DIRECTION: return txs__rules_direction(doc, v, (int *)at, d);
+    case TXS__P_BOOL: return txs__rules_parse_bool(doc, v, what, (int *)at, d);
+    case TXS__P_CLIST: {
+        const txs_clist *l = v->type == TXS_Y_SCALAR ? txs__rules_find_list(rs, v->str) : NULL;
+        if (l == NULL)
+            return txs_diag_set(d, TXS_E_CONFIG, doc->file, v->line,
+                                "%s: no country list '%s' in country_lists", what,
+                                v->type == TXS_Y_SCALAR ? v->str : "?");
+        *(const txs_clist **)at = l;
+        return 0;
+    }
+    }
+    return TXS_E_ARG;
+}
+
+int txs__rules_read_params(const txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
+                           const txs_ruleset *rs, const txs__param *tab, size_t n, int kind,
+                           void *dst, txs_diag *d)
+{
+    char what[128];
+    for (size_t i = 0; params && i < params->n; i++) {
+        const char *k = params->keys[i];
+        snprintf(what, sizeof what, "rule '%s': %s", r->info.id, k);
+        for (size_t j = 0; j < n; j++) {
+            const txs__param *e = &tab[j];
+            if ((e->kinds && !(e->kinds & (1u << kind))) || strcmp(e->key, k) != 0) continue;
+            TXS_TRY(read_one(e, params->items[i], doc, rs, what, dst, d));
+            break;
+        }
+    }
+    return 0;
 }

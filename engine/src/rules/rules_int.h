@@ -124,7 +124,7 @@ typedef struct txs_rule_ops {
                    const txs_ruleset *rs, txs_diag *d);
     /* Release r->impl; called also after a failed compile. */
     void (*free)(txs_rule *r);
-    /* Per-account state bytes; 0 = stateless.  (Unused: state.c keeps one
+    /* Per-account state bytes; 0 = stateless.  (Unused: the state keeps one
      * shared event history per account, state_int.h.) */
     size_t state_size;
     /* Run time: append at most one hit per call (txs__rules_emit).
@@ -156,7 +156,7 @@ struct txs_rule {
     int slot;                /* stateful rules: episode bit, else -1 */
     int link_names;          /* account kinds: also per person by name */
     uint32_t ev_channels;    /* stateful kinds: channels whose events they
-                                read (state.c keeps cash and other events
+                                read (state_events.c keeps cash and other events
                                 for different horizons) */
     int64_t link_lo;         /* link_names: smallest base amount that can
                                 count for the person (structuring band) */

@@ -572,6 +572,14 @@ const char *txs_ruleset_name(const txs_ruleset *rs) { return rs->name; }
 const char *txs_ruleset_version(const txs_ruleset *rs) { return rs->version; }
 uint64_t txs_ruleset_hash(const txs_ruleset *rs) { return rs->hash; }
 size_t txs_ruleset_count(const txs_ruleset *rs) { return rs->nrules; }
+
+int txs_ruleset_needs_graph_job(const txs_ruleset *rs)
+{
+    if (rs->ngraph || rs->any_link_names) return 1;
+    for (size_t i = 0; i < rs->nacct; i++)
+        if (rs->acct[i]->ops->global) return 1;
+    return 0;
+}
 const txs_ruleset_sanctions *txs_ruleset_sanctions_cfg(const txs_ruleset *rs) { return &rs->sanc; }
 
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i)

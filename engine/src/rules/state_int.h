@@ -1,7 +1,10 @@
 /*
  * state_int.h: private to the engine.  Per-account state for the stateful
  * rule kinds (structuring, pass-through, fan-in/out, history, graph kinds),
- * kept by state.c and read by kind_window.c, kind_history.c, kind_graph.c.
+ * kept by state_table.c (the account table), state_events.c (events and
+ * history), state_eval.c (the rule driver), state_evidence.c (evidence
+ * JSON) and state_file.c (the --state file), and read by kind_window.c and
+ * kind_graph.c.
  *
  *   txs_state
  *     +-- slots[]  open addressing, linear probing: (xxh3 tag, index)
@@ -204,6 +207,38 @@ int txs__rules_need_base(const txs_rule *r, const txs_ruleset *rs, const txs_ydo
 /* direction: in | out | both -> TXS_EV_* mask. */
 int txs__rules_direction(const txs_ydoc *doc, const txs_ynode *n, int *mask, txs_diag *d);
 
+/* The parameters of the stateful kinds, read by one routine from a table per
+ * family of kinds: each entry names a key, how its value is read and where
+ * in the kind's parameter struct it goes. */
+typedef enum txs__ptype {
+    TXS__P_DURATION,  /* int64_t seconds (txs__rules_duration) */
+    TXS__P_MONEY,     /* int64_t base-currency minor units (txs__rules_money) */
+    TXS__P_RATIO,     /* int64_t ppm (txs__rules_ratio) */
+    TXS__P_BAND,      /* int64_t ppm, a ratio strictly between 0 and 1: the
+                         lower edge of a band under a threshold */
+    TXS__P_COUNT,     /* uint32_t (txs__rules_count) */
+    TXS__P_COUNT0,    /* uint32_t, a count or 0 (off) */
+    TXS__P_CHANNELS,  /* uint32_t bit per channel */
+    TXS__P_DIRECTION, /* int, TXS_EV_* mask */
+    TXS__P_BOOL,      /* int, 0 or 1 */
+    TXS__P_CLIST      /* const txs_clist *: a country list named in the rule set */
+} txs__ptype;
+
+typedef struct txs__param {
+    const char *key;
+    txs__ptype type;
+    size_t off;       /* offsetof the value in the kind's parameter struct */
+    uint32_t kinds;   /* bit per kind number the entry serves; 0: every kind */
+} txs__param;
+
+/* Read rule r's params map (may be NULL) into dst, in the map's order: a key
+ * is read by the first of tab[0..n) that names it and serves kind; other keys
+ * are left alone (ruleset.c checked them against the kind's param_keys).
+ * Errors name "rule 'ID': KEY" and the value's FILE:LINE. */
+int txs__rules_read_params(const txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
+                           const txs_ruleset *rs, const txs__param *tab, size_t n, int kind,
+                           void *dst, txs_diag *d);
+
 /* The inputs a state has absorbed (state_ledger.c). */
 typedef struct txs__ledger txs__ledger;
 txs__ledger *txs__ledger_new(void);
@@ -220,5 +255,67 @@ const void *txs__ledger_bytes(const txs__ledger *l, size_t *n);
 /* Replace the entries with count stored ones at p; TXS_E_FORMAT when count
  * exceeds TXS_STATE_INPUTS_MAX. */
 int txs__ledger_load(txs__ledger *l, const void *p, size_t count);
+
+/* ------------------------------------- inside the state (state_*.c only) */
+
+typedef struct txs__slot {
+    uint32_t tag;   /* low 32 bits of h[1], 0 with idx 0: empty */
+    uint32_t idx;   /* index + 1 into accts */
+} txs__slot;
+
+struct txs_state {
+    const txs_ruleset *rs;
+    txs_state_opts o;
+    txs__slot *slots;
+    size_t mask;            /* nslots - 1 */
+    txs_acct *accts;
+    size_t n, cap;
+    int64_t keep_cash;      /* cash events: horizon of the rules reading
+                               cash, + lateness */
+    int64_t keep_other;     /* other events: likewise */
+    int64_t link_lo;        /* persons: smallest amount any linking rule
+                               counts; INT64_MAX: no linking rule */
+    uint64_t rules_hash;
+    txs_state_stats st;
+    /* A partition of a partitioned state: pn partitions, this is pk.  pn 0:
+     * a table of its own (every account). */
+    unsigned pn, pk;
+    /* A partitioned state: its partitions and the link table (flow lists
+     * of the graph kinds), and room for txs_state_eval's sequential feed. */
+    unsigned nparts;
+    txs_state **part;
+    txs_state *link;
+    txs_hit *tmp;           /* [nparts * TXS_MAX_HITS] */
+    txs__ledger *ledger;    /* inputs absorbed; NULL in partitions */
+};
+
+/* The partition (of pn) an identity lives in: the top half of h[1], which
+ * the table does not use for its slot index (h[0]) nor tag (low half). */
+static inline unsigned txs__state_part_of(const uint64_t h[2], unsigned pn)
+{
+    return (unsigned)(((h[1] >> 32) * (uint64_t)pn) >> 32);
+}
+
+/* state_table.c */
+/* Room for k more accounts.  The driver reserves before it looks up any
+ * account, because growing moves accts and would leave the pointers it
+ * holds to the other party's account dangling.  0 or TXS_E_NOMEM. */
+int txs__state_reserve(txs_state *s, size_t k);
+/* The account with identity h, or NULL. */
+txs_acct *txs__state_find(const txs_state *s, const uint64_t h[2]);
+/* The account with identity h, created zeroed when absent; NULL: no memory. */
+txs_acct *txs__state_get(txs_state *s, const uint64_t h[2]);
+
+/* state_events.c */
+/* The event of one side of t; base amount converted once per txn.  cp_h0
+ * is the counterparty account's identity (h[0]), already computed for its
+ * own side, or 0 when it has no account. */
+void txs__state_make_event(txs_ev *e, const txs_txn *t, int dir, const txs_party *cp,
+                           int64_t base, uint64_t cp_h0);
+/* Insert e into a (sorted by ts); expire events older than the horizon;
+ * returns the new event's index, or -1 when out of memory. */
+int txs__state_ev_insert(txs_state *s, txs_acct *a, const txs_ev *e);
+/* Fold the new event into the history aggregates (after the rules). */
+void txs__state_fold(txs_acct *a, const txs_ev *e);
 
 #endif /* TXS_STATE_INT_H */

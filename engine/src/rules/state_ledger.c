@@ -9,7 +9,7 @@
  * TXS_STATE_INPUTS_MAX of them in the order they were absorbed (a nightly
  * job with one export a night keeps over ten years).  Its bytes are the
  * entries as they are, little-endian, 24 bytes each, written into the
- * state file by state.c behind the header; the section is bounded by
+ * state file by state_file.c behind the header; the section is bounded by
  * that count, so a damaged count cannot make the loader allocate freely.
  *
  *   ledger: [ {xxh3, bytes, records} ... ]   oldest first

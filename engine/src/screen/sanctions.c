@@ -16,7 +16,7 @@
  *      becomes a candidate: the hit tokens' prefix postings, walked from the
  *      rarest and each cut at the weight still to come, give the names that
  *      can, and each one's mass is summed from its own tokens
- *      (lists/names_prefix.h: the same candidates as walking every hit
+ *      (lists/names_prefix_int.h: the same candidates as walking every hit
  *      token's full posting list, which free text still does);
  *   5. candidates are scored against the query prepared once (weak aliases
  *      pay the scorer's weak_alias_penalty) and the best name per entity is

@@ -36,7 +36,7 @@ typedef struct txs__sidx {
     uint8_t *dist;       /* [nnames] distinctive exact tokens (text), zero too */
     uint32_t *touched;   /* [nnames] */
     struct cand { float cover, mass; uint32_t nm, first; } *cand; /* [nnames] */
-    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix.h) */
+    const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix_int.h) */
     const txs__snap_pre *pre;
     int full;            /* walk the full postings instead (tests) */
     uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */

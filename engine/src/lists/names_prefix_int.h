@@ -1,5 +1,5 @@
 /*
- * names_prefix.h: private to the engine.  The candidate bar of sanctions
+ * names_prefix_int.h: private to the engine.  The candidate bar of sanctions
  * screening and the prefix index that lets candidate generation skip most
  * of common tokens' postings: built with the snapshot's NAMES section
  * (names_prefix.c, called by names_build.c), walked by
@@ -29,8 +29,8 @@
  * token late in the walk reads only the few names it could complete alone
  * ("HOLDINGS LTD"), not the thousands whose rarer tokens the query missed.
  */
-#ifndef TXS_LISTS_NAMES_PREFIX_H
-#define TXS_LISTS_NAMES_PREFIX_H
+#ifndef TXS_LISTS_NAMES_PREFIX_INT_H
+#define TXS_LISTS_NAMES_PREFIX_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -56,4 +56,4 @@ int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t 
                       const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post);
 void txs__prefix_free(txs__prefix *p);
 
-#endif /* TXS_LISTS_NAMES_PREFIX_H */
+#endif /* TXS_LISTS_NAMES_PREFIX_INT_H */

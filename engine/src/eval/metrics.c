@@ -1,8 +1,10 @@
 /*
- * eval_metrics.c: labels, episodes and the metrics of `txscreen eval`
- * (eval_metrics.h; definitions in docs/evaluation.md).
+ * metrics.c: labels, episodes and the metrics of `txscreen eval`
+ * (txs/eval.h; definitions in docs/evaluation.md).  Alert lines are read by
+ * the one cold-path JSON reader (txs/json_read.h) into the evaluation's
+ * document, reused line after line.
  */
-#include "eval_metrics.h"
+#include "txs/eval.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_json.h"
 
 /* ------------------------------------------------------------ interning */
 
@@ -24,7 +25,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h ^ (h >> 29);
 }
 
-static void strtab_free(ev_strtab *t)
+static void strtab_free(txs_eval_strtab *t)
 {
     for (size_t i = 0; i < t->n; i++) free(t->s[i]);
     free(t->s);
@@ -33,7 +34,7 @@ static void strtab_free(ev_strtab *t)
     memset(t, 0, sizeof *t);
 }
 
-static int rehash(ev_strtab *t, size_t nslots)
+static int rehash(txs_eval_strtab *t, size_t nslots)
 {
     uint32_t *sl = calloc(nslots, sizeof *sl);
     if (sl == NULL) return -1;
@@ -48,36 +49,36 @@ static int rehash(ev_strtab *t, size_t nslots)
     return 0;
 }
 
-uint32_t ev_lookup(const ev_strtab *t, const char *s, size_t n)
+uint32_t txs_eval_lookup(const txs_eval_strtab *t, const char *s, size_t n)
 {
-    if (t->nslots == 0) return EV_NONE;
+    if (t->nslots == 0) return TXS_EVAL_NONE;
     size_t k = (size_t)hash_bytes(s, n) & (t->nslots - 1);
     for (; t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
         uint32_t i = t->slots[k] - 1;
         if (t->len[i] == n && memcmp(t->s[i], s, n) == 0) return i;
     }
-    return EV_NONE;
+    return TXS_EVAL_NONE;
 }
 
-uint32_t ev_intern(ev_strtab *t, const char *s, size_t n)
+uint32_t txs_eval_intern(txs_eval_strtab *t, const char *s, size_t n)
 {
-    uint32_t i = ev_lookup(t, s, n);
-    if (i != EV_NONE) return i;
-    if (t->n >= UINT32_MAX - 1) return EV_NONE;
+    uint32_t i = txs_eval_lookup(t, s, n);
+    if (i != TXS_EVAL_NONE) return i;
+    if (t->n >= UINT32_MAX - 1) return TXS_EVAL_NONE;
     if ((t->n + 1) * 2 > t->nslots && rehash(t, t->nslots ? t->nslots * 2 : 64) < 0)
-        return EV_NONE;
+        return TXS_EVAL_NONE;
     if (t->n == t->cap) {
         size_t nc = t->cap ? t->cap * 2 : 64;
         char **ns = realloc(t->s, nc * sizeof *ns);
-        if (ns == NULL) return EV_NONE;
+        if (ns == NULL) return TXS_EVAL_NONE;
         t->s = ns;
         size_t *nl = realloc(t->len, nc * sizeof *nl);
-        if (nl == NULL) return EV_NONE;
+        if (nl == NULL) return TXS_EVAL_NONE;
         t->len = nl;
         t->cap = nc;
     }
     char *c = malloc(n + 1);
-    if (c == NULL) return EV_NONE;
+    if (c == NULL) return TXS_EVAL_NONE;
     memcpy(c, s, n);
     c[n] = '\0';
     t->s[t->n] = c;
@@ -90,12 +91,13 @@ uint32_t ev_intern(ev_strtab *t, const char *s, size_t n)
 
 /* ------------------------------------------------------------- lifetime */
 
-void ev_init(ev_eval *ev)
+void txs_eval_init(txs_eval *ev)
 {
     memset(ev, 0, sizeof *ev);
+    txs_json_init(&ev->doc);
 }
 
-static void run_free(ev_run *r)
+static void run_free(txs_eval_run *r)
 {
     strtab_free(&r->rules);
     free(r->rule_typ);
@@ -105,7 +107,7 @@ static void run_free(ev_run *r)
     memset(r, 0, sizeof *r);
 }
 
-void ev_free(ev_eval *ev)
+void txs_eval_free(txs_eval *ev)
 {
     strtab_free(&ev->txns);
     strtab_free(&ev->typs);
@@ -115,13 +117,14 @@ void ev_free(ev_eval *ev)
     free(ev->txn_label);
     free(ev->label_found);
     for (int i = 0; i < ev->nruns; i++) run_free(&ev->runs[i]);
+    txs_json_free(&ev->doc);
     memset(ev, 0, sizeof *ev);
 }
 
-static int is_near_miss(const ev_eval *ev, uint32_t typ)
+static int is_near_miss(const txs_eval *ev, uint32_t typ)
 {
-    size_t k = sizeof EV_NEAR_MISS_PREFIX - 1;
-    return ev->typs.len[typ] >= k && memcmp(ev->typs.s[typ], EV_NEAR_MISS_PREFIX, k) == 0;
+    size_t k = sizeof TXS_EVAL_NEAR_MISS_PREFIX - 1;
+    return ev->typs.len[typ] >= k && memcmp(ev->typs.s[typ], TXS_EVAL_NEAR_MISS_PREFIX, k) == 0;
 }
 
 /* --------------------------------------------------------------- labels */
@@ -171,7 +174,7 @@ static int split_line(const char *p, size_t n, char *buf, const char *f[LABEL_FI
     return nf;
 }
 
-static int add_label(ev_eval *ev, const char *name, unsigned long line, const char *f[3],
+static int add_label(txs_eval *ev, const char *name, unsigned long line, const char *f[3],
                      const size_t fl[3], txs_diag *d)
 {
     static const char *const what[3] = {"txn_id", "typology", "pattern_id"};
@@ -180,17 +183,17 @@ static int add_label(ev_eval *ev, const char *name, unsigned long line, const ch
             return txs_diag_set(d, TXS_E_CONFIG, name, line, "empty %s", what[i]);
     if (ev->nlabels == ev->labels_cap) {
         size_t nc = ev->labels_cap ? ev->labels_cap * 2 : 64;
-        ev_label *nl = realloc(ev->labels, nc * sizeof *nl);
+        txs_eval_label *nl = realloc(ev->labels, nc * sizeof *nl);
         if (nl == NULL) return txs_diag_set(d, TXS_E_NOMEM, name, line, "out of memory");
         ev->labels = nl;
         ev->labels_cap = nc;
     }
     size_t before = ev->txns.n;
-    uint32_t txn = ev_intern(&ev->txns, f[0], fl[0]);
-    uint32_t typ = ev_intern(&ev->typs, f[1], fl[1]);
+    uint32_t txn = txs_eval_intern(&ev->txns, f[0], fl[0]);
+    uint32_t typ = txs_eval_intern(&ev->typs, f[1], fl[1]);
     size_t pbefore = ev->pats.n;
-    uint32_t pat = ev_intern(&ev->pats, f[2], fl[2]);
-    if (txn == EV_NONE || typ == EV_NONE || pat == EV_NONE)
+    uint32_t pat = txs_eval_intern(&ev->pats, f[2], fl[2]);
+    if (txn == TXS_EVAL_NONE || typ == TXS_EVAL_NONE || pat == TXS_EVAL_NONE)
         return txs_diag_set(d, TXS_E_NOMEM, name, line, "out of memory");
     if (ev->txns.n == before) {
         for (size_t i = 0; i < ev->nlabels; i++)
@@ -209,11 +212,11 @@ static int add_label(ev_eval *ev, const char *name, unsigned long line, const ch
                             "pattern_id '%s' has typology '%s' here but '%s' on an earlier row",
                             ev->pats.s[pat], ev->typs.s[typ], ev->typs.s[ev->pat_typ[pat]]);
     }
-    ev->labels[ev->nlabels++] = (ev_label){txn, typ, pat, line};
+    ev->labels[ev->nlabels++] = (txs_eval_label){txn, typ, pat, line};
     return TXS_OK;
 }
 
-int ev_labels_parse(ev_eval *ev, const char *name, const char *p, size_t n, txs_diag *d)
+int txs_eval_labels_parse(txs_eval *ev, const char *name, const char *p, size_t n, txs_diag *d)
 {
     if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
         p += 3;
@@ -269,49 +272,49 @@ int ev_labels_parse(ev_eval *ev, const char *name, const char *p, size_t n, txs_
     return TXS_OK;
 }
 
-int ev_labels_load(ev_eval *ev, const char *path, txs_diag *d)
+int txs_eval_labels_load(txs_eval *ev, const char *path, txs_diag *d)
 {
     char *buf;
     size_t n;
     int rc = txs_file_read(path, &buf, &n, d);
     if (rc == TXS_E_NOMEM) return rc;
     if (rc < 0) return TXS_E_CONFIG; /* d says why; a labels file is configuration */
-    rc = ev_labels_parse(ev, path, buf, n, d);
+    rc = txs_eval_labels_parse(ev, path, buf, n, d);
     free(buf);
     return rc;
 }
 
 /* ----------------------------------------------------------------- runs */
 
-ev_run *ev_add_run(ev_eval *ev, const char *name)
+txs_eval_run *txs_eval_add_run(txs_eval *ev, const char *name)
 {
-    if (ev->nruns >= EV_MAX_RUNS) return NULL;
-    ev_run *r = &ev->runs[ev->nruns++];
+    if (ev->nruns >= TXS_EVAL_MAX_RUNS) return NULL;
+    txs_eval_run *r = &ev->runs[ev->nruns++];
     memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", name);
     return r;
 }
 
 /* The typology of rule id s[0..n), mapping an unknown rule to itself. */
-static uint32_t rule_index(ev_eval *ev, ev_run *r, const char *s, size_t n, const char *typ)
+static uint32_t rule_index(txs_eval *ev, txs_eval_run *r, const char *s, size_t n, const char *typ)
 {
     size_t before = r->rules.n;
-    uint32_t i = ev_intern(&r->rules, s, n);
-    if (i == EV_NONE) return EV_NONE;
+    uint32_t i = txs_eval_intern(&r->rules, s, n);
+    if (i == TXS_EVAL_NONE) return TXS_EVAL_NONE;
     if (r->rules.n != before) {
         uint32_t *nt = realloc(r->rule_typ, r->rules.n * sizeof *nt);
-        if (nt == NULL) return EV_NONE;
+        if (nt == NULL) return TXS_EVAL_NONE;
         r->rule_typ = nt;
-        nt[i] = typ && *typ ? ev_intern(&ev->typs, typ, strlen(typ)) : ev_intern(&ev->typs, s, n);
-        if (nt[i] == EV_NONE) return EV_NONE;
+        nt[i] = typ && *typ ? txs_eval_intern(&ev->typs, typ, strlen(typ)) : txs_eval_intern(&ev->typs, s, n);
+        if (nt[i] == TXS_EVAL_NONE) return TXS_EVAL_NONE;
     }
     return i;
 }
 
-int ev_run_map(ev_eval *ev, ev_run *r, const char *rule, const char *typology)
+int txs_eval_run_map(txs_eval *ev, txs_eval_run *r, const char *rule, const char *typology)
 {
     uint32_t i = rule_index(ev, r, rule, strlen(rule), typology);
-    return i == EV_NONE ? TXS_E_NOMEM : TXS_OK;
+    return i == TXS_EVAL_NONE ? TXS_E_NOMEM : TXS_OK;
 }
 
 static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
@@ -327,45 +330,45 @@ static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
     return 0;
 }
 
-static int add_episode(ev_run *r, uint32_t typ, uint32_t rule, uint32_t *txns, size_t n)
+static int add_episode(txs_eval_run *r, uint32_t typ, uint32_t rule, uint32_t *txns, size_t n)
 {
     if (r->neps == r->eps_cap) {
         size_t nc = r->eps_cap ? r->eps_cap * 2 : 64;
-        ev_episode *ne = realloc(r->eps, nc * sizeof *ne);
+        txs_eval_episode *ne = realloc(r->eps, nc * sizeof *ne);
         if (ne == NULL) return -1;
         r->eps = ne;
         r->eps_cap = nc;
     }
-    r->eps[r->neps++] = (ev_episode){typ, rule, txns, (uint32_t)n};
+    r->eps[r->neps++] = (txs_eval_episode){typ, rule, txns, (uint32_t)n};
     return 0;
 }
 
 #define WHY(...) (snprintf(why, cap, __VA_ARGS__), TXS_E_FORMAT)
 
-static int add_hit(ev_eval *ev, ev_run *r, uint32_t self, const ej_value *h, size_t k,
+static int add_hit(txs_eval *ev, txs_eval_run *r, uint32_t self, const txs_json *h, size_t k,
                    char *why, size_t cap)
 {
-    if (h->type != EJ_OBJECT) return WHY("hits[%zu] is not an object", k);
-    const ej_value *rule = ej_get(h, "rule");
-    if (rule == NULL || rule->type != EJ_STRING || rule->len == 0)
+    if (h->type != TXS_JSON_OBJ) return WHY("hits[%zu] is not an object", k);
+    const txs_json *rule = txs_json_get(h, "rule");
+    if (rule == NULL || rule->type != TXS_JSON_STR || rule->n == 0)
         return WHY("hits[%zu] has no \"rule\" string", k);
-    const ej_value *ev_obj = ej_get(h, "evidence");
-    const ej_value *ids = ev_obj ? ej_get(ev_obj, "txn_ids") : NULL;
-    if (ids && ids->type != EJ_ARRAY)
+    const txs_json *evidence = txs_json_get(h, "evidence");
+    const txs_json *ids = evidence ? txs_json_get(evidence, "txn_ids") : NULL;
+    if (ids && ids->type != TXS_JSON_ARR)
         return WHY("hits[%zu].evidence.txn_ids is not an array", k);
-    uint32_t ri = rule_index(ev, r, rule->str, rule->len, NULL);
-    if (ri == EV_NONE) return TXS_E_NOMEM;
+    uint32_t ri = rule_index(ev, r, rule->s, rule->n, NULL);
+    if (ri == TXS_EVAL_NONE) return TXS_E_NOMEM;
     uint32_t *txns = NULL;
     size_t n = 0, tc = 0;
     if (push_u32(&txns, &n, &tc, self) < 0) return TXS_E_NOMEM;
-    for (size_t i = 0; ids && i < ids->n; i++) {
-        const ej_value *s = &ids->items[i];
-        if (s->type != EJ_STRING || s->len == 0) {
+    size_t i = 0;
+    for (const txs_json *s = ids ? ids->first : NULL; s; s = s->next, i++) {
+        if (s->type != TXS_JSON_STR || s->n == 0) {
             free(txns);
             return WHY("hits[%zu].evidence.txn_ids[%zu] is not a non-empty string", k, i);
         }
-        uint32_t t = ev_intern(&ev->txns, s->str, s->len);
-        if (t == EV_NONE || push_u32(&txns, &n, &tc, t) < 0) {
+        uint32_t t = txs_eval_intern(&ev->txns, s->s, s->n);
+        if (t == TXS_EVAL_NONE || push_u32(&txns, &n, &tc, t) < 0) {
             free(txns);
             return TXS_E_NOMEM;
         }
@@ -378,40 +381,37 @@ static int add_hit(ev_eval *ev, ev_run *r, uint32_t self, const ej_value *h, siz
     return TXS_OK;
 }
 
-int ev_run_add_alert(ev_eval *ev, ev_run *r, const char *p, size_t n, char *why, size_t cap)
+int txs_eval_run_add_alert(txs_eval *ev, txs_eval_run *r, const char *p, size_t n, char *why, size_t cap)
 {
-    ej_value *v;
-    char err[160];
-    if (ej_parse(p, n, &v, err, sizeof err) < 0) {
-        if (strstr(err, "out of memory")) return TXS_E_NOMEM;
-        return WHY("not valid JSON: %s", err);
-    }
-    int rc = TXS_OK;
-    const ej_value *id = ej_get(v, "txn_id");
-    const ej_value *hits = ej_get(v, "hits");
-    if (v->type != EJ_OBJECT) rc = WHY("not a JSON object");
-    else if (id == NULL || id->type != EJ_STRING || id->len == 0)
+    int rc = txs_json_parse(&ev->doc, p, n);
+    if (rc == TXS_E_NOMEM) return rc;
+    if (rc < 0) return WHY("not valid JSON: %s", ev->doc.err);
+    const txs_json *v = ev->doc.root;
+    const txs_json *id = txs_json_get(v, "txn_id");
+    const txs_json *hits = txs_json_get(v, "hits");
+    if (v->type != TXS_JSON_OBJ) rc = WHY("not a JSON object");
+    else if (id == NULL || id->type != TXS_JSON_STR || id->n == 0)
         rc = WHY("no \"txn_id\" string");
-    else if (hits == NULL || hits->type != EJ_ARRAY) rc = WHY("no \"hits\" array");
-    else if (hits->n == 0) rc = WHY("\"hits\" is empty");
-    uint32_t self = EV_NONE;
+    else if (hits == NULL || hits->type != TXS_JSON_ARR) rc = WHY("no \"hits\" array");
+    else if (hits->count == 0) rc = WHY("\"hits\" is empty");
+    uint32_t self = TXS_EVAL_NONE;
     if (rc == TXS_OK) {
-        self = ev_intern(&ev->txns, id->str, id->len);
-        if (self == EV_NONE || push_u32(&r->alert_txns, &r->nalert_txns, &r->alert_cap, self) < 0)
+        self = txs_eval_intern(&ev->txns, id->s, id->n);
+        if (self == TXS_EVAL_NONE || push_u32(&r->alert_txns, &r->nalert_txns, &r->alert_cap, self) < 0)
             rc = TXS_E_NOMEM;
     }
-    for (size_t i = 0; rc == TXS_OK && i < hits->n; i++)
-        rc = add_hit(ev, r, self, &hits->items[i], i, why, cap);
+    size_t i = 0;
+    for (const txs_json *h = rc == TXS_OK ? hits->first : NULL; rc == TXS_OK && h; h = h->next)
+        rc = add_hit(ev, r, self, h, i++, why, cap);
     if (rc == TXS_OK) r->alerts++;
-    ej_free(v);
     return rc;
 }
 
-void ev_mark_input(ev_eval *ev, const char *s, size_t n)
+void txs_eval_mark_input(txs_eval *ev, const char *s, size_t n)
 {
     ev->input_checked = 1;
-    uint32_t t = ev_lookup(&ev->txns, s, n);
-    if (t == EV_NONE || ev->label_found == NULL) return;
+    uint32_t t = txs_eval_lookup(&ev->txns, s, n);
+    if (t == TXS_EVAL_NONE || ev->label_found == NULL) return;
     /* Labels are normally parsed first, so label i is txn i; otherwise
      * search. */
     if (t < ev->nlabels && ev->labels[t].txn == t) {
@@ -425,7 +425,7 @@ void ev_mark_input(ev_eval *ev, const char *s, size_t n)
         }
 }
 
-const char *ev_missing_id(const ev_eval *ev, size_t i)
+const char *txs_eval_missing_id(const txs_eval *ev, size_t i)
 {
     if (!ev->input_checked) return NULL;
     for (size_t k = 0; k < ev->nlabels; k++)
@@ -443,7 +443,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int cmp_episode(const void *a, const void *b)
 {
-    const ev_episode *x = a, *y = b;
+    const txs_eval_episode *x = a, *y = b;
     if (x->rule != y->rule) return (x->rule > y->rule) - (x->rule < y->rule);
     if (x->n != y->n) return (x->n > y->n) - (x->n < y->n);
     for (uint32_t i = 0; i < x->n; i++)
@@ -453,12 +453,12 @@ static int cmp_episode(const void *a, const void *b)
 
 /* Sort and de-duplicate each episode's txns, then merge identical
  * episodes (one stateful episode reported on several alerts). */
-static void finish_run(ev_run *r)
+static void finish_run(txs_eval_run *r)
 {
     if (r->finished) return;
     r->finished = 1;
     for (size_t i = 0; i < r->neps; i++) {
-        ev_episode *e = &r->eps[i];
+        txs_eval_episode *e = &r->eps[i];
         qsort(e->txns, e->n, sizeof *e->txns, cmp_u32);
         uint32_t k = 0;
         for (uint32_t j = 0; j < e->n; j++)
@@ -491,7 +491,7 @@ static double harmonic(double p, double r)
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
-static void finish_stats(ev_stats *s)
+static void finish_stats(txs_eval_stats *s)
 {
     s->precision = ratio(s->tp, s->flagged);
     s->recall = ratio(s->tp, s->labelled);
@@ -503,7 +503,7 @@ static void finish_stats(ev_stats *s)
     s->pat_f1 = harmonic(s->ep_precision, s->pat_recall);
 }
 
-static const ev_eval *sort_ev; /* qsort has no context argument */
+static const txs_eval *sort_ev; /* qsort has no context argument */
 
 static int cmp_typ(const void *a, const void *b)
 {
@@ -511,17 +511,17 @@ static int cmp_typ(const void *a, const void *b)
     return strcmp(sort_ev->typs.s[x], sort_ev->typs.s[y]);
 }
 
-/* Is label l positive (not a near miss) and, when typ != EV_NONE, of typ? */
-static int label_pos(const ev_eval *ev, const ev_label *l, uint32_t typ)
+/* Is label l positive (not a near miss) and, when typ != TXS_EVAL_NONE, of typ? */
+static int label_pos(const txs_eval *ev, const txs_eval_label *l, uint32_t typ)
 {
-    if (typ != EV_NONE) return l->typ == typ;
+    if (typ != TXS_EVAL_NONE) return l->typ == typ;
     return !is_near_miss(ev, l->typ);
 }
 
-/* Fill one row: typ, or EV_NONE for overall.  flag_all marks the run's
+/* Fill one row: typ, or TXS_EVAL_NONE for overall.  flag_all marks the run's
  * flagged txns; flag and pat_own, pat_any are scratch. */
-static void row_stats(const ev_eval *ev, const ev_run *r, uint32_t typ, const uint8_t *flag_all,
-                      uint8_t *flag, uint8_t *pat_own, uint8_t *pat_any, ev_stats *s)
+static void row_stats(const txs_eval *ev, const txs_eval_run *r, uint32_t typ, const uint8_t *flag_all,
+                      uint8_t *flag, uint8_t *pat_own, uint8_t *pat_any, txs_eval_stats *s)
 {
     size_t nt = ev->txns.n;
     memset(s, 0, sizeof *s);
@@ -529,22 +529,22 @@ static void row_stats(const ev_eval *ev, const ev_run *r, uint32_t typ, const ui
     memset(pat_own, 0, ev->pats.n);
     memset(pat_any, 0, ev->pats.n);
     for (size_t i = 0; i < r->neps; i++) {
-        const ev_episode *e = &r->eps[i];
-        if (typ != EV_NONE && e->typ != typ) continue;
+        const txs_eval_episode *e = &r->eps[i];
+        if (typ != TXS_EVAL_NONE && e->typ != typ) continue;
         s->episodes++;
         int hit = 0;
         for (uint32_t j = 0; j < e->n; j++) {
             flag[e->txns[j]] = 1;
             uint32_t l = ev->txn_label[e->txns[j]];
-            if (l != EV_NONE && label_pos(ev, &ev->labels[l], typ)) hit = 1;
+            if (l != TXS_EVAL_NONE && label_pos(ev, &ev->labels[l], typ)) hit = 1;
         }
         s->episodes_true += (uint64_t)hit;
     }
-    if (typ == EV_NONE) memcpy(flag, flag_all, nt);
+    if (typ == TXS_EVAL_NONE) memcpy(flag, flag_all, nt);
     for (size_t t = 0; t < nt; t++) s->flagged += flag[t];
     uint64_t pats = 0;
     for (size_t i = 0; i < ev->nlabels; i++) {
-        const ev_label *l = &ev->labels[i];
+        const txs_eval_label *l = &ev->labels[i];
         if (!label_pos(ev, l, typ)) continue;
         s->labelled++;
         if (flag[l->txn]) {
@@ -558,7 +558,7 @@ static void row_stats(const ev_eval *ev, const ev_run *r, uint32_t typ, const ui
     }
     for (size_t p = 0; p < ev->pats.n; p++) {
         uint32_t pt = ev->pat_typ[p];
-        if (typ != EV_NONE ? pt != typ : is_near_miss(ev, pt)) continue;
+        if (typ != TXS_EVAL_NONE ? pt != typ : is_near_miss(ev, pt)) continue;
         pats++;
         s->pat_own += pat_own[p];
         s->pat_any += pat_any[p];
@@ -569,14 +569,14 @@ static void row_stats(const ev_eval *ev, const ev_run *r, uint32_t typ, const ui
     finish_stats(s);
 }
 
-int ev_compute(ev_eval *ev, ev_result *res)
+int txs_eval_compute(txs_eval *ev, txs_eval_result *res)
 {
     memset(res, 0, sizeof *res);
     for (int k = 0; k < ev->nruns; k++) finish_run(&ev->runs[k]);
     size_t nt = ev->txns.n, ny = ev->typs.n, np = ev->pats.n;
     free(ev->txn_label);
     ev->txn_label = malloc((nt ? nt : 1) * sizeof *ev->txn_label);
-    uint8_t *flag_all[EV_MAX_RUNS] = {0};
+    uint8_t *flag_all[TXS_EVAL_MAX_RUNS] = {0};
     uint8_t *flag = calloc(nt ? nt : 1, 1);
     uint8_t *po = calloc(np ? np : 1, 1), *pa = calloc(np ? np : 1, 1);
     res->typ = malloc((ny ? ny : 1) * sizeof *res->typ);
@@ -589,14 +589,14 @@ int ev_compute(ev_eval *ev, ev_result *res)
         oom = !flag_all[k] || !res->rows[k] || !res->near[k];
     }
     if (oom) {
-        for (int k = 0; k < EV_MAX_RUNS; k++) free(flag_all[k]);
+        for (int k = 0; k < TXS_EVAL_MAX_RUNS; k++) free(flag_all[k]);
         free(flag);
         free(po);
         free(pa);
-        ev_result_free(res);
+        txs_eval_result_free(res);
         return TXS_E_NOMEM;
     }
-    for (size_t t = 0; t < nt; t++) ev->txn_label[t] = EV_NONE;
+    for (size_t t = 0; t < nt; t++) ev->txn_label[t] = TXS_EVAL_NONE;
     for (size_t i = 0; i < ev->nlabels; i++) ev->txn_label[ev->labels[i].txn] = (uint32_t)i;
 
     /* Typologies: positive ones and near misses, each sorted by name. */
@@ -612,7 +612,7 @@ int ev_compute(ev_eval *ev, ev_result *res)
     uint8_t *seen = po; /* scratch: patterns counted */
     memset(seen, 0, np);
     for (size_t i = 0; i < ev->nlabels; i++) {
-        const ev_label *l = &ev->labels[i];
+        const txs_eval_label *l = &ev->labels[i];
         int nm = is_near_miss(ev, l->typ);
         if (nm) res->nm_txns++;
         else res->pos_txns++;
@@ -625,7 +625,7 @@ int ev_compute(ev_eval *ev, ev_result *res)
     }
 
     for (int k = 0; k < ev->nruns; k++) {
-        const ev_run *r = &ev->runs[k];
+        const txs_eval_run *r = &ev->runs[k];
         uint8_t *fa = flag_all[k];
         for (size_t i = 0; i < r->nalert_txns; i++) fa[r->alert_txns[i]] = 1;
         for (size_t i = 0; i < r->neps; i++)
@@ -637,13 +637,13 @@ int ev_compute(ev_eval *ev, ev_result *res)
                              : NAN;
         for (size_t i = 0; i < res->ntyp; i++)
             row_stats(ev, r, res->typ[i], fa, flag, po, pa, &res->rows[k][i]);
-        row_stats(ev, r, EV_NONE, fa, flag, po, pa, &res->overall[k]);
+        row_stats(ev, r, TXS_EVAL_NONE, fa, flag, po, pa, &res->overall[k]);
         for (size_t i = 0; i < res->nnm; i++) {
-            ev_nearmiss *m = &res->near[k][i];
+            txs_eval_nearmiss *m = &res->near[k][i];
             memset(pa, 0, np);
             memset(po, 0, np);
             for (size_t j = 0; j < ev->nlabels; j++) {
-                const ev_label *l = &ev->labels[j];
+                const txs_eval_label *l = &ev->labels[j];
                 if (l->typ != res->nm[i]) continue;
                 m->txns++;
                 if (!po[l->pat]) {
@@ -671,18 +671,18 @@ int ev_compute(ev_eval *ev, ev_result *res)
         }
         res->jaccard = ratio(res->both, res->both + res->a_only + res->b_only);
     }
-    for (int k = 0; k < EV_MAX_RUNS; k++) free(flag_all[k]);
+    for (int k = 0; k < TXS_EVAL_MAX_RUNS; k++) free(flag_all[k]);
     free(flag);
     free(po);
     free(pa);
     return TXS_OK;
 }
 
-void ev_result_free(ev_result *res)
+void txs_eval_result_free(txs_eval_result *res)
 {
     free(res->typ);
     free(res->nm);
-    for (int k = 0; k < EV_MAX_RUNS; k++) {
+    for (int k = 0; k < TXS_EVAL_MAX_RUNS; k++) {
         free(res->rows[k]);
         free(res->near[k]);
     }

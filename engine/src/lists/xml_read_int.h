@@ -1,5 +1,5 @@
 /*
- * xml_read.h: private to the lists module.  The streaming loop the XML list
+ * xml_read_int.h: private to the lists module.  The streaming loop the XML list
  * readers share (UN consolidated list, OFAC Sanctions List Service, Canada
  * SEMA): libxml2's xmlTextReader walks the document; the reader's `pick`
  * callback names the elements that are records, each record's subtree is
@@ -8,8 +8,8 @@
  * access is off (the file is untrusted); a parse error stops the walk with
  * file and line.
  */
-#ifndef TXS_LISTS_XML_READ_H
-#define TXS_LISTS_XML_READ_H
+#ifndef TXS_LISTS_XML_READ_INT_H
+#define TXS_LISTS_XML_READ_INT_H
 
 #include <libxml/xmlreader.h>
 #include <stddef.h>
@@ -35,4 +35,4 @@ int txs__xml_is(const xmlNode *n, const char *name);
 /* Text of n's first child element named `name` into buf ("" if absent). */
 const char *txs__xml_child(const xmlNode *n, const char *name, char *buf, size_t cap);
 
-#endif /* TXS_LISTS_XML_READ_H */
+#endif /* TXS_LISTS_XML_READ_INT_H */
