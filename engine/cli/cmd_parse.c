@@ -17,6 +17,7 @@
 #include "txs/input.h"
 #include "txs/parse.h"
 #include "txs/payments.h"
+#include "txs/walk.h"
 
 #define STDERR_REJECTS 10
 
@@ -183,47 +184,39 @@ static int run_payments(const parse_args *a, parse_run *r, int quiet)
 
 /* ---------------------------------------------------------------- exports */
 
+/* One export through the one read-parse loop (txs/walk.h). */
+typedef struct export_ctx {
+    parse_run *r;
+    const char *name;
+    uint64_t *n, *nrej;
+} export_ctx;
+
+static int export_record(void *ctx, const txs_record *rec, const txs_txn *t, const char *why,
+                         txs_diag *d)
+{
+    (void)d;
+    export_ctx *x = ctx;
+    (*x->n)++;
+    if (t == NULL) { /* not framed (rec->detail says why) or not parsed (why) */
+        (*x->nrej)++;
+        if (why == NULL) why = rec->detail ? rec->detail : "record could not be framed";
+        txs_buf_reject(&x->r->rbuf, x->name, rec->line, rec->offset, why, rec->raw);
+    } else {
+        txs_txn_json(&x->r->buf, t, x->name);
+    }
+    return x->r->buf.n + x->r->rbuf.n >= (1u << 20) ? flush(x->r) : 0;
+}
+
 static int export_source(txs_profile *p, txs_format fmt, txs_reader *rd, txs_source *src,
                          uint32_t i, parse_run *r, uint64_t *n, uint64_t *nrej)
 {
-    const char *name = txs_source_name(src);
-    int rc = txs_reader_attach(rd, src);
-    if (rc < 0) {
-        const char *e = txs_reader_error(rd);
-        return txs_diag_set(r->d, rc, name, 0, "%s", e && *e ? e : txs_strerror(rc));
-    }
-    size_t nh;
-    const txs_slice *hdr = txs_reader_header(rd, &nh);
-    txs_binding *bind = NULL;
-    TXS_TRY(txs_profile_bind(p, fmt, hdr, nh, name, i, &bind, r->d));
+    static const txs_walk_ops ops = {NULL, export_record};
+    export_ctx x = {r, txs_source_name(src), n, nrej};
     txs_batch batch;
     txs_batch_init(&batch);
-    char why[256];
-    while (rc >= 0 && (rc = txs_reader_next(rd, &batch)) > 0) {
-        for (size_t j = 0; j < batch.n; j++) {
-            const txs_record *rec = &batch.rec[j];
-            txs_txn t;
-            int prc = txs_parse_record(bind, rec, &batch.arena, &t, why, sizeof why);
-            if (prc == TXS_E_NOMEM) {
-                rc = txs_diag_set(r->d, prc, "", 0, "out of memory");
-                break;
-            }
-            (*n)++;
-            if (prc != 0) {
-                (*nrej)++;
-                txs_buf_reject(&r->rbuf, name, rec->line, rec->offset, why, rec->raw);
-                continue;
-            }
-            txs_txn_json(&r->buf, &t, name);
-        }
-        if (rc >= 0) rc = flush(r);
-    }
-    if (rc < 0 && r->d->msg[0] == '\0') {
-        const char *e = txs_source_error(src);
-        txs_diag_set(r->d, rc, name, 0, "%s", e && *e ? e : txs_strerror(rc));
-    }
+    int rc = txs_walk_source(rd, &batch, p, fmt, src, i, &ops, &x, r->d);
+    if (rc >= 0) rc = flush(r);
     txs_batch_free(&batch);
-    txs_binding_free(bind);
     return rc < 0 ? rc : 0;
 }
 
