@@ -500,8 +500,16 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .started_utc = started,
         .wall_seconds = wall,
     };
+    int rc = txs_out_digest(r->alerts, &mi.alerts_bytes, &mi.alerts_xxh3, d);
+    if (rc == 0 && r->rejects)
+        rc = txs_out_digest(r->rejects, &mi.rejects_bytes, &mi.rejects_xxh3, d);
+    if (rc < 0) {
+        free(cmd);
+        return rc;
+    }
+    mi.has_digests = 1;
     txs_buf b = {0};
-    int rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
+    rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
     free(cmd);
     rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
                 : txs_out_write(r->manifest, b.p, b.n, d);

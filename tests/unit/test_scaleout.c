@@ -10,6 +10,7 @@
  * trip through real shard screens is tests/scaleout/run.sh.
  */
 #include <criterion/criterion.h>
+#include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +551,48 @@ Test(merge, refuses_an_alerts_file_with_a_line_missing)
     write_file(files[1], a1);
     free(a1);
     refused(files, 4, "none", "1 alerts, but shard 1's manifest");
+}
+
+/* Shard k's manifest given the bytes and XXH3-64 of its alerts file as a
+ * screen run records them ("outputs": alerts_bytes, alerts_xxh3). */
+static void record_digest(char **files, int k)
+{
+    char *a = read_file(files[k]), *m = read_file(files[2 + k]);
+    char text[2048];
+    const char *at = strstr(m, "  \"counts\"");
+    cr_assert_not_null(at);
+    snprintf(text, sizeof text, "%.*s  \"outputs\": {\"alerts\": \"a\", \"alerts_bytes\": %zu, "
+             "\"alerts_xxh3\": \"%016llx\", \"rejects\": null},\n%s", (int)(at - m), m,
+             strlen(a), (unsigned long long)XXH3_64bits(a, strlen(a)), at);
+    write_file(files[2 + k], text);
+    free(a);
+    free(m);
+}
+
+Test(merge, accepts_alerts_files_their_manifests_hash)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    record_digest(files, 0);
+    record_digest(files, 1);
+    txs_merge_stats st;
+    txs_diag d;
+    cr_assert_eq(merge_files(files, 4, "none", path_in("m.jsonl"), &st, &d), TXS_OK, "%s", d.msg);
+    cr_expect_eq(st.alerts, 3);
+}
+
+Test(merge, refuses_an_altered_line_that_keeps_the_count)
+{
+    char *in, *files[4];
+    complete_set(&in, files);
+    record_digest(files, 1);
+    char *a1 = read_file(files[1]);
+    char *t = strstr(a1, "exact name");
+    cr_assert_not_null(t);
+    t[0] = 'E'; /* one byte of evidence changed; still two lines, still JSON */
+    write_file(files[1], a1);
+    free(a1);
+    refused(files, 4, "none", "the alerts file was altered or is of another run");
 }
 
 Test(merge, refuses_shard_runs_of_an_earlier_split)

@@ -118,6 +118,11 @@ typedef struct txs_manifest {
     double sanctions_threshold;
     const char *good_guys;          /* NULL: no good-guy list */
     const char *alerts_path, *rejects_path;
+    /* has_digests: the bytes and XXH3-64 of the alerts (and of the rejects
+     * when rejects_path is set) as written, so merge can prove it reads
+     * the very files this run published */
+    int has_digests;
+    uint64_t alerts_bytes, alerts_xxh3, rejects_bytes, rejects_xxh3;
     /* counts: read = screened + rejected */
     uint64_t read, screened, rejected, alerts, hits, hits_dropped;
     uint64_t sanctions_hits, sanctions_txns, sanctions_alerts, sanctions_suppressed;

@@ -159,6 +159,8 @@ typedef struct txs_manifest_info {
     const char *good_guys_path; /* NULL: no good-guy list */
     const char *alerts_path;    /* "-" for stdout */
     const char *rejects_path;   /* NULL: not written */
+    int has_digests;            /* the four below are set (emit.h txs_manifest) */
+    uint64_t alerts_bytes, alerts_xxh3, rejects_bytes, rejects_xxh3;
     const char *started_utc;    /* "YYYY-MM-DDThh:mm:ssZ" */
     double wall_seconds;
 } txs_manifest_info;

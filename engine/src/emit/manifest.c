@@ -175,7 +175,17 @@ void txs_manifest_print(txs_buf *b, const txs_manifest *m)
     write_lists(b, m);
     txs_buf_puts(b, "  \"outputs\": {\n");
     kv_str(b, "    ", "alerts", m->alerts_path, 1);
-    kv_str(b, "    ", "rejects", m->rejects_path, 0);
+    if (m->has_digests) {
+        kv_u64(b, "    ", "alerts_bytes", m->alerts_bytes, 1);
+        txs_buf_printf(b, "    \"alerts_xxh3\": \"%016llx\",\n",
+                       (unsigned long long)m->alerts_xxh3);
+    }
+    kv_str(b, "    ", "rejects", m->rejects_path, m->has_digests && m->rejects_path);
+    if (m->has_digests && m->rejects_path) {
+        kv_u64(b, "    ", "rejects_bytes", m->rejects_bytes, 1);
+        txs_buf_printf(b, "    \"rejects_xxh3\": \"%016llx\"\n",
+                       (unsigned long long)m->rejects_xxh3);
+    }
     txs_buf_puts(b, "  },\n");
     write_counts(b, m);
     write_by_rule(b, m);

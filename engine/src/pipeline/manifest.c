@@ -148,6 +148,11 @@ int txs_screen_manifest_write(txs_buf *b, const txs_manifest_info *mi, const txs
         .good_guys = mi->good_guys_path,
         .alerts_path = mi->alerts_path,
         .rejects_path = mi->rejects_path,
+        .has_digests = mi->has_digests,
+        .alerts_bytes = mi->alerts_bytes,
+        .alerts_xxh3 = mi->alerts_xxh3,
+        .rejects_bytes = mi->rejects_bytes,
+        .rejects_xxh3 = mi->rejects_xxh3,
         .started_utc = mi->started_utc,
         .wall_seconds = mi->wall_seconds,
     };

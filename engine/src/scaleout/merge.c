@@ -588,6 +588,9 @@ static int run(merge_run *m, const txs_merge_opts *a, txs_diag *d)
                             have_rej ? "" : " (none given)");
     TXS_TRY(txs__merge_check_complete(m, a, d));
     if (m->mout) {
+        TXS_TRY(txs_out_digest(m->out, &m->out_bytes, &m->out_xxh3, d));
+        if (m->rej) TXS_TRY(txs_out_digest(m->rej, &m->rej_bytes, &m->rej_xxh3, d));
+        m->digested = 1;
         txs_buf b = {0};
         txs__merge_write_manifest(&b, m, a, a->command ? a->command : "txscreen merge", started,
                                   now() - t0);

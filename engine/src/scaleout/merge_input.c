@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "merge_int.h"
 
 static const txs_json *json_next(const txs_json *v)
@@ -37,8 +39,14 @@ static char *json_strdup(const txs_json *v, size_t *n)
 int txs__merge_lf_next(lfile *lf)
 {
     errno = 0;
+    if (lf->xs == NULL) {
+        if ((lf->xs = XXH3_createState()) == NULL) return -1;
+        XXH3_64bits_reset(lf->xs);
+    }
     ssize_t k = getline(&lf->line, &lf->cap, lf->f);
     if (k < 0) return ferror(lf->f) ? -1 : 0;
+    XXH3_64bits_update(lf->xs, lf->line, (size_t)k);
+    lf->bytes += (uint64_t)k;
     lf->lineno++;
     if (k > 0 && lf->line[k - 1] == '\n') k--;
     lf->line[k] = '\0';
@@ -46,9 +54,15 @@ int txs__merge_lf_next(lfile *lf)
     return 1;
 }
 
+uint64_t txs__merge_lf_digest(const lfile *lf)
+{
+    return lf->xs ? XXH3_64bits_digest(lf->xs) : XXH3_64bits(NULL, 0);
+}
+
 void txs__merge_lf_close(lfile *lf)
 {
     if (lf->f) fclose(lf->f);
+    XXH3_freeState(lf->xs);
     free(lf->line);
     memset(lf, 0, sizeof *lf);
 }

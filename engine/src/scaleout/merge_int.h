@@ -50,7 +50,13 @@ typedef struct lfile {
     size_t cap;
     size_t len;
     uint64_t lineno;
+    /* every byte read so far, hashed as read: at the end, the file's size
+     * and XXH3-64, checked against its run's manifest */
+    struct XXH3_state_s *xs;
+    uint64_t bytes;
 } lfile;
+/* The bytes and XXH3-64 of what lf has read (all of it, once at its end). */
+uint64_t txs__merge_lf_digest(const lfile *lf);
 
 /* A cursor over DIR/shard-K.idx. */
 
@@ -103,6 +109,9 @@ typedef struct merge_run {
     struct idx_mem *idxm;       /* [n]: whole indexes, loaded on demand */
     txs_json_doc graph;
     txs_out *out, *rej, *mout;
+    /* the merged outputs' bytes and XXH3-64, for the manifest */
+    int digested;
+    uint64_t out_bytes, out_xxh3, rej_bytes, rej_xxh3;
     /* counts */
     uint64_t alerts, by_band[4], hits, below, sanc_hits, sanc_txns, sanc_alerts, sanc_supp;
     uint64_t *by_rule;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "merge_int.h"
 
@@ -145,6 +146,11 @@ void txs__merge_write_manifest(txs_buf *b, merge_run *m, const txs_merge_opts *a
     mf.good_guys = gg && gg->type == TXS_JSON_STR ? gg->s : NULL;
     mf.alerts_path = a->out;
     mf.rejects_path = a->rejects;
+    mf.has_digests = m->digested;
+    mf.alerts_bytes = m->out_bytes;
+    mf.alerts_xxh3 = m->out_xxh3;
+    mf.rejects_bytes = m->rej_bytes;
+    mf.rejects_xxh3 = m->rej_xxh3;
     mf.screened = mf.read - mf.rejected;
     mf.alerts = m->alerts;
     mf.hits = m->hits;
@@ -274,6 +280,32 @@ static const stream *stream_of(const merge_run *m, int kind, uint32_t k)
     return NULL;
 }
 
+/* The file merge read against the bytes and XXH3-64 its run's manifest
+ * gives (outputs.alerts_bytes/_xxh3, rejects_...; manifests of runs
+ * before they were recorded give none, and then the count alone holds):
+ * a line altered, or a file of another run with as many lines, is
+ * refused. */
+static int check_digest(const stream *s, const txs_json_doc *man, const char *man_path,
+                        const char *who, const char *what, txs_diag *d)
+{
+    const txs_json *outs = txs_json_get(man->root, "outputs");
+    char kb[32], kx[32], want_hex[32] = "", got_hex[32];
+    snprintf(kb, sizeof kb, "%s_bytes", what);
+    snprintf(kx, sizeof kx, "%s_xxh3", what);
+    uint64_t want_bytes;
+    if (txs_json_u64(txs_json_get(outs, kb), &want_bytes) < 0) return TXS_OK;
+    txs_json_str(txs_json_get(outs, kx), want_hex, sizeof want_hex);
+    uint64_t bytes = s ? s->lf.bytes : 0;
+    snprintf(got_hex, sizeof got_hex, "%016llx",
+             (unsigned long long)(s ? txs__merge_lf_digest(&s->lf) : XXH3_64bits(NULL, 0)));
+    if (bytes == want_bytes && strcmp(got_hex, want_hex) == 0) return TXS_OK;
+    return txs_diag_set(d, TXS_E_FORMAT, s ? s->lf.path : man_path, 0,
+                        "%llu bytes with xxh3 %s, but %s's manifest (%s) records %llu bytes "
+                        "with xxh3 %s: the %s file was altered or is of another run",
+                        (unsigned long long)bytes, got_hex, who, man_path,
+                        (unsigned long long)want_bytes, want_hex[0] ? want_hex : "(none)", what);
+}
+
 /* One output of one run against the count its manifest gives. */
 static int check_count(const merge_run *m, const txs_json_doc *man, const char *man_path,
                        const char *who, int kind, uint32_t k, txs_diag *d)
@@ -290,7 +322,7 @@ static int check_count(const merge_run *m, const txs_json_doc *man, const char *
     want += below;
     const stream *s = stream_of(m, kind, k);
     uint64_t got = s ? s->nrec : 0;
-    if (got == want) return TXS_OK;
+    if (got == want) return check_digest(s, man, man_path, who, what, d);
     if (s == NULL)
         return txs_diag_set(d, TXS_E_FORMAT, man_path, 0,
                             "%s's %s file is missing (or empty), but its manifest counts %llu",
