@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "txs/cases.h"
 #include "txs/emit.h"
 #include "txs/screen.h"
 #include "txs/state.h"
@@ -28,7 +29,7 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases;
     long long max_lateness;    /* seconds; -1: default */
     int shard_mode;            /* txs_state_mode */
     unsigned shard_k, shard_n;
@@ -71,6 +72,9 @@ static void help(FILE *f)
 "  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
 "                    reason and excerpt (default: the first %d on stderr)\n"
 "  --manifest FILE   run manifest JSON: inputs and hashes, counts, timing\n"
+"  --cases FILE      cases as JSON Lines: the alerts grouped by subject, a\n"
+"                    sanctions case per (party, list entry), a typology case\n"
+"                    per (account, rule family) (docs/outputs.md \"Cases\")\n"
 "  --state FILE      per-account state of the window rules: loaded if the\n"
 "                    file exists, saved (atomically) after the run, so the\n"
 "                    next run's windows see this run's transactions; an\n"
@@ -139,7 +143,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS };
+           O_SHARD, O_THREADS, O_CASES };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -150,6 +154,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
+        {"cases", required_argument, NULL, O_CASES},
         {"state", required_argument, NULL, O_STATE},
         {"max-lateness", required_argument, NULL, O_LATENESS},
         {"shard", required_argument, NULL, O_SHARD},
@@ -192,6 +197,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
+        case O_CASES: a->cases = optarg; break;
         case 'q':
         case O_QUIET: a->quiet = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
@@ -250,8 +256,8 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->ninputs = argc - optind;
     /* The state file is both, by design; the others must not be inputs,
      * and no two outputs (the state included) may be one file. */
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
-    if (txs_cli_output_is_input("txscreen screen", outs, 4, a->inputs, (size_t)a->ninputs))
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
+    if (txs_cli_output_is_input("txscreen screen", outs, 5, a->inputs, (size_t)a->ninputs))
         return -1;
     return 0;
 }
@@ -346,7 +352,8 @@ typedef struct run {
     size_t nlists;
     txs_source **src;
     int nsrc;
-    txs_out *alerts, *rejects, *manifest, *state;
+    txs_out *alerts, *rejects, *manifest, *state, *cases_out;
+    txs_cases *cases;           /* --cases: the run's case table */
     txs_screener *screener;
 } run;
 
@@ -358,7 +365,9 @@ static void run_free(run *r)
     txs_out_abort(r->rejects);
     txs_out_abort(r->manifest);
     txs_out_abort(r->state);
+    txs_out_abort(r->cases_out);
     txs_screener_free(r->screener);
+    txs_cases_free(r->cases);
     txs_ruleset_free(r->rules);
     txs_goodguys_free(r->good_guys);
     txs_profile_free(r->profile);
@@ -439,8 +448,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
  * else the first other file output.  NULL when every output is a stream. */
 static const char *record_target(const screen_args *a)
 {
-    const char *c[] = {a->manifest, a->out, a->state, a->rejects};
-    for (size_t i = 0; i < 4; i++)
+    const char *c[] = {a->manifest, a->out, a->state, a->rejects, a->cases};
+    for (size_t i = 0; i < 5; i++)
         if (c[i] && strcmp(c[i], "-") != 0) return c[i];
     return NULL;
 }
@@ -456,8 +465,8 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (recovered && !a->quiet)
         fprintf(stderr, "txscreen: finished publishing the outputs of an interrupted run "
                         "beside %s\n", rt);
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
-    for (size_t i = 0; i < 4; i++)
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
+    for (size_t i = 0; i < 5; i++)
         if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
     if (a->state) {
         char prev[4096];
@@ -468,6 +477,11 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
     if (a->state) TXS_TRY(txs_out_open(a->state, &r->state, d));
+    if (a->cases) {
+        TXS_TRY(txs_out_open(a->cases, &r->cases_out, d));
+        if (txs_cases_create(&r->cases) < 0)
+            return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    }
     return TXS_OK;
 }
 
@@ -516,10 +530,10 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     int rc = rt ? txs_commit_create(rt, &c, d) : TXS_OK;
     if (rc == 0 && c == NULL) {
         /* Every output is a stream: nothing to rename. */
-        txs_out *o[] = {r->alerts, r->rejects, r->manifest, r->state};
-        for (size_t i = 0; i < 4 && rc == 0; i++)
+        txs_out *o[] = {r->alerts, r->rejects, r->cases_out, r->manifest, r->state};
+        for (size_t i = 0; i < 5 && rc == 0; i++)
             if (o[i]) rc = txs_out_commit(o[i], d);
-        r->alerts = r->rejects = r->manifest = r->state = NULL;
+        r->alerts = r->rejects = r->cases_out = r->manifest = r->state = NULL;
         return rc;
     }
     /* The commit owns every output handed to it; after a failure the rest
@@ -528,6 +542,8 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->alerts);
     if (rc == 0) rc = txs_commit_add(c, r->rejects, d);
     else txs_out_abort(r->rejects);
+    if (rc == 0) rc = txs_commit_add(c, r->cases_out, d);
+    else txs_out_abort(r->cases_out);
     if (rc == 0 && r->state && state && !a->reprocess) {
         snprintf(prev, sizeof prev, "%s.prev", a->state);
         rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
@@ -537,7 +553,7 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
     if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
     else txs_out_abort(r->manifest);
-    r->alerts = r->rejects = r->state = r->manifest = NULL;
+    r->alerts = r->rejects = r->cases_out = r->state = r->manifest = NULL;
     if (rc < 0) {
         txs_commit_abort(c);
         return rc;
@@ -545,7 +561,18 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     return txs_commit_publish(c, d);
 }
 
-static void summary(const txs_screen_stats *st, double wall)
+/* --cases: the case table, one JSON line a case. */
+static int write_cases(run *r, txs_diag *d)
+{
+    txs_buf b = {0};
+    int rc = txs_cases_write(r->cases, &b);
+    rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                : txs_out_write(r->cases_out, b.p, b.n, d);
+    txs_buf_free(&b);
+    return rc;
+}
+
+static void summary(const txs_screen_stats *st, const txs_cases *cases, double wall)
 {
     fprintf(stderr,
             "txscreen: read %llu, screened %llu, rejected %llu; alerts %llu "
@@ -555,6 +582,10 @@ static void summary(const txs_screen_stats *st, double wall)
             (unsigned long long)st->alerts_by_band[TXS_BAND_BLOCK],
             (unsigned long long)st->alerts_by_band[TXS_BAND_REVIEW],
             (unsigned long long)st->alerts_by_band[TXS_BAND_EDD], wall);
+    if (cases)
+        fprintf(stderr, "txscreen: cases %zu (sanctions %zu, typology %zu)\n",
+                txs_cases_count(cases), txs_cases_count_kind(cases, TXS_CASE_SANCTIONS),
+                txs_cases_count_kind(cases, TXS_CASE_TYPOLOGY));
 }
 
 int txs_cmd_screen(int argc, char **argv)
@@ -584,6 +615,7 @@ int txs_cmd_screen(int argc, char **argv)
         .lists = (const txs_lists *const *)r.lists, .nlists = r.nlists,
         .sanctions_threshold = a.threshold,
         .good_guys = r.good_guys,
+        .cases = r.cases,
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
         .threads = a.threads,
@@ -620,6 +652,7 @@ int txs_cmd_screen(int argc, char **argv)
         return txs_cli_report("txscreen", &d, rc == TXS_E_ARG ? TXS_EXIT_INPUT : txs_cli_exit_for(rc));
     }
     if (rc >= 0 && a.state && state) rc = txs_state_write(state, r.state, &d);
+    if (rc >= 0 && r.cases) rc = write_cases(&r, &d);
     double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
     if (rc >= 0) rc = commit_outputs(&a, &r, state, &d);
@@ -631,7 +664,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (!a.rejects && rejects.lines > STDERR_REJECTS)
         fprintf(stderr, "txscreen: %llu more rejects not shown; use --rejects FILE\n",
                 (unsigned long long)(rejects.lines - STDERR_REJECTS));
-    if (!a.quiet) summary(st, wall);
+    if (!a.quiet) summary(st, r.cases, wall);
     run_free(&r);
     return TXS_EXIT_OK;
 }

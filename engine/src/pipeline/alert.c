@@ -4,7 +4,8 @@
  * from its rule (id, kind, weight, reason) and its evidence; a sanctions
  * hit's object was written whole when it was made (route.c) and is copied
  * verbatim.  Runs on the feeding thread, in input order, into the
- * screener's alert buffer.
+ * screener's alert buffer.  Before the hits, the alert's case ids
+ * (case_of.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h)
     txs_buf_putc(b, '}');
 }
 
-void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
+int txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
                        const txs_txn *t, size_t nh, int score, int band)
 {
     txs_buf *b = &s->alerts;
@@ -66,10 +67,13 @@ void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
     txs_buf_printf(b, ",\"currency\":\"%s\",\"channel\":\"%s\",\"source\":{\"file\":",
                    cur ? cur->code : "", txs_channel_name(t->channel));
     txs_buf_json_str(b, ss->name, strlen(ss->name));
-    txs_buf_printf(b, ",\"line\":%llu},\"hits\":[", (unsigned long long)t->line);
+    txs_buf_printf(b, ",\"line\":%llu}", (unsigned long long)t->line);
+    TXS_TRY(txs__pipe_alert_cases(s, t, nh, score, band, band != TXS_BAND_NONE));
+    txs_buf_puts(b, ",\"hits\":[");
     for (size_t i = 0; i < nh; i++) {
         if (i) txs_buf_putc(b, ',');
         emit_hit(b, s->o.rules, &s->hits[i]);
     }
     txs_buf_puts(b, "]}\n");
+    return TXS_OK;
 }
