@@ -14,9 +14,10 @@
  *                 escaped values cannot contain a bare `"key":"`), so the
  *                 strings stay escaped as cases.h expects.
  * A suppressed sanctions hit (good-guy list) names no case: it scores
- * nothing and was reviewed.  The alert gets "cases":[ids] (each once, in
- * hit order); with a case table (opts.cases) a real alert (band edd and
- * up) is added to each.
+ * nothing and was reviewed.  Each other hit gets "case":id (on the hit,
+ * not the alert, so that `txscreen merge`, which unites shards' hits,
+ * carries it); with a case table (opts.cases) a real alert (band edd and
+ * up) is added to each case its hits name, once per case.
  */
 #include <stdio.h>
 #include <string.h>
@@ -116,37 +117,22 @@ static int subject_of(txs_screener *s, const txs_txn *t, const txs_hit *h, txs_c
     return 1;
 }
 
-int txs__pipe_alert_cases(txs_screener *s, const txs_txn *t, size_t nh, int score, int band,
-                          int group)
+int txs__pipe_hit_case(txs_screener *s, const txs_txn *t, const txs_hit *h, int score,
+                       int band, char id[TXS_CASE_ID_LEN + 1])
 {
-    char ids[TXS_MAX_HITS][TXS_CASE_ID_LEN + 1];
-    size_t nids = 0;
-    txs_buf_puts(&s->alerts, ",\"cases\":[");
-    for (size_t i = 0; i < nh; i++) {
-        const txs_hit *h = &s->hits[i];
-        txs_case_subject sub;
-        int rc = subject_of(s, t, h, &sub);
-        if (rc < 0) return rc;
-        if (rc == 0) continue;
-        if (group && s->o.cases) {
-            const txs_rule_info *ri =
-                h->kind == TXS_HIT_TYPOLOGY ? txs_ruleset_rule(s->o.rules, h->rule) : NULL;
-            txs_slice rule = h->kind == TXS_HIT_SANCTIONS ? json_val(h->evidence, "rule")
-                                                           : (txs_slice){"", 0};
-            char rname[128];
-            snprintf(rname, sizeof rname, "%.*s", (int)rule.n, rule.p ? rule.p : "");
-            const txs_case_alert a = {s->st.alerts, t->txn_id, t->ts, t->amount, t->currency,
-                                      score, band, ri ? ri->id : rname};
-            TXS_TRY(txs_cases_add(s->o.cases, &sub, &a));
-        }
-        char id[TXS_CASE_ID_LEN + 1];
-        txs_case_id(&sub, id);
-        size_t j = 0;
-        while (j < nids && strcmp(ids[j], id) != 0) j++;
-        if (j < nids) continue;
-        memcpy(ids[nids++], id, sizeof id);
-        txs_buf_printf(&s->alerts, "%s\"%s\"", nids > 1 ? "," : "", id);
+    txs_case_subject sub;
+    int rc = subject_of(s, t, h, &sub);
+    if (rc <= 0) return rc;
+    if (band != TXS_BAND_NONE && s->o.cases) {
+        const txs_rule_info *ri =
+            h->kind == TXS_HIT_TYPOLOGY ? txs_ruleset_rule(s->o.rules, h->rule) : NULL;
+        txs_slice rule = ri ? (txs_slice){"", 0} : json_val(h->evidence, "rule");
+        char rname[128];
+        snprintf(rname, sizeof rname, "%.*s", (int)rule.n, rule.p ? rule.p : "");
+        const txs_case_alert a = {s->st.alerts, t->txn_id, t->ts, t->amount, t->currency,
+                                  score, band, ri ? ri->id : rname};
+        TXS_TRY(txs_cases_add(s->o.cases, &sub, &a));
     }
-    txs_buf_putc(&s->alerts, ']');
-    return TXS_OK;
+    txs_case_id(&sub, id);
+    return 1;
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "txs/cases.h"
 #include "txs/emit.h"
 #include "txs/norm.h"
 #include "txs/rules.h"
@@ -148,10 +149,11 @@ int txs__pipe_screen_text(worker *w, const txs_txn *t, size_t *n, size_t *droppe
 /* alert.c: one alert line for t and s->hits[0..nh) into s->alerts. */
 int txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss, const txs_txn *t,
                           size_t nh, int score, int band);
-/* case_of.c: ,"cases":[...] for s->hits[0..nh) of t into s->alerts; with
- * group and opts.cases, the alert (number s->st.alerts) added to each. */
-int txs__pipe_alert_cases(txs_screener *s, const txs_txn *t, size_t nh, int score, int band,
-                          int group);
+/* case_of.c: the case hit h of t names (its id into id; 0: none, 1, or
+ * a negative status); with opts.cases and a band, the alert (number
+ * s->st.alerts, score, band) is added to it. */
+int txs__pipe_hit_case(txs_screener *s, const txs_txn *t, const txs_hit *h, int score,
+                       int band, char id[TXS_CASE_ID_LEN + 1]);
 
 /* record.c: stage 1 over a batch (rebased first when it was detached);
  * partition k's account state over a batch through stage 1; the ordered
