@@ -22,6 +22,11 @@
 #include "txs/state.h"
 #include "txs/values.h"
 
+/* --max-reject-rate's default: a night that rejects more than half its
+ * records was read with the wrong profile or is not the export it claims
+ * to be (docs/operations.md "Exit codes"). */
+#define DEFAULT_MAX_REJECT_RATE 0.5
+
 /* Rejects shown on stderr when no --rejects file is given. */
 #define STDERR_REJECTS 10
 
@@ -36,6 +41,8 @@ typedef struct screen_args {
     const char *lists[MAX_LISTS];
     int nlists;
     double threshold;
+    double max_reject_rate;    /* rejected / read above it: input error */
+    int fail_on;               /* txs_band; TXS_BAND_NONE: off */
     int format, quiet, reprocess;
     unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
@@ -94,6 +101,12 @@ static void help(FILE *f)
 "  --shard K/N       screen shard K (0-based) of a `txscreen split` into N;\n"
 "  --shard graph     or run the cross-account (graph) rules over the whole\n"
 "                    input; `txscreen merge` combines the outputs\n"
+"  --fail-on BAND    exit 8 when the run raised an alert at or above BAND\n"
+"                    (edd, review or block); the outputs are published\n"
+"  --max-reject-rate R\n"
+"                    exit 4 (input error, nothing published) when more than\n"
+"                    R of the records read are rejected: a fraction (0.05)\n"
+"                    or a percentage (5%%); default 0.5\n"
 "  -q, --quiet       no summary line on stderr\n"
 "  -h, --help        this text\n"
 "\n"
@@ -143,7 +156,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS, O_CASES };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -155,6 +168,8 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
         {"cases", required_argument, NULL, O_CASES},
+        {"fail-on", required_argument, NULL, O_FAILON},
+        {"max-reject-rate", required_argument, NULL, O_MAXREJ},
         {"state", required_argument, NULL, O_STATE},
         {"max-lateness", required_argument, NULL, O_LATENESS},
         {"shard", required_argument, NULL, O_SHARD},
@@ -169,6 +184,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->out = "-";
     a->format = -1;
     a->max_lateness = -1;
+    a->max_reject_rate = DEFAULT_MAX_REJECT_RATE;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->threads = ncpu < 1 ? 1 : ncpu > (long)TXS_MAX_THREADS ? TXS_MAX_THREADS : (unsigned)ncpu;
     opterr = 0;
@@ -198,6 +214,29 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
         case O_CASES: a->cases = optarg; break;
+        case O_FAILON:
+            if (strcmp(optarg, "edd") == 0) a->fail_on = TXS_BAND_EDD;
+            else if (strcmp(optarg, "review") == 0) a->fail_on = TXS_BAND_REVIEW;
+            else if (strcmp(optarg, "block") == 0) a->fail_on = TXS_BAND_BLOCK;
+            else {
+                fprintf(stderr, "txscreen screen: --fail-on must be edd, review or block, "
+                                "not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case O_MAXREJ: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (end != optarg && *end == '%' && end[1] == '\0') v /= 100.0, end++;
+            if (end == optarg || *end || errno || !(v >= 0.0 && v <= 1.0)) {
+                fprintf(stderr, "txscreen screen: --max-reject-rate must be a fraction 0 to 1 "
+                                "or a percentage 0%% to 100%%, not '%s'\n", optarg);
+                return -1;
+            }
+            a->max_reject_rate = v;
+            break;
+        }
         case 'q':
         case O_QUIET: a->quiet = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
@@ -561,6 +600,41 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     return txs_commit_publish(c, d);
 }
 
+/* More than --max-reject-rate of the records rejected: an input error. */
+static int check_reject_rate(const screen_args *a, const txs_screen_stats *st, txs_diag *d)
+{
+    if (st->read == 0 || (double)st->rejected <= a->max_reject_rate * (double)st->read)
+        return TXS_OK;
+    return txs_diag_set(d, TXS_E_ARG, "", 0,
+                        "input error: %llu of %llu records rejected (%.1f%%), more than "
+                        "--max-reject-rate %g%%; nothing was published (a wrong --profile or "
+                        "--format?)",
+                        (unsigned long long)st->rejected, (unsigned long long)st->read,
+                        100.0 * (double)st->rejected / (double)st->read,
+                        100.0 * a->max_reject_rate);
+}
+
+/* The exit code of a run whose outputs were published: empty input 9 (a
+ * warning even with -q), alerts at or above --fail-on 8, else 0; the line
+ * on stderr says which. */
+static int run_status(const screen_args *a, const txs_screen_stats *st)
+{
+    if (st->read == 0 && st->shard_foreign == 0) {
+        fprintf(stderr, "txscreen: warning: the input had no records; exit %d (empty input)\n",
+                TXS_EXIT_EMPTY);
+        return TXS_EXIT_EMPTY;
+    }
+    if (a->fail_on == TXS_BAND_NONE) return TXS_EXIT_OK;
+    uint64_t n = 0;
+    for (int b = a->fail_on; b <= TXS_BAND_BLOCK; b++) n += st->alerts_by_band[b];
+    if (n == 0) return TXS_EXIT_OK;
+    if (!a->quiet)
+        fprintf(stderr, "txscreen: exit %d: %llu alerts at or above %s (--fail-on %s)\n",
+                TXS_EXIT_ALERTS, (unsigned long long)n, txs_band_name(a->fail_on),
+                txs_band_name(a->fail_on));
+    return TXS_EXIT_ALERTS;
+}
+
 /* --cases: the case table, one JSON line a case. */
 static int write_cases(run *r, txs_diag *d)
 {
@@ -645,6 +719,12 @@ int txs_cmd_screen(int argc, char **argv)
                         "kept and its episode marks cleared\n", a.state);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
+    if (rc >= 0 && (rc = check_reject_rate(&a, txs_screener_stats(r.screener), &d)) < 0) {
+        /* Nothing is committed: the input is not what the run expects. */
+        if (!a.quiet) summary(txs_screener_stats(r.screener), NULL, txs_cli_now() - t0);
+        run_free(&r);
+        return txs_cli_report("txscreen", &d, TXS_EXIT_INPUT);
+    }
     if (rc >= 0 && a.state && state &&
         (rc = absorb_inputs(&a, state, txs_screener_stats(r.screener), &d)) < 0) {
         /* Nothing is committed: the state has seen these inputs. */
@@ -665,6 +745,7 @@ int txs_cmd_screen(int argc, char **argv)
         fprintf(stderr, "txscreen: %llu more rejects not shown; use --rejects FILE\n",
                 (unsigned long long)(rejects.lines - STDERR_REJECTS));
     if (!a.quiet) summary(st, r.cases, wall);
+    int code = run_status(&a, st);
     run_free(&r);
-    return TXS_EXIT_OK;
+    return code;
 }
