@@ -34,7 +34,7 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases;
     long long max_lateness;    /* seconds; -1: default */
     int shard_mode;            /* txs_state_mode */
     unsigned shard_k, shard_n;
@@ -82,6 +82,9 @@ static void help(FILE *f)
 "  --cases FILE      cases as JSON Lines: the alerts grouped by subject, a\n"
 "                    sanctions case per (party, list entry), a typology case\n"
 "                    per (account, rule family) (docs/outputs.md \"Cases\")\n"
+"  --previous-cases FILE\n"
+"                    the last run's --cases: a case raised again is marked\n"
+"                    \"continuing\" instead of \"new\"\n"
 "  --state FILE      per-account state of the window rules: loaded if the\n"
 "                    file exists, saved (atomically) after the run, so the\n"
 "                    next run's windows see this run's transactions; an\n"
@@ -156,7 +159,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -169,6 +172,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"manifest", required_argument, NULL, O_MANIFEST},
         {"cases", required_argument, NULL, O_CASES},
         {"fail-on", required_argument, NULL, O_FAILON},
+        {"previous-cases", required_argument, NULL, O_PREVCASES},
         {"max-reject-rate", required_argument, NULL, O_MAXREJ},
         {"state", required_argument, NULL, O_STATE},
         {"max-lateness", required_argument, NULL, O_LATENESS},
@@ -214,6 +218,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
         case O_CASES: a->cases = optarg; break;
+        case O_PREVCASES: a->prev_cases = optarg; break;
         case O_FAILON:
             if (strcmp(optarg, "edd") == 0) a->fail_on = TXS_BAND_EDD;
             else if (strcmp(optarg, "review") == 0) a->fail_on = TXS_BAND_REVIEW;
@@ -286,6 +291,11 @@ static int parse_args(int argc, char **argv, screen_args *a)
             fprintf(stderr, "txscreen screen: --lists none cannot be combined with lists\n");
             return -1;
         }
+    if (a->prev_cases && a->cases == NULL) {
+        fprintf(stderr, "txscreen screen: --previous-cases marks the cases of --cases FILE; "
+                        "give --cases\n");
+        return -1;
+    }
     if (a->reprocess && a->state == NULL) {
         fprintf(stderr, "txscreen screen: --reprocess redoes a run that saved --state FILE; "
                         "give --state\n");
@@ -298,6 +308,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
     const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
     if (txs_cli_output_is_input("txscreen screen", outs, 5, a->inputs, (size_t)a->ninputs))
         return -1;
+    /* --previous-cases may name --cases FILE itself: it is read first. */
     return 0;
 }
 
@@ -455,6 +466,41 @@ static int load_lists(const screen_args *a, run *r, txs_diag *d)
     return compile_sources(a, r, d);
 }
 
+/* --previous-cases: every line of the last run's --cases begins with its
+ * {"case_id":"ID" (docs/outputs.md "Cases"); those ids are open. */
+static int load_prev_cases(const char *path, run *r, txs_diag *d)
+{
+    static const char head[] = "{\"case_id\":\"";
+    const size_t hn = sizeof head - 1;
+    char *text;
+    size_t n;
+    int rc = txs_file_read(path, &text, &n, d);
+    if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_CONFIG;
+    if (r->cases == NULL && txs_cases_create(&r->cases) < 0) rc = TXS_E_NOMEM;
+    uint64_t line = 0;
+    for (char *p = text; rc == 0 && p < text + n; line++) {
+        char *nl = memchr(p, '\n', (size_t)(text + n - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(text + n - p);
+        char id[TXS_CASE_ID_LEN + 1];
+        if (len < hn + TXS_CASE_ID_LEN + 1 || memcmp(p, head, hn) != 0 ||
+            p[hn + TXS_CASE_ID_LEN] != '"')
+            rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1,
+                              "not a line of txscreen's --cases output (it begins "
+                              "{\"case_id\":\"S-... or T-...\")");
+        else {
+            memcpy(id, p + hn, TXS_CASE_ID_LEN);
+            id[TXS_CASE_ID_LEN] = '\0';
+            rc = txs_cases_previous(r->cases, id);
+            if (rc == TXS_E_ARG)
+                rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1, "bad case id '%s'", id);
+        }
+        p = nl ? nl + 1 : text + n;
+    }
+    free(text);
+    if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "out of memory");
+    return rc;
+}
+
 /* Load configuration and open every input: all before any output. */
 static int prepare(const screen_args *a, run *r, txs_diag *d)
 {
@@ -470,6 +516,7 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
         rc = txs_goodguys_load(a->good_guys, &r->good_guys, d);
         if (rc < 0) return rc;
     }
+    if (a->prev_cases && (rc = load_prev_cases(a->prev_cases, r, d)) < 0) return rc;
     static char *stdin_only[] = {"-"};
     char **inputs = a->ninputs ? a->inputs : stdin_only;
     int n = a->ninputs ? a->ninputs : 1;
@@ -518,7 +565,7 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (a->state) TXS_TRY(txs_out_open(a->state, &r->state, d));
     if (a->cases) {
         TXS_TRY(txs_out_open(a->cases, &r->cases_out, d));
-        if (txs_cases_create(&r->cases) < 0)
+        if (r->cases == NULL && txs_cases_create(&r->cases) < 0)
             return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     }
     return TXS_OK;
