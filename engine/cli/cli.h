@@ -10,6 +10,9 @@
  *   4 an input could not be read (missing file, I/O error, corrupt gzip/zstd)
  *   5 an output could not be written (nothing half-written is left)
  *   6 internal error (out of memory)
+ *   7 published in part
+ *   8 screen --fail-on BAND: alerts at or above BAND (outputs published)
+ *   9 screen: empty input, no records (outputs published)
  */
 #ifndef TXS_CLI_H
 #define TXS_CLI_H
@@ -21,8 +24,8 @@
 /* The last lines of every subcommand's --help. */
 #define TXS_CLI_EXIT_CODES                                                          \
     "Exit codes: 0 done, 2 usage, 3 bad configuration, 4 input error, 5 output\n" \
-    "error, 6 internal error, 7 published in part (the table: txscreen --help,\n" \
-    "docs/operations.md).\n"
+    "error, 6 internal error, 7 published in part, 8 alerts at or above\n"        \
+    "--fail-on, 9 empty input (the table: txscreen --help, docs/operations.md).\n"
 
 enum {
     TXS_EXIT_OK = 0,
@@ -31,7 +34,9 @@ enum {
     TXS_EXIT_INPUT = 4,
     TXS_EXIT_OUTPUT = 5,
     TXS_EXIT_INTERNAL = 6,
-    TXS_EXIT_PUBLISH = 7
+    TXS_EXIT_PUBLISH = 7,
+    TXS_EXIT_ALERTS = 8,   /* screen --fail-on: alerts at or above the band */
+    TXS_EXIT_EMPTY = 9     /* screen: the input had no records */
 };
 
 /* Subcommands: argv[0] is the subcommand name. */

@@ -93,7 +93,8 @@ static const struct {
     {TXS_EXIT_INPUT, "input error: an input that cannot be opened or read, a corrupt or "
                      "truncated gzip/zstd stream, a --state file that cannot be read, an input "
                      "the --state file has already absorbed (docs/rules.md), a malformed shard "
-                     "output (merge) or alerts file (eval)"},
+                     "output (merge) or alerts file (eval), more rejected records than screen "
+                     "--max-reject-rate allows (default 0.5; nothing is published)"},
     {TXS_EXIT_OUTPUT, "output error: an output that cannot be written (directory missing, "
                       "disk full); nothing new was published"},
     {TXS_EXIT_INTERNAL, "internal error (out of memory); nothing new was published"},
@@ -101,11 +102,15 @@ static const struct {
                        "but renaming one into place failed; the commit record stays beside "
                        "them and the next run with the same outputs, or `txscreen recover "
                        "OUTPUT...`, finishes publishing"},
+    {TXS_EXIT_ALERTS, "alerts to act on (screen --fail-on BAND): the run completed and "
+                      "published its outputs, and raised an alert at or above BAND"},
+    {TXS_EXIT_EMPTY, "empty input (screen): the run completed and published its outputs, "
+                     "but read no records; a warning says so on stderr"},
 };
 
 void txs_cli_exit_table(FILE *f)
 {
-    fprintf(f, "exit codes (no output file is left behind unless the code is 0 or 7):\n");
+    fprintf(f, "exit codes (no output file is left behind unless the code is 0, 7, 8 or 9):\n");
     for (size_t i = 0; i < sizeof EXIT_TABLE / sizeof EXIT_TABLE[0]; i++) {
         const char *p = EXIT_TABLE[i].text;
         fprintf(f, "  %d  ", EXIT_TABLE[i].code);

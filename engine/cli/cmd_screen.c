@@ -16,10 +16,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "txs/cases.h"
 #include "txs/emit.h"
 #include "txs/screen.h"
 #include "txs/state.h"
 #include "txs/values.h"
+
+/* --max-reject-rate's default: a night that rejects more than half its
+ * records was read with the wrong profile or is not the export it claims
+ * to be (docs/operations.md "Exit codes"). */
+#define DEFAULT_MAX_REJECT_RATE 0.5
 
 /* Rejects shown on stderr when no --rejects file is given. */
 #define STDERR_REJECTS 10
@@ -28,13 +34,15 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases;
     long long max_lateness;    /* seconds; -1: default */
     int shard_mode;            /* txs_state_mode */
     unsigned shard_k, shard_n;
     const char *lists[MAX_LISTS];
     int nlists;
     double threshold;
+    double max_reject_rate;    /* rejected / read above it: input error */
+    int fail_on;               /* txs_band; TXS_BAND_NONE: off */
     int format, quiet, reprocess;
     unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
@@ -73,6 +81,12 @@ static void help(FILE *f)
 "  --rejects FILE    rejected records as JSON Lines with file, line, offset,\n"
 "                    reason and excerpt (default: the first %d on stderr)\n"
 "  --manifest FILE   run manifest JSON: inputs and hashes, counts, timing\n"
+"  --cases FILE      cases as JSON Lines: the alerts grouped by subject, a\n"
+"                    sanctions case per (party, list entry), a typology case\n"
+"                    per (account, rule family) (docs/outputs.md \"Cases\")\n"
+"  --previous-cases FILE\n"
+"                    the last run's --cases: a case raised again is marked\n"
+"                    \"continuing\" instead of \"new\"\n"
 "  --state FILE      per-account state of the window rules: loaded if the\n"
 "                    file exists, saved (atomically) after the run, so the\n"
 "                    next run's windows see this run's transactions; an\n"
@@ -92,6 +106,12 @@ static void help(FILE *f)
 "  --shard K/N       screen shard K (0-based) of a `txscreen split` into N;\n"
 "  --shard graph     or run the cross-account (graph) rules over the whole\n"
 "                    input; `txscreen merge` combines the outputs\n"
+"  --fail-on BAND    exit 8 when the run raised an alert at or above BAND\n"
+"                    (edd, review or block); the outputs are published\n"
+"  --max-reject-rate R\n"
+"                    exit 4 (input error, nothing published) when more than\n"
+"                    R of the records read are rejected: a fraction (0.05)\n"
+"                    or a percentage (5%%); default 0.5\n"
 "  -q, --quiet       no summary line on stderr\n"
 "  -h, --help        this text\n"
 "\n"
@@ -141,7 +161,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -152,6 +172,10 @@ static int parse_args(int argc, char **argv, screen_args *a)
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
+        {"cases", required_argument, NULL, O_CASES},
+        {"fail-on", required_argument, NULL, O_FAILON},
+        {"previous-cases", required_argument, NULL, O_PREVCASES},
+        {"max-reject-rate", required_argument, NULL, O_MAXREJ},
         {"state", required_argument, NULL, O_STATE},
         {"max-lateness", required_argument, NULL, O_LATENESS},
         {"shard", required_argument, NULL, O_SHARD},
@@ -166,6 +190,7 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->out = "-";
     a->format = -1;
     a->max_lateness = -1;
+    a->max_reject_rate = DEFAULT_MAX_REJECT_RATE;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->threads = ncpu < 1 ? 1 : ncpu > (long)TXS_MAX_THREADS ? TXS_MAX_THREADS : (unsigned)ncpu;
     opterr = 0;
@@ -194,6 +219,31 @@ static int parse_args(int argc, char **argv, screen_args *a)
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
+        case O_CASES: a->cases = optarg; break;
+        case O_PREVCASES: a->prev_cases = optarg; break;
+        case O_FAILON:
+            if (strcmp(optarg, "edd") == 0) a->fail_on = TXS_BAND_EDD;
+            else if (strcmp(optarg, "review") == 0) a->fail_on = TXS_BAND_REVIEW;
+            else if (strcmp(optarg, "block") == 0) a->fail_on = TXS_BAND_BLOCK;
+            else {
+                fprintf(stderr, "txscreen screen: --fail-on must be edd, review or block, "
+                                "not '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case O_MAXREJ: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (end != optarg && *end == '%' && end[1] == '\0') v /= 100.0, end++;
+            if (end == optarg || *end || errno || !(v >= 0.0 && v <= 1.0)) {
+                fprintf(stderr, "txscreen screen: --max-reject-rate must be a fraction 0 to 1 "
+                                "or a percentage 0%% to 100%%, not '%s'\n", optarg);
+                return -1;
+            }
+            a->max_reject_rate = v;
+            break;
+        }
         case 'q':
         case O_QUIET: a->quiet = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
@@ -244,6 +294,11 @@ static int parse_args(int argc, char **argv, screen_args *a)
             fprintf(stderr, "txscreen screen: --lists none cannot be combined with lists\n");
             return -1;
         }
+    if (a->prev_cases && a->cases == NULL) {
+        fprintf(stderr, "txscreen screen: --previous-cases marks the cases of --cases FILE; "
+                        "give --cases\n");
+        return -1;
+    }
     if (a->reprocess && a->state == NULL) {
         fprintf(stderr, "txscreen screen: --reprocess redoes a run that saved --state FILE; "
                         "give --state\n");
@@ -253,9 +308,10 @@ static int parse_args(int argc, char **argv, screen_args *a)
     a->ninputs = argc - optind;
     /* The state file is both, by design; the others must not be inputs,
      * and no two outputs (the state included) may be one file. */
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
-    if (txs_cli_output_is_input("txscreen screen", outs, 4, a->inputs, (size_t)a->ninputs))
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
+    if (txs_cli_output_is_input("txscreen screen", outs, 5, a->inputs, (size_t)a->ninputs))
         return -1;
+    /* --previous-cases may name --cases FILE itself: it is read first. */
     return 0;
 }
 
@@ -349,7 +405,8 @@ typedef struct run {
     size_t nlists;
     txs_source **src;
     int nsrc;
-    txs_out *alerts, *rejects, *manifest, *state;
+    txs_out *alerts, *rejects, *manifest, *state, *cases_out;
+    txs_cases *cases;           /* --cases: the run's case table */
     txs_screener *screener;
 } run;
 
@@ -361,7 +418,9 @@ static void run_free(run *r)
     txs_out_abort(r->rejects);
     txs_out_abort(r->manifest);
     txs_out_abort(r->state);
+    txs_out_abort(r->cases_out);
     txs_screener_free(r->screener);
+    txs_cases_free(r->cases);
     txs_ruleset_free(r->rules);
     txs_goodguys_free(r->good_guys);
     txs_profile_free(r->profile);
@@ -410,6 +469,41 @@ static int load_lists(const screen_args *a, run *r, txs_diag *d)
     return compile_sources(a, r, d);
 }
 
+/* --previous-cases: every line of the last run's --cases begins with its
+ * {"case_id":"ID" (docs/outputs.md "Cases"); those ids are open. */
+static int load_prev_cases(const char *path, run *r, txs_diag *d)
+{
+    static const char head[] = "{\"case_id\":\"";
+    const size_t hn = sizeof head - 1;
+    char *text;
+    size_t n;
+    int rc = txs_file_read(path, &text, &n, d);
+    if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_CONFIG;
+    if (r->cases == NULL && txs_cases_create(&r->cases) < 0) rc = TXS_E_NOMEM;
+    uint64_t line = 0;
+    for (char *p = text; rc == 0 && p < text + n; line++) {
+        char *nl = memchr(p, '\n', (size_t)(text + n - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(text + n - p);
+        char id[TXS_CASE_ID_LEN + 1];
+        if (len < hn + TXS_CASE_ID_LEN + 1 || memcmp(p, head, hn) != 0 ||
+            p[hn + TXS_CASE_ID_LEN] != '"')
+            rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1,
+                              "not a line of txscreen's --cases output (it begins "
+                              "{\"case_id\":\"S-... or T-...\")");
+        else {
+            memcpy(id, p + hn, TXS_CASE_ID_LEN);
+            id[TXS_CASE_ID_LEN] = '\0';
+            rc = txs_cases_previous(r->cases, id);
+            if (rc == TXS_E_ARG)
+                rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1, "bad case id '%s'", id);
+        }
+        p = nl ? nl + 1 : text + n;
+    }
+    free(text);
+    if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "out of memory");
+    return rc;
+}
+
 /* Load configuration and open every input: all before any output. */
 static int prepare(const screen_args *a, run *r, txs_diag *d)
 {
@@ -425,6 +519,7 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
         rc = txs_goodguys_load(a->good_guys, &r->good_guys, d);
         if (rc < 0) return rc;
     }
+    if (a->prev_cases && (rc = load_prev_cases(a->prev_cases, r, d)) < 0) return rc;
     static char *stdin_only[] = {"-"};
     char **inputs = a->ninputs ? a->inputs : stdin_only;
     int n = a->ninputs ? a->ninputs : 1;
@@ -442,8 +537,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
  * else the first other file output.  NULL when every output is a stream. */
 static const char *record_target(const screen_args *a)
 {
-    const char *c[] = {a->manifest, a->out, a->state, a->rejects};
-    for (size_t i = 0; i < 4; i++)
+    const char *c[] = {a->manifest, a->out, a->state, a->rejects, a->cases};
+    for (size_t i = 0; i < 5; i++)
         if (c[i] && strcmp(c[i], "-") != 0) return c[i];
     return NULL;
 }
@@ -459,8 +554,8 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (recovered && !a->quiet)
         fprintf(stderr, "txscreen: finished publishing the outputs of an interrupted run "
                         "beside %s\n", rt);
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state};
-    for (size_t i = 0; i < 4; i++)
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
+    for (size_t i = 0; i < 5; i++)
         if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
     if (a->state) {
         char prev[4096];
@@ -471,6 +566,11 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
     if (a->state) TXS_TRY(txs_out_open(a->state, &r->state, d));
+    if (a->cases) {
+        TXS_TRY(txs_out_open(a->cases, &r->cases_out, d));
+        if (r->cases == NULL && txs_cases_create(&r->cases) < 0)
+            return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
+    }
     return TXS_OK;
 }
 
@@ -527,10 +627,10 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     int rc = rt ? txs_commit_create(rt, &c, d) : TXS_OK;
     if (rc == 0 && c == NULL) {
         /* Every output is a stream: nothing to rename. */
-        txs_out *o[] = {r->alerts, r->rejects, r->manifest, r->state};
-        for (size_t i = 0; i < 4 && rc == 0; i++)
+        txs_out *o[] = {r->alerts, r->rejects, r->cases_out, r->manifest, r->state};
+        for (size_t i = 0; i < 5 && rc == 0; i++)
             if (o[i]) rc = txs_out_commit(o[i], d);
-        r->alerts = r->rejects = r->manifest = r->state = NULL;
+        r->alerts = r->rejects = r->cases_out = r->manifest = r->state = NULL;
         return rc;
     }
     /* The commit owns every output handed to it; after a failure the rest
@@ -539,6 +639,8 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->alerts);
     if (rc == 0) rc = txs_commit_add(c, r->rejects, d);
     else txs_out_abort(r->rejects);
+    if (rc == 0) rc = txs_commit_add(c, r->cases_out, d);
+    else txs_out_abort(r->cases_out);
     if (rc == 0 && r->state && state && !a->reprocess) {
         snprintf(prev, sizeof prev, "%s.prev", a->state);
         rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
@@ -548,7 +650,7 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
     if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
     else txs_out_abort(r->manifest);
-    r->alerts = r->rejects = r->state = r->manifest = NULL;
+    r->alerts = r->rejects = r->cases_out = r->state = r->manifest = NULL;
     if (rc < 0) {
         txs_commit_abort(c);
         return rc;
@@ -556,7 +658,53 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     return txs_commit_publish(c, d);
 }
 
-static void summary(const txs_screen_stats *st, double wall)
+/* More than --max-reject-rate of the records rejected: an input error. */
+static int check_reject_rate(const screen_args *a, const txs_screen_stats *st, txs_diag *d)
+{
+    if (st->read == 0 || (double)st->rejected <= a->max_reject_rate * (double)st->read)
+        return TXS_OK;
+    return txs_diag_set(d, TXS_E_ARG, "", 0,
+                        "input error: %llu of %llu records rejected (%.1f%%), more than "
+                        "--max-reject-rate %g%%; nothing was published (a wrong --profile or "
+                        "--format?)",
+                        (unsigned long long)st->rejected, (unsigned long long)st->read,
+                        100.0 * (double)st->rejected / (double)st->read,
+                        100.0 * a->max_reject_rate);
+}
+
+/* The exit code of a run whose outputs were published: empty input 9 (a
+ * warning even with -q), alerts at or above --fail-on 8, else 0; the line
+ * on stderr says which. */
+static int run_status(const screen_args *a, const txs_screen_stats *st)
+{
+    if (st->read == 0 && st->shard_foreign == 0) {
+        fprintf(stderr, "txscreen: warning: the input had no records; exit %d (empty input)\n",
+                TXS_EXIT_EMPTY);
+        return TXS_EXIT_EMPTY;
+    }
+    if (a->fail_on == TXS_BAND_NONE) return TXS_EXIT_OK;
+    uint64_t n = 0;
+    for (int b = a->fail_on; b <= TXS_BAND_BLOCK; b++) n += st->alerts_by_band[b];
+    if (n == 0) return TXS_EXIT_OK;
+    if (!a->quiet)
+        fprintf(stderr, "txscreen: exit %d: %llu alerts at or above %s (--fail-on %s)\n",
+                TXS_EXIT_ALERTS, (unsigned long long)n, txs_band_name(a->fail_on),
+                txs_band_name(a->fail_on));
+    return TXS_EXIT_ALERTS;
+}
+
+/* --cases: the case table, one JSON line a case. */
+static int write_cases(run *r, txs_diag *d)
+{
+    txs_buf b = {0};
+    int rc = txs_cases_write(r->cases, &b);
+    rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
+                : txs_out_write(r->cases_out, b.p, b.n, d);
+    txs_buf_free(&b);
+    return rc;
+}
+
+static void summary(const txs_screen_stats *st, const txs_cases *cases, double wall)
 {
     fprintf(stderr,
             "txscreen: read %llu, screened %llu, rejected %llu; alerts %llu "
@@ -566,6 +714,10 @@ static void summary(const txs_screen_stats *st, double wall)
             (unsigned long long)st->alerts_by_band[TXS_BAND_BLOCK],
             (unsigned long long)st->alerts_by_band[TXS_BAND_REVIEW],
             (unsigned long long)st->alerts_by_band[TXS_BAND_EDD], wall);
+    if (cases)
+        fprintf(stderr, "txscreen: cases %zu (sanctions %zu, typology %zu)\n",
+                txs_cases_count(cases), txs_cases_count_kind(cases, TXS_CASE_SANCTIONS),
+                txs_cases_count_kind(cases, TXS_CASE_TYPOLOGY));
 }
 
 int txs_cmd_screen(int argc, char **argv)
@@ -595,6 +747,7 @@ int txs_cmd_screen(int argc, char **argv)
         .lists = (const txs_lists *const *)r.lists, .nlists = r.nlists,
         .sanctions_threshold = a.threshold,
         .good_guys = r.good_guys,
+        .cases = r.cases,
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
         .threads = a.threads,
@@ -624,6 +777,12 @@ int txs_cmd_screen(int argc, char **argv)
                         "kept and its episode marks cleared\n", a.state);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
+    if (rc >= 0 && (rc = check_reject_rate(&a, txs_screener_stats(r.screener), &d)) < 0) {
+        /* Nothing is committed: the input is not what the run expects. */
+        if (!a.quiet) summary(txs_screener_stats(r.screener), NULL, txs_cli_now() - t0);
+        run_free(&r);
+        return txs_cli_report("txscreen", &d, TXS_EXIT_INPUT);
+    }
     if (rc >= 0 && a.state && state &&
         (rc = absorb_inputs(&a, state, txs_screener_stats(r.screener), &d)) < 0) {
         /* Nothing is committed: the state has seen these inputs. */
@@ -631,6 +790,7 @@ int txs_cmd_screen(int argc, char **argv)
         return txs_cli_report("txscreen", &d, rc == TXS_E_ARG ? TXS_EXIT_INPUT : txs_cli_exit_for(rc));
     }
     if (rc >= 0 && a.state && state) rc = txs_state_write(state, r.state, &d);
+    if (rc >= 0 && r.cases) rc = write_cases(&r, &d);
     double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
     if (rc >= 0) rc = commit_outputs(&a, &r, state, &d);
@@ -642,7 +802,8 @@ int txs_cmd_screen(int argc, char **argv)
     if (!a.rejects && rejects.lines > STDERR_REJECTS)
         fprintf(stderr, "txscreen: %llu more rejects not shown; use --rejects FILE\n",
                 (unsigned long long)(rejects.lines - STDERR_REJECTS));
-    if (!a.quiet) summary(st, wall);
+    if (!a.quiet) summary(st, r.cases, wall);
+    int code = run_status(&a, st);
     run_free(&r);
-    return TXS_EXIT_OK;
+    return code;
 }

@@ -9,7 +9,7 @@
 #              copy of the case, so paths in outputs are relative and stable)
 #   setup.sh   optional: makes inputs that are better generated than stored
 #              (compressed copies, a 1 MB field); runs in the scratch copy
-#   expected/  the files to compare: any of alerts.jsonl rejects.jsonl
+#   expected/  the files to compare: any of alerts.jsonl rejects.jsonl cases.jsonl
 #              manifest.json stdout stderr exit; plus "absent", a list of
 #              files that must NOT exist after the run (atomic outputs)
 # The manifest is compared without its run-dependent lines (the command
@@ -47,7 +47,7 @@ for name in "${names[@]}"; do
   [ -f "$work/manifest.json" ] && strip_manifest "$work/manifest.json" >"$work/manifest.cmp"
   if [ $update -eq 1 ]; then
     mkdir -p "$exp"
-    for f in alerts.jsonl rejects.jsonl stdout stderr exit; do
+    for f in alerts.jsonl rejects.jsonl cases.jsonl stdout stderr exit; do
       [ -f "$exp/$f" ] && cp "$work/$f" "$exp/$f"
     done
     [ -f "$exp/manifest.json" ] && cp "$work/manifest.cmp" "$exp/manifest.json"
@@ -55,7 +55,7 @@ for name in "${names[@]}"; do
     rm -rf "$work"
     continue
   fi
-  for f in alerts.jsonl rejects.jsonl stdout stderr exit manifest.json; do
+  for f in alerts.jsonl rejects.jsonl cases.jsonl stdout stderr exit manifest.json; do
     [ -f "$exp/$f" ] || continue
     actual="$work/$f"
     [ "$f" = manifest.json ] && actual="$work/manifest.cmp"

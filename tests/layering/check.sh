@@ -26,7 +26,7 @@ declare -A RANK=(
   [norm]=30 [match]=31
   [hs]=40
   [lists]=50
-  [rules]=60 [screen]=61
+  [rules]=60 [cases]=61 [screen]=62
   [pipeline]=70
   [scaleout]=80 [eval]=81
   [cli]=90
@@ -43,7 +43,7 @@ declare -A PUBLIC=(
   [hs_db]=hs [hs]=hs [hs_engine]=hs
   [lists]=lists [lists_names]=lists
   [rules]=rules [state]=rules [shard]=rules
-  [sanctions]=screen
+  [sanctions]=screen [cases]=cases
   [screen]=pipeline [pipeline]=pipeline
   [scaleout]=scaleout [eval]=eval
 )

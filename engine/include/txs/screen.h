@@ -74,6 +74,10 @@ typedef struct txs_screen_opts {
                                       `sanctions` threshold, else
                                       TXS_SANCTIONS_THRESHOLD */
     const txs_goodguys *good_guys; /* NULL: none (borrowed) */
+    /* Cases (cases.h): every alert names its cases ("cases"); with a
+     * table here the screener also adds each alert to them.  NULL: ids
+     * only.  Borrowed. */
+    struct txs_cases *cases;
     /* Stateful rules (state.h): lateness, and the shard this run is. */
     int64_t max_lateness;          /* seconds; < 0: the default */
     int shard_mode;                /* txs_state_mode: 0 all, 1 shard K/N,

@@ -4,7 +4,8 @@
  * from its rule (id, kind, weight, reason) and its evidence; a sanctions
  * hit's object was written whole when it was made (route.c) and is copied
  * verbatim.  Runs on the feeding thread, in input order, into the
- * screener's alert buffer.
+ * screener's alert buffer.  Each hit ends with the id of its case
+ * (case_of.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,10 +13,18 @@
 #include "pipeline/pipeline_int.h"
 #include "txs/values.h"
 
-static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h)
+/* ,"case":"id"} closing a hit object. */
+static void put_case(txs_buf *b, const char *id)
+{
+    if (id) txs_buf_printf(b, ",\"case\":\"%s\"", id);
+    txs_buf_putc(b, '}');
+}
+
+static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h, const char *id)
 {
     if (h->kind == TXS_HIT_SANCTIONS) { /* the object was written at hit time */
-        txs_buf_put(b, h->evidence.p, h->evidence.n);
+        txs_buf_put(b, h->evidence.p, h->evidence.n ? h->evidence.n - 1 : 0);
+        put_case(b, id);
         return;
     }
     const txs_rule_info *ri =
@@ -41,10 +50,10 @@ static void emit_hit(txs_buf *b, const txs_ruleset *rs, const txs_hit *h)
         txs_buf_puts(b, ",\"evidence\":");
         txs_buf_put(b, h->evidence.p, h->evidence.n);
     }
-    txs_buf_putc(b, '}');
+    put_case(b, id);
 }
 
-void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
+int txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
                        const txs_txn *t, size_t nh, int score, int band)
 {
     txs_buf *b = &s->alerts;
@@ -69,7 +78,11 @@ void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss,
     txs_buf_printf(b, ",\"line\":%llu},\"hits\":[", (unsigned long long)t->line);
     for (size_t i = 0; i < nh; i++) {
         if (i) txs_buf_putc(b, ',');
-        emit_hit(b, s->o.rules, &s->hits[i]);
+        char id[TXS_CASE_ID_LEN + 1];
+        int c = txs__pipe_hit_case(s, t, &s->hits[i], score, band, id);
+        if (c < 0) return c;
+        emit_hit(b, s->o.rules, &s->hits[i], c ? id : NULL);
     }
     txs_buf_puts(b, "]}\n");
+    return TXS_OK;
 }

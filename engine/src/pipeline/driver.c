@@ -148,6 +148,7 @@ void txs_screener_free(txs_screener *s)
     free(s->w);
     txs_buf_free(&s->alerts);
     txs_buf_free(&s->rejects);
+    txs_buf_free(&s->casebuf);
     free(s->st.alerts_by_rule);
     free(s->st.sources);
     free(s->rule_stamp);

@@ -11,6 +11,7 @@
  *   route.c    each party field to the sanctions screeners, held to its
  *              bar; good-guy suppression; the sanctions hit JSON
  *   alert.c    the alert line and its hits' JSON
+ *   case_of.c  the cases an alert belongs to (cases.h)
  *   manifest.c the run manifest filled for emit's printer
  *
  * Ownership: a slot belongs to one stage at a time (threads.c says when);
@@ -24,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "txs/cases.h"
 #include "txs/emit.h"
 #include "txs/norm.h"
 #include "txs/payments.h"
@@ -99,6 +101,7 @@ struct txs_screener {
     txs_reader *reader[2];      /* by txs_format, created on first use */
     slot one;                   /* the single-threaded path's batch */
     txs_buf alerts, rejects;
+    txs_buf casebuf;            /* one case subject's escaped strings (alert.c) */
     txs_screen_stats st;
     uint64_t *rule_stamp;       /* last alert number each rule was counted in */
     txs_hit hits[2 * TXS_MAX_HITS]; /* the ordered stage's hits of one record */
@@ -146,8 +149,13 @@ int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *d
 int txs__pipe_screen_text(worker *w, const txs_txn *t, size_t *n, size_t *dropped);
 
 /* alert.c: one alert line for t and s->hits[0..nh) into s->alerts. */
-void txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss, const txs_txn *t,
+int txs__pipe_emit_alert(txs_screener *s, const txs_source_stats *ss, const txs_txn *t,
                           size_t nh, int score, int band);
+/* case_of.c: the case hit h of t names (its id into id; 0: none, 1, or
+ * a negative status); with opts.cases and a band, the alert (number
+ * s->st.alerts, score, band) is added to it. */
+int txs__pipe_hit_case(txs_screener *s, const txs_txn *t, const txs_hit *h, int score,
+                       int band, char id[TXS_CASE_ID_LEN + 1]);
 
 /* record.c: stage 1 over a batch (rebased first when it was detached);
  * partition k's account state over a batch through stage 1; the ordered

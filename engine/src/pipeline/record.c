@@ -239,15 +239,13 @@ int txs__pipe_commit_txn(txs_screener *s, txs_source_stats *ss, const slot *sl, 
     }
     if (band == TXS_BAND_NONE) { /* a shard run: merge decides */
         s->st.txns_hit_below_band++;
-        txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
-        return TXS_OK;
+        return txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
     }
     s->st.alerts++;
     s->st.alerts_by_band[band]++;
     s->st.sanctions_alerts += nsanc > 0;
     if (s->o.rules) count_rules(s, s->hits, nh);
-    txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
-    return TXS_OK;
+    return txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);
 }
 
 /* The ordered stage of a batch that went through stage 1 (and the

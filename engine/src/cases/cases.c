@@ -1,0 +1,336 @@
+/*
+ * cases.c: the case table (cases.h).  Cases live in one array in the order
+ * they were opened; an open-addressing table of indices keyed by the
+ * subject's XXH3-64 finds a case (the whole subject is compared, so a hash
+ * collision opens a second case rather than merging two).  Subject strings,
+ * transaction ids and rule ids are copied into the table's arena; each
+ * case's transaction ids, amounts per currency and rules are small arrays
+ * grown with realloc.  Previous runs' open case ids are a sorted array of
+ * their hashes, searched once when a case opens.
+ *
+ * Invariants: a case's alerts are counted once per alert (seq); the output
+ * order is the opening order, hence deterministic for a deterministic
+ * alert stream.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "txs/arena.h"
+#include "txs/cases.h"
+#include "txs/rules.h"
+#include "txs/values.h"
+
+typedef struct case_amt {
+    uint16_t currency;
+    int overflow;
+    int64_t sum;
+} case_amt;
+
+typedef struct kase {
+    uint64_t h;
+    int kind, prev;
+    txs_slice a, b, c;
+    int64_t first, last;
+    uint64_t last_seq, nalerts;
+    int max_score, max_band;
+    txs_slice *txn;
+    size_t ntxn, ctxn;
+    case_amt *amt;
+    size_t namt;
+    const char **rules;
+    size_t nrules;
+} kase;
+
+struct txs_cases {
+    txs_arena arena;
+    kase *v;
+    size_t n, cap;
+    uint32_t *tab;     /* index + 1; 0: empty */
+    size_t tcap;       /* power of two */
+    uint64_t *prev;    /* previous runs' open case hashes */
+    size_t nprev, cprev;
+    int prev_sorted;
+    size_t nkind[2];
+};
+
+/* Each field hashed with the previous field's hash as its seed, the kind
+ * the first seed: field boundaries count without a separator byte. */
+static uint64_t subject_hash(const txs_case_subject *s)
+{
+    uint64_t h = (uint64_t)s->kind + 1;
+    const txs_slice *f[3] = {&s->a, &s->b, &s->c};
+    for (int i = 0; i < 3; i++) h = XXH3_64bits_withSeed(f[i]->n ? f[i]->p : "", f[i]->n, h);
+    return h;
+}
+
+static void id_of(int kind, uint64_t h, char out[TXS_CASE_ID_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    out[0] = kind == TXS_CASE_SANCTIONS ? 'S' : 'T';
+    out[1] = '-';
+    for (int i = 0; i < 16; i++) out[2 + i] = hex[(h >> (60 - 4 * i)) & 15];
+    out[TXS_CASE_ID_LEN] = '\0';
+}
+
+void txs_case_id(const txs_case_subject *s, char out[TXS_CASE_ID_LEN + 1])
+{
+    id_of(s->kind, subject_hash(s), out);
+}
+
+int txs_cases_create(txs_cases **out)
+{
+    txs_cases *c = calloc(1, sizeof *c);
+    if (c == NULL) return TXS_E_NOMEM;
+    txs_arena_init(&c->arena, 0);
+    *out = c;
+    return TXS_OK;
+}
+
+void txs_cases_free(txs_cases *c)
+{
+    if (c == NULL) return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].txn);
+        free(c->v[i].amt);
+        free(c->v[i].rules);
+    }
+    free(c->v);
+    free(c->tab);
+    free(c->prev);
+    txs_arena_free(&c->arena);
+    free(c);
+}
+
+static int slice_same(txs_slice x, txs_slice y)
+{
+    return x.n == y.n && (x.n == 0 || memcmp(x.p, y.p, x.n) == 0);
+}
+
+static int dup_slice(txs_cases *c, txs_slice s, txs_slice *out)
+{
+    if (s.n == 0) {
+        *out = (txs_slice){"", 0};
+        return TXS_OK;
+    }
+    char *p = txs_arena_dup(&c->arena, s.p, s.n);
+    if (p == NULL) return TXS_E_NOMEM;
+    *out = (txs_slice){p, s.n};
+    return TXS_OK;
+}
+
+static int grow_table(txs_cases *c)
+{
+    size_t cap = c->tcap ? c->tcap * 2 : 1024;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (t == NULL) return TXS_E_NOMEM;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t j = (size_t)c->v[i].h & (cap - 1);
+        while (t[j]) j = (j + 1) & (cap - 1);
+        t[j] = (uint32_t)(i + 1);
+    }
+    free(c->tab);
+    c->tab = t;
+    c->tcap = cap;
+    return TXS_OK;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static int was_open(txs_cases *c, uint64_t h)
+{
+    if (c->nprev == 0) return 0;
+    if (!c->prev_sorted) {
+        qsort(c->prev, c->nprev, sizeof *c->prev, cmp_u64);
+        c->prev_sorted = 1;
+    }
+    return bsearch(&h, c->prev, c->nprev, sizeof h, cmp_u64) != NULL;
+}
+
+/* The case of s: found, or opened (at *k). */
+static int find_or_open(txs_cases *c, const txs_case_subject *s, kase **k)
+{
+    uint64_t h = subject_hash(s);
+    if (c->n * 2 >= c->tcap) TXS_TRY(grow_table(c));
+    size_t j = (size_t)h & (c->tcap - 1);
+    for (; c->tab[j]; j = (j + 1) & (c->tcap - 1)) {
+        kase *x = &c->v[c->tab[j] - 1];
+        if (x->h == h && x->kind == s->kind && slice_same(x->a, s->a) &&
+            slice_same(x->b, s->b) && slice_same(x->c, s->c)) {
+            *k = x;
+            return TXS_OK;
+        }
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        kase *v = realloc(c->v, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    kase *x = &c->v[c->n];
+    memset(x, 0, sizeof *x);
+    x->h = h;
+    x->kind = s->kind;
+    x->max_score = -1;
+    TXS_TRY(dup_slice(c, s->a, &x->a));
+    TXS_TRY(dup_slice(c, s->b, &x->b));
+    TXS_TRY(dup_slice(c, s->c, &x->c));
+    x->prev = was_open(c, h);
+    c->tab[j] = (uint32_t)(++c->n);
+    c->nkind[s->kind == TXS_CASE_SANCTIONS ? 0 : 1]++;
+    *k = x;
+    return TXS_OK;
+}
+
+static int add_rule(txs_cases *c, kase *k, const char *rule)
+{
+    for (size_t i = 0; i < k->nrules; i++)
+        if (strcmp(k->rules[i], rule) == 0) return TXS_OK;
+    const char **v = realloc(k->rules, (k->nrules + 1) * sizeof *v);
+    if (v == NULL) return TXS_E_NOMEM;
+    k->rules = v;
+    char *r = txs_arena_dup(&c->arena, rule, strlen(rule));
+    if (r == NULL) return TXS_E_NOMEM;
+    k->rules[k->nrules++] = r;
+    return TXS_OK;
+}
+
+static int add_amount(kase *k, uint16_t cur, int64_t amount)
+{
+    for (size_t i = 0; i < k->namt; i++) {
+        if (k->amt[i].currency != cur) continue;
+        if (__builtin_add_overflow(k->amt[i].sum, amount, &k->amt[i].sum)) k->amt[i].overflow = 1;
+        return TXS_OK;
+    }
+    case_amt *v = realloc(k->amt, (k->namt + 1) * sizeof *v);
+    if (v == NULL) return TXS_E_NOMEM;
+    k->amt = v;
+    k->amt[k->namt++] = (case_amt){cur, 0, amount};
+    return TXS_OK;
+}
+
+int txs_cases_add(txs_cases *c, const txs_case_subject *s, const txs_case_alert *a)
+{
+    kase *k;
+    TXS_TRY(find_or_open(c, s, &k));
+    TXS_TRY(add_rule(c, k, a->rule ? a->rule : ""));
+    if (k->nalerts && k->last_seq == a->seq) return TXS_OK; /* this alert is in */
+    if (k->ntxn == k->ctxn) {
+        size_t cap = k->ctxn ? k->ctxn * 2 : 4;
+        txs_slice *v = realloc(k->txn, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        k->txn = v;
+        k->ctxn = cap;
+    }
+    TXS_TRY(dup_slice(c, a->txn_id, &k->txn[k->ntxn]));
+    k->ntxn++;
+    TXS_TRY(add_amount(k, a->currency, a->amount));
+    if (k->nalerts == 0 || a->ts < k->first) k->first = a->ts;
+    if (k->nalerts == 0 || a->ts > k->last) k->last = a->ts;
+    if (a->score > k->max_score) k->max_score = a->score;
+    if (a->band > k->max_band) k->max_band = a->band;
+    k->nalerts++;
+    k->last_seq = a->seq;
+    return TXS_OK;
+}
+
+int txs_cases_previous(txs_cases *c, const char *id)
+{
+    if (strlen(id) != TXS_CASE_ID_LEN || (id[0] != 'S' && id[0] != 'T') || id[1] != '-')
+        return TXS_E_ARG;
+    uint64_t h = 0;
+    for (int i = 2; i < TXS_CASE_ID_LEN; i++) {
+        char ch = id[i];
+        unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
+                     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+                                              : 16u;
+        if (d == 16) return TXS_E_ARG;
+        h = h << 4 | d;
+    }
+    if (c->nprev == c->cprev) {
+        size_t cap = c->cprev ? c->cprev * 2 : 256;
+        uint64_t *v = realloc(c->prev, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        c->prev = v;
+        c->cprev = cap;
+    }
+    c->prev[c->nprev++] = h;
+    c->prev_sorted = 0;
+    return TXS_OK;
+}
+
+size_t txs_cases_count(const txs_cases *c) { return c->n; }
+
+size_t txs_cases_count_kind(const txs_cases *c, int kind)
+{
+    return c->nkind[kind == TXS_CASE_SANCTIONS ? 0 : 1];
+}
+
+/* "key":"escaped" (the value is already escaped JSON string contents). */
+static void put_raw_str(txs_buf *b, const char *key, txs_slice v)
+{
+    txs_buf_printf(b, ",\"%s\":\"", key);
+    txs_buf_put(b, v.p, v.n);
+    txs_buf_putc(b, '"');
+}
+
+static void write_case(const kase *k, txs_buf *b)
+{
+    char id[TXS_CASE_ID_LEN + 1], ts[21], amt[48];
+    id_of(k->kind, k->h, id);
+    txs_buf_printf(b, "{\"case_id\":\"%s\",\"kind\":\"%s\",\"status\":\"%s\",\"subject\":{", id,
+                   k->kind == TXS_CASE_SANCTIONS ? "sanctions" : "typology",
+                   k->prev ? "continuing" : "new");
+    if (k->kind == TXS_CASE_SANCTIONS) {
+        txs_buf_puts(b, "\"party\":\"");
+        txs_buf_put(b, k->a.p, k->a.n);
+        txs_buf_putc(b, '"');
+        put_raw_str(b, "list", k->b);
+        put_raw_str(b, "entry", k->c);
+    } else {
+        txs_buf_puts(b, "\"account\":\"");
+        txs_buf_put(b, k->a.p, k->a.n);
+        txs_buf_putc(b, '"');
+        put_raw_str(b, "family", k->b);
+    }
+    txs_ts_format(k->first, ts);
+    txs_buf_printf(b, "},\"first_seen\":\"%s\"", ts);
+    txs_ts_format(k->last, ts);
+    txs_buf_printf(b, ",\"last_seen\":\"%s\",\"alerts\":%llu,\"highest_score\":%d,"
+                      "\"highest_band\":\"%s\",\"total_amount\":[",
+                   ts, (unsigned long long)k->nalerts, k->max_score, txs_band_name(k->max_band));
+    for (size_t i = 0; i < k->namt; i++) {
+        const txs_currency *cur = txs_currency_get(k->amt[i].currency);
+        txs_buf_printf(b, "%s{\"currency\":\"%s\",\"amount\":", i ? "," : "",
+                       cur ? cur->code : "");
+        if (k->amt[i].overflow) {
+            txs_buf_puts(b, "null,\"amount_overflow\":true}");
+            continue;
+        }
+        int n = txs_amount_format(k->amt[i].sum, cur ? cur->exponent : 0, amt, sizeof amt);
+        txs_buf_json_str(b, amt, n > 0 ? (size_t)n : 0);
+        txs_buf_putc(b, '}');
+    }
+    txs_buf_puts(b, "],\"rules\":[");
+    for (size_t i = 0; i < k->nrules; i++) {
+        if (i) txs_buf_putc(b, ',');
+        txs_buf_json_cstr(b, k->rules[i]);
+    }
+    txs_buf_puts(b, "],\"txn_ids\":[");
+    for (size_t i = 0; i < k->ntxn; i++) {
+        if (i) txs_buf_putc(b, ',');
+        txs_buf_json_str(b, k->txn[i].p, k->txn[i].n);
+    }
+    txs_buf_puts(b, "]}\n");
+}
+
+int txs_cases_write(const txs_cases *c, txs_buf *b)
+{
+    for (size_t i = 0; i < c->n && !b->oom; i++) write_case(&c->v[i], b);
+    return b->oom ? TXS_E_NOMEM : TXS_OK;
+}

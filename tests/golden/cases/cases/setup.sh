@@ -1,0 +1,1 @@
+cp "$TXS_SRC/samples/transactions.csv" .
