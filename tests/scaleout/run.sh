@@ -85,7 +85,7 @@ local_mode() {
   local n
   for n in 1 3; do
     golden_case sample $n "" "" transactions.csv || fail=1
-    golden_case malformed $n "" "--rules default" input.csv || fail=1
+    golden_case malformed $n "" "--rules default --max-reject-rate 1" input.csv || fail=1
     golden_case formats $n "" "" a.csv b.csv.gz c.csv.zst || fail=1
     golden_case formats $n "" "" a.jsonl || fail=1
     golden_case amlworld $n "--profile amlworld" "--profile amlworld" amlworld-hi-small-patterns.csv || fail=1
