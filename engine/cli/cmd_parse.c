@@ -22,7 +22,7 @@
 #define STDERR_REJECTS 10
 
 typedef struct parse_args {
-    const char *profile, *out, *rejects;
+    const char *profile, *out, *rejects, *validate_xsd;
     int format;        /* -1 auto, TXS_FMT_CSV, TXS_FMT_JSONL, 10 + txs_pay_format */
     int quiet;
     char **inputs;
@@ -57,6 +57,10 @@ static void help(FILE *f)
 "                    the default when every FILE is .csv, .tsv, .jsonl or\n"
 "                    .ndjson)\n"
 "  --profile P       read exports: native, amlworld, saml-d or a YAML file\n"
+"  --validate-xsd DIR\n"
+"                    validate each ISO 20022 message against the XML\n"
+"                    Schemas (*.xsd) in DIR, chosen by the Document's\n"
+"                    namespace; an invalid message is a reject\n"
 "  --out FILE        the transactions (default: stdout)\n"
 "  --rejects FILE    what could not be mapped, as JSON Lines with file,\n"
 "                    message, line, where (element path or MT field) and\n"
@@ -69,10 +73,11 @@ static void help(FILE *f)
 
 static int parse_args_(int argc, char **argv, parse_args *a)
 {
-    enum { O_PROFILE = 256, O_FORMAT, O_OUT, O_REJECTS, O_QUIET };
+    enum { O_PROFILE = 256, O_FORMAT, O_OUT, O_REJECTS, O_QUIET, O_XSD };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
+        {"validate-xsd", required_argument, NULL, O_XSD},
         {"out", required_argument, NULL, O_OUT},
         {"rejects", required_argument, NULL, O_REJECTS},
         {"quiet", no_argument, NULL, O_QUIET},
@@ -86,6 +91,7 @@ static int parse_args_(int argc, char **argv, parse_args *a)
     while ((c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1) {
         switch (c) {
         case O_PROFILE: a->profile = optarg; break;
+        case O_XSD: a->validate_xsd = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_REJECTS: a->rejects = optarg; break;
         case O_QUIET: case 'q': a->quiet = 1; break;
@@ -108,6 +114,11 @@ static int parse_args_(int argc, char **argv, parse_args *a)
     a->ninputs = argc - optind;
     if (a->ninputs == 0) {
         fprintf(stderr, "txscreen parse: no input (give files or directories)\n");
+        return -TXS_EXIT_USAGE;
+    }
+    if (a->validate_xsd && (a->profile || (a->format >= 0 && a->format != 10 + TXS_PAY_MX))) {
+        fprintf(stderr, "txscreen parse: --validate-xsd checks ISO 20022 messages, not exports "
+                        "or MT\n");
         return -TXS_EXIT_USAGE;
     }
     if (a->profile && a->format >= 10) {
@@ -163,7 +174,7 @@ static int run_payments(const parse_args *a, parse_run *r, int quiet)
     int fmt = a->format >= 10 ? a->format - 10 : TXS_PAY_AUTO;
     TXS_TRY(txs_pay_reader_create((txs_pay_format)fmt, &pr));
     txs_pay_sink sink = {on_txn, on_reject, r};
-    int rc = 0;
+    int rc = a->validate_xsd ? txs_pay_reader_validate_xsd(pr, a->validate_xsd, r->d) : 0;
     for (int i = 0; i < a->ninputs && rc >= 0; i++) {
         rc = txs_pay_read_path(pr, a->inputs[i], (uint32_t)i, &sink, r->d);
         if (rc >= 0) rc = flush(r);

@@ -461,6 +461,7 @@ int txs_cmd_screen(int argc, char **argv)
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
         .threads = a.threads,
+        .validate_xsd = a.validate_xsd,
         .diag = &d,
     };
     rc = txs_screener_create(&so, &r.screener);

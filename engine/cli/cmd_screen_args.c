@@ -40,6 +40,10 @@ static void help(FILE *f)
 "                    others use the profile's format), or payments: ISO\n"
 "                    20022 and SWIFT MT messages, every party screened\n"
 "                    (docs/formats.md \"Payment messages\")\n"
+"  --validate-xsd DIR\n"
+"                    with --format payments: validate each ISO 20022 message\n"
+"                    against the XML Schemas (*.xsd) in DIR, chosen by the\n"
+"                    Document's namespace; an invalid message is a reject\n"
 "  --rules R         rule set: default (built in), strict, a YAML file, or\n"
 "                    none to turn rules off (docs/rules.md)\n"
 "  --lists L         sanctions lists: a snapshot from `txscreen lists compile`,\n"
@@ -136,10 +140,11 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
+        {"validate-xsd", required_argument, NULL, O_XSD},
         {"rules", required_argument, NULL, O_RULES},
         {"lists", required_argument, NULL, O_LISTS},
         {"sanctions-threshold", required_argument, NULL, O_THRESH},
@@ -196,6 +201,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         case O_MANIFEST: a->manifest = optarg; break;
         case O_CASES: a->cases = optarg; break;
         case O_PREVCASES: a->prev_cases = optarg; break;
+        case O_XSD: a->validate_xsd = optarg; break;
         case O_FAILON:
             if (strcmp(optarg, "edd") == 0) a->fail_on = TXS_BAND_EDD;
             else if (strcmp(optarg, "review") == 0) a->fail_on = TXS_BAND_REVIEW;
@@ -269,6 +275,11 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
             fprintf(stderr, "txscreen screen: --lists none cannot be combined with lists\n");
             return -1;
         }
+    if (a->validate_xsd && a->format != TXS_SCREEN_PAYMENTS) {
+        fprintf(stderr, "txscreen screen: --validate-xsd checks ISO 20022 messages; give "
+                        "--format payments\n");
+        return -1;
+    }
     if (a->prev_cases && a->cases == NULL) {
         fprintf(stderr, "txscreen screen: --previous-cases marks the cases of --cases FILE; "
                         "give --cases\n");

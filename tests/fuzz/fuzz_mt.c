@@ -9,5 +9,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    return fuzz_pay(TXS_PAY_MT, data, size);
+    return fuzz_pay(TXS_PAY_MT, NULL, data, size);
 }

@@ -30,10 +30,15 @@ static int on_reject(void *ctx, const txs_pay_reject *r)
     return 0;
 }
 
-static inline int fuzz_pay(txs_pay_format fmt, const uint8_t *data, size_t size)
+/* xsd: a folder of schemas to validate MX messages against, or NULL. */
+static inline int fuzz_pay(txs_pay_format fmt, const char *xsd, const uint8_t *data, size_t size)
 {
     static txs_pay_reader *r;
-    if (r == NULL && txs_pay_reader_create(fmt, &r) < 0) return 0;
+    if (r == NULL) {
+        if (txs_pay_reader_create(fmt, &r) < 0) return 0;
+        txs_diag e = {{0}, 0, {0}};
+        if (xsd && txs_pay_reader_validate_xsd(r, xsd, &e) < 0) abort();   /* the fixture loads */
+    }
     txs_pay_sink sink = {on_txn, on_reject, NULL};
     txs_diag d = {{0}, 0, {0}};
     txs_pay_counts b, c;

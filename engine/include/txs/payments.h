@@ -185,6 +185,13 @@ typedef struct txs_pay_reader txs_pay_reader;
 
 int txs_pay_reader_create(txs_pay_format fmt, txs_pay_reader **out);
 void txs_pay_reader_free(txs_pay_reader *r);
+/* Validate every ISO 20022 message read from now on against the XML
+ * Schemas of dir (every *.xsd, keyed by target namespace; imports read from
+ * files only).  A message whose Document (or AppHdr, when its schema is
+ * there) is invalid, or whose namespace has no schema, is rejected with the
+ * schema's reason.  TXS_E_CONFIG with d naming the file when a schema is
+ * bad or dir has none. */
+int txs_pay_reader_validate_xsd(txs_pay_reader *r, const char *dir, txs_diag *d);
 /* Read path: a file (plain, gzip or zstd; "-" is stdin) or a directory
  * (its regular files in name order, recursively).  file_index is stored in
  * each transaction.  Messages that cannot be mapped go to sink->reject and

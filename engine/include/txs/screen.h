@@ -63,6 +63,10 @@ typedef struct txs_screen_opts {
                                     file name (.jsonl/.ndjson), else the
                                     profile's format; TXS_SCREEN_PAYMENTS:
                                     payment messages (payments.h) */
+    const char *validate_xsd;    /* with TXS_SCREEN_PAYMENTS: validate ISO
+                                    20022 messages against the schemas of
+                                    this folder (txs_pay_reader_validate_xsd);
+                                    a bad folder fails txs_screener_create */
     const txs_ruleset *rules;    /* NULL: no rules */
     txs_sink_fn alerts;          /* NULL: alerts are counted only */
     void *alerts_ctx;

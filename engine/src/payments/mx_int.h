@@ -8,6 +8,7 @@
 #ifndef TXS_MX_INT_H
 #define TXS_MX_INT_H
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 
 #include "payments_int.h"
@@ -125,7 +126,33 @@ struct txs_mx_reader {
     size_t ntxt;
     txs_pay_out out;
     int fatal;          /* out of memory or a sink's status: the read stops */
+    /* validation (mx_xsd.c): a tree per message, then a replay of it */
+    txs_mx_xsd *xsd;    /* borrowed from the reader; NULL: no validation */
+    int replaying;
+    uint64_t replay_line;
 };
+
+/* The line of the element being read (its own line when replaying). */
+static inline uint64_t txs__mx_line(const txs_mx_reader *x)
+{
+    return x->replaying ? x->replay_line : (uint64_t)xmlSAX2GetLineNumber(x->ctxt);
+}
+
+/* The element handlers (mx_read.c), also called by the replay. */
+void txs__mx_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs);
+void txs__mx_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri);
+void txs__mx_on_chars(void *ctx, const xmlChar *p, int n);
+
+/* Validating (mx_xsd.c): events build the message's tree; at the
+ * message's end it is validated, then replayed or rejected. */
+void txs__mx_tree_start(txs_mx_reader *x, const xmlChar *local, const xmlChar *prefix,
+                        const xmlChar *uri, int nns, const xmlChar **ns, int nattr, int ndef,
+                        const xmlChar **attrs);
+void txs__mx_tree_chars(txs_mx_reader *x, const xmlChar *p, int n);
+/* 0 or a negative sink status. */
+int txs__mx_tree_end(txs_mx_reader *x, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri);
+int txs__mx_xsd_message(txs_mx_reader *x, xmlNodePtr msg);
 
 
 /* Mark the transaction (outside one, the message) bad at the path from

@@ -252,7 +252,7 @@ void txs__mx_document(txs_mx_reader *x, const xmlChar *uri)
 void txs__mx_message_start(txs_mx_reader *x)
 {
     x->msgno++;
-    x->msg_line = (uint64_t)xmlSAX2GetLineNumber(x->ctxt);
+    x->msg_line = txs__mx_line(x);
     x->doc_depth = x->app_depth = x->grp_depth = x->blk_depth = x->txn_depth = 0;
     x->scope = x->scope_depth = x->skip_depth = 0;
     x->has_doc = x->msg_bad = x->txn_bad = x->ntx = x->ntx_ok = x->family = 0;
@@ -399,7 +399,7 @@ static void txn_start(txs_mx_reader *x)
 {
     x->txn_depth = x->depth;
     x->txn_bad = 0;
-    x->txn_line = (uint64_t)xmlSAX2GetLineNumber(x->ctxt);
+    x->txn_line = txs__mx_line(x);
     txs_arena_reset(&x->a_txn);
     txs__pay_layer_reset(&x->txn);
 }

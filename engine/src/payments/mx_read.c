@@ -31,6 +31,7 @@
  * external entity), and a DOCTYPE inside the wrapper is a well-formedness
  * error, so no entity expansion happens at all.
  */
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <stdio.h>
@@ -77,9 +78,10 @@ static int intern(txs_mx_reader *x)
 
 /* ------------------------------------------------------------ SAX events */
 
-static void on_chars(void *ctx, const xmlChar *p, int n)
+void txs__mx_on_chars(void *ctx, const xmlChar *p, int n)
 {
     txs_mx_reader *x = ((xmlParserCtxtPtr)ctx)->_private;
+    if (x->xsd && !x->replaying) return txs__mx_tree_chars(x, p, n);
     if (!x->cap || n <= 0) return;
     size_t k = (size_t)n;
     if (x->ntxt + k > MX_MAX_TEXT) k = MX_MAX_TEXT - x->ntxt;
@@ -95,11 +97,13 @@ static void stop(txs_mx_reader *x, int rc)
 
 /* Where an element of the Document goes: levels, scopes, parties, values.
  * The hot path: one switch per element, most elements fall through. */
-static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
-                     int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
+void txs__mx_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
 {
-    (void)prefix, (void)nns, (void)ns, (void)ndef;
     txs_mx_reader *x = ((xmlParserCtxtPtr)ctx)->_private;
+    if (x->xsd && !x->replaying)
+        return txs__mx_tree_start(x, local, prefix, uri, nns, ns, nattr, ndef, attrs);
+    (void)prefix, (void)nns, (void)ns, (void)ndef;
     int d = ++x->depth;
     if (d > MX_MAX_DEPTH) {
         if (!x->msg_bad) txs__mx_bad(x, -1, "elements nested deeper than 64");
@@ -128,10 +132,15 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     }
 }
 
-static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+void txs__mx_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
-    (void)local, (void)prefix, (void)uri;
     txs_mx_reader *x = ((xmlParserCtxtPtr)ctx)->_private;
+    if (x->xsd && !x->replaying) {
+        int rc = txs__mx_tree_end(x, local, prefix, uri);
+        if (rc < 0) stop(x, rc);
+        return;
+    }
+    (void)local, (void)prefix, (void)uri;
     int d = x->depth;
     int rc = 0;
     if (x->cap && x->cap_depth == d) rc = txs__mx_commit(x);
@@ -152,6 +161,15 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 }
 
 /* ------------------------------------------------------------- feeding */
+
+/* The parser, and the tree it built when validating. */
+static void free_ctxt(txs_mx_reader *x)
+{
+    if (x->ctxt == NULL) return;
+    if (x->ctxt->myDoc) xmlFreeDoc(x->ctxt->myDoc);
+    xmlFreeParserCtxt(x->ctxt);
+    x->ctxt = NULL;
+}
 
 int txs__mx_create(txs_mx_reader **out)
 {
@@ -174,7 +192,7 @@ int txs__mx_create(txs_mx_reader **out)
 void txs__mx_free(txs_mx_reader *x)
 {
     if (x == NULL) return;
-    if (x->ctxt) xmlFreeParserCtxt(x->ctxt);
+    free_ctxt(x);
     txs_arena_free(&x->a_grp);
     txs_arena_free(&x->a_blk);
     txs_arena_free(&x->a_txn);
@@ -189,15 +207,18 @@ int txs__mx_begin(txs_mx_reader *x, const txs_pay_ctx *c)
     xmlSAXHandler h;
     memset(&h, 0, sizeof h);
     h.initialized = XML_SAX2_MAGIC;
-    h.startElementNs = on_start;
-    h.endElementNs = on_end;
-    h.characters = on_chars;
-    h.cdataBlock = on_chars;
-    if (x->ctxt) xmlFreeParserCtxt(x->ctxt);
+    h.startElementNs = txs__mx_on_start;
+    h.endElementNs = txs__mx_on_end;
+    h.characters = txs__mx_on_chars;
+    h.cdataBlock = txs__mx_on_chars;
+    if (x->xsd) h.startDocument = xmlSAX2StartDocument;   /* a tree per message: mx_xsd.c */
+    free_ctxt(x);
     x->ctxt = xmlCreatePushParserCtxt(&h, NULL, wrap, (int)sizeof wrap - 1, c->file);
     if (x->ctxt == NULL) return TXS_E_NOMEM;
     x->ctxt->_private = x;
-    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                   XML_PARSE_BIG_LINES);
+    x->ctxt->linenumbers = 1;
     x->c = c;
     x->depth = 0;
     x->msgno = 0;
@@ -263,7 +284,7 @@ static int not_well_formed(txs_mx_reader *x)
     unsigned long line = e ? (unsigned long)e->line : 0;
     snprintf(r, sizeof r, "not well-formed XML at line %lu: %s (the rest of the file is not read)",
              line, msg);
-    int inside = x->depth >= 2;
+    int inside = x->depth >= 2 && !x->xsd;   /* validating: the message has no number yet */
     uint64_t msgno = inside ? x->msgno : x->msgno + 1;
     x->c->counts->messages++;
     x->c->counts->rejected++;

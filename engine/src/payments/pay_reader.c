@@ -25,6 +25,7 @@ struct txs_pay_reader {
     txs_pay_format fmt;
     txs_mt_reader *mt;
     txs_mx_reader *mx;
+    txs_mx_xsd *xsd;
     txs_pay_counts counts;
     char *buf;
     size_t cap;
@@ -50,8 +51,19 @@ void txs_pay_reader_free(txs_pay_reader *r)
     if (r == NULL) return;
     txs__mt_free(r->mt);
     txs__mx_free(r->mx);
+    txs__mx_xsd_free(r->xsd);
     free(r->buf);
     free(r);
+}
+
+int txs_pay_reader_validate_xsd(txs_pay_reader *r, const char *dir, txs_diag *d)
+{
+    txs_mx_xsd *s = NULL;
+    TXS_TRY(txs__mx_xsd_load(dir, &s, d));
+    txs__mx_xsd_free(r->xsd);
+    r->xsd = s;
+    txs__mx_set_xsd(r->mx, s);
+    return 0;
 }
 
 void txs_pay_reader_counts(const txs_pay_reader *r, txs_pay_counts *out)

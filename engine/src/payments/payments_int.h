@@ -96,4 +96,12 @@ int txs__mx_begin(txs_mx_reader *x, const txs_pay_ctx *c);
  * sink status; a file that is not well-formed is a reject, not an error. */
 int txs__mx_feed(txs_mx_reader *x, const char *p, size_t n, int last);
 
+/* The schemas of `--validate-xsd DIR` (mx_xsd.c): every *.xsd of dir by
+ * its target namespace; TXS_E_CONFIG naming the file when one is bad. */
+typedef struct txs_mx_xsd txs_mx_xsd;
+int txs__mx_xsd_load(const char *dir, txs_mx_xsd **out, txs_diag *d);
+void txs__mx_xsd_free(txs_mx_xsd *x);
+/* Validate every message the reader reads from now on (NULL: stop). */
+void txs__mx_set_xsd(txs_mx_reader *x, txs_mx_xsd *s);
+
 #endif /* TXS_PAYMENTS_INT_H */

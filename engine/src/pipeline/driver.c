@@ -127,6 +127,10 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
         s->rule_stamp = calloc(s->st.nrules + 1, sizeof(uint64_t));
         if (s->st.alerts_by_rule == NULL || s->rule_stamp == NULL) rc = TXS_E_NOMEM;
     }
+    if (rc == TXS_OK && opts->validate_xsd) {
+        rc = txs_pay_reader_create(TXS_PAY_AUTO, &s->pay);
+        if (rc == TXS_OK) rc = txs_pay_reader_validate_xsd(s->pay, opts->validate_xsd, opts->diag);
+    }
     if (rc < 0) {
         txs_screener_free(s);
         return rc;
