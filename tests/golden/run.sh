@@ -29,7 +29,7 @@ fi
 export TXS_SRC="$root"
 strip_manifest() {
   grep -v -e '"command":' -e '"started_utc":' -e '"wall_seconds":' \
-          -e '"records_per_second":' -e '"mb_per_second":' "$1"
+          -e '"records_per_second":' -e '"threads":' -e '"mb_per_second":' "$1"
 }
 pass=0 fail=0
 for name in "${names[@]}"; do
