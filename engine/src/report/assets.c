@@ -23,7 +23,7 @@ const char txs__rpt_css[] =
     ".bad{background:#f8d7da}.mono{font-family:ui-monospace,monospace;font-size:12px}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}.chart{border:1px solid #eee;padding:4px}\n"
     ".b3{color:#b00020;font-weight:bold}.b2{color:#a05a00}.b1{color:#555}\n"
-    "details summary{cursor:pointer}.pager{margin:4px 0}.pager button{margin-right:4px}\n"
+    "tr.pg{display:none}details summary{cursor:pointer}.pager{margin:4px 0}.pager button{margin-right:4px}\n"
     "svg text{font:11px system-ui,sans-serif;fill:#333}\n";
 
 const char txs__rpt_js[] =
@@ -35,7 +35,7 @@ const char txs__rpt_js[] =
     "  return c.getAttribute('data-s')||c.textContent;}\n"
     "function page(t,p){var rs=rows(t),n=Math.max(1,Math.ceil(rs.length/PAGE));\n"
     "  p=Math.min(Math.max(p,0),n-1);t.setAttribute('data-page',p);\n"
-    "  rs.forEach(function(r,i){r.style.display=(i>=p*PAGE&&i<(p+1)*PAGE)?'':'none';});\n"
+    "  rs.forEach(function(r,i){r.classList.remove('pg');r.style.display=(i>=p*PAGE&&i<(p+1)*PAGE)?'':'none';});\n"
     "  var g=document.getElementById(t.id+'-pager');\n"
     "  if(g)g.querySelector('span').textContent='page '+(p+1)+' of '+n+' ('+rs.length+' rows)';}\n"
     "function sort(t,i,num){var dir=t.getAttribute('data-col')==String(i)&&"

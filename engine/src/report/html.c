@@ -422,12 +422,15 @@ static void amounts(txs_buf *b, const txs_json *o)
     }
 }
 
-static void case_row(txs_buf *b, txs_json_doc *doc, const rpt_case *c)
+/* Row i; rows past the first page start hidden (class pg), so the
+ * browser lays out one page, not the whole cap, before the script pages
+ * the table; without script a <noscript> style shows them all. */
+static void case_row(txs_buf *b, txs_json_doc *doc, const rpt_case *c, size_t i)
 {
     if (txs_json_parse(doc, c->line, strlen(c->line)) < 0) return; /* read once already */
     const txs_json *o = doc->root, *s = txs_json_get(o, "subject");
     int typ = strcmp(mstr(o, "kind") ? mstr(o, "kind") : "", "typology") == 0;
-    txs_buf_puts(b, "<tr>");
+    txs_buf_puts(b, i >= RPT_PAGE ? "<tr class=\"pg\">" : "<tr>");
     td_str(b, mstr(o, "case_id"), "mono");
     td_str(b, mstr(o, "kind"), NULL);
     td_str(b, mstr(o, "status"), NULL);
@@ -483,13 +486,15 @@ static void cases_table(txs_report *r, txs_buf *b)
         group(b, r->cases);
         txs_buf_puts(b, " cases, by highest score, then alerts. ");
     }
-    txs_buf_puts(b, "Click a column to sort; 50 rows a page.</p>\n"
+    txs_buf_printf(b, "Click a column to sort; %d rows a page.</p>\n"
+                      "<noscript><style>tr.pg{display:table-row}</style></noscript>\n", RPT_PAGE);
+    txs_buf_puts(b, ""
                     "<table id=\"cases-table\" class=\"sortable paged\"><thead><tr>"
                     "<th>case</th><th>kind</th><th>status</th><th>subject</th><th>first seen</th>"
                     "<th>last seen</th><th class=\"r\" data-type=\"num\">alerts</th>"
                     "<th class=\"r\" data-type=\"num\">score</th><th data-type=\"num\">band</th>"
                     "<th>total</th><th>rules</th><th>evidence</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->nshown; i++) case_row(b, &r->doc, r->shown[i]);
+    for (size_t i = 0; i < r->nshown; i++) case_row(b, &r->doc, r->shown[i], i);
     txs_buf_puts(b, "</tbody></table>\n");
 }
 

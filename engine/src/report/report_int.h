@@ -63,6 +63,9 @@ typedef struct rpt_case {
     uint64_t ev_more;         /* alerts of the case not shown */
 } rpt_case;
 
+/* Rows of a paged table per page (the script's PAGE). */
+#define RPT_PAGE 50
+
 /* A reject reason class and its first examples. */
 #define RPT_EXAMPLES 3
 typedef struct rpt_reason {
