@@ -21,6 +21,7 @@ const char txs__rpt_css[] =
     "th{background:#f3f3f3}th.sort{cursor:pointer}td.r,th.r{text-align:right}\n"
     ".warn{background:#fff3cd;border:1px solid #e0c060;padding:4px 8px;margin:4px 0}\n"
     ".bad{background:#f8d7da}.mono{font-family:ui-monospace,monospace;font-size:12px}\n"
+    ".row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}.chart{border:1px solid #eee;padding:4px}\n"
     ".b3{color:#b00020;font-weight:bold}.b2{color:#a05a00}.b1{color:#555}\n"
     "tr.pg{display:none}details summary{cursor:pointer}.pager{margin:4px 0}.pager button{margin-right:4px}\n"

@@ -139,7 +139,7 @@ static void warn(txs_buf *b, const char *before, uint64_t x, const char *after)
 static void run_figures(const txs_report *r, txs_buf *b, const txs_json *m)
 {
     const txs_json *c = txs_json_get(m, "counts"), *t = txs_json_get(m, "timing");
-    txs_buf_puts(b, "<h2 id=\"run\">Run</h2>\n<table>\n");
+    txs_buf_puts(b, "<h2 id=\"run\">Run</h2>\n<div class=\"row\"><table>\n");
     kv(b, "txscreen", m, "txscreen_version");
     kv(b, "command", m, "command");
     kv(b, "profile", m, "profile");
@@ -173,7 +173,7 @@ static void run_figures(const txs_report *r, txs_buf *b, const txs_json *m)
         txs_buf_printf(b, " (%llu, %llu; %llu)", (unsigned long long)r->cases_kind[0],
                        (unsigned long long)r->cases_kind[1], (unsigned long long)r->cases_cont);
     }
-    txs_buf_puts(b, "</td></tr>\n</table>\n");
+    txs_buf_puts(b, "</td></tr>\n</table></div>\n");
     if (r->alerts != mu64(c, "alerts")) {
         txs_buf_printf(b, "<p class=\"warn\">The alerts file holds %llu alerts; the manifest "
                           "says %llu: they are not one run's files.</p>\n",
@@ -626,9 +626,12 @@ int txs_report_write(txs_report *r, txs_buf *b, txs_diag *d)
                    txs__rpt_css, r->have[1] ? " &middot; <a href=\"#previous\">previous run</a>" : "");
     run_figures(r, b, m);
     inputs(b, m);
+    txs_buf_puts(b, "<div class=\"row\"><div>");
     ruleset(b, m);
-    lists(r, b, m);
+    txs_buf_puts(b, "</div><div>");
     outputs(b, m);
+    txs_buf_puts(b, "</div></div>\n");
+    lists(r, b, m);
     charts(r, b, m);
     cases_table(r, b);
     rejects(r, b, m);
