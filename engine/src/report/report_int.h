@@ -96,6 +96,7 @@ struct txs_report {
     int64_t *ts;
     size_t nts, cts;
     rpt_map rules;            /* rule -> alerts */
+    struct alert_skel *skel;  /* collect.c's scan of one alert line */
     /* cases */
     int has_cases;
     uint64_t cases, cases_kind[2], cases_cont;
