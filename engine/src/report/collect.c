@@ -12,7 +12,8 @@
  * lets an alert find its row in O(1) and add itself as evidence (up to
  * TXS_REPORT_EVIDENCE per row).  Reject reasons are counted by class (the
  * reason with its quoted values and numbers blanked, so "bad amount in
- * column 'amount': '12;3x'" and "...: '1,0'" count together).
+ * column 'amount': '12;3x'" and "...: '1,0'" count together; digits that
+ * are part of a name, "UTF-8", "ISO 8601", stay).
  *
  * Invariants: every line of a stream is taken once, in order (the carry
  * buffer holds the part of a line split across feeds); a malformed line
@@ -630,9 +631,16 @@ static size_t reason_class(const char *s, char *out, size_t cap)
                 continue;
             }
         }
+        /* a count or position, not part of a name ("UTF-8", "ISO 8601") */
+        int named = p > s && ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z');
+        named |= p > s && p[-1] == '-';
+        named |= p - s >= 4 && memcmp(p - 4, "ISO ", 4) == 0;
         if (*p >= '0' && *p <= '9') {
-            while (*p >= '0' && *p <= '9') p++;
-            out[o++] = 'N';
+            if (named)
+                while (*p >= '0' && *p <= '9' && o + 4 < cap) out[o++] = *p++;
+            else
+                while (*p >= '0' && *p <= '9') p++;
+            if (!named) out[o++] = 'N';
             continue;
         }
         out[o++] = *p++;
