@@ -304,6 +304,16 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     return TXS_OK;
 }
 
+/* --report: a whole output built in memory (the manifest, the cases) fed
+ * to the report as one stream. */
+static int to_report(run *r, txs_report_stream s, const txs_buf *b, txs_diag *d)
+{
+    if (r->report == NULL) return TXS_OK;
+    TXS_TRY(txs_report_feed(r->report, s, s == TXS_REPORT_MANIFEST ? "manifest" : "cases", b->p,
+                            b->n, d));
+    return txs_report_end(r->report, s, d);
+}
+
 static void utc_now(char out[21])
 {
     txs_ts_format((int64_t)time(NULL), out);
@@ -345,9 +355,7 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
     rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
          : r->manifest ? txs_out_write(r->manifest, b.p, b.n, d)
                        : TXS_OK;
-    if (rc == 0 && r->report &&
-        (rc = txs_report_feed(r->report, TXS_REPORT_MANIFEST, "manifest", b.p, b.n, d)) == 0)
-        rc = txs_report_end(r->report, TXS_REPORT_MANIFEST, d);
+    if (rc == 0) rc = to_report(r, TXS_REPORT_MANIFEST, &b, d);
     txs_buf_free(&b);
     return rc;
 }
@@ -455,9 +463,7 @@ static int write_cases(run *r, txs_diag *d)
     rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
          : r->cases_out ? txs_out_write(r->cases_out, b.p, b.n, d)
                         : TXS_OK;
-    if (rc == 0 && r->report &&
-        (rc = txs_report_feed(r->report, TXS_REPORT_CASES_IN, "cases", b.p, b.n, d)) == 0)
-        rc = txs_report_end(r->report, TXS_REPORT_CASES_IN, d);
+    if (rc == 0) rc = to_report(r, TXS_REPORT_CASES_IN, &b, d);
     txs_buf_free(&b);
     return rc;
 }
