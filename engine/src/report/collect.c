@@ -30,15 +30,6 @@
 
 #include "report_int.h"
 
-/* One alert line's skeleton (take_alert_fast below). */
-#define SKEL_HITS 256 /* 4 x TXS_MAX_HITS: a merged alert joins two shards' hits */
-
-struct alert_skel {
-    txs_slice ts, score, band;
-    size_t nh;
-    txs_slice rule[SKEL_HITS], kase[SKEL_HITS];
-};
-
 /* ------------------------------------------------------------ the map */
 
 static int map_grow(rpt_map *m)
@@ -474,86 +465,6 @@ static int take_alert(txs_report *r, const txs_json *o, txs_diag *d)
     return TXS_OK;
 }
 
-/* The skeleton of an alert line, found without building its tree: the
- * full parse costs about 23,000 instructions a line (callgrind, 95% of
- * `txscreen report` on a night of a million alerts, most of it checking
- * and decoding the hits' reason and evidence strings the counts never
- * read).  The scan follows the structure only (strings skipped whole: a
- * raw '"' always delimits one, so "key": is a key at the depth the
- * brackets say) and takes the top-level timestamp, score and band and
- * each hit's rule and case.  Anything it does not expect (an escape in a
- * value it takes, more hits than it holds, a missing key, unbalanced
- * brackets) and every alert of a shown case (its evidence needs the
- * values) go to the full parse, which also reports a malformed line. */
-static int slice_is(txs_slice s, const char *z)
-{
-    return s.n == strlen(z) && memcmp(s.p, z, s.n) == 0;
-}
-
-/* Where the value of the key just read goes: at depth 1 the alert's
- * timestamp and band, at depth 3 inside "hits" a hit's rule and case. */
-static txs_slice *skel_slot(struct alert_skel *k, int depth, int in_hits, txs_slice key,
-                            txs_slice *rule, txs_slice *kase)
-{
-    if (depth == 1) return slice_is(key, "timestamp") ? &k->ts : slice_is(key, "band") ? &k->band : NULL;
-    if (depth == 3 && in_hits) return slice_is(key, "rule") ? rule : slice_is(key, "case") ? kase : NULL;
-    return NULL;
-}
-
-/* 0 with k filled, or -1: use the full parse.  A hot loop, so one
- * function. */
-static int skel_scan(const char *p, size_t n, struct alert_skel *k)
-{
-    int depth = 0, in_hits = 0, saw_hits = 0;
-    txs_slice key = {NULL, 0}, rule = {NULL, 0}, kase = {NULL, 0};
-    k->ts = k->score = k->band = (txs_slice){NULL, 0};
-    k->nh = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            int esc = 0;
-            for (; j < n && p[j] != '"'; j++)
-                if (p[j] == '\\') esc = 1, j++;
-            if (j >= n) return -1;
-            txs_slice s = {p + i + 1, j - i - 1};
-            size_t q = j + 1;
-            while (q < n && (p[q] == ' ' || p[q] == '\t')) q++;
-            i = j;
-            if (q < n && p[q] == ':') {
-                key = s;
-                i = q;
-                continue;
-            }
-            txs_slice *to = skel_slot(k, depth, in_hits, key, &rule, &kase);
-            if (to && esc) return -1;
-            if (to) *to = s;
-            key = (txs_slice){NULL, 0};
-        } else if (c == '{' || c == '[') {
-            if (depth == 1 && c == '[' && slice_is(key, "hits")) in_hits = saw_hits = 1;
-            depth++;
-            key = (txs_slice){NULL, 0};
-        } else if (c == '}' || c == ']') {
-            if (depth == 3 && c == '}' && in_hits) {
-                if (k->nh == SKEL_HITS) return -1;
-                k->rule[k->nh] = rule;
-                k->kase[k->nh++] = kase;
-                rule = kase = (txs_slice){NULL, 0};
-            }
-            if (depth == 2 && c == ']') in_hits = 0;
-            if (--depth < 0) return -1;
-            key = (txs_slice){NULL, 0};
-        } else if (c >= '0' && c <= '9' && depth == 1 && slice_is(key, "score")) {
-            size_t j = i;
-            while (j < n && p[j] >= '0' && p[j] <= '9') j++;
-            k->score = (txs_slice){p + i, j - i};
-            i = j - 1;
-            key = (txs_slice){NULL, 0};
-        }
-    }
-    return depth == 0 && saw_hits && k->ts.n && k->score.n ? 0 : -1;
-}
-
 /* The case id's hash from a slice (id_hash's rules). */
 static uint64_t id_hash_n(txs_slice s)
 {
@@ -577,11 +488,13 @@ static int push_ts(txs_report *r, int64_t t, txs_diag *d)
     return TXS_OK;
 }
 
-/* 1: the alert is counted; 0: it needs the full parse; < 0: error. */
+/* Most alerts: counted from the skeleton (scan.c).  An alert of a shown
+ * case takes the full parse (its evidence needs the values).  1: counted;
+ * 0: it needs the full parse; < 0: error. */
 static int take_alert_fast(txs_report *r, const char *p, size_t n, txs_diag *d)
 {
     struct alert_skel *k = r->skel;
-    if (skel_scan(p, n, k) < 0 || k->score.n > 3) return 0;
+    if (txs__rpt_skel_scan(p, n, k) < 0 || k->score.n > 3) return 0;
     for (size_t i = 0; i < k->nh; i++)
         if (k->rule[i].n == 0 || shown_case(r, id_hash_n(k->kase[i]))) return 0;
     unsigned score = 0;
@@ -591,8 +504,8 @@ static int take_alert_fast(txs_report *r, const char *p, size_t n, txs_diag *d)
     if (score > 100 || txs_ts_parse_iso8601(k->ts.p, k->ts.n, 0, &t, &why) < 0) return 0;
     TXS_TRY(push_ts(r, t, d));
     r->alerts++;
-    r->bands[slice_is(k->band, "block") ? 3 : slice_is(k->band, "review") ? 2
-             : slice_is(k->band, "edd") ? 1 : 0]++;
+    r->bands[txs__rpt_slice_is(k->band, "block") ? 3 : txs__rpt_slice_is(k->band, "review") ? 2
+             : txs__rpt_slice_is(k->band, "edd") ? 1 : 0]++;
     r->scores[score / 5]++;
     for (size_t i = 0; i < k->nh; i++) {
         size_t j = 0;

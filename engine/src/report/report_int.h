@@ -115,6 +115,17 @@ struct txs_report {
     size_t nreasons;
 };
 
+/* An alert line's skeleton (scan.c): slices into the line. */
+#define SKEL_HITS 256 /* 4 x TXS_MAX_HITS: a merged alert joins two shards' hits */
+struct alert_skel {
+    txs_slice ts, score, band; /* top level: string contents, the score's digits */
+    size_t nh;
+    txs_slice rule[SKEL_HITS], kase[SKEL_HITS]; /* each hit's (kase: empty when none) */
+};
+/* 0 with k filled, or -1: the line needs the full parse. */
+int txs__rpt_skel_scan(const char *p, size_t n, struct alert_skel *k);
+int txs__rpt_slice_is(txs_slice s, const char *z);
+
 /* Page pieces (html.c, svg.c). */
 void txs__rpt_esc(txs_buf *b, const char *s, size_t n);   /* HTML text and attributes */
 void txs__rpt_escz(txs_buf *b, const char *s);
