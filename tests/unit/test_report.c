@@ -142,6 +142,11 @@ Test(report, alerts_before_the_cases_end_are_refused)
     cr_assert_eq(txs_report_write(r, &b, &d), TXS_E_ARG, "no manifest");
     txs_buf_free(&b);
     txs_report_free(r);
+    /* and cases after the alerts began */
+    cr_assert_eq(txs_report_create(NULL, &r), TXS_OK);
+    cr_assert_eq(txs_report_feed(r, TXS_REPORT_ALERTS, "a", alerts, 10, &d), TXS_OK);
+    cr_assert_eq(txs_report_feed(r, TXS_REPORT_CASES_IN, "c", cases, 10, &d), TXS_E_ARG);
+    txs_report_free(r);
 }
 
 Test(report, a_malformed_line_names_its_file_and_line)

@@ -647,6 +647,9 @@ int txs_report_feed(txs_report *r, txs_report_stream s, const char *name, const 
         return keep_text(r, s == TXS_REPORT_PREVIOUS, p, n, d);
     if (s == TXS_REPORT_ALERTS && r->has_cases && !r->st[TXS_REPORT_CASES_IN].ended)
         return txs_diag_set(d, TXS_E_ARG, name, 0, "the cases must be read before the alerts");
+    const rpt_stream *al = &r->st[TXS_REPORT_ALERTS];
+    if (s == TXS_REPORT_CASES_IN && (al->line || al->ncarry))
+        return txs_diag_set(d, TXS_E_ARG, name, 0, "the cases must be read before the alerts");
     if (s == TXS_REPORT_CASES_IN) r->has_cases = 1;
     const char *end = p + n;
     while (p < end) {
