@@ -20,3 +20,16 @@ txs_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
 }
+
+# What the test suite needs beyond the build: Debian's chromium for the
+# report's browser test (tests/report/, docs/report.md).  Large (about
+# 300 MB installed), so samples/run.sh does not call it; tests/run.sh does.
+txs_test_deps() {
+  dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" && return 0
+  echo "installing: chromium (the report's browser test)" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    chromium >/dev/null
+}

@@ -9,6 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/.ci/deps.sh"
 txs_deps
+txs_test_deps
 jobs=$(nproc 2>/dev/null || echo 2)
 
 leg() {

@@ -48,6 +48,7 @@ int txs_cmd_recover(int argc, char **argv);
 int txs_cmd_split(int argc, char **argv), txs_cmd_merge(int argc, char **argv);
 int txs_cmd_eval(int argc, char **argv);
 int txs_cmd_parse(int argc, char **argv);
+int txs_cmd_report(int argc, char **argv);
 
 /* Print d as "who: FILE:LINE: msg" (or without the parts d lacks) on
  * stderr; returns code. */

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "txs/cases.h"
 #include "txs/emit.h"
+#include "txs/report.h"
 #include "txs/screen.h"
 #include "txs/state.h"
 #include "txs/values.h"
@@ -79,22 +80,30 @@ static int absorb_inputs(const screen_args *a, txs_state *state, const txs_scree
     return rc;
 }
 
-/* Sinks: an atomic output, or stderr for the first few rejects. */
+/* Sinks: an atomic output, or stderr for the first few rejects.  With
+ * --report the rejects are fed to the report as they come, and alerts
+ * written to a stream are copied to a temporary the report reads back
+ * once the cases are known (report.h: cases before alerts). */
 typedef struct out_sink {
     txs_out *out;
     txs_diag *d;
     uint64_t lines;
+    txs_report *report;  /* rejects: fed to the report */
+    txs_out *copy;       /* alerts on a stream: the copy for the report */
 } out_sink;
 
 static int sink_out(void *ctx, const char *p, size_t n)
 {
     out_sink *s = ctx;
-    return txs_out_write(s->out, p, n, s->d);
+    TXS_TRY(txs_out_write(s->out, p, n, s->d));
+    if (s->copy) TXS_TRY(txs_out_write(s->copy, p, n, s->d));
+    return s->report ? txs_report_feed(s->report, TXS_REPORT_REJECTS, "rejects", p, n, s->d) : 0;
 }
 
 static int sink_stderr(void *ctx, const char *p, size_t n)
 {
     out_sink *s = ctx;
+    if (s->report) TXS_TRY(txs_report_feed(s->report, TXS_REPORT_REJECTS, "rejects", p, n, s->d));
     for (const char *end = p + n; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
@@ -116,7 +125,9 @@ typedef struct run {
     txs_source **src;
     int nsrc;
     txs_out *alerts, *rejects, *manifest, *state, *cases_out;
-    txs_cases *cases;           /* --cases: the run's case table */
+    txs_out *report_out, *alerts_copy; /* --report: the page; alerts copied off a stream */
+    txs_report *report;
+    txs_cases *cases;           /* --cases or --report: the run's case table */
     txs_screener *screener;
 } run;
 
@@ -129,6 +140,9 @@ static void run_free(run *r)
     txs_out_abort(r->manifest);
     txs_out_abort(r->state);
     txs_out_abort(r->cases_out);
+    txs_out_abort(r->report_out);
+    txs_out_abort(r->alerts_copy);
+    txs_report_free(r->report);
     txs_screener_free(r->screener);
     txs_cases_free(r->cases);
     txs_ruleset_free(r->rules);
@@ -247,8 +261,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
  * else the first other file output.  NULL when every output is a stream. */
 static const char *record_target(const screen_args *a)
 {
-    const char *c[] = {a->manifest, a->out, a->state, a->rejects, a->cases};
-    for (size_t i = 0; i < 5; i++)
+    const char *c[] = {a->manifest, a->out, a->state, a->rejects, a->cases, a->report};
+    for (size_t i = 0; i < 6; i++)
         if (c[i] && strcmp(c[i], "-") != 0) return c[i];
     return NULL;
 }
@@ -264,8 +278,8 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (recovered && !a->quiet)
         fprintf(stderr, "txscreen: finished publishing the outputs of an interrupted run "
                         "beside %s\n", rt);
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
-    for (size_t i = 0; i < 5; i++)
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases, a->report};
+    for (size_t i = 0; i < 6; i++)
         if (outs[i] && strcmp(outs[i], "-") != 0) txs_commit_sweep(outs[i]);
     if (a->state) {
         char prev[4096];
@@ -276,12 +290,28 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
     if (a->rejects) TXS_TRY(txs_out_open(a->rejects, &r->rejects, d));
     if (a->manifest) TXS_TRY(txs_out_open(a->manifest, &r->manifest, d));
     if (a->state) TXS_TRY(txs_out_open(a->state, &r->state, d));
-    if (a->cases) {
-        TXS_TRY(txs_out_open(a->cases, &r->cases_out, d));
-        if (r->cases == NULL && txs_cases_create(&r->cases) < 0)
+    if (a->cases) TXS_TRY(txs_out_open(a->cases, &r->cases_out, d));
+    if (a->report) {
+        TXS_TRY(txs_out_open(a->report, &r->report_out, d));
+        /* a temporary beside the report, never published */
+        if (txs_out_tmp_path(r->alerts) == NULL)
+            TXS_TRY(txs_out_open(a->report, &r->alerts_copy, d));
+        if (txs_report_create(NULL, &r->report) < 0)
             return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     }
+    if ((a->cases || a->report) && r->cases == NULL && txs_cases_create(&r->cases) < 0)
+        return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     return TXS_OK;
+}
+
+/* --report: a whole output built in memory (the manifest, the cases) fed
+ * to the report as one stream. */
+static int to_report(run *r, txs_report_stream s, const txs_buf *b, txs_diag *d)
+{
+    if (r->report == NULL) return TXS_OK;
+    TXS_TRY(txs_report_feed(r->report, s, s == TXS_REPORT_MANIFEST ? "manifest" : "cases", b->p,
+                            b->n, d));
+    return txs_report_end(r->report, s, d);
 }
 
 static void utc_now(char out[21])
@@ -292,7 +322,7 @@ static void utc_now(char out[21])
 static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
                           double wall, const char *started, txs_diag *d)
 {
-    if (r->manifest == NULL) return TXS_OK;
+    if (r->manifest == NULL && r->report == NULL) return TXS_OK;
     char *cmd = txs_cli_command_line(argc, argv);
     if (cmd == NULL) return txs_diag_set(d, TXS_E_NOMEM, a->manifest, 0, "out of memory");
     txs_manifest_info mi = {
@@ -309,6 +339,7 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
         .rejects_path = a->rejects,
         .started_utc = started,
         .wall_seconds = wall,
+        .threads = txs_screener_threads(r->screener),
     };
     int rc = txs_out_digest(r->alerts, &mi.alerts_bytes, &mi.alerts_xxh3, d);
     if (rc == 0 && r->rejects)
@@ -322,7 +353,26 @@ static int write_manifest(const screen_args *a, run *r, int argc, char **argv,
     rc = txs_screen_manifest_write(&b, &mi, txs_screener_stats(r->screener));
     free(cmd);
     rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-                : txs_out_write(r->manifest, b.p, b.n, d);
+         : r->manifest ? txs_out_write(r->manifest, b.p, b.n, d)
+                       : TXS_OK;
+    if (rc == 0) rc = to_report(r, TXS_REPORT_MANIFEST, &b, d);
+    txs_buf_free(&b);
+    return rc;
+}
+
+/* --report: the page from this run's outputs (the manifest, cases and
+ * rejects are in already), the alerts read back from their temporary. */
+static int write_report(run *r, txs_diag *d)
+{
+    if (r->report == NULL) return TXS_OK;
+    txs_out *src = r->alerts_copy ? r->alerts_copy : r->alerts;
+    uint64_t bytes, h;
+    TXS_TRY(txs_out_digest(src, &bytes, &h, d)); /* flushed: the file is whole */
+    TXS_TRY(txs_report_feed_file(r->report, TXS_REPORT_ALERTS, txs_out_tmp_path(src), d));
+    TXS_TRY(txs_report_end(r->report, TXS_REPORT_REJECTS, d));
+    txs_buf b = {0};
+    int rc = txs_report_write(r->report, &b, d);
+    if (rc == 0) rc = txs_out_write(r->report_out, b.p, b.n, d);
     txs_buf_free(&b);
     return rc;
 }
@@ -337,10 +387,10 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     int rc = rt ? txs_commit_create(rt, &c, d) : TXS_OK;
     if (rc == 0 && c == NULL) {
         /* Every output is a stream: nothing to rename. */
-        txs_out *o[] = {r->alerts, r->rejects, r->cases_out, r->manifest, r->state};
-        for (size_t i = 0; i < 5 && rc == 0; i++)
+        txs_out *o[] = {r->alerts, r->rejects, r->cases_out, r->report_out, r->manifest, r->state};
+        for (size_t i = 0; i < 6 && rc == 0; i++)
             if (o[i]) rc = txs_out_commit(o[i], d);
-        r->alerts = r->rejects = r->cases_out = r->manifest = r->state = NULL;
+        r->alerts = r->rejects = r->cases_out = r->report_out = r->manifest = r->state = NULL;
         return rc;
     }
     /* The commit owns every output handed to it; after a failure the rest
@@ -351,6 +401,8 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->rejects);
     if (rc == 0) rc = txs_commit_add(c, r->cases_out, d);
     else txs_out_abort(r->cases_out);
+    if (rc == 0) rc = txs_commit_add(c, r->report_out, d);
+    else txs_out_abort(r->report_out);
     if (rc == 0 && r->state && state && !a->reprocess) {
         snprintf(prev, sizeof prev, "%s.prev", a->state);
         rc = txs_state_prev_prepare(a->state, prev_tmp, sizeof prev_tmp, d);
@@ -360,7 +412,7 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     else txs_out_abort(r->state); /* no stateful rules: the file is left alone */
     if (rc == 0) rc = txs_commit_add(c, r->manifest, d);
     else txs_out_abort(r->manifest);
-    r->alerts = r->rejects = r->cases_out = r->state = r->manifest = NULL;
+    r->alerts = r->rejects = r->cases_out = r->report_out = r->state = r->manifest = NULL;
     if (rc < 0) {
         txs_commit_abort(c);
         return rc;
@@ -403,13 +455,15 @@ static int run_status(const screen_args *a, const txs_screen_stats *st)
     return TXS_EXIT_ALERTS;
 }
 
-/* --cases: the case table, one JSON line a case. */
+/* --cases: the case table, one JSON line a case (and to the report). */
 static int write_cases(run *r, txs_diag *d)
 {
     txs_buf b = {0};
     int rc = txs_cases_write(r->cases, &b);
     rc = rc < 0 ? txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory")
-                : txs_out_write(r->cases_out, b.p, b.n, d);
+         : r->cases_out ? txs_out_write(r->cases_out, b.p, b.n, d)
+                        : TXS_OK;
+    if (rc == 0) rc = to_report(r, TXS_REPORT_CASES_IN, &b, d);
     txs_buf_free(&b);
     return rc;
 }
@@ -449,7 +503,8 @@ int txs_cmd_screen(int argc, char **argv)
         run_free(&r);
         return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
     }
-    out_sink alerts = {r.alerts, &d, 0}, rejects = {r.rejects, &d, 0};
+    out_sink alerts = {r.alerts, &d, 0, NULL, r.alerts_copy},
+             rejects = {r.rejects, &d, 0, r.report, NULL};
     txs_screen_opts so = {
         .profile = r.profile, .format = a.format, .rules = r.rules,
         .alerts = sink_out, .alerts_ctx = &alerts,
@@ -504,6 +559,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (rc >= 0 && r.cases) rc = write_cases(&r, &d);
     double wall = txs_cli_now() - t0;
     if (rc >= 0) rc = write_manifest(&a, &r, argc, argv, wall, started, &d);
+    if (rc >= 0) rc = write_report(&r, &d);
     if (rc >= 0) rc = commit_outputs(&a, &r, state, &d);
     if (rc < 0) {
         run_free(&r);

@@ -14,6 +14,7 @@
 typedef struct screen_args {
     const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases;
     const char *validate_xsd;
+    const char *report;        /* --report FILE.html */
     long long max_lateness;    /* seconds; -1: default */
     int shard_mode;            /* txs_state_mode */
     unsigned shard_k, shard_n;

@@ -63,6 +63,10 @@ static void help(FILE *f)
 "  --cases FILE      cases as JSON Lines: the alerts grouped by subject, a\n"
 "                    sanctions case per (party, list entry), a typology case\n"
 "                    per (account, rule family) (docs/outputs.md \"Cases\")\n"
+"  --report FILE     the run's report: one self-contained HTML page (figures,\n"
+"                    lists and their age, charts, cases with evidence, rejects\n"
+"                    by reason), published with the other outputs\n"
+"                    (docs/report.md; `txscreen report` makes it again)\n"
 "  --previous-cases FILE\n"
 "                    the last run's --cases: a case raised again is marked\n"
 "                    \"continuing\" instead of \"new\"\n"
@@ -140,7 +144,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD, O_REPORT };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -153,6 +157,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         {"rejects", required_argument, NULL, O_REJECTS},
         {"manifest", required_argument, NULL, O_MANIFEST},
         {"cases", required_argument, NULL, O_CASES},
+        {"report", required_argument, NULL, O_REPORT},
         {"fail-on", required_argument, NULL, O_FAILON},
         {"previous-cases", required_argument, NULL, O_PREVCASES},
         {"max-reject-rate", required_argument, NULL, O_MAXREJ},
@@ -200,6 +205,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         case O_REJECTS: a->rejects = optarg; break;
         case O_MANIFEST: a->manifest = optarg; break;
         case O_CASES: a->cases = optarg; break;
+        case O_REPORT: a->report = optarg; break;
         case O_PREVCASES: a->prev_cases = optarg; break;
         case O_XSD: a->validate_xsd = optarg; break;
         case O_FAILON:
@@ -294,8 +300,8 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
     a->ninputs = argc - optind;
     /* The state file is both, by design; the others must not be inputs,
      * and no two outputs (the state included) may be one file. */
-    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases};
-    if (txs_cli_output_is_input("txscreen screen", outs, 5, a->inputs, (size_t)a->ninputs))
+    const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases, a->report};
+    if (txs_cli_output_is_input("txscreen screen", outs, 6, a->inputs, (size_t)a->ninputs))
         return -1;
     /* --previous-cases may name --cases FILE itself: it is read first. */
     return 0;

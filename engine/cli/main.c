@@ -23,6 +23,7 @@ static const struct {
     {"split", txs_cmd_split, "cut exports into account shards for a cluster run"}, {"merge", txs_cmd_merge, "recombine shard outputs into one run's alerts, rejects, manifest"},
     {"recover", txs_cmd_recover, "finish publishing the outputs of an interrupted run"},
     {"eval", txs_cmd_eval, "measure rule sets against labelled transactions (precision, recall)"},
+    {"report", txs_cmd_report, "write a run's HTML report from its outputs (cases, charts, lists)"},
     {"parse", txs_cmd_parse, "print what exports and payment messages (ISO 20022, MT) map to"},
 };
 

@@ -8,8 +8,9 @@
 #   cmd        the txscreen arguments, one shell line (run from a scratch
 #              copy of the case, so paths in outputs are relative and stable)
 #   setup.sh   optional: makes inputs that are better generated than stored
-#              (compressed copies, a 1 MB field); runs in the scratch copy
-#   expected/  the files to compare: any of alerts.jsonl rejects.jsonl cases.jsonl
+#              (compressed copies, a 1 MB field, a run's outputs: $TXS_BIN is the
+#              txscreen under test, $TXS_SRC the source tree); runs in the scratch copy
+#   expected/  the files to compare: any of alerts.jsonl rejects.jsonl cases.jsonl report.html
 #              manifest.json stdout stderr exit; plus "absent", a list of
 #              files that must NOT exist after the run (atomic outputs)
 # The manifest is compared without its run-dependent lines (the command
@@ -26,10 +27,10 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for d in "$cases_dir"/*/; do names+=("$(basename "$d")"); done
 fi
-export TXS_SRC="$root"
+export TXS_SRC="$root" TXS_BIN="$bin"
 strip_manifest() {
   grep -v -e '"command":' -e '"started_utc":' -e '"wall_seconds":' \
-          -e '"records_per_second":' -e '"mb_per_second":' "$1"
+          -e '"records_per_second":' -e '"threads":' -e '"mb_per_second":' "$1"
 }
 pass=0 fail=0
 for name in "${names[@]}"; do
@@ -47,7 +48,7 @@ for name in "${names[@]}"; do
   [ -f "$work/manifest.json" ] && strip_manifest "$work/manifest.json" >"$work/manifest.cmp"
   if [ $update -eq 1 ]; then
     mkdir -p "$exp"
-    for f in alerts.jsonl rejects.jsonl cases.jsonl stdout stderr exit; do
+    for f in alerts.jsonl rejects.jsonl cases.jsonl report.html stdout stderr exit; do
       [ -f "$exp/$f" ] && cp "$work/$f" "$exp/$f"
     done
     [ -f "$exp/manifest.json" ] && cp "$work/manifest.cmp" "$exp/manifest.json"
@@ -55,7 +56,7 @@ for name in "${names[@]}"; do
     rm -rf "$work"
     continue
   fi
-  for f in alerts.jsonl rejects.jsonl cases.jsonl stdout stderr exit manifest.json; do
+  for f in alerts.jsonl rejects.jsonl cases.jsonl report.html stdout stderr exit manifest.json; do
     [ -f "$exp/$f" ] || continue
     actual="$work/$f"
     [ "$f" = manifest.json ] && actual="$work/manifest.cmp"

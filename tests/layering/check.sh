@@ -28,7 +28,7 @@ declare -A RANK=(
   [lists]=50
   [rules]=60 [cases]=61 [screen]=62
   [pipeline]=70
-  [scaleout]=80 [eval]=81
+  [scaleout]=80 [eval]=81 [report]=82
   [cli]=90
 )
 
@@ -45,7 +45,7 @@ declare -A PUBLIC=(
   [rules]=rules [state]=rules [shard]=rules
   [sanctions]=screen [cases]=cases
   [screen]=pipeline [pipeline]=pipeline
-  [scaleout]=scaleout [eval]=eval
+  [scaleout]=scaleout [eval]=eval [report]=report
 )
 
 # Files at the top of engine/src: the folder each belongs to.

@@ -15,7 +15,7 @@
 strip_manifest() {
   awk '/^  "state": \{/ {skip = 1} !skip {print} skip && /^  \},?$/ {skip = 0}' "$1" |
     grep -v -e '"command":' -e '"started_utc":' -e '"wall_seconds":' \
-            -e '"records_per_second":' -e '"mb_per_second":' \
+            -e '"records_per_second":' -e '"threads":' -e '"mb_per_second":' \
             -e '^    "alerts": "' -e '^    "rejects": '
 }
 

@@ -137,10 +137,11 @@ typedef struct txs_manifest {
     const char *started_utc;
     double wall_seconds;
     uint64_t plain_bytes;           /* for mb_per_second */
+    unsigned threads;               /* workers; 0: not printed (merge) */
 } txs_manifest;
 
 /* Print m as pretty-printed JSON into b.  The run-dependent keys
- * (started_utc, wall_seconds, records_per_second, mb_per_second) sit on
+ * (threads, started_utc, wall_seconds, records_per_second, mb_per_second) sit on
  * their own lines under "timing", so tools can compare two manifests with
  * those lines removed.  Failure to grow shows as b->oom. */
 void txs_manifest_print(txs_buf *b, const txs_manifest *m);

@@ -171,6 +171,7 @@ typedef struct txs_manifest_info {
     uint64_t alerts_bytes, alerts_xxh3, rejects_bytes, rejects_xxh3;
     const char *started_utc;    /* "YYYY-MM-DDThh:mm:ssZ" */
     double wall_seconds;
+    unsigned threads;           /* workers the run used (timing) */
 } txs_manifest_info;
 
 struct txs_buf;

@@ -191,6 +191,7 @@ void txs_manifest_print(txs_buf *b, const txs_manifest *m)
     write_by_rule(b, m);
     double secs = m->wall_seconds > 0 ? m->wall_seconds : 1e-9;
     txs_buf_puts(b, "  \"timing\": {\n");
+    if (m->threads) kv_u64(b, "    ", "threads", m->threads, 1);
     kv_str(b, "    ", "started_utc", m->started_utc, 1);
     txs_buf_printf(b, "    \"wall_seconds\": %.6f,\n", m->wall_seconds);
     txs_buf_printf(b, "    \"records_per_second\": %.0f,\n", (double)m->read / secs);

@@ -155,6 +155,7 @@ int txs_screen_manifest_write(txs_buf *b, const txs_manifest_info *mi, const txs
         .rejects_xxh3 = mi->rejects_xxh3,
         .started_utc = mi->started_utc,
         .wall_seconds = mi->wall_seconds,
+        .threads = mi->threads,
     };
     txs_manifest_state state;
     parts p = {0};
