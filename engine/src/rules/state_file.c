@@ -373,7 +373,7 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
             goto out;
         }
-        if (dst->n || dst->first_ts) {
+        if (dst->n || dst->first_ts || dst->g.nreach || dst->g.nbr) {
             rc = corrupt(d, path, "an account appears twice", r.at);
             goto out;
         }
@@ -401,6 +401,10 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
             dst = txs__state_get(s->link, a.h);
             if (dst == NULL) {
                 rc = txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+                goto out;
+            }
+            if (dst->g.nreach || dst->g.nbr) { /* an earlier record's flow lists */
+                rc = corrupt(d, path, "an account appears twice", r.at);
                 goto out;
             }
         }
