@@ -96,6 +96,7 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
     char buf[16];
     int script;
     const char *t;
+    size_t tn;
     if (cp < 0x80) {
         txs__norm_ascii_byte(w, (unsigned char)cp);
     } else if ((t = txs__norm_translit((uint32_t)cp, buf, &script)) != NULL) {
@@ -104,6 +105,17 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
         if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
     } else if (is_apostrophe(cp) || is_mark(cp)) {
         /* dropped: marks left after composition carry no letter */
+    } else if (is_letter(cp) && (t = txs__norm_han((uint32_t)cp, &tn)) != NULL &&
+               (*i + 1 == n || !is_mark(cps[*i + 1]))) {
+        /* What txs__norm_icu_run writes for this one character, without
+         * building ICU's Han rules (a mark after it goes the ICU way). */
+        w->icu = 1;
+        txs__norm_icu_used(nz);
+        txs__words_break(w, 1);
+        for (size_t k = 0; k < tn; k++)
+            txs__norm_ascii_byte_flags(w, (unsigned char)t[k],
+                                       TXS_TOK_NONLATIN | TXS_TOK_HAN | TXS_TOK_HANZI);
+        txs__words_break(w, 1);
     } else if (is_letter(cp) && !put_decomposed(w, cp)) {
         size_t j = *i;
         while (j < n && (is_mark(cps[j]) ||
