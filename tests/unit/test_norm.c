@@ -174,6 +174,26 @@ Test(norm, han_legal_form_without_icu)
     txs_norm_free(nz);
 }
 
+/* The iteration mark between two Han characters: ICU gives "zuo 々 mu"
+ * for 佐々木 and the mark becomes a break, with or without Han-Latin. */
+Test(norm, han_iteration_mark)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    const char *s = "\xe4\xbd\x90\xe3\x80\x85\xe6\x9c\xa8 \xe3\x81\x82\xe3\x81\x99\xe3\x81\x8b";
+    cr_assert_eq(txs_norm_name_of(nz, s, strlen(s), TXS_NAME_ANY, &n), TXS_OK);
+    cr_expect_str_eq(n.text, "zuo mu asuka");
+    void *icu = txs__norm_icu_open();
+    cr_assert_not_null(icu);
+    static txs__words a;
+    int32_t mark = 0x3005;
+    txs__words_init(&a);
+    txs__norm_icu_run(icu, &mark, 1, &a);
+    cr_expect_eq(a.nw, 0);
+    txs__norm_icu_close(icu);
+    txs_norm_free(nz);
+}
+
 Test(norm, argument_checks)
 {
     txs_norm *nz = txs_norm_new();
