@@ -9,6 +9,7 @@
 
 #include "txs/base.h"
 #include "txs/norm.h"
+#include "norm/norm_int.h"
 
 typedef struct norm_case {
     int kind;
@@ -123,6 +124,73 @@ Test(norm, long_and_invalid_input_is_bounded)
     for (size_t i = 0; i + 2 <= sizeof bigu; i += 2) { bigu[i] = '\xd0'; bigu[i + 1] = '\xb0'; }
     cr_assert_eq(txs_norm_name_of(nz, bigu, sizeof bigu, TXS_NAME_ANY, &n), TXS_OK);
     cr_expect(n.len < TXS_NORM_MAX_TEXT);
+    txs_norm_free(nz);
+}
+
+/* The generated Han table (han_table.c) must write, for every character it
+ * holds, exactly what ICU's transliterator writes for that character alone:
+ * the same bytes, words and token flags. */
+Test(norm, han_table_is_what_icu_writes, .timeout = 60)
+{
+    void *icu = txs__norm_icu_open();
+    cr_assert_not_null(icu);
+    static txs__words a, b;
+    size_t held = 0, bad = 0;
+    for (int32_t cp = 0x3000; cp < 0x10000; cp++) {
+        size_t n;
+        const char *t = txs__norm_han((uint32_t)cp, &n);
+        if (t == NULL) continue;
+        held++;
+        txs__words_init(&a);
+        txs__norm_icu_run(icu, &cp, 1, &a);
+        txs__words_init(&b);
+        txs__words_break(&b, 1);
+        for (size_t k = 0; k < n; k++)
+            txs__norm_ascii_byte_flags(&b, (unsigned char)t[k],
+                                       TXS_TOK_NONLATIN | TXS_TOK_HAN | TXS_TOK_HANZI);
+        txs__words_break(&b, 1);
+        int same = a.len == b.len && a.nw == b.nw && memcmp(a.text, b.text, a.len) == 0;
+        for (uint32_t w = 0; same && w < a.nw; w++)
+            same = a.w[w].off == b.w[w].off && a.w[w].len == b.w[w].len &&
+                   a.w[w].flags == b.w[w].flags;
+        if (!same && bad++ < 5) cr_log_error("U+%04X: ICU '%.*s', table '%.*s'", (unsigned)cp,
+                                             (int)a.len, a.text, (int)b.len, b.text);
+    }
+    txs__norm_icu_close(icu);
+    cr_expect_eq(held, 28096);
+    cr_expect_eq(bad, 0, "%zu of %zu Han characters differ", bad, held);
+}
+
+/* A Han name read through the table still brings in the deferred
+ * Han legal forms, as when ICU is opened: "有限公司" is a legal form. */
+Test(norm, han_legal_form_without_icu)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    const char *s = "\xe5\x8d\x8e\xe4\xb8\xba\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8"; /* 华为有限公司 */
+    cr_assert_eq(txs_norm_name_of(nz, s, strlen(s), TXS_NAME_COMPANY, &n), TXS_OK);
+    cr_assert(n.ntok >= 1);
+    cr_expect(n.tok[n.ntok - 1].flags & TXS_TOK_LEGAL, "'%s'", n.text);
+    txs_norm_free(nz);
+}
+
+/* The iteration mark between two Han characters: ICU gives "zuo 々 mu"
+ * for 佐々木 and the mark becomes a break, with or without Han-Latin. */
+Test(norm, han_iteration_mark)
+{
+    txs_norm *nz = txs_norm_new();
+    txs_norm_name n;
+    const char *s = "\xe4\xbd\x90\xe3\x80\x85\xe6\x9c\xa8 \xe3\x81\x82\xe3\x81\x99\xe3\x81\x8b";
+    cr_assert_eq(txs_norm_name_of(nz, s, strlen(s), TXS_NAME_ANY, &n), TXS_OK);
+    cr_expect_str_eq(n.text, "zuo mu asuka");
+    void *icu = txs__norm_icu_open();
+    cr_assert_not_null(icu);
+    static txs__words a;
+    int32_t mark = 0x3005;
+    txs__words_init(&a);
+    txs__norm_icu_run(icu, &mark, 1, &a);
+    cr_expect_eq(a.nw, 0);
+    txs__norm_icu_close(icu);
     txs_norm_free(nz);
 }
 

@@ -215,6 +215,17 @@ void *txs__norm_icu_get(txs_norm *nz)
     return nz->icu;
 }
 
+void txs__norm_icu_used(txs_norm *nz)
+{
+    if (nz->building) { /* a table entry: fold it later, as with ICU */
+        nz->wanted_icu = 1;
+        return;
+    }
+    /* Entries in scripts other than Han open ICU themselves (add_deferred
+     * then runs inside this one and finds nothing left to fold). */
+    if (nz->ndeferred && !nz->icu && !nz->icu_failed) add_deferred(nz);
+}
+
 /* Longest phrase of ps starting at word i of the ordered words; returns the
  * number of words it covers (0: none) and the phrase in *hit. */
 static uint32_t match_phrase(const phrase_set *ps, const txs__words *w, const uint32_t *ord,

@@ -96,6 +96,7 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
     char buf[16];
     int script;
     const char *t;
+    size_t tn;
     if (cp < 0x80) {
         txs__norm_ascii_byte(w, (unsigned char)cp);
     } else if ((t = txs__norm_translit((uint32_t)cp, buf, &script)) != NULL) {
@@ -104,11 +105,25 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
         if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
     } else if (is_apostrophe(cp) || is_mark(cp)) {
         /* dropped: marks left after composition carry no letter */
+    } else if (is_letter(cp) && (t = txs__norm_han((uint32_t)cp, &tn)) != NULL &&
+               (*i + 1 == n || !is_mark(cps[*i + 1]))) {
+        /* What txs__norm_icu_run writes for this one character, without
+         * building ICU's Han rules (a mark after it goes the ICU way). */
+        w->icu = 1;
+        txs__norm_icu_used(nz);
+        txs__words_break(w, 1);
+        for (size_t k = 0; k < tn; k++)
+            txs__norm_ascii_byte_flags(w, (unsigned char)t[k],
+                                       TXS_TOK_NONLATIN | TXS_TOK_HAN | TXS_TOK_HANZI);
+        txs__words_break(w, 1);
     } else if (is_letter(cp) && !put_decomposed(w, cp)) {
+        /* The run stops before a Han character of the table: ICU would
+         * read it alone anyway (txs__norm_icu_run), the table reads it. */
         size_t j = *i;
         while (j < n && (is_mark(cps[j]) ||
                          (is_letter(cps[j]) && cps[j] >= 0x80 &&
-                          !txs__norm_translit((uint32_t)cps[j], buf, &script))))
+                          !txs__norm_translit((uint32_t)cps[j], buf, &script) &&
+                          (j == *i || !txs__norm_han((uint32_t)cps[j], &tn)))))
             j++;
         w->icu = 1;
         void *icu = txs__norm_icu_get(nz);
@@ -180,6 +195,14 @@ void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
         int han = is_han(cp[i]);
         if (!han)
             while (j < n && !is_han(cp[j])) j++;
+        if (j == i + 1 && cp[i] == 0x3005) {
+            /* The iteration mark alone (佐々木): ICU leaves it as it is,
+             * a non-ASCII unit, so a break; asking ICU would build its
+             * Han-Latin rules (the mark is of the Han script). */
+            txs__norm_ascii_byte_flags(w, ' ', TXS_TOK_NONLATIN);
+            i = j;
+            continue;
+        }
         UChar buf[512];
         int32_t len = 0, cap = (int32_t)(sizeof buf / sizeof buf[0]);
         for (size_t k = i; k < j && len < cap / 4; k++) {
