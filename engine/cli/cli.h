@@ -69,8 +69,10 @@ int txs_cli_bad_option(const char *who, int c, char **argv, const struct option 
  * however spelt, or the same existing file; devices may be shared); else 0. */
 int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nouts,
                             char *const *ins, size_t nins);
-/* <directory of the running executable>/default-lists.snap into out:
- * the bundled snapshot.  0 when it is there and readable, else -1. */
+/* The bundled snapshot into out: default-lists.snap beside the running
+ * executable (the build tree), else in ../share/txscreen/ from its
+ * directory (an install).  0 when one is there and readable; else -1 with
+ * the places looked at in out (or "" when the executable is unknown). */
 int txs_cli_default_lists(char *out, size_t cap);
 /* The exit-code table of `txscreen --help` (docs/operations.md has the
  * same rows; tests/readme/run.sh compares them). */

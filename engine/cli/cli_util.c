@@ -200,14 +200,25 @@ int txs_cli_output_is_input(const char *who, const char *const *outs, size_t nou
 int txs_cli_default_lists(char *out, size_t cap)
 {
     char exe[2048];
+    if (cap > 0) out[0] = '\0';
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (k <= 0) return -1;
     exe[k] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash == NULL) return -1;
     *slash = '\0';
+    /* The build tree keeps it beside the binary; an install (cmake
+     * --install, the Debian package) under PREFIX/share/txscreen beside
+     * PREFIX/bin, so a relocated prefix still finds its own. */
     if (snprintf(out, cap, "%s/default-lists.snap", exe) >= (int)cap) return -1;
-    return access(out, R_OK) == 0 ? 0 : -1;
+    if (access(out, R_OK) == 0) return 0;
+    if (snprintf(out, cap, "%s/../share/txscreen/default-lists.snap", exe) >= (int)cap)
+        return -1;
+    if (access(out, R_OK) == 0) return 0;
+    /* Not found: say both places. */
+    snprintf(out, cap, "%s/default-lists.snap or %s/../share/txscreen/default-lists.snap", exe,
+             exe);
+    return -1;
 }
 
 double txs_cli_now(void)

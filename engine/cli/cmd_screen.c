@@ -25,6 +25,7 @@
 #include "txs/values.h"
 
 #include "cmd_screen.h"
+#include "progress.h"
 
 /* The state this run loads: --state FILE, or with --reprocess the state
  * before the last run (FILE.prev). */
@@ -88,8 +89,9 @@ typedef struct out_sink {
     txs_out *out;
     txs_diag *d;
     uint64_t lines;
-    txs_report *report;  /* rejects: fed to the report */
-    txs_out *copy;       /* alerts on a stream: the copy for the report */
+    txs_report *report;     /* rejects: fed to the report */
+    txs_out *copy;          /* alerts on a stream: the copy for the report */
+    txs_progress *progress; /* erased around a reject on stderr */
 } out_sink;
 
 static int sink_out(void *ctx, const char *p, size_t n)
@@ -107,7 +109,11 @@ static int sink_stderr(void *ctx, const char *p, size_t n)
     for (const char *end = p + n; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        if (s->lines++ < STDERR_REJECTS) fprintf(stderr, "reject: %.*s", (int)len, p);
+        if (s->lines++ < STDERR_REJECTS) {
+            txs_cli_progress_pause(s->progress);
+            fprintf(stderr, "reject: %.*s", (int)len, p);
+            txs_cli_progress_resume(s->progress);
+        }
         p += len;
     }
     return 0;
@@ -484,6 +490,25 @@ static void summary(const txs_screen_stats *st, const txs_cases *cases, double w
                 txs_cases_count_kind(cases, TXS_CASE_TYPOLOGY));
 }
 
+/* The progress line: on a terminal unless -q, or forced by --progress;
+ * the percentage only when every input's size is known (regular files). */
+static txs_progress *start_progress(const screen_args *a, const run *r)
+{
+    if (!a->progress && (a->quiet || !isatty(2))) return NULL;
+    uint64_t total = 0;
+    for (int i = 0; i < a->ninputs || (a->ninputs == 0 && i == 0); i++) {
+        uint64_t n = txs_cli_input_size(a->ninputs ? a->inputs[i] : "-");
+        if (n == 0) {
+            total = 0;
+            break;
+        }
+        total += n;
+    }
+    txs_progress *p;
+    txs_cli_progress_start(r->screener, r->src, r->nsrc, total, &p);
+    return p;
+}
+
 int txs_cmd_screen(int argc, char **argv)
 {
     screen_args a;
@@ -503,8 +528,8 @@ int txs_cmd_screen(int argc, char **argv)
         run_free(&r);
         return txs_cli_report("txscreen", &d, txs_cli_exit_for(rc));
     }
-    out_sink alerts = {r.alerts, &d, 0, NULL, r.alerts_copy},
-             rejects = {r.rejects, &d, 0, r.report, NULL};
+    out_sink alerts = {r.alerts, &d, 0, NULL, r.alerts_copy, NULL},
+             rejects = {r.rejects, &d, 0, r.report, NULL, NULL};
     txs_screen_opts so = {
         .profile = r.profile, .format = a.format, .rules = r.rules,
         .alerts = sink_out, .alerts_ctx = &alerts,
@@ -541,7 +566,10 @@ int txs_cmd_screen(int argc, char **argv)
     if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "
                         "kept and its episode marks cleared\n", a.state);
+    rejects.progress = start_progress(&a, &r);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
+    txs_cli_progress_stop(rejects.progress);
+    rejects.progress = NULL;
     if (rc < 0 && d.msg[0] == '\0') txs_diag_set(&d, rc, "", 0, "%s", txs_strerror(rc));
     if (rc >= 0 && (rc = check_reject_rate(&a, txs_screener_stats(r.screener), &d)) < 0) {
         /* Nothing is committed: the input is not what the run expects. */

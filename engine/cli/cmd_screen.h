@@ -24,6 +24,7 @@ typedef struct screen_args {
     double max_reject_rate;    /* rejected / read above it: input error */
     int fail_on;               /* txs_band; TXS_BAND_NONE: off */
     int format, quiet, reprocess;
+    int progress;              /* --progress: the line without a terminal */
     unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
     int ninputs;

@@ -30,8 +30,8 @@ static void help(FILE *f)
 "usage: txscreen screen [OPTIONS] [FILE...|-]\n"
 "\n"
 "Screen transaction records and write alerts as JSON Lines, in input order.\n"
-"With no FILE, or FILE '-', reads stdin.  gzip and zstd input is detected by\n"
-"its magic bytes.\n"
+"With no FILE, or FILE '-', reads stdin (with no FILE, not a terminal: say '-'\n"
+"to type records).  gzip and zstd input is detected by its magic bytes.\n"
 "\n"
 "options:\n"
 "  --profile P       input profile: native (default), amlworld, saml-d, or a\n"
@@ -49,7 +49,8 @@ static void help(FILE *f)
 "  --lists L         sanctions lists: a snapshot from `txscreen lists compile`,\n"
 "                    or list source files (compiled for this run); repeat\n"
 "                    for several.  Default: the bundled default-lists.snap\n"
-"                    beside the executable.  'none' turns screening off\n"
+"                    beside the executable, else in ../share/txscreen/ from\n"
+"                    it (an install).  'none' turns screening off\n"
 "  --sanctions-threshold T\n"
 "                    name score (0-1) at which a sanctions hit is raised\n"
 "                    (default 0.85, docs/matching.md)\n"
@@ -95,7 +96,10 @@ static void help(FILE *f)
 "                    exit 4 (input error, nothing published) when more than\n"
 "                    R of the records read are rejected: a fraction (0.05)\n"
 "                    or a percentage (5%%); default 0.5\n"
-"  -q, --quiet       no summary line on stderr\n"
+"  -q, --quiet       no progress line and no summary line on stderr\n"
+"  --progress        the progress line even when stderr is not a terminal\n"
+"                    (on a terminal it is shown unless -q: records, MB/s,\n"
+"                    and for files the percentage and time left)\n"
 "  -h, --help        this text\n"
 "\n"
 "Named output files are written atomically: they appear only when the run\n"
@@ -144,7 +148,8 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
 {
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
-           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD, O_REPORT };
+           O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD, O_REPORT,
+           O_PROGRESS };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -166,6 +171,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         {"shard", required_argument, NULL, O_SHARD},
         {"threads", required_argument, NULL, O_THREADS},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"progress", no_argument, NULL, O_PROGRESS},
         {"reprocess", no_argument, NULL, O_REPROCESS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
@@ -233,6 +239,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         }
         case 'q':
         case O_QUIET: a->quiet = 1; break;
+        case O_PROGRESS: a->progress = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
         case O_STATE: a->state = optarg; break;
         case O_LATENESS:
@@ -298,6 +305,13 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
     }
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
+    if (a->ninputs == 0 && isatty(0)) {
+        /* Not a wait on the console for records nobody is typing. */
+        fprintf(stderr, "txscreen screen: no input: give the export as FILE, or pipe it in "
+                        "(`... | txscreen screen`, or `txscreen screen - < FILE`); '-' reads "
+                        "the terminal\n");
+        return -1;
+    }
     /* The state file is both, by design; the others must not be inputs,
      * and no two outputs (the state included) may be one file. */
     const char *outs[] = {a->out, a->rejects, a->manifest, a->state, a->cases, a->report};

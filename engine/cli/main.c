@@ -58,7 +58,8 @@ static int version(void)
     txs_lists *l = NULL;
     txs_diag d = {{0}, 0, {0}};
     if (txs_cli_default_lists(path, sizeof path) < 0) {
-        printf("bundled lists: none (no default-lists.snap beside the executable)\n");
+        printf("bundled lists: none (no %s)\n",
+               path[0] ? path : "default-lists.snap beside the executable");
         return TXS_EXIT_OK;
     }
     int rc = txs_lists_load(path, &l, &d);

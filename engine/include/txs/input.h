@@ -50,7 +50,9 @@ ssize_t txs_source_read(txs_source *s, void *buf, size_t cap);
 const char *txs_source_name(const txs_source *s);
 /* "plain", "gzip" or "zstd": known after the first read. */
 const char *txs_source_encoding(const txs_source *s);
-/* Raw bytes consumed so far and the xxh3-64 of them (final after end). */
+/* Raw bytes consumed so far and the xxh3-64 of them (final after end).
+ * txs_source_raw_bytes may be called from any thread while another reads
+ * the source (a progress display): it is the one call that is. */
 uint64_t txs_source_raw_bytes(const txs_source *s);
 uint64_t txs_source_raw_hash(const txs_source *s);
 /* Text of the last error, or "" if none. */

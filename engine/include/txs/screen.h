@@ -143,6 +143,10 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out);
 int txs_screener_feed(txs_screener *s, txs_source *src, txs_diag *d);
 /* The counts so far (valid until the screener is freed). */
 const txs_screen_stats *txs_screener_stats(const txs_screener *s);
+/* Records read so far, as of the last batch committed: the one call that
+ * is safe from another thread while txs_screener_feed runs (a progress
+ * display; txs_source_raw_bytes gives the bytes). */
+uint64_t txs_screener_progress(const txs_screener *s);
 /* Workers in use: 1 (single-threaded) or opts.threads. */
 unsigned txs_screener_threads(const txs_screener *s);
 /* The name threshold in force (CLI, else rule set, else the default). */

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,10 @@ struct txs_source {
     z_stream z;
     int z_live;
     ZSTD_DCtx *zd;
-    uint64_t raw_bytes;
+    /* Written by the reading thread only; a relaxed atomic so that a
+     * progress display may read it from another thread (one store a
+     * read(2) call of up to TXS_READ_CHUNK bytes: no cost). */
+    _Atomic uint64_t raw_bytes;
     XXH3_state_t *xxh;
     int xxh_avx2;       /* hashed by hash_avx2.c rather than the library */
     char err[512];
@@ -183,7 +187,9 @@ static ssize_t raw_read(txs_source *s, void *buf, size_t cap)
         s->raw_eof = 1;
         return 0;
     }
-    s->raw_bytes += (uint64_t)n;
+    atomic_store_explicit(&s->raw_bytes,
+                          atomic_load_explicit(&s->raw_bytes, memory_order_relaxed) + (uint64_t)n,
+                          memory_order_relaxed);
     if (s->xxh_avx2) txs__input_hash_update(s->xxh, buf, (size_t)n);
     else XXH3_64bits_update(s->xxh, buf, (size_t)n);
     return n;
@@ -331,7 +337,7 @@ const char *txs_source_encoding(const txs_source *s)
 
 uint64_t txs_source_raw_bytes(const txs_source *s)
 {
-    return s ? s->raw_bytes : 0;
+    return s ? atomic_load_explicit(&s->raw_bytes, memory_order_relaxed) : 0;
 }
 
 uint64_t txs_source_raw_hash(const txs_source *s)

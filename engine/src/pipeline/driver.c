@@ -170,6 +170,11 @@ txs_state *txs_screener_state(txs_screener *s)
     return s->state;
 }
 
+uint64_t txs_screener_progress(const txs_screener *s)
+{
+    return s ? atomic_load_explicit(&s->progress, memory_order_relaxed) : 0;
+}
+
 unsigned txs_screener_threads(const txs_screener *s)
 {
     return s->nthreads;
@@ -254,6 +259,7 @@ static int pay_txn(void *ctx, const txs_txn *t)
     o->t = *t;
     TXS_TRY(txs__pipe_screen_txn(w, o, sl));
     TXS_TRY(txs__pipe_commit_txn(s, f->ss, sl, 0, &sl->batch.arena));
+    atomic_store_explicit(&s->progress, s->st.read, memory_order_relaxed);
     TXS_TRY(txs__pipe_drain(&s->alerts, s->o.alerts, s->o.alerts_ctx, f->d));
     return txs__pipe_drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, f->d);
 }
@@ -264,6 +270,7 @@ static int pay_reject(void *ctx, const txs_pay_reject *j)
     txs_screener *s = f->s;
     s->st.read++, f->ss->read++;
     s->st.rejected++, f->ss->rejected++;
+    atomic_store_explicit(&s->progress, s->st.read, memory_order_relaxed);
     if (s->o.rejects == NULL) return TXS_OK;
     txs_pay_reject_json(&s->rejects, j);
     return txs__pipe_drain(&s->rejects, s->o.rejects, s->o.rejects_ctx, f->d);

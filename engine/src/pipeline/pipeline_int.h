@@ -21,6 +21,7 @@
 #ifndef TXS_PIPELINE_INT_H
 #define TXS_PIPELINE_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -123,6 +124,9 @@ struct txs_screener {
     slot *ring;                 /* threads: batches in flight */
     size_t nring;
     txs_pay_reader *pay;        /* payment messages, made on first use */
+    /* st.read as of the last committed batch, for txs_screener_progress
+     * on another thread: one relaxed store a batch. */
+    _Atomic uint64_t progress;
 };
 
 /* ------------------------------------------------------ between the files */

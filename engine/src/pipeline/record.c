@@ -260,6 +260,7 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
         ss->plain_bytes = rec->offset + rec->raw.n;
         TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
     }
+    atomic_store_explicit(&s->progress, s->st.read, memory_order_relaxed);
     return sl->rc;
 }
 
