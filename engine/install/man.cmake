@@ -1,8 +1,8 @@
-# dist/man.cmake: the man page and the bash completion, generated at build
+# engine/install/man.cmake: the man page and the bash completion, generated at build
 # time from the built binary's own --help texts, so neither can drift from
-# the program.  Run by the build (dist/install.cmake) as
+# the program.  Run by the build (engine/install/install.cmake) as
 #   cmake -DBIN=txscreen -DVERSION=0.1.0 -DSRC=dist -DMAN=txscreen.1 \
-#         -DCOMPLETION=txscreen.bash -P dist/man.cmake
+#         -DCOMPLETION=txscreen.bash -P engine/install/man.cmake
 #
 # The man page (roff, man(7) macros): NAME, SYNOPSIS, the top-level --help
 # as DESCRIPTION, then one subsection per command with its --help verbatim
@@ -15,7 +15,7 @@
 # The completion: the commands from the top-level help ("  NAME  summary"
 # rows under "commands:"), and per command every long option on an
 # option row ("  --flag ..." or "  -q, --quiet") or a usage line, put into
-# dist/completion.bash.in.
+# engine/install/completion.bash.in.
 cmake_minimum_required(VERSION 3.20)
 
 function(help_of out)

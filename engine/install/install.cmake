@@ -1,4 +1,4 @@
-# dist/install.cmake: `cmake --install` and the Debian package (cpack -G
+# engine/install/install.cmake: `cmake --install` and the Debian package (cpack -G
 # DEB).  Included last from the top-level CMakeLists.txt.
 #
 #   PREFIX/bin/txscreen
@@ -6,7 +6,7 @@
 #                                              ../share/txscreen/ from its
 #                                              directory (cli_util.c)
 #   PREFIX/share/txscreen/rules/, profiles/    the built-in YAML, to copy
-#   PREFIX/share/man/man1/txscreen.1           from --help (dist/man.cmake)
+#   PREFIX/share/man/man1/txscreen.1           from --help (engine/install/man.cmake)
 #   PREFIX/share/bash-completion/completions/txscreen
 #
 # Rule sets and profiles are embedded in the binary (engine/embed.cmake),
@@ -28,9 +28,9 @@ add_custom_command(
   OUTPUT ${TXS_MAN} ${TXS_COMPLETION}
   COMMAND ${CMAKE_COMMAND} -DBIN=$<TARGET_FILE:txscreen_cli> -DVERSION=${PROJECT_VERSION}
           -DSRC=${PROJECT_SOURCE_DIR}/dist -DMAN=${TXS_MAN} -DCOMPLETION=${TXS_COMPLETION}
-          -P ${PROJECT_SOURCE_DIR}/dist/man.cmake
-  DEPENDS txscreen_cli ${PROJECT_SOURCE_DIR}/dist/man.cmake
-          ${PROJECT_SOURCE_DIR}/dist/completion.bash.in
+          -P ${PROJECT_SOURCE_DIR}/engine/install/man.cmake
+  DEPENDS txscreen_cli ${PROJECT_SOURCE_DIR}/engine/install/man.cmake
+          ${PROJECT_SOURCE_DIR}/engine/install/completion.bash.in
   COMMENT "Generating the man page and bash completion from --help"
   VERBATIM)
 add_custom_target(txs_man ALL DEPENDS ${TXS_MAN} ${TXS_COMPLETION})
