@@ -27,7 +27,7 @@ set(TXS_COMPLETION ${PROJECT_BINARY_DIR}/txscreen.bash)
 add_custom_command(
   OUTPUT ${TXS_MAN} ${TXS_COMPLETION}
   COMMAND ${CMAKE_COMMAND} -DBIN=$<TARGET_FILE:txscreen_cli> -DVERSION=${PROJECT_VERSION}
-          -DSRC=${PROJECT_SOURCE_DIR}/dist -DMAN=${TXS_MAN} -DCOMPLETION=${TXS_COMPLETION}
+          -DSRC=${PROJECT_SOURCE_DIR}/engine/install -DMAN=${TXS_MAN} -DCOMPLETION=${TXS_COMPLETION}
           -P ${PROJECT_SOURCE_DIR}/engine/install/man.cmake
   DEPENDS txscreen_cli ${PROJECT_SOURCE_DIR}/engine/install/man.cmake
           ${PROJECT_SOURCE_DIR}/engine/install/completion.bash.in
