@@ -79,8 +79,6 @@ static int check_opts(const txs_gen_opts *o, FILE *out, txs_diag *d)
     if (o->format != TXS_GEN_NATIVE_CSV && o->format != TXS_GEN_NATIVE_JSONL &&
         o->format != TXS_GEN_AMLWORLD && !txs_gen_format_payments(o->format))
         return txs_diag_set(d, TXS_E_ARG, "", 0, "unknown format");
-    if (o->embed_amlworld && o->format != TXS_GEN_AMLWORLD)
-        return txs_diag_set(d, TXS_E_ARG, "", 0, "--embed-amlworld writes the amlworld format");
     return 0;
 }
 
