@@ -12,8 +12,9 @@
  *   -}{5:...}
  *
  * Fields are borrowed from the caller's buffer; only values with line
- * breaks and the MT field names used as sources are copied, into one arena
- * reset per message, so a message costs no malloc once the arena has grown.
+ * breaks are copied, into one arena reset per message, so a message costs
+ * no malloc once the arena has grown; the MT field names used as sources
+ * are made in the field's own slots, once per field and line number.
  * Field formats that carry the amount and dates (:32A: 6!n3!a15d, :32B:
  * 3!a15d, :30: 6!n) and BICs in option A are checked; a message that breaks
  * them is rejected naming the field.
@@ -32,8 +33,10 @@ typedef struct mt_field {
     char tag[4];        /* "50F", "20", NUL-terminated */
     int num;            /* 50 */
     char opt;           /* 'F', or 0 */
+    uint16_t made;      /* bit k: srcs[k] is made */
     txs_slice v;        /* raw value: lines with CRLF or LF inside */
-    const char *src;    /* ":50F:" once made (the source of its values) */
+    char srcs[9][8];    /* the sources of its values, made when first used:
+                           [0] ":50F:", [k] ":50F:k/" (option F lines) */
 } mt_field;
 
 struct txs_mt_reader {
@@ -43,6 +46,7 @@ struct txs_mt_reader {
     txs_pay_out out;
     mt_field f[MT_MAX_FIELDS];
     size_t nf;
+    uint64_t seen[2];   /* bit n: a field :n[a]: is in the message */
     uint64_t msgno, line, offset;
     char kind[16];
     txs_slice b1, b2, b3, b4;
@@ -86,15 +90,19 @@ static const char *mem_find(txs_slice v, const char *pat)
     return NULL;
 }
 
-/* End of a balanced {...} block starting at p ('{'); NULL if unbalanced. */
+/* End of a balanced {...} block starting at p ('{'); NULL if unbalanced.
+ * From one '}' to the next, the '{' between them are counted (memchr both
+ * ways: blocks 1-3 are a few dozen bytes with one level of nesting). */
 static const char *block_end(const char *p, const char *e)
 {
     int depth = 0;
-    for (; p < e; p++) {
-        if (*p == '{') depth++;
-        else if (*p == '}' && --depth == 0) return p + 1;
+    for (;;) {
+        const char *c = memchr(p, '}', (size_t)(e - p));
+        if (c == NULL) return NULL;
+        for (const char *o = p; (o = memchr(o, '{', (size_t)(c - o))) != NULL; o++) depth++;
+        if (--depth == 0) return c + 1;
+        p = c + 1;
     }
-    return NULL;
 }
 
 /* Split [s,e) into its blocks.  Returns NULL or a reason. */
@@ -149,8 +157,10 @@ static int is_tag(const char *p, const char *e, mt_field *f)
     char opt = 0;
     if (p[3] >= 'A' && p[3] <= 'Z') opt = p[3], k = 4;
     if (p + k >= e || p[k] != ':') return 0;
-    memcpy(f->tag, p + 1, k - 1);
-    f->tag[k - 1] = 0;
+    f->tag[0] = p[1];
+    f->tag[1] = p[2];
+    f->tag[2] = opt;   /* NUL without an option letter */
+    f->tag[3] = 0;
     f->num = (p[1] - '0') * 10 + (p[2] - '0');
     f->opt = opt;
     return (int)k + 1;
@@ -160,6 +170,7 @@ static const char *fields(txs_mt_reader *m)
 {
     const char *p = m->b4.p, *e = p + m->b4.n;
     m->nf = 0;
+    m->seen[0] = m->seen[1] = 0;
     mt_field *cur = NULL;
     while (p < e) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -169,8 +180,11 @@ static const char *fields(txs_mt_reader *m)
         if (k > 0) {
             if (m->nf == MT_MAX_FIELDS) return "more than 256 fields";
             cur = &m->f[m->nf++];
-            *cur = f;
-            cur->src = NULL;
+            memcpy(cur->tag, f.tag, sizeof cur->tag);
+            cur->num = f.num;
+            cur->opt = f.opt;
+            cur->made = 0;
+            m->seen[f.num >> 6] |= 1ull << (f.num & 63);
             cur->v = (txs_slice){p + k, (size_t)(le - (p + k))};
         } else if (cur) {
             cur->v.n = (size_t)(le - cur->v.p);
@@ -211,18 +225,27 @@ typedef struct mt_msg {
     char why[200];
 } mt_msg;
 
-/* ":50F:" or ":50F:1/" in the arena (NUL-terminated, a value's source). */
+/* ":50F:" (sub "") or ":50F:1/" (sub "1/" .. "8/"), NUL-terminated, a
+ * value's source: made once in the field's slot (fields live as long as
+ * the message, as sources must). */
 static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
 {
-    if (sub[0] == 0 && f->src) return f->src;
-    size_t t = strlen(f->tag), s = strlen(sub);
-    char *o = txs_arena_alloc(&m->arena, t + s + 3);
-    if (o == NULL) return NULL;
-    o[0] = ':';
-    memcpy(o + 1, f->tag, t);
-    o[t + 1] = ':';
-    memcpy(o + t + 2, sub, s + 1);
-    if (sub[0] == 0) ((mt_field *)f)->src = o;   /* the arena lives as long as f */
+    (void)m;
+    int k = sub[0] ? sub[0] - '0' : 0;
+    mt_field *w = (mt_field *)f;
+    char *o = w->srcs[k];
+    if (!(w->made & (1u << k))) {
+        size_t t = f->opt ? 3 : 2;
+        o[0] = ':';
+        o[1] = f->tag[0];
+        o[2] = f->tag[1];
+        o[3] = f->tag[2];
+        o[t + 1] = ':';
+        o[t + 2] = k ? sub[0] : 0;
+        o[t + 3] = k ? '/' : 0;
+        o[t + 4] = 0;
+        w->made |= (uint16_t)(1u << k);
+    }
     return o;
 }
 
@@ -619,9 +642,7 @@ static int map_fields(mt_msg *g, int type, int *ntx)
         };
         for (size_t k = 0; k < TXS_ARRAY_LEN(need); k++) {
             if (need[k].type != type) continue;
-            int found = 0;
-            for (size_t i = 0; i < m->nf && !found; i++) found = m->f[i].num == need[k].num;
-            if (!found) {
+            if (!(m->seen[need[k].num >> 6] & (1ull << (need[k].num & 63)))) {
                 g->where = "{4:";
                 snprintf(g->why, sizeof g->why, "mandatory field :%s: is missing", need[k].tag);
                 return TXS_E_FORMAT;
