@@ -259,13 +259,20 @@ static int bad(mt_msg *g, const mt_field *f, const char *fmt_why)
 static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, const char *where)
 {
     if (val.n == 0) return 0;
-    if (memchr(val.p, '\r', val.n)) {   /* copy without the CRs */
+    const char *cr = memchr(val.p, '\r', val.n);
+    if (cr) {   /* copy without the CRs, a line at a time */
         char *o = txs_arena_alloc(&m->arena, val.n);
         if (o == NULL) return TXS_E_NOMEM;
+        const char *p = val.p, *e = val.p + val.n;
         size_t k = 0;
-        for (size_t i = 0; i < val.n; i++)
-            if (val.p[i] != '\r') o[k++] = val.p[i];
-        val = (txs_slice){o, k};
+        while (cr) {
+            memcpy(o + k, p, (size_t)(cr - p));
+            k += (size_t)(cr - p);
+            p = cr + 1;
+            cr = memchr(p, '\r', (size_t)(e - p));
+        }
+        memcpy(o + k, p, (size_t)(e - p));
+        val = (txs_slice){o, k + (size_t)(e - p)};
     }
     *v = val;
     if (where == NULL) return TXS_E_NOMEM;
@@ -337,10 +344,16 @@ static int amount_field(mt_msg *g, txs_pay_layer *l, const mt_field *f, int date
  * placeholder BICs ("CP01AA89787", "BICFOOYY") that must still map. */
 static int bic_ok(txs_slice b)
 {
+    static const uint8_t ok[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+        ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1};
     if (b.n != 8 && b.n != 11) return 0;
-    for (size_t i = 0; i < b.n; i++)
-        if (!((b.p[i] >= 'A' && b.p[i] <= 'Z') || (b.p[i] >= '0' && b.p[i] <= '9'))) return 0;
-    return 1;
+    unsigned all = 1;
+    for (size_t i = 0; i < b.n; i++) all &= ok[(unsigned char)b.p[i]];
+    return (int)all;
 }
 
 /* "/D/account", "/account", "//clearing code" on a party's first line. */
