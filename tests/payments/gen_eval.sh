@@ -14,7 +14,7 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-rows=8000 seed=5
+rows=5000 seed=5
 gen() { "$bin" gen --rows $rows --seed $seed --accounts 20000 --plant-rate 0.01 "$@"; }
 gen --out g.csv --labels l.csv
 "$bin" eval --labels l.csv --format csv g.csv > e.csv

@@ -21,7 +21,7 @@
 #include "txs/payments.h"
 #include "txs/walk.h"
 
-#define ROWS 3000
+#define ROWS 2000
 
 typedef struct buf {
     char *p;
