@@ -47,6 +47,8 @@ struct txs_mt_reader {
     mt_field f[MT_MAX_FIELDS];
     size_t nf;
     uint64_t seen[2];   /* bit n: a field :n[a]: is in the message */
+    uint64_t nl4;       /* line breaks in block 4, when fields() split it all */
+    int nl4_ok;
     uint64_t msgno, line, offset;
     char kind[16];
     txs_slice b1, b2, b3, b4;
@@ -172,8 +174,10 @@ static const char *fields(txs_mt_reader *m)
     m->nf = 0;
     m->seen[0] = m->seen[1] = 0;
     mt_field *cur = NULL;
+    uint64_t nls = 0;
     while (p < e) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
+        nls += nl != NULL;
         const char *le = nl ? nl : e;
         mt_field f;
         int k = is_tag(p, le, &f);
@@ -197,6 +201,8 @@ static const char *fields(txs_mt_reader *m)
         txs_slice *v = &m->f[i].v;
         while (v->n && (v->p[v->n - 1] == '\r' || v->p[v->n - 1] == '\n')) v->n--;
     }
+    m->nl4 = nls;   /* the line counter need not search block 4 again */
+    m->nl4_ok = 1;
     return NULL;
 }
 
@@ -671,6 +677,7 @@ static int message(txs_mt_reader *m, const char *s, const char *e)
     const txs_pay_ctx *c = m->c;
     mt_msg g = {m, "", {0}};
     txs_arena_reset(&m->arena);
+    m->nl4_ok = 0;
     txs__pay_layer_reset(&m->group);
     txs__pay_layer_reset(&m->txn);
     m->kind[0] = 0;
@@ -703,10 +710,30 @@ static int message(txs_mt_reader *m, const char *s, const char *e)
     return 0;
 }
 
+static uint64_t line_breaks(const char *p, const char *q)
+{
+    uint64_t n = 0;
+    for (const char *x = p; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) n++;
+    return n;
+}
+
 static void advance(txs_mt_reader *m, const char *p, const char *q)
 {
-    for (const char *x = p; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) m->line++;
+    m->line += line_breaks(p, q);
     m->offset += (uint64_t)(q - p);
+}
+
+/* Past message [s, next): its block 4's line breaks were counted when its
+ * fields were split (when they were), the rest is searched. */
+static void advance_message(txs_mt_reader *m, const char *s, const char *next)
+{
+    if (!m->nl4_ok) {
+        advance(m, s, next);
+        return;
+    }
+    const char *b = m->b4.p, *be = b + m->b4.n;
+    m->line += line_breaks(s, b) + m->nl4 + line_breaks(be, next);
+    m->offset += (uint64_t)(next - s);
 }
 
 /* Where the message starting at s ends: the next "{1:" or '$'; NULL when
@@ -747,7 +774,7 @@ long txs__mt_feed(txs_mt_reader *m, const char *p, size_t n, int last)
         m->msgno++;
         int rc = message(m, s, next);
         if (rc < 0) return rc;
-        advance(m, s, next);
+        advance_message(m, s, next);
         s = next;
     }
     return (long)(s - p);
