@@ -39,8 +39,16 @@ int txs_gen_format_parse(const char *s, txs_gen_format *out)
     if (strcmp(s, "native") == 0 || strcmp(s, "csv") == 0) *out = TXS_GEN_NATIVE_CSV;
     else if (strcmp(s, "jsonl") == 0) *out = TXS_GEN_NATIVE_JSONL;
     else if (strcmp(s, "amlworld") == 0) *out = TXS_GEN_AMLWORLD;
+    else if (strcmp(s, "pacs.008") == 0) *out = TXS_GEN_PACS008;
+    else if (strcmp(s, "pain.001") == 0) *out = TXS_GEN_PAIN001;
+    else if (strcmp(s, "mt103") == 0) *out = TXS_GEN_MT103;
     else return TXS_E_ARG;
     return 0;
+}
+
+int txs_gen_format_payments(txs_gen_format f)
+{
+    return f == TXS_GEN_PACS008 || f == TXS_GEN_PAIN001 || f == TXS_GEN_MT103;
 }
 
 const char *txs_gen_typology_name(int i)
@@ -69,7 +77,7 @@ static int check_opts(const txs_gen_opts *o, FILE *out, txs_diag *d)
     if (!(o->plant_rate >= 0.0 && o->plant_rate <= 0.5))
         return txs_diag_set(d, TXS_E_ARG, "", 0, "plant rate must be within 0..0.5");
     if (o->format != TXS_GEN_NATIVE_CSV && o->format != TXS_GEN_NATIVE_JSONL &&
-        o->format != TXS_GEN_AMLWORLD)
+        o->format != TXS_GEN_AMLWORLD && !txs_gen_format_payments(o->format))
         return txs_diag_set(d, TXS_E_ARG, "", 0, "unknown format");
     return 0;
 }
@@ -99,6 +107,10 @@ typedef struct run {
     qent *heap;
     uint32_t nheap;
     gen_txn draft[GEN_PENDING_MAX];
+    uint64_t uetr_key;       /* payment formats: the UETRs' key */
+    gen_txn pain[GEN_PAIN_GROUP]; /* pain.001: records of the message */
+    int npain;
+    uint64_t pain_msgs;
 } run;
 
 static void flush(run *R)
@@ -173,10 +185,14 @@ static void write_label(run *R, const gen_txn *t)
     if (!R->labels) return;
     /* AMLworld rows have no id: they are named by their line number (the
      * header is line 1), after the prefix the engine gives generated ids. */
-    char id[24], pat[24];
+    char id[40], pat[24];
     size_t n = 0;
-    if (R->g.format != TXS_GEN_AMLWORLD) id[n++] = 'T';
-    n += gen_put_u64(id + n, R->g.format == TXS_GEN_AMLWORLD ? t->seq + 1 : t->seq);
+    if (txs_gen_format_payments(R->g.format)) {
+        n = gen_pay_uetr(R->uetr_key, t->seq, id);
+    } else {
+        if (R->g.format != TXS_GEN_AMLWORLD) id[n++] = 'T';
+        n += gen_put_u64(id + n, R->g.format == TXS_GEN_AMLWORLD ? t->seq + 1 : t->seq);
+    }
     id[n] = 0;
     pat[0] = 'P';
     pat[1 + gen_put_u64(pat + 1, t->pattern)] = 0;
@@ -186,11 +202,41 @@ static void write_label(run *R, const gen_txn *t)
         R->failed = 1;
 }
 
+/* The pain.001 message of the records held so far. */
+static void flush_pain(run *R)
+{
+    if (R->npain == 0) return;
+    if (OUT_BUF - R->used < (size_t)(R->npain + 1) * GEN_REC_MAX) flush(R);
+    const gen_txn *t[GEN_PAIN_GROUP];
+    for (int i = 0; i < R->npain; i++) t[i] = &R->pain[i];
+    size_t n = gen_pay_pain001(t, R->npain, ++R->pain_msgs, R->uetr_key, R->buf + R->used);
+    R->used += n;
+    R->st.bytes += n;
+    R->npain = 0;
+}
+
+/* One record into the buffer: formatted now, or (pain.001) held for its
+ * message, which takes up to GEN_PAIN_GROUP records of one day. */
+static size_t format(run *R, const gen_txn *t)
+{
+    int laundering = t->typology >= 0 && gen_planters[t->typology].laundering;
+    char *b = R->buf + R->used;
+    switch (R->g.format) {
+    case TXS_GEN_PACS008: return gen_pay_pacs008(t, R->uetr_key, b);
+    case TXS_GEN_MT103: return gen_pay_mt103(t, R->uetr_key, b);
+    case TXS_GEN_PAIN001:
+        if (R->npain && (R->npain == GEN_PAIN_GROUP || t->ts / 86400 != R->pain[0].ts / 86400))
+            flush_pain(R);
+        R->pain[R->npain++] = *t;
+        return 0;
+    default: return gen_format_record(R->g.format, t, laundering, b);
+    }
+}
+
 static void emit(run *R, gen_txn *t)
 {
     t->seq = ++R->seq;
-    int laundering = t->typology >= 0 && gen_planters[t->typology].laundering;
-    size_t n = gen_format_record(R->g.format, t, laundering, R->buf + R->used);
+    size_t n = format(R, t);
     R->used += n;
     R->st.bytes += n;
     R->st.rows++;
@@ -335,10 +381,12 @@ int txs_gen_run(const txs_gen_opts *o, FILE *out, FILE *labels,
     R->label_prefix = o->label_prefix;
     /* The plant decision compares 53 random bits with rate * 2^53. */
     R->plant_below = (uint64_t)(o->plant_rate * 9007199254740992.0);
+    R->uetr_key = gen_hash2(o->seed, 0x55455452u); /* "UETR" */
     R->used = gen_format_header(o->format, R->buf);
     R->st.bytes = R->used;
     if (labels && fputs("txn_id,typology,pattern_id\n", labels) < 0) R->failed = 1;
     loop(R, o);
+    flush_pain(R);
     flush(R);
     if (fflush(out) != 0 || ferror(out)) R->failed = 1;
     if (labels && (fflush(labels) != 0 || ferror(labels))) R->failed = 1;

@@ -26,7 +26,9 @@
  *    flight when the row budget is spent are completed as a tail.
  *
  * Labels file (CSV, bench/README.md): `txn_id,typology,pattern_id`, one row
- * per planted transaction, in output order.
+ * per planted transaction, in output order.  The payment formats (pacs.008,
+ * pain.001, mt103; gen_pay.c) write the same records as messages; their
+ * labels name each record's UETR, the id the payment readers give it.
  */
 #ifndef TXS_GEN_H
 #define TXS_GEN_H
@@ -39,8 +41,14 @@
 typedef enum txs_gen_format {
     TXS_GEN_NATIVE_CSV = 0, /* the canonical 16-column CSV with header */
     TXS_GEN_NATIVE_JSONL,   /* one JSON object per line, same keys */
-    TXS_GEN_AMLWORLD        /* IBM AML-Data *_Trans.csv columns */
+    TXS_GEN_AMLWORLD,       /* IBM AML-Data *_Trans.csv columns */
+    TXS_GEN_PACS008,        /* CBPR+ pacs.008.001.08 messages (AppHdr) */
+    TXS_GEN_PAIN001,        /* pain.001.001.09 messages, PmtInf per debtor */
+    TXS_GEN_MT103           /* SWIFT MT103 FIN messages, an RJE file */
 } txs_gen_format;
+
+/* 1 for the payment-message formats (their labels name UETRs). */
+int txs_gen_format_payments(txs_gen_format f);
 
 typedef struct txs_gen_opts {
     uint64_t seed;          /* any value; the same seed gives the same bytes */
@@ -79,7 +87,8 @@ typedef struct txs_gen_stats {
  * accounts, plant rate 0.002, default names file. */
 void txs_gen_opts_default(txs_gen_opts *o);
 
-/* Parse "native", "csv", "jsonl" or "amlworld"; returns 0 or TXS_E_ARG. */
+/* Parse "native", "csv", "jsonl", "amlworld", "pacs.008", "pain.001" or
+ * "mt103"; returns 0 or TXS_E_ARG. */
 int txs_gen_format_parse(const char *s, txs_gen_format *out);
 
 /* The typologies that planters produce, by index (NULL past the end), as

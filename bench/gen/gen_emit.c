@@ -46,7 +46,7 @@ static void civil(int64_t days, int *y, unsigned *m, unsigned *d)
 }
 
 /* "YYYY-MM-DDThh:mm:ssZ" (iso = 1) or AMLworld's "YYYY/MM/DD hh:mm". */
-static size_t put_ts(char *b, int64_t ts, int iso)
+size_t gen_put_ts(char *b, int64_t ts, int iso)
 {
     int64_t days = ts / 86400, sod = ts % 86400;
     int y;
@@ -72,7 +72,7 @@ static size_t put_ts(char *b, int64_t ts, int iso)
 }
 
 /* Minor units as a decimal with `exp` decimals (amounts are never < 0). */
-static size_t put_amount(char *b, int64_t minor, int exp)
+size_t gen_put_amount(char *b, int64_t minor, int exp)
 {
     uint64_t div = 1;
     for (int i = 0; i < exp; i++) div *= 10;
@@ -161,7 +161,7 @@ static const char native_keys[16][16] = {
 
 size_t gen_format_header(txs_gen_format f, char *buf)
 {
-    if (f == TXS_GEN_NATIVE_JSONL) return 0;
+    if (f == TXS_GEN_NATIVE_JSONL || txs_gen_format_payments(f)) return 0;
     if (f == TXS_GEN_AMLWORLD)
         return put_lit(buf, "Timestamp,From Bank,Account,To Bank,Account,Amount Received,"
                             "Receiving Currency,Amount Paid,Payment Currency,"
@@ -184,11 +184,11 @@ static void native_fields(const gen_txn *t, char *scratch, txs_slice v[16])
     v[0].n = 1 + gen_put_u64(p + 1, t->seq);
     p += 32;
     v[1].p = p;
-    v[1].n = put_ts(p, t->ts, 1);
+    v[1].n = gen_put_ts(p, t->ts, 1);
     p += 32;
     const gen_currency *c = gen_currency_at(t->cur);
     v[2].p = p;
-    v[2].n = put_amount(p, t->minor, c->exponent);
+    v[2].n = gen_put_amount(p, t->minor, c->exponent);
     v[3] = (txs_slice){c->code, 3};
     const char *ch = gen_channel_name(t->channel);
     v[4] = (txs_slice){ch, strlen(ch)};
@@ -230,9 +230,9 @@ static size_t format_csv(const gen_txn *t, char *b)
     b[n++] = 'T';
     n += gen_put_u64(b + n, t->seq);
     b[n++] = ',';
-    n += put_ts(b + n, t->ts, 1);
+    n += gen_put_ts(b + n, t->ts, 1);
     b[n++] = ',';
-    n += put_amount(b + n, t->minor, c->exponent);
+    n += gen_put_amount(b + n, t->minor, c->exponent);
     b[n++] = ',';
     n += put_raw(b + n, c->code, 3);
     b[n++] = ',';
@@ -281,7 +281,7 @@ static size_t format_amlworld(const gen_txn *t, int laundering, char *b)
     int exp = c->exponent < 2 ? 2 : c->exponent;
     int64_t minor = t->minor;
     for (int i = c->exponent; i < exp; i++) minor *= 10;
-    size_t n = put_ts(b, t->ts, 0);
+    size_t n = gen_put_ts(b, t->ts, 0);
     b[n++] = ',';
     n += gen_put_u64(b + n, from->aml_bank);
     b[n++] = ',';
@@ -292,7 +292,7 @@ static size_t format_amlworld(const gen_txn *t, int laundering, char *b)
     n += put_aml_acct(b + n, t->bene.aml_acct);
     for (int k = 0; k < 2; k++) {
         b[n++] = ',';
-        n += put_amount(b + n, minor, exp);
+        n += gen_put_amount(b + n, minor, exp);
         b[n++] = ',';
         n += put_lit(b + n, c->aml_name);
     }
@@ -311,6 +311,8 @@ size_t gen_format_record(txs_gen_format f, const gen_txn *t, int laundering,
     case TXS_GEN_NATIVE_JSONL: return format_jsonl(t, buf);
     case TXS_GEN_AMLWORLD: return format_amlworld(t, laundering, buf);
     case TXS_GEN_NATIVE_CSV: break;
+    case TXS_GEN_PACS008: case TXS_GEN_PAIN001: case TXS_GEN_MT103:
+        return 0; /* messages: gen.c formats them through gen_pay.c */
     }
     return format_csv(t, buf);
 }

@@ -254,8 +254,9 @@ int gen_embed_run(const txs_gen_opts *o, FILE *out, FILE *labels, txs_gen_stats 
 
 /* ---------------------------------------------------------- formatting */
 
-/* Largest formatted record, in bytes: the buffer keeps this much free. */
-#define GEN_REC_MAX 4096
+/* Largest formatted record, in bytes: the buffer keeps this much free (a
+ * payment message with every draft field escaped fits). */
+#define GEN_REC_MAX 8192
 
 /* Header for a format into buf; returns bytes written. */
 size_t gen_format_header(txs_gen_format f, char *buf);
@@ -264,5 +265,22 @@ size_t gen_format_record(txs_gen_format f, const gen_txn *t, int laundering,
                          char *buf);
 /* Decimal digits of v into buf; returns the count. */
 size_t gen_put_u64(char *buf, uint64_t v);
+/* "YYYY-MM-DDThh:mm:ssZ" (iso = 1) or AMLworld's "YYYY/MM/DD hh:mm". */
+size_t gen_put_ts(char *buf, int64_t ts, int iso);
+/* Minor units as a decimal with exp decimals (never negative). */
+size_t gen_put_amount(char *buf, int64_t minor, int exp);
+
+/* Payment messages (gen_pay.c).  key: the run's UETR key (from the seed). */
+/* Records per pain.001 message (all of one execution day). */
+#define GEN_PAIN_GROUP 16
+/* The UETR of record seq (36 bytes: a UUID v4 string) into buf. */
+size_t gen_pay_uetr(uint64_t key, uint64_t seq, char *buf);
+/* One record as a pacs.008 or MT103 message (t->seq set). */
+size_t gen_pay_pacs008(const gen_txn *t, uint64_t key, char *buf);
+size_t gen_pay_mt103(const gen_txn *t, uint64_t key, char *buf);
+/* n (1..GEN_PAIN_GROUP) records of one day as pain.001 message msgno; buf
+ * has n * GEN_REC_MAX bytes free. */
+size_t gen_pay_pain001(const gen_txn *const *t, int n, uint64_t msgno, uint64_t key,
+                       char *buf);
 
 #endif /* TXS_GEN_INT_H */

@@ -67,7 +67,10 @@ static void help(FILE *f)
 "  --profile P       input profile: native (default), amlworld, saml-d, or a\n"
 "                    YAML profile file (docs/formats.md)\n"
 "  --input-format F  csv or jsonl (default: .jsonl/.ndjson files are JSONL,\n"
-"                    others use the profile's format)\n"
+"                    others use the profile's format), or payments: ISO\n"
+"                    20022 / SWIFT FIN messages, as `screen --format\n"
+"                    payments` reads them (labels name each transaction's\n"
+"                    id: its UETR, else TxId, EndToEndId, InstrId, MsgId)\n"
 "  --lists L         sanctions lists, as for `screen`: a snapshot or list\n"
 "                    source files, repeatable.  Default here: none (rules\n"
 "                    only), unlike `screen`\n"
@@ -125,7 +128,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         case O_INFMT:
             if (strcmp(optarg, "csv") == 0) a->in_format = TXS_FMT_CSV;
             else if (strcmp(optarg, "jsonl") == 0) a->in_format = TXS_FMT_JSONL;
-            else return usage_err("--input-format must be csv or jsonl, not", optarg);
+            else if (strcmp(optarg, "payments") == 0) a->in_format = TXS_SCREEN_PAYMENTS;
+            else return usage_err("--input-format must be csv, jsonl or payments, not", optarg);
             break;
         case O_LISTS:
             if (a->nlists == MAX_LISTS) return usage_err("too many --lists", NULL);

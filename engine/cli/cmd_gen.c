@@ -20,7 +20,8 @@
 
 static const char usage_text[] =
     "usage: txscreen gen [--rows N | --size SIZE] [--seed S]\n"
-    "                    [--format native|jsonl|amlworld] [--accounts N]\n"
+    "                    [--format native|jsonl|amlworld|pacs.008|pain.001|mt103]\n"
+    "                    [--accounts N]\n"
     "                    [--plant-rate R] [--typologies A,B,...]\n"
     "                    [--labels FILE] [--out FILE] [--names FILE]\n"
     "       txscreen gen --embed-amlworld PATTERNS.csv [--rows N] [--accounts N]\n"
@@ -33,7 +34,12 @@ static const char usage_text[] =
     "                    --embed-amlworld: background records (default 1000000)\n"
     "  --size SIZE       stop after SIZE bytes (suffix K, M, G: powers of 1024)\n"
     "  --seed S          PRNG seed (default 1): same seed, same bytes\n"
-    "  --format F        native (CSV, default), jsonl, or amlworld\n"
+    "  --format F        native (CSV, default), jsonl, amlworld, or payment\n"
+    "                    messages: pacs.008 (CBPR+ with AppHdr, one per record),\n"
+    "                    pain.001 (up to 16 records of a day per message, a\n"
+    "                    PmtInf per debtor), mt103 (FIN, '$' between messages);\n"
+    "                    the same records and labels as native for a seed, the\n"
+    "                    labels naming UETRs (`screen --format payments`)\n"
     "  --accounts N      background population (default 100000, >= 100)\n"
     "  --plant-rate R    chance per background record that a planted pattern\n"
     "                    starts (default 0.002)\n"
@@ -236,7 +242,8 @@ static int parse_args(int argc, char **argv, gen_cli *c)
             break;
         case 'f':
             if (txs_gen_format_parse(optarg, &c->o.format))
-                return usage_error("bad --format '%s' (native, jsonl or amlworld)", optarg);
+                return usage_error("bad --format '%s' (native, jsonl, amlworld, pacs.008, "
+                                   "pain.001 or mt103)", optarg);
             have_format = 1;
             break;
         case 'a':

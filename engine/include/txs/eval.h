@@ -140,7 +140,8 @@ int txs_eval_run_add_alert(txs_eval *ev, txs_eval_run *r, const char *p, size_t 
 void txs_eval_mark_input(txs_eval *ev, const char *s, size_t n);
 
 /* One pass over the inputs (paths; profile p, format forced or -1 as
- * screen picks it) through the one read-parse loop (txs/walk.h): marks the
+ * screen picks it, or TXS_SCREEN_PAYMENTS: payment messages read by
+ * txs/payments.h) through the one read-parse loop (txs/walk.h): marks the
  * labelled ids they hold (txs_eval_mark_input) and counts the records that
  * parse into *screened.  Errors name the input. */
 int txs_eval_scan_inputs(txs_eval *ev, const txs_profile *p, int forced,

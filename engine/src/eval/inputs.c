@@ -1,8 +1,9 @@
 /*
  * inputs.c: what `txscreen eval` reads besides labels (txs/eval.h): the
  * transaction inputs, walked once through the one read-parse loop
- * (txs/walk.h) to learn which labelled ids they hold and how many records
- * parse, and existing alerts files, read line by line into a run.
+ * (txs/walk.h), or for payment messages through the payments reader
+ * (txs/payments.h), to learn which labelled ids they hold and how many
+ * records parse, and existing alerts files, read line by line into a run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 
 #include "txs/eval.h"
+#include "txs/payments.h"
+#include "txs/screen.h"
 #include "txs/walk.h"
 
 typedef struct scan {
@@ -28,9 +31,42 @@ static int on_record(void *ctx, const txs_record *rec, const txs_txn *t, const c
     return TXS_OK;
 }
 
+static int on_pay_txn(void *ctx, const txs_txn *t)
+{
+    scan *s = ctx;
+    s->screened++;
+    txs_eval_mark_input(s->ev, t->txn_id.p, t->txn_id.n);
+    return TXS_OK;
+}
+
+static int on_pay_reject(void *ctx, const txs_pay_reject *r)
+{
+    (void)ctx, (void)r; /* screen would not screen it */
+    return TXS_OK;
+}
+
+/* Payment messages: every input through one payments reader, as
+ * `screen --format payments` reads them. */
+static int scan_payments(txs_eval *ev, char *const *inputs, size_t n, uint64_t *screened,
+                         txs_diag *d)
+{
+    scan s = {ev, 0};
+    txs_pay_reader *r = NULL;
+    int rc = txs_pay_reader_create(TXS_PAY_AUTO, &r);
+    if (rc < 0) return txs_diag_set(d, rc, "", 0, "cannot create the payments reader");
+    const txs_pay_sink sink = {on_pay_txn, on_pay_reject, &s};
+    for (size_t i = 0; rc == TXS_OK && i < n; i++)
+        rc = txs_pay_read_path(r, inputs[i], (uint32_t)i, &sink, d);
+    txs_pay_reader_free(r);
+    ev->input_checked = 1;
+    *screened = s.screened;
+    return rc;
+}
+
 int txs_eval_scan_inputs(txs_eval *ev, const txs_profile *p, int forced,
                          char *const *inputs, size_t n, uint64_t *screened, txs_diag *d)
 {
+    if (forced == TXS_SCREEN_PAYMENTS) return scan_payments(ev, inputs, n, screened, d);
     static const txs_walk_ops ops = {NULL, on_record};
     txs_batch batch;
     txs_batch_init(&batch);

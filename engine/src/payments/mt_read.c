@@ -12,8 +12,9 @@
  *   -}{5:...}
  *
  * Fields are borrowed from the caller's buffer; only values with line
- * breaks and the MT field names used as sources are copied, into one arena
- * reset per message, so a message costs no malloc once the arena has grown.
+ * breaks are copied, into one arena reset per message, so a message costs
+ * no malloc once the arena has grown; the MT field names used as sources
+ * are made in the field's own slots, once per field and line number.
  * Field formats that carry the amount and dates (:32A: 6!n3!a15d, :32B:
  * 3!a15d, :30: 6!n) and BICs in option A are checked; a message that breaks
  * them is rejected naming the field.
@@ -32,8 +33,10 @@ typedef struct mt_field {
     char tag[4];        /* "50F", "20", NUL-terminated */
     int num;            /* 50 */
     char opt;           /* 'F', or 0 */
+    uint16_t made;      /* bit k: srcs[k] is made */
     txs_slice v;        /* raw value: lines with CRLF or LF inside */
-    const char *src;    /* ":50F:" once made (the source of its values) */
+    char srcs[9][8];    /* the sources of its values, made when first used:
+                           [0] ":50F:", [k] ":50F:k/" (option F lines) */
 } mt_field;
 
 struct txs_mt_reader {
@@ -43,6 +46,9 @@ struct txs_mt_reader {
     txs_pay_out out;
     mt_field f[MT_MAX_FIELDS];
     size_t nf;
+    uint64_t seen[2];   /* bit n: a field :n[a]: is in the message */
+    uint64_t nl4;       /* line breaks in block 4, when fields() split it all */
+    int nl4_ok;
     uint64_t msgno, line, offset;
     char kind[16];
     txs_slice b1, b2, b3, b4;
@@ -86,15 +92,19 @@ static const char *mem_find(txs_slice v, const char *pat)
     return NULL;
 }
 
-/* End of a balanced {...} block starting at p ('{'); NULL if unbalanced. */
+/* End of a balanced {...} block starting at p ('{'); NULL if unbalanced.
+ * From one '}' to the next, the '{' between them are counted (memchr both
+ * ways: blocks 1-3 are a few dozen bytes with one level of nesting). */
 static const char *block_end(const char *p, const char *e)
 {
     int depth = 0;
-    for (; p < e; p++) {
-        if (*p == '{') depth++;
-        else if (*p == '}' && --depth == 0) return p + 1;
+    for (;;) {
+        const char *c = memchr(p, '}', (size_t)(e - p));
+        if (c == NULL) return NULL;
+        for (const char *o = p; (o = memchr(o, '{', (size_t)(c - o))) != NULL; o++) depth++;
+        if (--depth == 0) return c + 1;
+        p = c + 1;
     }
-    return NULL;
 }
 
 /* Split [s,e) into its blocks.  Returns NULL or a reason. */
@@ -149,8 +159,10 @@ static int is_tag(const char *p, const char *e, mt_field *f)
     char opt = 0;
     if (p[3] >= 'A' && p[3] <= 'Z') opt = p[3], k = 4;
     if (p + k >= e || p[k] != ':') return 0;
-    memcpy(f->tag, p + 1, k - 1);
-    f->tag[k - 1] = 0;
+    f->tag[0] = p[1];
+    f->tag[1] = p[2];
+    f->tag[2] = opt;   /* NUL without an option letter */
+    f->tag[3] = 0;
     f->num = (p[1] - '0') * 10 + (p[2] - '0');
     f->opt = opt;
     return (int)k + 1;
@@ -160,17 +172,23 @@ static const char *fields(txs_mt_reader *m)
 {
     const char *p = m->b4.p, *e = p + m->b4.n;
     m->nf = 0;
+    m->seen[0] = m->seen[1] = 0;
     mt_field *cur = NULL;
+    uint64_t nls = 0;
     while (p < e) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
+        nls += nl != NULL;
         const char *le = nl ? nl : e;
         mt_field f;
         int k = is_tag(p, le, &f);
         if (k > 0) {
             if (m->nf == MT_MAX_FIELDS) return "more than 256 fields";
             cur = &m->f[m->nf++];
-            *cur = f;
-            cur->src = NULL;
+            memcpy(cur->tag, f.tag, sizeof cur->tag);
+            cur->num = f.num;
+            cur->opt = f.opt;
+            cur->made = 0;
+            m->seen[f.num >> 6] |= 1ull << (f.num & 63);
             cur->v = (txs_slice){p + k, (size_t)(le - (p + k))};
         } else if (cur) {
             cur->v.n = (size_t)(le - cur->v.p);
@@ -183,6 +201,8 @@ static const char *fields(txs_mt_reader *m)
         txs_slice *v = &m->f[i].v;
         while (v->n && (v->p[v->n - 1] == '\r' || v->p[v->n - 1] == '\n')) v->n--;
     }
+    m->nl4 = nls;   /* the line counter need not search block 4 again */
+    m->nl4_ok = 1;
     return NULL;
 }
 
@@ -211,18 +231,27 @@ typedef struct mt_msg {
     char why[200];
 } mt_msg;
 
-/* ":50F:" or ":50F:1/" in the arena (NUL-terminated, a value's source). */
+/* ":50F:" (sub "") or ":50F:1/" (sub "1/" .. "8/"), NUL-terminated, a
+ * value's source: made once in the field's slot (fields live as long as
+ * the message, as sources must). */
 static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
 {
-    if (sub[0] == 0 && f->src) return f->src;
-    size_t t = strlen(f->tag), s = strlen(sub);
-    char *o = txs_arena_alloc(&m->arena, t + s + 3);
-    if (o == NULL) return NULL;
-    o[0] = ':';
-    memcpy(o + 1, f->tag, t);
-    o[t + 1] = ':';
-    memcpy(o + t + 2, sub, s + 1);
-    if (sub[0] == 0) ((mt_field *)f)->src = o;   /* the arena lives as long as f */
+    (void)m;
+    int k = sub[0] ? sub[0] - '0' : 0;
+    mt_field *w = (mt_field *)f;
+    char *o = w->srcs[k];
+    if (!(w->made & (1u << k))) {
+        size_t t = f->opt ? 3 : 2;
+        o[0] = ':';
+        o[1] = f->tag[0];
+        o[2] = f->tag[1];
+        o[3] = f->tag[2];
+        o[t + 1] = ':';
+        o[t + 2] = k ? sub[0] : 0;
+        o[t + 3] = k ? '/' : 0;
+        o[t + 4] = 0;
+        w->made |= (uint16_t)(1u << k);
+    }
     return o;
 }
 
@@ -236,13 +265,20 @@ static int bad(mt_msg *g, const mt_field *f, const char *fmt_why)
 static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, const char *where)
 {
     if (val.n == 0) return 0;
-    if (memchr(val.p, '\r', val.n)) {   /* copy without the CRs */
+    const char *cr = memchr(val.p, '\r', val.n);
+    if (cr) {   /* copy without the CRs, a line at a time */
         char *o = txs_arena_alloc(&m->arena, val.n);
         if (o == NULL) return TXS_E_NOMEM;
+        const char *p = val.p, *e = val.p + val.n;
         size_t k = 0;
-        for (size_t i = 0; i < val.n; i++)
-            if (val.p[i] != '\r') o[k++] = val.p[i];
-        val = (txs_slice){o, k};
+        while (cr) {
+            memcpy(o + k, p, (size_t)(cr - p));
+            k += (size_t)(cr - p);
+            p = cr + 1;
+            cr = memchr(p, '\r', (size_t)(e - p));
+        }
+        memcpy(o + k, p, (size_t)(e - p));
+        val = (txs_slice){o, k + (size_t)(e - p)};
     }
     *v = val;
     if (where == NULL) return TXS_E_NOMEM;
@@ -314,10 +350,16 @@ static int amount_field(mt_msg *g, txs_pay_layer *l, const mt_field *f, int date
  * placeholder BICs ("CP01AA89787", "BICFOOYY") that must still map. */
 static int bic_ok(txs_slice b)
 {
+    static const uint8_t ok[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+        ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1};
     if (b.n != 8 && b.n != 11) return 0;
-    for (size_t i = 0; i < b.n; i++)
-        if (!((b.p[i] >= 'A' && b.p[i] <= 'Z') || (b.p[i] >= '0' && b.p[i] <= '9'))) return 0;
-    return 1;
+    unsigned all = 1;
+    for (size_t i = 0; i < b.n; i++) all &= ok[(unsigned char)b.p[i]];
+    return (int)all;
 }
 
 /* "/D/account", "/account", "//clearing code" on a party's first line. */
@@ -619,9 +661,7 @@ static int map_fields(mt_msg *g, int type, int *ntx)
         };
         for (size_t k = 0; k < TXS_ARRAY_LEN(need); k++) {
             if (need[k].type != type) continue;
-            int found = 0;
-            for (size_t i = 0; i < m->nf && !found; i++) found = m->f[i].num == need[k].num;
-            if (!found) {
+            if (!(m->seen[need[k].num >> 6] & (1ull << (need[k].num & 63)))) {
                 g->where = "{4:";
                 snprintf(g->why, sizeof g->why, "mandatory field :%s: is missing", need[k].tag);
                 return TXS_E_FORMAT;
@@ -637,6 +677,7 @@ static int message(txs_mt_reader *m, const char *s, const char *e)
     const txs_pay_ctx *c = m->c;
     mt_msg g = {m, "", {0}};
     txs_arena_reset(&m->arena);
+    m->nl4_ok = 0;
     txs__pay_layer_reset(&m->group);
     txs__pay_layer_reset(&m->txn);
     m->kind[0] = 0;
@@ -669,10 +710,30 @@ static int message(txs_mt_reader *m, const char *s, const char *e)
     return 0;
 }
 
+static uint64_t line_breaks(const char *p, const char *q)
+{
+    uint64_t n = 0;
+    for (const char *x = p; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) n++;
+    return n;
+}
+
 static void advance(txs_mt_reader *m, const char *p, const char *q)
 {
-    for (const char *x = p; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) m->line++;
+    m->line += line_breaks(p, q);
     m->offset += (uint64_t)(q - p);
+}
+
+/* Past message [s, next): its block 4's line breaks were counted when its
+ * fields were split (when they were), the rest is searched. */
+static void advance_message(txs_mt_reader *m, const char *s, const char *next)
+{
+    if (!m->nl4_ok) {
+        advance(m, s, next);
+        return;
+    }
+    const char *b = m->b4.p, *be = b + m->b4.n;
+    m->line += line_breaks(s, b) + m->nl4 + line_breaks(be, next);
+    m->offset += (uint64_t)(next - s);
 }
 
 /* Where the message starting at s ends: the next "{1:" or '$'; NULL when
@@ -713,7 +774,7 @@ long txs__mt_feed(txs_mt_reader *m, const char *p, size_t n, int last)
         m->msgno++;
         int rc = message(m, s, next);
         if (rc < 0) return rc;
-        advance(m, s, next);
+        advance_message(m, s, next);
         s = next;
     }
     return (long)(s - p);

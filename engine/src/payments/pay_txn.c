@@ -202,7 +202,11 @@ static txs_slice address(txs_arena *a, const txs_pay_party *p)
             if (!glue_space) o[k++] = ',';
             o[k++] = ' ';
         }
-        for (size_t j = 0; j < v.n; j++) o[k++] = v.p[j] == '\n' ? ' ' : v.p[j];
+        memcpy(o + k, v.p, v.n);   /* line breaks read as spaces */
+        for (char *x = o + k, *xe = o + k + v.n; (x = memchr(x, '\n', (size_t)(xe - x))) != NULL;
+             x++)
+            *x = ' ';
+        k += v.n;
     }
     return (txs_slice){o, k};
 }
