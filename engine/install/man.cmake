@@ -1,7 +1,7 @@
 # engine/install/man.cmake: the man page and the bash completion, generated at build
 # time from the built binary's own --help texts, so neither can drift from
 # the program.  Run by the build (engine/install/install.cmake) as
-#   cmake -DBIN=txscreen -DVERSION=0.1.0 -DSRC=dist -DMAN=txscreen.1 \
+#   cmake -DBIN=txscreen -DVERSION=0.1.0 -DSRC=engine/install -DMAN=txscreen.1 \
 #         -DCOMPLETION=txscreen.bash -P engine/install/man.cmake
 #
 # The man page (roff, man(7) macros): NAME, SYNOPSIS, the top-level --help
