@@ -81,7 +81,11 @@ sources:
     url: $base/f/sdn.csv
 EOF
 }
-update() { "$bin" lists update "$work/sources.yaml" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
+update() {
+  local t0=$(date +%s.%N)
+  "$bin" lists update "$work/sources.yaml" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"
+  [ -n "${TXS_TIMING:-}" ] && echo "  update took $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
+}
 fingerprint() { (cd "$work/snap" && find . -type f ! -path './.staging/*' | sort | xargs sha256sum); }
 
 # 1. first install: no snapshot yet

@@ -10,8 +10,9 @@
  * times, sleeping `backoff` seconds before the first retry and twice as
  * long before each next one; the rest (404, a body over the size cap)
  * fail at once.  A transfer that receives no byte for `stall_seconds`
- * fails (libcurl's low-speed limit of 1 byte/s over that window), and so
- * does one that lasts longer than `max_seconds`.  Only http and https
+ * fails (a progress callback watching the last byte's time; libcurl's
+ * low-speed limit of 1 byte/s stays as a backstop), and so does one that
+ * lasts longer than `max_seconds`.  Only http and https
  * are followed, redirects included.  Build time only; not thread-safe
  * (curl_global_init is the caller's, in update.c).
  */
@@ -28,8 +29,30 @@
 typedef struct sink {
     FILE *f;
     uint64_t bytes, max;
-    int too_big;
+    int too_big, stalled;
+    double stall, last;      /* the stall window; when the last byte came */
 } sink;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* libcurl's own low-speed limit averages over several seconds, so a
+ * transfer that sent a burst and went silent would run on for that long;
+ * this progress callback fails it once no byte has come for `stall`
+ * seconds (the connection phase is bounded by connect_timeout). */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    sink *s = ctx;
+    if (now_s() - s->last < s->stall) return 0;
+    s->stalled = 1;
+    return 1; /* aborts: CURLE_ABORTED_BY_CALLBACK */
+}
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
@@ -37,6 +60,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
     size_t k = size * n;
     if (s->bytes + k > s->max) return s->too_big = 1, 0; /* aborts the transfer */
     s->bytes += k;
+    s->last = now_s();
     return fwrite(p, 1, k, s->f);
 }
 
@@ -70,7 +94,7 @@ static int retryable(CURLcode c, long status)
     case CURLE_OK: return status >= 500 || status == 408 || status == 429;
     case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_CONNECT: case CURLE_OPERATION_TIMEDOUT:
     case CURLE_PARTIAL_FILE: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING: case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_GOT_NOTHING: case CURLE_SSL_CONNECT_ERROR: case CURLE_ABORTED_BY_CALLBACK:
         return 1;
     default: return 0;
     }
@@ -87,7 +111,8 @@ static CURLcode attempt(CURL *h, txs__fetch *f, sink *s, char *err)
 {
     s->f = fopen(f->path, "wb");
     if (s->f == NULL) return CURLE_WRITE_ERROR;
-    s->bytes = 0, s->too_big = 0;
+    s->bytes = 0, s->too_big = s->stalled = 0;
+    s->last = now_s();
     f->etag_out[0] = f->last_modified_out[0] = f->content_type[0] = '\0';
     err[0] = '\0';
     CURLcode c = curl_easy_perform(h);
@@ -112,6 +137,9 @@ static void setup(CURL *h, txs__fetch *f, sink *s, struct curl_slist *hdr, char 
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)ceil(f->stall_seconds));
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_bytes);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, s);
     curl_easy_setopt(h, CURLOPT_FILETIME, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate, decoded by libcurl */
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -129,6 +157,8 @@ static void reason(CURLcode c, const txs__fetch *f, const sink *s, const char *e
     out[0] = '\0';
     if (s->too_big || c == CURLE_FILESIZE_EXCEEDED)
         snprintf(out, cap, "the body is over the %llu bytes allowed", (unsigned long long)f->max_bytes);
+    else if (s->stalled)
+        snprintf(out, cap, "timed out: stalled, no byte for %g s", f->stall_seconds);
     else if (c == CURLE_OPERATION_TIMEDOUT)
         snprintf(out, cap, "timed out (%s)", err[0] ? err : curl_easy_strerror(c));
     else if (c == CURLE_PARTIAL_FILE)
@@ -153,7 +183,7 @@ int txs__lists_fetch(txs__fetch *f, txs_diag *d)
         snprintf(ims, sizeof ims, "If-Modified-Since: %s", f->last_modified);
         hdr = curl_slist_append(hdr, ims);
     }
-    sink s = {NULL, 0, f->max_bytes, 0};
+    sink s = {NULL, 0, f->max_bytes, 0, 0, f->stall_seconds, 0};
     setup(h, f, &s, hdr, err);
     CURLcode c = CURLE_OK;
     double wait = f->backoff;

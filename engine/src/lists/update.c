@@ -421,7 +421,7 @@ static void unstage(const upd *u)
     char path[PATHCAP];
     for (size_t k = 0; k < u->cfg->n; k++) {
         for (size_t i = 0; i < u->src[k].nfiles; i++) unlink(u->src[k].file[i].staged);
-        snprintf(path, sizeof path, "%s/.staging/%s", u->cfg->dir, u->src[k].cfg->name);
+        snprintf(path, sizeof path, "%s/.staging/%s", u->cfg->dir, u->cfg->src[k].name);
         rmdir(path);
     }
     snprintf(path, sizeof path, "%s/.staging", u->cfg->dir);
