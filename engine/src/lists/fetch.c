@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "lists_int.h"
+#include "txs/lists_update.h"
 
 typedef struct sink {
     FILE *f;
@@ -218,4 +219,9 @@ int txs__lists_fetch_init(void)
 void txs__lists_fetch_done(void)
 {
     curl_global_cleanup();
+}
+
+const char *txs_lists_curl_version(int built)
+{
+    return built ? LIBCURL_VERSION : curl_version_info(CURLVERSION_NOW)->version;
 }
