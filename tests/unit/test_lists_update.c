@@ -120,6 +120,19 @@ Test(lists_dates, opensanctions_is_dated_by_its_latest_last_seen)
     free(img);
 }
 
+Test(lists_dates, followthemoney_is_dated_by_its_latest_last_seen)
+{
+    const char *src[] = {FIX "opensanctions/entities.ftm.sample.json"};
+    txs_diag d = {{0}, 0, {0}};
+    void *img;
+    int rc;
+    txs_lists *l = dated(src, 1, NULL, NULL, &img, &rc, &d);
+    txs_list_source s = source(l, 0);
+    cr_expect(txs_slice_eq(s.date, "2024-06-01"), "%.*s", (int)s.date.n, s.date.p);
+    txs_lists_free(l);
+    free(img);
+}
+
 /* ------------------------------------------------------------ sources file */
 
 static int parse(const char *text, txs_lists_sources *c, txs_diag *d)
