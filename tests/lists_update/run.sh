@@ -154,5 +154,16 @@ if [ "$(cat "$work/rc")" = 3 ] && grep -q "sources.yaml:15: unknown key 'colour'
   ok bad-sources-file
 else bad bad-sources-file; cat "$work/err"; fi
 
+# 6. a source dropped from the sources file: every file is 304, yet the
+# snapshot must be rebuilt without it
+sources f/ofac-sls.xml
+head -n 11 "$work/sources.yaml" >"$work/one.yaml" && mv "$work/one.yaml" "$work/sources.yaml"
+update
+if [ "$(cat "$work/rc")" = 0 ] && grep -q "^ofac-sls *not modified" "$work/out" &&
+   grep -q "0 added, 100 removed, 0 changed" "$work/out" &&
+   ! "$bin" lists info "$work/snap/lists.snap" | grep -q "sdn.csv"; then
+  ok dropped-source
+else bad dropped-source; cat "$work/sources.yaml" "$work/out" "$work/err"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

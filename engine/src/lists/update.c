@@ -456,6 +456,30 @@ static int prepare(upd *u)
     return TXS_OK;
 }
 
+/* Whether the live snapshot holds exactly the configured sources (by
+ * their stored file names): a source added to or dropped from the sources
+ * file needs a new snapshot even when every file is unchanged. */
+static int same_sources(const upd *u)
+{
+    size_t top = 0;
+    for (size_t i = 0; i < txs_lists_nsources(u->old); i++) {
+        txs_list_source s;
+        txs_lists_source(u->old, i, &s);
+        top += s.parent == i;
+    }
+    if (top != u->cfg->n) return 0;
+    for (size_t k = 0; k < u->cfg->n; k++) {
+        int found = 0;
+        for (size_t i = 0; i < txs_lists_nsources(u->old) && !found; i++) {
+            txs_list_source s;
+            txs_lists_source(u->old, i, &s);
+            found = s.parent == i && txs_slice_eq(s.file, u->cfg->src[k].file);
+        }
+        if (!found) return 0;
+    }
+    return 1;
+}
+
 static int run(upd *u)
 {
     TXS_TRY(prepare(u));
@@ -467,7 +491,7 @@ static int run(upd *u)
         u->res->src[k].fetched = u->src[k].fetched;
         any |= u->src[k].fetched;
     }
-    if (!any && u->old) return TXS_OK; /* every source as it was: nothing to do */
+    if (!any && u->old && same_sources(u)) return TXS_OK; /* as it was: nothing to do */
     TXS_TRY(compile(u));
     int snapshot = u->old == NULL || txs_lists_hash(u->old) != txs_lists_hash(u->new_l) ||
                    txs_lists_size(u->old) != u->nimg;
