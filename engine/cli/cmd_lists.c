@@ -300,6 +300,7 @@ static int cmd_update(int argc, char **argv)
     txs_lists_sources *cfg = malloc(sizeof *cfg);
     txs_update_result *res = malloc(sizeof *res);
     int rc = cfg && res ? txs_lists_sources_load(argv[1], cfg, &d) : TXS_E_NOMEM;
+    int config = rc != TXS_OK && rc != TXS_E_NOMEM; /* missing, unreadable or malformed: 3 */
     if (rc == TXS_OK) rc = txs_lists_update(cfg, res, &d);
     if (rc == TXS_OK) print_update(cfg, res);
     free(cfg);
@@ -311,7 +312,7 @@ static int cmd_update(int argc, char **argv)
         fprintf(stderr, "txscreen lists update: %s: %s\n", d.file[0] ? d.file : "error",
                 d.msg[0] ? d.msg : txs_strerror(rc));
     fprintf(stderr, "txscreen lists update: nothing installed; the snapshot in force is unchanged\n");
-    return update_exit(rc);
+    return config ? TXS_EXIT_CONFIG : update_exit(rc);
 }
 
 int txs_cmd_lists(int argc, char **argv)

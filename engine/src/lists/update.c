@@ -448,7 +448,14 @@ static int prepare(upd *u)
     struct stat st;
     if (stat(u->live, &st) == 0) {
         int rc = txs_lists_load(u->live, &u->old, u->d);
-        if (rc < 0) return rc;
+        if (rc == TXS_E_NOMEM) return rc;
+        if (rc < 0) { /* refused rather than replaced: an operator should see why */
+            char why[600];
+            snprintf(why, sizeof why, "%s", u->d->msg);
+            return txs_diag_set(u->d, TXS_E_CONFIG, u->live, 0,
+                                "the snapshot in force cannot be read (%s); move it away to "
+                                "install a new one", why);
+        }
     }
     unsigned count;
     snprintf(path, sizeof path, "%s/history", dir);
