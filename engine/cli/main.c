@@ -19,7 +19,7 @@ static const struct {
     {"screen", txs_cmd_screen, "screen transaction exports; write alerts, rejects, manifest"},
     {"score", txs_cmd_score, "score name pairs with an explanation (threshold calibration)"},
     {"gen", txs_cmd_gen, "generate a synthetic export with planted cases and labels"},
-    {"lists", txs_cmd_lists, "compile, inspect and diff sanctions list snapshots"},
+    {"lists", txs_cmd_lists, "compile, inspect, diff and update sanctions list snapshots"},
     {"split", txs_cmd_split, "cut exports into account shards for a cluster run"}, {"merge", txs_cmd_merge, "recombine shard outputs into one run's alerts, rejects, manifest"},
     {"recover", txs_cmd_recover, "finish publishing the outputs of an interrupted run"},
     {"eval", txs_cmd_eval, "measure rule sets against labelled transactions (precision, recall)"},

@@ -2,7 +2,8 @@
  * version.c: the engine's version and the versions of the libraries it
  * links, as compiled against (their headers' macros) and as running (their
  * own version calls), for `txscreen --version` (version.h).  Hyperscan is
- * asked through hs/hs_db.c, the one file that includes <hs.h>.
+ * asked through hs/hs_db.c, the one file that includes <hs.h>, and libcurl
+ * through lists/fetch.c, the one that includes <curl/curl.h>.
  */
 #include <libxml/xmlversion.h>
 #include <libxml/parser.h>
@@ -15,6 +16,7 @@
 #include <zstd.h>
 
 #include "txs/hs_engine.h"
+#include "txs/lists_update.h"
 #include "txs/version.h"
 
 const char *txs_version(void)
@@ -41,7 +43,7 @@ static void libxml_dotted(char *out, size_t cap)
 
 size_t txs_library_versions(txs_libversion *out, size_t cap)
 {
-    txs_libversion v[6];
+    txs_libversion v[7];
     char a[64], b[U_MAX_VERSION_STRING_LENGTH];
     set(&v[0], "Hyperscan", txs_hsdb_version(1), txs_hsdb_version(0));
     libxml_dotted(a, sizeof a);
@@ -55,6 +57,7 @@ size_t txs_library_versions(txs_libversion *out, size_t cap)
     set(&v[3], "ICU", U_ICU_VERSION, b);
     set(&v[4], "zstd", ZSTD_VERSION_STRING, ZSTD_versionString());
     set(&v[5], "zlib", ZLIB_VERSION, zlibVersion());
+    set(&v[6], "libcurl", txs_lists_curl_version(1), txs_lists_curl_version(0));
     size_t n = sizeof v / sizeof v[0];
     if (cap) memcpy(out, v, (cap < n ? cap : n) * sizeof *v);
     return n;

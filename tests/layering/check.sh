@@ -41,7 +41,7 @@ declare -A PUBLIC=(
   [payments]=payments
   [norm]=norm [match]=match
   [hs_db]=hs [hs]=hs [hs_engine]=hs
-  [lists]=lists [lists_names]=lists
+  [lists]=lists [lists_names]=lists [lists_update]=lists
   [rules]=rules [state]=rules [shard]=rules
   [sanctions]=screen [cases]=cases
   [screen]=pipeline [pipeline]=pipeline

@@ -146,7 +146,10 @@ typedef struct txs_list_source {
                               "os-simple", "ftm", "eu-csv", "uk-csv" */
     txs_slice list;        /* the list id that prefixes entity ids ("OFAC-SDN") */
     txs_slice date;        /* list date stated by the file (CA-SEMA: its latest
-                              listing date; the file states none); empty if none */
+                              listing date, OpenSanctions: its latest last_seen;
+                              the files state none), else the date given at
+                              compile time (--date, or the server's
+                              Last-Modified for `lists update`); empty if none */
     uint64_t bytes;
     uint8_t sha256[32];
     uint32_t records;      /* rows / records read from this file */
@@ -190,6 +193,17 @@ int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d);
  */
 int txs_lists_builder_target(txs_lists_builder *b, const char *target, txs_diag *d);
 
+/*
+ * Date the sources of list `list` (the id their entities carry: "OFAC-SDN",
+ * "UN") whose file states no date of its own: date is "YYYY-MM-DD", as given
+ * on `lists compile --date` or taken by `lists update` from the server's
+ * Last-Modified.  A date the file states always wins.  Call after the
+ * sources are added.  TXS_E_ARG with d saying why for a date that is not
+ * YYYY-MM-DD or a list id no source has.
+ */
+int txs_lists_builder_date(txs_lists_builder *b, const char *list, const char *date,
+                           txs_diag *d);
+
 /* Serialise into a malloc'd image (*out, *n; the caller frees *out).  The
  * same sources added in the same order for the same target give the same
  * bytes, on any host (the "native" target excepted). */
@@ -203,6 +217,21 @@ int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_pat
  * "generic"). */
 int txs_lists_compile_for(const char *const *srcs, size_t nsrcs, const char *target,
                           const char *out_path, txs_diag *d);
+
+/* A date for the undated sources of one list (txs_lists_builder_date). */
+typedef struct txs_lists_date {
+    const char *list, *date;
+} txs_lists_date;
+
+/* txs_lists_compile_for, dating the undated sources of each named list. */
+int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs, const char *target,
+                            const txs_lists_date *dates, size_t ndates, const char *out_path,
+                            txs_diag *d);
+
+/* Days from the date a source states or was given ("YYYY-MM-DD", or an
+ * ISO timestamp starting so) to the UTC day of `now` (seconds since the
+ * epoch): >= 0, or -1 when the source has no date.  For `lists info`. */
+long txs_list_source_age_days(const txs_list_source *s, long long now);
 
 /* -------------------------------------------------------------- run time */
 
@@ -287,5 +316,15 @@ typedef struct txs_diff_stats {
  * and is returned. */
 int txs_lists_diff(const txs_lists *old_l, const txs_lists *new_l, txs_diff_fn fn,
                    void *ctx, txs_diff_stats *st);
+
+/* The diff as text, appended to out (a txs_buf, emit.h): one line per
+ * added or removed entity ("added   ID  NAME"), a changed one with its
+ * detail on an indented second line, then "summary: A added, R removed,
+ * C changed, U unchanged".  What `lists diff` prints and `lists update`
+ * writes beside the snapshot it installs.  TXS_E_NOMEM when out failed
+ * to grow. */
+struct txs_buf;
+int txs_lists_diff_text(const txs_lists *old_l, const txs_lists *new_l, struct txs_buf *out,
+                        txs_diff_stats *st);
 
 #endif /* TXS_LISTS_H */

@@ -20,7 +20,7 @@ typedef struct txs_libversion {
 } txs_libversion;
 
 /* Fill out[0..cap) with the linked libraries in a fixed order (Hyperscan,
- * libxml2, utf8proc, ICU, zstd, zlib); returns how many there are (6),
+ * libxml2, utf8proc, ICU, zstd, zlib, libcurl); returns how many there are (7),
  * which may exceed cap.  Thread-safe; no allocation. */
 size_t txs_library_versions(txs_libversion *out, size_t cap);
 

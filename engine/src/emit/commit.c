@@ -42,7 +42,9 @@
 
 #include "txs/emit.h"
 
-#define COMMIT_MAX 16
+/* lists update publishes the most: per source up to 5 files and their
+ * validators, then the snapshot, its copy and the diff. */
+#define COMMIT_MAX 336
 #define COMMIT_MAGIC "txscreen-commit 1\n"
 
 struct txs_commit {

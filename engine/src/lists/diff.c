@@ -132,3 +132,23 @@ int txs_lists_diff(const txs_lists *old_l, const txs_lists *new_l, txs_diff_fn f
     }
     return rc < 0 ? rc : TXS_OK;
 }
+
+/* One event as a line (two for a change: the detail indented below). */
+static int put_line(void *ctx, txs_diff_op op, txs_slice id, txs_slice name, const char *detail)
+{
+    static const char *const OPS[] = {"added", "removed", "changed"};
+    txs_buf *b = ctx;
+    txs_buf_printf(b, "%-7s %.*s  %.*s%s%s\n", OPS[op], (int)id.n, id.p, (int)name.n, name.p,
+                   detail[0] ? "\n        " : "", detail);
+    return b->oom ? TXS_E_NOMEM : TXS_OK;
+}
+
+int txs_lists_diff_text(const txs_lists *old_l, const txs_lists *new_l, struct txs_buf *out,
+                        txs_diff_stats *st)
+{
+    TXS_TRY(txs_lists_diff(old_l, new_l, put_line, out, st));
+    txs_buf_printf(out, "summary: %llu added, %llu removed, %llu changed, %llu unchanged\n",
+                   (unsigned long long)st->added, (unsigned long long)st->removed,
+                   (unsigned long long)st->changed, (unsigned long long)st->unchanged);
+    return out->oom ? TXS_E_NOMEM : TXS_OK;
+}

@@ -88,6 +88,17 @@ static int strings(txs_lists_builder *b, txs__lent *e, const txs_json *arr, cons
     return TXS_OK;
 }
 
+/* The file states no date: the source's is the latest "last_seen" day of
+ * its entities ("2024-06-01T10:57:03": the first ten bytes), the day the
+ * export was crawled, as for targets.simple.csv. */
+static void last_seen(txs_lists_builder *b, uint32_t src, const txs_json *v)
+{
+    char day[24], *date = b->srcs[src].date;
+    if (v && v->type == TXS_JSON_STR && v->n >= 10 && txs__lists_numeric_date(v->s, 10, day) == 10 &&
+        strcmp(day, date) > 0)
+        snprintf(date, sizeof b->srcs[src].date, "%s", day);
+}
+
 static int entity(txs_lists_builder *b, uint32_t src, const txs_json *o, const char *path,
                   unsigned long line, txs_diag *d)
 {
@@ -97,6 +108,7 @@ static int entity(txs_lists_builder *b, uint32_t src, const txs_json *o, const c
         return txs_diag_set(d, TXS_E_FORMAT, path, line, "entity without string id and schema");
     int type = schema_type(schema->s);
     if (type < 0) return TXS_OK;
+    last_seen(b, src, txs_json_get(o, "last_seen"));
     const txs_json *names = txs_json_get(props, "name");
     const txs_json *first = names && names->type == TXS_JSON_ARR ? names->first : NULL;
     const txs_json *nm = cap && cap->type == TXS_JSON_STR ? cap : first;

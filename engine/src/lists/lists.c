@@ -2,6 +2,7 @@
  * lists.c: the small shared pieces of the lists module: enum names and
  * txs_lists_compile(), which ties the builder to an atomic output file
  * (emit.h), so a failed compile leaves any previous snapshot untouched;
+ * the dates given for sources whose file states none, and a source's age;
  * the Hyperscan target a snapshot is compiled for (hs/hs_db.c says
  * why it is fixed, not the host's).
  */
@@ -67,10 +68,57 @@ int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, siz
     return txs_hsdb_info(p, n, buf, cap);
 }
 
+int txs_lists_builder_date(txs_lists_builder *b, const char *list, const char *date,
+                           txs_diag *d)
+{
+    char norm[24];
+    if (strlen(date) != 10 || date[4] != '-' || txs__lists_numeric_date(date, 10, norm) != 10)
+        return txs_diag_set(d, TXS_E_ARG, "", 0, "date '%s' for %s is not YYYY-MM-DD", date,
+                            list);
+    size_t named = 0;
+    for (size_t i = 0; i < b->nsrcs; i++) {
+        txs__lsrc *s = &b->srcs[i];
+        if (strcmp(s->list, list) != 0) continue;
+        named++;
+        if (s->date[0] == '\0') snprintf(s->date, sizeof s->date, "%s", norm);
+    }
+    if (named) return TXS_OK;
+    char ids[160] = "";
+    for (size_t i = 0; i < b->nsrcs; i++)
+        if (b->srcs[i].parent == i && !strstr(ids, b->srcs[i].list))
+            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", ids[0] ? ", " : "",
+                     b->srcs[i].list);
+    return txs_diag_set(d, TXS_E_ARG, "", 0, "no source is of list '%s' (lists: %s)", list,
+                        ids[0] ? ids : "none");
+}
+
+/* Days since the civil date y-m-d began (proleptic Gregorian, 1970-01-01 =
+ * 0): the standard era arithmetic, so no time zone or libc state enters. */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+long txs_list_source_age_days(const txs_list_source *s, long long now)
+{
+    char norm[24];
+    if (s->date.n < 10 || txs__lists_numeric_date(s->date.p, 10, norm) != 10) return -1;
+    unsigned y = 0, m = 0, dd = 0;
+    if (sscanf(norm, "%4u-%2u-%2u", &y, &m, &dd) != 3) return -1;
+    long long age = (now >= 0 ? now / 86400 : (now - 86399) / 86400) - days_from_civil(y, m, dd);
+    return age < 0 ? 0 : (long)age;
+}
+
 /* Every source through one builder, compiled for target, into a snapshot
- * image. */
-static int build_image(const char *const *srcs, size_t nsrcs, const char *target, void **img,
-                       size_t *n, const char *where, txs_diag *d)
+ * image; dates fill the undated sources of the lists they name. */
+static int build_image(const char *const *srcs, size_t nsrcs, const char *target,
+                       const txs_lists_date *dates, size_t ndates, void **img, size_t *n,
+                       const char *where, txs_diag *d)
 {
     txs_lists_builder *b;
     *img = NULL;
@@ -79,6 +127,8 @@ static int build_image(const char *const *srcs, size_t nsrcs, const char *target
         return txs_diag_set(d, TXS_E_NOMEM, where, 0, "out of memory");
     int rc = txs_lists_builder_target(b, target, d);
     for (size_t i = 0; i < nsrcs && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
+    for (size_t i = 0; i < ndates && rc == TXS_OK; i++)
+        rc = txs_lists_builder_date(b, dates[i].list, dates[i].date, d);
     if (rc == TXS_OK) rc = txs_lists_builder_image(b, img, n, d);
     txs_lists_builder_free(b);
     return rc;
@@ -92,9 +142,16 @@ int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_pat
 int txs_lists_compile_for(const char *const *srcs, size_t nsrcs, const char *target,
                           const char *out_path, txs_diag *d)
 {
+    return txs_lists_compile_dated(srcs, nsrcs, target, NULL, 0, out_path, d);
+}
+
+int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs, const char *target,
+                            const txs_lists_date *dates, size_t ndates, const char *out_path,
+                            txs_diag *d)
+{
     void *img = NULL;
     size_t n = 0;
-    int rc = build_image(srcs, nsrcs, target, &img, &n, out_path, d);
+    int rc = build_image(srcs, nsrcs, target, dates, ndates, &img, &n, out_path, d);
     /* Only now, with every source read, is the output opened: a list that
      * fails to load never touches the previous snapshot. */
     txs_out *o = NULL;
@@ -114,7 +171,7 @@ int txs_lists_compile_mem(const char *const *srcs, size_t nsrcs, void **image,
 {
     size_t n = 0;
     *out = NULL;
-    int rc = build_image(srcs, nsrcs, NULL, image, &n, "", d);
+    int rc = build_image(srcs, nsrcs, NULL, NULL, 0, image, &n, "", d);
     if (rc == TXS_OK) rc = txs_lists_open_mem(*image, n, out, d);
     return rc;
 }

@@ -314,4 +314,28 @@ size_t txs__lists_sorted(const txs_lists *l, size_t i);
 /* xxh3 of (id kind byte, normalised key); never 0. */
 uint64_t txs__lists_ident_hash(int kind, const char *key, size_t n);
 
+/* ---- fetch.c: one file over HTTP(S) for `lists update` (the only file
+ * that includes libcurl).  The caller fills the inputs; the outputs are set
+ * whatever the result. */
+typedef struct txs__fetch {
+    const char *url, *path;                 /* in: the body is written to path */
+    const char *etag, *last_modified;       /* in: conditional GET; NULL or "": none */
+    double connect_timeout, stall_seconds, max_seconds, backoff;
+    unsigned retries;
+    uint64_t max_bytes;
+    long status;                            /* out: the last HTTP status */
+    int not_modified;                       /* out: 304 */
+    char etag_out[256], last_modified_out[64], content_type[128];
+    long long filetime;                     /* out: Last-Modified as epoch seconds, or -1 */
+    uint64_t bytes;
+    unsigned attempts;
+} txs__fetch;
+/* GET f->url into f->path, with retries and back-off.  TXS_OK on 200 or
+ * 304 (f->not_modified); else TXS_E_IO with d naming the URL, the reason
+ * and the attempts made. */
+int txs__lists_fetch(txs__fetch *f, txs_diag *d);
+/* libcurl's global set-up and tear-down, once per update. */
+int txs__lists_fetch_init(void);
+void txs__lists_fetch_done(void);
+
 #endif /* TXS_LISTS_INT_H */

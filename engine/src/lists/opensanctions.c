@@ -10,18 +10,22 @@
  * -> entity).  Identifiers are untyped in this format; an "IMO1234567"
  * value is typed as IMO, the rest as other_id.  Columns are found by
  * header name, so a reordered export still reads.
+ *
+ * The file states no publication date; the source's date is the latest
+ * `last_seen` day of its rows (the day of the export's crawl), so hits
+ * cite a date rather than the file's hash.
  */
 #include <string.h>
 
 #include "lists_int.h"
 
 enum { C_ID, C_SCHEMA, C_NAME, C_ALIASES, C_BIRTH, C_COUNTRIES, C_ADDR, C_IDENT, C_SANCT,
-       C_PHONES, C_EMAILS, C_PROGRAMS, C_DATASET, C_LAST_CHANGE, C_N };
+       C_PHONES, C_EMAILS, C_PROGRAMS, C_DATASET, C_LAST_CHANGE, C_LAST_SEEN, C_N };
 
 static const char *const COLS[C_N] = {"id", "schema", "name", "aliases", "birth_date",
                                       "countries", "addresses", "identifiers", "sanctions",
                                       "phones", "emails", "program_ids", "dataset",
-                                      "last_change"};
+                                      "last_change", "last_seen"};
 
 static int schema_type(txs_slice s)
 {
@@ -82,6 +86,12 @@ static int row(txs_lists_builder *b, uint32_t src, const txs__lcsv *r, const int
     TXS_TRY(multi(b, e, f[C_PHONES], TXS_F_OTHER, "phone"));
     TXS_TRY(multi(b, e, f[C_EMAILS], TXS_F_OTHER, "email"));
     TXS_TRY(multi(b, e, f[C_DATASET], TXS_F_OTHER, "dataset"));
+    /* "2026-03-13T05:41:01": the day is the first ten bytes; ISO days
+     * compare as strings. */
+    char day[24], *date = b->srcs[src].date;
+    if (f[C_LAST_SEEN].n >= 10 && txs__lists_numeric_date(f[C_LAST_SEEN].p, 10, day) == 10 &&
+        strcmp(day, date) > 0)
+        snprintf(date, sizeof b->srcs[src].date, "%s", day);
     return TXS_OK;
 }
 
