@@ -45,6 +45,7 @@ int txs_cmd_gen(int argc, char **argv);
 int txs_cmd_score(int argc, char **argv);
 int txs_cmd_lists(int argc, char **argv);
 int txs_cmd_recover(int argc, char **argv);
+int txs_cmd_rescreen(int argc, char **argv);
 int txs_cmd_split(int argc, char **argv), txs_cmd_merge(int argc, char **argv);
 int txs_cmd_eval(int argc, char **argv);
 int txs_cmd_parse(int argc, char **argv);
