@@ -363,7 +363,10 @@ static int state_check(const unsigned char *h, size_t n, const char *path, uint3
     uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)*ni * sizeof(txs_state_input) : STATE_HDR;
     if (ver >= 4) { /* the look-back section, its size first */
         uint64_t lbn;
-        if ((uint64_t)n < head + 16) return corrupt(d, path, "no look-back section", head);
+        if ((uint64_t)n < head + 16)
+            return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                                "not a usable txscreen state file: %zu bytes cannot hold its "
+                                "header; remove it to start from empty state", n);
         memcpy(&lbn, h + head, 8);
         if (lbn > (uint64_t)n - head - 16) return corrupt(d, path, "bad look-back section", head);
         head += 8 + lbn;
