@@ -272,7 +272,11 @@ int txs_cmd_rescreen(int argc, char **argv)
     txs_lookback_stats st;
     size_t nprev;
     txs_state_lists_prev(r.state, &nprev);
+    const txs_state_stats *ss = txs_state_get_stats(r.state);
+    uint64_t ncp = ss->counterparties, cpb = ss->cp_bytes;
+    double t0 = txs_cli_now();
     rc = txs_cli_lookback_run(&lo, &st, &d);
+    double t_lb = txs_cli_now() - t0;
     if (rc == 0) rc = publish(&a, &r, &d);
     if (rc < 0) {
         run_free(&r);
@@ -290,6 +294,11 @@ int txs_cmd_rescreen(int argc, char **argv)
                 (unsigned long long)st.added, (unsigned long long)st.changed,
                 (unsigned long long)st.removed, (unsigned long long)st.counterparties,
                 (unsigned long long)st.alerts, (unsigned long long)st.cases_closed);
+    if (!a.quiet)
+        fprintf(stderr, "txscreen: rescreen: %llu counterparties known, %llu bytes (%.1f each, "
+                        "names and references included); look-back %.3f s\n",
+                (unsigned long long)ncp, (unsigned long long)cpb,
+                ncp ? (double)cpb / (double)ncp : 0.0, t_lb);
     run_free(&r);
     return TXS_EXIT_OK;
 }
