@@ -45,6 +45,7 @@ int txs_cmd_gen(int argc, char **argv);
 int txs_cmd_score(int argc, char **argv);
 int txs_cmd_lists(int argc, char **argv);
 int txs_cmd_recover(int argc, char **argv);
+int txs_cmd_rescreen(int argc, char **argv);
 int txs_cmd_split(int argc, char **argv), txs_cmd_merge(int argc, char **argv);
 int txs_cmd_eval(int argc, char **argv);
 int txs_cmd_parse(int argc, char **argv);
@@ -53,6 +54,48 @@ int txs_cmd_report(int argc, char **argv);
 /* Print d as "who: FILE:LINE: msg" (or without the parts d lacks) on
  * stderr; returns code. */
 int txs_cli_report(const char *who, const txs_diag *d, int code);
+
+/* cli_lookback.c: look-back screening for `screen --state` and `rescreen`
+ * (docs/lists.md "Look-back screening"). */
+struct txs_cases;
+struct txs_state;
+struct txs_lists;
+struct txs_lookback_stats;
+typedef struct txs_cli_lookback {
+    struct txs_state *state;
+    const char *state_path;
+    const struct txs_lists *const *lists;  /* this run's snapshots */
+    const char *const *list_paths;         /* as the manifest names them */
+    size_t nlists;
+    const char *const *prev_paths;         /* --previous-lists, or none */
+    size_t nprev_paths;
+    int enabled;                           /* 0: --lookback off */
+    int quiet;
+    double threshold;
+    struct txs_cases *cases;
+    int (*alerts)(void *ctx, const char *p, size_t n);
+    void *alerts_ctx;
+} txs_cli_lookback;
+/* When the state's recorded lists differ from this run's: load the old
+ * snapshots and run the look-back (alerts to o->alerts); then record this
+ * run's lists in the state.  0 or an error with d filled (TXS_E_CONFIG: a
+ * snapshot that cannot be found or is not the recorded one). */
+int txs_cli_lookback_run(const txs_cli_lookback *o, struct txs_lookback_stats *st,
+                         txs_diag *d);
+/* The look-back flags screen and rescreen share. */
+typedef struct txs_cli_lb_args {
+    int enabled;                    /* --lookback on (1) | off (0) */
+    const char *prev[16];           /* --previous-lists, in --lists order */
+    size_t nprev;
+    long long retention;            /* --lookback-retention, seconds; 0 default */
+} txs_cli_lb_args;
+/* One of them: which 0 --lookback, 1 --previous-lists, 2
+ * --lookback-retention.  0, or -1 with the reason on stderr. */
+int txs_cli_lookback_flag(const char *who, int which, const char *arg, txs_cli_lb_args *a);
+/* Read the last run's --cases FILE into *cases (created when NULL): ids
+ * and subjects of the cases open after it.  TXS_E_CONFIG with d naming the
+ * line for a line that is not one of ours. */
+int txs_cli_load_prev_cases(const char *path, struct txs_cases **cases, txs_diag *d);
 /* Exit code for a library status: config 3, output 5, out of memory 6,
  * bad argument 2, anything else (input) 4. */
 int txs_cli_exit_for(int rc);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "txs/cases.h"
 #include "txs/emit.h"
+#include "txs/lookback.h"
 #include "txs/report.h"
 #include "txs/screen.h"
 #include "txs/state.h"
@@ -199,41 +200,6 @@ static int load_lists(const screen_args *a, run *r, txs_diag *d)
     return compile_sources(a, r, d);
 }
 
-/* --previous-cases: every line of the last run's --cases begins with its
- * {"case_id":"ID" (docs/outputs.md "Cases"); those ids are open. */
-static int load_prev_cases(const char *path, run *r, txs_diag *d)
-{
-    static const char head[] = "{\"case_id\":\"";
-    const size_t hn = sizeof head - 1;
-    char *text;
-    size_t n;
-    int rc = txs_file_read(path, &text, &n, d);
-    if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_CONFIG;
-    if (r->cases == NULL && txs_cases_create(&r->cases) < 0) rc = TXS_E_NOMEM;
-    uint64_t line = 0;
-    for (char *p = text; rc == 0 && p < text + n; line++) {
-        char *nl = memchr(p, '\n', (size_t)(text + n - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(text + n - p);
-        char id[TXS_CASE_ID_LEN + 1];
-        if (len < hn + TXS_CASE_ID_LEN + 1 || memcmp(p, head, hn) != 0 ||
-            p[hn + TXS_CASE_ID_LEN] != '"')
-            rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1,
-                              "not a line of txscreen's --cases output (it begins "
-                              "{\"case_id\":\"S-... or T-...\")");
-        else {
-            memcpy(id, p + hn, TXS_CASE_ID_LEN);
-            id[TXS_CASE_ID_LEN] = '\0';
-            rc = txs_cases_previous(r->cases, id);
-            if (rc == TXS_E_ARG)
-                rc = txs_diag_set(d, TXS_E_CONFIG, path, line + 1, "bad case id '%s'", id);
-        }
-        p = nl ? nl + 1 : text + n;
-    }
-    free(text);
-    if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "out of memory");
-    return rc;
-}
-
 /* Load configuration and open every input: all before any output. */
 static int prepare(const screen_args *a, run *r, txs_diag *d)
 {
@@ -249,7 +215,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
         rc = txs_goodguys_load(a->good_guys, &r->good_guys, d);
         if (rc < 0) return rc;
     }
-    if (a->prev_cases && (rc = load_prev_cases(a->prev_cases, r, d)) < 0) return rc;
+    if (a->prev_cases && (rc = txs_cli_load_prev_cases(a->prev_cases, &r->cases, d)) < 0)
+        return rc;
     static char *stdin_only[] = {"-"};
     char **inputs = a->ninputs ? a->inputs : stdin_only;
     int n = a->ninputs ? a->ninputs : 1;
@@ -426,6 +393,28 @@ static int commit_outputs(const screen_args *a, run *r, txs_state *state, txs_di
     return txs_commit_publish(c, d);
 }
 
+/* Before the inputs: when the lists changed since the state was saved,
+ * the look-back alerts, written first to the alerts output; then this
+ * run's lists are recorded in the state (cli_lookback.c). */
+static int lookback(const screen_args *a, run *r, txs_state *state, out_sink *alerts,
+                    txs_diag *d)
+{
+    /* The bundled default is recorded by its path, not its manifest name. */
+    const char *paths[MAX_LISTS];
+    for (size_t i = 0; i < r->nlists; i++)
+        paths[i] = a->nlists == 0 ? r->default_path : r->list_paths[i];
+    txs_cli_lookback lo = {
+        .state = state, .state_path = a->state,
+        .lists = (const txs_lists *const *)r->lists, .list_paths = paths,
+        .nlists = r->nlists, .prev_paths = a->lb.prev, .nprev_paths = a->lb.nprev,
+        .enabled = a->lb.enabled, .quiet = a->quiet,
+        .threshold = txs_screener_name_threshold(r->screener), .cases = r->cases,
+        .alerts = sink_out, .alerts_ctx = alerts,
+    };
+    txs_lookback_stats st;
+    return txs_cli_lookback_run(&lo, &st, d);
+}
+
 /* More than --max-reject-rate of the records rejected: an input error. */
 static int check_reject_rate(const screen_args *a, const txs_screen_stats *st, txs_diag *d)
 {
@@ -540,6 +529,7 @@ int txs_cmd_screen(int argc, char **argv)
         .cases = r.cases,
         .max_lateness = a.max_lateness,
         .shard_mode = a.shard_mode, .shard_k = a.shard_k, .shard_n = a.shard_n,
+        .counterparties = a.state != NULL, .cp_retention = a.lb.retention,
         .threads = a.threads,
         .validate_xsd = a.validate_xsd,
         .diag = &d,
@@ -566,6 +556,13 @@ int txs_cmd_screen(int argc, char **argv)
     if (state && txs_state_get_stats(state)->rules_changed && !a.quiet)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "
                         "kept and its episode marks cleared\n", a.state);
+    if (a.state && state && a.shard_mode == TXS_STATE_ALL &&
+        (rc = lookback(&a, &r, state, &alerts, &d)) < 0) {
+        run_free(&r);
+        return txs_cli_report("txscreen", &d, rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL
+                                              : rc == TXS_E_CONFIG ? TXS_EXIT_CONFIG
+                                                                   : txs_cli_exit_for(rc));
+    }
     rejects.progress = start_progress(&a, &r);
     for (int i = 0; rc >= 0 && i < r.nsrc; i++) rc = txs_screener_feed(r.screener, r.src[i], &d);
     txs_cli_progress_stop(rejects.progress);

@@ -5,6 +5,8 @@
 #ifndef TXS_CMD_SCREEN_H
 #define TXS_CMD_SCREEN_H
 
+#include "cli.h"
+
 /* Rejects shown on stderr when no --rejects file is given. */
 #define STDERR_REJECTS 10
 
@@ -28,6 +30,7 @@ typedef struct screen_args {
     unsigned threads;          /* workers; 1: single-threaded */
     char **inputs;
     int ninputs;
+    txs_cli_lb_args lb;        /* --lookback, --previous-lists, --lookback-retention */
 } screen_args;
 
 /* Fill a from argv: 0 to run, 1 when --help was printed, -1 on a usage

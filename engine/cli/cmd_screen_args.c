@@ -78,6 +78,17 @@ static void help(FILE *f)
 "  --reprocess       redo the last run that saved --state FILE: load the\n"
 "                    state before it (FILE.prev, kept at every save) and\n"
 "                    screen the same inputs again\n"
+"  --lookback on|off with --state: when the lists differ from the ones the\n"
+"                    state last screened with, first screen its known\n"
+"                    counterparties against the entities added or changed\n"
+"                    and write \"lookback\" alerts (default on; docs/lists.md\n"
+"                    \"Look-back screening\")\n"
+"  --previous-lists SNAP\n"
+"                    the snapshot the state last screened with, when it is no\n"
+"                    longer at the path the state recorded; repeat per --lists\n"
+"  --lookback-retention DAYS\n"
+"                    keep a counterparty in the state this long after it was\n"
+"                    last seen (default 396, 13 months)\n"
 "  --max-lateness D  how far (e.g. 30m, 6h, 1d; 0 = sorted input) a record\n"
 "                    may trail the latest one of its account and still enter\n"
 "                    its windows; later ones are screened but counted late\n"
@@ -149,7 +160,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
            O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD, O_REPORT,
-           O_PROGRESS };
+           O_PROGRESS, O_LOOKBACK, O_PREVLISTS, O_RETENTION };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
@@ -167,6 +178,9 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         {"previous-cases", required_argument, NULL, O_PREVCASES},
         {"max-reject-rate", required_argument, NULL, O_MAXREJ},
         {"state", required_argument, NULL, O_STATE},
+        {"lookback", required_argument, NULL, O_LOOKBACK},
+        {"previous-lists", required_argument, NULL, O_PREVLISTS},
+        {"lookback-retention", required_argument, NULL, O_RETENTION},
         {"max-lateness", required_argument, NULL, O_LATENESS},
         {"shard", required_argument, NULL, O_SHARD},
         {"threads", required_argument, NULL, O_THREADS},
@@ -182,6 +196,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
     a->format = -1;
     a->max_lateness = -1;
     a->max_reject_rate = DEFAULT_MAX_REJECT_RATE;
+    a->lb.enabled = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->threads = ncpu < 1 ? 1 : ncpu > (long)TXS_MAX_THREADS ? TXS_MAX_THREADS : (unsigned)ncpu;
     opterr = 0;
@@ -242,6 +257,12 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         case O_PROGRESS: a->progress = 1; break;
         case O_REPROCESS: a->reprocess = 1; break;
         case O_STATE: a->state = optarg; break;
+        case O_LOOKBACK:
+        case O_PREVLISTS:
+        case O_RETENTION:
+            if (txs_cli_lookback_flag("txscreen screen", c - O_LOOKBACK, optarg, &a->lb) < 0)
+                return -1;
+            break;
         case O_LATENESS:
             if (parse_duration(optarg, &a->max_lateness) < 0) {
                 fprintf(stderr, "txscreen screen: --max-lateness must be a duration such as "

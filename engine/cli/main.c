@@ -21,6 +21,7 @@ static const struct {
     {"gen", txs_cmd_gen, "generate a synthetic export with planted cases and labels"},
     {"lists", txs_cmd_lists, "compile, inspect, diff and update sanctions list snapshots"},
     {"split", txs_cmd_split, "cut exports into account shards for a cluster run"}, {"merge", txs_cmd_merge, "recombine shard outputs into one run's alerts, rejects, manifest"},
+    {"rescreen", txs_cmd_rescreen, "look back: screen known counterparties against a list change"},
     {"recover", txs_cmd_recover, "finish publishing the outputs of an interrupted run"},
     {"eval", txs_cmd_eval, "measure rule sets against labelled transactions (precision, recall)"},
     {"report", txs_cmd_report, "write a run's HTML report from its outputs (cases, charts, lists)"},

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(buf);
     if (path == NULL) return 0;
     txs_state *st = NULL;
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, (data[0] & 2) ? 3u : 0u};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, (data[0] & 2) ? 3u : 0u, 0, 1};
     if (txs_state_create(rules, &o, &st) < 0) return 0;
     int rc = txs_state_load(st, path, &d);
     if (rc < 0 && d.msg[0] == '\0') abort();

@@ -41,10 +41,10 @@ declare -A PUBLIC=(
   [payments]=payments
   [norm]=norm [match]=match
   [hs_db]=hs [hs]=hs [hs_engine]=hs
-  [lists]=lists [lists_names]=lists [lists_update]=lists
+  [lists]=lists [lists_names]=lists [lists_update]=lists [lists_subset]=lists
   [rules]=rules [state]=rules [shard]=rules
   [sanctions]=screen [cases]=cases
-  [screen]=pipeline [pipeline]=pipeline
+  [screen]=pipeline [pipeline]=pipeline [lookback]=pipeline
   [scaleout]=scaleout [eval]=eval [report]=report
 )
 

@@ -47,7 +47,7 @@ static void fx_open(fx *f, const char *rules, const txs_state_opts *o)
     memset(f, 0, sizeof *f);
     rt_init(&f->dir);
     f->rs = rt_load(&f->dir, rules);
-    txs_state_opts def = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts def = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     cr_assert_eq(mk_state(f->rs, o ? o : &def, &f->st), 0);
     txs_arena_init(&f->ar, 4096);
 }
@@ -275,7 +275,7 @@ Test(state, fan_out_within_its_window_only)
 Test(state, late_records_are_counted_and_kept_out)
 {
     fx f;
-    txs_state_opts o = {H, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o = {H, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     fx_open(&f, FAN_RULES, &o);
     cr_expect_eq(feed(&f, T0 + 10 * H, "S1", "HUB", "100.00", "ach"), 0);
     cr_expect_eq(f.late, 0);
@@ -345,7 +345,7 @@ Test(state, scatter_gather_through_three_intermediaries)
 Test(state, shard_mode_skips_graph_rules_and_foreign_accounts)
 {
     fx f;
-    txs_state_opts o = {D, TXS_STATE_SHARD, 0, 2, 0};
+    txs_state_opts o = {D, TXS_STATE_SHARD, 0, 2, 0, 0, 0};
     fx_open(&f, FAN_RULES, &o);
     txs_slice hub = rt_s("HUB");
     const char *src[] = {"S1", "S2", "S3", "S4", "S5"};
@@ -400,7 +400,7 @@ Test(state, save_and_load_continue_the_windows)
     txs_diag d = {0};
     cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
     txs_state_free(f.st);
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     cr_assert_eq(mk_state(f.rs, &o, &f.st), 0);
     cr_assert_eq(txs_state_load(f.st, path, &d), 0, "%s", d.msg);
     cr_expect_eq(txs_state_get_stats(f.st)->loaded, 1);
@@ -443,7 +443,7 @@ Test(state, load_refuses_devices_dirs_and_wrong_sizes_fast)
     snprintf(cut, sizeof cut, "%s/cut.bin", f.dir.path);
     txs_diag d = {0};
     cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     txs_state *st;
     static const char *const DEV[] = {"/dev/zero", "/dev/full", "/dev/null", "/tmp"};
     for (size_t i = 0; i < 4; i++) {
@@ -510,7 +510,7 @@ Test(state, inputs_absorbed_are_kept_and_refused_twice)
     cr_assert_eq(txs_state_file_inputs(path, got, 4, &n, &d), 0, "%s", d.msg);
     cr_expect_eq(n, 2);
     cr_expect(got[0].xxh3 == a.xxh3 && got[1].xxh3 == b.xxh3 && got[1].records == 4);
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     txs_state *st;
     cr_assert_eq(mk_state(f.rs, &o, &st), 0);
     cr_assert_eq(txs_state_load(st, path, &d), 0, "%s", d.msg);
@@ -670,7 +670,7 @@ Test(state, graph_lists_reloaded_keep_their_bounds)
         feed(&f, T0 + i, a, "X", "1000.00", "wire");
     }
     txs_diag d = {0};
-    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0};
+    txs_state_opts o = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, 0, 0};
     for (int round = 0; round < 2; round++) {
         cr_assert_eq(txs_state_save(f.st, path, &d), 0, "%s", d.msg);
         txs_state_free(f.st);
@@ -758,8 +758,8 @@ Test(state, partitions_judge_and_save_as_one_table)
      * records) through one table and through 3 partitions: the same hits
      * in the same order, the same statistics and the same state file. */
     fx one, par;
-    txs_state_opts o1 = {6 * H, TXS_STATE_ALL, 0, 0, 0};
-    txs_state_opts o3 = {6 * H, TXS_STATE_ALL, 0, 0, 3};
+    txs_state_opts o1 = {6 * H, TXS_STATE_ALL, 0, 0, 0, 0, 0};
+    txs_state_opts o3 = {6 * H, TXS_STATE_ALL, 0, 0, 3, 0, 0};
     fx_open(&one, MIXED_RULES, &o1);
     fx_open(&par, MIXED_RULES, &o3);
     cr_assert_eq(txs_state_parts(par.st), 3);

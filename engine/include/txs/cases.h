@@ -50,6 +50,10 @@ typedef struct txs_case_subject {
 #define TXS_CASE_ID_LEN 18
 void txs_case_id(const txs_case_subject *s, char out[TXS_CASE_ID_LEN + 1]);
 
+/* txs_case_alert.currency of an alert without an amount (a look-back
+ * alert): the case's totals are left alone. */
+#define TXS_CASE_NO_AMOUNT 0xFFFFu
+
 /* One alert as a case sees it. */
 typedef struct txs_case_alert {
     uint64_t seq;        /* the alert's number in the run (1, 2, ...) */
@@ -69,6 +73,18 @@ int txs_cases_add(txs_cases *c, const txs_case_subject *s, const txs_case_alert 
 /* Mark a case id as open before this run (a previous run's case):
  * the case, if raised, is written with "status":"continuing". */
 int txs_cases_previous(txs_cases *c, const char *id);
+/* The same, with the case's subject (its --cases line's), so that a list
+ * change can close it: a sanctions case whose entity left the list
+ * (txs_cases_close_entry).  Subject strings are escaped JSON string
+ * contents, copied.  TXS_OK, TXS_E_ARG (bad id) or TXS_E_NOMEM. */
+int txs_cases_previous_subject(txs_cases *c, const char *id, const txs_case_subject *s);
+/* Close every previous sanctions case about list entity `entry` (escaped
+ * contents, as in subjects) for `reason` (static text): txs_cases_write
+ * then writes it with "status":"closed" and the reason, after the cases
+ * raised (unless this run raised it again).  Returns how many it closed. */
+size_t txs_cases_close_entry(txs_cases *c, txs_slice entry, const char *reason);
+/* Previous cases closed so far. */
+size_t txs_cases_closed(const txs_cases *c);
 /* Cases so far, and of them sanctions cases. */
 size_t txs_cases_count(const txs_cases *c);
 size_t txs_cases_count_kind(const txs_cases *c, int kind);

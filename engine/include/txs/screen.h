@@ -87,6 +87,11 @@ typedef struct txs_screen_opts {
     int shard_mode;                /* txs_state_mode: 0 all, 1 shard K/N,
                                       2 graph (the cross-account job) */
     uint32_t shard_k, shard_n;
+    /* Keep the counterparties seen (state.h "Counterparties"), for a run
+     * whose state is saved (--state): 1; retention in seconds, 0: the
+     * default. */
+    int counterparties;
+    int64_t cp_retention;
     /* Workers for parse, sanctions and stateless rules: 0 or 1 runs the
      * whole pipeline on the caller's thread; N > 1 adds N workers and a
      * reader thread (at most TXS_MAX_THREADS). */

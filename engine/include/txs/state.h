@@ -71,6 +71,9 @@ typedef struct txs_state_opts {
     uint32_t shard_k, shard_n;
     unsigned parts;         /* >= 2: partitioned (above), mode ALL only;
                                at most TXS_STATE_PARTS_MAX */
+    int64_t cp_retention;   /* seconds a counterparty is kept after it was
+                               last seen; 0: TXS_STATE_CP_RETENTION */
+    int counterparties;     /* 1: keep them (mode ALL; "Counterparties") */
 } txs_state_opts;
 
 typedef struct txs_state_stats {
@@ -95,6 +98,8 @@ typedef struct txs_state_stats {
     int rules_changed;        /* 1: loaded state was written under another
                                  rule set (episode marks were cleared) */
     uint64_t loaded_accounts;
+    uint64_t counterparties;  /* distinct counterparties held (mode ALL) */
+    uint64_t cp_bytes;        /* heap bytes of the counterparty register */
 } txs_state_stats;
 
 /* Create an empty state for rs's stateful rules (rs outlives it). */
@@ -197,6 +202,11 @@ typedef struct txs_state_key {
                                 followed by name (name[k]) */
     uint64_t acct[2][2];     /* each party's account identity, {0,0}: none */
     uint64_t name[2][2];
+    /* The record's counterparties (state.h "Counterparties"): identity,
+     * kind (txs_cp_kind) and side (0 payer, 1 payee) of each. */
+    uint8_t ncp;
+    uint8_t cp_kind[6], cp_side[6];
+    uint64_t cp[6][2];
 } txs_state_key;
 
 void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k);
@@ -231,5 +241,75 @@ int txs_state_eval_part(txs_state *s, unsigned k, const txs_txn *t, const txs_st
 int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_key *key,
                         const txs_state_link *lk, int late, txs_arena *a, txs_hit *out,
                         size_t cap, size_t *n, size_t *dropped);
+
+/* ------------------------------------------------------- counterparties */
+
+/*
+ * Counterparties (look-back screening, docs/lists.md "Look-back
+ * screening").  A state of mode ALL keeps every distinct counterparty it
+ * has seen: each party's name (with its country), its bank's BIC, and an
+ * account in IBAN or wallet form, each as its own entry, with the time and
+ * the transaction reference (txn id, else "FILE:LINE") of its latest
+ * sighting and how many transactions named it.  Entries not seen for the
+ * retention (opts.cp_retention, by event time: older than the state's
+ * latest event minus the retention) are dropped when the state is written.
+ * Each entry lives in the partition its identity hash gives, so the
+ * register, like the accounts, is the same at any thread count, and it is
+ * written in identity order.
+ *
+ * The state also records the lists it last screened with (their snapshot
+ * hashes and paths), so that a later run can tell that the lists changed
+ * and look the counterparties up again (pipeline's lookback.h).
+ */
+
+/* Default retention: 13 months of 30.44 days, rounded up to 396 days. */
+#define TXS_STATE_CP_RETENTION (396 * 86400LL)
+
+typedef enum txs_cp_kind {
+    TXS_CP_NAME = 1,    /* a party's name (identity: folded name + country) */
+    TXS_CP_BIC = 2,     /* a party's bank code in BIC form (8 or 11) */
+    TXS_CP_IBAN = 3,    /* an account in IBAN form */
+    TXS_CP_WALLET = 4   /* an account of 25+ letters and digits */
+} txs_cp_kind;
+/* "name", "bic", "iban", "wallet"; "" for anything else. */
+const char *txs_cp_kind_name(int kind);
+
+/* Longest name and reference kept, in bytes (a longer one keeps its head,
+ * '~' and 8 hex digits of its xxh3, as the events do). */
+#define TXS_CP_NAME_MAX 200
+#define TXS_CP_REF_MAX 64
+
+/* One known counterparty, as txs_state_counterparties shows it (views
+ * valid during the callback). */
+typedef struct txs_state_cp {
+    uint64_t h[2];
+    int kind;              /* txs_cp_kind */
+    char cc[2];            /* {0,0}: none */
+    txs_slice value;       /* the name / BIC / IBAN / wallet as first seen */
+    txs_slice ref;         /* the latest transaction's id, or FILE:LINE */
+    int64_t last_ts;
+    uint32_t seen;
+} txs_state_cp;
+
+/* Call fn for every known counterparty in identity order (h[0], h[1]): the
+ * same order at any thread count.  A negative return from fn stops and is
+ * returned; TXS_E_NOMEM. */
+int txs_state_counterparties(txs_state *s, int (*fn)(void *ctx, const txs_state_cp *cp),
+                             void *ctx);
+
+/* A list snapshot a state has screened with. */
+#define TXS_STATE_LIST_PATH 256
+typedef struct txs_state_list {
+    uint64_t hash;                      /* txs_lists_hash */
+    char path[TXS_STATE_LIST_PATH];     /* as given to the run; "" unknown */
+} txs_state_list;
+#define TXS_STATE_LISTS_MAX 16
+
+/* The lists the loaded state file last screened with (*n = 0: none
+ * recorded, a first run or a file from before version 4). */
+const txs_state_list *txs_state_lists_prev(const txs_state *s, size_t *n);
+/* The lists this run screens with: saved with the state.  At most
+ * TXS_STATE_LISTS_MAX; 0, TXS_E_ARG or TXS_E_NOMEM. */
+int txs_state_set_lists(txs_state *s, const txs_state_list *v, size_t n);
 
 #endif /* TXS_STATE_H */

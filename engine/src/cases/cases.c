@@ -52,7 +52,17 @@ struct txs_cases {
     size_t nprev, cprev;
     int prev_sorted;
     size_t nkind[2];
+    /* Previous runs' sanctions cases with their subjects (from their
+     * --cases lines), which a list change may close. */
+    struct prev_case *psub;
+    size_t npsub, cpsub, nclosed;
 };
+
+typedef struct prev_case {
+    uint64_t h;
+    txs_slice a, b, c;
+    const char *reason;   /* NULL: open */
+} prev_case;
 
 /* Each field hashed with the previous field's hash as its seed, the kind
  * the first seed: field boundaries count without a separator byte. */
@@ -98,6 +108,7 @@ void txs_cases_free(txs_cases *c)
     free(c->v);
     free(c->tab);
     free(c->prev);
+    free(c->psub);
     txs_arena_free(&c->arena);
     free(c);
 }
@@ -229,7 +240,7 @@ int txs_cases_add(txs_cases *c, const txs_case_subject *s, const txs_case_alert 
     }
     TXS_TRY(dup_slice(c, a->txn_id, &k->txn[k->ntxn]));
     k->ntxn++;
-    TXS_TRY(add_amount(k, a->currency, a->amount));
+    if (a->currency != TXS_CASE_NO_AMOUNT) TXS_TRY(add_amount(k, a->currency, a->amount));
     if (k->nalerts == 0 || a->ts < k->first) k->first = a->ts;
     if (k->nalerts == 0 || a->ts > k->last) k->last = a->ts;
     if (a->score > k->max_score) k->max_score = a->score;
@@ -263,6 +274,42 @@ int txs_cases_previous(txs_cases *c, const char *id)
     c->prev_sorted = 0;
     return TXS_OK;
 }
+
+int txs_cases_previous_subject(txs_cases *c, const char *id, const txs_case_subject *s)
+{
+    TXS_TRY(txs_cases_previous(c, id));
+    if (s->kind != TXS_CASE_SANCTIONS) return TXS_OK;
+    if (c->npsub == c->cpsub) {
+        size_t cap = c->cpsub ? c->cpsub * 2 : 64;
+        prev_case *v = realloc(c->psub, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        c->psub = v;
+        c->cpsub = cap;
+    }
+    prev_case *p = &c->psub[c->npsub];
+    memset(p, 0, sizeof *p);
+    p->h = c->prev[c->nprev - 1];
+    TXS_TRY(dup_slice(c, s->a, &p->a));
+    TXS_TRY(dup_slice(c, s->b, &p->b));
+    TXS_TRY(dup_slice(c, s->c, &p->c));
+    c->npsub++;
+    return TXS_OK;
+}
+
+size_t txs_cases_close_entry(txs_cases *c, txs_slice entry, const char *reason)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->npsub; i++) {
+        prev_case *p = &c->psub[i];
+        if (p->reason || !slice_same(p->c, entry)) continue;
+        p->reason = reason;
+        k++;
+    }
+    c->nclosed += k;
+    return k;
+}
+
+size_t txs_cases_closed(const txs_cases *c) { return c->nclosed; }
 
 size_t txs_cases_count(const txs_cases *c) { return c->n; }
 
@@ -329,8 +376,35 @@ static void write_case(const kase *k, txs_buf *b)
     txs_buf_puts(b, "]}\n");
 }
 
+/* 1 when this run raised the case with hash h (it is then written above
+ * as raised, not as closed). */
+static int raised(const txs_cases *c, uint64_t h)
+{
+    for (size_t j = c->tcap ? (size_t)h & (c->tcap - 1) : 0; c->tcap && c->tab[j];
+         j = (j + 1) & (c->tcap - 1))
+        if (c->v[c->tab[j] - 1].h == h) return 1;
+    return 0;
+}
+
+static void write_closed(const prev_case *p, txs_buf *b)
+{
+    char id[TXS_CASE_ID_LEN + 1];
+    id_of(TXS_CASE_SANCTIONS, p->h, id);
+    txs_buf_printf(b, "{\"case_id\":\"%s\",\"kind\":\"sanctions\",\"status\":\"closed\","
+                      "\"subject\":{\"party\":\"", id);
+    txs_buf_put(b, p->a.p, p->a.n);
+    txs_buf_putc(b, '"');
+    put_raw_str(b, "list", p->b);
+    put_raw_str(b, "entry", p->c);
+    txs_buf_puts(b, "},\"reason\":");
+    txs_buf_json_cstr(b, p->reason);
+    txs_buf_puts(b, "}\n");
+}
+
 int txs_cases_write(const txs_cases *c, txs_buf *b)
 {
     for (size_t i = 0; i < c->n && !b->oom; i++) write_case(&c->v[i], b);
+    for (size_t i = 0; i < c->npsub && !b->oom; i++)
+        if (c->psub[i].reason && !raised(c, c->psub[i].h)) write_closed(&c->psub[i], b);
     return b->oom ? TXS_E_NOMEM : TXS_OK;
 }

@@ -116,7 +116,8 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
         if (np > TXS_STATE_PARTS_MAX) np = TXS_STATE_PARTS_MAX;
         txs_state_opts so = {opts->max_lateness < 0 ? TXS_STATE_LATENESS_DEFAULT
                                                     : opts->max_lateness,
-                             opts->shard_mode, opts->shard_k, opts->shard_n, np};
+                             opts->shard_mode, opts->shard_k, opts->shard_n, np,
+                             opts->cp_retention, opts->counterparties};
         rc = txs_state_create(opts->rules, &so, &s->state);
         if (rc == TXS_OK) s->nparts = txs_state_parts(s->state);
         if (rc == TXS_OK) s->link = txs_state_needs_link(s->state);

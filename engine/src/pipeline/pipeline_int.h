@@ -13,6 +13,7 @@
  *   alert.c    the alert line and its hits' JSON
  *   case_of.c  the cases an alert belongs to (cases.h)
  *   manifest.c the run manifest filled for emit's printer
+ *   lookback.c known counterparties against a list change (lookback.h)
  *
  * Ownership: a slot belongs to one stage at a time (threads.c says when);
  * a worker to one thread; the screener's configuration is read-only once
@@ -189,6 +190,10 @@ static inline void txs__pipe_res_reset(rec_res *o, const slot *sl)
     o->nh = o->nsanc = o->suppressed = o->dropped = 0;
     o->home = 1;
 }
+
+/* route.c: a sanctions hit's entry keys (list, list_version, entry_id,
+ * entry_name, entry_type, program) for entity of l, each after a comma. */
+void txs__pipe_put_entry(txs_buf *b, const txs_lists *l, uint32_t entity);
 
 /* ,"key":"value" with the value escaped (alert and hit JSON). */
 static inline void txs__pipe_put_key_str(txs_buf *b, const char *key, txs_slice v)

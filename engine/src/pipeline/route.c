@@ -493,3 +493,9 @@ int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *d
     TXS_TRY(sanc_iban(w, "bene_account", NULL, &t->bene, n, dropped));
     return purpose_ids(w, t->purpose, n, dropped);
 }
+
+/* The entry keys of a sanctions hit, for look-back alerts (lookback.c). */
+void txs__pipe_put_entry(txs_buf *b, const txs_lists *l, uint32_t entity)
+{
+    put_entry(b, l, entity);
+}

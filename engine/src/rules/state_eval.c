@@ -103,6 +103,7 @@ void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k)
     const txs_ruleset *rs = s->rs;
     memset(k, 0, sizeof *k);
     k->base = -1;
+    if (s->o.counterparties && s->o.mode == TXS_STATE_ALL) txs__cp_key(t, k);
     if (rs->nacct == 0 && rs->ngraph == 0) {
         k->skip = 1;
         return;
@@ -146,6 +147,7 @@ static int eval_core(txs_state *s, const txs_txn *t, const txs_state_key *key, t
     int is_late = 0, lead = s->pk == 0; /* counts the record-wide figures */
     if (late) *late = 0;
     if (rank) *rank = 4;
+    TXS_TRY(txs__cp_feed(s, t, key));
     if (key->skip) {
         if (key->skip == 2 && lead) s->st.self_transfers++;
         return 0;

@@ -5,10 +5,16 @@
  * and loading a file into a table or its partitions with every read
  * bounds-checked.
  *
- * State file (version 3), little-endian, written atomically:
+ * State file (version 4), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
  *   i64 max_ts u64 naccounts, u32 ninputs u32 reserved and the inputs
- *   absorbed (state_ledger.c; version 2 had neither), then per account in identity order (h[0],
+ *   absorbed (state_ledger.c; version 2 had neither), then (version 4) u64
+ *   the look-back section's bytes and the section:
+ *     u32 nlists u32 reserved, per list u64 snapshot hash, u16 path length
+ *     and the path; u64 ncounterparties, per counterparty in identity
+ *     order u64 h[0] u64 h[1] i64 last_ts u32 seen u8 kind u8 name length
+ *     u8 reference length char[2] country, the name, the reference;
+ *   then per account in identity order (h[0],
  *   then h[1], so the bytes do not depend on partitions or the order
  *   accounts were first seen): the txs_acct fields (no
  *   pointers), u16 nevents, the events, u8 nreach, u8 nbranches, the reach
@@ -30,8 +36,9 @@
 #include "txs/state.h"
 
 #define STATE_MAGIC "TXSSTATE"
-#define STATE_VERSION 3u
+#define STATE_VERSION 4u
 #define STATE_HDR 48u  /* through naccounts; version 3 adds 8 more */
+#define CP_REC 33u     /* a counterparty's fixed bytes in the file */
 
 int txs_state_has_input(const txs_state *s, uint64_t xxh3, uint64_t bytes)
 {
@@ -140,6 +147,42 @@ int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
     return txs_out_commit(o, d);
 }
 
+static int put_cp(void *ctx, const txs_state_cp *c)
+{
+    txs_buf *b = ctx;
+    uint8_t k = (uint8_t)c->kind, nn = (uint8_t)c->value.n, rn = (uint8_t)c->ref.n;
+    txs_buf_put(b, c->h, 16);
+    txs_buf_put(b, &c->last_ts, 8);
+    txs_buf_put(b, &c->seen, 4);
+    txs_buf_put(b, &k, 1);
+    txs_buf_put(b, &nn, 1);
+    txs_buf_put(b, &rn, 1);
+    txs_buf_put(b, c->cc, 2);
+    txs_buf_put(b, c->value.p, nn);
+    txs_buf_put(b, c->ref.p, rn);
+    return b->oom ? TXS_E_NOMEM : TXS_OK;
+}
+
+/* The look-back section (version 4): the lists this run screened with and
+ * the counterparties still within their retention, in identity order. */
+static int lookback_section(txs_state *s, txs_buf *b)
+{
+    if (txs__cp_expire(s) < 0) return TXS_E_NOMEM;
+    uint32_t nl = (uint32_t)s->nlists_now, zero = 0;
+    txs_buf_put(b, &nl, 4);
+    txs_buf_put(b, &zero, 4);
+    for (size_t i = 0; i < s->nlists_now; i++) {
+        uint16_t pn = (uint16_t)strlen(s->lists_now[i].path);
+        txs_buf_put(b, &s->lists_now[i].hash, 8);
+        txs_buf_put(b, &pn, 2);
+        txs_buf_put(b, s->lists_now[i].path, pn);
+    }
+    uint64_t ncp = txs__cp_count(s, NULL);
+    txs_buf_put(b, &ncp, 8);
+    if (b->oom) return TXS_E_NOMEM;
+    return txs_state_counterparties(s, put_cp, b);
+}
+
 int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
 {
     const char *path = txs_out_path(o);
@@ -180,6 +223,16 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     wput(&w, &ni, 4);
     wput(&w, &zero, 4);
     if (nl) wput(&w, lp, nl);
+    txs_buf lb = {0};
+    rc = lookback_section(s, &lb);
+    if (rc == 0) {
+        uint64_t lbn = lb.n;
+        wput(&w, &lbn, 8);
+        wput(&w, lb.p, lb.n);
+    } else {
+        rc = txs_diag_set(d, rc, path, 0, "out of memory");
+    }
+    txs_buf_free(&lb);
     for (size_t i = 0; i < na && rc == 0; i++) {
         txs_acct a = *v[i].a;
         uint16_t ne = a.n;
@@ -301,13 +354,23 @@ static int state_check(const unsigned char *h, size_t n, const char *path, uint3
     uint64_t na;
     memcpy(&ver, h + 8, 4);
     memcpy(&na, h + 40, 8);
-    if (ver != STATE_VERSION && ver != 2)
+    if (ver < 2 || ver > STATE_VERSION)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                            "state file version %u; this txscreen reads versions 2 and %u", ver,
+                            "state file version %u; this txscreen reads versions 2 to %u", ver,
                             STATE_VERSION);
     if (ver >= 3 && n >= STATE_HDR + 4) memcpy(ni, h + STATE_HDR, 4);
     if (*ni > TXS_STATE_INPUTS_MAX) return corrupt(d, path, "bad input list", STATE_HDR);
     uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)*ni * sizeof(txs_state_input) : STATE_HDR;
+    if (ver >= 4) { /* the look-back section, its size first */
+        uint64_t lbn;
+        if ((uint64_t)n < head + 16)
+            return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                                "not a usable txscreen state file: %zu bytes cannot hold its "
+                                "header; remove it to start from empty state", n);
+        memcpy(&lbn, h + head, 8);
+        if (lbn > (uint64_t)n - head - 16) return corrupt(d, path, "bad look-back section", head);
+        head += 8 + lbn;
+    }
     if ((uint64_t)n < head + 8)
         return txs_diag_set(d, TXS_E_FORMAT, path, 0,
                             "not a usable txscreen state file: %zu bytes cannot hold its "
@@ -322,6 +385,54 @@ static int state_check(const unsigned char *h, size_t n, const char *path, uint3
                             "not a usable txscreen state file: %zu bytes cannot hold the "
                             "%llu accounts its header names; remove it to start from empty "
                             "state", n, (unsigned long long)na);
+    return TXS_OK;
+}
+
+/* The look-back section of a version 4 file (its size was checked against
+ * the file's by state_check): the lists, then each counterparty into the
+ * table or partition owning it. */
+static int load_lookback(txs_state *s, rbuf *r, const char *path, txs_diag *d)
+{
+    uint64_t lbn, ncp;
+    uint32_t nl, pad;
+    if (rget(r, &lbn, 8)) return corrupt(d, path, "no look-back section", r->at);
+    rbuf q = {r->p + r->at, lbn, 0};
+    size_t base = r->at;
+    r->at += lbn;
+    if (rget(&q, &nl, 4) || rget(&q, &pad, 4) || nl > TXS_STATE_LISTS_MAX)
+        return corrupt(d, path, "bad list of snapshots", base + q.at);
+    txs_state_list lists[TXS_STATE_LISTS_MAX];
+    for (uint32_t i = 0; i < nl; i++) {
+        uint16_t pn;
+        memset(&lists[i], 0, sizeof lists[i]);
+        if (rget(&q, &lists[i].hash, 8) || rget(&q, &pn, 2) || pn >= TXS_STATE_LIST_PATH ||
+            rget(&q, lists[i].path, pn))
+            return corrupt(d, path, "bad list of snapshots", base + q.at);
+    }
+    if (txs__cp_set_prev(s, lists, nl) < 0)
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    if (rget(&q, &ncp, 8) || ncp > (q.n - q.at) / CP_REC)
+        return corrupt(d, path, "bad counterparty count", base + q.at);
+    for (uint64_t i = 0; i < ncp; i++) {
+        uint64_t h[2];
+        int64_t ts;
+        uint32_t seen;
+        uint8_t kind, nn, rn;
+        char cc[2];
+        if (rget(&q, h, 16) || rget(&q, &ts, 8) || rget(&q, &seen, 4) || rget(&q, &kind, 1) ||
+            rget(&q, &nn, 1) || rget(&q, &rn, 1) || rget(&q, cc, 2) || kind < TXS_CP_NAME ||
+            kind > TXS_CP_WALLET || nn > TXS_CP_NAME_MAX || rn > TXS_CP_REF_MAX ||
+            q.n - q.at < (size_t)nn + rn)
+            return corrupt(d, path, "bad counterparty record", base + q.at);
+        txs_slice name = {(const char *)q.p + q.at, nn}, ref = {(const char *)q.p + q.at + nn, rn};
+        q.at += (size_t)nn + rn;
+        txs_state *t = s->nparts ? s->part[txs__state_part_of(h, s->nparts)] : s;
+        int rc = txs__cp_load(&t->cp, h, kind, cc, name, ts, ref, seen);
+        if (rc == TXS_E_FORMAT)
+            return corrupt(d, path, "a counterparty appears twice", base + q.at);
+        if (rc < 0) return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    }
+    if (q.at != q.n) return corrupt(d, path, "bad look-back section size", base + q.at);
     return TXS_OK;
 }
 
@@ -356,6 +467,7 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
         goto out;
     }
     r.at += (size_t)ni * sizeof(txs_state_input);
+    if (ver >= 4 && (rc = load_lookback(s, &r, path, d)) < 0) goto out;
     s->st.rules_changed = rhash != s->rules_hash;
     for (unsigned k = 0; k < s->nparts; k++) { /* each partition keeps the clock */
         s->part[k]->st.observed_since = s->st.observed_since;

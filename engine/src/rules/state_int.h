@@ -263,6 +263,53 @@ typedef struct txs__slot {
     uint32_t idx;   /* index + 1 into accts */
 } txs__slot;
 
+/* The counterparty register (state_cpty.c): every distinct counterparty
+ * the state has seen, for look-back screening when the lists change
+ * (state.h "Counterparties").  One record of 48 bytes per counterparty,
+ * its name and last transaction reference in pool (name, then the
+ * reference in ref_cap bytes, so a later reference of the same length or
+ * shorter is written in place), and an open-addressing table of uint32
+ * indexes at a load factor of at most 1/2.
+ *
+ *   slot[]  h[0] & mask -> index + 1
+ *   v[]     txs__cp, in first-seen order
+ *   pool    "ACME TRADING LLC" "T000123" "BANK MELLAT" "T000124" ...
+ */
+typedef struct txs__cp {
+    uint64_t h[2];           /* identity (txs__cp_ident) */
+    int64_t last_ts;         /* latest transaction time seen with it */
+    uint64_t off;            /* name at pool + off, then the reference */
+    uint32_t seen;           /* transactions seen with it (saturates) */
+    uint8_t kind;            /* TXS_CP_* */
+    uint8_t name_n, ref_n, ref_cap;
+    char cc[2];              /* the party's country, {0,0}: none */
+    uint8_t pad[2];
+} txs__cp;
+
+typedef struct txs__cpreg {
+    txs__cp *v;
+    size_t n, cap;
+    uint32_t *slot;          /* index + 1; 0: empty */
+    size_t mask;             /* nslots - 1, 0 before the first insert */
+    char *pool;
+    size_t pn, pcap;
+} txs__cpreg;
+
+void txs__cp_free(txs__cpreg *r);
+/* Record one sighting: creates the counterparty or, when ts is not older
+ * than its last sighting, moves its last sighting here.  0 or TXS_E_NOMEM. */
+int txs__cp_observe(txs__cpreg *r, const uint64_t h[2], int kind, const char cc[2],
+                    txs_slice name, int64_t ts, txs_slice ref);
+/* Add a counterparty read from a state file: TXS_E_FORMAT when it is
+ * there already, else as txs__cp_observe with its count. */
+int txs__cp_load(txs__cpreg *r, const uint64_t h[2], int kind, const char cc[2],
+                 txs_slice name, int64_t ts, txs_slice ref, uint32_t seen);
+/* Heap bytes of r (records, slots, pool). */
+uint64_t txs__cp_bytes(const txs__cpreg *r);
+/* The counterparties of t into k's cp fields (thread-safe). */
+struct txs_state_key;
+void txs__cp_key(const txs_txn *t, struct txs_state_key *k);
+
 struct txs_state {
     const txs_ruleset *rs;
     txs_state_opts o;
@@ -287,6 +334,13 @@ struct txs_state {
     txs_state *link;
     txs_hit *tmp;           /* [nparts * TXS_MAX_HITS] */
     txs__ledger *ledger;    /* inputs absorbed; NULL in partitions */
+    txs__cpreg cp;          /* counterparties this table (partition) owns */
+    /* The lists the state last saw (from its file) and the ones this run
+     * screens with (txs_state_set_lists); top-level state only. */
+    txs_state_list *lists_prev, *lists_now;
+    size_t nlists_prev, nlists_now;
+    int64_t cp_retention;   /* seconds */
+    uint64_t cp_expired;    /* dropped by the last write */
 };
 
 /* The partition (of pn) an identity lives in: the top half of h[1], which
@@ -317,5 +371,16 @@ void txs__state_make_event(txs_ev *e, const txs_txn *t, int dir, const txs_party
 int txs__state_ev_insert(txs_state *s, txs_acct *a, const txs_ev *e);
 /* Fold the new event into the history aggregates (after the rules). */
 void txs__state_fold(txs_acct *a, const txs_ev *e);
+
+/* state_cpty.c */
+/* Record t's counterparties that s (a table or a partition) owns. */
+int txs__cp_feed(txs_state *s, const txs_txn *t, const txs_state_key *key);
+/* Drop counterparties not seen within the retention of the state's latest
+ * event; returns how many, or TXS_E_NOMEM. */
+int64_t txs__cp_expire(txs_state *s);
+/* Counterparties held in s and its partitions, and their heap bytes. */
+uint64_t txs__cp_count(txs_state *s, uint64_t *bytes);
+/* The lists a state file recorded (state_file.c). */
+int txs__cp_set_prev(txs_state *s, const txs_state_list *v, size_t n);
 
 #endif /* TXS_STATE_INT_H */

@@ -114,6 +114,9 @@ void txs_state_free(txs_state *s)
     }
     free(s->accts);
     free(s->slots);
+    txs__cp_free(&s->cp);
+    free(s->lists_prev);
+    free(s->lists_now);
     free(s);
 }
 
@@ -140,6 +143,7 @@ static void count_table(txs_state *s)
 
 const txs_state_stats *txs_state_get_stats(txs_state *s)
 {
+    s->st.counterparties = txs__cp_count(s, &s->st.cp_bytes);
     if (s->nparts == 0) {
         count_table(s);
         return &s->st;
