@@ -36,13 +36,13 @@ endfunction()
 help_of(top)
 # The commands: the rows between "commands:" and the next blank line.
 string(REGEX MATCH "commands:\n(([ ]+[a-z]+[ ]+[^\n]*\n)+)" _ "${top}")
-string(REGEX MATCHALL "(^|\n)  [a-z]+ " rows "${CMAKE_MATCH_1}")
+string(REGEX MATCHALL "[^\n]+" rows "${CMAKE_MATCH_1}")
 set(commands "")
-foreach(r IN LISTS rows)
-  string(STRIP "${r}" r)
-  list(APPEND commands ${r})
+foreach(r IN LISTS rows)  # one row a line: the name is its first word
+  if(r MATCHES "^  ([a-z]+) ")
+    list(APPEND commands ${CMAKE_MATCH_1})
+  endif()
 endforeach()
-list(REMOVE_DUPLICATES commands)  # "^" matches anew at each MATCHALL step
 if(NOT commands)
   message(FATAL_ERROR "no commands found in `${BIN} --help`")
 endif()
