@@ -142,9 +142,10 @@ uint64_t txs__cp_bytes(const txs__cpreg *r)
     return (uint64_t)r->cap * sizeof *r->v + (r->slot ? (r->mask + 1) * 4 : 0) + r->pcap;
 }
 
-static int grow_slots(txs__cpreg *r)
+/* Rebuild the slot table with ns slots (a power of two, more than r->n:
+ * the probe below needs an empty slot to end). */
+static int rehash(txs__cpreg *r, size_t ns)
 {
-    size_t ns = r->mask ? (r->mask + 1) * 2 : 1024;
     uint32_t *s = calloc(ns, sizeof *s);
     if (s == NULL) return TXS_E_NOMEM;
     for (size_t i = 0; i < r->n; i++) {
@@ -156,6 +157,11 @@ static int grow_slots(txs__cpreg *r)
     r->slot = s;
     r->mask = ns - 1;
     return TXS_OK;
+}
+
+static int grow_slots(txs__cpreg *r)
+{
+    return rehash(r, r->mask ? (r->mask + 1) * 2 : 1024);
 }
 
 /* The slot of h: its entry, or the empty slot where it goes. */
@@ -286,12 +292,9 @@ static int64_t expire(txs__cpreg *r, int64_t cut)
     r->pcap = bytes ? bytes : 1;
     r->n = k;
     if (r->mask) { /* the smallest table holding k at a load of at most 1/2 */
-        r->mask = 0;
-        free(r->slot);
-        r->slot = NULL;
-        do
-            if (grow_slots(r) < 0) return TXS_E_NOMEM;
-        while (k * 2 > r->mask + 1);
+        size_t ns = 1024;
+        while (k * 2 > ns) ns *= 2;
+        if (rehash(r, ns) < 0) return TXS_E_NOMEM;
     }
     return dropped;
 }
