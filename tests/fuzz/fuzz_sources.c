@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "txs/lists_update.h"
 
@@ -19,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (txs_lists_sources_parse("/fuzz/sources.yaml", (const char *)data, size, &cfg, &d) == 0) {
         if (cfg.n == 0 || cfg.n > TXS_UPDATE_MAX_SOURCES || cfg.keep == 0) abort();
         for (size_t i = 0; i < cfg.n; i++)
-            if (cfg.src[i].name[0] == '\0' || strncmp(cfg.src[i].url, "http", 4) != 0) abort();
+            if (cfg.src[i].name[0] == '\0' || strncasecmp(cfg.src[i].url, "http", 4) != 0)
+                abort(); /* schemes are case-insensitive (RFC 3986 3.1) */
     } else if (d.msg[0] == '\0') {
         abort(); /* a refusal must say why */
     }
