@@ -12,7 +12,8 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases,
+        *pattern_cache;
     long long max_lateness;    /* seconds; -1: default */
     int shard_mode;            /* txs_state_mode */
     unsigned shard_k, shard_n;

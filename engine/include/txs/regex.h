@@ -9,7 +9,7 @@
  *   run time    txs_regex_match(re, text, md) -> 1 / 0, spans in md
  *
  * Flags mirror Hyperscan's, so a pattern means the same to both engines:
- * CASELESS (PCRE2_CASELESS), UTF8 (PCRE2_UTF | PCRE2_UCP), DOTALL.  A compiled
+ * CASELESS (PCRE2_CASELESS), UTF8 (PCRE2_UTF), UCP (PCRE2_UCP), DOTALL.  A compiled
  * re is immutable; txs_regex_jit() turns on PCRE2's JIT for it (not
  * thread-safe: call it before sharing re).  A match data block (md) belongs
  * to one thread.
@@ -23,8 +23,13 @@
 
 enum {
     TXS_RE_CASELESS = 1u, /* ASCII and, with UTF8, Unicode case folding */
-    TXS_RE_UTF8 = 2u,     /* the pattern and texts are UTF-8, \w etc. Unicode */
-    TXS_RE_DOTALL = 4u    /* '.' also matches a newline */
+    TXS_RE_UTF8 = 2u,     /* the pattern and texts are UTF-8 (characters,
+                             not bytes, for '.', classes and repeats) */
+    TXS_RE_DOTALL = 4u,   /* '.' also matches a newline */
+    TXS_RE_UCP = 8u       /* with UTF8: \w, \d, \s, \b by Unicode properties,
+                             not ASCII (PCRE2_UCP, HS_FLAG_UCP); costly for
+                             Hyperscan's compile (about 10x on the bench's
+                             regexes) */
 };
 
 typedef struct txs_regex txs_regex;

@@ -254,7 +254,8 @@ static unsigned hs_flags(unsigned f)
 {
     unsigned h = HS_FLAG_SINGLEMATCH;
     if (f & TXS_RE_CASELESS) h |= HS_FLAG_CASELESS;
-    if (f & TXS_RE_UTF8) h |= HS_FLAG_UTF8 | HS_FLAG_UCP;
+    if (f & TXS_RE_UTF8) h |= HS_FLAG_UTF8;
+    if ((f & TXS_RE_UTF8) && (f & TXS_RE_UCP)) h |= HS_FLAG_UCP;
     if (f & TXS_RE_DOTALL) h |= HS_FLAG_DOTALL;
     if (f & TXS_HSRE_PREFILTER) h |= HS_FLAG_PREFILTER;
     return h;

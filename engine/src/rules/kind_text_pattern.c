@@ -5,7 +5,8 @@
  * instructions, party addresses, party names).  Patterns are written
  * inline (`patterns:`) and/or in a file of one pattern a line (`file:`,
  * read by textpat.c), each with an optional weight and label.  Flags:
- * caseless, utf8 (default on), dotall.  `alone: false` makes the rule a
+ * caseless, utf8 (default on), unicode (\w \b by Unicode properties),
+ * dotall.  `alone: false` makes the rule a
  * booster: its hit adds to the score of other hits but never alerts alone.
  *
  * Every text_pattern rule of a rule set shares one pattern set, scanned
@@ -26,8 +27,8 @@
 #define TP_EVIDENCE 8
 #define TP_TEXT_MAX 200 /* bytes of a matched text or group in evidence */
 
-static const char *const param_keys[] = {"patterns", "file",  "fields", "caseless",
-                                         "utf8",     "dotall", "alone",  NULL};
+static const char *const param_keys[] = {"patterns", "file",   "fields", "caseless", "utf8",
+                                         "unicode",  "dotall", "alone",  NULL};
 
 static const struct {
     const char *name;
@@ -149,7 +150,11 @@ static int tp_compile(txs_rule *r, const txs_ynode *params, const txs_ydoc *doc,
     TXS_TRY(parse_fields(doc, txs__ymap_get(params, "fields"), &p->fields, d));
     TXS_TRY(flag(doc, params, "caseless", TXS_RE_CASELESS, &p->flags, d));
     TXS_TRY(flag(doc, params, "utf8", TXS_RE_UTF8, &p->flags, d));
+    TXS_TRY(flag(doc, params, "unicode", TXS_RE_UCP, &p->flags, d));
     TXS_TRY(flag(doc, params, "dotall", TXS_RE_DOTALL, &p->flags, d));
+    if ((p->flags & TXS_RE_UCP) && !(p->flags & TXS_RE_UTF8))
+        return txs_diag_set(d, TXS_E_CONFIG, doc->file, params->line,
+                            "rule '%s': unicode: true needs utf8: true", r->info.id);
     const txs_ynode *alone = txs__ymap_get(params, "alone");
     if (alone) TXS_TRY(txs__rules_parse_bool(doc, alone, "alone", &p->alone, d));
     r->boost = !p->alone;

@@ -2,8 +2,8 @@
  * regex.c: every PCRE2 call in the engine (regex.h).  Patterns are compiled
  * with options that mirror Hyperscan's flags, so the pattern rules can let
  * Hyperscan find the candidates and PCRE2 confirm them (hs/patset.c) and
- * each engine means the same by a pattern: PCRE2_UTF | PCRE2_UCP for UTF8
- * (Hyperscan's HS_FLAG_UTF8 | HS_FLAG_UCP), PCRE2_CASELESS, PCRE2_DOTALL.
+ * each engine means the same by a pattern: PCRE2_UTF for UTF8 (Hyperscan's
+ * HS_FLAG_UTF8), PCRE2_UCP for UCP (HS_FLAG_UCP), PCRE2_CASELESS, PCRE2_DOTALL.
  *
  * A match limit bounds backtracking: a pattern written so that it explodes
  * on some text ((a+)+b) stops at PCRE2's default limits and counts as no
@@ -36,7 +36,8 @@ int txs_regex_compile(const char *pat, size_t n, unsigned flags, txs_regex **out
     *erroff = 0;
     uint32_t opt = 0;
     if (flags & TXS_RE_CASELESS) opt |= PCRE2_CASELESS;
-    if (flags & TXS_RE_UTF8) opt |= PCRE2_UTF | PCRE2_UCP;
+    if (flags & TXS_RE_UTF8) opt |= PCRE2_UTF;
+    if ((flags & TXS_RE_UTF8) && (flags & TXS_RE_UCP)) opt |= PCRE2_UCP;
     if (flags & TXS_RE_DOTALL) opt |= PCRE2_DOTALL;
     int err = 0;
     PCRE2_SIZE off = 0;
