@@ -88,11 +88,11 @@ typedef struct txs_patmatch {
 typedef int (*txs_patset_fn)(void *ctx, const txs_patmatch *m);
 
 /*
- * Scan n bytes.  Returns 0 or a negative status (TXS_E_UNSUPPORTED from
- * Hyperscan, TXS_E_NOMEM when a pattern's JIT compile on first use fails
- * for lack of memory).  Thread-safe for a shared ps with one scratch per
- * thread.  A pattern's PCRE2 JIT code is made on its first candidate (the
- * only allocation, once per pattern per set).
+ * Scan n bytes.  Returns 0 or TXS_E_UNSUPPORTED (Hyperscan refused the
+ * scan).  Thread-safe for a shared ps with one scratch per thread.  A
+ * pattern's PCRE2 code (built from saved bytes) and JIT code are made on
+ * its first candidate, once per pattern per set: the only allocation; if
+ * it fails for lack of memory the pattern confirms nothing.
  */
 int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, size_t n,
                     txs_patset_fn fn, void *ctx);

@@ -16,7 +16,7 @@
  * never per pattern per text.
  *
  * Saved form (txs_patset_save), checked whole before use:
- *   "TXSPAT1\n"  u64 n  u64 fingerprint(patterns, flags, mode)
+ *   "TXSPAT2\n"  u64 n  u64 fingerprint(patterns, flags, mode)  u64 groups
  *   n class bytes (0 exact, 1 prefilter)  Hyperscan's serialised database
  *   u64 xxh3-64 of everything before
  * Anything else (a truncated or flipped file, other patterns) is refused
@@ -24,7 +24,11 @@
  *
  * JIT: PCRE2's JIT code is made for a pattern on its first candidate,
  * under one mutex, and published with a release store, so a set of 10,000
- * keywords does not JIT-compile them all at load.
+ * keywords does not JIT-compile them all at load.  A set built from saved
+ * bytes also leaves PCRE2's compile itself to the first candidate: the
+ * patterns were checked when the bytes were made, and the fingerprint
+ * says they are the same, so a cached load is one read and Hyperscan's
+ * deserialisation (the 50 ms target of issue 18).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,15 +41,15 @@
 #include "txs/patset.h"
 #include "txs/regex.h"
 
-static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '1', '\n'};
+static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '2', '\n'};
 
 typedef struct pat {
     char *expr;           /* NUL-terminated copy (Hyperscan needs one) */
     size_t len;
     unsigned flags;
     int prefilter;
-    txs_regex *re;
-    atomic_int ready;     /* re JIT-compiled (or JIT unavailable) */
+    txs_regex *re;        /* NULL until first use when built from saved bytes */
+    atomic_int ready;     /* re compiled and JIT-compiled (or JIT unavailable) */
 } pat;
 
 struct txs_patset {
@@ -94,9 +98,9 @@ static int fail(txs_patset_err *e, long i, long off, const char *engine, const c
     return TXS_E_CONFIG;
 }
 
-/* Copy and PCRE2-compile every pattern: syntax errors stop here, with
- * PCRE2's offset. */
-static int compile_pcre(txs_patset *ps, const txs_pat *p, txs_patset_err *e)
+/* Copy and (unless lazy) PCRE2-compile every pattern: syntax errors stop
+ * here, with PCRE2's offset. */
+static int compile_pcre(txs_patset *ps, const txs_pat *p, int lazy, txs_patset_err *e)
 {
     for (size_t i = 0; i < ps->n; i++) {
         pat *q = &ps->p[i];
@@ -109,6 +113,7 @@ static int compile_pcre(txs_patset *ps, const txs_pat *p, txs_patset_err *e)
         q->expr[p[i].len] = '\0';
         q->len = p[i].len;
         q->flags = p[i].flags;
+        if (lazy) continue;
         size_t off;
         char msg[200];
         int rc = txs_regex_compile(q->expr, q->len, q->flags, &q->re, &off, msg, sizeof msg);
@@ -164,23 +169,25 @@ static int compile_hs(txs_patset *ps, int target, txs_patset_err *e)
 }
 
 /* The saved bytes, if they are exactly this set's. */
+#define HEAD (sizeof MAGIC + 24)
+
+/* Open the saved bytes if they are exactly this set's. */
 static int load_saved(txs_patset *ps, const unsigned char *b, size_t n)
 {
-    size_t head = sizeof MAGIC + 16;
-    if (n < head + ps->n + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0) return TXS_E_FORMAT;
-    uint64_t cnt, fp, sum;
-    memcpy(&cnt, b + 8, 8), memcpy(&fp, b + 16, 8), memcpy(&sum, b + n - 8, 8);
-    if (cnt != ps->n || fp != ps->fp || sum != XXH3_64bits(b, n - 8)) return TXS_E_FORMAT;
+    if (n < HEAD + ps->n + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0) return TXS_E_FORMAT;
+    uint64_t cnt, fp, groups, sum;
+    memcpy(&cnt, b + 8, 8), memcpy(&fp, b + 16, 8), memcpy(&groups, b + 24, 8);
+    memcpy(&sum, b + n - 8, 8);
+    if (cnt != ps->n || fp != ps->fp || groups > 65535 || sum != XXH3_64bits(b, n - 8))
+        return TXS_E_FORMAT;
     for (size_t i = 0; i < ps->n; i++) {
-        if (b[head + i] > 1) return TXS_E_FORMAT;
-        ps->p[i].prefilter = b[head + i];
+        if (b[HEAD + i] > 1) return TXS_E_FORMAT;
+        ps->p[i].prefilter = b[HEAD + i];
     }
-    size_t dbn = n - head - ps->n - 8;
-    ps->bytes = malloc(dbn ? dbn : 1);
-    if (ps->bytes == NULL) return TXS_E_NOMEM;
-    memcpy(ps->bytes, b + head + ps->n, dbn);
-    ps->nbytes = dbn;
-    return TXS_OK;
+    ps->groups = (unsigned)groups;
+    txs_diag d;
+    int rc = txs_hsdb_open(b + HEAD + ps->n, n - HEAD - ps->n - 8, &ps->db, &d);
+    return rc == TXS_E_NOMEM ? rc : rc < 0 ? TXS_E_FORMAT : TXS_OK;
 }
 
 int txs_patset_build(const txs_pat *p, size_t n, unsigned mode, int target,
@@ -194,16 +201,15 @@ int txs_patset_build(const txs_pat *p, size_t n, unsigned mode, int target,
     ps->n = n;
     ps->mode = mode;
     pthread_mutex_init(&ps->jit, NULL);
-    int rc = ps->p ? compile_pcre(ps, p, e) : TXS_E_NOMEM;
+    int rc = ps->p ? compile_pcre(ps, p, db != NULL, e) : TXS_E_NOMEM;
     if (rc == 0) ps->fp = fingerprint(p, n, mode);
     if (rc == 0 && db) rc = load_saved(ps, db, dbn);
     else if (rc == 0) rc = classify(ps, e);
     if (rc == 0 && db == NULL) rc = compile_hs(ps, target, e);
-    if (rc == 0) {
+    if (rc == 0 && db == NULL) {
         txs_diag d;
         rc = txs_hsdb_open(ps->bytes, ps->nbytes, &ps->db, &d);
-        if (rc < 0 && rc != TXS_E_NOMEM) rc = db ? TXS_E_FORMAT : rc;
-        if (rc < 0 && !db) fail(e, -1, -1, "Hyperscan", d.msg);
+        if (rc < 0 && rc != TXS_E_NOMEM) fail(e, -1, -1, "Hyperscan", d.msg);
     }
     if (rc < 0) {
         txs_patset_free(ps);
@@ -236,14 +242,15 @@ int txs_patset_is_prefilter(const txs_patset *ps, size_t i)
 
 int txs_patset_save(const txs_patset *ps, void **out, size_t *outn)
 {
-    size_t head = sizeof MAGIC + 16, n = head + ps->n + ps->nbytes + 8;
+    if (ps->bytes == NULL) return TXS_E_UNSUPPORTED; /* built from saved bytes */
+    size_t n = HEAD + ps->n + ps->nbytes + 8;
     unsigned char *b = malloc(n);
     if (b == NULL) return TXS_E_NOMEM;
-    uint64_t cnt = ps->n;
+    uint64_t cnt = ps->n, groups = ps->groups;
     memcpy(b, MAGIC, sizeof MAGIC);
-    memcpy(b + 8, &cnt, 8), memcpy(b + 16, &ps->fp, 8);
-    for (size_t i = 0; i < ps->n; i++) b[head + i] = (unsigned char)ps->p[i].prefilter;
-    if (ps->nbytes) memcpy(b + head + ps->n, ps->bytes, ps->nbytes);
+    memcpy(b + 8, &cnt, 8), memcpy(b + 16, &ps->fp, 8), memcpy(b + 24, &groups, 8);
+    for (size_t i = 0; i < ps->n; i++) b[HEAD + i] = (unsigned char)ps->p[i].prefilter;
+    if (ps->nbytes) memcpy(b + HEAD + ps->n, ps->bytes, ps->nbytes);
     uint64_t sum = XXH3_64bits(b, n - 8);
     memcpy(b + n - 8, &sum, 8);
     *out = b, *outn = n;
@@ -297,7 +304,12 @@ __attribute__((noinline, cold)) static void make_ready(const txs_patset *ps, pat
 {
     pthread_mutex_lock((pthread_mutex_t *)&ps->jit);
     if (!atomic_load_explicit(&q->ready, memory_order_relaxed)) {
-        txs_regex_jit(q->re);
+        size_t off;
+        char msg[8];
+        /* Built from saved bytes: compile now (checked when they were
+         * made).  Out of memory leaves re NULL: no candidate confirmed. */
+        if (q->re == NULL) txs_regex_compile(q->expr, q->len, q->flags, &q->re, &off, msg, sizeof msg);
+        if (q->re) txs_regex_jit(q->re);
         atomic_store_explicit(&q->ready, 1, memory_order_release);
     }
     pthread_mutex_unlock((pthread_mutex_t *)&ps->jit);
@@ -324,9 +336,10 @@ int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, s
         txs_patmatch m;
         m.id = s->ids[k];
         m.groups = 0;
-        m.spans = txs_regex_match(q->re, text, n, s->md) == 1;
+        m.spans = q->re && txs_regex_match(q->re, text, n, s->md) == 1;
         if (!m.spans && q->prefilter) continue; /* a candidate PCRE2 refutes */
         if (m.spans) fill_spans(s, q, &m);
+        else m.groups = 0;
         if (fn(ctx, &m)) break;
     }
     return TXS_OK;
