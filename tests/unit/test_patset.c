@@ -75,6 +75,29 @@ Test(regex, groups_and_spans)
     txs_regex_free(re);
 }
 
+/* txs_regex_test, both ways: the interpreter (its own match data) before
+ * the JIT, then the JIT (match data from the arena); a pattern with more
+ * groups than the one-pair block still matches. */
+Test(regex, test_without_and_with_the_jit)
+{
+    txs_regex *re = NULL;
+    size_t off;
+    char msg[64];
+    txs_arena a;
+    txs_arena_init(&a, 1024);
+    cr_assert_eq(txs_regex_compile("^(IBAN|ACCT)-(\\d+)$", 19, TXS_RE_UTF8, &re, &off, msg,
+                                   sizeof msg), 0, "%s", msg);
+    for (int jit = 0; jit < 2; jit++) {
+        if (jit) txs_regex_jit(re);
+        cr_assert_eq(txs_regex_test(re, "ACCT-12", 7, &a), 1);
+        cr_assert_eq(txs_regex_test(re, "ACCT-12x", 8, &a), 0);
+        cr_assert_eq(txs_regex_test(re, "", 0, &a), 0);
+        cr_assert_eq(txs_regex_test(re, "\xC3(", 2, &a), 0); /* invalid UTF-8: no match */
+    }
+    txs_regex_free(re);
+    txs_arena_free(&a);
+}
+
 static int build(const char *const *e, size_t n, unsigned mode, txs_patset **ps,
                  txs_patset_err *err)
 {

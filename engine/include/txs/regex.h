@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "txs/arena.h"
 #include "txs/base.h"
 
 enum {
@@ -60,6 +61,16 @@ void txs_regex_md_free(txs_regex_md *md);
  * one md per thread; no allocation.
  */
 int txs_regex_match(const txs_regex *re, const char *text, size_t n, txs_regex_md *md);
+/*
+ * Whether re matches somewhere in text[0..n), for a caller without a match
+ * data block of its own (a profile's column check, parse/parse.c, runs on
+ * any worker with only the batch arena a).  With re JIT-compiled the block
+ * is taken from a (a few hundred bytes, no malloc; the JIT needs no heap
+ * frames); without the JIT one is allocated and freed around the call.
+ * Returns 1, 0 (also at PCRE2's match limit) or TXS_E_NOMEM.  Thread-safe
+ * for a shared re with one arena per thread.
+ */
+int txs_regex_test(const txs_regex *re, const char *text, size_t n, txs_arena *a);
 /* Span of group g (0: the whole match) of md's last match: 1 and *from,
  * *to; 0 when the group did not take part. */
 int txs_regex_span(const txs_regex_md *md, unsigned g, size_t *from, size_t *to);

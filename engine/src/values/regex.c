@@ -22,6 +22,7 @@ struct txs_regex {
     pcre2_code *code;
     unsigned groups;
     int utf;
+    int jit; /* txs_regex_jit succeeded */
 };
 
 struct txs_regex_md {
@@ -67,7 +68,8 @@ int txs_regex_compile(const char *pat, size_t n, unsigned flags, txs_regex **out
 
 int txs_regex_jit(txs_regex *re)
 {
-    return pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    return re->jit;
 }
 
 void txs_regex_free(txs_regex *re)
@@ -106,6 +108,32 @@ int txs_regex_match(const txs_regex *re, const char *text, size_t n, txs_regex_m
     /* pcre2_match takes the JIT path itself when re was JIT-compiled. */
     int rc = pcre2_match(re->code, (PCRE2_SPTR)(n ? text : ""), n, 0, 0, md->md, NULL);
     return rc > 0 ? 1 : 0;
+}
+
+/* PCRE2's memory functions over a batch arena: what the arena hands out
+ * lives until the batch is reset, so freeing is nothing. */
+static void *arena_malloc(size_t n, void *a) { return txs_arena_alloc(a, n); }
+static void arena_free(void *p, void *a) { (void)p, (void)a; }
+
+int txs_regex_test(const txs_regex *re, const char *text, size_t n, txs_arena *a)
+{
+    PCRE2_SPTR s = (PCRE2_SPTR)(n ? text : "");
+    if (!re->jit) {
+        /* The interpreter keeps its backtracking frames (20 KiB and up) in
+         * the match data: too much to take from the arena per record. */
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        if (md == NULL) return TXS_E_NOMEM;
+        int rc = pcre2_match(re->code, s, n, 0, 0, md, NULL);
+        pcre2_match_data_free(md);
+        return rc == PCRE2_ERROR_NOMEMORY ? TXS_E_NOMEM : rc >= 0;
+    }
+    /* The general context is allocated with its own functions, so both it
+     * and the match data land in the arena. */
+    pcre2_general_context *gc = pcre2_general_context_create(arena_malloc, arena_free, a);
+    pcre2_match_data *md = gc ? pcre2_match_data_create(1, gc) : NULL;
+    if (md == NULL) return TXS_E_NOMEM;
+    /* 0 is a match whose groups did not fit the one-pair block. */
+    return pcre2_match(re->code, s, n, 0, 0, md, NULL) >= 0;
 }
 
 int txs_regex_span(const txs_regex_md *md, unsigned g, size_t *from, size_t *to)
