@@ -6,7 +6,7 @@ txs_deps() {
   local pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
               libvectorscan-dev libxxhash-dev libcriterion-dev
               libyaml-dev libxml2-dev zlib1g-dev libzstd-dev zstd gzip time
-              libutf8proc-dev libicu-dev valgrind python3 libcurl4-openssl-dev)
+              libutf8proc-dev libicu-dev valgrind python3 libcurl4-openssl-dev libpcre2-dev)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

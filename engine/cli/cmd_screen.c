@@ -206,7 +206,8 @@ static int prepare(const screen_args *a, run *r, txs_diag *d)
     int rc = txs_profile_load(a->profile, &r->profile, d);
     if (rc < 0) return rc;
     if (strcmp(a->rules, "none") != 0) {
-        rc = txs_ruleset_load(a->rules, &r->rules, d);
+        txs_ruleset_opts ro = {a->pattern_cache, 0};
+        rc = txs_ruleset_load_opts(a->rules, &ro, &r->rules, d);
         if (rc < 0) return rc;
     }
     rc = load_lists(a, r, d);

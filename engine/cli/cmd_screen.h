@@ -14,7 +14,8 @@
 #define MAX_LISTS 32
 
 typedef struct screen_args {
-    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases;
+    const char *profile, *rules, *out, *rejects, *manifest, *good_guys, *state, *cases, *prev_cases,
+        *pattern_cache;
     const char *validate_xsd;
     const char *report;        /* --report FILE.html */
     long long max_lateness;    /* seconds; -1: default */

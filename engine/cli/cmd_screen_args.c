@@ -44,8 +44,13 @@ static void help(FILE *f)
 "                    with --format payments: validate each ISO 20022 message\n"
 "                    against the XML Schemas (*.xsd) in DIR, chosen by the\n"
 "                    Document's namespace; an invalid message is a reject\n"
-"  --rules R         rule set: default (built in), strict, a YAML file, or\n"
-"                    none to turn rules off (docs/rules.md)\n"
+"  --rules R         rule set: default (built in), strict, patterns (free-text\n"
+"                    red flags), a YAML file, or none to turn rules off\n"
+"                    (docs/rules.md)\n"
+"  --pattern-cache DIR\n"
+"                    keep the rule set's compiled text patterns in DIR\n"
+"                    (keyed by the rule set's bytes and this CPU), so the\n"
+"                    next run loads them instead of compiling\n"
 "  --lists L         sanctions lists: a snapshot from `txscreen lists compile`,\n"
 "                    or list source files (compiled for this run); repeat\n"
 "                    for several.  Default: the bundled default-lists.snap\n"
@@ -160,12 +165,14 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
     enum { O_PROFILE = 256, O_FORMAT, O_RULES, O_LISTS, O_OUT, O_REJECTS,
            O_MANIFEST, O_QUIET, O_HELP, O_REPROCESS, O_THRESH, O_GOODGUYS, O_STATE, O_LATENESS,
            O_SHARD, O_THREADS, O_CASES, O_FAILON, O_MAXREJ, O_PREVCASES, O_XSD, O_REPORT,
-           O_PROGRESS, O_LOOKBACK, O_PREVLISTS, O_RETENTION };
+           O_PROGRESS, O_LOOKBACK, O_PREVLISTS, O_RETENTION,
+           O_PATCACHE };
     static const struct option opts[] = {
         {"profile", required_argument, NULL, O_PROFILE},
         {"format", required_argument, NULL, O_FORMAT},
         {"validate-xsd", required_argument, NULL, O_XSD},
         {"rules", required_argument, NULL, O_RULES},
+        {"pattern-cache", required_argument, NULL, O_PATCACHE},
         {"lists", required_argument, NULL, O_LISTS},
         {"sanctions-threshold", required_argument, NULL, O_THRESH},
         {"good-guys", required_argument, NULL, O_GOODGUYS},
@@ -205,6 +212,7 @@ int txs__screen_parse_args(int argc, char **argv, screen_args *a)
         switch (c) {
         case O_PROFILE: a->profile = optarg; break;
         case O_RULES: a->rules = optarg; break;
+        case O_PATCACHE: a->pattern_cache = optarg; break;
         case O_LISTS:
             if (a->nlists == MAX_LISTS) {
                 fprintf(stderr, "txscreen screen: at most %d --lists\n", MAX_LISTS);

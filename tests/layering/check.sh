@@ -37,10 +37,10 @@ declare -A PUBLIC=(
   [base]=base [arena]=base [limits]=base
   [version]=pipeline   # reports every library the engine links, so it sits on top
   [emit]=emit
-  [values]=values [txn]=values [input]=input [parse]=parse [walk]=parse [json_read]=json
+  [values]=values [txn]=values [regex]=values [input]=input [parse]=parse [walk]=parse [json_read]=json
   [payments]=payments
   [norm]=norm [match]=match
-  [hs_db]=hs [hs]=hs [hs_engine]=hs
+  [hs_db]=hs [hs]=hs [hs_engine]=hs [patset]=hs
   [lists]=lists [lists_names]=lists [lists_update]=lists [lists_subset]=lists
   [rules]=rules [state]=rules [shard]=rules
   [sanctions]=screen [cases]=cases

@@ -225,6 +225,15 @@ ParameterizedTestParameters(profile, refuses_bad_profiles)
         {HEAD "fields:\n" CORE "  purpose: {column: p, occurrence: 0}\n", 7,
          "occurrence counts from 1"},
         {"- just\n- a list\n", 1, "a profile must be a YAML map"},
+        {HEAD "patterns:\n  iban: '^[A-Z]{2}\\d{2}'\n  acct: '^AC(\\d+$'\nfields:\n" CORE, 4,
+         "pattern 'acct': PCRE2 error at offset 8: missing closing parenthesis"},
+        {HEAD "patterns:\n  x: 'a{2,1}'\nfields:\n" CORE, 3,
+         "pattern 'x': PCRE2 error at offset 5: numbers out of order"},
+        {HEAD "patterns: {x: a}\nfields:\n" CORE "  purpose: {column: p, pattern: y}\n", 8,
+         "field purpose: no pattern named 'y' under patterns:"},
+        {HEAD "patterns: {x: a}\nfields:\n" CORE "  purpose: {value: v, pattern: x}\n", 8,
+         "field purpose: pattern goes with column:"},
+        {HEAD "patterns: []\nfields:\n" CORE, 2, "patterns must be a map"},
     };
     return cr_make_param_array(bad_profile, cases, TXS_ARRAY_LEN(cases));
 }
@@ -422,6 +431,55 @@ Test(profile, reasons_cut_long_values_on_a_character_boundary)
     cr_assert_eq(rc, TXS_E_FORMAT);
     cr_assert_str_eq(why, "unknown currency '012345678901234567890123456789012345678...' "
                           "in column 'currency'");
+    fx_free(&fx);
+}
+
+/* pattern: checks the value as written (before the map), anywhere in it
+ * unless anchored; an empty optional value is not checked; the reason
+ * names the field, value, column and pattern. */
+Test(profile, column_patterns_reject_values_that_do_not_match)
+{
+    static const char *const text =
+        "profile: checked\n"
+        "patterns:\n"
+        "  iban: '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'\n"
+        "  invoice: '(?i)inv(oice)?[ -]?\\d+'\n"
+        "  wire_code: '^(W|T)$'\n"
+        "fields:\n"
+        "  txn_id: {column: id}\n  timestamp: {column: ts}\n  amount: {column: amt}\n"
+        "  currency: {column: cur}\n"
+        "  channel: {column: ch, map: {W: wire, T: wire}, default: other, pattern: wire_code}\n"
+        "  bene_account: {column: acct, pattern: iban}\n"
+        "  purpose: {column: text, pattern: invoice}\n";
+    txs_diag d = {0};
+    int rc;
+    fixture fx = {0};
+    fx.p = load_text(text, &d, &rc, NULL);
+    cr_assert_eq(rc, 0, "%s:%lu: %s", d.file, d.line, d.msg);
+    fx.nhdr = split("id,ts,amt,cur,ch,acct,text", fx.hbuf, sizeof fx.hbuf, fx.hdr, 32);
+    cr_assert_eq(txs_profile_bind(fx.p, TXS_FMT_CSV, fx.hdr, fx.nhdr, "x.csv", 0, &fx.b, &d), 0);
+    txs_arena_init(&fx.arena, 4096);
+    txs_txn t;
+    char why[256];
+    cr_assert_eq(fx_parse(&fx, "T1,2026-03-01,1,EUR,W,DE89370400440532013000,paid INVOICE 77",
+                          &t, why, sizeof why), 0, "%s", why);
+    cr_assert(slice_is(t.purpose, "paid INVOICE 77"));
+    cr_assert_eq(t.channel, TXS_CH_WIRE);
+    cr_assert_eq(fx_parse(&fx, "T2,2026-03-01,1,EUR,,,inv-5", &t, why, sizeof why), 0, "%s",
+                 why);
+    cr_assert_eq(fx_parse(&fx, "T3,2026-03-01,1,EUR,W,de89370400440532013000,inv 1", &t, why,
+                          sizeof why), TXS_E_FORMAT);
+    cr_assert_str_eq(why, "bene_account 'de89370400440532013000' in column 'acct' does not "
+                          "match the profile's pattern 'iban'");
+    cr_assert_eq(fx_parse(&fx, "T4,2026-03-01,1,EUR,W,,salary", &t, why, sizeof why),
+                 TXS_E_FORMAT);
+    cr_assert_str_eq(why, "purpose 'salary' in column 'text' does not match the profile's "
+                          "pattern 'invoice'");
+    /* The map would turn X into other; the pattern sees X first. */
+    cr_assert_eq(fx_parse(&fx, "T5,2026-03-01,1,EUR,X,,inv 2", &t, why, sizeof why),
+                 TXS_E_FORMAT);
+    cr_assert_str_eq(why, "channel 'X' in column 'ch' does not match the profile's pattern "
+                          "'wire_code'");
     fx_free(&fx);
 }
 

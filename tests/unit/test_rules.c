@@ -81,7 +81,7 @@ Test(ruleset, unknown_builtin_lists_the_builtins)
     cr_assert_eq(txs_ruleset_load("strickt", &rs, &d), TXS_E_CONFIG);
     cr_assert_null(rs);
     cr_assert_str_eq(d.file, "strickt");
-    cr_assert(strstr(d.msg, "(built-in: default, strict)"), "%s", d.msg);
+    cr_assert(strstr(d.msg, "(built-in: default, patterns, strict)"), "%s", d.msg);
 }
 
 /* Without lists the hash is plain XXH3-64 of the file (xxhsum -H3); each

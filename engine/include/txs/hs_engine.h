@@ -93,6 +93,30 @@ typedef int (*txs_hsdb_fn)(unsigned id, unsigned long long to, void *ctx);
 int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
                    txs_hsdb_fn fn, void *ctx);
 
+/* ------------------------------------------------ regular expressions
+ * (pattern rules, hs/patset.c).  Flags as regex.h's TXS_RE_* (caseless,
+ * UTF-8, dotall), plus TXS_HSRE_PREFILTER: compile an approximation that
+ * matches at least wherever the pattern does (HS_FLAG_PREFILTER), for
+ * constructs Hyperscan cannot compile exactly (backreferences,
+ * lookaround); its matches must be confirmed by PCRE2.  Every expression
+ * is compiled HS_FLAG_SINGLEMATCH: a scan reports each id at most once. */
+#define TXS_HSRE_PREFILTER 0x100u
+
+/* How Hyperscan takes one expression, without building a database:
+ * 0 when it compiles exactly; TXS_E_UNSUPPORTED when it compiles only as a
+ * prefilter; TXS_E_CONFIG when neither (msg[cap] says why: Hyperscan's
+ * message).  *empty is set when the expression can match an empty string
+ * (such a pattern would hit every text). */
+int txs_hsdb_regex_check(const char *expr, unsigned flags, int *empty, char *msg,
+                         size_t cap);
+
+/* Compile n NUL-terminated expressions (ids 0..n-1, flags[i]) into one
+ * block-mode database for target and serialise it (*out malloc'd, the
+ * caller frees).  On error returns TXS_E_CONFIG with *bad the index of the
+ * expression refused (or -1) and d Hyperscan's message. */
+int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags, size_t n,
+                           int target, void **out, size_t *outn, long *bad, txs_diag *d);
+
 /* Hyperscan's version: compiled against (built != 0) or running (static). */
 const char *txs_hsdb_version(int built);
 

@@ -31,8 +31,31 @@ typedef struct txs_ruleset txs_ruleset;
  * to open, read or parse the files is TXS_E_CONFIG (an unknown bare word
  * lists the built-in names); else TXS_E_NOMEM. */
 int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d);
+/* Options for loading (all zero: the defaults txs_ruleset_load uses). */
+typedef struct txs_ruleset_opts {
+    /* A directory for compiled pattern databases (text_pattern rules,
+     * docs/rules.md "Compiled once"): keyed by the rule set's content hash
+     * and this host's platform, written atomically, a corrupt entry rebuilt.
+     * NULL: compile at every load. */
+    const char *pattern_cache;
+    /* 1: compile every pattern as a Hyperscan prefilter confirmed by PCRE2
+     * (the differential tests); 0: only those Hyperscan cannot compile. */
+    int pattern_prefilter;
+} txs_ruleset_opts;
+/* txs_ruleset_load with options (o may be NULL). */
+int txs_ruleset_load_opts(const char *spec, const txs_ruleset_opts *o, txs_ruleset **out,
+                          txs_diag *d);
 /* Free; accepts NULL. */
 void txs_ruleset_free(txs_ruleset *rs);
+
+/* The rule set's pattern set (text_pattern rules): how many patterns, how
+ * many confirmed by PCRE2 after a Hyperscan prefilter, and the cache:
+ * 0 none, 1 loaded from it, 2 compiled and written to it. */
+typedef struct txs_ruleset_patterns {
+    size_t patterns, prefilter;
+    int cache;
+} txs_ruleset_patterns;
+void txs_ruleset_pattern_info(const txs_ruleset *rs, txs_ruleset_patterns *out);
 
 /* Metadata: `ruleset:` name, `version:`, and xxh3-64 over the bytes of every
  * file loaded (rule set first, then country lists in the order named). */

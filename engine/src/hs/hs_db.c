@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "txs/hs_engine.h"
+#include "txs/regex.h"
 
 /* The targets, in TXS_HS_* order: name, tune family, CPU features. */
 static const struct target {
@@ -245,6 +246,77 @@ int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
     relay r = {fn, ctx};
     hs_error_t rc = hs_scan(db->db, p, (unsigned)n, 0, s->s, on_match, &r);
     return rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED ? TXS_OK : TXS_E_UNSUPPORTED;
+}
+
+/* ------------------------------------------------ regular expressions */
+
+static unsigned hs_flags(unsigned f)
+{
+    unsigned h = HS_FLAG_SINGLEMATCH;
+    if (f & TXS_RE_CASELESS) h |= HS_FLAG_CASELESS;
+    if (f & TXS_RE_UTF8) h |= HS_FLAG_UTF8;
+    if ((f & TXS_RE_UTF8) && (f & TXS_RE_UCP)) h |= HS_FLAG_UCP;
+    if (f & TXS_RE_DOTALL) h |= HS_FLAG_DOTALL;
+    if (f & TXS_HSRE_PREFILTER) h |= HS_FLAG_PREFILTER;
+    return h;
+}
+
+static int info_of(const char *expr, unsigned flags, int *empty, char *msg, size_t cap)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *err = NULL;
+    if (hs_expression_info(expr, hs_flags(flags), &info, &err) != HS_SUCCESS) {
+        snprintf(msg, cap, "%s", err ? err->message : "refused");
+        hs_free_compile_error(err);
+        return TXS_E_CONFIG;
+    }
+    *empty = info->min_width == 0;
+    free(info);
+    return TXS_OK;
+}
+
+int txs_hsdb_regex_check(const char *expr, unsigned flags, int *empty, char *msg,
+                         size_t cap)
+{
+    *empty = 0;
+    if (info_of(expr, flags & ~TXS_HSRE_PREFILTER, empty, msg, cap) == TXS_OK) return TXS_OK;
+    char again[256];
+    if (info_of(expr, flags | TXS_HSRE_PREFILTER, empty, again, sizeof again) == TXS_OK)
+        return TXS_E_UNSUPPORTED;
+    return TXS_E_CONFIG; /* msg keeps the exact compile's reason */
+}
+
+int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags, size_t n,
+                           int target, void **out, size_t *outn, long *bad, txs_diag *d)
+{
+    *out = NULL, *outn = 0, *bad = -1;
+    if (n == 0) return TXS_OK;
+    hs_platform_info_t pl;
+    if (platform_for(target, &pl) < 0)
+        return txs_diag_set(d, TXS_E_ARG, "", 0, "no Hyperscan platform for target %d", target);
+    unsigned *hf = malloc(n * sizeof *hf), *ids = malloc(n * sizeof *ids);
+    if (hf == NULL || ids == NULL) {
+        free(hf), free(ids);
+        return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory compiling patterns");
+    }
+    for (size_t i = 0; i < n; i++) hf[i] = hs_flags(flags[i]), ids[i] = (unsigned)i;
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    hs_error_t rc = hs_compile_multi(expr, hf, ids, (unsigned)n, HS_MODE_BLOCK, &pl, &db, &err);
+    free(hf), free(ids);
+    if (rc != HS_SUCCESS) {
+        *bad = err ? err->expression : -1;
+        txs_diag_set(d, TXS_E_CONFIG, "", 0, "%s", err ? err->message : "unknown error");
+        hs_free_compile_error(err);
+        return TXS_E_CONFIG;
+    }
+    char *bytes = NULL;
+    size_t nb = 0;
+    rc = hs_serialize_database(db, &bytes, &nb);
+    hs_free_database(db);
+    if (rc != HS_SUCCESS) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "hs_serialize_database failed");
+    *out = bytes, *outn = nb;
+    return TXS_OK;
 }
 
 /* The Hyperscan version this file was compiled against (built != 0) or

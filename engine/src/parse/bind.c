@@ -158,7 +158,7 @@ static uint32_t fields_needed(txs_binding *b)
     for (int i = 0; i < TXS_F_COUNT; i++) {
         txs_bslot *s = &b->s[i];
         s->plain = s->src == TXS_SRC_COLUMN && s->pos != UINT32_MAX && s->spec->nmap == 0 &&
-                   !s->spec->has_default;
+                   !s->spec->has_default && s->spec->pattern == NULL;
         s->required = s->spec->required;
         if (s->src == TXS_SRC_COLUMN && s->pos != UINT32_MAX && s->pos + 1 > need)
             need = s->pos + 1;

@@ -186,8 +186,20 @@ static HOT_INLINE int field_value(const ctx *c, int id, int typed, fval *out)
     return field_value_slow(c, id, typed, out);
 }
 
-/* The general case: raw text (trimmed when typed), then its map and
- * default, then the required check. */
+/* pattern: the value as the export writes it (before the map) must match
+ * the field's pattern somewhere; an empty value is left to required:. */
+static int check_pattern(const ctx *c, int id, txs_slice v)
+{
+    const txs_pfield *f = c->b->s[id].spec;
+    int rc = txs_regex_test(f->pattern, v.p, v.n, c->a);
+    if (rc != 0) return rc < 0 ? rc : TXS_OK;
+    char sh[SHOW_MAX + 4];
+    return reject(c, "%s '%s' in %s '%s' does not match the profile's pattern '%s'",
+                  txs__pfield_names[id], show(v, sh), c->b->noun, label(c, id), f->pattern_name);
+}
+
+/* The general case: raw text (trimmed when typed), its pattern, then its
+ * map and default, then the required check. */
 static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out)
 {
     const txs_bslot *s = &c->b->s[id];
@@ -195,6 +207,7 @@ static NOINLINE int field_value_slow(const ctx *c, int id, int typed, fval *out)
     TXS_TRY(raw_text(c, id, &out->v));
     if (typed) out->v = trim(out->v);
     out->e = NULL;
+    if (f->pattern && out->v.n) TXS_TRY(check_pattern(c, id, out->v));
     if (f->nmap || f->has_default) {
         if (out->v.n && f->nmap) out->e = txs__pmap_find(f, out->v.p, out->v.n);
         if (out->e == NULL && f->has_default && (out->v.n == 0 || f->nmap)) out->e = &f->dflt;

@@ -22,6 +22,7 @@
 #include "txs/base.h"
 #include "txs/input.h"
 #include "txs/parse.h"
+#include "txs/regex.h"
 #include "txs/txn.h"
 #include "yaml_int.h"
 
@@ -92,6 +93,8 @@ typedef struct txs_pfield {
     txs_punmapped unmapped;
     int has_default;
     txs_pmap_entry dflt;     /* from unused; to/ival as in map entries */
+    const txs_regex *pattern;     /* pattern: NAME, or NULL; owned by the profile */
+    const char *pattern_name;
 } txs_pfield;
 
 /* How amounts with more decimals than their currency are treated. */
@@ -109,6 +112,10 @@ struct txs_profile {
     txs_pround rounding;
     int tz_offset_min;       /* default offset for timestamps without one */
     txs_pfield f[TXS_F_COUNT];
+    /* patterns: name -> PCRE2 pattern (JIT-compiled), in file order. */
+    const char **pat_names;
+    txs_regex **pats;
+    size_t npats;
     /* JSONL keys: every distinct name the fields use, in field order. */
     const char **keys;
     size_t nkeys;

@@ -9,6 +9,11 @@
  * currencies or countries.  Binding turns every column name into a field
  * position, so txs_parse_record (parse.c) never looks a name up.
  *
+ * Column patterns (`patterns:` name -> PCRE2 pattern, `pattern: NAME` on a
+ * field) are compiled and JIT-compiled here through values/regex.c, so a bad
+ * one stops the load at its line with PCRE2's message and offset; parse.c
+ * only runs them.
+ *
  * Invariants: a profile is immutable after load; its strings borrow from its
  * YAML document, which it owns; a binding borrows its profile, which must
  * outlive it.
@@ -248,7 +253,7 @@ static int load_map(loader *L, txs_pfield_id id, txs_pfield *f, const txs_ynode 
 
 static const char *const field_keys[] = {
     "column", "key",     "occurrence", "index",    "columns",  "join", "value",
-    "generate", "map",   "default",    "unmapped", "layout",   "required", NULL};
+    "generate", "map",   "default",    "unmapped", "layout",   "required", "pattern", NULL};
 static const char *const source_keys[] = {"column", "key", "index", "columns",
                                           "value", "generate", NULL};
 
@@ -365,6 +370,56 @@ static int load_source(loader *L, txs_pfield_id id, txs_pfield *f, const txs_yno
     return TXS_OK;
 }
 
+/* ------------------------------------------------------ column patterns */
+
+/* patterns: {NAME: REGEX, ...}: each compiled for UTF-8 text (the reader
+ * has validated every value) and JIT-compiled. */
+static int load_patterns(loader *L, const txs_ynode *n)
+{
+    txs_profile *p = L->p;
+    if (n->type != TXS_Y_MAP || n->n == 0)
+        return cfg_error(L, n->line, "patterns must be a map of name: regular expression");
+    p->pat_names = txs_arena_alloc(&p->arena, n->n * sizeof *p->pat_names);
+    p->pats = calloc(n->n, sizeof *p->pats);
+    if (p->pat_names == NULL || p->pats == NULL) return nomem(L);
+    for (size_t i = 0; i < n->n; i++) {
+        const char *re = "";
+        TXS_TRY(want_scalar(L, n->items[i], "a pattern", &re));
+        size_t off = 0;
+        char msg[160];
+        int rc = txs_regex_compile(re, n->items[i]->len, TXS_RE_UTF8, &p->pats[i], &off, msg,
+                                   sizeof msg);
+        if (rc == TXS_E_CONFIG)
+            return cfg_error(L, n->items[i]->line,
+                             "pattern '%s': PCRE2 error at offset %zu: %s (pattern: %s)",
+                             n->keys[i], off, msg, re);
+        if (rc < 0) return nomem(L);
+        p->pat_names[i] = n->keys[i];
+        p->npats = i + 1;
+        txs_regex_jit(p->pats[i]);
+    }
+    return TXS_OK;
+}
+
+/* pattern: NAME on a field: a name from patterns:, on a field read from
+ * the export (a constant or a generated id has nothing to check). */
+static int use_pattern(loader *L, txs_pfield_id id, txs_pfield *f, const txs_ynode *v)
+{
+    const char *name = "";
+    TXS_TRY(want_scalar(L, v, "pattern", &name));
+    if (f->src == TXS_SRC_VALUE || f->src == TXS_SRC_LINE)
+        return cfg_error(L, v->line, "field %s: pattern goes with column:, key:, index: or "
+                         "columns:", txs__pfield_names[id]);
+    for (size_t i = 0; i < L->p->npats; i++)
+        if (strcmp(L->p->pat_names[i], name) == 0) {
+            f->pattern = L->p->pats[i];
+            f->pattern_name = name;
+            return TXS_OK;
+        }
+    return cfg_error(L, v->line, "field %s: no pattern named '%s' under patterns:",
+                     txs__pfield_names[id], name);
+}
+
 static int load_value_rules(loader *L, txs_pfield_id id, txs_pfield *f, const txs_ynode *spec)
 {
     const txs_ynode *v;
@@ -395,6 +450,7 @@ static int load_value_rules(loader *L, txs_pfield_id id, txs_pfield *f, const tx
             return cfg_error(L, v->line, "%s is always required", txs__pfield_names[id]);
     }
     if (id <= TXS_F_CURRENCY) f->required = 1;
+    if ((v = txs__ymap_get(spec, "pattern"))) TXS_TRY(use_pattern(L, id, f, v));
     return TXS_OK;
 }
 
@@ -464,7 +520,7 @@ static int load_top(loader *L)
 {
     static const char *const top_keys[] = {
         "profile", "description", "format", "csv", "amount_format",
-        "amount_rounding", "timezone", "fields", NULL};
+        "amount_rounding", "timezone", "patterns", "fields", NULL};
     txs_profile *p = L->p;
     const txs_ynode *root = p->doc->root, *v;
     if (root == NULL || root->type != TXS_Y_MAP)
@@ -495,6 +551,7 @@ static int load_top(loader *L)
         else return cfg_error(L, v->line, "amount_rounding must be reject or half_even, not '%s'", s);
     }
     if ((v = txs__ymap_get(root, "timezone"))) TXS_TRY(want_tz(L, v, &p->tz_offset_min));
+    if ((v = txs__ymap_get(root, "patterns"))) TXS_TRY(load_patterns(L, v));
     if (!(v = txs__ymap_get(root, "fields")))
         return cfg_error(L, root->line, "missing key 'fields'");
     TXS_TRY(load_fields(L, v, key_line_of(root, "fields")));
@@ -572,6 +629,8 @@ int txs_profile_load(const char *spec, txs_profile **out, txs_diag *d)
 void txs_profile_free(txs_profile *p)
 {
     if (p == NULL) return;
+    for (size_t i = 0; i < p->npats; i++) txs_regex_free(p->pats[i]);
+    free(p->pats);
     txs_arena_free(&p->arena);
     txs__ydoc_free(p->doc);
     free(p);

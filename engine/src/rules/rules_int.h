@@ -112,7 +112,7 @@ typedef struct txs_rule_ctx {
     size_t cap;
     size_t n;
     size_t dropped;     /* hits that did not fit */
-    /* later: void *state; int64_t now; */
+    const struct tp_scan *tp; /* the text_pattern matches (textpat_int.h) */
 } txs_rule_ctx;
 
 typedef struct txs_rule_ops {
@@ -161,6 +161,8 @@ struct txs_rule {
     int64_t link_lo;         /* link_names: smallest base amount that can
                                 count for the person (structuring band) */
     int64_t weight_ppm;      /* weight in parts per million, exact */
+    int boost;               /* its hits count only beside another hit
+                                (text_pattern `alone: false`, score.c) */
     void *impl;              /* the kind's compiled params */
 };
 
@@ -187,6 +189,7 @@ struct txs_ruleset {
     size_t ngraph;
     int64_t horizon;         /* longest horizon of the stateful rules */
     int any_link_names;
+    struct txs_textpat *textpat; /* the text_pattern rules' one pattern set */
     txs_arena arena;         /* every string above */
 };
 
@@ -198,7 +201,7 @@ extern const txs_rule_ops txs__kind_structuring, txs__kind_pass_through,
     txs__kind_fan_in, txs__kind_fan_out, txs__kind_gather_scatter,
     txs__kind_round_amounts, txs__kind_amount_spike, txs__kind_velocity_spike,
     txs__kind_dormant, txs__kind_new_account, txs__kind_cycle,
-    txs__kind_scatter_gather;
+    txs__kind_scatter_gather, txs__kind_text_pattern;
 
 /* ------------------------------------------------ build-time helpers */
 
@@ -219,6 +222,11 @@ int txs__rules_sanctions_load(txs_ruleset *rs, const txs_ydoc *doc,
  * one YAML file named at at:line; its root must be a map. */
 int txs__rules_load_doc(txs_ruleset *rs, const char *path, const char *at,
                         unsigned long line, txs_ydoc **doc, txs_diag *d);
+
+/* Read a file named at at:line whole (*buf malloc'd, the caller frees)
+ * and chain its bytes into rs->hash. */
+int txs__rules_read_file(txs_ruleset *rs, const char *path, const char *at,
+                         unsigned long line, char **buf, size_t *len, txs_diag *d);
 
 /* The country list named name, or NULL. */
 const txs_clist *txs__rules_find_list(const txs_ruleset *rs, const char *name);

@@ -21,6 +21,7 @@
 #include "builtin_int.h"
 #include "rules/rules_int.h"
 #include "rules/state_int.h"
+#include "rules/textpat_int.h"
 #include "txs/limits.h"
 #include "txs/values.h"
 
@@ -29,7 +30,8 @@ const txs_rule_ops *const txs__rules_kinds[] = {
     &txs__kind_pass_through,   &txs__kind_fan_in,         &txs__kind_fan_out,
     &txs__kind_gather_scatter, &txs__kind_round_amounts,  &txs__kind_amount_spike,
     &txs__kind_velocity_spike, &txs__kind_dormant,        &txs__kind_new_account,
-    &txs__kind_cycle,          &txs__kind_scatter_gather, NULL};
+    &txs__kind_cycle,          &txs__kind_scatter_gather, &txs__kind_text_pattern,
+    NULL};
 
 #define MAX_ID 64
 
@@ -119,6 +121,24 @@ int txs__rules_load_doc(txs_ruleset *rs, const char *path, const char *at,
                         unsigned long line, txs_ydoc **doc, txs_diag *d)
 {
     return load_doc(rs, path, 0, at, line, doc, d);
+}
+
+int txs__rules_read_file(txs_ruleset *rs, const char *path, const char *at,
+                         unsigned long line, char **buf, size_t *len, txs_diag *d)
+{
+    const char *b = NULL;
+    int owned = 0;
+    *buf = NULL;
+    TXS_TRY(read_bytes(path, &b, len, &owned, at, line, d));
+    rs->hash = XXH3_64bits_withSeed(b, *len, rs->hash);
+    if (owned) {
+        *buf = (char *)b;
+        return 0;
+    }
+    *buf = malloc(*len ? *len : 1);
+    if (*buf == NULL) return TXS_E_NOMEM;
+    memcpy(*buf, b, *len);
+    return 0;
 }
 
 /* ------------------------------------------------------------ scalars */
@@ -489,7 +509,8 @@ static int load_rules(txs_ruleset *rs, const txs_ydoc *doc, const txs_ynode *n,
     return 0;
 }
 
-static int load_root(txs_ruleset *rs, const txs_ydoc *doc, txs_diag *d)
+static int load_root(txs_ruleset *rs, const txs_ydoc *doc, const txs_ruleset_opts *o,
+                     txs_diag *d)
 {
     static const char *const keys[] = {"ruleset", "version", "description", "scoring",
                                        "fx", "country_lists", "sanctions", "rules", NULL};
@@ -505,10 +526,18 @@ static int load_root(txs_ruleset *rs, const txs_ydoc *doc, txs_diag *d)
     TXS_TRY(load_lists(rs, doc, txs__ymap_get(root, "country_lists"), d));
     /* The places file (if any) hashes after the country lists. */
     TXS_TRY(txs__rules_sanctions_load(rs, doc, txs__ymap_get(root, "sanctions"), d));
-    return load_rules(rs, doc, txs__ymap_get(root, "rules"), d);
+    TXS_TRY(load_rules(rs, doc, txs__ymap_get(root, "rules"), d));
+    /* Pattern files hash last, in rule order. */
+    return txs__textpat_build(rs, o, d);
 }
 
 int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
+{
+    return txs_ruleset_load_opts(spec, NULL, out, d);
+}
+
+int txs_ruleset_load_opts(const char *spec, const txs_ruleset_opts *o, txs_ruleset **out,
+                          txs_diag *d)
 {
     char path[1024];
     if (spec == NULL || out == NULL)
@@ -537,7 +566,7 @@ int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
                      spec, txs__builtin_names("rules", names, sizeof names));
     if (rc == 0) {
         rs->file = txs_arena_dup(&rs->arena, path, strlen(path));
-        rc = rs->file ? load_root(rs, doc, d) : TXS_E_NOMEM;
+        rc = rs->file ? load_root(rs, doc, o, d) : TXS_E_NOMEM;
     }
     txs__ydoc_free(doc);
     if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, path, 0, "out of memory");
@@ -554,6 +583,7 @@ int txs_ruleset_load(const char *spec, txs_ruleset **out, txs_diag *d)
 void txs_ruleset_free(txs_ruleset *rs)
 {
     if (rs == NULL) return;
+    txs__textpat_free(rs->textpat);
     for (size_t i = 0; i < rs->nrules; i++)
         if (rs->rules[i].ops) rs->rules[i].ops->free(&rs->rules[i]);
     free(rs->rules);
@@ -582,6 +612,11 @@ int txs_ruleset_needs_graph_job(const txs_ruleset *rs)
 }
 const txs_ruleset_sanctions *txs_ruleset_sanctions_cfg(const txs_ruleset *rs) { return &rs->sanc; }
 
+void txs_ruleset_pattern_info(const txs_ruleset *rs, txs_ruleset_patterns *out)
+{
+    txs__textpat_info(rs->textpat, out);
+}
+
 const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i)
 {
     return i < rs->nrules ? &rs->rules[i].info : NULL;
@@ -592,12 +627,19 @@ const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i)
 int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
                    txs_hit *out, size_t cap, size_t *n, size_t *dropped)
 {
-    txs_rule_ctx ctx = {a, out, cap, *n < cap ? *n : cap, 0};
+    txs_rule_ctx ctx = {a, out, cap, *n < cap ? *n : cap, 0, NULL};
+    tp_scan *sc = NULL;
     int rc = 0;
+    /* The text_pattern rules' texts, scanned once for all of them. */
+    if (rs->textpat) {
+        rc = txs__textpat_scan(rs->textpat, t, &sc);
+        ctx.tp = sc;
+    }
     /* Hot loop: one indirect call per enabled rule; each kind rejects a
      * non-matching txn in a few compares before touching the arena. */
     for (size_t i = 0; i < rs->nlive && rc == 0; i++)
         rc = rs->live[i]->ops->eval(rs->live[i], t, &ctx);
+    if (sc) txs__textpat_release(rs->textpat, sc);
     *n = ctx.n;
     if (dropped) *dropped += ctx.dropped;
     return rc;

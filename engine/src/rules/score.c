@@ -40,12 +40,20 @@ static int64_t score_ppm(double s)
     return (int64_t)(s * TXS_RULES_PPM + 0.5);
 }
 
-static int64_t weight_ppm(const txs_ruleset *rs, const txs_hit *h)
+static int is_boost(const txs_ruleset *rs, const txs_hit *h)
+{
+    return rs && h->kind == TXS_HIT_TYPOLOGY && h->rule < rs->nrules && rs->rules[h->rule].boost;
+}
+
+/* A booster's hit (text_pattern `alone: false`) counts only when a hit
+ * that is not a booster scores too: alone it adds nothing, so it never
+ * makes an alert by itself. */
+static int64_t weight_ppm(const txs_ruleset *rs, const txs_hit *h, int others)
 {
     if (rs == NULL) return TXS_RULES_PPM; /* the scoring defaults: weight 1.0 */
     if (h->kind == TXS_HIT_SANCTIONS) return rs->sanctions_weight_ppm;
     if (h->kind == TXS_HIT_TYPOLOGY && h->rule < rs->nrules)
-        return rs->rules[h->rule].weight_ppm;
+        return rs->rules[h->rule].boost && !others ? 0 : rs->rules[h->rule].weight_ppm;
     return 0; /* an unknown hit kind adds nothing rather than guessing */
 }
 
@@ -54,9 +62,11 @@ void txs_score(const txs_ruleset *rs, const txs_hit *hits, size_t n, int *score,
 {
     /* prod = P / 10^(12 k): 1 - p_i is a whole number of 10^-12 units. */
     u128 P = 1, S = 1;
-    int k = 0;
+    int k = 0, others = 0;
+    for (size_t i = 0; i < n && !others; i++)
+        others = !is_boost(rs, &hits[i]) && weight_ppm(rs, &hits[i], 1) * score_ppm(hits[i].score) > 0;
     for (size_t i = 0; i < n; i++) {
-        int64_t wp = weight_ppm(rs, &hits[i]) * score_ppm(hits[i].score);
+        int64_t wp = weight_ppm(rs, &hits[i], others) * score_ppm(hits[i].score);
         if (k == 3) { /* 10^36 * 10^12 would overflow: back to 10^12 */
             P = (P + E12 * E12 / 2) / (E12 * E12);
             S = E12;

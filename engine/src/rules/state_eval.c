@@ -159,7 +159,7 @@ static int eval_core(txs_state *s, const txs_txn *t, const txs_state_key *key, t
     if (base < 0 && lead) s->st.unconverted++;
     /* two parties and up to two linked persons: no growth below (reserve) */
     if (txs__state_reserve(s, 4) < 0) return TXS_E_NOMEM;
-    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
+    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0, NULL};
     int mode = s->o.mode;
     side sd[2] = {{0}, {0}};
     const txs_party *pt[2] = {&t->orig, &t->bene};
@@ -254,7 +254,7 @@ int txs_state_eval_link(txs_state *s, const txs_txn *t, const txs_state_key *key
             ac[k] = &tmp[k];
         }
     }
-    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0};
+    txs_rule_ctx rc = {arena, out, cap, *n < cap ? *n : cap, 0, NULL};
     txs_gctx gc = {&rc, rs, t, ac[0], ac[1], key->base, 0, NULL, 0};
     int rc_ = 0;
     for (size_t i = 0; i < rs->ngraph && rc_ == 0; i++) {

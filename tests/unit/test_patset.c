@@ -1,0 +1,367 @@
+/*
+ * test_patset.c: the pattern set behind the text_pattern rules (patset.h,
+ * regex.h) and its rule-set side (textpat.c): PCRE2 and Hyperscan errors
+ * with offsets, exact vs prefilter classes, capture groups, the
+ * differential against PCRE2 alone over the bench export's texts, bad
+ * pattern files stopping the load at file:line, and the compiled-set cache
+ * (written, reused, a corrupt entry rebuilt).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "txs/hs_engine.h"
+#include "txs/patset.h"
+#include "txs/regex.h"
+#include "txs/rules.h"
+
+#define FIX TXS_SOURCE_DIR "/tests/fixtures/patterns/"
+
+/* Lines of a file, '#' lines and blanks skipped; *n set. */
+static char **read_lines(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s", path);
+    char **v = NULL, *line = NULL;
+    size_t cap = 0, k = 0, lcap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &lcap, f)) > 0) {
+        if (line[len - 1] == '\n') line[--len] = '\0';
+        if (len == 0 || line[0] == '#') continue;
+        if (k == cap) v = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *v);
+        v[k++] = strdup(line);
+    }
+    free(line);
+    fclose(f);
+    *n = k;
+    return v;
+}
+
+static void free_lines(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+Test(regex, compile_error_gives_pcre2_offset)
+{
+    txs_regex *re = NULL;
+    size_t off = 0;
+    char msg[128];
+    cr_assert_eq(txs_regex_compile("ab(c", 4, 0, &re, &off, msg, sizeof msg), TXS_E_CONFIG);
+    cr_assert_null(re);
+    cr_assert_eq(off, 4);
+    cr_assert(strstr(msg, "missing closing parenthesis"), "%s", msg);
+}
+
+Test(regex, groups_and_spans)
+{
+    txs_regex *re = NULL;
+    txs_regex_md *md = NULL;
+    size_t off, a, b;
+    char msg[64];
+    cr_assert_eq(txs_regex_compile("inv\\W*(\\d+)", 11, TXS_RE_CASELESS, &re, &off, msg, sizeof msg), 0);
+    cr_assert_eq(txs_regex_groups(re), 1);
+    cr_assert_eq(txs_regex_md_create(1, &md), 0);
+    const char *t = "paid INV-4711 today";
+    cr_assert_eq(txs_regex_match(re, t, strlen(t), md), 1);
+    cr_assert(txs_regex_span(md, 1, &a, &b));
+    cr_assert_eq(a, 9);
+    cr_assert_eq(b, 13);
+    cr_assert_eq(txs_regex_match(re, "no", 2, md), 0);
+    txs_regex_md_free(md);
+    txs_regex_free(re);
+}
+
+/* txs_regex_test, both ways: the interpreter (its own match data) before
+ * the JIT, then the JIT (match data from the arena); a pattern with more
+ * groups than the one-pair block still matches. */
+Test(regex, test_without_and_with_the_jit)
+{
+    txs_regex *re = NULL;
+    size_t off;
+    char msg[64];
+    txs_arena a;
+    txs_arena_init(&a, 1024);
+    cr_assert_eq(txs_regex_compile("^(IBAN|ACCT)-(\\d+)$", 19, TXS_RE_UTF8, &re, &off, msg,
+                                   sizeof msg), 0, "%s", msg);
+    for (int jit = 0; jit < 2; jit++) {
+        if (jit) txs_regex_jit(re);
+        cr_assert_eq(txs_regex_test(re, "ACCT-12", 7, &a), 1);
+        cr_assert_eq(txs_regex_test(re, "ACCT-12x", 8, &a), 0);
+        cr_assert_eq(txs_regex_test(re, "", 0, &a), 0);
+        cr_assert_eq(txs_regex_test(re, "\xC3(", 2, &a), 0); /* invalid UTF-8: no match */
+    }
+    txs_regex_free(re);
+    txs_arena_free(&a);
+}
+
+static int build(const char *const *e, size_t n, unsigned mode, txs_patset **ps,
+                 txs_patset_err *err)
+{
+    txs_pat p[64];
+    for (size_t i = 0; i < n; i++) p[i] = (txs_pat){e[i], strlen(e[i]), TXS_RE_UTF8};
+    return txs_patset_build(p, n, mode, TXS_HS_NATIVE, NULL, 0, ps, err);
+}
+
+Test(patset, backreference_and_lookaround_are_prefiltered)
+{
+    const char *e[] = {"abc", "\\b(\\w+) \\1\\b", "(?<!cash )deposit", "x(?=y)"};
+    txs_patset *ps = NULL;
+    txs_patset_err err;
+    cr_assert_eq(build(e, 4, TXS_PATSET_AUTO, &ps, &err), 0, "%s", err.msg);
+    cr_assert_not(txs_patset_is_prefilter(ps, 0));
+    cr_assert(txs_patset_is_prefilter(ps, 1));
+    cr_assert(txs_patset_is_prefilter(ps, 2));
+    txs_patset_free(ps);
+    cr_assert_eq(build(e, 4, TXS_PATSET_PREFILTER, &ps, &err), 0, "%s", err.msg);
+    cr_assert(txs_patset_is_prefilter(ps, 0));
+    txs_patset_free(ps);
+}
+
+Test(patset, bad_patterns_name_engine_index_and_offset)
+{
+    txs_patset *ps = (txs_patset *)1;
+    txs_patset_err err;
+    const char *syntax[] = {"ok", "fine", "a(b"};
+    cr_assert_eq(build(syntax, 3, 0, &ps, &err), TXS_E_CONFIG);
+    cr_assert_null(ps);
+    cr_assert_eq(err.index, 2);
+    cr_assert_eq(err.offset, 3);
+    cr_assert_str_eq(err.engine, "PCRE2");
+    const char *behind[] = {"(?<=a+)b"}; /* PCRE2: lookbehind not fixed length */
+    cr_assert_eq(build(behind, 1, 0, &ps, &err), TXS_E_CONFIG);
+    cr_assert_str_eq(err.engine, "PCRE2");
+    cr_assert_geq(err.offset, 0);
+    const char *empty[] = {"x", "a*"};
+    cr_assert_eq(build(empty, 2, 0, &ps, &err), TXS_E_CONFIG);
+    cr_assert_eq(err.index, 1);
+    cr_assert_str_eq(err.engine, "Hyperscan");
+    cr_assert(strstr(err.msg, "empty"), "%s", err.msg);
+}
+
+typedef struct got {
+    unsigned ids[64];
+    txs_patmatch m[64];
+    size_t n;
+} got;
+
+static int collect(void *ctx, const txs_patmatch *m)
+{
+    got *g = ctx;
+    if (g->n < 64) g->m[g->n] = *m, g->ids[g->n++] = m->id;
+    return 0;
+}
+
+Test(patset, captures_come_from_pcre2_in_id_order)
+{
+    const char *e[] = {"(\\d{4})-\\1", "wallet (0x[0-9a-f]{4})", "nothing"};
+    txs_patset *ps = NULL;
+    txs_patset_err err;
+    cr_assert_eq(build(e, 3, 0, &ps, &err), 0, "%s", err.msg);
+    txs_patscratch *s = NULL;
+    cr_assert_eq(txs_patset_scratch(ps, &s), 0);
+    const char *t = "to wallet 0xbeef ref 2024-2024";
+    got g = {0};
+    cr_assert_eq(txs_patset_scan(ps, s, t, strlen(t), collect, &g), 0);
+    cr_assert_eq(g.n, 2);
+    cr_assert_eq(g.ids[0], 0);
+    cr_assert_eq(g.ids[1], 1);
+    cr_assert(g.m[0].spans);
+    cr_assert_eq(g.m[0].from[1], 21);
+    cr_assert_eq(g.m[1].from[1], 10);
+    cr_assert_eq(g.m[1].to[1], 16);
+    g.n = 0; /* the backreference's prefilter candidate, refuted by PCRE2 */
+    cr_assert_eq(txs_patset_scan(ps, s, "2024-2025", 9, collect, &g), 0);
+    cr_assert_eq(g.n, 0);
+    txs_patset_scratch_free(s);
+    txs_patset_free(ps);
+}
+
+/* ------------------------------------------------------ differential */
+
+/* The engine's matches over every text equal what PCRE2 alone finds for
+ * every pattern: the 100 hand-written regexes and 100 keywords over the
+ * bench export's distinct purposes, names and addresses, in both modes. */
+#define STRIDE 5
+static void differential(unsigned mode)
+{
+    size_t nr, nk, nt;
+    char **re = read_lines(FIX "regexes.txt", &nr), **kw = read_lines(FIX "keywords.txt", &nk);
+    size_t nk0 = nk;
+    char **tx = read_lines(FIX "bench-texts.txt", &nt);
+    if (nk > 100) nk = 100; /* the first 100 keywords: the compile stays short */
+    size_t n = nr + nk;
+    txs_pat *p = calloc(n, sizeof *p);
+    txs_regex **alone = calloc(n, sizeof *alone);
+    for (size_t i = 0; i < n; i++) {
+        const char *e = i < nr ? re[i] : kw[i - nr];
+        p[i] = (txs_pat){e, strlen(e), TXS_RE_UTF8};
+        size_t off;
+        char msg[128];
+        cr_assert_eq(txs_regex_compile(e, strlen(e), TXS_RE_UTF8, &alone[i], &off, msg, sizeof msg), 0);
+    }
+    txs_patset *ps = NULL;
+    txs_patset_err err;
+    cr_assert_eq(txs_patset_build(p, n, mode, TXS_HS_NATIVE, NULL, 0, &ps, &err), 0,
+                 "pattern %ld: %s", err.index, err.msg);
+    txs_patscratch *s = NULL;
+    txs_regex_md *md = NULL;
+    cr_assert_eq(txs_patset_scratch(ps, &s), 0);
+    cr_assert_eq(txs_regex_md_create(16, &md), 0);
+    size_t diffs = 0, matches = 0, prefilter_hits = 0;
+    unsigned char *want = malloc(n);
+    /* Every STRIDE-th text keeps the test to a few seconds under ASan. */
+    for (size_t t = 0; t < nt; t += STRIDE) {
+        size_t len = strlen(tx[t]);
+        for (size_t i = 0; i < n; i++) want[i] = (unsigned char)txs_regex_match(alone[i], tx[t], len, md);
+        got g = {0};
+        cr_assert_eq(txs_patset_scan(ps, s, tx[t], len, collect, &g), 0);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            int engine = k < g.n && g.ids[k] == i;
+            if (engine) {
+                if (!g.m[k].spans) diffs++; /* Hyperscan alone said yes */
+                prefilter_hits += (size_t)txs_patset_is_prefilter(ps, i);
+                k++;
+            }
+            matches += (size_t)engine;
+            if (engine != want[i]) {
+                diffs++;
+                cr_log_error("pattern %zu '%s' on '%s': engine %d, PCRE2 %d", i, p[i].expr, tx[t],
+                             engine, want[i]);
+            }
+        }
+    }
+    cr_log_info("%zu texts x %zu patterns: %zu matches (%zu by prefiltered patterns), %zu "
+                "differences", (nt + STRIDE - 1) / STRIDE, n, matches, prefilter_hits, diffs);
+    cr_assert_eq(diffs, 0);
+    cr_assert_gt(matches, 500); /* the patterns do hit the texts */
+    cr_assert_gt(prefilter_hits, 50);
+    free(want);
+    txs_regex_md_free(md);
+    txs_patset_scratch_free(s);
+    txs_patset_free(ps);
+    for (size_t i = 0; i < n; i++) txs_regex_free(alone[i]);
+    free(alone);
+    free(p);
+    free_lines(re, nr), free_lines(kw, nk0), free_lines(tx, nt);
+}
+
+Test(patset, differential_exact_where_possible, .timeout = 120) { differential(TXS_PATSET_AUTO); }
+Test(patset, differential_all_prefiltered, .timeout = 120) { differential(TXS_PATSET_PREFILTER); }
+
+/* ------------------------------------------------------ the rule set side */
+
+static char dir_[64];
+
+static const char *tmpdir(void)
+{
+    snprintf(dir_, sizeof dir_, "/tmp/txs_patset_XXXXXX");
+    cr_assert(mkdtemp(dir_));
+    return dir_;
+}
+
+static void cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir_);
+    if (dir_[0] && system(cmd) != 0) cr_log_warn("could not remove %s", dir_);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *RULES =
+    "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+    "  - id: words\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
+    "    params:\n      file: pats.txt\n"
+    "  - id: inline\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
+    "    params:\n      patterns:\n        - 'inv(\\d+) inv\\1'\n";
+
+Test(textpat, bad_pattern_in_file_stops_load_at_its_line, .fini = cleanup)
+{
+    const char *dir = tmpdir();
+    put(dir, "rules.yaml", RULES);
+    put(dir, "pats.txt", "# comment\ntornado\t0.5\tmixer\nab(c\t1\n");
+    char path[256];
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    txs_ruleset *rs = (txs_ruleset *)1;
+    txs_diag d = {0};
+    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert_null(rs);
+    cr_assert(strstr(d.file, "pats.txt"), "%s", d.file);
+    cr_assert_eq(d.line, 3);
+    cr_assert(strstr(d.msg, "rule 'words': pattern 'ab(c': PCRE2 error at offset 4"), "%s", d.msg);
+    put(dir, "pats.txt", "ok\t1.5\n");
+    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert_eq(d.line, 1);
+    cr_assert(strstr(d.msg, "weight"), "%s", d.msg);
+}
+
+Test(textpat, bad_inline_pattern_names_the_rule_set_line, .fini = cleanup)
+{
+    const char *dir = tmpdir();
+    put(dir, "rules.yaml",
+        "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+        "  - id: x\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
+        "    params:\n      patterns: ['ok', 'a*']\n");
+    char path[256];
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    txs_ruleset *rs = NULL;
+    txs_diag d = {0};
+    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert(strstr(d.file, "rules.yaml"), "%s", d.file);
+    cr_assert_eq(d.line, 10);
+    cr_assert(strstr(d.msg, "pattern 'a*': Hyperscan"), "%s", d.msg);
+}
+
+static int cache_of(const char *path, const char *cache)
+{
+    txs_ruleset_opts o = {cache, 0};
+    txs_ruleset *rs = NULL;
+    txs_diag d = {0};
+    cr_assert_eq(txs_ruleset_load_opts(path, &o, &rs, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
+    txs_ruleset_patterns pi;
+    txs_ruleset_pattern_info(rs, &pi);
+    cr_assert_eq(pi.patterns, 3);
+    cr_assert_eq(pi.prefilter, 1);
+    txs_ruleset_free(rs);
+    return pi.cache;
+}
+
+Test(textpat, cache_written_reused_and_a_corrupt_entry_rebuilt, .fini = cleanup)
+{
+    const char *dir = tmpdir();
+    put(dir, "rules.yaml", RULES);
+    put(dir, "pats.txt", "tornado\t0.5\tmixer\ndual-use\n");
+    char path[256], cache[256], cmd[600];
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    cr_assert_eq(cache_of(path, cache), 2); /* compiled, written */
+    cr_assert_eq(cache_of(path, cache), 1); /* loaded */
+    /* A flipped byte in the middle, then a truncated file: rebuilt each time. */
+    snprintf(cmd, sizeof cmd,
+             "f=$(ls %s/textpat-*.db) && printf 'X' | dd of=$f bs=1 seek=300 conv=notrunc "
+             "2>/dev/null", cache);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(cache_of(path, cache), 2);
+    cr_assert_eq(cache_of(path, cache), 1);
+    snprintf(cmd, sizeof cmd, "f=$(ls %s/textpat-*.db) && truncate -s 100 $f", cache);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(cache_of(path, cache), 2);
+    /* Another pattern file: another key, compiled. */
+    put(dir, "pats.txt", "tornado\t0.5\tmixer\ndual use\n");
+    cr_assert_eq(cache_of(path, cache), 2);
+    snprintf(cmd, sizeof cmd, "test $(ls %s | wc -l) -eq 2", cache);
+    cr_assert_eq(system(cmd), 0);
+}
