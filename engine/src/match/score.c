@@ -38,6 +38,7 @@ typedef struct edge {
 typedef txs__mside side;
 
 #define TXS_MIDDLE_FACTOR 0.25
+#define TXS_MIDDLE_CAP 2.0 /* weight of the middle names charged at most */
 
 void txs_match_params_default(txs_match_params *p)
 {
@@ -444,12 +445,18 @@ double txs__match_score_side(const txs_match_params *p, const side *qs, const tx
     double f = (sq && sc) ? p->conflict_factor : org ? p->extra_factor_org : p->extra_factor;
     /* A listed person's middle names the payment left out cost less. */
     double um = (!sq && hq == 0.0 && cn->kind == TXS_NAME_PERSON) ? unmatched_middle(&c) : 0.0;
-    den += (uq + uc - um) * f + um * p->middle_factor + (hq + hc) * p->conflict_factor;
+    /* Payments drop a person's middle names all together, so how many the
+     * list holds says little: they are charged as at most MIDDLE_CAP of
+     * weight (two full middle names), not one by one. */
+    double umc = um < TXS_MIDDLE_CAP ? um : TXS_MIDDLE_CAP;
+    den += (uq + uc - um) * f + umc * p->middle_factor + (hq + hc) * p->conflict_factor;
     double name = den > 0.0 ? num / den : 0.0;
     explain_edges(&o, &q, &c, e, k);
     explain_unmatched(&o, "query-only", &q, f, p->conflict_factor);
     explain_unmatched(&o, "candidate-only", &c, f, p->conflict_factor);
-    if (um > 0.0) put(&o, " | middle names left out: weight %.2f at x%.2f", um, p->middle_factor);
+    if (um > 0.0)
+        put(&o, " | middle names left out: weight %.2f%s at x%.2f", um, um > umc ? " (charged 2.00)" : "",
+            p->middle_factor);
     if (sq && sc) put(&o, " | conflict");
     name = penalties(p, &q, &c, e, k, name, &o);
     if (q.cut || c.cut) put(&o, " | compared first %d tokens", TXS__SIDE);

@@ -71,6 +71,8 @@
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
+#define ENDS_POST 64u     /* hit tokens on at most this many names are walked
+                             in full for a person's first and last name */
 
 
 typedef struct thit {
@@ -422,6 +424,32 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
     return mass;
 }
 
+/* Whether list name nm is a person's name of three or more tokens whose
+ * first and last tokens are both among the query's hit tokens: the name
+ * with its middle names left out, as payments often write it ("ALI
+ * AL-TIKRITI" for ALI HASSAN ABD AL-MAJID AL-TIKRITI).  Such a name may
+ * miss the bar, which counts the middle names' weight; the scorer charges
+ * them less (docs/matching.md "Middle names left out"). */
+static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
+{
+    const txs__snap_name *m = &x->names[nm];
+    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    const txs_norm_tok *d = x->tokdesc + m->tokdesc;
+    const char *txt = x->text + m->text_off;
+    int got = 0;
+    for (uint32_t e = 0; e < 2; e++) {
+        const txs_norm_tok *k = &d[e ? m->ntok - 1u : 0u];
+        for (size_t i = 0; i < s->nth; i++) {
+            const txs__snap_tok *t = &x->toks[s->th[i].tok];
+            if (t->len == k->len && memcmp(x->tokstr + t->str_off, txt + k->off, k->len) == 0) {
+                got++;
+                break;
+            }
+        }
+    }
+    return got == 2;
+}
+
 static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
 {
     if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (txs__snap_pre){bar, nm};
@@ -477,11 +505,22 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
                 nt = touch(x, pl[j].nm, pl[j].bar, nt);
         }
     }
+    /* A person's first and last names without the middle ones: the names
+     * of the query's rarer hit tokens are read in full, for ends_hit. */
+    if (s->q.ntok >= 2)
+        for (size_t i = 0; i < s->nth; i++) {
+            const txs__snap_tok *t = &x->toks[s->th[i].tok];
+            for (uint32_t j = 0; t->post_n <= ENDS_POST && j < t->post_n; j++) {
+                uint32_t nm = x->post[t->post_off + j];
+                if (x->names[nm].ntok >= 3 && x->names[nm].kind == TXS_NAME_PERSON)
+                    nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+            }
+        }
     for (size_t i = 0; i < nt; i++) {
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar) continue;
+        if (mass < x->tch[i].bar && !(mass >= TXS__CAND_MIN && ends_hit(s, x, nm))) continue;
         float nw = x->names[nm].weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
