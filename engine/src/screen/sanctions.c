@@ -424,6 +424,24 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
     return mass;
 }
 
+/* Whether list token t is token k of list name m, as written. */
+static int same_tok(const sidx *x, const txs__snap_tok *t, const txs__snap_name *m, uint32_t k)
+{
+    const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
+    return t->len == d->len && memcmp(x->tokstr + t->str_off, x->text + m->text_off + d->off, d->len) == 0;
+}
+
+/* Whether token t is the first or the last token of person name nm of
+ * three or more tokens: only such names are touched for ends_hit (a
+ * middle token's names cannot pass it, and touching them cost a mass
+ * sum each). */
+static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
+{
+    const txs__snap_name *m = &x->names[nm];
+    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    return same_tok(x, t, m, 0) || same_tok(x, t, m, m->ntok - 1u);
+}
+
 /* Whether list name nm is a person's name of three or more tokens whose
  * first and last tokens are both among the query's hit tokens: the name
  * with its middle names left out, as payments often write it ("ALI
@@ -434,19 +452,13 @@ static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
     if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
-    const txs_norm_tok *d = x->tokdesc + m->tokdesc;
-    const char *txt = x->text + m->text_off;
     int got = 0;
-    for (uint32_t e = 0; e < 2; e++) {
-        const txs_norm_tok *k = &d[e ? m->ntok - 1u : 0u];
-        for (size_t i = 0; i < s->nth; i++) {
-            const txs__snap_tok *t = &x->toks[s->th[i].tok];
-            if (t->len == k->len && memcmp(x->tokstr + t->str_off, txt + k->off, k->len) == 0) {
+    for (uint32_t e = 0; e < 2; e++)
+        for (size_t i = 0; i < s->nth; i++)
+            if (same_tok(x, &x->toks[s->th[i].tok], m, e ? m->ntok - 1u : 0u)) {
                 got++;
                 break;
             }
-        }
-    }
     return got == 2;
 }
 
@@ -512,8 +524,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             const txs__snap_tok *t = &x->toks[s->th[i].tok];
             for (uint32_t j = 0; t->post_n <= ENDS_POST && j < t->post_n; j++) {
                 uint32_t nm = x->post[t->post_off + j];
-                if (x->names[nm].ntok >= 3 && x->names[nm].kind == TXS_NAME_PERSON)
-                    nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+                if (end_token(x, nm, t)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
             }
         }
     for (size_t i = 0; i < nt; i++) {
