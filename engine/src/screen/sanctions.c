@@ -428,13 +428,13 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
 static int same_tok(const sidx *x, const txs__snap_tok *t, const txs__snap_name *m, uint32_t k)
 {
     const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
-    return t->len == d->len && memcmp(x->tokstr + t->str_off, x->text + m->text_off + d->off, d->len) == 0;
+    if (t->len != d->len) return 0;
+    const char *a = x->tokstr + t->str_off, *b = x->text + m->text_off + d->off;
+    return a[0] == b[0] && memcmp(a, b, d->len) == 0; /* the first letter spares most calls */
 }
 
 /* Whether token t is the first or the last token of person name nm of
- * three or more tokens: only such names are touched for ends_hit (a
- * middle token's names cannot pass it, and touching them cost a mass
- * sum each). */
+ * three or more tokens: the cheap test before ends_hit. */
 static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
 {
     const txs__snap_name *m = &x->names[nm];
@@ -518,13 +518,20 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         }
     }
     /* A person's first and last names without the middle ones: the names
-     * of the query's rarer hit tokens are read in full, for ends_hit. */
+     * of the query's rarer exact hit tokens are read in full, for
+     * ends_hit.  Tokens reached through the typo table are not walked
+     * (each unmatched query token brings several, nearly all of them
+     * wrong): a name whose one end is a typo is still touched through its
+     * other end, and ends_hit counts both kinds of hit.  A name is touched
+     * here only when ends_hit holds: one below its bar is kept for nothing
+     * else, and one at its bar the prefix walk has touched already. */
     if (s->q.ntok >= 2)
         for (size_t i = 0; i < s->nth; i++) {
             const txs__snap_tok *t = &x->toks[s->th[i].tok];
-            for (uint32_t j = 0; t->post_n <= ENDS_POST && j < t->post_n; j++) {
+            if (s->th[i].f != 1.0f || t->post_n > ENDS_POST) continue;
+            for (uint32_t j = 0; j < t->post_n; j++) {
                 uint32_t nm = x->post[t->post_off + j];
-                if (end_token(x, nm, t)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+                if (end_token(x, nm, t) && ends_hit(s, x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
             }
         }
     for (size_t i = 0; i < nt; i++) {
