@@ -71,8 +71,10 @@
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
-#define ENDS_POST 64u     /* hit tokens on at most this many names are walked
-                             in full for a person's first and last name */
+#define ENDS_POST 512u    /* exact hit tokens on at most this many names are
+                             walked in full for a person's first and last name */
+#define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
+                             tokens at the weight floor (0.15) */
 
 
 typedef struct thit {
@@ -524,21 +526,31 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
      * wrong): a name whose one end is a typo is still touched through its
      * other end, and ends_hit counts both kinds of hit.  A name is touched
      * here only when ends_hit holds: one below its bar is kept for nothing
-     * else, and one at its bar the prefix walk has touched already. */
-    if (s->q.ntok >= 2)
+     * else, and one at its bar the prefix walk has touched already.  When
+     * every hit is exact, the commonest is not walked: a name whose two
+     * ends are hits is reached through the rarer one (a name whose first
+     * and last tokens are both that commonest token is not). */
+    if (s->q.ntok >= 2) {
+        size_t skip = SIZE_MAX;
+        int exact = s->nth >= 2;
+        for (size_t i = 0; i < s->nth && exact; i++)
+            if (s->th[i].f != 1.0f) exact = 0;
+            else if (skip == SIZE_MAX || rarer(x, s->th[skip].tok, s->th[i].tok)) skip = i;
+        if (!exact) skip = SIZE_MAX;
         for (size_t i = 0; i < s->nth; i++) {
             const txs__snap_tok *t = &x->toks[s->th[i].tok];
-            if (s->th[i].f != 1.0f || t->post_n > ENDS_POST) continue;
+            if (i == skip || s->th[i].f != 1.0f || t->post_n > ENDS_POST) continue;
             for (uint32_t j = 0; j < t->post_n; j++) {
                 uint32_t nm = x->post[t->post_off + j];
                 if (end_token(x, nm, t) && ends_hit(s, x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
             }
         }
+    }
     for (size_t i = 0; i < nt; i++) {
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar && !(mass >= TXS__CAND_MIN && ends_hit(s, x, nm))) continue;
+        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(s, x, nm))) continue;
         float nw = x->names[nm].weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
