@@ -348,7 +348,7 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
      * and only when they start with the same letter: the lengths within
      * one and the first letter are checked before any distance, since most
      * pairs that reach here fail them (same alerts on the recall, negative
-     * and bench sets; docs/matching.md "Typos the fold widened"). */
+     * and bench sets; docs/matching.md "Recall: ..."). */
     if (s == 0.0 && a->rawlen >= 3 && b->rawlen >= 3 && a->rawlen <= b->rawlen + 1u &&
         b->rawlen <= a->rawlen + 1u && a->raw[0] == b->raw[0] &&
         (a->flen != a->rawlen || b->flen != b->rawlen || memcmp(a->fold, a->raw, a->flen) != 0 ||

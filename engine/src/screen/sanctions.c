@@ -449,7 +449,7 @@ static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
  * with its middle names left out, as payments often write it ("ALI
  * AL-TIKRITI" for ALI HASSAN ABD AL-MAJID AL-TIKRITI).  Such a name may
  * miss the bar, which counts the middle names' weight; the scorer charges
- * them less (docs/matching.md "Middle names left out"). */
+ * them less (docs/matching.md "Recall: ..."). */
 static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
