@@ -18,8 +18,11 @@ Noise is seeded, so the figures repeat.  Noise kinds:
   no_space     two adjacent tokens written as one
 
 usage: bench/sanctions_recall.py [--bin build/txscreen] [--lists SRC... | --snapshot SNAP]
+                                 [--missed FILE]
 (--snapshot: an already compiled snapshot, e.g. the 1 M-name list of
-bench/biglist.py; its name is reported as the lists)
+bench/biglist.py; its name is reported as the lists; --missed: every
+missed name written to FILE, one "kind<TAB>name<TAB>entry" a line, and
+the hits the record got instead)
 """
 import argparse, csv, json, os, random, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
@@ -88,6 +91,7 @@ def main():
     ap.add_argument("--lists", nargs="*", default=None)
     ap.add_argument("--snapshot", default=None)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--missed", default=None)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     rows, truth = [], {}
@@ -111,9 +115,10 @@ def main():
         out = os.path.join(d, "alerts.jsonl")
         subprocess.run([a.bin, "screen", "--quiet", "--rules", "none", "--lists", snap,
                         "--out", out, inp], check=True)
-        found = set()
+        found, got = set(), {}
         for line in open(out):
             al = json.loads(line)
+            got[al["txn_id"]] = [h.get("entry_id") for h in al["hits"] if h.get("kind") == "sanctions"]
             for h in al["hits"]:
                 if h.get("kind") == "sanctions" and h.get("entry_id") == truth[al["txn_id"]][0]:
                     found.add(al["txn_id"])
@@ -127,6 +132,11 @@ def main():
         print("  %-12s %5d names  %5d found  recall %6.2f%%" % (kind, n, f, 100.0 * f / n))
     print("  %-12s %5d names  %5d found  recall %6.2f%%" % ("all", tot, fnd, 100.0 * fnd / tot))
     missed = [t for t in truth if t not in found]
+    if a.missed:
+        with open(a.missed, "w") as f:
+            for t in missed:
+                f.write("%s\t%s\t%s\t%s\n" % (truth[t][1], truth[t][2], truth[t][0],
+                                              " ".join(got.get(t, []))))
     missed = [t for t in missed if truth[t][1] in ("exact", "reorder", "translit")][:10] + missed[:15]
     for t in missed:
         print("  missed %-12s %-40s (%s)" % (truth[t][1], truth[t][2], truth[t][0]))

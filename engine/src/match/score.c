@@ -38,6 +38,7 @@ typedef struct edge {
 typedef txs__mside side;
 
 #define TXS_MIDDLE_FACTOR 0.25
+#define TXS_MIDDLE_CAP 2.0 /* weight of the middle names charged at most */
 
 void txs_match_params_default(txs_match_params *p)
 {
@@ -195,6 +196,22 @@ static int initial_ok(const side *q, const side *c, uint32_t qi, uint32_t cj)
     return !(c->t[cj].flags & TXS_TOK_FAMILY);
 }
 
+/* nx[i]: how many tokens of the other side equal token i of side n (its
+ * exact partners).  On return, whether token i is matched whole for
+ * certain: a text that side n holds more often than the other side has
+ * a spare copy, so all its copies stay free for merges (which copy a
+ * merge takes, the alignment decides). */
+static void spare_copies(const side *n, int *nx)
+{
+    for (uint32_t i = 0; i < n->n; i++) {
+        if (nx[i] == 0) continue;
+        int same = 0;
+        for (uint32_t j = 0; j < n->n; j++)
+            same += n->t[j].rawlen == n->t[i].rawlen && memcmp(n->t[j].raw, n->t[i].raw, n->t[i].rawlen) == 0;
+        nx[i] = nx[i] >= same;
+    }
+}
+
 static size_t list_edges(const txs_match_params *p, const side *q, const side *c, edge *e)
 {
     size_t ne = 0;
@@ -206,10 +223,15 @@ static size_t list_edges(const txs_match_params *p, const side *q, const side *c
             if (s > 0.0) add_edge(p, e, &ne, s, i, 1, j, 1, how);
         }
     /* Merges only for tokens without an exact partner: a token that
-     * matched whole is not half of a split word. */
+     * matched whole is not half of a split word.  A token written more
+     * often on one side than on the other ("ben omar ben ali" against
+     * "ben omarben ali") keeps its spare copies free for a merge: an
+     * exact pair is counted against both sides' copies. */
     int qx[TXS__SIDE] = {0}, cx[TXS__SIDE] = {0};
     for (size_t x = 0; x < ne; x++)
-        if (e[x].how == TXS__HOW_EXACT) qx[e[x].qi] = cx[e[x].ci] = 1;
+        if (e[x].how == TXS__HOW_EXACT) qx[e[x].qi]++, cx[e[x].ci]++;
+    spare_copies(q, qx);
+    spare_copies(c, cx);
     for (uint32_t i = 0; i + 1 < q->n; i++)
         for (uint32_t j = 0; j < c->n && !qx[i] && !qx[i + 1]; j++) {
             double s = cx[j] ? 0.0 : merge_sim(p, q, i, &c->t[j], &how);
@@ -423,12 +445,18 @@ double txs__match_score_side(const txs_match_params *p, const side *qs, const tx
     double f = (sq && sc) ? p->conflict_factor : org ? p->extra_factor_org : p->extra_factor;
     /* A listed person's middle names the payment left out cost less. */
     double um = (!sq && hq == 0.0 && cn->kind == TXS_NAME_PERSON) ? unmatched_middle(&c) : 0.0;
-    den += (uq + uc - um) * f + um * p->middle_factor + (hq + hc) * p->conflict_factor;
+    /* Payments drop a person's middle names all together, so how many the
+     * list holds says little: they are charged as at most MIDDLE_CAP of
+     * weight (two full middle names), not one by one. */
+    double umc = um < TXS_MIDDLE_CAP ? um : TXS_MIDDLE_CAP;
+    den += (uq + uc - um) * f + umc * p->middle_factor + (hq + hc) * p->conflict_factor;
     double name = den > 0.0 ? num / den : 0.0;
     explain_edges(&o, &q, &c, e, k);
     explain_unmatched(&o, "query-only", &q, f, p->conflict_factor);
     explain_unmatched(&o, "candidate-only", &c, f, p->conflict_factor);
-    if (um > 0.0) put(&o, " | middle names left out: weight %.2f at x%.2f", um, p->middle_factor);
+    if (um > 0.0)
+        put(&o, " | middle names left out: weight %.2f%s at x%.2f", um, um > umc ? " (charged 2.00)" : "",
+            p->middle_factor);
     if (sq && sc) put(&o, " | conflict");
     name = penalties(p, &q, &c, e, k, name, &o);
     if (q.cut || c.cut) put(&o, " | compared first %d tokens", TXS__SIDE);

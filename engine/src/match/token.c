@@ -339,6 +339,25 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
     }
     *how = TXS__HOW_EDIT;
     s = txs__match_str_sim(a->fold, a->flen, b->fold, b->flen);
+    /* The fold can widen a typo: a doubled letter written once more or
+     * less ("jall" folds to "jal", three letters from "jalil"), or a
+     * dropped h that the fold then rewrites ("coe" -> "koe" against
+     * "choe").  When the folds are past the budget, the tokens as written
+     * get their own chance, for one edit at most (a wider budget would
+     * come with the longer spelling: "hamidullah" is not "waliullah"),
+     * and only when they start with the same letter: the lengths within
+     * one and the first letter are checked before any distance, since most
+     * pairs that reach here fail them (same alerts on the recall, negative
+     * and bench sets; docs/matching.md "Recall: ..."). */
+    if (s == 0.0 && a->rawlen >= 3 && b->rawlen >= 3 && a->rawlen <= b->rawlen + 1u &&
+        b->rawlen <= a->rawlen + 1u && a->raw[0] == b->raw[0] &&
+        (a->flen != a->rawlen || b->flen != b->rawlen || memcmp(a->fold, a->raw, a->flen) != 0 ||
+         memcmp(b->fold, b->raw, b->flen) != 0) &&
+        txs__match_edit_bound(a->raw, a->rawlen, b->raw, b->rawlen) <= 1.0) {
+        double d = edit_cost(a->raw, a->rawlen, b->raw, b->rawlen, 1.0);
+        size_t l = a->rawlen > b->rawlen ? a->rawlen : b->rawlen;
+        if (d <= 1.0) s = 1.0 - d / (double)l;
+    }
     if (s == 0.0) *how = TXS__HOW_NONE;
     return s;
 }

@@ -71,6 +71,10 @@
 #define PROBE_MIN 3u      /* shortest query token probed for typos */
 #define PAIR_MAX 40u
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
+#define ENDS_POST 512u    /* exact hit tokens on at most this many names are
+                             walked in full for a person's first and last name */
+#define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
+                             tokens at the weight floor (0.15) */
 
 
 typedef struct thit {
@@ -422,6 +426,44 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
     return mass;
 }
 
+/* Whether list token t is token k of list name m, as written. */
+static int same_tok(const sidx *x, const txs__snap_tok *t, const txs__snap_name *m, uint32_t k)
+{
+    const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
+    if (t->len != d->len) return 0;
+    const char *a = x->tokstr + t->str_off, *b = x->text + m->text_off + d->off;
+    return a[0] == b[0] && memcmp(a, b, d->len) == 0; /* the first letter spares most calls */
+}
+
+/* Whether token t is the first or the last token of person name nm of
+ * three or more tokens: the cheap test before ends_hit. */
+static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
+{
+    const txs__snap_name *m = &x->names[nm];
+    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    return same_tok(x, t, m, 0) || same_tok(x, t, m, m->ntok - 1u);
+}
+
+/* Whether list name nm is a person's name of three or more tokens whose
+ * first and last tokens are both among the query's hit tokens: the name
+ * with its middle names left out, as payments often write it ("ALI
+ * AL-TIKRITI" for ALI HASSAN ABD AL-MAJID AL-TIKRITI).  Such a name may
+ * miss the bar, which counts the middle names' weight; the scorer charges
+ * them less (docs/matching.md "Recall: ..."). */
+static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
+{
+    const txs__snap_name *m = &x->names[nm];
+    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    int got = 0;
+    for (uint32_t e = 0; e < 2; e++)
+        for (size_t i = 0; i < s->nth; i++)
+            if (same_tok(x, &x->toks[s->th[i].tok], m, e ? m->ntok - 1u : 0u)) {
+                got++;
+                break;
+            }
+    return got == 2;
+}
+
 static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
 {
     if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (txs__snap_pre){bar, nm};
@@ -477,11 +519,38 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
                 nt = touch(x, pl[j].nm, pl[j].bar, nt);
         }
     }
+    /* A person's first and last names without the middle ones: the names
+     * of the query's rarer exact hit tokens are read in full, for
+     * ends_hit.  Tokens reached through the typo table are not walked
+     * (each unmatched query token brings several, nearly all of them
+     * wrong): a name whose one end is a typo is still touched through its
+     * other end, and ends_hit counts both kinds of hit.  A name is touched
+     * here only when ends_hit holds: one below its bar is kept for nothing
+     * else, and one at its bar the prefix walk has touched already.  When
+     * every hit is exact, the commonest is not walked: a name whose two
+     * ends are hits is reached through the rarer one (a name whose first
+     * and last tokens are both that commonest token is not). */
+    if (s->q.ntok >= 2) {
+        size_t skip = SIZE_MAX;
+        int exact = s->nth >= 2;
+        for (size_t i = 0; i < s->nth && exact; i++)
+            if (s->th[i].f != 1.0f) exact = 0;
+            else if (skip == SIZE_MAX || rarer(x, s->th[skip].tok, s->th[i].tok)) skip = i;
+        if (!exact) skip = SIZE_MAX;
+        for (size_t i = 0; i < s->nth; i++) {
+            const txs__snap_tok *t = &x->toks[s->th[i].tok];
+            if (i == skip || s->th[i].f != 1.0f || t->post_n > ENDS_POST) continue;
+            for (uint32_t j = 0; j < t->post_n; j++) {
+                uint32_t nm = x->post[t->post_off + j];
+                if (end_token(x, nm, t) && ends_hit(s, x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+            }
+        }
+    }
     for (size_t i = 0; i < nt; i++) {
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar) continue;
+        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(s, x, nm))) continue;
         float nw = x->names[nm].weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
