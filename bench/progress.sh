@@ -22,8 +22,11 @@ if [ ! -s "$file" ]; then
   "$bin" gen --seed 1 --size 200M --labels /dev/null --out "$file"
 fi
 timed() { # label command...: one line "label wall cpu"
-  local t
-  t=$( { /usr/bin/time -f '%e %U %S' "${@:2}" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  local tf t
+  tf=$(mktemp)
+  /usr/bin/time -o "$tf" -f '%e %U %S' "${@:2}" >/dev/null 2>/dev/null || true
+  t=$(tail -1 "$tf")
+  rm -f "$tf"
   awk -v l="$1" -v t="$t" 'BEGIN { split(t, a, " "); printf "%-10s %7.2f %7.2f\n", l, a[1], a[2] + a[3] }'
 }
 mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
@@ -55,7 +58,7 @@ awk -v mb="$mb" -v recs="$(( $(wc -l <"$file") - 1 ))" '
     for (k in w) {
       mw = med(w[k]); wl = lo; wh = hi; mc = med(c[k])
       printf "%-10s wall %.2f-%.2f s (median %.2f, %.0f records/s, %.1f MB/s), cpu %.2f-%.2f s (median %.2f)\n",
-             k, wl, wh, mw, mw > 0 ? recs / mw : 0, mw > 0 ? mb / mw : 0, lo, hi, mc
+             k, wl, wh, mw, (mw > 0 ? recs / mw : 0), (mw > 0 ? mb / mw : 0), lo, hi, mc
       W[k] = mw; C[k] = mc
     }
     if (W["quiet"] > 0)
