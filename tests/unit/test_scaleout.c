@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_test_util.h"
 #include "txs/json_read.h"
 #include "txs/rules.h"
 #include "txs/scaleout.h"
@@ -60,20 +61,6 @@ static void write_file(const char *path, const char *text)
     cr_assert_not_null(f, "%s", path);
     fputs(text, f);
     fclose(f);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)n + 1);
-    cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-    p[n] = '\0';
-    fclose(f);
-    return p;
 }
 
 static size_t count_lines(const char *s)
@@ -132,20 +119,20 @@ Test(split, every_record_in_its_accounts_shards)
     for (int k = 0; k < 3; k++) {
         char name[32];
         snprintf(name, sizeof name, "s/shard-%d.csv", k);
-        char *s = read_file(path_in(name));
+        char *s = txs_test_slurp(path_in(name), NULL);
         cr_assert_eq(strncmp(s, HEADER, strlen(HEADER)), 0, "shard %d has no header", k);
         cr_expect_eq(count_lines(s) - 1, want[k], "shard %d: %zu records, want %zu", k,
                      count_lines(s) - 1, want[k]);
         placed += count_lines(s) - 1;
         free(s);
         snprintf(name, sizeof name, "s/shard-%d.idx", k);
-        s = read_file(path_in(name));
+        s = txs_test_slurp(path_in(name), NULL);
         cr_expect_eq(count_lines(s) - 1, want[k], "shard-%d.idx", k);
         free(s);
     }
     cr_assert_eq(placed, want[0] + want[1] + want[2]);
     /* split.json, through the one JSON reader. */
-    char *meta = read_file(path_in("s/split.json"));
+    char *meta = txs_test_slurp(path_in("s/split.json"), NULL);
     txs_json_doc doc = {0};
     cr_assert_eq(txs_json_parse(&doc, meta, strlen(meta)), TXS_OK, "%s", doc.err);
     uint64_t v;
@@ -182,7 +169,7 @@ Test(split, same_inputs_same_bytes)
         char pa[64], pb[64];
         snprintf(pa, sizeof pa, "a/%s", names[i]);
         snprintf(pb, sizeof pb, "b/%s", names[i]);
-        char *x = read_file(path_in(pa)), *y = read_file(path_in(pb));
+        char *x = txs_test_slurp(path_in(pa), NULL), *y = txs_test_slurp(path_in(pb), NULL);
         cr_expect_str_eq(x, y, "%s differs", names[i]);
         free(x);
         free(y);
@@ -205,11 +192,11 @@ Test(split, unframed_to_split_rejects_unparsed_to_shard_0)
     cr_expect_eq(st.records, 3);
     cr_expect_eq(st.parse_rejects, 1);
     cr_expect_eq(st.frame_rejects, 1);
-    char *rej = read_file(path_in("s/split-rejects.jsonl"));
+    char *rej = txs_test_slurp(path_in("s/split-rejects.jsonl"), NULL);
     cr_expect_eq(count_lines(rej), 1);
     cr_expect_not_null(strstr(rej, "\"line\":4"), "%s", rej);
     free(rej);
-    char *s0 = read_file(path_in("s/shard-0.csv"));
+    char *s0 = txs_test_slurp(path_in("s/shard-0.csv"), NULL);
     cr_expect_not_null(strstr(s0, "T2,"), "the unparsed record is not in shard 0");
     free(s0);
 }
@@ -287,7 +274,7 @@ static void alert(char *o, size_t cap, const char *id, int shard, int line, cons
 /* Element i of split.json's array key: a number, or a string's text. */
 static void split_entry(const char *key, size_t i, char *out, size_t cap)
 {
-    char *meta = read_file(path_in("s/split.json"));
+    char *meta = txs_test_slurp(path_in("s/split.json"), NULL);
     txs_json_doc doc = {0};
     cr_assert_eq(txs_json_parse(&doc, meta, strlen(meta)), TXS_OK, "%s", doc.err);
     const txs_json *v = txs_json_first(txs_json_get(doc.root, key));
@@ -337,7 +324,7 @@ static char *shard_manifest(int k, int alerts)
 static char *graph_manifest(const char *in, int alerts)
 {
     char text[1024];
-    char *meta = read_file(path_in("s/split.json"));
+    char *meta = txs_test_slurp(path_in("s/split.json"), NULL);
     txs_json_doc doc = {0};
     cr_assert_eq(txs_json_parse(&doc, meta, strlen(meta)), TXS_OK);
     const txs_json *i0 = txs_json_first(txs_json_get(doc.root, "inputs"));
@@ -383,7 +370,7 @@ Test(merge, alerts_in_input_order_with_original_sources)
     cr_expect_eq(st.shards, 2);
     cr_expect_eq(st.alerts, 2);
     cr_expect_eq(st.by_band[TXS_BAND_BLOCK], 2);
-    char *m = read_file(out);
+    char *m = txs_test_slurp(out, NULL);
     cr_assert_eq(count_lines(m), 2, "%s", m);
     char *second = strchr(m, '\n') + 1;
     snprintf(l, sizeof l, "\"source\":{\"file\":\"%s\",\"line\":2}", in);
@@ -418,7 +405,7 @@ Test(merge, a_record_alerted_in_two_shards_is_one_alert)
     cr_assert_eq(merge_files(files, 5, "default", out, &st, &d), TXS_OK, "%s", d.msg);
     cr_expect_eq(st.alerts, 1);
     cr_expect_eq(st.combined, 1);
-    char *m = read_file(out);
+    char *m = txs_test_slurp(out, NULL);
     cr_assert_eq(count_lines(m), 1, "%s", m);
     /* The home shard's hits lead, the other's typology hit follows. */
     char *s = strstr(m, "\"kind\":\"sanctions\""), *t = strstr(m, "\"kind\":\"typology\"");
@@ -514,7 +501,7 @@ Test(merge, a_manifest_on_one_line_is_a_manifest)
 {
     char *in, *files[4];
     complete_set(&in, files);
-    char *m = read_file(files[3]), *w = m;
+    char *m = txs_test_slurp(files[3], NULL), *w = m;
     for (char *r = m; *r; r++)
         if (*r != '\n') *w++ = *r;
     *w++ = '\n';
@@ -546,7 +533,7 @@ Test(merge, refuses_an_alerts_file_with_a_line_missing)
 {
     char *in, *files[4];
     complete_set(&in, files);
-    char *a1 = read_file(files[1]);
+    char *a1 = txs_test_slurp(files[1], NULL);
     *(strchr(a1, '\n') + 1) = '\0'; /* keep the first line only */
     write_file(files[1], a1);
     free(a1);
@@ -557,7 +544,7 @@ Test(merge, refuses_an_alerts_file_with_a_line_missing)
  * screen run records them ("outputs": alerts_bytes, alerts_xxh3). */
 static void record_digest(char **files, int k)
 {
-    char *a = read_file(files[k]), *m = read_file(files[2 + k]);
+    char *a = txs_test_slurp(files[k], NULL), *m = txs_test_slurp(files[2 + k], NULL);
     char text[2048];
     const char *at = strstr(m, "  \"counts\"");
     cr_assert_not_null(at);
@@ -586,7 +573,7 @@ Test(merge, refuses_an_altered_line_that_keeps_the_count)
     char *in, *files[4];
     complete_set(&in, files);
     record_digest(files, 1);
-    char *a1 = read_file(files[1]);
+    char *a1 = txs_test_slurp(files[1], NULL);
     char *t = strstr(a1, "exact name");
     cr_assert_not_null(t);
     t[0] = 'E'; /* one byte of evidence changed; still two lines, still JSON */
@@ -601,7 +588,7 @@ Test(merge, refuses_shard_runs_of_an_earlier_split)
     complete_set(&in, files);
     /* The same input split again, one record longer: the shard files
      * change, the old runs' manifests no longer match them. */
-    char *text = read_file(in), r[256];
+    char *text = txs_test_slurp(in, NULL), r[256];
     row(r, sizeof r, "T4", "13.00", s0[0], s1[1]);
     text = realloc(text, strlen(text) + strlen(r) + 1);
     strcat(text, r);

@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "file_test_util.h"
 #include "txs/emit.h"
 #include "txs/screen.h"
 
@@ -43,20 +44,6 @@ static int sink_buf(void *ctx, const char *p, size_t n)
 {
     txs_buf_put(ctx, p, n);
     return 0;
-}
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)len + 1);
-    cr_assert_eq(fread(p, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return p;
 }
 
 typedef struct result {
@@ -116,7 +103,7 @@ static void free_result(result *r)
 static void check_invariance(const char *profile, const char *path, uint64_t min_alerts)
 {
     size_t n;
-    char *data = slurp(path, &n);
+    char *data = txs_test_slurp(path, &n);
     result whole, one, rnd;
     run(profile, data, n, 0, 0, &whole);
     cr_assert_geq(whole.read, 1);
@@ -143,7 +130,7 @@ Test(screen, sample_is_chunk_invariant)
 Test(screen, amlworld_is_chunk_invariant_and_clean)
 {
     size_t n;
-    char *data = slurp(TXS_SOURCE_DIR "/tests/fixtures/aml/amlworld-hi-small-patterns.csv", &n);
+    char *data = txs_test_slurp(TXS_SOURCE_DIR "/tests/fixtures/aml/amlworld-hi-small-patterns.csv", &n);
     result r;
     run("amlworld", data, n, 0, 0, &r);
     cr_assert_eq(r.read, 3209);
@@ -157,7 +144,7 @@ Test(screen, amlworld_is_chunk_invariant_and_clean)
 Test(screen, compressed_inputs_match_plain)
 {
     size_t n;
-    char *data = slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &n);
+    char *data = txs_test_slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &n);
     result plain, gz, zs;
     run("native", data, n, 0, 0, &plain);
 

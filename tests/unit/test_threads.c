@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_test_util.h"
 #include "gen.h"
 #include "rules_fixture.h"
 #include "txs/emit.h"
@@ -84,26 +85,12 @@ static ssize_t feed_read(void *ctx, void *buf, size_t cap)
     return (ssize_t)k;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)len + 1);
-    cr_assert_eq(fread(p, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return p;
-}
-
 /* The sample's header once, then its records `times` times over: several
  * batches, and the same accounts again and again for the stateful rules. */
 static char *sample_times(int times, size_t *n)
 {
     size_t len;
-    char *s = slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &len);
+    char *s = txs_test_slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &len);
     const char *body = memchr(s, '\n', len);
     cr_assert_not_null(body);
     body++;
@@ -125,7 +112,7 @@ static char *malformed(size_t *n)
              TXS_SOURCE_DIR);
     cr_assert_eq(system(cmd), 0);
     snprintf(path, sizeof path, "%s/input.csv", dir);
-    char *p = slurp(path, n);
+    char *p = txs_test_slurp(path, n);
     unlink(path);
     rmdir(dir);
     return p;
@@ -278,7 +265,7 @@ TestSuite(threads, .init = setup, .fini = teardown, .timeout = 600);
 Test(threads, sample_with_lists_any_threads_any_chunking)
 {
     size_t n;
-    char *p = slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &n);
+    char *p = txs_test_slurp(TXS_SOURCE_DIR "/samples/transactions.csv", &n);
     static const int modes[] = {0, 1, 2};
     check("sample", p, n, 1, modes, 3, 1, 10, 0);
     free(p);
