@@ -343,7 +343,7 @@ int64_t txs__cp_expire(txs_state *s)
     txs_state *t[TXS_STATE_PARTS_MAX];
     size_t nt = tables(s, t);
     txs_state_get_stats(s); /* the latest event time, over the partitions */
-    int64_t ret = s->o.cp_retention > 0 ? s->o.cp_retention : TXS_STATE_CP_RETENTION;
+    int64_t ret = txs_state_retention(s);
     int64_t cut = s->st.max_ts > INT64_MIN + ret ? s->st.max_ts - ret : INT64_MIN, total = 0;
     for (size_t i = 0; i < nt; i++) {
         int64_t d = expire(&t[i]->cp, cut);

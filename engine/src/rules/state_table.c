@@ -115,6 +115,7 @@ void txs_state_free(txs_state *s)
     free(s->accts);
     free(s->slots);
     txs__cp_free(&s->cp);
+    txs__case_free(&s->cases);
     free(s->lists_prev);
     free(s->lists_now);
     free(s);
