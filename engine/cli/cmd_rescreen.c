@@ -7,6 +7,9 @@
  * the state, which now records NEW, are published as one commit, so the
  * next `screen --state FILE --lists NEW` does not look back again.
  *
+ * The state is loaded for look-back only (txs_state_load_lookback): the
+ * accounts are neither parsed nor re-serialised, their bytes are copied.
+ *
  * Order: rule set, snapshots, state and previous cases load first; the
  * outputs are opened after, and written only when all of it succeeded.
  */
@@ -44,8 +47,9 @@ static void help(FILE *f)
 "  --previous-lists SNAP\n"
 "                    the snapshot the state last screened with, when it is no\n"
 "                    longer at the path the state recorded; repeat per --lists\n"
-"  --rules R         the rule set the runs use (default: default); the state\n"
-"                    is saved under it\n"
+"  --rules R         the rule set the runs use (default: default); it must\n"
+"                    have stateful rules.  The accounts are copied as they\n"
+"                    are, under the rule set they were saved with\n"
 "  --sanctions-threshold T\n"
 "                    name score (0-1) of a match (default 0.85)\n"
 "  --out FILE        alerts file (default: stdout)\n"
@@ -194,7 +198,8 @@ static int prepare(const rs_args *a, rs_run *r, txs_diag *d)
     txs_state_opts so = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, a->lb.retention, 1};
     if (txs_state_create(r->rules, &so, &r->state) < 0)
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    TXS_TRY(txs_state_load(r->state, a->state, d));
+    /* The accounts are not read: their bytes are written back as they are. */
+    TXS_TRY(txs_state_load_lookback(r->state, a->state, d));
     /* The cases the state carries are the ones open before (state.h
      * "Cases"); --previous-cases adds its own. */
     if (txs_cases_create(&r->cases) < 0 || txs_cases_previous_state(r->cases, r->state) < 0)

@@ -126,6 +126,15 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *a, txs_hit *out, s
  * what is wrong.  Must be called before the first txs_state_eval.
  */
 int txs_state_load(txs_state *s, const char *path, txs_diag *d);
+/*
+ * Load what look-back screening reads and writes (the inputs, lists,
+ * counterparties and open cases) and none of the accounts: their records
+ * stay mapped, checksummed with the whole file, and txs_state_write copies
+ * them back unchanged under the rule-set hash they were written with.  For
+ * `rescreen`; such a state must not be fed transactions.  s must be a
+ * fresh single-table state (else TXS_E_ARG); errors as txs_state_load.
+ */
+int txs_state_load_lookback(txs_state *s, const char *path, txs_diag *d);
 /* Save atomically (temporary file, fsync, rename): all or nothing.  The
  * file it replaces is kept as PATH.prev (the state before this run), which
  * `screen --reprocess` loads to redo the last run. */

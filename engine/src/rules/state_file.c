@@ -5,6 +5,12 @@
  * and loading a file into a table or its partitions with every read
  * bounds-checked.
  *
+ * A state loaded for look-back only (txs_state_load_lookback: `rescreen`,
+ * which reads and writes the counterparties, lists and cases and no
+ * account) keeps the file mapped and writes the account records back as
+ * the very bytes it read, under the rule-set hash they were written with,
+ * rather than parsing and re-serialising every account.
+ *
  * State file (version 5), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
  *   i64 max_ts u64 naccounts, u32 ninputs u32 reserved and the inputs
@@ -211,11 +217,12 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     XXH3_64bits_reset(w.xs);
     const txs_state_stats *st = txs_state_get_stats(s);
     uint32_t ver = STATE_VERSION, zero = 0;
-    uint64_t n64 = na;
+    uint64_t n64 = s->raw.map ? s->raw.na : na;
     wput(&w, STATE_MAGIC, 8);
     wput(&w, &ver, 4);
     wput(&w, &zero, 4);
-    wput(&w, &s->rules_hash, 8);
+    /* Accounts copied as they are keep the rule set they were judged under. */
+    wput(&w, s->raw.map ? &s->raw.rules_hash : &s->rules_hash, 8);
     wput(&w, &st->observed_since, 8);
     wput(&w, &st->max_ts, 8);
     wput(&w, &n64, 8);
@@ -262,6 +269,11 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     }
     free(v);
     if (rc == 0) rc = flush(&w, o, d);
+    if (rc == 0 && s->raw.map) {
+        const unsigned char *p = s->raw.map + s->raw.off;
+        XXH3_64bits_update(w.xs, p, s->raw.len);
+        rc = txs_out_write(o, p, s->raw.len, d);
+    }
     if (rc == 0) {
         uint64_t h = XXH3_64bits_digest(w.xs);
         rc = txs_out_write(o, &h, 8, d);
@@ -465,7 +477,17 @@ static int load_cases(txs_state *s, rbuf *r, const char *path, txs_diag *d)
     return TXS_OK;
 }
 
-int txs_state_load(txs_state *s, const char *path, txs_diag *d)
+/* The accounts' bytes kept mapped by a look-back load, dropped with the
+ * state. */
+void txs__state_raw_free(txs_state *s)
+{
+    if (s->raw.map) munmap(s->raw.map, s->raw.maplen);
+    memset(&s->raw, 0, sizeof s->raw);
+}
+
+/* Load path into s: every account parsed, or (raw) the accounts' bytes
+ * kept as they are for txs_state_write to copy. */
+static int load(txs_state *s, const char *path, int raw, txs_diag *d)
 {
     unsigned char *buf;
     size_t n;
@@ -498,6 +520,17 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     r.at += (size_t)ni * sizeof(txs_state_input);
     if (ver >= 4 && (rc = load_lookback(s, &r, path, d)) < 0) goto out;
     if (ver >= 5 && (rc = load_cases(s, &r, path, d)) < 0) goto out;
+    if (raw) { /* the accounts as they are: their bytes, the whole checksummed */
+        memcpy(&sum, buf + n - 8, 8);
+        if (XXH3_64bits(buf, n - 8) != sum) {
+            rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
+            goto out;
+        }
+        s->raw = (struct txs__raw){buf, n, r.at, r.n - r.at, na, rhash};
+        s->st.loaded = 1;
+        s->st.loaded_accounts = na;
+        return TXS_OK;
+    }
     s->st.rules_changed = rhash != s->rules_hash;
     for (unsigned k = 0; k < s->nparts; k++) { /* each partition keeps the clock */
         s->part[k]->st.observed_since = s->st.observed_since;
@@ -578,6 +611,17 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 out:
     munmap(buf, n);
     return rc;
+}
+
+int txs_state_load(txs_state *s, const char *path, txs_diag *d)
+{
+    return load(s, path, 0, d);
+}
+
+int txs_state_load_lookback(txs_state *s, const char *path, txs_diag *d)
+{
+    if (s->nparts || s->n) return TXS_E_ARG;
+    return load(s, path, 1, d);
 }
 
 int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, size_t *n,

@@ -363,6 +363,14 @@ struct txs_state {
     int64_t cp_retention;   /* seconds */
     uint64_t cp_expired;    /* dropped by the last write */
     txs__casereg cases;     /* open cases; top-level state only */
+    /* A look-back load (txs_state_load_lookback): the file mapped, and its
+     * account records at map + off, len bytes, na of them, written under
+     * rules_hash; map NULL otherwise. */
+    struct txs__raw {
+        unsigned char *map;
+        size_t maplen, off, len;
+        uint64_t na, rules_hash;
+    } raw;
 };
 
 /* The partition (of pn) an identity lives in: the top half of h[1], which
@@ -404,6 +412,9 @@ int64_t txs__cp_expire(txs_state *s);
 uint64_t txs__cp_count(txs_state *s, uint64_t *bytes);
 /* The lists a state file recorded (state_file.c). */
 int txs__cp_set_prev(txs_state *s, const txs_state_list *v, size_t n);
+
+/* state_file.c: unmap a look-back load's accounts (txs_state_free). */
+void txs__state_raw_free(txs_state *s);
 
 /* state_cases.c */
 void txs__case_free(txs__casereg *r);
