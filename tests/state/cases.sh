@@ -8,7 +8,8 @@
 #   - rescreen closes the state's case when its entity leaves the list, and
 #     the next night raises it no more as continuing;
 #   - a case not raised within the retention is dropped: new again;
-#   - a version 4 state (before cases) still loads, its counterparties kept.
+#   - a version 4 state (before cases) still loads, its counterparties kept;
+#   - rescreen writes the accounts back as the bytes it read.
 #
 # usage: cases.sh TXSCREEN SRCDIR
 set -u
@@ -67,6 +68,14 @@ cp t1/st1.bin both.bin
 "$bin" screen -q --lists v1.snap --state both.bin --previous-cases t1/c1.jsonl --cases both.jsonl \
   --out /dev/null n2.csv
 check "--previous-cases with the state: the same cases" "cmp -s both.jsonl t1/c2.jsonl"
+
+# rescreen copies the accounts' bytes: with the lists unchanged, and under
+# another --rules, it writes back the very file it read.
+cp t1/st.bin same.bin
+"$bin" rescreen -q --state same.bin --lists v1.snap --out same.jsonl; rc1=$?
+"$bin" rescreen -q --state same.bin --rules strict --lists v1.snap --out same.jsonl 2>err; rc2=$?
+check "rescreen with unchanged lists: the same state bytes (accounts copied)" \
+  "[ $rc1 = 0 ] && [ $rc2 = 0 ] && cmp -s same.bin t1/st.bin"
 
 # A list change closes the state's case, with no --previous-cases.
 cp t1/st.bin r.bin
