@@ -13,13 +13,19 @@
 #      another seed (the same name tables, so they share tokens with many
 #      counterparties, as a real list update does);
 #   4. `rescreen --state S --lists v2` timed (wall, user, max RSS) beside
-#      `wc -l` and `cat` of the state file in the same run, three times.
+#      `wc -l` and `cat` of the state file in the same run, three times;
+#      with BASE (another txscreen, e.g. main's build), each round times
+#      BASE's rescreen too, interleaved, and checks that both wrote the same
+#      alerts and the same state bytes.
 #
-# usage: bench/lookback.sh TXSCREEN [ROWS] [WORKDIR]   (ROWS default 520000)
+# usage: bench/lookback.sh TXSCREEN [ROWS] [WORKDIR] [BASE]   (ROWS default
+# 520000; a WORKDIR holding export.csv and state.bin from an earlier run is
+# reused, so build it once: the state takes minutes)
 set -eu
 bin=$1
 rows=${2:-520000}
 work=${3:-$(mktemp -d)}
+base=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 cd "$work"
@@ -64,8 +70,17 @@ for i in 1 2 3; do
   cp state.bin run.bin; rm -f run.bin.prev
   /usr/bin/time -f "wc -l state: %e s" wc -l run.bin > /dev/null
   /usr/bin/time -f "cat state: %e s" cat run.bin > /dev/null
-  /usr/bin/time -f "rescreen: %e s wall, %U s user, %M KB max RSS" \
+  if [ -n "$base" ]; then
+    cp state.bin base.bin; rm -f base.bin.prev
+    /usr/bin/time -f "base rescreen: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+      "$base" rescreen --state base.bin --lists v2.snap "${keep[@]}" --out base.jsonl
+  fi
+  /usr/bin/time -f "rescreen: %e s wall, %U s user, %S s sys, %M KB max RSS" \
     "$bin" rescreen --state run.bin --lists v2.snap "${keep[@]}" --out lookback.jsonl
+  if [ -n "$base" ]; then
+    cmp -s base.jsonl lookback.jsonl && cmp -s base.bin run.bin && echo "same alerts and state as base" ||
+      echo "DIFFERENT alerts or state from base"
+  fi
 done
 found=0
 while IFS= read -r n; do

@@ -7,6 +7,9 @@
  * the state, which now records NEW, are published as one commit, so the
  * next `screen --state FILE --lists NEW` does not look back again.
  *
+ * The state is loaded for look-back only (txs_state_load_lookback): the
+ * accounts are neither parsed nor re-serialised, their bytes are copied.
+ *
  * Order: rule set, snapshots, state and previous cases load first; the
  * outputs are opened after, and written only when all of it succeeded.
  */
@@ -44,18 +47,21 @@ static void help(FILE *f)
 "  --previous-lists SNAP\n"
 "                    the snapshot the state last screened with, when it is no\n"
 "                    longer at the path the state recorded; repeat per --lists\n"
-"  --rules R         the rule set the runs use (default: default); the state\n"
-"                    is saved under it\n"
+"  --rules R         the rule set the runs use (default: default); it must\n"
+"                    have stateful rules.  The accounts are copied as they\n"
+"                    are, under the rule set they were saved with\n"
 "  --sanctions-threshold T\n"
 "                    name score (0-1) of a match (default 0.85)\n"
 "  --out FILE        alerts file (default: stdout)\n"
-"  --cases FILE      the look-back alerts' cases, and the previous cases\n"
-"                    closed because their entity left the list\n"
+"  --cases FILE      the look-back alerts' cases, and the open cases (the\n"
+"                    state's, and --previous-cases') closed because their\n"
+"                    entity left the list\n"
 "  --previous-cases FILE\n"
-"                    the last run's --cases (the cases open before this)\n"
+"                    the last run's --cases, open besides the ones the state\n"
+"                    carries\n"
 "  --lookback-retention DAYS\n"
-"                    keep a counterparty this long after it was last seen\n"
-"                    (default 396, 13 months)\n"
+"                    keep a counterparty, or a case, this long after it was\n"
+"                    last seen (default 396, 13 months)\n"
 "  -q, --quiet       no summary line on stderr\n"
 "  -h, --help        this text\n"
 "\n"
@@ -192,8 +198,11 @@ static int prepare(const rs_args *a, rs_run *r, txs_diag *d)
     txs_state_opts so = {TXS_STATE_LATENESS_DEFAULT, TXS_STATE_ALL, 0, 0, 0, a->lb.retention, 1};
     if (txs_state_create(r->rules, &so, &r->state) < 0)
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    TXS_TRY(txs_state_load(r->state, a->state, d));
-    if (a->cases && txs_cases_create(&r->cases) < 0)
+    /* The accounts are not read: their bytes are written back as they are. */
+    TXS_TRY(txs_state_load_lookback(r->state, a->state, d));
+    /* The cases the state carries are the ones open before (state.h
+     * "Cases"); --previous-cases adds its own. */
+    if (txs_cases_create(&r->cases) < 0 || txs_cases_previous_state(r->cases, r->state) < 0)
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     if (a->prev_cases) TXS_TRY(txs_cli_load_prev_cases(a->prev_cases, &r->cases, d));
     return TXS_OK;
@@ -216,6 +225,8 @@ static int publish(const rs_args *a, rs_run *r, txs_diag *d)
                     : txs_out_write(r->cases_out, b.p, b.n, d);
     }
     txs_buf_free(&b);
+    if (rc == 0 && txs_cases_record(r->cases, r->state) < 0)
+        rc = txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     if (rc == 0) rc = txs_state_write(r->state, r->state_out, d);
     if (rc < 0) return rc;
     txs_commit *c;

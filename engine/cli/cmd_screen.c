@@ -273,7 +273,10 @@ static int open_outputs(const screen_args *a, run *r, txs_diag *d)
         if (txs_report_create(NULL, &r->report) < 0)
             return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     }
-    if ((a->cases || a->report) && r->cases == NULL && txs_cases_create(&r->cases) < 0)
+    /* With --state the cases are kept even when not written: the state
+     * carries them to the next run (state.h "Cases"). */
+    if ((a->cases || a->report || (a->state && a->shard_mode == TXS_STATE_ALL)) &&
+        r->cases == NULL && txs_cases_create(&r->cases) < 0)
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     return TXS_OK;
 }
@@ -558,6 +561,12 @@ int txs_cmd_screen(int argc, char **argv)
         fprintf(stderr, "txscreen: %s was saved under another rule set; its windows are "
                         "kept and its episode marks cleared\n", a.state);
     if (a.state && state && a.shard_mode == TXS_STATE_ALL &&
+        txs_cases_previous_state(r.cases, state) < 0) {
+        run_free(&r);
+        txs_diag_set(&d, TXS_E_NOMEM, "", 0, "out of memory");
+        return txs_cli_report("txscreen", &d, TXS_EXIT_INTERNAL);
+    }
+    if (a.state && state && a.shard_mode == TXS_STATE_ALL &&
         (rc = lookback(&a, &r, state, &alerts, &d)) < 0) {
         run_free(&r);
         return txs_cli_report("txscreen", &d, rc == TXS_E_NOMEM ? TXS_EXIT_INTERNAL
@@ -581,6 +590,9 @@ int txs_cmd_screen(int argc, char **argv)
         run_free(&r);
         return txs_cli_report("txscreen", &d, rc == TXS_E_ARG ? TXS_EXIT_INPUT : txs_cli_exit_for(rc));
     }
+    if (rc >= 0 && a.state && state && a.shard_mode == TXS_STATE_ALL &&
+        txs_cases_record(r.cases, state) < 0)
+        rc = txs_diag_set(&d, TXS_E_NOMEM, "", 0, "out of memory");
     if (rc >= 0 && a.state && state) rc = txs_state_write(state, r.state, &d);
     if (rc >= 0 && r.cases) rc = write_cases(&r, &d);
     double wall = txs_cli_now() - t0;
@@ -595,7 +607,7 @@ int txs_cmd_screen(int argc, char **argv)
     if (!a.rejects && rejects.lines > STDERR_REJECTS)
         fprintf(stderr, "txscreen: %llu more rejects not shown; use --rejects FILE\n",
                 (unsigned long long)(rejects.lines - STDERR_REJECTS));
-    if (!a.quiet) summary(st, r.cases, wall);
+    if (!a.quiet) summary(st, a.cases || a.report ? r.cases : NULL, wall);
     int code = run_status(&a, st);
     run_free(&r);
     return code;

@@ -84,10 +84,10 @@ check "--previous-lists the moved snapshot: the same alert" "[ $rc = 0 ] && cmp 
 cp "$src/tests/fixtures/state/v3-20-records.state" v3.bin
 "$bin" rescreen --state v3.bin --lists v2.snap --out v3.jsonl 2>err; rc=$?
 check "a version 3 state loads: nothing to look back at" "[ $rc = 0 ] && [ ! -s v3.jsonl ] && grep -q 'recorded no lists' err"
-check "  it is saved as version 4" "[ \"\$(head -c 12 v3.bin | tail -c 4 | od -An -tu4 | tr -d ' ')\" = 4 ]"
+check "  it is saved as version 5" "[ \"\$(head -c 12 v3.bin | tail -c 4 | od -An -tu4 | tr -d ' ')\" = 5 ]"
 printf 'TXSSTATE\x09\x00\x00\x00' > v9.bin; head -c 100 /dev/zero >> v9.bin
 "$bin" rescreen -q --state v9.bin --lists v2.snap --out v9.jsonl 2>err; rc=$?
-check "a newer version is refused with the versions read" "[ $rc = 3 ] && grep -q 'state file version 9; this txscreen reads versions 2 to 4' err"
+check "a newer version is refused with the versions read" "[ $rc = 3 ] && grep -q 'state file version 9; this txscreen reads versions 2 to 5' err"
 
 # Retention: day 2 is the same day, so a 1-day retention keeps everything;
 # a record a year later drops every counterparty not seen since.

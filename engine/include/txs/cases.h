@@ -20,8 +20,9 @@
  *
  * Subject strings are JSON string contents, already escaped (the pipeline
  * takes some of them from hit JSON it wrote itself): they are hashed and
- * written as they are.  Depends on base, emit (the JSON writer) and values
- * (amount and time formats) only.
+ * written as they are.  Depends on base, emit (the JSON writer), values
+ * (amount and time formats) and the state (state.h "Cases": the open cases
+ * carried from run to run) only.
  *
  * Invariants: an alert counts once per case however many of its hits name
  * that case (txs_case_alert.seq); nothing is dropped: an amount total that
@@ -78,6 +79,16 @@ int txs_cases_previous(txs_cases *c, const char *id);
  * (txs_cases_close_entry).  Subject strings are escaped JSON string
  * contents, copied.  TXS_OK, TXS_E_ARG (bad id) or TXS_E_NOMEM. */
 int txs_cases_previous_subject(txs_cases *c, const char *id, const txs_case_subject *s);
+/* The cases a --state carries (state.h "Cases") as previous cases, each
+ * as txs_cases_previous_subject would mark it (a case named both here and
+ * by --previous-cases is one case).  Call before the run's first alert.
+ * TXS_OK or TXS_E_NOMEM. */
+struct txs_state;
+int txs_cases_previous_state(txs_cases *c, struct txs_state *s);
+/* Once the run is over, keep its cases in the state for the next run:
+ * every case raised is put with its last_seen, every previous case closed
+ * (and not raised again) is dropped.  TXS_OK or TXS_E_NOMEM. */
+int txs_cases_record(const txs_cases *c, struct txs_state *s);
 /* Close every previous sanctions case about list entity `entry` (escaped
  * contents, as in subjects) for `reason` (static text): txs_cases_write
  * then writes it with "status":"closed" and the reason, after the cases

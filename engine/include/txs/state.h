@@ -126,6 +126,15 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *a, txs_hit *out, s
  * what is wrong.  Must be called before the first txs_state_eval.
  */
 int txs_state_load(txs_state *s, const char *path, txs_diag *d);
+/*
+ * Load what look-back screening reads and writes (the inputs, lists,
+ * counterparties and open cases) and none of the accounts: their records
+ * stay mapped, checksummed with the whole file, and txs_state_write copies
+ * them back unchanged under the rule-set hash they were written with.  For
+ * `rescreen`; such a state must not be fed transactions.  s must be a
+ * fresh single-table state (else TXS_E_ARG); errors as txs_state_load.
+ */
+int txs_state_load_lookback(txs_state *s, const char *path, txs_diag *d);
 /* Save atomically (temporary file, fsync, rename): all or nothing.  The
  * file it replaces is kept as PATH.prev (the state before this run), which
  * `screen --reprocess` loads to redo the last run. */
@@ -311,5 +320,41 @@ const txs_state_list *txs_state_lists_prev(const txs_state *s, size_t *n);
 /* The lists this run screens with: saved with the state.  At most
  * TXS_STATE_LISTS_MAX; 0, TXS_E_ARG or TXS_E_NOMEM. */
 int txs_state_set_lists(txs_state *s, const txs_state_list *v, size_t n);
+
+/* ------------------------------------------------------------ cases */
+
+/*
+ * Open cases (docs/outputs.md "Cases across runs").  A state of mode ALL
+ * keeps the cases its runs raised, so that the next run marks a case it
+ * raises again "continuing", and a list change can close a sanctions case
+ * whose entity left the list without the last run's --cases file.  Each is
+ * its id's hash and kind (cases.h: 0 sanctions, 1 typology), the time of
+ * its latest alerted transaction, and for a sanctions case its subject
+ * (party, list, entry; escaped JSON string contents as cases.h has them).
+ * A case not raised within the retention (opts.cp_retention, by event
+ * time, as the counterparties) is dropped when the state is written; the
+ * file holds them in (hash, kind) order, so it does not depend on threads.
+ */
+typedef struct txs_state_case {
+    uint64_t h;            /* the case id's hash (cases.h) */
+    int kind;              /* 0 sanctions, 1 typology */
+    int64_t last_ts;       /* its latest alerted transaction's time */
+    txs_slice a, b, c;     /* sanctions: party, list, entry; else empty */
+} txs_state_case;
+
+/* Record a case raised by this run: added, or its last time moved to
+ * last_ts when later (and a dropped one revived).  0 or TXS_E_NOMEM. */
+int txs_state_case_put(txs_state *s, const txs_state_case *c);
+/* Forget a case (closed by this run).  Absent: nothing. */
+void txs_state_case_drop(txs_state *s, int kind, uint64_t h);
+/* Call fn for every case held in (h, kind) order; a negative return from
+ * fn stops and is returned; TXS_E_NOMEM.  Views valid during the call. */
+int txs_state_cases(txs_state *s, int (*fn)(void *ctx, const txs_state_case *c), void *ctx);
+/* Cases held. */
+size_t txs_state_case_count(const txs_state *s);
+/* The retention of counterparties and cases, in seconds (opts.cp_retention
+ * or TXS_STATE_CP_RETENTION): a case is continuing when raised again within
+ * it of its last alert. */
+int64_t txs_state_retention(const txs_state *s);
 
 #endif /* TXS_STATE_H */

@@ -5,8 +5,10 @@
  * collision opens a second case rather than merging two).  Subject strings,
  * transaction ids and rule ids are copied into the table's arena; each
  * case's transaction ids, amounts per currency and rules are small arrays
- * grown with realloc.  Previous runs' open case ids are a sorted array of
- * their hashes, searched once when a case opens.
+ * grown with realloc.  Previous runs' open case ids (from --previous-cases
+ * or the --state, txs_cases_previous_state) are a sorted array of their
+ * hashes, searched once when a case opens; after the run the cases raised
+ * and closed go back into the state (txs_cases_record).
  *
  * Invariants: a case's alerts are counted once per alert (seq); the output
  * order is the opening order, hence deterministic for a deterministic
@@ -19,7 +21,15 @@
 #include "txs/arena.h"
 #include "txs/cases.h"
 #include "txs/rules.h"
+#include "txs/state.h"
 #include "txs/values.h"
+
+/* A case open before this run, continuing when raised again at or before
+ * `until` (its last alert's time plus the state's retention). */
+typedef struct prev_id {
+    uint64_t h;
+    int64_t until;
+} prev_id;
 
 typedef struct case_amt {
     uint16_t currency;
@@ -48,7 +58,7 @@ struct txs_cases {
     size_t n, cap;
     uint32_t *tab;     /* index + 1; 0: empty */
     size_t tcap;       /* power of two */
-    uint64_t *prev;    /* previous runs' open case hashes */
+    prev_id *prev;     /* previous runs' open cases */
     size_t nprev, cprev;
     int prev_sorted;
     size_t nkind[2];
@@ -62,6 +72,7 @@ typedef struct prev_case {
     uint64_t h;
     txs_slice a, b, c;
     const char *reason;   /* NULL: open */
+    int dup;              /* closed, and written as an earlier entry */
 } prev_case;
 
 /* Each field hashed with the previous field's hash as its seed, the kind
@@ -146,24 +157,38 @@ static int grow_table(txs_cases *c)
     return TXS_OK;
 }
 
-static int cmp_u64(const void *x, const void *y)
+static int cmp_prev(const void *x, const void *y)
 {
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
+    const prev_id *a = x, *b = y;
+    if (a->h != b->h) return a->h < b->h ? -1 : 1;
+    return (a->until > b->until) - (a->until < b->until);
 }
 
-static int was_open(txs_cases *c, uint64_t h)
+/* 1 when the case with hash h, raised at ts, was open before this run. */
+static int was_open(txs_cases *c, uint64_t h, int64_t ts)
 {
     if (c->nprev == 0) return 0;
-    if (!c->prev_sorted) {
-        qsort(c->prev, c->nprev, sizeof *c->prev, cmp_u64);
+    if (!c->prev_sorted) { /* by hash; one entry per hash, the latest until */
+        qsort(c->prev, c->nprev, sizeof *c->prev, cmp_prev);
+        size_t k = 0;
+        for (size_t i = 0; i < c->nprev; i++) {
+            if (k && c->prev[k - 1].h == c->prev[i].h) k--;
+            c->prev[k++] = c->prev[i];
+        }
+        c->nprev = k;
         c->prev_sorted = 1;
     }
-    return bsearch(&h, c->prev, c->nprev, sizeof h, cmp_u64) != NULL;
+    size_t lo = 0, hi = c->nprev;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->prev[mid].h < h) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < c->nprev && c->prev[lo].h == h && ts <= c->prev[lo].until;
 }
 
-/* The case of s: found, or opened (at *k). */
-static int find_or_open(txs_cases *c, const txs_case_subject *s, kase **k)
+/* The case of s: found, or opened (at *k) by an alert at ts. */
+static int find_or_open(txs_cases *c, const txs_case_subject *s, int64_t ts, kase **k)
 {
     uint64_t h = subject_hash(s);
     if (c->n * 2 >= c->tcap) TXS_TRY(grow_table(c));
@@ -191,7 +216,7 @@ static int find_or_open(txs_cases *c, const txs_case_subject *s, kase **k)
     TXS_TRY(dup_slice(c, s->a, &x->a));
     TXS_TRY(dup_slice(c, s->b, &x->b));
     TXS_TRY(dup_slice(c, s->c, &x->c));
-    x->prev = was_open(c, h);
+    x->prev = was_open(c, h, ts);
     c->tab[j] = (uint32_t)(++c->n);
     c->nkind[s->kind == TXS_CASE_SANCTIONS ? 0 : 1]++;
     *k = x;
@@ -228,7 +253,7 @@ static int add_amount(kase *k, uint16_t cur, int64_t amount)
 int txs_cases_add(txs_cases *c, const txs_case_subject *s, const txs_case_alert *a)
 {
     kase *k;
-    TXS_TRY(find_or_open(c, s, &k));
+    TXS_TRY(find_or_open(c, s, a->ts, &k));
     TXS_TRY(add_rule(c, k, a->rule ? a->rule : ""));
     if (k->nalerts && k->last_seq == a->seq) return TXS_OK; /* this alert is in */
     if (k->ntxn == k->ctxn) {
@@ -250,6 +275,41 @@ int txs_cases_add(txs_cases *c, const txs_case_subject *s, const txs_case_alert 
     return TXS_OK;
 }
 
+static int prev_add(txs_cases *c, uint64_t h, int64_t until)
+{
+    if (c->nprev == c->cprev) {
+        size_t cap = c->cprev ? c->cprev * 2 : 256;
+        prev_id *v = realloc(c->prev, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        c->prev = v;
+        c->cprev = cap;
+    }
+    c->prev[c->nprev++] = (prev_id){h, until};
+    c->prev_sorted = 0;
+    return TXS_OK;
+}
+
+/* A previous sanctions case with hash h and subject s, which a list change
+ * may close. */
+static int psub_add(txs_cases *c, uint64_t h, const txs_case_subject *s)
+{
+    if (c->npsub == c->cpsub) {
+        size_t cap = c->cpsub ? c->cpsub * 2 : 64;
+        prev_case *v = realloc(c->psub, cap * sizeof *v);
+        if (v == NULL) return TXS_E_NOMEM;
+        c->psub = v;
+        c->cpsub = cap;
+    }
+    prev_case *p = &c->psub[c->npsub];
+    memset(p, 0, sizeof *p);
+    p->h = h;
+    TXS_TRY(dup_slice(c, s->a, &p->a));
+    TXS_TRY(dup_slice(c, s->b, &p->b));
+    TXS_TRY(dup_slice(c, s->c, &p->c));
+    c->npsub++;
+    return TXS_OK;
+}
+
 int txs_cases_previous(txs_cases *c, const char *id)
 {
     if (strlen(id) != TXS_CASE_ID_LEN || (id[0] != 'S' && id[0] != 'T') || id[1] != '-')
@@ -263,36 +323,49 @@ int txs_cases_previous(txs_cases *c, const char *id)
         if (d == 16) return TXS_E_ARG;
         h = h << 4 | d;
     }
-    if (c->nprev == c->cprev) {
-        size_t cap = c->cprev ? c->cprev * 2 : 256;
-        uint64_t *v = realloc(c->prev, cap * sizeof *v);
-        if (v == NULL) return TXS_E_NOMEM;
-        c->prev = v;
-        c->cprev = cap;
-    }
-    c->prev[c->nprev++] = h;
-    c->prev_sorted = 0;
-    return TXS_OK;
+    return prev_add(c, h, INT64_MAX);
 }
 
 int txs_cases_previous_subject(txs_cases *c, const char *id, const txs_case_subject *s)
 {
     TXS_TRY(txs_cases_previous(c, id));
     if (s->kind != TXS_CASE_SANCTIONS) return TXS_OK;
-    if (c->npsub == c->cpsub) {
-        size_t cap = c->cpsub ? c->cpsub * 2 : 64;
-        prev_case *v = realloc(c->psub, cap * sizeof *v);
-        if (v == NULL) return TXS_E_NOMEM;
-        c->psub = v;
-        c->cpsub = cap;
+    return psub_add(c, c->prev[c->nprev - 1].h, s);
+}
+
+typedef struct prev_ctx {
+    txs_cases *c;
+    int64_t retention;
+} prev_ctx;
+
+static int prev_state_case(void *ctx, const txs_state_case *sc)
+{
+    const prev_ctx *x = ctx;
+    txs_cases *c = x->c;
+    int64_t until = sc->last_ts > INT64_MAX - x->retention ? INT64_MAX
+                                                           : sc->last_ts + x->retention;
+    TXS_TRY(prev_add(c, sc->h, until));
+    if (sc->kind != TXS_CASE_SANCTIONS) return TXS_OK;
+    txs_case_subject s = {TXS_CASE_SANCTIONS, sc->a, sc->b, sc->c};
+    return psub_add(c, sc->h, &s);
+}
+
+int txs_cases_previous_state(txs_cases *c, txs_state *s)
+{
+    prev_ctx x = {c, txs_state_retention(s)};
+    return txs_state_cases(s, prev_state_case, &x);
+}
+
+int txs_cases_record(const txs_cases *c, txs_state *s)
+{
+    for (size_t i = 0; i < c->npsub; i++)
+        if (c->psub[i].reason) txs_state_case_drop(s, TXS_CASE_SANCTIONS, c->psub[i].h);
+    for (size_t i = 0; i < c->n; i++) {
+        const kase *k = &c->v[i];
+        txs_state_case sc = {k->h, k->kind, k->last, k->a, k->b, k->c};
+        if (k->kind != TXS_CASE_SANCTIONS) sc.a = sc.b = sc.c = (txs_slice){"", 0};
+        TXS_TRY(txs_state_case_put(s, &sc));
     }
-    prev_case *p = &c->psub[c->npsub];
-    memset(p, 0, sizeof *p);
-    p->h = c->prev[c->nprev - 1];
-    TXS_TRY(dup_slice(c, s->a, &p->a));
-    TXS_TRY(dup_slice(c, s->b, &p->b));
-    TXS_TRY(dup_slice(c, s->c, &p->c));
-    c->npsub++;
     return TXS_OK;
 }
 
@@ -303,7 +376,12 @@ size_t txs_cases_close_entry(txs_cases *c, txs_slice entry, const char *reason)
         prev_case *p = &c->psub[i];
         if (p->reason || !slice_same(p->c, entry)) continue;
         p->reason = reason;
-        k++;
+        /* Named by both --previous-cases and the state: one case, closed
+         * and written once. */
+        size_t j = 0;
+        while (j < i && !(c->psub[j].h == p->h && c->psub[j].reason)) j++;
+        if (j < i) p->dup = 1;
+        else k++;
     }
     c->nclosed += k;
     return k;
@@ -405,6 +483,7 @@ int txs_cases_write(const txs_cases *c, txs_buf *b)
 {
     for (size_t i = 0; i < c->n && !b->oom; i++) write_case(&c->v[i], b);
     for (size_t i = 0; i < c->npsub && !b->oom; i++)
-        if (c->psub[i].reason && !raised(c, c->psub[i].h)) write_closed(&c->psub[i], b);
+        if (c->psub[i].reason && !c->psub[i].dup && !raised(c, c->psub[i].h))
+            write_closed(&c->psub[i], b);
     return b->oom ? TXS_E_NOMEM : TXS_OK;
 }

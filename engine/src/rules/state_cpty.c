@@ -271,9 +271,13 @@ int txs__cp_load(txs__cpreg *r, const uint64_t h[2], int kind, const char cc[2],
  * pack the pool.  Returns how many were dropped, or TXS_E_NOMEM. */
 static int64_t expire(txs__cpreg *r, int64_t cut)
 {
-    size_t k = 0, pn = 0, bytes = 0;
+    size_t k = 0, pn = 0, bytes = 0, live = 0;
     for (size_t i = 0; i < r->n; i++)
-        if (r->v[i].last_ts >= cut) bytes += (size_t)r->v[i].name_n + r->v[i].ref_n;
+        if (r->v[i].last_ts >= cut) {
+            bytes += (size_t)r->v[i].name_n + r->v[i].ref_n;
+            live++;
+        }
+    if (live == r->n && bytes == r->pn) return 0; /* nothing to drop, the pool packed */
     char *pool = malloc(bytes ? bytes : 1);
     if (pool == NULL) return TXS_E_NOMEM;
     for (size_t i = 0; i < r->n; i++) {
@@ -343,7 +347,7 @@ int64_t txs__cp_expire(txs_state *s)
     txs_state *t[TXS_STATE_PARTS_MAX];
     size_t nt = tables(s, t);
     txs_state_get_stats(s); /* the latest event time, over the partitions */
-    int64_t ret = s->o.cp_retention > 0 ? s->o.cp_retention : TXS_STATE_CP_RETENTION;
+    int64_t ret = txs_state_retention(s);
     int64_t cut = s->st.max_ts > INT64_MIN + ret ? s->st.max_ts - ret : INT64_MIN, total = 0;
     for (size_t i = 0; i < nt; i++) {
         int64_t d = expire(&t[i]->cp, cut);
@@ -377,7 +381,11 @@ int txs_state_counterparties(txs_state *s, int (*fn)(void *ctx, const txs_state_
     n = 0;
     for (size_t i = 0; i < nt; i++)
         for (size_t j = 0; j < t[i]->cp.n; j++) v[n++] = (cpref){&t[i]->cp.v[j], t[i]->cp.pool};
-    qsort(v, n, sizeof *v, cpref_cmp);
+    /* A register loaded from a file and not fed since is in identity
+     * order already (rescreen's): checked in one pass, sorted otherwise. */
+    size_t k = 1;
+    while (k < n && cpref_cmp(&v[k - 1], &v[k]) < 0) k++;
+    if (k < n) qsort(v, n, sizeof *v, cpref_cmp);
     int rc = TXS_OK;
     for (size_t i = 0; i < n && rc >= 0; i++) {
         const txs__cp *x = v[i].x;

@@ -5,7 +5,13 @@
  * and loading a file into a table or its partitions with every read
  * bounds-checked.
  *
- * State file (version 4), little-endian, written atomically:
+ * A state loaded for look-back only (txs_state_load_lookback: `rescreen`,
+ * which reads and writes the counterparties, lists and cases and no
+ * account) keeps the file mapped and writes the account records back as
+ * the very bytes it read, under the rule-set hash they were written with,
+ * rather than parsing and re-serialising every account.
+ *
+ * State file (version 5), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
  *   i64 max_ts u64 naccounts, u32 ninputs u32 reserved and the inputs
  *   absorbed (state_ledger.c; version 2 had neither), then (version 4) u64
@@ -14,6 +20,8 @@
  *     and the path; u64 ncounterparties, per counterparty in identity
  *     order u64 h[0] u64 h[1] i64 last_ts u32 seen u8 kind u8 name length
  *     u8 reference length char[2] country, the name, the reference;
+ *   then (version 5) u64 the case section's bytes and the section (the
+ *   open cases, state_cases.c);
  *   then per account in identity order (h[0],
  *   then h[1], so the bytes do not depend on partitions or the order
  *   accounts were first seen): the txs_acct fields (no
@@ -36,7 +44,7 @@
 #include "txs/state.h"
 
 #define STATE_MAGIC "TXSSTATE"
-#define STATE_VERSION 4u
+#define STATE_VERSION 5u
 #define STATE_HDR 48u  /* through naccounts; version 3 adds 8 more */
 #define CP_REC 33u     /* a counterparty's fixed bytes in the file */
 
@@ -209,11 +217,12 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     XXH3_64bits_reset(w.xs);
     const txs_state_stats *st = txs_state_get_stats(s);
     uint32_t ver = STATE_VERSION, zero = 0;
-    uint64_t n64 = na;
+    uint64_t n64 = s->raw.map ? s->raw.na : na;
     wput(&w, STATE_MAGIC, 8);
     wput(&w, &ver, 4);
     wput(&w, &zero, 4);
-    wput(&w, &s->rules_hash, 8);
+    /* Accounts copied as they are keep the rule set they were judged under. */
+    wput(&w, s->raw.map ? &s->raw.rules_hash : &s->rules_hash, 8);
     wput(&w, &st->observed_since, 8);
     wput(&w, &st->max_ts, 8);
     wput(&w, &n64, 8);
@@ -230,6 +239,14 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
         wput(&w, &lbn, 8);
         wput(&w, lb.p, lb.n);
     } else {
+        rc = txs_diag_set(d, rc, path, 0, "out of memory");
+    }
+    lb.n = 0;
+    if (rc == 0 && (rc = txs__case_section(s, &lb)) == 0) {
+        uint64_t cn = lb.n;
+        wput(&w, &cn, 8);
+        wput(&w, lb.p, lb.n);
+    } else if (rc == TXS_E_NOMEM) {
         rc = txs_diag_set(d, rc, path, 0, "out of memory");
     }
     txs_buf_free(&lb);
@@ -252,6 +269,11 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     }
     free(v);
     if (rc == 0) rc = flush(&w, o, d);
+    if (rc == 0 && s->raw.map) {
+        const unsigned char *p = s->raw.map + s->raw.off;
+        XXH3_64bits_update(w.xs, p, s->raw.len);
+        rc = txs_out_write(o, p, s->raw.len, d);
+    }
     if (rc == 0) {
         uint64_t h = XXH3_64bits_digest(w.xs);
         rc = txs_out_write(o, &h, 8, d);
@@ -340,6 +362,13 @@ static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag 
     return rc;
 }
 
+static int short_file(txs_diag *d, const char *path, size_t n)
+{
+    return txs_diag_set(d, TXS_E_FORMAT, path, 0,
+                        "not a usable txscreen state file: %zu bytes cannot hold its header; "
+                        "remove it to start from empty state", n);
+}
+
 /* Before parsing a mapped state file: our magic and a version we read,
  * and a size its account count allows (each account record lies between
  * its smallest and largest form), so a foreign or damaged file is refused
@@ -361,20 +390,18 @@ static int state_check(const unsigned char *h, size_t n, const char *path, uint3
     if (ver >= 3 && n >= STATE_HDR + 4) memcpy(ni, h + STATE_HDR, 4);
     if (*ni > TXS_STATE_INPUTS_MAX) return corrupt(d, path, "bad input list", STATE_HDR);
     uint64_t head = ver >= 3 ? STATE_HDR + 8 + (uint64_t)*ni * sizeof(txs_state_input) : STATE_HDR;
-    if (ver >= 4) { /* the look-back section, its size first */
-        uint64_t lbn;
-        if ((uint64_t)n < head + 16)
-            return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                                "not a usable txscreen state file: %zu bytes cannot hold its "
-                                "header; remove it to start from empty state", n);
-        memcpy(&lbn, h + head, 8);
-        if (lbn > (uint64_t)n - head - 16) return corrupt(d, path, "bad look-back section", head);
-        head += 8 + lbn;
+    /* The sections, each its size first: look-back (version 4), cases (5). */
+    static const struct { uint32_t since; const char *what; } sect[] = {
+        {4, "bad look-back section"}, {5, "bad case section"}};
+    for (size_t i = 0; i < sizeof sect / sizeof sect[0]; i++) {
+        uint64_t sn;
+        if (ver < sect[i].since) continue;
+        if ((uint64_t)n < head + 16) return short_file(d, path, n);
+        memcpy(&sn, h + head, 8);
+        if (sn > (uint64_t)n - head - 16) return corrupt(d, path, sect[i].what, head);
+        head += 8 + sn;
     }
-    if ((uint64_t)n < head + 8)
-        return txs_diag_set(d, TXS_E_FORMAT, path, 0,
-                            "not a usable txscreen state file: %zu bytes cannot hold its "
-                            "header; remove it to start from empty state", n);
+    if ((uint64_t)n < head + 8) return short_file(d, path, n);
     txs_acct a;
     uint64_t lo = sizeof a + 4,
              hi = lo + TXS_EV_MAX * sizeof *a.ev + TXS_REACH_MAX * sizeof *a.g.reach +
@@ -436,7 +463,31 @@ static int load_lookback(txs_state *s, rbuf *r, const char *path, txs_diag *d)
     return TXS_OK;
 }
 
-int txs_state_load(txs_state *s, const char *path, txs_diag *d)
+/* The case section of a version 5 file (its size was checked against the
+ * file's by state_check). */
+static int load_cases(txs_state *s, rbuf *r, const char *path, txs_diag *d)
+{
+    uint64_t cn;
+    size_t at;
+    if (rget(r, &cn, 8)) return corrupt(d, path, "no case section", r->at);
+    int rc = txs__case_load(s, r->p + r->at, cn, &at);
+    if (rc == TXS_E_NOMEM) return txs_diag_set(d, rc, path, 0, "out of memory");
+    if (rc < 0) return corrupt(d, path, "bad case record", r->at + at);
+    r->at += cn;
+    return TXS_OK;
+}
+
+/* The accounts' bytes kept mapped by a look-back load, dropped with the
+ * state. */
+void txs__state_raw_free(txs_state *s)
+{
+    if (s->raw.map) munmap(s->raw.map, s->raw.maplen);
+    memset(&s->raw, 0, sizeof s->raw);
+}
+
+/* Load path into s: every account parsed, or (raw) the accounts' bytes
+ * kept as they are for txs_state_write to copy. */
+static int load(txs_state *s, const char *path, int raw, txs_diag *d)
 {
     unsigned char *buf;
     size_t n;
@@ -468,6 +519,18 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
     }
     r.at += (size_t)ni * sizeof(txs_state_input);
     if (ver >= 4 && (rc = load_lookback(s, &r, path, d)) < 0) goto out;
+    if (ver >= 5 && (rc = load_cases(s, &r, path, d)) < 0) goto out;
+    if (raw) { /* the accounts as they are: their bytes, the whole checksummed */
+        memcpy(&sum, buf + n - 8, 8);
+        if (XXH3_64bits(buf, n - 8) != sum) {
+            rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
+            goto out;
+        }
+        s->raw = (struct txs__raw){buf, n, r.at, r.n - r.at, na, rhash};
+        s->st.loaded = 1;
+        s->st.loaded_accounts = na;
+        return TXS_OK;
+    }
     s->st.rules_changed = rhash != s->rules_hash;
     for (unsigned k = 0; k < s->nparts; k++) { /* each partition keeps the clock */
         s->part[k]->st.observed_since = s->st.observed_since;
@@ -548,6 +611,17 @@ int txs_state_load(txs_state *s, const char *path, txs_diag *d)
 out:
     munmap(buf, n);
     return rc;
+}
+
+int txs_state_load(txs_state *s, const char *path, txs_diag *d)
+{
+    return load(s, path, 0, d);
+}
+
+int txs_state_load_lookback(txs_state *s, const char *path, txs_diag *d)
+{
+    if (s->nparts || s->n) return TXS_E_ARG;
+    return load(s, path, 1, d);
 }
 
 int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, size_t *n,

@@ -310,6 +310,27 @@ uint64_t txs__cp_bytes(const txs__cpreg *r);
 struct txs_state_key;
 void txs__cp_key(const txs_txn *t, struct txs_state_key *k);
 
+/* The open cases (state_cases.c, state.h "Cases"): records in the order
+ * first put, their subjects in pool, and an open-addressing table of
+ * indexes keyed by the hash at a load factor of at most 1/2.  A dropped
+ * case keeps its record (gone = 1) until the state is written. */
+typedef struct txs__case {
+    uint64_t h;
+    int64_t last_ts;
+    uint64_t off;            /* subject at pool + off: a, b, c */
+    uint32_t n[3];
+    uint8_t kind, gone, pad[2];
+} txs__case;
+
+typedef struct txs__casereg {
+    txs__case *v;
+    size_t n, cap;
+    uint32_t *slot;          /* index + 1; 0: empty */
+    size_t mask;             /* nslots - 1, 0 before the first put */
+    char *pool;
+    size_t pn, pcap;
+} txs__casereg;
+
 struct txs_state {
     const txs_ruleset *rs;
     txs_state_opts o;
@@ -341,6 +362,15 @@ struct txs_state {
     size_t nlists_prev, nlists_now;
     int64_t cp_retention;   /* seconds */
     uint64_t cp_expired;    /* dropped by the last write */
+    txs__casereg cases;     /* open cases; top-level state only */
+    /* A look-back load (txs_state_load_lookback): the file mapped, and its
+     * account records at map + off, len bytes, na of them, written under
+     * rules_hash; map NULL otherwise. */
+    struct txs__raw {
+        unsigned char *map;
+        size_t maplen, off, len;
+        uint64_t na, rules_hash;
+    } raw;
 };
 
 /* The partition (of pn) an identity lives in: the top half of h[1], which
@@ -382,5 +412,19 @@ int64_t txs__cp_expire(txs_state *s);
 uint64_t txs__cp_count(txs_state *s, uint64_t *bytes);
 /* The lists a state file recorded (state_file.c). */
 int txs__cp_set_prev(txs_state *s, const txs_state_list *v, size_t n);
+
+/* state_file.c: unmap a look-back load's accounts (txs_state_free). */
+void txs__state_raw_free(txs_state *s);
+
+/* state_cases.c */
+void txs__case_free(txs__casereg *r);
+/* The case section of the state file (version 5) into b: the cases raised
+ * within the retention of the state's latest event (the others are
+ * dropped first), in (h, kind) order.  0 or TXS_E_NOMEM. */
+struct txs_buf;
+int txs__case_section(txs_state *s, struct txs_buf *b);
+/* Read a case section of n bytes at p into s (empty before).  0,
+ * TXS_E_NOMEM, or TXS_E_FORMAT with *at the offset of the bad record. */
+int txs__case_load(txs_state *s, const unsigned char *p, size_t n, size_t *at);
 
 #endif /* TXS_STATE_INT_H */

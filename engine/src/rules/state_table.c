@@ -115,6 +115,8 @@ void txs_state_free(txs_state *s)
     free(s->accts);
     free(s->slots);
     txs__cp_free(&s->cp);
+    txs__case_free(&s->cases);
+    txs__state_raw_free(s);
     free(s->lists_prev);
     free(s->lists_now);
     free(s);
