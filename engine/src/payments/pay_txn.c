@@ -233,6 +233,24 @@ static void side(txs_pay_out *o, int role, int agent, txs_party *out)
         out->bank_country[0] = out->bank_country[1] = 0;
 }
 
+/* A party's iban must be one (ISO 13616: the registry length of its
+ * country, MOD 97-10 check digits).  Only ISO 20022's <IBAN> can fail here:
+ * the MT reader calls an account an IBAN only when it parses as one.  A bad
+ * IBAN rejects the transaction (path and reason in the rejects stream)
+ * rather than passing with an account that can never match a listed IBAN:
+ * the same policy as an unknown country or currency code. */
+static int iban(const txs_pay_party *p, const char **where, char *why, size_t cap)
+{
+    txs_slice v = p->v[TXS_PF_IBAN];
+    if (v.n == 0) return 0;
+    txs_iban ib;
+    const char *r = NULL;
+    if (txs_iban_parse(v.p, v.n, &ib, &r) == 0) return 0;
+    char tail[96];
+    snprintf(tail, sizeof tail, " (%s, ISO 13616)", r);
+    return fail(where, p->src[TXS_PF_IBAN], why, cap, "bad IBAN", v, tail);
+}
+
 /* Every layer's parties, the lowest layer's copy of a (scope, role) kept,
  * into o->parties ordered by scope then role: an index by key, then one
  * copy each in key order (sorting the 470-byte parties cost 5 % of an
@@ -263,6 +281,7 @@ static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_o
             if (at[sc][r]) o->parties[np++] = *at[sc][r];
     for (size_t i = 0; i < np; i++) {
         txs_pay_party *p = &o->parties[i];
+        TXS_TRY(iban(p, where, why, cap));
         txs_slice c = p->v[TXS_PF_COUNTRY];
         if (c.n == 0) continue;
         if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
