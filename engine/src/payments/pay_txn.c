@@ -338,3 +338,75 @@ int txs__pay_reject(const txs_pay_ctx *c, uint64_t message, uint64_t line, const
     txs_pay_reject r = {c->file, message, line, where ? where : "", why};
     return c->sink->reject ? c->sink->reject(c->sink->ctx, &r) : 0;
 }
+
+/* ------------------------------------------------------------- copying */
+
+/* A value slice: its bytes and a NUL. */
+static int dup_v(txs_arena *a, txs_slice *v)
+{
+    if (v->p == NULL) return 0;
+    char *q = txs_arena_dup(a, v->p, v->n);
+    if (q == NULL) return TXS_E_NOMEM;
+    v->p = q;
+    return 0;
+}
+
+/* A source slice: route.c reads .p as a C string, so the whole string. */
+static int dup_src(txs_arena *a, txs_slice *v)
+{
+    if (v->p == NULL) return 0;
+    size_t len = strlen(v->p);
+    char *q = txs_arena_dup(a, v->p, len > v->n ? len : v->n);
+    if (q == NULL) return TXS_E_NOMEM;
+    v->p = q;
+    return 0;
+}
+
+static int dup_str(txs_arena *a, const char **s)
+{
+    if (*s == NULL) return 0;
+    char *q = txs_arena_dup(a, *s, strlen(*s));
+    if (q == NULL) return TXS_E_NOMEM;
+    *s = q;
+    return 0;
+}
+
+static int dup_party(txs_arena *a, txs_party *p)
+{
+    TXS_TRY(dup_v(a, &p->account));
+    TXS_TRY(dup_v(a, &p->name));
+    TXS_TRY(dup_v(a, &p->bank));
+    return dup_v(a, &p->address);
+}
+
+int txs_pay_txn_copy(const txs_txn *t, txs_arena *a, txs_txn *out)
+{
+    *out = *t;
+    TXS_TRY(dup_v(a, &out->txn_id));
+    TXS_TRY(dup_v(a, &out->purpose));
+    TXS_TRY(dup_party(a, &out->orig));
+    TXS_TRY(dup_party(a, &out->bene));
+    if (t->ext == NULL) return 0;
+    txs_pay_ext *x = txs_arena_alloc(a, sizeof *x);
+    txs_pay_party *pp = t->ext->nparties ? txs_arena_alloc(a, t->ext->nparties * sizeof *pp) : NULL;
+    if (x == NULL || (t->ext->nparties && pp == NULL)) return TXS_E_NOMEM;
+    *x = *t->ext;
+    TXS_TRY(dup_str(a, &x->kind));
+    TXS_TRY(dup_str(a, &x->file));
+    for (int r = 0; r < TXS_PR_COUNT; r++) {
+        TXS_TRY(dup_v(a, &x->ref[r]));
+        TXS_TRY(dup_src(a, &x->ref_src[r]));
+    }
+    TXS_TRY(dup_src(a, &x->amount_src));
+    TXS_TRY(dup_src(a, &x->date_src));
+    for (size_t i = 0; i < x->nparties; i++) {
+        pp[i] = t->ext->parties[i];
+        for (int f = 0; f < TXS_PF_COUNT; f++) {
+            TXS_TRY(dup_v(a, &pp[i].v[f]));
+            TXS_TRY(dup_src(a, &pp[i].src[f]));
+        }
+    }
+    x->parties = pp;
+    out->ext = x;
+    return 0;
+}
