@@ -143,6 +143,13 @@ const char *txs_pay_ref_name(int r);
 struct txs_buf;
 void txs_txn_json(struct txs_buf *b, const txs_txn *t, const char *file);
 
+/* A deep copy of t (a payment transaction or a CSV / JSONL one) into a:
+ * every slice, the references, the parties and their sources, so that it
+ * outlives the reader's call (screen --threads hands transactions to
+ * other threads).  Returns 0 or TXS_E_NOMEM. */
+struct txs_arena;
+int txs_pay_txn_copy(const txs_txn *t, struct txs_arena *a, txs_txn *out);
+
 /* ------------------------------------------------------------ reading */
 
 /* Input families: detected from the first bytes unless forced. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "txs/base.h"
+#include "txs/values.h"
 #include "txs/lists.h"
 #include "txs/norm.h"
 #include "txs/rules.h"
@@ -175,27 +176,9 @@ const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i);
 
 /* ------------------------------------------------------------------ IBAN
  *
- * ISO 13616 IBANs (engine/src/screen/iban.c; docs/matching.md "IBAN hits").
+ * What an IBAN is (txs_iban, txs_iban_parse) is in values.h; screening
+ * keys identifiers by it (idents.c) and checks its country (iban.c).
  */
-#define TXS_IBAN_MAX 34
-
-/* An IBAN in electronic form: upper case, no spaces. */
-typedef struct txs_iban {
-    char text[TXS_IBAN_MAX + 1]; /* NUL terminated */
-    size_t n;
-    char country[2];
-} txs_iban;
-
-/* Validate p (electronic or print form: spaces allowed, letters of any
- * case): a known country code (the SWIFT IBAN registry, plus the national
- * formats listed in iban.c), two check digits, the country's length,
- * letters and digits only, and mod-97 of the rearranged number equal to 1.
- * Returns 0 and fills out, or TXS_E_FORMAT with *why (may be NULL) set to
- * a static reason.  Pure, allocation-free. */
-int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why);
-/* The IBAN length of country cc, or 0 when no IBAN format is known. */
-int txs_iban_country_length(const char cc[2]);
-
 /* Entities listing `iban` as an identifier (kind iban, or other_id: lists
  * without a typed IBAN field, such as OpenSanctions' identifiers column),
  * as matches with score 1.0 and name = UINT32_MAX; returns how many (at

@@ -53,8 +53,9 @@ typedef int (*txs_sink_fn)(void *ctx, const char *p, size_t n);
 
 /* txs_screen_opts.format for payment messages (ISO 20022 or SWIFT FIN,
  * told apart by their first bytes): every party of a message is screened,
- * its hits naming the party's role and the value's source; read on the
- * calling thread whatever the thread count. */
+ * its hits naming the party's role and the value's source; with threads,
+ * read on the reader thread and screened by the workers, the output that of
+ * one thread. */
 #define TXS_SCREEN_PAYMENTS 16
 
 typedef struct txs_screen_opts {

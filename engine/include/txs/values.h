@@ -2,7 +2,7 @@
  * values.h: exact parsing of the value types a transaction carries:
  * decimal amounts, ISO 4217 currencies (codes and common names), timestamps
  * (ISO 8601 and strftime-like layouts), ISO 3166 countries (alpha-2, alpha-3
- * and names) and BICs.  Part of the parse stage.
+ * and names), BICs and IBANs.  Part of the parse stage.
  *
  * All functions are pure, thread-safe, allocation-free and take unterminated
  * byte ranges.  They never use floating point and never read locale.
@@ -93,5 +93,29 @@ int txs_ts_parse_layout(const char *layout, const char *p, size_t n,
 void txs_ts_format(int64_t epoch, char out[21]);
 /* Days since the epoch for a civil date (proleptic Gregorian). */
 int64_t txs_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* ------------------------------------------------------------------- IBAN
+ *
+ * ISO 13616 IBANs (engine/src/values/iban.c).
+ */
+#define TXS_IBAN_MAX 34
+
+/* An IBAN in electronic form: upper case, no spaces. */
+typedef struct txs_iban {
+    char text[TXS_IBAN_MAX + 1]; /* NUL terminated */
+    size_t n;
+    char country[2];
+} txs_iban;
+
+/* Validate p (electronic or print form: spaces allowed, letters of any
+ * case): a known country code (the SWIFT IBAN registry, plus the national
+ * formats listed in iban.c), two check digits, the country's length,
+ * letters and digits only, and mod-97 of the rearranged number equal to 1.
+ * Returns 0 and fills out, or TXS_E_FORMAT with *why (may be NULL) set to
+ * a static reason ("check digits do not match" when only ISO 7064 MOD 97-10
+ * fails).  Pure, allocation-free. */
+int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why);
+/* The IBAN length of country cc, or 0 when no IBAN format is known. */
+int txs_iban_country_length(const char cc[2]);
 
 #endif /* TXS_VALUES_H */

@@ -374,8 +374,13 @@ static int account_line(txs_mt_reader *m, txs_pay_party *p, const mt_field *f, t
         return set(m, &p->v[TXS_PF_SCHEME], &p->src[TXS_PF_SCHEME], TXS_SLICE_LIT("clearing"),
                    src(m, f, ""));
     }
-    int iban = a.n >= 15 && a.p[0] >= 'A' && a.p[0] <= 'Z' && a.p[1] >= 'A' &&
-               a.p[1] <= 'Z' && a.p[2] >= '0' && a.p[2] <= '9' && a.p[3] >= '0' && a.p[3] <= '9';
+    /* MT does not type the account: it is an IBAN when it is one (an
+     * IBAN-shaped account whose check digits fail, such as prowide's
+     * ES0123456789012345671234, is an account number) */
+    txs_iban ib;
+    int iban = a.n >= 15 && a.p[0] >= 'A' && a.p[0] <= 'Z' && a.p[1] >= 'A' && a.p[1] <= 'Z' &&
+               txs_iban_country_length(a.p) == (int)a.n &&   /* cheap: most are not */
+               txs_iban_parse(a.p, a.n, &ib, NULL) == 0;
     int fi = iban ? TXS_PF_IBAN : TXS_PF_ACCOUNT;
     return set(m, &p->v[fi], &p->src[fi], a, src(m, f, ""));
 }

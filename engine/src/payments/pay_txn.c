@@ -5,10 +5,12 @@
  * transaction wins over the payment information block's and that over the
  * group header's.  Both readers end here, so MX and MT map onto the
  * canonical transaction the same way, and txs_txn.orig / .bene (debtor and
- * creditor, their agents' BICs as banks) are filled by one rule.
+ * creditor, their agents' BICs as banks) are filled by one rule.  The
+ * finished transaction borrows the reader's arenas; txs_pay_txn_copy gives
+ * it a life of its own (screen --threads hands it to other threads).
  *
  * Invariants: nothing is allocated but the joined addresses (in the
- * caller's arena); parties come out ordered by scope then role, so output
+ * caller's arena) and a copy's bytes (in the arena it is given); parties come out ordered by scope then role, so output
  * does not depend on the order elements appeared in; a value that does not
  * parse rejects the transaction with the element path or MT field it came
  * from, never a silent default.
@@ -233,6 +235,24 @@ static void side(txs_pay_out *o, int role, int agent, txs_party *out)
         out->bank_country[0] = out->bank_country[1] = 0;
 }
 
+/* A party's iban must be one (ISO 13616: the registry length of its
+ * country, MOD 97-10 check digits).  Only ISO 20022's <IBAN> can fail here:
+ * the MT reader calls an account an IBAN only when it parses as one.  A bad
+ * IBAN rejects the transaction (path and reason in the rejects stream)
+ * rather than passing with an account that can never match a listed IBAN:
+ * the same policy as an unknown country or currency code. */
+static int iban(const txs_pay_party *p, const char **where, char *why, size_t cap)
+{
+    txs_slice v = p->v[TXS_PF_IBAN];
+    if (v.n == 0) return 0;
+    txs_iban ib;
+    const char *r = NULL;
+    if (txs_iban_parse(v.p, v.n, &ib, &r) == 0) return 0;
+    char tail[96];
+    snprintf(tail, sizeof tail, " (%s, ISO 13616)", r);
+    return fail(where, p->src[TXS_PF_IBAN], why, cap, "bad IBAN", v, tail);
+}
+
 /* Every layer's parties, the lowest layer's copy of a (scope, role) kept,
  * into o->parties ordered by scope then role: an index by key, then one
  * copy each in key order (sorting the 470-byte parties cost 5 % of an
@@ -263,6 +283,7 @@ static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_o
             if (at[sc][r]) o->parties[np++] = *at[sc][r];
     for (size_t i = 0; i < np; i++) {
         txs_pay_party *p = &o->parties[i];
+        TXS_TRY(iban(p, where, why, cap));
         txs_slice c = p->v[TXS_PF_COUNTRY];
         if (c.n == 0) continue;
         if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
@@ -318,4 +339,76 @@ int txs__pay_reject(const txs_pay_ctx *c, uint64_t message, uint64_t line, const
 {
     txs_pay_reject r = {c->file, message, line, where ? where : "", why};
     return c->sink->reject ? c->sink->reject(c->sink->ctx, &r) : 0;
+}
+
+/* ------------------------------------------------------------- copying */
+
+/* A value slice: its bytes and a NUL. */
+static int dup_v(txs_arena *a, txs_slice *v)
+{
+    if (v->p == NULL) return 0;
+    char *q = txs_arena_dup(a, v->p, v->n);
+    if (q == NULL) return TXS_E_NOMEM;
+    v->p = q;
+    return 0;
+}
+
+/* A source slice: route.c reads .p as a C string, so the whole string. */
+static int dup_src(txs_arena *a, txs_slice *v)
+{
+    if (v->p == NULL) return 0;
+    size_t len = strlen(v->p);
+    char *q = txs_arena_dup(a, v->p, len > v->n ? len : v->n);
+    if (q == NULL) return TXS_E_NOMEM;
+    v->p = q;
+    return 0;
+}
+
+static int dup_str(txs_arena *a, const char **s)
+{
+    if (*s == NULL) return 0;
+    char *q = txs_arena_dup(a, *s, strlen(*s));
+    if (q == NULL) return TXS_E_NOMEM;
+    *s = q;
+    return 0;
+}
+
+static int dup_party(txs_arena *a, txs_party *p)
+{
+    TXS_TRY(dup_v(a, &p->account));
+    TXS_TRY(dup_v(a, &p->name));
+    TXS_TRY(dup_v(a, &p->bank));
+    return dup_v(a, &p->address);
+}
+
+int txs_pay_txn_copy(const txs_txn *t, txs_arena *a, txs_txn *out)
+{
+    *out = *t;
+    TXS_TRY(dup_v(a, &out->txn_id));
+    TXS_TRY(dup_v(a, &out->purpose));
+    TXS_TRY(dup_party(a, &out->orig));
+    TXS_TRY(dup_party(a, &out->bene));
+    if (t->ext == NULL) return 0;
+    txs_pay_ext *x = txs_arena_alloc(a, sizeof *x);
+    txs_pay_party *pp = t->ext->nparties ? txs_arena_alloc(a, t->ext->nparties * sizeof *pp) : NULL;
+    if (x == NULL || (t->ext->nparties && pp == NULL)) return TXS_E_NOMEM;
+    *x = *t->ext;
+    TXS_TRY(dup_str(a, &x->kind));
+    TXS_TRY(dup_str(a, &x->file));
+    for (int r = 0; r < TXS_PR_COUNT; r++) {
+        TXS_TRY(dup_v(a, &x->ref[r]));
+        TXS_TRY(dup_src(a, &x->ref_src[r]));
+    }
+    TXS_TRY(dup_src(a, &x->amount_src));
+    TXS_TRY(dup_src(a, &x->date_src));
+    for (size_t i = 0; i < x->nparties; i++) {
+        pp[i] = t->ext->parties[i];
+        for (int f = 0; f < TXS_PF_COUNT; f++) {
+            TXS_TRY(dup_v(a, &pp[i].v[f]));
+            TXS_TRY(dup_src(a, &pp[i].src[f]));
+        }
+    }
+    x->parties = pp;
+    out->ext = x;
+    return 0;
 }

@@ -238,8 +238,9 @@ static int source_error(txs_source *src, int rc, txs_diag *d)
 
 /* Payment messages: each transaction through stage 1 and the ordered
  * stage as it is read (the reader's arenas hold it only for the call), on
- * the calling thread; a message or transaction that cannot be mapped is a
- * reject with its message number and element path or MT field. */
+ * the calling thread, or with --threads through threads.c (copies in ring
+ * slots, the same output); a message or transaction that cannot be mapped
+ * is a reject with its message number and element path or MT field. */
 typedef struct pay_feed {
     txs_screener *s;
     txs_source_stats *ss;
@@ -284,7 +285,8 @@ static int feed_payments(txs_screener *s, txs_source *src, txs_source_stats *ss,
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     pay_feed f = {s, ss, d};
     txs_pay_sink sink = {pay_txn, pay_reject, &f};
-    int rc = txs_pay_read_source(s->pay, src, ss->name, file_index, &sink, d);
+    int rc = s->nthreads > 1 ? txs__pipe_feed_pay_threads(s, src, ss, file_index, d)
+                             : txs_pay_read_source(s->pay, src, ss->name, file_index, &sink, d);
     if (s->state) s->st.state = txs_state_get_stats(s->state);
     if (rc < 0 && d->msg[0] == '\0') rc = source_error(src, rc, d);
     if (strcmp(txs_source_encoding(src), "plain") == 0) ss->plain_bytes = txs_source_raw_bytes(src);

@@ -75,6 +75,10 @@ typedef struct slot {
     size_t nres;             /* records through stage 1 (batch.n unless rc) */
     int rc;                  /* stage 1: 0, or the status it stopped with */
     int done;                /* stage 1 finished (threads) */
+    int mapped;              /* threads over payment messages: res[0..nres)
+                                were filled by the payment reader, each txn
+                                copied into batch.arena, each reject (why) a
+                                JSON line (txs_pay_reject_json) */
     unsigned pdone;          /* partitions through it (threads) */
     part_out *po;            /* [nparts], NULL: state not partitioned */
     txs_state_key *key;      /* [TXS_BATCH_RECORDS], stage 1 computes them */
@@ -181,6 +185,11 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl);
  * status). */
 int txs__pipe_feed_threads(txs_screener *s, txs_reader *r, const txs_binding *bind,
                            txs_source_stats *ss, txs_diag *d);
+/* The same over payment messages: the payment reader (s->pay) reads src on
+ * a thread of its own, copying transactions and rejects into ring slots;
+ * output as feed_payments' single-threaded one, byte for byte. */
+int txs__pipe_feed_pay_threads(txs_screener *s, struct txs_source *src, txs_source_stats *ss,
+                               uint32_t file_index, txs_diag *d);
 
 /* A record's stage-1 result before stage 1: no reason, no hits, home. */
 static inline void txs__pipe_res_reset(rec_res *o, const slot *sl)

@@ -124,9 +124,35 @@ int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
     return TXS_OK;
 }
 
+/* Stage 1 over a slot of payment transactions (already mapped; a reject
+ * keeps its line). */
+static void screen_mapped(worker *w, slot *sl)
+{
+    w->arena = &sl->batch.arena;
+    sl->nhits = 0;
+    sl->rc = TXS_OK;
+    for (size_t i = 0; i < sl->nres; i++) {
+        rec_res *o = &sl->res[i];
+        const char *why = o->why;
+        txs__pipe_res_reset(o, sl);
+        o->why = why;
+        if (why) continue;
+        int rc = txs__pipe_screen_txn(w, o, sl);
+        if (rc < 0) {
+            sl->rc = rc;
+            sl->nres = i;
+            return;
+        }
+    }
+}
+
 /* Stage 1 over a whole batch (rebased first when it was detached). */
 void txs__pipe_screen_batch(worker *w, const txs_binding *bind, slot *sl)
 {
+    if (sl->mapped) {
+        screen_mapped(w, sl);
+        return;
+    }
     txs_batch_rebase(&sl->batch);
     w->arena = &sl->batch.arena;
     sl->nhits = 0;
@@ -180,7 +206,13 @@ static int commit_record(txs_screener *s, txs_source_stats *ss, const slot *sl, 
     if (o->why) {
         s->st.read++;
         ss->read++;
-        reject(s, ss, &sl->batch.rec[i], o->why);
+        if (!sl->mapped) {
+            reject(s, ss, &sl->batch.rec[i], o->why);
+        } else {   /* a payment reject, its line as feed_payments writes it */
+            s->st.rejected++;
+            ss->rejected++;
+            if (s->o.rejects) txs_buf_puts(&s->rejects, o->why);
+        }
         return TXS_OK;
     }
     return txs__pipe_commit_txn(s, ss, sl, i, a);
@@ -256,8 +288,7 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
     for (unsigned k = 0; sl->po && k < s->nparts; k++)
         if (sl->po[k].rc < 0) return sl->po[k].rc;
     for (size_t i = 0; i < sl->nres; i++) {
-        const txs_record *rec = &sl->batch.rec[i];
-        ss->plain_bytes = rec->offset + rec->raw.n;
+        if (!sl->mapped) ss->plain_bytes = sl->batch.rec[i].offset + sl->batch.rec[i].raw.n;
         TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
     }
     atomic_store_explicit(&s->progress, s->st.read, memory_order_relaxed);
