@@ -77,7 +77,10 @@ static char *keep_string(txs_norm *nz, const char *s, size_t n)
 
 static int phrase_cmp(const void *a, const void *b)
 {
-    return strcmp(((const phrase *)a)->key, ((const phrase *)b)->key);
+    const char *x = ((const phrase *)a)->key, *y = ((const phrase *)b)->key;
+    /* the first letters differ at most steps of a search: no call then */
+    if (x[0] != y[0]) return (unsigned char)x[0] < (unsigned char)y[0] ? -1 : 1;
+    return strcmp(x, y);
 }
 
 /* Remember an entry for when ICU is open (see txs_norm.deferred). */
