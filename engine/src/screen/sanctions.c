@@ -98,6 +98,7 @@ struct txs_sanctions {
     size_t nres;
     txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
+    txs__idmemo *idm;         /* identifier look-ups (idents.c) */
     uint64_t endb[4];         /* ends_hit's filter: end_bit of each hit token */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
@@ -113,7 +114,8 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->nz = txs_norm_new();
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
-    int rc = s->ix && s->nz && s->cache ? TXS_OK
+    s->idm = txs__idmemo_new();
+    int rc = s->ix && s->nz && s->cache && s->idm ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -138,6 +140,7 @@ void txs_sanctions_free(txs_sanctions *s)
     for (size_t i = 0; s->ix && i < s->n; i++) txs__sidx_close(&s->ix[i]);
     free(s->ix);
     if (s->cache_owner) txs__ncache_free(s->cache);
+    txs__idmemo_free(s->idm);
     txs_norm_free(s->nz);
     free(s);
 }
@@ -150,6 +153,7 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
 }
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
+txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s) { return s->idm; }
 
 /* ------------------------------------------------- candidate generation */
 
