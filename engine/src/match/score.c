@@ -71,7 +71,9 @@ static float rarity_of(const txs_match_rarity *r, const char *p, size_t n)
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const char *t = r->w[mid].token;
-        int c = strncmp(t, p, n);
+        /* the first letters differ at most steps: strncmp only when not */
+        int c = n ? (unsigned char)t[0] - (unsigned char)p[0] : 0;
+        if (c == 0 && n > 1) c = strncmp(t + 1, p + 1, n - 1);
         if (c == 0) c = t[n] != '\0';
         if (c == 0) return r->w[mid].weight;
         if (c < 0) lo = mid + 1;

@@ -33,7 +33,18 @@ typedef struct phrase_set {
     phrase *p;
     size_t n;
     uint32_t maxtok;
+    uint64_t first[16]; /* a bloom filter of the keys' first words: most
+                           words of a name start no phrase, and are told so
+                           without a search (word_bit) */
 } phrase_set;
+
+/* A word's bit in phrase_set.first. */
+static uint32_t word_bit(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return (h ^ h >> 16) & 1023u;
+}
 
 struct txs_norm {
     phrase_set legal, titles, org_pre, obj_pre;
@@ -77,7 +88,10 @@ static char *keep_string(txs_norm *nz, const char *s, size_t n)
 
 static int phrase_cmp(const void *a, const void *b)
 {
-    return strcmp(((const phrase *)a)->key, ((const phrase *)b)->key);
+    const char *x = ((const phrase *)a)->key, *y = ((const phrase *)b)->key;
+    /* the first letters differ at most steps of a search: no call then */
+    if (x[0] != y[0]) return (unsigned char)x[0] < (unsigned char)y[0] ? -1 : 1;
+    return strcmp(x, y);
 }
 
 /* Remember an entry for when ICU is open (see txs_norm.deferred). */
@@ -132,6 +146,11 @@ static void sort_unique(phrase_set *ps)
         else if (!ps->p[i].icu_only) ps->p[k - 1].icu_only = 0; /* general wins */
     }
     ps->n = k;
+    memset(ps->first, 0, sizeof ps->first);
+    for (size_t i = 0; i < ps->n; i++) {
+        uint32_t b = word_bit(ps->p[i].key, strcspn(ps->p[i].key, " "));
+        ps->first[b / 64] |= 1ull << (b % 64);
+    }
 }
 
 static int build_words(txs_norm *nz, phrase_set *ps, const char *const *list, size_t n)
@@ -234,6 +253,11 @@ static uint32_t match_phrase(const phrase_set *ps, const txs__words *w, const ui
     char key[TXS_NORM_MAX_TEXT];
     uint32_t best = 0;
     size_t klen = 0;
+    if (i < nord) {
+        const txs_norm_tok *t = &w->w[ord[i]];
+        uint32_t b = word_bit(w->text + t->off, t->len);
+        if (!(ps->first[b / 64] >> (b % 64) & 1)) return 0;
+    }
     for (uint32_t k = 0; k < ps->maxtok && i + k < nord; k++) {
         const txs_norm_tok *t = &w->w[ord[i + k]];
         if (klen + t->len + 2 > sizeof key) break;

@@ -14,8 +14,10 @@
  * Composition is done before transliteration so that letters whose identity
  * lives in a mark (Russian й, ё; Ukrainian ї) reach the tables whole.
  * Invalid UTF-8 bytes become word breaks.  Memory: fixed stack buffers; ICU
- * allocates inside its own calls (this path is the rare one).
+ * allocates inside its own calls (this path is the rare one), and what it
+ * wrote for recent runs is memoised beside the transliterator (icu_ctx).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/utrans.h>
@@ -168,20 +170,83 @@ void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w)
 
 /* ---- ICU: Han, kana, Thai, Devanagari, Ethiopic ... ---- */
 
+/* The transliterator and a memo of what it wrote for recent runs.  A run
+ * is a word of one script (or one Han character), and names repeat their
+ * given names and surnames, so most runs were transliterated before; ICU
+ * reads a run alone (the buffer is the whole input of utrans_transUChars),
+ * so its output depends on the run only and the memo gives the same bytes.
+ * Direct-mapped, a run's slot chosen by a hash of its UTF-16 units: a miss
+ * asks ICU and replaces the slot.  Runs longer than MEMO_KEY units, or
+ * whose output is longer than MEMO_OUT bytes, are not kept.  About 220 KB,
+ * allocated with the transliterator (only names that need ICU open it). */
+#define MEMO_SLOTS 2048u
+#define MEMO_KEY 24
+#define MEMO_OUT 48
+typedef struct memo_slot {
+    uint8_t klen, olen; /* klen 0: empty */
+    UChar key[MEMO_KEY];
+    char out[MEMO_OUT];
+} memo_slot;
+typedef struct icu_ctx {
+    UTransliterator *t;
+    memo_slot memo[MEMO_SLOTS];
+} icu_ctx;
+
 void *txs__norm_icu_open(void)
 {
     static const char id[] = "Any-Latin; Latin-ASCII";
     UChar uid[sizeof id];
     UErrorCode err = U_ZERO_ERROR;
     for (size_t i = 0; i < sizeof id; i++) uid[i] = (UChar)id[i];
-    UTransliterator *t = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
-    if (U_FAILURE(err)) return NULL;
-    return t;
+    icu_ctx *c = calloc(1, sizeof *c);
+    if (c == NULL) return NULL;
+    c->t = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
+    if (U_FAILURE(err)) {
+        free(c);
+        return NULL;
+    }
+    return c;
 }
 
 void txs__norm_icu_close(void *t)
 {
-    utrans_close(t);
+    icu_ctx *c = t;
+    if (c == NULL) return;
+    utrans_close(c->t);
+    free(c);
+}
+
+static memo_slot *memo_at(icu_ctx *c, const UChar *k, int32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (int32_t i = 0; i < n; i++) h = (h ^ k[i]) * 16777619u;
+    return &c->memo[(h ^ h >> 15) & (MEMO_SLOTS - 1)];
+}
+
+/* ICU's output for buf[0..len): into buf, *len updated; 0 on failure.  The
+ * memo answers a run seen before (see icu_ctx). */
+static int translit(icu_ctx *c, UChar *buf, int32_t *len, int32_t cap)
+{
+    memo_slot *m = *len <= MEMO_KEY ? memo_at(c, buf, *len) : NULL;
+    if (m && m->klen == *len && memcmp(m->key, buf, (size_t)*len * sizeof *buf) == 0) {
+        for (int32_t k = 0; k < m->olen; k++) buf[k] = (UChar)(unsigned char)m->out[k];
+        *len = m->olen;
+        return 1;
+    }
+    UChar key[MEMO_KEY];
+    int32_t klen = *len;
+    if (m) memcpy(key, buf, (size_t)klen * sizeof *buf);
+    int32_t limit = *len;
+    UErrorCode err = U_ZERO_ERROR;
+    utrans_transUChars(c->t, buf, len, cap, 0, &limit, &err);
+    if (U_FAILURE(err)) return 0;
+    if (m && klen > 0 && *len <= MEMO_OUT) {
+        m->klen = (uint8_t)klen;
+        m->olen = (uint8_t)*len;
+        memcpy(m->key, key, (size_t)klen * sizeof *key);
+        for (int32_t k = 0; k < *len; k++) m->out[k] = buf[k] < 0x80 ? (char)buf[k] : ' ';
+    }
+    return 1;
 }
 
 /* Transliterate one run; each Han character separately, so that its
@@ -214,12 +279,10 @@ void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
                 buf[len++] = (UChar)c;
             }
         }
-        int32_t limit = len;
-        UErrorCode err = U_ZERO_ERROR;
-        utrans_transUChars(t, buf, &len, cap, 0, &limit, &err);
+        int ok = translit(t, buf, &len, cap);
         uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN | TXS_TOK_HANZI : 0));
         if (han) txs__words_break(w, 1);
-        for (int32_t k = 0; !U_FAILURE(err) && k < len; k++)
+        for (int32_t k = 0; ok && k < len; k++)
             txs__norm_ascii_byte_flags(w, buf[k] < 0x80 ? (unsigned char)buf[k] : ' ', fl);
         if (han) txs__words_break(w, 1);
         i = j;

@@ -8,12 +8,71 @@
  * (letters and digits, any case), written as a match of score 1.0 with
  * name = UINT32_MAX; an entity is reported once however many of its
  * identifiers match.  Hot path: no allocation.
+ *
+ * A payment file names the same few banks again and again, so the answers
+ * for BICs are memoised per screener (idmemo: direct-mapped, keyed by the
+ * field as written; the snapshots do not change during a run, so a
+ * remembered answer is the answer).  Only answers that were not cut by the
+ * caller's cap and hold at most MEMO_HITS matches are kept.  Accounts are
+ * not memoised: they recur too far apart for a memo of this size (on the
+ * 200 MB export 95% of account fields repeat one seen before, but 1,024
+ * direct-mapped slots would hit 5.7% of them).
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "screen/sanctions_int.h"
 #include "txs/lists.h"
 #include "txs/sanctions.h"
+
+#define MEMO_SLOTS 1024u
+#define MEMO_KEY 11 /* a BIC: 8 or 11 characters */
+#define MEMO_HITS 4
+
+typedef struct memo_slot {
+    uint8_t klen, k; /* klen 0: empty */
+    char key[MEMO_KEY + 2]; /* the look-up's kind, then the field */
+    txs_sanctions_match m[MEMO_HITS];
+} memo_slot;
+
+struct txs__idmemo {
+    memo_slot slot[MEMO_SLOTS];
+};
+
+txs__idmemo *txs__idmemo_new(void) { return calloc(1, sizeof(txs__idmemo)); }
+void txs__idmemo_free(txs__idmemo *m) { free(m); }
+
+/* The slot of (kind, v), with its key in *key; NULL when v is too long. */
+static memo_slot *memo_at(txs_sanctions *s, char kind, txs_slice v, char *key)
+{
+    if (v.n > MEMO_KEY) return NULL;
+    key[0] = kind;
+    memcpy(key + 1, v.p, v.n);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i <= v.n; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
+    return &txs__sanctions_idmemo(s)->slot[(h ^ h >> 15) & (MEMO_SLOTS - 1)];
+}
+
+/* The remembered answer for key (klen bytes) into out; -1 when there is
+ * none usable at this cap. */
+static int memo_get(const memo_slot *m, const char *key, size_t klen, txs_sanctions_match *out,
+                    size_t cap)
+{
+    if (m == NULL || m->klen != klen || memcmp(m->key, key, klen) != 0 || m->k >= cap) return -1;
+    memcpy(out, m->m, m->k * sizeof *out);
+    return m->k;
+}
+
+static void memo_put(memo_slot *m, const char *key, size_t klen, const txs_sanctions_match *out,
+                     size_t k, size_t cap)
+{
+    if (m == NULL || k >= cap || k > MEMO_HITS) return;
+    m->klen = (uint8_t)klen;
+    m->k = (uint8_t)k;
+    memcpy(m->key, key, klen);
+    memcpy(m->m, out, k * sizeof *out);
+}
 
 /* Append the entities carrying (kind, v) to out[*k .. cap), once each. */
 static void ident_into(txs_sanctions *s, int kind, txs_slice v, txs_sanctions_match *out,
@@ -44,9 +103,14 @@ size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *o
 {
     size_t k = 0;
     if (bic.n != 8 && bic.n != 11) return 0;
+    char key[MEMO_KEY + 2];
+    memo_slot *m = memo_at(s, 'B', bic, key);
+    int known = memo_get(m, key, bic.n + 1, out, cap);
+    if (known >= 0) return (size_t)known;
     ident_into(s, TXS_ID_SWIFT_BIC, bic, out, cap, &k);
     /* An 11-character BIC is a branch of its 8-character institution. */
     if (bic.n == 11) ident_into(s, TXS_ID_SWIFT_BIC, (txs_slice){bic.p, 8}, out, cap, &k);
+    memo_put(m, key, bic.n + 1, out, k, cap);
     return k;
 }
 

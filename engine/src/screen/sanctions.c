@@ -98,6 +98,8 @@ struct txs_sanctions {
     size_t nres;
     txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
+    txs__idmemo *idm;         /* identifier look-ups (idents.c) */
+    uint64_t endb[4];         /* ends_hit's filter: end_bit of each hit token */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
 };
@@ -112,7 +114,8 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->nz = txs_norm_new();
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
-    int rc = s->ix && s->nz && s->cache ? TXS_OK
+    s->idm = txs__idmemo_new();
+    int rc = s->ix && s->nz && s->cache && s->idm ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -137,6 +140,7 @@ void txs_sanctions_free(txs_sanctions *s)
     for (size_t i = 0; s->ix && i < s->n; i++) txs__sidx_close(&s->ix[i]);
     free(s->ix);
     if (s->cache_owner) txs__ncache_free(s->cache);
+    txs__idmemo_free(s->idm);
     txs_norm_free(s->nz);
     free(s);
 }
@@ -149,6 +153,7 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
 }
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
+txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s) { return s->idm; }
 
 /* ------------------------------------------------- candidate generation */
 
@@ -196,10 +201,11 @@ static void probe_variants(txs_sanctions *s, const sidx *x, const char *p, size_
     if (n > PAIR_MAX) return;
     probe(s, x, p, n, TYPO_FACTOR);
     if (n - 1 < PROBE_MIN) return;
+    /* buf is p without p[j]: one byte changes from one j to the next */
+    memcpy(buf, p + 1, n - 1);
     for (size_t j = 0; j < n; j++) {
+        if (j) buf[j - 1] = p[j - 1];
         if (j && p[j] == p[j - 1]) continue;
-        memcpy(buf, p, j);
-        memcpy(buf + j, p + j + 1, n - j - 1);
         probe(s, x, buf, n - 1, TYPO_FACTOR);
     }
 }
@@ -450,10 +456,26 @@ static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
  * AL-TIKRITI" for ALI HASSAN ABD AL-MAJID AL-TIKRITI).  Such a name may
  * miss the bar, which counts the middle names' weight; the scorer charges
  * them less (docs/matching.md "Recall: ..."). */
+static uint32_t end_bit(const char *p, uint32_t n)
+{
+    return (n * 7u + (unsigned char)p[0] * 3u + (unsigned char)p[n - 1]) & 255u;
+}
+
+/* Whether token k of name m may be a hit token: a filter on the length and
+ * the first and last letters (s->endb), which most end tokens fail. */
+static int maybe_hit(const txs_sanctions *s, const sidx *x, const txs__snap_name *m, uint32_t k)
+{
+    const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
+    if (d->len == 0) return 1;
+    uint32_t b = end_bit(x->text + m->text_off + d->off, d->len);
+    return s->endb[b / 64] >> (b % 64) & 1;
+}
+
 static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
     if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    if (!maybe_hit(s, x, m, 0) || !maybe_hit(s, x, m, m->ntok - 1u)) return 0;
     int got = 0;
     for (uint32_t e = 0; e < 2; e++)
         for (size_t i = 0; i < s->nth; i++)
@@ -489,9 +511,15 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
 {
     size_t nt = 0, nc = 0;
     float w[MAX_TH];
+    memset(s->endb, 0, sizeof s->endb);
     for (size_t i = 0; i < s->nth; i++) {
-        w[i] = x->toks[s->th[i].tok].weight * s->th[i].f;
+        const txs__snap_tok *t = &x->toks[s->th[i].tok];
+        w[i] = t->weight * s->th[i].f;
         x->thix[s->th[i].tok] = (uint8_t)(i + 1);
+        if (t->len) {
+            uint32_t b = end_bit(x->tokstr + t->str_off, t->len);
+            s->endb[b / 64] |= 1ull << (b % 64);
+        }
     }
     if (x->full) {
         for (size_t i = 0; i < s->nth; i++) {

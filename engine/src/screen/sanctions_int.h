@@ -16,4 +16,10 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on);
 /* How many snapshots s screens (txs_sanctions_lists(s, i) for each). */
 size_t txs__sanctions_nlists(const txs_sanctions *s);
 
+/* The identifier look-ups' memo (idents.c), one per screener. */
+typedef struct txs__idmemo txs__idmemo;
+txs__idmemo *txs__idmemo_new(void);
+void txs__idmemo_free(txs__idmemo *m);
+txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s);
+
 #endif /* TXS_SCREEN_SANCTIONS_INT_H */
