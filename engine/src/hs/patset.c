@@ -150,8 +150,12 @@ static int word_literal(const pat *q)
     if (q->len < 5 || memcmp(q->expr, "\\b", 2) != 0 || memcmp(q->expr + q->len - 2, "\\b", 2) != 0)
         return 0;
     if (q->flags & (TXS_RE_CASELESS | TXS_RE_UCP)) return 0;
+    static const unsigned char SPECIAL[256] = {['\\'] = 1, ['^'] = 1, ['$'] = 1, ['.'] = 1,
+                                               ['|'] = 1,  ['?'] = 1, ['*'] = 1, ['+'] = 1,
+                                               ['('] = 1,  [')'] = 1, ['['] = 1, [']'] = 1,
+                                               ['{'] = 1,  ['}'] = 1};
     for (size_t i = 2; i < q->len - 2; i++)
-        if (strchr("\\^$.|?*+()[]{}", q->expr[i])) return 0;
+        if (SPECIAL[(unsigned char)q->expr[i]]) return 0;
     return 1;
 }
 
