@@ -180,6 +180,48 @@ Test(patset, captures_come_from_pcre2_in_id_order)
     txs_patset_free(ps);
 }
 
+/* Word-bounded literals are scanned as the bare word, the boundaries
+ * checked at every end: a first occurrence that fails them must not hide
+ * a later one that passes, and a word that starts or ends with a non-word
+ * character (a UTF-8 letter is one without UCP) needs a word character
+ * beside it.  Each answer against PCRE2 alone. */
+Test(patset, word_literals_check_both_boundaries_at_every_end)
+{
+    const char *e[] = {"\\bJenn\\b", "\\baa\\b", "\\b\xd8\xa3\xd8\xad\\b", "\\b-x\\b", "\\b12\\b"};
+    const char *t[] = {"xJenn Jenny Jenn_ Jenn", "Jenny", "aaa aa", "aaaa", "a\xd8\xa3\xd8\xad",
+                       "\xd8\xa3\xd8\xad", "a\xd8\xa3\xd8\xad" "b", " \xd8\xa3\xd8\xad" "b", "a-x", "-x", "a-xb", "312 12",
+                       "12", "123", "_12_", "(12)"};
+    size_t ne = sizeof e / sizeof e[0], nt = sizeof t / sizeof t[0];
+    txs_patset *ps = NULL;
+    txs_patset_err err;
+    cr_assert_eq(build(e, ne, TXS_PATSET_AUTO, &ps, &err), 0, "%s", err.msg);
+    txs_patscratch *s = NULL;
+    txs_regex_md *md = NULL;
+    cr_assert_eq(txs_patset_scratch(ps, &s), 0);
+    cr_assert_eq(txs_regex_md_create(4, &md), 0);
+    size_t hits = 0;
+    for (size_t k = 0; k < nt; k++) {
+        got g = {0};
+        cr_assert_eq(txs_patset_scan(ps, s, t[k], strlen(t[k]), collect, &g), 0);
+        for (size_t i = 0, j = 0; i < ne; i++) {
+            txs_regex *re = NULL;
+            size_t off;
+            char msg[64];
+            cr_assert_eq(txs_regex_compile(e[i], strlen(e[i]), TXS_RE_UTF8, &re, &off, msg, sizeof msg), 0);
+            int want = txs_regex_match(re, t[k], strlen(t[k]), md) == 1;
+            int engine = j < g.n && g.ids[j] == i;
+            j += (size_t)engine;
+            hits += (size_t)engine;
+            cr_expect_eq(engine, want, "'%s' on '%s': engine %d, PCRE2 %d", e[i], t[k], engine, want);
+            txs_regex_free(re);
+        }
+    }
+    cr_assert_eq(hits, 7); /* Jenn, aa, a<UTF-8>b, a-x, 12 three times */
+    txs_regex_md_free(md);
+    txs_patset_scratch_free(s);
+    txs_patset_free(ps);
+}
+
 /* ------------------------------------------------------ differential */
 
 /* The engine's matches over every text equal what PCRE2 alone finds for

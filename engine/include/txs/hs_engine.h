@@ -98,9 +98,12 @@ int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
  * UTF-8, dotall), plus TXS_HSRE_PREFILTER: compile an approximation that
  * matches at least wherever the pattern does (HS_FLAG_PREFILTER), for
  * constructs Hyperscan cannot compile exactly (backreferences,
- * lookaround); its matches must be confirmed by PCRE2.  Every expression
- * is compiled HS_FLAG_SINGLEMATCH: a scan reports each id at most once. */
+ * lookaround); its matches must be confirmed by PCRE2.  An expression is
+ * compiled HS_FLAG_SINGLEMATCH (a scan reports its id at most once) unless
+ * flagged TXS_HSRE_EVERY: then every end offset is reported (the caller
+ * checks something at each, patset.c's word-bounded literals). */
 #define TXS_HSRE_PREFILTER 0x100u
+#define TXS_HSRE_EVERY 0x200u
 
 /* How Hyperscan takes one expression, without building a database:
  * 0 when it compiles exactly; TXS_E_UNSUPPORTED when it compiles only as a

@@ -10,7 +10,8 @@
  *           --> one Hyperscan database for all of them
  *   scan    text --hs_scan--> ids (each at most once) --sorted--> for each:
  *             prefilter: PCRE2 match (no match: dropped)
- *             exact:     PCRE2 match for the spans and groups only
+ *             exact:     PCRE2 match for the spans and groups (no
+ *                        match: dropped; Hyperscan can be wrong)
  *           --> callback(id, spans) in id order
  *
  * The database can be saved and given back to a later build (the cache of
@@ -76,10 +77,9 @@ void txs_patset_scratch_free(txs_patscratch *s);
 
 typedef struct txs_patmatch {
     unsigned id;
-    int spans;       /* 1: from/to hold the match (group 0) and its groups;
-                        0: Hyperscan matched an exact pattern that PCRE2
-                        did not (a disagreement the differential test
-                        looks for) */
+    int spans;       /* 1: from/to hold the match (group 0) and its groups
+                        (always: a Hyperscan candidate PCRE2 does not match
+                        is dropped, exact or prefiltered) */
     unsigned groups; /* groups reported, <= TXS_PAT_GROUPS */
     size_t from[TXS_PAT_GROUPS + 1], to[TXS_PAT_GROUPS + 1]; /* SIZE_MAX: unset */
 } txs_patmatch;

@@ -37,7 +37,7 @@ typedef struct tp_pat {
     const char *expr;
     size_t len;
     int64_t weight_ppm;    /* the pattern's own weight, default 1 */
-    const char *label;     /* `label`, else "<rule id>#<n>" */
+    const char *label;     /* `label`, or NULL: "<rule id>#<n>" in evidence */
     const char *file;      /* where it was written */
     unsigned long line;
 } tp_pat;
@@ -79,7 +79,8 @@ typedef struct tp_scan {
 typedef struct txs_textpat txs_textpat;
 
 /* Append one pattern to a rule (expr and label copied into its arena; a
- * NULL or empty label becomes "<rule_id>#<n>").  file must outlive p. */
+ * NULL or empty label stays NULL, shown as "<rule_id>#<n>" in evidence;
+ * rule_id is unused).  file must outlive p. */
 int txs__textpat_add(tp_rule *p, const char *expr, size_t len, int64_t w, const char *label,
                      size_t llen, const char *file, unsigned long line, const char *rule_id);
 
