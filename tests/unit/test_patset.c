@@ -222,6 +222,38 @@ Test(patset, word_literals_check_both_boundaries_at_every_end)
     txs_patset_free(ps);
 }
 
+/* A one-byte pattern beside others, at every offset of texts up to 200
+ * bytes: libvectorscan 5.4.9 misses such a pattern at offsets 64 and
+ * beyond when the database is compiled HS_FLAG_SINGLEMATCH (found by
+ * fuzz_patmatch; hs_engine.h), in both modes. */
+Test(patset, one_byte_pattern_found_at_every_offset)
+{
+    const char *e[] = {"x", "hello", "world", "ab", "foo", "barbaz", "qq"};
+    for (unsigned mode = 0; mode < 2; mode++) {
+        txs_patset *ps = NULL;
+        txs_patset_err err;
+        cr_assert_eq(build(e, 7, mode ? TXS_PATSET_PREFILTER : TXS_PATSET_AUTO, &ps, &err), 0,
+                     "%s", err.msg);
+        txs_patscratch *s = NULL;
+        cr_assert_eq(txs_patset_scratch(ps, &s), 0);
+        size_t missed = 0, placed = 0;
+        char t[200];
+        for (size_t len = 1; len <= sizeof t; len++)
+            for (size_t at = 0; at < len; at++, placed++) {
+                memset(t, 'a', len);
+                t[at] = 'x';
+                got g = {0};
+                cr_assert_eq(txs_patset_scan(ps, s, t, len, collect, &g), 0);
+                int found = g.n == 1 && g.ids[0] == 0 && g.m[0].spans && g.m[0].from[0] == at;
+                missed += (size_t)!found;
+            }
+        cr_expect_eq(missed, 0, "mode %u: 'x' missed at %zu of %zu placements", mode, missed,
+                     placed);
+        txs_patset_scratch_free(s);
+        txs_patset_free(ps);
+    }
+}
+
 /* ------------------------------------------------------ differential */
 
 /* The engine's matches over every text equal what PCRE2 alone finds for

@@ -252,7 +252,7 @@ int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
 
 static unsigned hs_flags(unsigned f)
 {
-    unsigned h = f & TXS_HSRE_EVERY ? 0 : HS_FLAG_SINGLEMATCH;
+    unsigned h = 0; /* never HS_FLAG_SINGLEMATCH: hs_engine.h says why */
     if (f & TXS_RE_CASELESS) h |= HS_FLAG_CASELESS;
     if (f & TXS_RE_UTF8) h |= HS_FLAG_UTF8;
     if ((f & TXS_RE_UTF8) && (f & TXS_RE_UCP)) h |= HS_FLAG_UCP;

@@ -5,8 +5,10 @@
  * backreference, lookaround) is compiled with HS_FLAG_PREFILTER, whose
  * database matches a superset of the pattern's matches, so each of its
  * candidates is run through PCRE2 and dropped unless PCRE2 matches.  Both
- * engines get the same flags (regex.h), and each id is reported at most
- * once (HS_FLAG_SINGLEMATCH), so a scan's answer is the set of patterns
+ * engines get the same flags (regex.h).  Hyperscan reports every match
+ * end (HS_FLAG_SINGLEMATCH loses matches in libvectorscan 5.4.9, see
+ * hs_engine.h) and on_id keeps an id once per scan, so a scan's answer is
+ * the set of patterns
  * that match the text, the same set PCRE2 alone finds (tests/unit/
  * test_patset.c checks this over the bench export's purposes).  A
  * word-bounded literal (`\bWORD\b`, the shape of a keyword list) is
@@ -20,7 +22,7 @@
  * never per pattern per text.
  *
  * Saved form (txs_patset_save), checked whole before use:
- *   "TXSPAT3\n"  u64 n  u64 fingerprint(patterns, flags, mode)  u64 groups
+ *   "TXSPAT4\n"  u64 n  u64 fingerprint(patterns, flags, mode)  u64 groups
  *   n class bytes (0 exact, 1 prefilter, 2 word literal)  Hyperscan's
  *   serialised database
  *   u64 xxh3-64 of everything before
@@ -46,7 +48,7 @@
 #include "txs/patset.h"
 #include "txs/regex.h"
 
-static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '3', '\n'};
+static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '4', '\n'};
 
 /* How Hyperscan holds a pattern (the class byte of the saved form). */
 enum { EXACT = 0, PREFILTER = 1, WORDLIT = 2 };
@@ -78,7 +80,7 @@ struct txs_patscratch {
     txs_regex_md *md;
     unsigned *ids;
     size_t nids, cap;
-    uint32_t *seen;       /* [id]: the scan (gen) that took a WORDLIT id */
+    uint32_t *seen;       /* [id]: the scan (gen) that took the id */
     uint32_t gen;
     const unsigned char *text; /* the text being scanned (on_id's state) */
     size_t n;
@@ -201,7 +203,7 @@ static int compile_hs(txs_patset *ps, int target, txs_patset_err *e)
             if (q->cls != WORDLIT) continue;
             memcpy(b, q->expr + 2, q->len - 4);
             b[q->len - 4] = '\0';
-            ex[i] = b, fl[i] |= TXS_HSRE_EVERY;
+            ex[i] = b;
             b += q->len - 3;
         }
         long bad = -1;
@@ -362,15 +364,15 @@ static int on_id(unsigned id, unsigned long long to, void *ctx)
 {
     txs_patscratch *s = ctx;
     const pat *q = &s->ps->p[id];
-    if (q->cls == WORDLIT) {
-        /* Every end of the bare body: keep the id once, at the first end
-         * with a boundary either side. */
-        if (s->seen[id] == s->gen || !word_at(s, (size_t)to) ||
-            !word_at(s, (size_t)to - (q->len - 4)))
-            return 0;
-        s->seen[id] = s->gen;
-    }
-    if (s->nids < s->cap) s->ids[s->nids++] = id; /* SINGLEMATCH: once per id */
+    /* Every end is reported: keep the id once, at its first end (for a
+     * word literal's bare body, the first with a boundary either side). */
+    if (s->seen[id] == s->gen)
+        return 0;
+    if (q->cls == WORDLIT &&
+        (!word_at(s, (size_t)to) || !word_at(s, (size_t)to - (q->len - 4))))
+        return 0;
+    s->seen[id] = s->gen;
+    if (s->nids < s->cap) s->ids[s->nids++] = id;
     return 0;
 }
 
