@@ -28,7 +28,8 @@
  *
  * Temporaries left by a run killed before step 2 are recognised by their
  * names (".BASE.tmp.XXXXXX" beside each target, the pattern txs_out_open
- * uses) and removed by txs_commit_sweep at the next start.  Two runs
+ * uses) and removed by txs_commit_sweep at the next start; the record's
+ * own temporary (a run killed while writing it) by recovery.  Two runs
  * writing the same outputs at once are not supported (docs/operations.md).
  */
 #include <dirent.h>
@@ -235,6 +236,9 @@ int txs_commit_recover(const char *first_target, int *recovered, txs_diag *d)
     *recovered = 0;
     char *record = txs_commit_record_path(first_target);
     if (record == NULL) return txs_diag_set(d, TXS_E_NOMEM, first_target, 0, "out of memory");
+    /* A run killed while writing the record leaves the record's own
+     * temporary and no record: nothing was published, so it goes. */
+    txs_commit_sweep(record);
     FILE *f = fopen(record, "r");
     if (f == NULL) {
         int e = errno;
