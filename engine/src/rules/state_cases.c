@@ -160,7 +160,8 @@ int txs_state_cases(txs_state *s, int (*fn)(void *ctx, const txs_state_case *c),
     int rc = TXS_OK;
     for (size_t i = 0; i < k && rc >= 0; i++) {
         const txs__case *x = &r->v[ix[i].i];
-        const char *p = r->pool + x->off;
+        /* A typology case stores no subject text: the pool may be NULL. */
+        const char *p = r->pool ? r->pool + x->off : "";
         txs_state_case c = {x->h, x->kind, x->last_ts, {p, x->n[0]},
                             {p + x->n[0], x->n[1]}, {p + x->n[0] + x->n[1], x->n[2]}};
         rc = fn(ctx, &c);
