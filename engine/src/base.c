@@ -1,8 +1,9 @@
 /*
  * base.c: status messages, slice comparison, diagnostics, reading a small
  * file whole, UTF-8 encoding, the JSON string unescaper (shared by the
- * JSONL scanner and the cold-path JSON reader), and the embedded file table
- * look-up: the few helpers every stage shares.
+ * JSONL scanner and the cold-path JSON reader), the slot table of an
+ * open-addressing index, and the embedded file table look-up: the few
+ * helpers every stage shares.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -192,4 +193,19 @@ const char *txs__builtin_names(const char *dir, char *out, size_t cap)
         k += (size_t)n;
     }
     return out;
+}
+
+uint32_t *txs_slots_build(const void *v, size_t n, size_t stride, size_t hoff, size_t ns)
+{
+    uint32_t *s = calloc(ns, sizeof *s);
+    if (s == NULL) return NULL;
+    const unsigned char *b = v;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h;
+        memcpy(&h, b + i * stride + hoff, sizeof h);
+        size_t j = (size_t)h & (ns - 1);
+        while (s[j]) j = (j + 1) & (ns - 1);
+        s[j] = (uint32_t)(i + 1);
+    }
+    return s;
 }

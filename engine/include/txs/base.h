@@ -96,6 +96,15 @@ long txs_hex4(const char *p);
  * json/read.c). */
 size_t txs_json_unescape(const char *p, size_t n, char *o);
 
+/* The slot table of an open-addressing index over n records of `stride`
+ * bytes at v, each keyed by the 64-bit hash at byte offset `hoff`: ns slots
+ * (a power of two, more than n, so every probe ends at an empty slot), slot
+ * j holding record index + 1 or 0 when empty, records placed by linear
+ * probing from hash & (ns - 1) in index order.  NULL when out of memory.
+ * The one rebuild of the case table (cases/cases.c) and of the state's
+ * counterparty and case registers (rules/state_cpty.c, state_cases.c). */
+uint32_t *txs_slots_build(const void *v, size_t n, size_t stride, size_t hoff, size_t ns);
+
 /* Propagate an error status (debug builds could trace here). */
 #define TXS_TRY(expr)                                                      \
     do {                                                                   \

@@ -14,6 +14,7 @@
  * order is the opening order, hence deterministic for a deterministic
  * alert stream.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -144,13 +145,8 @@ static int dup_slice(txs_cases *c, txs_slice s, txs_slice *out)
 static int grow_table(txs_cases *c)
 {
     size_t cap = c->tcap ? c->tcap * 2 : 1024;
-    uint32_t *t = calloc(cap, sizeof *t);
+    uint32_t *t = txs_slots_build(c->v, c->n, sizeof *c->v, offsetof(kase, h), cap);
     if (t == NULL) return TXS_E_NOMEM;
-    for (size_t i = 0; i < c->n; i++) {
-        size_t j = (size_t)c->v[i].h & (cap - 1);
-        while (t[j]) j = (j + 1) & (cap - 1);
-        t[j] = (uint32_t)(i + 1);
-    }
     free(c->tab);
     c->tab = t;
     c->tcap = cap;

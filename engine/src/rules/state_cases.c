@@ -20,6 +20,7 @@
  * of its contents, so the bytes do not depend on threads or on the order
  * cases were raised.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,13 +40,8 @@ void txs__case_free(txs__casereg *r)
 
 static int rehash(txs__casereg *r, size_t ns)
 {
-    uint32_t *s = calloc(ns, sizeof *s);
+    uint32_t *s = txs_slots_build(r->v, r->n, sizeof *r->v, offsetof(txs__case, h), ns);
     if (s == NULL) return TXS_E_NOMEM;
-    for (size_t i = 0; i < r->n; i++) {
-        size_t j = (size_t)r->v[i].h & (ns - 1);
-        while (s[j]) j = (j + 1) & (ns - 1);
-        s[j] = (uint32_t)(i + 1);
-    }
     free(r->slot);
     r->slot = s;
     r->mask = ns - 1;

@@ -22,6 +22,7 @@
  * (the later record wins), so the register does not depend on threads.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -146,13 +147,8 @@ uint64_t txs__cp_bytes(const txs__cpreg *r)
  * the probe below needs an empty slot to end). */
 static int rehash(txs__cpreg *r, size_t ns)
 {
-    uint32_t *s = calloc(ns, sizeof *s);
+    uint32_t *s = txs_slots_build(r->v, r->n, sizeof *r->v, offsetof(txs__cp, h), ns);
     if (s == NULL) return TXS_E_NOMEM;
-    for (size_t i = 0; i < r->n; i++) {
-        size_t j = (size_t)r->v[i].h[0] & (ns - 1);
-        while (s[j]) j = (j + 1) & (ns - 1);
-        s[j] = (uint32_t)(i + 1);
-    }
     free(r->slot);
     r->slot = s;
     r->mask = ns - 1;
