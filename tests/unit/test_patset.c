@@ -12,10 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "txs/arena.h"
 #include "txs/hs_engine.h"
 #include "txs/patset.h"
 #include "txs/regex.h"
 #include "txs/rules.h"
+#include "txs/txn.h"
 
 #define FIX TXS_SOURCE_DIR "/tests/fixtures/patterns/"
 
@@ -285,14 +287,36 @@ static void differential(unsigned mode)
     txs_regex_md *md = NULL;
     cr_assert_eq(txs_patset_scratch(ps, &s), 0);
     cr_assert_eq(txs_regex_md_create(16, &md), 0);
-    size_t diffs = 0, matches = 0, prefilter_hits = 0;
-    unsigned char *want = malloc(n);
+    size_t diffs = 0, matches = 0, prefilter_hits = 0, tier_cands[TXS_PATSET_TIERS] = {0};
+    unsigned char *want = malloc(n), *tiered = malloc(n);
     /* Every STRIDE-th text keeps the test to a few seconds under ASan. */
     for (size_t t = 0; t < nt; t += STRIDE) {
         size_t len = strlen(tx[t]);
         for (size_t i = 0; i < n; i++) want[i] = (unsigned char)txs_regex_match(alone[i], tx[t], len, md);
         got g = {0};
         cr_assert_eq(txs_patset_scan(ps, s, tx[t], len, collect, &g), 0);
+        /* The tiers' candidates that PCRE2 confirms are the same set. */
+        memset(tiered, 0, n);
+        for (int tier = 0; tier < TXS_PATSET_TIERS; tier++) {
+            const unsigned *ids;
+            size_t nids;
+            cr_assert_eq(txs_patset_candidates(ps, s, tier, tx[t], len, &ids, &nids), 0);
+            for (size_t j = 0; j < nids; j++) {
+                cr_assert_eq(txs_patset_is_prefilter(ps, ids[j]), tier, "pattern %u in tier %d",
+                             ids[j], tier);
+                tier_cands[tier]++;
+                tiered[ids[j]] |= (unsigned char)txs_patset_confirm(ps, s, ids[j], tx[t], len);
+            }
+        }
+        for (size_t i = 0, j = 0; i < n; i++) {
+            int engine = j < g.n && g.ids[j] == i;
+            j += (size_t)engine;
+            if (engine != tiered[i]) {
+                diffs++;
+                cr_log_error("pattern %zu '%s' on '%s': scan %d, tiers %d", i, p[i].expr, tx[t],
+                             engine, tiered[i]);
+            }
+        }
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             int engine = k < g.n && g.ids[k] == i;
@@ -314,7 +338,10 @@ static void differential(unsigned mode)
     cr_assert_eq(diffs, 0);
     cr_assert_gt(matches, 500); /* the patterns do hit the texts */
     cr_assert_gt(prefilter_hits, 50);
+    cr_assert_gt(tier_cands[1], 50); /* the prefilter tier is scanned and answers */
+    cr_assert(mode == TXS_PATSET_PREFILTER ? tier_cands[0] == 0 : tier_cands[0] > 500);
     free(want);
+    free(tiered);
     txs_regex_md_free(md);
     txs_patset_scratch_free(s);
     txs_patset_free(ps);
@@ -438,4 +465,95 @@ Test(textpat, cache_written_reused_and_a_corrupt_entry_rebuilt, .fini = cleanup)
     cr_assert_eq(cache_of(path, cache), 2);
     snprintf(cmd, sizeof cmd, "test $(ls %s | wc -l) -eq 2", cache);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* Detection (textpat.c) gives each rule the largest weight among its
+ * patterns that PCRE2 alone matches, though it confirms few candidates and
+ * skips the prefilter tier once a rule cannot gain; the evidence waits for
+ * txs_rules_evidence.  Two rules over the bench texts: the 100 regexes
+ * with weights 0.1..1.0, and 100 keywords with the weights the other way
+ * round, so that both tiers decide some best weights. */
+Test(textpat, detection_scores_the_best_weight_pcre2_finds, .fini = cleanup, .timeout = 120)
+{
+    const char *dir = tmpdir();
+    size_t nr, nk, nt;
+    char **re = read_lines(FIX "regexes.txt", &nr), **kw = read_lines(FIX "keywords.txt", &nk);
+    char **tx = read_lines(FIX "bench-texts.txt", &nt);
+    size_t nk0 = nk;
+    if (nk > 100) nk = 100;
+    size_t n = nr + nk, cap = 64 * n, at[2] = {0, 0};
+    char *file[2] = {malloc(cap), malloc(cap)};
+    int64_t *ppm = malloc(n * sizeof *ppm);
+    txs_regex **alone = calloc(n, sizeof *alone);
+    for (size_t i = 0; i < n; i++) {
+        int r = i >= nr, k = r ? (int)((n - i) % 10) + 1 : (int)(i % 10) + 1;
+        const char *e = r ? kw[i - nr] : re[i];
+        ppm[i] = k * 100000;
+        at[r] += (size_t)snprintf(file[r] + at[r], cap - at[r], "%s\t%s%d\n", e,
+                                  k == 10 ? "" : "0.", k == 10 ? 1 : k);
+        size_t off;
+        char msg[128];
+        cr_assert_eq(txs_regex_compile(e, strlen(e), TXS_RE_UTF8, &alone[i], &off, msg, sizeof msg), 0);
+    }
+    put(dir, "re.txt", file[0]);
+    put(dir, "kw.txt", file[1]);
+    put(dir, "rules.yaml",
+        "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+        "  - id: re\n    kind: text_pattern\n    weight: 1\n    reason: r\n"
+        "    params: {file: re.txt, fields: [purpose]}\n"
+        "  - id: kw\n    kind: text_pattern\n    weight: 1\n    reason: r\n"
+        "    params: {file: kw.txt, fields: [purpose, names]}\n");
+    char path[256];
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    txs_ruleset *rs = NULL;
+    txs_diag d = {0};
+    cr_assert_eq(txs_ruleset_load(path, &rs, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
+    txs_regex_md *md = NULL;
+    cr_assert_eq(txs_regex_md_create(16, &md), 0);
+    txs_arena a;
+    txs_arena_init(&a, 1 << 16);
+    size_t hits = 0, diffs = 0, evidence = 0;
+    for (size_t t = 0; t < nt; t += STRIDE) {
+        txs_txn x;
+        memset(&x, 0, sizeof x);
+        x.purpose = (txs_slice){tx[t], strlen(tx[t])};
+        x.orig.account = (txs_slice){"ACC", 3};
+        int64_t want[2] = {-1, -1};
+        for (size_t i = 0; i < n; i++)
+            if (ppm[i] > want[i >= nr] && txs_regex_match(alone[i], x.purpose.p, x.purpose.n, md) == 1)
+                want[i >= nr] = ppm[i];
+        txs_hit h[4];
+        size_t nh = 0, dropped = 0;
+        cr_assert_eq(txs_rules_eval(rs, &x, &a, h, 4, &nh, &dropped), 0);
+        int64_t have[2] = {-1, -1};
+        for (size_t j = 0; j < nh; j++) {
+            cr_assert_eq(h[j].later, 1);
+            cr_assert_eq(h[j].evidence.n, 0);
+            have[h[j].rule] = (int64_t)(h[j].score * 1000000.0 + 0.5);
+            if (t % 500 == 0) { /* the evidence, made on demand, names a match */
+                cr_assert_eq(txs_rules_evidence(rs, &x, &a, &h[j]), 0);
+                cr_assert_eq(h[j].later, 0);
+                cr_assert(h[j].evidence.n > 20 && memcmp(h[j].evidence.p, "{\"matches\":[{", 13) == 0);
+                evidence++;
+            }
+        }
+        hits += nh;
+        for (int r = 0; r < 2; r++)
+            if (have[r] != want[r]) {
+                diffs++;
+                cr_log_error("rule %d on '%s': detection %lld, PCRE2 alone %lld", r, tx[t],
+                             (long long)have[r], (long long)want[r]);
+            }
+        txs_arena_reset(&a);
+    }
+    cr_log_info("%zu hits, %zu evidence objects, %zu differences", hits, evidence, diffs);
+    cr_assert_eq(diffs, 0);
+    cr_assert_gt(hits, 1000);
+    cr_assert_gt(evidence, 5);
+    txs_arena_free(&a);
+    txs_regex_md_free(md);
+    txs_ruleset_free(rs);
+    for (size_t i = 0; i < n; i++) txs_regex_free(alone[i]);
+    free(alone), free(ppm), free(file[0]), free(file[1]);
+    free_lines(re, nr), free_lines(kw, nk0), free_lines(tx, nt);
 }

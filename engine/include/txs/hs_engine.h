@@ -117,12 +117,14 @@ int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
 int txs_hsdb_regex_check(const char *expr, unsigned flags, int *empty, char *msg,
                          size_t cap);
 
-/* Compile n NUL-terminated expressions (ids 0..n-1, flags[i]) into one
- * block-mode database for target and serialise it (*out malloc'd, the
- * caller frees).  On error returns TXS_E_CONFIG with *bad the index of the
- * expression refused (or -1) and d Hyperscan's message. */
-int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags, size_t n,
-                           int target, void **out, size_t *outn, long *bad, txs_diag *d);
+/* Compile n NUL-terminated expressions (flags[i], reported as id[i], or
+ * as i when id is NULL) into one block-mode database for target and
+ * serialise it (*out malloc'd, the caller frees).  On error returns
+ * TXS_E_CONFIG with *bad the index i of the expression refused (or -1) and
+ * d Hyperscan's message. */
+int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags,
+                           const unsigned *id, size_t n, int target, void **out, size_t *outn,
+                           long *bad, txs_diag *d);
 
 /* Hyperscan's version: compiled against (built != 0) or running (static). */
 const char *txs_hsdb_version(int built);

@@ -97,4 +97,23 @@ typedef int (*txs_patset_fn)(void *ctx, const txs_patmatch *m);
 int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, size_t n,
                     txs_patset_fn fn, void *ctx);
 
+/*
+ * The parts of a scan, for a caller that needs only whether patterns
+ * match, not where (the text_pattern rules' detection, rules/textpat.c).
+ * The set's patterns are in two Hyperscan databases, its tiers: tier 0
+ * the exact patterns (cheap to scan, a candidate almost always a match),
+ * tier 1 the prefilters (a superset of their matches each, often far
+ * larger, so costly to scan and to confirm), so that a caller whose answer
+ * is settled by tier 0 never scans tier 1.  candidates runs Hyperscan over
+ * one tier and gives the ids it reports, each once, in the order found
+ * (*ids is s's, valid until the next call on s); confirm says whether
+ * PCRE2 matches pattern id in the text (1) or not (0), the answer
+ * txs_patset_scan gives for it.  The candidates of both tiers that confirm
+ * are the patterns txs_patset_scan reports.
+ */
+#define TXS_PATSET_TIERS 2
+int txs_patset_candidates(const txs_patset *ps, txs_patscratch *s, int tier, const char *text,
+                          size_t n, const unsigned **ids, size_t *nids);
+int txs_patset_confirm(const txs_patset *ps, txs_patscratch *s, unsigned id, const char *text,
+                       size_t n);
 #endif /* TXS_PATSET_H */

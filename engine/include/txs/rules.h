@@ -136,6 +136,7 @@ typedef struct txs_hit {
     double score;        /* 0..1: the hit's strength before its weight */
     txs_slice account;   /* the account the hit is about; may be empty */
     txs_slice evidence;  /* a JSON object's text, e.g. {"amount":"10000.00"} */
+    uint32_t later;      /* 1: evidence not made yet (txs_rules_evidence) */
 } txs_hit;
 
 /* Most hits one transaction can carry; further hits are counted as dropped
@@ -151,6 +152,17 @@ typedef struct txs_hit {
  */
 int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
                    txs_hit *out, size_t cap, size_t *n, size_t *dropped);
+
+/*
+ * Make the evidence of a hit whose rule left it for later (h->later: a
+ * text_pattern hit, whose evidence, every match's span and groups, costs
+ * several times its detection), so that only a transaction that is written
+ * out pays for it.  t is the transaction the hit was made on; the text goes
+ * to a.  The evidence is what the rule would have made at eval time.  A
+ * no-op for a hit that has its evidence.  Returns 0, TXS_E_NOMEM or
+ * TXS_E_UNSUPPORTED (Hyperscan refused the scan).
+ */
+int txs_rules_evidence(const txs_ruleset *rs, const txs_txn *t, txs_arena *a, txs_hit *h);
 
 /* --------------------------------------------------------------- scoring */
 

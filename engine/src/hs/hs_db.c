@@ -286,8 +286,9 @@ int txs_hsdb_regex_check(const char *expr, unsigned flags, int *empty, char *msg
     return TXS_E_CONFIG; /* msg keeps the exact compile's reason */
 }
 
-int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags, size_t n,
-                           int target, void **out, size_t *outn, long *bad, txs_diag *d)
+int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags,
+                           const unsigned *id, size_t n, int target, void **out, size_t *outn,
+                           long *bad, txs_diag *d)
 {
     *out = NULL, *outn = 0, *bad = -1;
     if (n == 0) return TXS_OK;
@@ -299,7 +300,7 @@ int txs_hsdb_compile_regex(const char *const *expr, const unsigned *flags, size_
         free(hf), free(ids);
         return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory compiling patterns");
     }
-    for (size_t i = 0; i < n; i++) hf[i] = hs_flags(flags[i]), ids[i] = (unsigned)i;
+    for (size_t i = 0; i < n; i++) hf[i] = hs_flags(flags[i]), ids[i] = id ? id[i] : (unsigned)i;
     hs_database_t *db = NULL;
     hs_compile_error_t *err = NULL;
     hs_error_t rc = hs_compile_multi(expr, hf, ids, (unsigned)n, HS_MODE_BLOCK, &pl, &db, &err);

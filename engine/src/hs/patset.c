@@ -48,10 +48,14 @@
 #include "txs/patset.h"
 #include "txs/regex.h"
 
-static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '4', '\n'};
+static const char MAGIC[8] = {'T', 'X', 'S', 'P', 'A', 'T', '5', '\n'};
 
 /* How Hyperscan holds a pattern (the class byte of the saved form). */
 enum { EXACT = 0, PREFILTER = 1, WORDLIT = 2 };
+
+/* The database a class is in: exact and word literals in tier 0,
+ * prefilters in tier 1 (TXS_PATSET_TIERS). */
+#define TIER(cls) ((cls) == PREFILTER)
 
 typedef struct pat {
     char *expr;           /* NUL-terminated copy (Hyperscan needs one) */
@@ -68,15 +72,15 @@ struct txs_patset {
     unsigned mode;
     unsigned groups;      /* most groups of any pattern */
     uint64_t fp;          /* fingerprint of patterns, flags, mode */
-    txs_hsdb *db;
-    void *bytes;          /* the serialised database */
-    size_t nbytes;
+    txs_hsdb *db[TXS_PATSET_TIERS];     /* NULL: no pattern in that tier */
+    void *bytes[TXS_PATSET_TIERS];      /* the serialised databases */
+    size_t nbytes[TXS_PATSET_TIERS];
     pthread_mutex_t jit;
 };
 
 struct txs_patscratch {
     const txs_patset *ps;
-    txs_hsscratch *hs;
+    txs_hsscratch *hs[TXS_PATSET_TIERS];
     txs_regex_md *md;
     unsigned *ids;
     size_t nids, cap;
@@ -181,47 +185,64 @@ static int classify(txs_patset *ps, txs_patset_err *e)
     return TXS_OK;
 }
 
-/* One database for all, a word literal as its bare body (NUL-terminated
- * copies in bodies).  A pattern Hyperscan parses but cannot build exactly
- * within its limits is moved down a class (word literal to exact, exact to
- * prefilter) and the compile retried; one it refuses as a prefilter too is
- * an error. */
+/* One database per tier, a word literal as its bare body (NUL-terminated
+ * copies in bodies), each pattern reported by its index in the set.  A
+ * pattern Hyperscan parses but cannot build exactly within its limits is
+ * moved down a class (word literal to exact, exact to prefilter, so
+ * possibly to the other tier) and the compile retried; one it refuses as
+ * a prefilter too is an error. */
 static int compile_hs(txs_patset *ps, int target, txs_patset_err *e)
 {
     const char **ex = malloc(ps->n * sizeof *ex);
-    unsigned *fl = malloc(ps->n * sizeof *fl);
+    unsigned *fl = malloc(ps->n * sizeof *fl), *id = malloc(ps->n * sizeof *id);
     size_t nb = 1;
     for (size_t i = 0; i < ps->n; i++) nb += ps->p[i].cls == WORDLIT ? ps->p[i].len - 3 : 0;
     char *bodies = malloc(nb);
-    int rc = ex && fl && bodies ? TXS_OK : TXS_E_NOMEM;
-    for (size_t tries = 0; rc == TXS_OK && tries <= 2 * ps->n; tries++) {
-        char *b = bodies;
-        for (size_t i = 0; i < ps->n; i++) {
-            const pat *q = &ps->p[i];
-            ex[i] = q->expr;
-            fl[i] = q->flags | (q->cls == PREFILTER ? TXS_HSRE_PREFILTER : 0);
-            if (q->cls != WORDLIT) continue;
-            memcpy(b, q->expr + 2, q->len - 4);
-            b[q->len - 4] = '\0';
-            ex[i] = b;
-            b += q->len - 3;
+    int rc = ex && fl && id && bodies ? TXS_OK : TXS_E_NOMEM;
+    for (size_t tries = 0; rc == TXS_OK && tries <= 2 * ps->n + 2;) {
+        int redo = 0;
+        for (int tier = 0; tier < TXS_PATSET_TIERS && rc == TXS_OK && !redo; tier++) {
+            char *b = bodies;
+            size_t k = 0;
+            for (size_t i = 0; i < ps->n; i++) {
+                const pat *q = &ps->p[i];
+                if (TIER(q->cls) != tier) {
+                    if (q->cls == WORDLIT) b += q->len - 3;
+                    continue;
+                }
+                ex[k] = q->expr;
+                fl[k] = q->flags | (q->cls == PREFILTER ? TXS_HSRE_PREFILTER : 0);
+                id[k] = (unsigned)i;
+                if (q->cls == WORDLIT) {
+                    memcpy(b, q->expr + 2, q->len - 4);
+                    b[q->len - 4] = '\0';
+                    ex[k] = b;
+                    b += q->len - 3;
+                }
+                k++;
+            }
+            free(ps->bytes[tier]);
+            ps->bytes[tier] = NULL, ps->nbytes[tier] = 0;
+            long bad = -1;
+            txs_diag d = {0};
+            rc = txs_hsdb_compile_regex(ex, fl, id, k, target, &ps->bytes[tier],
+                                        &ps->nbytes[tier], &bad, &d);
+            if (rc != TXS_E_CONFIG) continue;
+            long i = bad < 0 ? -1 : (long)id[bad];
+            if (i < 0 || ps->p[i].cls == PREFILTER) {
+                rc = fail(e, i, -1, "Hyperscan", d.msg);
+                break;
+            }
+            ps->p[i].cls = ps->p[i].cls == WORDLIT ? EXACT : PREFILTER;
+            rc = TXS_OK;
+            redo = 1, tries++;
         }
-        long bad = -1;
-        txs_diag d = {0};
-        rc = txs_hsdb_compile_regex(ex, fl, ps->n, target, &ps->bytes, &ps->nbytes, &bad, &d);
-        if (rc != TXS_E_CONFIG) break;
-        if (bad < 0 || ps->p[bad].cls == PREFILTER) {
-            rc = fail(e, bad, -1, "Hyperscan", d.msg);
-            break;
-        }
-        ps->p[bad].cls = ps->p[bad].cls == WORDLIT ? EXACT : PREFILTER;
-        rc = TXS_OK;
+        if (!redo) break;
     }
-    free(ex), free(fl), free(bodies);
+    free(ex), free(fl), free(id), free(bodies);
     return rc;
 }
 
-/* The saved bytes, if they are exactly this set's. */
 #define HEAD (sizeof MAGIC + 24)
 
 /* Open the saved bytes if they are exactly this set's. */
@@ -239,9 +260,19 @@ static int load_saved(txs_patset *ps, const unsigned char *b, size_t n)
         ps->p[i].cls = b[HEAD + i];
     }
     ps->groups = (unsigned)groups;
-    txs_diag d;
-    int rc = txs_hsdb_open(b + HEAD + ps->n, n - HEAD - ps->n - 8, &ps->db, &d);
-    return rc == TXS_E_NOMEM ? rc : rc < 0 ? TXS_E_FORMAT : TXS_OK;
+    size_t at = HEAD + ps->n, end = n - 8;
+    for (int tier = 0; tier < TXS_PATSET_TIERS; tier++) {
+        uint64_t len;
+        if (end - at < 8) return TXS_E_FORMAT;
+        memcpy(&len, b + at, 8);
+        at += 8;
+        if (len > end - at) return TXS_E_FORMAT;
+        txs_diag d;
+        int rc = txs_hsdb_open(b + at, (size_t)len, &ps->db[tier], &d);
+        if (rc < 0) return rc == TXS_E_NOMEM ? rc : TXS_E_FORMAT;
+        at += (size_t)len;
+    }
+    return at == end ? TXS_OK : TXS_E_FORMAT;
 }
 
 int txs_patset_build(const txs_pat *p, size_t n, unsigned mode, int target,
@@ -260,9 +291,9 @@ int txs_patset_build(const txs_pat *p, size_t n, unsigned mode, int target,
     if (rc == 0 && db) rc = load_saved(ps, db, dbn);
     else if (rc == 0) rc = classify(ps, e);
     if (rc == 0 && db == NULL) rc = compile_hs(ps, target, e);
-    if (rc == 0 && db == NULL) {
+    for (int tier = 0; rc == 0 && db == NULL && tier < TXS_PATSET_TIERS; tier++) {
         txs_diag d;
-        rc = txs_hsdb_open(ps->bytes, ps->nbytes, &ps->db, &d);
+        rc = txs_hsdb_open(ps->bytes[tier], ps->nbytes[tier], &ps->db[tier], &d);
         if (rc < 0 && rc != TXS_E_NOMEM) fail(e, -1, -1, "Hyperscan", d.msg);
     }
     if (rc < 0) {
@@ -281,8 +312,10 @@ void txs_patset_free(txs_patset *ps)
         txs_regex_free(ps->p[i].re);
     }
     free(ps->p);
-    txs_hsdb_free(ps->db);
-    free(ps->bytes);
+    for (int tier = 0; tier < TXS_PATSET_TIERS; tier++) {
+        txs_hsdb_free(ps->db[tier]);
+        free(ps->bytes[tier]);
+    }
     pthread_mutex_destroy(&ps->jit);
     free(ps);
 }
@@ -296,15 +329,23 @@ int txs_patset_is_prefilter(const txs_patset *ps, size_t i)
 
 int txs_patset_save(const txs_patset *ps, void **out, size_t *outn)
 {
-    if (ps->bytes == NULL) return TXS_E_UNSUPPORTED; /* built from saved bytes */
-    size_t n = HEAD + ps->n + ps->nbytes + 8;
+    if (ps->db[0] && ps->bytes[0] == NULL) return TXS_E_UNSUPPORTED; /* from saved bytes */
+    if (ps->db[1] && ps->bytes[1] == NULL) return TXS_E_UNSUPPORTED;
+    size_t n = HEAD + ps->n + 8;
+    for (int tier = 0; tier < TXS_PATSET_TIERS; tier++) n += 8 + ps->nbytes[tier];
     unsigned char *b = malloc(n);
     if (b == NULL) return TXS_E_NOMEM;
     uint64_t cnt = ps->n, groups = ps->groups;
     memcpy(b, MAGIC, sizeof MAGIC);
     memcpy(b + 8, &cnt, 8), memcpy(b + 16, &ps->fp, 8), memcpy(b + 24, &groups, 8);
     for (size_t i = 0; i < ps->n; i++) b[HEAD + i] = (unsigned char)ps->p[i].cls;
-    if (ps->nbytes) memcpy(b + HEAD + ps->n, ps->bytes, ps->nbytes);
+    size_t at = HEAD + ps->n;
+    for (int tier = 0; tier < TXS_PATSET_TIERS; tier++) {
+        uint64_t len = ps->nbytes[tier];
+        memcpy(b + at, &len, 8);
+        if (len) memcpy(b + at + 8, ps->bytes[tier], (size_t)len);
+        at += 8 + (size_t)len;
+    }
     uint64_t sum = XXH3_64bits(b, n - 8);
     memcpy(b + n - 8, &sum, 8);
     *out = b, *outn = n;
@@ -321,7 +362,8 @@ int txs_patset_scratch(const txs_patset *ps, txs_patscratch **out)
     s->cap = ps->n;
     s->ids = malloc((ps->n ? ps->n : 1) * sizeof *s->ids);
     s->seen = calloc(ps->n ? ps->n : 1, sizeof *s->seen);
-    int rc = s->ids && s->seen ? txs_hsdb_scratch(ps->db, &s->hs) : TXS_E_NOMEM;
+    int rc = s->ids && s->seen ? txs_hsdb_scratch(ps->db[0], &s->hs[0]) : TXS_E_NOMEM;
+    if (rc == 0) rc = txs_hsdb_scratch(ps->db[1], &s->hs[1]);
     if (rc == 0) rc = txs_regex_md_create(ps->groups, &s->md);
     if (rc < 0) {
         txs_patset_scratch_free(s);
@@ -334,7 +376,8 @@ int txs_patset_scratch(const txs_patset *ps, txs_patscratch **out)
 void txs_patset_scratch_free(txs_patscratch *s)
 {
     if (s == NULL) return;
-    txs_hsdb_scratch_free(s->hs);
+    txs_hsdb_scratch_free(s->hs[0]);
+    txs_hsdb_scratch_free(s->hs[1]);
     txs_regex_md_free(s->md);
     free(s->ids);
     free(s->seen);
@@ -407,8 +450,8 @@ static void fill_spans(const txs_patscratch *s, const pat *q, txs_patmatch *m)
         if (!txs_regex_span(s->md, k, &m->from[k], &m->to[k])) m->from[k] = m->to[k] = SIZE_MAX;
 }
 
-int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, size_t n,
-                    txs_patset_fn fn, void *ctx)
+/* A new text: every id free again (seen[] holds the text's generation). */
+static void start_text(const txs_patset *ps, txs_patscratch *s, const char *text, size_t n)
 {
     s->nids = 0;
     s->text = (const unsigned char *)text, s->n = n;
@@ -416,23 +459,46 @@ int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, s
         memset(s->seen, 0, ps->n * sizeof *s->seen);
         s->gen = 1;
     }
-    int rc = txs_hsdb_scan(ps->db, s->hs, text, n, on_id, s);
-    if (rc < 0 || s->nids == 0) return rc;
-    if (s->nids > 1) qsort(s->ids, s->nids, sizeof *s->ids, cmp_id);
-    for (size_t k = 0; k < s->nids; k++) {
-        pat *q = &ps->p[s->ids[k]];
-        if (!atomic_load_explicit(&q->ready, memory_order_acquire)) make_ready(ps, q);
+}
+
+int txs_patset_candidates(const txs_patset *ps, txs_patscratch *s, int tier, const char *text,
+                          size_t n, const unsigned **ids, size_t *nids)
+{
+    start_text(ps, s, text, n);
+    int rc = txs_hsdb_scan(ps->db[tier], s->hs[tier], text, n, on_id, s);
+    *ids = s->ids, *nids = rc < 0 ? 0 : s->nids;
+    return rc;
+}
+
+int txs_patset_confirm(const txs_patset *ps, txs_patscratch *s, unsigned id, const char *text,
+                       size_t n)
+{
+    pat *q = &ps->p[id];
+    if (!atomic_load_explicit(&q->ready, memory_order_acquire)) make_ready(ps, q);
+    /* A candidate PCRE2 refutes: a prefilter's superset, or Hyperscan
+     * wrong on an exact pattern (libhs 5.4.9 reports `\ba` in a text of
+     * 65 or more bytes ending "sa", found by fuzz_patmatch): PCRE2's
+     * answer stands, as the differential promises.  (Also a pattern at
+     * PCRE2's match limit, which counts as no match everywhere.) */
+    return q->re && txs_regex_match(q->re, text, n, s->md) == 1;
+}
+
+int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, size_t n,
+                    txs_patset_fn fn, void *ctx)
+{
+    start_text(ps, s, text, n);
+    int rc = txs_hsdb_scan(ps->db[0], s->hs[0], text, n, on_id, s);
+    if (rc == 0) rc = txs_hsdb_scan(ps->db[1], s->hs[1], text, n, on_id, s);
+    size_t nc = s->nids;
+    if (rc < 0 || nc == 0) return rc;
+    if (nc > 1) qsort(s->ids, nc, sizeof *s->ids, cmp_id);
+    for (size_t k = 0; k < nc; k++) {
         txs_patmatch m;
         m.id = s->ids[k];
         m.groups = 0;
-        m.spans = q->re && txs_regex_match(q->re, text, n, s->md) == 1;
-        /* A candidate PCRE2 refutes: a prefilter's superset, or Hyperscan
-         * wrong on an exact pattern (libhs 5.4.9 reports `\ba` in a text of
-         * 65 or more bytes ending "sa", found by fuzz_patmatch): PCRE2's
-         * answer stands, as the differential promises.  (Also a pattern at
-         * PCRE2's match limit, which counts as no match everywhere.) */
+        m.spans = txs_patset_confirm(ps, s, m.id, text, n);
         if (!m.spans) continue;
-        fill_spans(s, q, &m);
+        fill_spans(s, &ps->p[m.id], &m);
         if (fn(ctx, &m)) break;
     }
     return TXS_OK;

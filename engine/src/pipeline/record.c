@@ -269,6 +269,9 @@ int txs__pipe_commit_txn(txs_screener *s, txs_source_stats *ss, const slot *sl, 
         s->st.txns_hit_below_band++;
         return TXS_OK;
     }
+    /* written out: the hits whose rule left their evidence for now */
+    for (size_t k = 0; s->o.rules && k < nh; k++)
+        TXS_TRY(txs_rules_evidence(s->o.rules, &o->t, a, &s->hits[k]));
     if (band == TXS_BAND_NONE) { /* a shard run: merge decides */
         s->st.txns_hit_below_band++;
         return txs__pipe_emit_alert(s, ss, &o->t, nh, score, band);

@@ -256,7 +256,7 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
                        ? 0u
                        : TXS_SANC_MAY_BLOCK;
     w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, (uint16_t)may, g ? 0.0 : score, {"", 0},
-                                {js, b->n}};
+                                {js, b->n}, 0};
     return TXS_OK;
 }
 
@@ -308,7 +308,7 @@ static int add_place_hit(worker *w, uint32_t place, const sfield *f, size_t *n,
     char *ev = txs_arena_dup(w->arena, b->p, b->n);
     if (ev == NULL) return TXS_E_NOMEM;
     w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, TXS_SANC_MAY_BLOCK, w->s->place_weight,
-                                {"", 0}, {ev, b->n}};
+                                {"", 0}, {ev, b->n}, 0};
     return TXS_OK;
 }
 
@@ -425,7 +425,7 @@ static int sanc_iban(worker *w, const char *name, const char *src, const txs_par
     char *ev = txs_arena_dup(w->arena, w->hitbuf.p, w->hitbuf.n);
     if (ev == NULL) return TXS_E_NOMEM;
     w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, TXS_SANC_MAY_BLOCK, 1.0, {"", 0},
-                                {ev, w->hitbuf.n}};
+                                {ev, w->hitbuf.n}, 0};
     return TXS_OK;
 }
 

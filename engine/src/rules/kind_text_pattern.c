@@ -11,10 +11,11 @@
  *
  * Every text_pattern rule of a rule set shares one pattern set, scanned
  * once per transaction before the rules run (textpat_int.h); eval here
- * only picks the rule's own matches out of that scan.  At most one hit per
+ * only reads the rule's best weight out of that scan.  At most one hit per
  * rule per transaction; its score is the largest weight among the
- * patterns that matched, its evidence the first matches with their text
- * and capture groups (TP_EVIDENCE of them, then a count of the rest).
+ * patterns that matched, its evidence (made only when the transaction is
+ * written out, tp_evidence) the first matches with their text and capture
+ * groups (TP_EVIDENCE of them, then a count of the rest).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,7 @@ int txs__textpat_add(tp_rule *p, const char *expr, size_t len, int64_t w, const 
     t->file = file;
     if (!t->expr || (label && llen && !t->label)) return TXS_E_NOMEM;
     t->len = len, t->weight_ppm = w, t->line = line;
+    if (p->n == 0 || w > p->wmax) p->wmax = w;
     p->n++;
     return 0;
 }
@@ -228,19 +230,23 @@ static void put_match(txs_buf *b, const txs_rule *r, const tp_rule *p, const tp_
     txs_buf_puts(b, "}");
 }
 
-/* Cold path: the rule's matches.  Evidence, e.g.
+/* The rule's matches as evidence, made only for a transaction that is
+ * written out (txs_rules_evidence): the texts scanned again with spans and
+ * groups (textpat.c).  E.g.
  * {"matches":[{"field":"purpose","pattern":"mixer","text":"Tornado Cash",
  *  "groups":["Tornado"]}],"more":0} */
-TXS_RULES_COLD static int tp_hit(const txs_rule *r, const tp_rule *p, const tp_scan *sc,
-                                 int64_t best, const txs_txn *t, txs_rule_ctx *ctx)
+static int tp_evidence(const txs_rule *r, const txs_txn *t, txs_arena *a, txs_slice *ev)
 {
+    const tp_rule *p = r->impl;
+    tp_scan *sc = NULL;
+    int rc = txs__textpat_scan(p->set, t, &sc);
     txs_buf b;
-    txs_buf_init_arena(&b, ctx->arena, 256);
+    txs_buf_init_arena(&b, a, 256);
     txs_buf_puts(&b, "{");
     txs_buf_json_key(&b, "matches", 1);
     txs_buf_puts(&b, "[");
     size_t shown = 0, more = 0;
-    for (size_t i = 0; i < sc->nm; i++) {
+    for (size_t i = 0; rc == 0 && i < sc->nm; i++) {
         const tp_match *m = &sc->m[i];
         if (m->id < p->first || m->id >= p->first + p->n || !(m->field & p->fields)) continue;
         if (shown == TP_EVIDENCE) {
@@ -251,29 +257,23 @@ TXS_RULES_COLD static int tp_hit(const txs_rule *r, const tp_rule *p, const tp_s
     }
     txs_buf_puts(&b, "]");
     txs_buf_json_key(&b, "more", 0);
-    txs_buf_printf(&b, "%zu", more + sc->more);
+    txs_buf_printf(&b, "%zu", more + (sc ? sc->more : 0));
     txs_buf_puts(&b, "}");
-    txs_slice ev;
-    TXS_TRY(txs_buf_done(&b, &ev));
-    txs_slice acct = t->orig.account.n ? t->orig.account : t->bene.account;
-    txs__rules_emit(ctx, r, (double)best / TXS_RULES_PPM, acct, ev);
-    return 0;
+    txs__textpat_release(p->set, sc);
+    TXS_TRY(rc);
+    return txs_buf_done(&b, ev);
 }
 
+/* Detection only: the rule's best weight from the set's one scan
+ * (textpat.c); the evidence waits for tp_evidence. */
 static int tp_eval(const txs_rule *r, const txs_txn *t, txs_rule_ctx *ctx)
 {
     const tp_rule *p = r->impl;
     const tp_scan *sc = ctx->tp;
-    if (sc == NULL || sc->nm == 0) return 0;
-    int64_t best = -1;
-    for (size_t i = 0; i < sc->nm; i++) {
-        const tp_match *m = &sc->m[i];
-        if (m->id < p->first || m->id >= p->first + p->n || !(m->field & p->fields)) continue;
-        int64_t w = p->p[m->id - p->first].weight_ppm;
-        if (w > best) best = w;
-    }
-    if (best < 0 || !txs__rules_room(ctx)) return 0;
-    return tp_hit(r, p, sc, best, t, ctx);
+    if (sc == NULL || sc->best[p->slot] < 0 || !txs__rules_room(ctx)) return 0;
+    txs_slice acct = t->orig.account.n ? t->orig.account : t->bene.account;
+    txs__rules_emit_later(ctx, r, (double)sc->best[p->slot] / TXS_RULES_PPM, acct);
+    return 0;
 }
 
 const txs_rule_ops txs__kind_text_pattern = {
@@ -283,4 +283,5 @@ const txs_rule_ops txs__kind_text_pattern = {
     .free = tp_free,
     .state_size = 0,
     .eval = tp_eval,
+    .evidence = tp_evidence,
 };

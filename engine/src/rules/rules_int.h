@@ -130,6 +130,9 @@ typedef struct txs_rule_ops {
     /* Run time: append at most one hit per call (txs__rules_emit).
      * Returns 0 or TXS_E_NOMEM.  No malloc; evidence goes to ctx->arena. */
     int (*eval)(const txs_rule *r, const txs_txn *t, txs_rule_ctx *ctx);
+    /* Kinds whose eval leaves the evidence for later (txs__rules_emit_later):
+     * make it for t into a (rules.h txs_rules_evidence). */
+    int (*evidence)(const txs_rule *r, const txs_txn *t, txs_arena *a, txs_slice *ev);
     /* Stateful kinds (state_int.h): scope TXS_SCOPE_ACCOUNT with eval_acct,
      * or TXS_SCOPE_GRAPH with eval_graph; eval is then NULL.  horizon is
      * how far back (seconds) the kind reads an account's events. */
@@ -282,6 +285,16 @@ static inline void txs__rules_emit(txs_rule_ctx *ctx, const txs_rule *r,
     h->score = score;
     h->account = account;
     h->evidence = evidence;
+    h->later = 0;
+}
+
+/* Append a hit whose evidence r's ops->evidence makes when the transaction
+ * is written (caller checked txs__rules_room). */
+static inline void txs__rules_emit_later(txs_rule_ctx *ctx, const txs_rule *r, double score,
+                                         txs_slice account)
+{
+    txs__rules_emit(ctx, r, score, account, (txs_slice){"", 0});
+    ctx->out[ctx->n - 1].later = 1;
 }
 
 #endif /* TXS_RULES_INT_H */

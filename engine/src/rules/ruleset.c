@@ -624,6 +624,16 @@ const txs_rule_info *txs_ruleset_rule(const txs_ruleset *rs, size_t i)
 
 /* ------------------------------------------------------------ run time */
 
+int txs_rules_evidence(const txs_ruleset *rs, const txs_txn *t, txs_arena *a, txs_hit *h)
+{
+    if (!h->later || h->kind != TXS_HIT_TYPOLOGY || h->rule >= rs->nrules) return TXS_OK;
+    const txs_rule *r = &rs->rules[h->rule];
+    if (r->ops->evidence == NULL) return TXS_OK;
+    TXS_TRY(r->ops->evidence(r, t, a, &h->evidence));
+    h->later = 0;
+    return TXS_OK;
+}
+
 int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
                    txs_hit *out, size_t cap, size_t *n, size_t *dropped)
 {
@@ -632,7 +642,7 @@ int txs_rules_eval(const txs_ruleset *rs, const txs_txn *t, txs_arena *a,
     int rc = 0;
     /* The text_pattern rules' texts, scanned once for all of them. */
     if (rs->textpat) {
-        rc = txs__textpat_scan(rs->textpat, t, &sc);
+        rc = txs__textpat_detect(rs->textpat, t, &sc);
         ctx.tp = sc;
     }
     /* Hot loop: one indirect call per enabled rule; each kind rejects a

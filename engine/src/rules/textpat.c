@@ -21,9 +21,14 @@
  * not check out whole (patset.c's trailer and fingerprint, Hyperscan's own
  * checks) is compiled afresh and rewritten, never trusted.
  *
- * Run time: one scan of each text the rules name, matches kept per
- * (pattern, text) in a tp_scan taken from a small pool (one per thread in
- * steady state; the pool's lock is taken twice per transaction).
+ * Run time (textpat_int.h draws the two steps): detection scans each text
+ * the rules name once and keeps, per rule, the largest weight of a pattern
+ * PCRE2 confirms, confirming a candidate only when its weight is above
+ * what its rule already has: with one weight per rule, one PCRE2 match per
+ * rule per transaction, whatever the number of candidates.  Evidence scans
+ * again and keeps every match per (pattern, text) with its spans.  Both
+ * use a tp_scan taken from a small pool (one per thread in steady state;
+ * the pool's lock is taken twice per transaction).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -43,6 +48,8 @@
 struct txs_textpat {
     txs_patset *ps;
     const txs_rule **owner;   /* [pattern id] */
+    size_t nrules;            /* enabled text_pattern rules (tp_rule.slot) */
+    const tp_rule **rule;     /* [slot] */
     unsigned fields;          /* union of the rules' fields */
     size_t prefilter;
     int cache;                /* txs_ruleset_patterns.cache */
@@ -224,24 +231,30 @@ int txs__textpat_build(txs_ruleset *rs, const txs_ruleset_opts *o, txs_diag *d)
         p->first = n;
         n += p->n;
     }
+    size_t nr = 0;
     if (n == 0) return 0;
     txs_textpat *tp = calloc(1, sizeof *tp);
     if (tp == NULL) return TXS_E_NOMEM;
     rs->textpat = tp;
     pthread_mutex_init(&tp->lock, NULL);
     tp->owner = malloc(n * sizeof *tp->owner);
+    tp->rule = malloc(rs->nrules * sizeof *tp->rule);
     txs_pat *pats = malloc(n * sizeof *pats);
-    int rc = tp->owner && pats ? 0 : TXS_E_NOMEM;
+    int rc = tp->owner && tp->rule && pats ? 0 : TXS_E_NOMEM;
     for (size_t i = 0, k = 0; rc == 0 && i < rs->nrules; i++) {
         const txs_rule *r = &rs->rules[i];
         if (r->ops != &txs__kind_text_pattern || !r->enabled) continue;
         const tp_rule *p = r->impl;
         tp->fields |= p->fields;
+        ((tp_rule *)p)->slot = nr;
+        ((tp_rule *)p)->set = tp;
+        tp->rule[nr++] = p;
         for (size_t j = 0; j < p->n; j++, k++) {
             tp->owner[k] = r;
             pats[k] = (txs_pat){p->p[j].expr, p->p[j].len, p->flags};
         }
     }
+    tp->nrules = nr;
     if (rc == 0) rc = build_set(rs, tp, pats, n, o, d);
     free(pats);
     return rc;
@@ -252,10 +265,12 @@ void txs__textpat_free(txs_textpat *tp)
     if (tp == NULL) return;
     for (size_t i = 0; i < tp->npool; i++) {
         txs_patset_scratch_free(tp->pool[i]->s);
+        free(tp->pool[i]->best);
         free(tp->pool[i]);
     }
     txs_patset_free(tp->ps);
     free(tp->owner);
+    free(tp->rule);
     pthread_mutex_destroy(&tp->lock);
     free(tp);
 }
@@ -298,30 +313,78 @@ static int on_match(void *ctx, const txs_patmatch *pm)
 
 static int scan_one(const txs_textpat *tp, tp_scan *sc, unsigned field, int side, txs_slice s)
 {
-    if (s.n == 0 || !(tp->fields & field)) return 0;
     sc->field = (uint8_t)field, sc->side = (int8_t)side, sc->text = s;
     void *c[2] = {(void *)tp, sc};
     return txs_patset_scan(tp->ps, sc->s, s.p, s.n, on_match, c);
 }
 
-static int scan_payment(const txs_textpat *tp, tp_scan *sc, const txs_pay_ext *x)
+/* 1 while some rule scanning field can still raise its best weight. */
+static int open_rule(const txs_textpat *tp, const tp_scan *sc, unsigned field)
 {
-    static const int addr[] = {TXS_PF_STREET, TXS_PF_BUILDING, TXS_PF_TOWN, TXS_PF_SUBDIVISION,
-                               TXS_PF_LINES};
-    TXS_TRY(scan_one(tp, sc, TP_PURPOSE, -1, x->ref[TXS_PR_PURPOSE]));
-    TXS_TRY(scan_one(tp, sc, TP_REMITTANCE, -1, x->ref[TXS_PR_REMITTANCE]));
-    TXS_TRY(scan_one(tp, sc, TP_INSTRUCTIONS, -1, x->ref[TXS_PR_INSTRUCTIONS]));
-    TXS_TRY(scan_one(tp, sc, TP_INSTRUCTIONS, -1, x->ref[TXS_PR_REGULATORY]));
-    for (size_t i = 0; i < x->nparties; i++) {
-        const txs_pay_party *q = &x->parties[i];
-        TXS_TRY(scan_one(tp, sc, TP_NAME, 2 + q->role, q->v[TXS_PF_NAME]));
-        for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++)
-            TXS_TRY(scan_one(tp, sc, TP_ADDRESS, 2 + q->role, q->v[addr[k]]));
+    for (size_t i = 0; i < tp->nrules; i++)
+        if ((tp->rule[i]->fields & field) && sc->best[i] < tp->rule[i]->wmax) return 1;
+    return 0;
+}
+
+/* Detection in one text: a candidate is confirmed only when it would
+ * raise its rule's best weight (the answer is the same in any order), and
+ * the prefilter tier is scanned only while a rule can still gain. */
+static int detect_one(const txs_textpat *tp, tp_scan *sc, unsigned field, int side, txs_slice s)
+{
+    (void)side;
+    for (int tier = 0; tier < TXS_PATSET_TIERS && open_rule(tp, sc, field); tier++) {
+        const unsigned *ids;
+        size_t n;
+        TXS_TRY(txs_patset_candidates(tp->ps, sc->s, tier, s.p, s.n, &ids, &n));
+        for (size_t k = 0; k < n; k++) {
+            const tp_rule *p = tp->owner[ids[k]]->impl;
+            if (!(p->fields & field)) continue;
+            int64_t w = p->p[ids[k] - p->first].weight_ppm;
+            if (w > sc->best[p->slot] && txs_patset_confirm(tp->ps, sc->s, ids[k], s.p, s.n))
+                sc->best[p->slot] = w;
+        }
     }
     return 0;
 }
 
-int txs__textpat_scan(const txs_textpat *tp, const txs_txn *t, tp_scan **out)
+typedef int (*text_fn)(const txs_textpat *tp, tp_scan *sc, unsigned field, int side,
+                       txs_slice s);
+
+static int each_payment_text(const txs_textpat *tp, tp_scan *sc, const txs_pay_ext *x, text_fn fn)
+{
+    static const int addr[] = {TXS_PF_STREET, TXS_PF_BUILDING, TXS_PF_TOWN, TXS_PF_SUBDIVISION,
+                               TXS_PF_LINES};
+#define TEXT(f, side, s) \
+    if ((s).n && (tp->fields & (f))) TXS_TRY(fn(tp, sc, f, side, s))
+    TEXT(TP_PURPOSE, -1, x->ref[TXS_PR_PURPOSE]);
+    TEXT(TP_REMITTANCE, -1, x->ref[TXS_PR_REMITTANCE]);
+    TEXT(TP_INSTRUCTIONS, -1, x->ref[TXS_PR_INSTRUCTIONS]);
+    TEXT(TP_INSTRUCTIONS, -1, x->ref[TXS_PR_REGULATORY]);
+    for (size_t i = 0; i < x->nparties; i++) {
+        const txs_pay_party *q = &x->parties[i];
+        TEXT(TP_NAME, 2 + q->role, q->v[TXS_PF_NAME]);
+        for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++)
+            TEXT(TP_ADDRESS, 2 + q->role, q->v[addr[k]]);
+    }
+    return 0;
+}
+
+/* fn over each of t's texts that some rule scans, in a fixed order. */
+static int each_text(const txs_textpat *tp, tp_scan *sc, const txs_txn *t, text_fn fn)
+{
+    if (t->ext) return each_payment_text(tp, sc, t->ext, fn);
+    TEXT(TP_PURPOSE, -1, t->purpose);
+    TEXT(TP_NAME, 0, t->orig.name);
+    TEXT(TP_NAME, 1, t->bene.name);
+    TEXT(TP_ADDRESS, 0, t->orig.address);
+    TEXT(TP_ADDRESS, 1, t->bene.address);
+#undef TEXT
+    return 0;
+}
+
+/* A tp_scan from the pool, or a new one (the first transaction on a
+ * thread: the only allocation of the run-time path). */
+static int take(const txs_textpat *tp, tp_scan **out)
 {
     txs_textpat *m = (txs_textpat *)tp; /* the pool is the one mutable part */
     tp_scan *sc = NULL;
@@ -329,22 +392,31 @@ int txs__textpat_scan(const txs_textpat *tp, const txs_txn *t, tp_scan **out)
     if (m->npool) sc = m->pool[--m->npool];
     pthread_mutex_unlock(&m->lock);
     if (sc == NULL) {
-        /* First transaction on this thread: the only allocation here. */
-        sc = malloc(sizeof *sc);
+        sc = calloc(1, sizeof *sc);
         if (sc == NULL) return TXS_E_NOMEM;
-        if (txs_patset_scratch(tp->ps, &sc->s) < 0) {
+        sc->best = malloc(tp->nrules * sizeof *sc->best);
+        if (sc->best == NULL || txs_patset_scratch(tp->ps, &sc->s) < 0) {
+            free(sc->best);
             free(sc);
             return TXS_E_NOMEM;
         }
     }
     sc->nm = 0, sc->more = 0;
     *out = sc;
-    if (t->ext) return scan_payment(tp, sc, t->ext);
-    TXS_TRY(scan_one(tp, sc, TP_PURPOSE, -1, t->purpose));
-    TXS_TRY(scan_one(tp, sc, TP_NAME, 0, t->orig.name));
-    TXS_TRY(scan_one(tp, sc, TP_NAME, 1, t->bene.name));
-    TXS_TRY(scan_one(tp, sc, TP_ADDRESS, 0, t->orig.address));
-    return scan_one(tp, sc, TP_ADDRESS, 1, t->bene.address);
+    return TXS_OK;
+}
+
+int txs__textpat_detect(const txs_textpat *tp, const txs_txn *t, tp_scan **out)
+{
+    TXS_TRY(take(tp, out));
+    for (size_t i = 0; i < tp->nrules; i++) (*out)->best[i] = -1;
+    return each_text(tp, *out, t, detect_one);
+}
+
+int txs__textpat_scan(const txs_textpat *tp, const txs_txn *t, tp_scan **out)
+{
+    TXS_TRY(take(tp, out));
+    return each_text(tp, *out, t, scan_one);
 }
 
 void txs__textpat_release(const txs_textpat *tp, tp_scan *sc)
@@ -359,6 +431,7 @@ void txs__textpat_release(const txs_textpat *tp, tp_scan *sc)
     pthread_mutex_unlock(&m->lock);
     if (sc) {
         txs_patset_scratch_free(sc->s);
+        free(sc->best);
         free(sc);
     }
 }

@@ -12,10 +12,17 @@
  *           +-- owner[id]: the rule that pattern belongs to
  *           +-- pool of tp_scan (a Hyperscan scratch each), one per thread
  *
- * Run time: txs_rules_eval scans the transaction's texts once for every
- * text_pattern rule (txs__textpat_scan) before walking the rules; each
- * text_pattern rule then takes its own matches from the tp_scan in
- * ctx->tp, so hits still come in rule order.
+ * Run time, in two steps, because where a pattern matched and what it
+ * captured cost several times whether it matched:
+ *   detection  txs_rules_eval scans the transaction's texts once for every
+ *              text_pattern rule (txs__textpat_detect) before walking the
+ *              rules: Hyperscan's candidates, PCRE2 confirming a candidate
+ *              only when it would raise its rule's best weight; each rule
+ *              then reads its best weight from the tp_scan in ctx->tp, so
+ *              hits still come in rule order, their evidence left for later;
+ *   evidence   for a transaction that is written out (rules.h
+ *              txs_rules_evidence), the full scan (txs__textpat_scan): every
+ *              match with its spans and groups from PCRE2.
  */
 #ifndef TXS_TEXTPAT_INT_H
 #define TXS_TEXTPAT_INT_H
@@ -52,6 +59,9 @@ typedef struct tp_rule {
     const char *at;        /* the rule set naming it, and the line */
     unsigned long at_line;
     size_t first;          /* id of p[0] in the rule set's pattern set */
+    size_t slot;           /* its index among the set's rules (tp_scan.best) */
+    int64_t wmax;          /* the largest weight of its patterns */
+    const struct txs_textpat *set; /* the rule set's pattern set */
     txs_arena arena;       /* strings */
 } tp_rule;
 
@@ -69,6 +79,8 @@ typedef struct tp_match {
 #define TP_MAX_MATCHES 64
 typedef struct tp_scan {
     txs_patscratch *s;
+    int64_t *best;         /* detection: [rule slot] the largest weight of a
+                              pattern that matched, -1: none */
     size_t nm, more;       /* matches kept; matches beyond TP_MAX_MATCHES */
     tp_match m[TP_MAX_MATCHES];
     uint8_t field;         /* the text being scanned (callback state) */
@@ -91,7 +103,11 @@ int txs__textpat_add(tp_rule *p, const char *expr, size_t len, int64_t w, const 
  * error offset. */
 int txs__textpat_build(txs_ruleset *rs, const txs_ruleset_opts *o, txs_diag *d);
 void txs__textpat_free(txs_textpat *tp);
-/* Scan t's texts: a tp_scan from the pool (*out; give it back with
+/* Detection: every rule's best weight on t in (*out)->best (a tp_scan
+ * from the pool; give it back with txs__textpat_release).  Returns 0,
+ * TXS_E_NOMEM or TXS_E_UNSUPPORTED. */
+int txs__textpat_detect(const txs_textpat *tp, const txs_txn *t, tp_scan **out);
+/* Scan t's texts for evidence: a tp_scan from the pool (*out; give it back with
  * txs__textpat_release).  Returns 0, TXS_E_NOMEM or TXS_E_UNSUPPORTED. */
 int txs__textpat_scan(const txs_textpat *tp, const txs_txn *t, tp_scan **out);
 void txs__textpat_release(const txs_textpat *tp, tp_scan *sc);
