@@ -105,15 +105,17 @@ int txs_patset_scan(const txs_patset *ps, txs_patscratch *s, const char *text, s
  * tier 1 the prefilters (a superset of their matches each, often far
  * larger, so costly to scan and to confirm), so that a caller whose answer
  * is settled by tier 0 never scans tier 1.  candidates runs Hyperscan over
- * one tier and gives the ids it reports, each once, in the order found
- * (*ids is s's, valid until the next call on s); confirm says whether
- * PCRE2 matches pattern id in the text (1) or not (0), the answer
- * txs_patset_scan gives for it.  The candidates of both tiers that confirm
- * are the patterns txs_patset_scan reports.
+ * one tier and calls fn with each id it reports, once per id, in the order
+ * found (by where its first match ends); fn returning nonzero stops the
+ * scan there (the caller's answer is settled).  confirm says whether PCRE2
+ * matches pattern id in the text (1) or not (0), the answer txs_patset_scan
+ * gives for it; it may be called from fn.  The candidates of both tiers
+ * that confirm are the patterns txs_patset_scan reports.
  */
 #define TXS_PATSET_TIERS 2
+typedef int (*txs_patset_cand_fn)(void *ctx, unsigned id);
 int txs_patset_candidates(const txs_patset *ps, txs_patscratch *s, int tier, const char *text,
-                          size_t n, const unsigned **ids, size_t *nids);
+                          size_t n, txs_patset_cand_fn fn, void *ctx);
 int txs_patset_confirm(const txs_patset *ps, txs_patscratch *s, unsigned id, const char *text,
                        size_t n);
 #endif /* TXS_PATSET_H */

@@ -88,6 +88,8 @@ struct txs_patscratch {
     uint32_t gen;
     const unsigned char *text; /* the text being scanned (on_id's state) */
     size_t n;
+    txs_patset_cand_fn fn;     /* txs_patset_candidates' callback, or NULL */
+    void *fctx;
 };
 
 static uint64_t fingerprint(const txs_pat *p, size_t n, unsigned mode)
@@ -416,7 +418,7 @@ static int on_id(unsigned id, unsigned long long to, void *ctx)
         return 0;
     s->seen[id] = s->gen;
     if (s->nids < s->cap) s->ids[s->nids++] = id;
-    return 0;
+    return s->fn ? s->fn(s->fctx, id) : 0;
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -462,11 +464,12 @@ static void start_text(const txs_patset *ps, txs_patscratch *s, const char *text
 }
 
 int txs_patset_candidates(const txs_patset *ps, txs_patscratch *s, int tier, const char *text,
-                          size_t n, const unsigned **ids, size_t *nids)
+                          size_t n, txs_patset_cand_fn fn, void *ctx)
 {
     start_text(ps, s, text, n);
+    s->fn = fn, s->fctx = ctx;
     int rc = txs_hsdb_scan(ps->db[tier], s->hs[tier], text, n, on_id, s);
-    *ids = s->ids, *nids = rc < 0 ? 0 : s->nids;
+    s->fn = NULL;
     return rc;
 }
 

@@ -326,24 +326,37 @@ static int open_rule(const txs_textpat *tp, const tp_scan *sc, unsigned field)
     return 0;
 }
 
-/* Detection in one text: a candidate is confirmed only when it would
- * raise its rule's best weight (the answer is the same in any order), and
- * the prefilter tier is scanned only while a rule can still gain. */
+typedef struct detect_ctx {
+    const txs_textpat *tp;
+    tp_scan *sc;
+    unsigned field;
+    txs_slice text;
+} detect_ctx;
+
+/* One candidate, confirmed only when it would raise its rule's best
+ * weight (the answer is the same in any order); stops the scan once no
+ * rule scanning this text can gain. */
+static int on_candidate(void *ctx, unsigned id)
+{
+    const detect_ctx *c = ctx;
+    const tp_rule *p = c->tp->owner[id]->impl;
+    if (!(p->fields & c->field)) return 0;
+    int64_t w = p->p[id - p->first].weight_ppm;
+    if (w <= c->sc->best[p->slot] ||
+        !txs_patset_confirm(c->tp->ps, c->sc->s, id, c->text.p, c->text.n))
+        return 0;
+    c->sc->best[p->slot] = w;
+    return w == p->wmax && !open_rule(c->tp, c->sc, c->field);
+}
+
+/* Detection in one text: the exact tier, then the prefilter tier only
+ * while a rule can still gain. */
 static int detect_one(const txs_textpat *tp, tp_scan *sc, unsigned field, int side, txs_slice s)
 {
     (void)side;
-    for (int tier = 0; tier < TXS_PATSET_TIERS && open_rule(tp, sc, field); tier++) {
-        const unsigned *ids;
-        size_t n;
-        TXS_TRY(txs_patset_candidates(tp->ps, sc->s, tier, s.p, s.n, &ids, &n));
-        for (size_t k = 0; k < n; k++) {
-            const tp_rule *p = tp->owner[ids[k]]->impl;
-            if (!(p->fields & field)) continue;
-            int64_t w = p->p[ids[k] - p->first].weight_ppm;
-            if (w > sc->best[p->slot] && txs_patset_confirm(tp->ps, sc->s, ids[k], s.p, s.n))
-                sc->best[p->slot] = w;
-        }
-    }
+    detect_ctx c = {tp, sc, field, s};
+    for (int tier = 0; tier < TXS_PATSET_TIERS && open_rule(tp, sc, field); tier++)
+        TXS_TRY(txs_patset_candidates(tp->ps, sc->s, tier, s.p, s.n, on_candidate, &c));
     return 0;
 }
 
