@@ -2,7 +2,8 @@
  * fuzz_patmatch.c: libFuzzer target for the pattern matcher's differential
  * (issue 18 item 6): up to four patterns and a text; the set (Hyperscan,
  * prefilter + PCRE2 where needed) must report exactly the patterns PCRE2
- * alone matches, and the same spans.  Patterns either engine refuses are
+ * alone matches, and the same spans, and the detection path (the tiers'
+ * candidates, each confirmed) the same set.  Patterns either engine refuses are
  * skipped (the loader's tests cover refusals).
  *
  * Input: byte 0: bit 0 every pattern as a prefilter, bit 1 caseless, bit 2
@@ -35,6 +36,25 @@ static int collect(void *ctx, const txs_patmatch *m)
     return 0;
 }
 
+/* The detection path (txs_patset_candidates over both tiers, each
+ * candidate confirmed) must give the same set as the scan. */
+typedef struct tiers {
+    const txs_patset *ps;
+    txs_patscratch *s;
+    const char *text;
+    size_t tn;
+    int tier;
+    unsigned confirmed; /* bit i: pattern i */
+} tiers;
+
+static int on_cand(void *ctx, unsigned id)
+{
+    tiers *t = ctx;
+    if (txs_patset_is_prefilter(t->ps, id) != t->tier) abort();
+    if (txs_patset_confirm(t->ps, t->s, id, t->text, t->tn)) t->confirmed |= 1u << id;
+    return 0;
+}
+
 static void check(const txs_pat *p, size_t n, unsigned mode, const char *text, size_t tn)
 {
     txs_patset *ps = NULL;
@@ -62,6 +82,12 @@ static void check(const txs_pat *p, size_t n, unsigned mode, const char *text, s
         k += (size_t)have;
         txs_regex_free(re);
     }
+    tiers tc = {ps, s, text, tn, 0, 0};
+    for (tc.tier = 0; tc.tier < TXS_PATSET_TIERS; tc.tier++)
+        if (txs_patset_candidates(ps, s, tc.tier, text, tn, on_cand, &tc) < 0) abort();
+    unsigned scanned = 0;
+    for (size_t j = 0; j < got.n; j++) scanned |= 1u << got.m[j].id;
+    if (tc.confirmed != scanned) abort();
     txs_regex_md_free(md);
     txs_patset_scratch_free(s);
     txs_patset_free(ps);

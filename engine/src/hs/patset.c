@@ -16,18 +16,27 @@
  * checked here (word_literal says why): a keyword list's database is a
  * sixth of the size, which is most of the cached load.
  *
+ * Two tiers, two databases: exact patterns and word literals in tier 0,
+ * prefilters in tier 1.  A prefilter's superset often matches nearly every
+ * text (`\b(\w+) \1\b` becomes about `\b\w+ \w+\b`), so its database
+ * costs several times the exact one to scan and its candidates one PCRE2
+ * run each; a caller that only asks whether patterns match
+ * (txs_patset_candidates, the text_pattern rules' detection) scans tier 1
+ * only when tier 0 has not settled its answer, and may stop a scan early.
+ * txs_patset_scan scans both and reports the union, in id order.
+ *
  * Spans and groups always come from PCRE2 (leftmost match, as pcre2grep
  * reports), also for exact patterns, whose spans Hyperscan does not give
  * without SOM tracking; that costs one PCRE2 match per matching pattern,
  * never per pattern per text.
  *
  * Saved form (txs_patset_save), checked whole before use:
- *   "TXSPAT4\n"  u64 n  u64 fingerprint(patterns, flags, mode)  u64 groups
- *   n class bytes (0 exact, 1 prefilter, 2 word literal)  Hyperscan's
- *   serialised database
+ *   "TXSPAT5\n"  u64 n  u64 fingerprint(patterns, flags, mode)  u64 groups
+ *   n class bytes (0 exact, 1 prefilter, 2 word literal)
+ *   per tier: u64 length, Hyperscan's serialised database (0: empty tier)
  *   u64 xxh3-64 of everything before
- * Anything else (a truncated or flipped file, other patterns) is refused
- * with TXS_E_FORMAT and the caller compiles afresh.
+ * Anything else (a truncated or flipped file, other patterns, an older
+ * format) is refused with TXS_E_FORMAT and the caller compiles afresh.
  *
  * JIT: PCRE2's JIT code is made for a pattern on its first candidate,
  * under one mutex, and published with a release store, so a set of 10,000
