@@ -22,6 +22,8 @@
 set -euo pipefail
 bin=$1 export=$2 work=$3 sub=${4:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
+# pcre2grep and bc, installed when missing (.ci/deps.sh)
+source "$here/../.ci/deps.sh" && txs_bench_deps
 mkdir -p "$work"
 python3 "$here/patterns_gen.py" 9900 "$work/kw.txt"
 { cat "$work/kw.txt"; grep -v '^#' "$here/../tests/fixtures/patterns/regexes.txt"; } > "$work/patterns.txt"

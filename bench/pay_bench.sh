@@ -8,6 +8,7 @@
 # usage: pay_bench.sh BUILD_DIR PACS008_FILE MT103_FILE [ROUNDS]
 set -eu
 b=$1 mx=$2 mt=$3 rounds=${4:-3}
+source "$(cd "$(dirname "$0")" && pwd)/../.ci/deps.sh" && txs_bench_deps   # xmllint, bc
 mb() { echo "scale=1; $(stat -c %s "$1") / 1000000 / $2" | bc; }
 # wall and CPU (user + system) seconds of a command, its output dropped
 t() {

@@ -10,6 +10,7 @@
 # benign name.  Prints names, alerts, the rate, and names/s beside wc -l.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../.ci/deps.sh" && txs_bench_deps
 root=$(dirname "$here")
 shared="$root/../shared/data"
 bin="$root/build/txscreen"
