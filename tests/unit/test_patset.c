@@ -256,6 +256,35 @@ Test(patset, one_byte_pattern_found_at_every_offset)
     }
 }
 
+/* libvectorscan 5.4.9's AVX-512 scanner misses `\w+ \w+` once the words
+ * start 64 or more bytes into the text (found by fuzz_patmatch; hs_db.c
+ * never calls it).  A word pair after k filler bytes, k = 0..299, in
+ * every tier's path: the scan and the detection candidates. */
+Test(patset, word_pair_found_after_any_run_of_filler)
+{
+    txs_pat p[2] = {{"\\w+ \\w+", 7, 0}, {"(\\w+) \\1", 8, 0}};
+    txs_patset *ps = NULL;
+    txs_patset_err e;
+    cr_assert_eq(txs_patset_build(p, 2, TXS_PATSET_AUTO, TXS_HS_NATIVE, NULL, 0, &ps, &e), 0,
+                 "%s", e.msg);
+    txs_patscratch *s = NULL;
+    cr_assert_eq(txs_patset_scratch(ps, &s), 0);
+    static const char fill[] = {'x', '.', 0x1a};
+    size_t missed = 0, tried = 0;
+    char t[320];
+    for (size_t f = 0; f < sizeof fill; f++)
+        for (size_t k = 0; k < 300; k++, tried++) {
+            memset(t, fill[f], k);
+            memcpy(t + k, " the the abc", 12);
+            got g = {0};
+            cr_assert_eq(txs_patset_scan(ps, s, t, k + 12, collect, &g), 0);
+            missed += (size_t)(g.n != 2);
+        }
+    cr_expect_eq(missed, 0, "missed in %zu of %zu texts", missed, tried);
+    txs_patset_scratch_free(s);
+    txs_patset_free(ps);
+}
+
 /* ------------------------------------------------------ differential */
 
 typedef struct tier_ctx {

@@ -102,11 +102,11 @@ int txs_hsdb_scan(const txs_hsdb *db, txs_hsscratch *s, const char *p, size_t n,
  * of every expression is reported; the caller keeps an id once.  Not
  * HS_FLAG_SINGLEMATCH: in libvectorscan 5.4.9 (Debian 12) a database of
  * regular expressions holding a one-byte pattern such as `x`, compiled
- * SINGLEMATCH, misses that pattern's occurrences at offsets 64 and beyond
- * (9,219 of 20,100 placements of `x` in texts of 1-200 bytes beside six
- * longer patterns; none without the flag, none through
- * hs_compile_lit_multi, which the name screening uses), found by
- * fuzz_patmatch; tests/unit/test_patset.c one_byte_pattern_... checks it. */
+ * SINGLEMATCH, missed that pattern's occurrences at offsets 64 and beyond
+ * (9,219 of 20,100 placements of `x` in texts of 1-200 bytes), found by
+ * fuzz_patmatch; tests/unit/test_patset.c one_byte_pattern_... checks it.
+ * The fault turned out to be the library's AVX-512 scanner, which the
+ * engine no longer calls (hs_db.c); the flag stays off all the same. */
 #define TXS_HSRE_PREFILTER 0x100u
 
 /* How Hyperscan takes one expression, without building a database:
