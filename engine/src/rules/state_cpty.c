@@ -411,6 +411,16 @@ uint64_t txs__cp_count(txs_state *s, uint64_t *bytes)
     return n;
 }
 
+uint64_t txs__cp_text(txs_state *s)
+{
+    txs_state *t[TXS_STATE_PARTS_MAX];
+    size_t nt = tables(s, t);
+    uint64_t b = 0;
+    for (size_t i = 0; i < nt; i++)
+        for (size_t j = 0; j < t[i]->cp.n; j++) b += t[i]->cp.v[j].name_n + t[i]->cp.v[j].ref_n;
+    return b;
+}
+
 /* ------------------------------------------------------------- lists */
 
 const txs_state_list *txs_state_lists_prev(const txs_state *s, size_t *n)
