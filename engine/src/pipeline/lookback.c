@@ -260,6 +260,8 @@ int txs_lookback_run(txs_state *s, const txs_lookback_opts *o, txs_lookback_stat
     lb_run r = {o, st, NULL, u.old_of, {0}, {0}, {0}, {0}, 0};
     rc = txs_sanctions_create(u.lists, u.n, o->threshold, &r.sc, d);
     if (rc == 0) {
+        /* one name per counterparty: a cache of names would never hit */
+        txs_sanctions_uncached(r.sc);
         rc = txs_state_counterparties(s, on_cp, &r);
         if (rc == TXS_E_NOMEM) txs_diag_set(d, rc, "", 0, "look-back: out of memory");
         else if (rc < 0 && d->msg[0] == '\0')

@@ -23,7 +23,8 @@
  *      best name per entity is kept.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
- * (name_cache_int.h): most names are answered from it.
+ * (name_cache_int.h): most names are answered from it.  Look-back screening,
+ * whose names are all distinct, screens without it (txs_sanctions_uncached).
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -671,9 +672,17 @@ static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, siz
     return b > 0 && org_word(p + b, n - b) ? TXS_NAME_COMPANY : TXS_NAME_ANY;
 }
 
+void txs_sanctions_uncached(txs_sanctions *s)
+{
+    if (s->cache_owner) txs__ncache_free(s->cache);
+    s->cache = NULL;
+    s->cache_owner = 0;
+}
+
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
 {
     if (s == from) return TXS_OK;
+    if (from->cache == NULL) return TXS_E_ARG;
     if (txs__ncache_share(from->cache) < 0) return TXS_E_NOMEM;
     if (s->cache_owner) txs__ncache_free(s->cache);
     s->cache = from->cache;
@@ -686,13 +695,16 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               size_t cap)
 {
     if (n == 0) return 0;
-    txs__nkey key = txs__ncache_key(p, n, ctx_key(ctx));
-    int known = txs__ncache_get(s->cache, key, p, n, out, cap);
-    if (known >= 0) return (size_t)known;
+    txs__nkey key = {0};
+    if (s->cache) {
+        key = txs__ncache_key(p, n, ctx_key(ctx));
+        int known = txs__ncache_get(s->cache, key, p, n, out, cap);
+        if (known >= 0) return (size_t)known;
+    }
     s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
     s->ctx = NULL;
-    txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
+    if (s->cache) txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
     return k;
 }
 
