@@ -14,7 +14,6 @@
  * that costs a third of what writing them does.  The temporary is fsync'd
  * before the rename either way, so what is durable when is unchanged.
  */
-#define _GNU_SOURCE /* copy_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +25,13 @@
 #include <xxhash.h>
 
 #include "txs/emit.h"
+
+/* glibc (2.27 on) declares it only under _GNU_SOURCE, which a file cannot
+ * count on: the sanitizer build force-includes tests/alloc/hook.h, and its
+ * <stdlib.h> fixes the feature macros before this file is read.  The same
+ * prototype as glibc's. */
+ssize_t copy_file_range(int infd, __off64_t *pinoff, int outfd, __off64_t *poutoff,
+                        size_t length, unsigned int flags);
 
 #define OUT_BUF (1u << 20)
 
@@ -160,7 +166,7 @@ int txs_out_copy(txs_out *o, const void *p, size_t n, int fd, uint64_t off, txs_
     if (o->xs == NULL) return txs_diag_set(d, TXS_E_NOMEM, o->path, 0, "out of memory");
     XXH3_64bits_update(o->xs, p, n);
     o->bytes += n;
-    loff_t at = (loff_t)off;
+    __off64_t at = (__off64_t)off;
     size_t done = 0;
     while (done < n) {
         ssize_t k = copy_file_range(fd, &at, o->fd, NULL, n - done, 0);
