@@ -76,7 +76,7 @@ static void fold_words(txs_norm *nz, const char *s, size_t n, txs__words *w)
         }
     }
     /* ASCII fast path: no library call, no allocation. */
-    for (size_t i = 0; i < n; i++) txs__norm_ascii_byte(w, (unsigned char)s[i]);
+    txs__norm_ascii(w, s, n);
     txs__words_break(w, 1);
 }
 
