@@ -99,6 +99,54 @@ echo partial > ..m.json.commit.tmp.Ab12Cd
 check "a commit record's temporary: recover removes it, the old set stands" \
       "[ $rc -eq 0 ] && same old && clean"
 
+# rescreen has the kernel copy the state's account records from the file it
+# loaded into the new one (copy_file_range, out.c txs_out_copy): each copy
+# failed with EIO or ENOSPC leaves the old set (or a record recover
+# completes); a short copy, or one refused as between file systems (EXDEV:
+# the bytes are then written), gives the new set.
+files_screen=$files
+files="lb.jsonl ls.bin ls.bin.prev"
+echo '{"id":"e1","schema":"Person","properties":{"name":["Ivan Petrovich Sidorov"]}}' > v1.jsonl
+{ cat v1.jsonl
+  echo '{"id":"e2","schema":"Company","properties":{"name":["Volga Shipping Holdings JSC"]}}'; } > v2.jsonl
+"$bin" lists compile v1.jsonl -o v1.snap 2>/dev/null
+"$bin" lists compile v2.jsonl -o v2.snap 2>/dev/null
+rm -f ls.bin ls.bin.prev
+"$bin" screen -q --lists v1.snap --state ls.bin --out /dev/null d1.csv
+: > lb.jsonl
+save lold
+rescreen() { "$bin" rescreen -q --state ls.bin --lists v2.snap --out lb.jsonl; }
+rescreen || { echo "FAIL rescreen"; exit 1; }
+save lnew
+check "rescreen: a new state" "! cmp -s lold/ls.bin lnew/ls.bin"
+restore lold
+rm -f counts
+TXS_FAULT_COUNT=$work/counts LD_PRELOAD=$shim rescreen
+while read -r op n; do total[$op]=$n; done < counts
+check "rescreen copies the account records in the kernel (copies: ${total[copy]})" \
+      "[ ${total[copy]} -ge 1 ] && same lnew && clean"
+for ((k = 1; k <= ${total[copy]}; k++)); do
+    for e in EIO ENOSPC short EXDEV; do
+        restore lold
+        TXS_FAULT_OP=copy TXS_FAULT_N=$k TXS_FAULT_ERRNO=$e LD_PRELOAD=$shim rescreen 2>err; rc=$?
+        what="rescreen copy #$k $e (exit $rc: $(head -c 200 err))"
+        if [ $e = short ] || [ $e = EXDEV ]; then
+            check "$what: exit 0, the new set" "[ $rc -eq 0 ] && same lnew && clean"
+        elif [ $rc -eq 0 ]; then
+            check "$what: exit 0 gives the new set" "same lnew && clean"
+        elif [ $rc -eq 7 ]; then
+            "$bin" recover $files >/dev/null
+            check "$what: recover gives the new set" "same lnew && clean"
+        else
+            check "$what: the old set, untouched, no temporaries" "same lold && clean"
+            check "$what: the message names the output" "grep -q 'ls.bin' err"
+        fi
+    done
+done
+echo "rescreen: ${total[copy]} kernel copies, each failed with EIO and ENOSPC, made short and" \
+     "refused with EXDEV"
+files=$files_screen
+
 # A killed run leaves the old set or, after recover, the new one.
 restore old
 t0=$(date +%s%N); run d2.csv; t1=$(date +%s%N)

@@ -89,6 +89,34 @@ printf 'TXSSTATE\x09\x00\x00\x00' > v9.bin; head -c 100 /dev/zero >> v9.bin
 "$bin" rescreen -q --state v9.bin --lists v2.snap --out v9.jsonl 2>err; rc=$?
 check "a newer version is refused with the versions read" "[ $rc = 3 ] && grep -q 'state file version 9; this txscreen reads versions 2 to 5' err"
 
+# A counterparty written twice is refused (the loader appends records
+# while they keep identity order, and checks the one out of order against
+# the table it then builds): the first record repeated right after itself.
+python3 - t1/st1.bin dup.bin <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+ni = struct.unpack_from("<I", b, 48)[0]
+at = 56 + 24 * ni                      # the look-back section's size
+lbn = struct.unpack_from("<Q", b, at)[0]
+q = at + 8
+nl = struct.unpack_from("<I", b, q)[0]
+q += 8
+for _ in range(nl):
+    q += 10 + struct.unpack_from("<H", b, q + 8)[0]
+ncp = struct.unpack_from("<Q", b, q)[0]
+struct.pack_into("<Q", b, q, ncp + 1)
+q += 8
+rec = bytes(b[q:q + 33 + b[q + 29] + b[q + 30]])
+b[q + len(rec):q + len(rec)] = rec
+struct.pack_into("<Q", b, at, lbn + len(rec))
+open(sys.argv[2], "wb").write(b)
+PY
+cp dup.bin dup2.bin
+"$bin" rescreen -q --state dup.bin --lists v2.snap --previous-lists v1-moved.snap --out dup.jsonl 2>err; rc=$?
+check "a counterparty twice in the file: rescreen refuses it" "[ $rc = 3 ] && grep -q 'a counterparty appears twice' err && cmp -s dup.bin dup2.bin"
+"$bin" screen -q --lists v1-moved.snap --state dup.bin --out dup.jsonl day2.csv 2>err; rc=$?
+check "  and so does screen" "[ $rc = 3 ] && grep -q 'a counterparty appears twice' err && cmp -s dup.bin dup2.bin"
+
 # Retention: day 2 is the same day, so a 1-day retention keeps everything;
 # a record a year later drops every counterparty not seen since.
 { head -n 1 day1.csv; sed -n 2p day2.csv | sed 's/^\([^,]*\),2026-03-01/\1X,2027-06-01/'; } > later.csv

@@ -657,6 +657,44 @@ Test(sanctions, shared_cache_gives_the_unshared_outcomes)
     txs_sanctions_free(a);
 }
 
+/* A screener without the name cache (look-back's) gives each name what a
+ * fresh screener gives, also when the typo memo answers its tokens from
+ * names screened before: misspelt names sharing tokens, screened in two
+ * orders by one screener, against a new screener per name. */
+Test(sanctions, typo_memo_and_uncached_give_fresh_outcomes)
+{
+    static const char *const names[] = {
+        "Aero Caribean Airline", "Aerocaribean Airlines", "Caribean Aero Airline",
+        "Omar Mahmud Uthman", "Umar Mahmoud Othman", "Mahmud Omar", "Banco Nacionall de Cuba",
+        "Bannco Nacional Cuba", "Kim Jong Unn", "Jong Kim", "Osamma bin Ladin", "Ladin Osama",
+        "Jane Q Publick", "Acme Widgetts Ltd"};
+    const size_t n = sizeof names / sizeof *names;
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    txs_sanctions *u;
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &u, &d), 0, "%s", d.msg);
+    txs_sanctions_uncached(u);
+    size_t any = 0;
+    for (size_t round = 0; round < 2; round++)
+        for (size_t r = 0; r < n; r++) {
+            size_t i = round ? n - 1 - r : r;
+            txs_sanctions *f;
+            cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &f, &d), 0, "%s", d.msg);
+            txs_sanctions_match a[8], b[8];
+            size_t ka = txs_sanctions_name(u, names[i], strlen(names[i]), a, 8);
+            size_t kb = txs_sanctions_name(f, names[i], strlen(names[i]), b, 8);
+            txs_sanctions_free(f);
+            any += ka;
+            cr_expect_eq(ka, kb, "%s", names[i]);
+            for (size_t j = 0; j < ka && j < kb; j++)
+                cr_expect(a[j].entity == b[j].entity && a[j].name == b[j].name &&
+                              a[j].score == b[j].score,
+                          "%s: match %zu", names[i], j);
+        }
+    cr_expect_gt(any, 6);
+    txs_sanctions_free(u);
+}
+
 /* ------------------------------------------- bands of sanctions alerts */
 
 /* Issue 12 item 5: a sanctions-only alert blocks only on an identifier, an

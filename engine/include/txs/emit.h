@@ -161,6 +161,13 @@ int txs_out_open(const char *path, txs_out **out, txs_diag *d);
 int txs_out_mktemp(const char *target, char *tmp, size_t cap);
 /* Append bytes (buffered).  TXS_E_OUTPUT on failure, with d filled. */
 int txs_out_write(txs_out *o, const void *p, size_t n, txs_diag *d);
+/* Append the n bytes p, which are also the bytes at offset off of the
+ * regular file fd (open for reading, borrowed): the kernel copies them from
+ * fd when it can (copy_file_range), else they are written from p; the
+ * digest covers them either way.  fd -1: as txs_out_write.  The caller
+ * promises that fd's bytes there are p's (a file only ever replaced by
+ * rename, never written in place).  TXS_E_OUTPUT on failure. */
+int txs_out_copy(txs_out *o, const void *p, size_t n, int fd, uint64_t off, txs_diag *d);
 /* Flush, fsync and rename into place; frees o.  On failure the temporary is
  * removed and d says why. */
 int txs_out_commit(txs_out *o, txs_diag *d);

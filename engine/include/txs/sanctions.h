@@ -65,6 +65,13 @@ void txs_sanctions_free(txs_sanctions *s);
  * have screened; the shared cache is then locked by stripes.  from must
  * outlive s's last call.  Returns 0 or TXS_E_NOMEM. */
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from);
+/* Drop s's name-result cache and screen every name afresh: for a caller
+ * whose names are all distinct (look-back screening's counterparties, one
+ * per name and country), where every look-up would miss and every result
+ * stored would only evict another.  The answers are the same: the cache
+ * only remembers them.  Call before sharing s's cache with another
+ * screener (txs_sanctions_share_cache then refuses, TXS_E_ARG). */
+void txs_sanctions_uncached(txs_sanctions *s);
 double txs_sanctions_threshold(const txs_sanctions *s);
 
 /*

@@ -68,6 +68,8 @@ void txs__words_break(txs__words *w, int sep);
 void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w);
 /* The ASCII handling of one byte, shared by both paths. */
 void txs__norm_ascii_byte(txs__words *w, unsigned char c);
+/* The same for each byte of s (all ASCII): the ASCII path's loop. */
+void txs__norm_ascii(txs__words *w, const char *s, size_t n);
 /* The same, tagging letters it writes with token flags (script origin). */
 void txs__norm_ascii_byte_flags(txs__words *w, unsigned char c, uint16_t flags);
 

@@ -17,7 +17,7 @@ void txs__words_init(txs__words *w)
     w->comma_after = -1;
 }
 
-void txs__words_putc(txs__words *w, char c, uint16_t tokflags)
+static inline void putc_(txs__words *w, char c, uint16_t tokflags)
 {
     if (w->flags & TXS_NAME_TRUNCATED) return;
     if (!w->open) {
@@ -44,29 +44,29 @@ void txs__words_putc(txs__words *w, char c, uint16_t tokflags)
     t->flags |= tokflags;
 }
 
+void txs__words_putc(txs__words *w, char c, uint16_t tokflags)
+{
+    putc_(w, c, tokflags);
+}
+
 void txs__words_break(txs__words *w, int sep)
 {
     w->open = 0;
     if (sep) w->src++;
 }
 
-void txs__norm_ascii_byte(txs__words *w, unsigned char c)
-{
-    txs__norm_ascii_byte_flags(w, c, 0);
-}
-
-void txs__norm_ascii_byte_flags(txs__words *w, unsigned char c, uint16_t flags)
+static inline void ascii_byte(txs__words *w, unsigned char c, uint16_t flags)
 {
     if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-        txs__words_putc(w, (char)c, flags);
+        putc_(w, (char)c, flags);
     } else if (c == '\'' || c == '.' || c == '`') {
         /* dropped inside a word; a dot followed by a space still splits */
     } else if (c == '&') {
         txs__words_break(w, 1);
-        txs__words_putc(w, 'a', 0);
-        txs__words_putc(w, 'n', 0);
-        txs__words_putc(w, 'd', 0);
+        putc_(w, 'a', 0);
+        putc_(w, 'n', 0);
+        putc_(w, 'd', 0);
         txs__words_break(w, 1);
     } else {
         if (c == ',' && w->comma_after < 0) {
@@ -76,4 +76,21 @@ void txs__norm_ascii_byte_flags(txs__words *w, unsigned char c, uint16_t flags)
         }
         txs__words_break(w, c == ' ' || c == ',' || c == '\t' || c == '/' || c == '-');
     }
+}
+
+void txs__norm_ascii_byte(txs__words *w, unsigned char c)
+{
+    ascii_byte(w, c, 0);
+}
+
+void txs__norm_ascii_byte_flags(txs__words *w, unsigned char c, uint16_t flags)
+{
+    ascii_byte(w, c, flags);
+}
+
+void txs__norm_ascii(txs__words *w, const char *s, size_t n)
+{
+    /* The loop of normalisation's ASCII path, with the per-byte handling
+     * compiled into it: one call per name, not two per byte. */
+    for (size_t i = 0; i < n; i++) ascii_byte(w, (unsigned char)s[i], 0);
 }

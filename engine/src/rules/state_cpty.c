@@ -157,7 +157,9 @@ static int rehash(txs__cpreg *r, size_t ns)
 
 static int grow_slots(txs__cpreg *r)
 {
-    return rehash(r, r->mask ? (r->mask + 1) * 2 : 1024);
+    size_t ns = r->mask ? (r->mask + 1) * 2 : 1024;
+    while ((r->n + 1) * 2 > ns) ns *= 2; /* a register loaded without its table */
+    return rehash(r, ns);
 }
 
 /* The slot of h: its entry, or the empty slot where it goes. */
@@ -232,7 +234,8 @@ static int insert(txs__cpreg *r, uint32_t *slot, const uint64_t h[2], int kind,
     txs__state_copy_text(r->pool + r->pn, &x->ref_n, ref.p, ref.n, TXS_CP_REF_MAX);
     x->ref_cap = x->ref_n;
     r->pn += x->ref_n;
-    *slot = (uint32_t)(++r->n);
+    ++r->n;
+    if (slot) *slot = (uint32_t)r->n;
     return TXS_OK;
 }
 
@@ -254,9 +257,22 @@ int txs__cp_observe(txs__cpreg *r, const uint64_t h[2], int kind, const char cc[
     return set_ref(r, x, ref);
 }
 
+/* Whether identity a comes after b in identity order (h[0], then h[1]). */
+static int after(const uint64_t a[2], const uint64_t b[2])
+{
+    return a[0] != b[0] ? a[0] > b[0] : a[1] > b[1];
+}
+
 int txs__cp_load(txs__cpreg *r, const uint64_t h[2], int kind, const char cc[2],
                  txs_slice name, int64_t ts, txs_slice ref, uint32_t seen)
 {
+    /* A state file holds its counterparties in identity order, each once:
+     * while the records keep that order none can repeat, so they are
+     * appended without a slot, and the table is built in one pass when a
+     * look-up first needs it (reserve_slot; `rescreen` never does).  A
+     * record out of order builds it at once and is checked against it. */
+    if (r->mask == 0 && (r->n == 0 || after(h, r->v[r->n - 1].h)))
+        return insert(r, NULL, h, kind, cc, name, ts, ref, seen);
     TXS_TRY(reserve_slot(r));
     uint32_t *slot = find_slot(r, h);
     if (*slot) return TXS_E_FORMAT;
@@ -409,6 +425,16 @@ uint64_t txs__cp_count(txs_state *s, uint64_t *bytes)
     }
     if (bytes) *bytes = b;
     return n;
+}
+
+uint64_t txs__cp_text(txs_state *s)
+{
+    txs_state *t[TXS_STATE_PARTS_MAX];
+    size_t nt = tables(s, t);
+    uint64_t b = 0;
+    for (size_t i = 0; i < nt; i++)
+        for (size_t j = 0; j < t[i]->cp.n; j++) b += t[i]->cp.v[j].name_n + t[i]->cp.v[j].ref_n;
+    return b;
 }
 
 /* ------------------------------------------------------------- lists */

@@ -7,9 +7,14 @@
  *
  * A state loaded for look-back only (txs_state_load_lookback: `rescreen`,
  * which reads and writes the counterparties, lists and cases and no
- * account) keeps the file mapped and writes the account records back as
- * the very bytes it read, under the rule-set hash they were written with,
- * rather than parsing and re-serialising every account.
+ * account) keeps the file mapped and open and writes the account records
+ * back as the very bytes it read, under the rule-set hash they were written
+ * with, rather than parsing and re-serialising every account: the kernel
+ * copies them from the old file into the new one (txs_out_copy), which
+ * costs a third of writing them.  State files are only ever replaced by a
+ * rename, never written in place, so the open file holds the bytes the
+ * mapping shows and the checksum is computed over.  The counterparties are
+ * written as the register yields them, the section's size summed first.
  *
  * State file (version 5), little-endian, written atomically:
  *   "TXSSTATE" u32 version u32 reserved u64 ruleset_hash i64 observed_since
@@ -155,40 +160,55 @@ int txs_state_save_as(txs_state *s, const char *path, int keep, txs_diag *d)
     return txs_out_commit(o, d);
 }
 
+/* Where the counterparties are written: straight into the file's buffer,
+ * flushed every megabyte (a million of them are 80 MB). */
+typedef struct cpw {
+    wbuf *w;
+    txs_out *o;
+    txs_diag *d;
+} cpw;
+
 static int put_cp(void *ctx, const txs_state_cp *c)
 {
-    txs_buf *b = ctx;
-    uint8_t k = (uint8_t)c->kind, nn = (uint8_t)c->value.n, rn = (uint8_t)c->ref.n;
-    txs_buf_put(b, c->h, 16);
-    txs_buf_put(b, &c->last_ts, 8);
-    txs_buf_put(b, &c->seen, 4);
-    txs_buf_put(b, &k, 1);
-    txs_buf_put(b, &nn, 1);
-    txs_buf_put(b, &rn, 1);
-    txs_buf_put(b, c->cc, 2);
-    txs_buf_put(b, c->value.p, nn);
-    txs_buf_put(b, c->ref.p, rn);
-    return b->oom ? TXS_E_NOMEM : TXS_OK;
+    cpw *x = ctx;
+    unsigned char rec[CP_REC];
+    uint8_t nn = (uint8_t)c->value.n, rn = (uint8_t)c->ref.n;
+    memcpy(rec, c->h, 16);
+    memcpy(rec + 16, &c->last_ts, 8);
+    memcpy(rec + 24, &c->seen, 4);
+    rec[28] = (uint8_t)c->kind;
+    rec[29] = nn;
+    rec[30] = rn;
+    memcpy(rec + 31, c->cc, 2);
+    wput(x->w, rec, CP_REC);
+    wput(x->w, c->value.p, nn);
+    wput(x->w, c->ref.p, rn);
+    return x->w->b.n > (1u << 20) ? flush(x->w, x->o, x->d) : TXS_OK;
 }
 
-/* The look-back section (version 4): the lists this run screened with and
- * the counterparties still within their retention, in identity order. */
-static int lookback_section(txs_state *s, txs_buf *b)
+/* The look-back section (version 4), its size first: the lists this run
+ * screened with and the counterparties still within their retention, in
+ * identity order.  The size is summed before the records are written, so
+ * they are written as they are read, not gathered in a buffer first. */
+static int lookback_section(txs_state *s, wbuf *w, txs_out *o, txs_diag *d)
 {
     if (txs__cp_expire(s) < 0) return TXS_E_NOMEM;
     uint32_t nl = (uint32_t)s->nlists_now, zero = 0;
-    txs_buf_put(b, &nl, 4);
-    txs_buf_put(b, &zero, 4);
+    uint64_t ncp = txs__cp_count(s, NULL);
+    uint64_t size = 8 + 8 + ncp * CP_REC + txs__cp_text(s);
+    for (size_t i = 0; i < s->nlists_now; i++) size += 8 + 2 + strlen(s->lists_now[i].path);
+    wput(w, &size, 8);
+    wput(w, &nl, 4);
+    wput(w, &zero, 4);
     for (size_t i = 0; i < s->nlists_now; i++) {
         uint16_t pn = (uint16_t)strlen(s->lists_now[i].path);
-        txs_buf_put(b, &s->lists_now[i].hash, 8);
-        txs_buf_put(b, &pn, 2);
-        txs_buf_put(b, s->lists_now[i].path, pn);
+        wput(w, &s->lists_now[i].hash, 8);
+        wput(w, &pn, 2);
+        wput(w, s->lists_now[i].path, pn);
     }
-    uint64_t ncp = txs__cp_count(s, NULL);
-    txs_buf_put(b, &ncp, 8);
-    if (b->oom) return TXS_E_NOMEM;
-    return txs_state_counterparties(s, put_cp, b);
+    wput(w, &ncp, 8);
+    cpw x = {w, o, d};
+    return txs_state_counterparties(s, put_cp, &x);
 }
 
 int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
@@ -233,15 +253,9 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     wput(&w, &zero, 4);
     if (nl) wput(&w, lp, nl);
     txs_buf lb = {0};
-    rc = lookback_section(s, &lb);
-    if (rc == 0) {
-        uint64_t lbn = lb.n;
-        wput(&w, &lbn, 8);
-        wput(&w, lb.p, lb.n);
-    } else {
-        rc = txs_diag_set(d, rc, path, 0, "out of memory");
-    }
-    lb.n = 0;
+    rc = lookback_section(s, &w, o, d);
+    if (rc == 0 && w.b.oom) rc = TXS_E_NOMEM;
+    if (rc == TXS_E_NOMEM) rc = txs_diag_set(d, rc, path, 0, "out of memory");
     if (rc == 0 && (rc = txs__case_section(s, &lb)) == 0) {
         uint64_t cn = lb.n;
         wput(&w, &cn, 8);
@@ -272,7 +286,7 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     if (rc == 0 && s->raw.map) {
         const unsigned char *p = s->raw.map + s->raw.off;
         XXH3_64bits_update(w.xs, p, s->raw.len);
-        rc = txs_out_write(o, p, s->raw.len, d);
+        rc = txs_out_copy(o, p, s->raw.len, s->raw.fd, s->raw.off, d);
     }
     if (rc == 0) {
         uint64_t h = XXH3_64bits_digest(w.xs);
@@ -335,10 +349,12 @@ static int corrupt(txs_diag *d, const char *path, const char *what, size_t at)
  * gives TXS_E_NOTFOUND (a first run) and an empty one *n = 0 (the state
  * before a first run, as keep_prev leaves it).  Mapping costs nothing per
  * byte, so a wrong path is refused in microseconds, not after gigabytes. */
-static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag *d)
+static int state_map(const char *path, unsigned char **buf, size_t *n, int *keep_fd,
+                     txs_diag *d)
 {
     *buf = NULL;
     *n = 0;
+    if (keep_fd) *keep_fd = -1;
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         int e = errno;
@@ -358,7 +374,8 @@ static int state_map(const char *path, unsigned char **buf, size_t *n, txs_diag 
         if (m == MAP_FAILED) rc = txs_diag_set(d, TXS_E_IO, path, 0, "mmap: %s", strerror(errno));
         else *buf = m, *n = (size_t)sb.st_size;
     }
-    close(fd);
+    if (rc == 0 && *buf && keep_fd) *keep_fd = fd;
+    else close(fd);
     return rc;
 }
 
@@ -481,7 +498,10 @@ static int load_cases(txs_state *s, rbuf *r, const char *path, txs_diag *d)
  * state. */
 void txs__state_raw_free(txs_state *s)
 {
-    if (s->raw.map) munmap(s->raw.map, s->raw.maplen);
+    if (s->raw.map) {
+        munmap(s->raw.map, s->raw.maplen);
+        close(s->raw.fd);
+    }
     memset(&s->raw, 0, sizeof s->raw);
 }
 
@@ -492,7 +512,8 @@ static int load(txs_state *s, const char *path, int raw, txs_diag *d)
     unsigned char *buf;
     size_t n;
     uint32_t nlisted;
-    int rc = state_map(path, &buf, &n, d);
+    int fd = -1; /* kept open (raw) for txs_out_copy */
+    int rc = state_map(path, &buf, &n, raw ? &fd : NULL, d);
     if (rc == TXS_E_NOTFOUND || (rc == 0 && n == 0)) return 0; /* before a first run */
     if (rc < 0) return rc;
     if ((rc = state_check(buf, n, path, &nlisted, d)) < 0) goto out;
@@ -526,7 +547,7 @@ static int load(txs_state *s, const char *path, int raw, txs_diag *d)
             rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
             goto out;
         }
-        s->raw = (struct txs__raw){buf, n, r.at, r.n - r.at, na, rhash};
+        s->raw = (struct txs__raw){buf, n, r.at, r.n - r.at, na, rhash, fd};
         s->st.loaded = 1;
         s->st.loaded_accounts = na;
         return TXS_OK;
@@ -610,6 +631,7 @@ static int load(txs_state *s, const char *path, int raw, txs_diag *d)
     s->st.loaded_accounts = na;
 out:
     munmap(buf, n);
+    if (fd >= 0) close(fd);
     return rc;
 }
 
@@ -631,7 +653,7 @@ int txs_state_file_inputs(const char *path, txs_state_input *out, size_t cap, si
     size_t len;
     uint32_t ni = 0;
     *n = 0;
-    TXS_TRY(state_map(path, &buf, &len, d));
+    TXS_TRY(state_map(path, &buf, &len, NULL, d));
     if (len == 0) return TXS_OK; /* the empty state */
     int rc = state_check(buf, len, path, &ni, d);
     for (uint32_t i = 0; rc == 0 && i < ni && i < cap; i++)

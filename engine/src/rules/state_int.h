@@ -370,6 +370,7 @@ struct txs_state {
         unsigned char *map;
         size_t maplen, off, len;
         uint64_t na, rules_hash;
+        int fd; /* the file mapped, open while map is (txs_out_copy's source) */
     } raw;
 };
 
@@ -410,6 +411,8 @@ int txs__cp_feed(txs_state *s, const txs_txn *t, const txs_state_key *key);
 int64_t txs__cp_expire(txs_state *s);
 /* Counterparties held in s and its partitions, and their heap bytes. */
 uint64_t txs__cp_count(txs_state *s, uint64_t *bytes);
+/* Their names' and references' bytes (a state file's text of them). */
+uint64_t txs__cp_text(txs_state *s);
 /* The lists a state file recorded (state_file.c). */
 int txs__cp_set_prev(txs_state *s, const txs_state_list *v, size_t n);
 

@@ -11,19 +11,22 @@
  *   3. misspelling channel: each query token that did not hit exactly, and
  *      each adjacent pair written together, is probed with itself and its
  *      one-byte deletions in the xxh3 deletion table (a bloom filter built
- *      at create time answers most misses from L2);
+ *      at create time answers most misses from L2; a memo per snapshot
+ *      answers a string probed before, most of a run's given names and
+ *      surnames);
  *   4. a name whose hit tokens weigh (x 1 or TYPO_FACTOR) at least its bar
  *      becomes a candidate: the hit tokens' prefix postings, walked from the
  *      rarest and each cut at the weight still to come, give the names that
  *      can, and each one's mass is summed from its own tokens
  *      (lists/names_prefix_int.h: the same candidates as walking every hit
  *      token's full posting list, which free text still does);
- *   5. candidates are scored against the query prepared once (weak aliases
- *      pay the scorer's weak_alias_penalty) and the best name per entity is
- *      kept.
+ *   5. candidates are scored against the query prepared once, on the first
+ *      candidate (weak aliases pay the scorer's weak_alias_penalty), and the
+ *      best name per entity is kept.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
- * (name_cache_int.h): most names are answered from it.
+ * (name_cache_int.h): most names are answered from it.  Look-back screening,
+ * whose names are all distinct, screens without it (txs_sanctions_uncached).
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -102,6 +105,9 @@ struct txs_sanctions {
     uint64_t endb[4];         /* ends_hit's filter: end_bit of each hit token */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
+    const char *raw;                /* the query as given, while screened */
+    size_t rawn;
+    int ready;                      /* qs and qkind are the query's */
 };
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -183,34 +189,76 @@ static int on_lit(unsigned id, unsigned long long to, void *ctx)
     return 0;
 }
 
-/* Every dictionary token whose deletion-table key equals p[0..n). */
-static void probe(txs_sanctions *s, const sidx *x, const char *p, size_t n, float f)
+/* The typo memo: what probe_variants found for a string, so that a token
+ * (or pair) probed before costs one hash and one look-up instead of a hash
+ * per deletion.  What a string finds depends on its bytes and the snapshot
+ * only, and the tokens found are replayed through add_tok in the order they
+ * were found (a repeat within them changes nothing there), so the hit
+ * tokens come out the same.  Direct-mapped by the string's own deletion-
+ * table hash (computed for its first probe anyway), the bytes compared; a
+ * string finding more than MEMO_TOKS tokens is not kept.  On a look-back
+ * bench of 99,000 names it was 1 in 4 of the whole screening's
+ * instructions; names share their given names, surnames and trade words. */
+#define MEMO_BITS 15u
+#define MEMO_TOKS 3u
+struct txs__tmemo {
+    uint32_t h;
+    uint8_t n, ntok; /* n 0: empty */
+    uint32_t tok[MEMO_TOKS];
+    char s[PAIR_MAX];
+};
+
+/* What one probe_variants found, for the memo. */
+typedef struct found {
+    uint32_t tok[MEMO_TOKS];
+    unsigned n, over;
+} found;
+
+/* Every dictionary token whose deletion-table key hash is h. */
+static void probe(txs_sanctions *s, const sidx *x, uint32_t h, found *fd)
 {
-    uint32_t h = txs__lists_del_hash(p, n);
     size_t b = txs__sidx_bloom_at(x, h);
     if (!(x->bloom[b / 64] >> (b % 64) & 1)) return;
     uint32_t mask = x->h.ndel - 1;
     for (uint32_t i = h & mask; x->del[i].tok1; i = (i + 1) & mask)
-        if (x->del[i].hash == h) add_tok(s, x->del[i].tok1 - 1, f);
+        if (x->del[i].hash == h) {
+            add_tok(s, x->del[i].tok1 - 1, TYPO_FACTOR);
+            if (fd->n < MEMO_TOKS) fd->tok[fd->n++] = x->del[i].tok1 - 1;
+            else fd->over = 1;
+        }
 }
 
 /* A string and each of its one-byte deletions. */
-static void probe_variants(txs_sanctions *s, const sidx *x, const char *p, size_t n)
+static void probe_variants(txs_sanctions *s, sidx *x, const char *p, size_t n)
 {
     char buf[PAIR_MAX + 8];
     if (n > PAIR_MAX) return;
-    probe(s, x, p, n, TYPO_FACTOR);
-    if (n - 1 < PROBE_MIN) return;
-    /* buf is p without p[j]: one byte changes from one j to the next */
-    memcpy(buf, p + 1, n - 1);
-    for (size_t j = 0; j < n; j++) {
-        if (j) buf[j - 1] = p[j - 1];
-        if (j && p[j] == p[j - 1]) continue;
-        probe(s, x, buf, n - 1, TYPO_FACTOR);
+    uint32_t h = txs__lists_del_hash(p, n);
+    if (x->memo == NULL) x->memo = calloc((size_t)1 << MEMO_BITS, sizeof *x->memo);
+    struct txs__tmemo *m = x->memo ? &x->memo[h & ((1u << MEMO_BITS) - 1)] : NULL;
+    if (m && m->n == n && m->h == h && memcmp(m->s, p, n) == 0) {
+        for (unsigned i = 0; i < m->ntok; i++) add_tok(s, m->tok[i], TYPO_FACTOR);
+        return;
+    }
+    found fd = {{0}, 0, 0};
+    probe(s, x, h, &fd);
+    if (n - 1 >= PROBE_MIN) {
+        /* buf is p without p[j]: one byte changes from one j to the next */
+        memcpy(buf, p + 1, n - 1);
+        for (size_t j = 0; j < n; j++) {
+            if (j) buf[j - 1] = p[j - 1];
+            if (j && p[j] == p[j - 1]) continue;
+            probe(s, x, txs__lists_del_hash(buf, n - 1), &fd);
+        }
+    }
+    if (m && !fd.over) {
+        m->h = h, m->n = (uint8_t)n, m->ntok = (uint8_t)fd.n;
+        memcpy(m->tok, fd.tok, sizeof fd.tok);
+        memcpy(m->s, p, n);
     }
 }
 
-static void typo_channel(txs_sanctions *s, const sidx *x)
+static void typo_channel(txs_sanctions *s, sidx *x)
 {
     const txs_norm_name *q = &s->q;
     for (uint32_t k = 0; k < q->ntok; k++)
@@ -500,6 +548,20 @@ static int rarer(const sidx *x, uint32_t a, uint32_t b)
     return a < b;
 }
 
+static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, size_t n);
+
+/* The query's side for the scorer and its kind, on its first candidate:
+ * most names have none (71,000 of 99,000 counterparties against a
+ * look-back's delta of 100 entities), and preparing them is pure work on
+ * s->q, so doing it later changes no score. */
+static void prepare(txs_sanctions *s)
+{
+    if (s->ready) return;
+    s->qkind = party_kind(s->ctx, s->raw, s->rawn);
+    txs__match_side(&s->mp, &s->q, &s->qs);
+    s->ready = 1;
+}
+
 /* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
  * (prefix.h) give the names that can reach their bar; each one's mass is
  * summed from its own tokens.  When more names pass the bar than MAX_CAND,
@@ -583,6 +645,8 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
     for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
+    if (nc == 0) return;
+    prepare(s);
     qsort(x->cand, nc, sizeof *x->cand, touch_cmp);
     if (nc > MAX_CAND) {
         qsort(x->cand, nc, sizeof *x->cand, cand_cmp);
@@ -652,9 +716,17 @@ static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, siz
     return b > 0 && org_word(p + b, n - b) ? TXS_NAME_COMPANY : TXS_NAME_ANY;
 }
 
+void txs_sanctions_uncached(txs_sanctions *s)
+{
+    if (s->cache_owner) txs__ncache_free(s->cache);
+    s->cache = NULL;
+    s->cache_owner = 0;
+}
+
 int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
 {
     if (s == from) return TXS_OK;
+    if (from->cache == NULL) return TXS_E_ARG;
     if (txs__ncache_share(from->cache) < 0) return TXS_E_NOMEM;
     if (s->cache_owner) txs__ncache_free(s->cache);
     s->cache = from->cache;
@@ -667,13 +739,16 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               size_t cap)
 {
     if (n == 0) return 0;
-    txs__nkey key = txs__ncache_key(p, n, ctx_key(ctx));
-    int known = txs__ncache_get(s->cache, key, p, n, out, cap);
-    if (known >= 0) return (size_t)known;
+    txs__nkey key = {0};
+    if (s->cache) {
+        key = txs__ncache_key(p, n, ctx_key(ctx));
+        int known = txs__ncache_get(s->cache, key, p, n, out, cap);
+        if (known >= 0) return (size_t)known;
+    }
     s->ctx = ctx;
     size_t k = screen_name(s, p, n, out, cap);
     s->ctx = NULL;
-    txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
+    if (s->cache) txs__ncache_put(s->cache, key, p, n, s->res, s->nres);
     return k;
 }
 
@@ -683,8 +758,7 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
 {
     s->nres = 0;
     if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
-    s->qkind = party_kind(s->ctx, p, n);
-    txs__match_side(&s->mp, &s->q, &s->qs);
+    s->raw = p, s->rawn = n, s->ready = 0; /* prepare() on the first candidate */
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
     memcpy(s->pad + 1, s->q.text, s->q.len);

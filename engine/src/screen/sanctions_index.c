@@ -229,5 +229,6 @@ void txs__sidx_close(sidx *x)
     txs_hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
     free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
+    free(x->memo);
 }
 

@@ -46,6 +46,8 @@ typedef struct txs__sidx {
     uint32_t *c_off, *y_off;
     char (*ctry)[2];
     int16_t (*years)[2];
+    struct txs__tmemo *memo; /* the typo channel's memo (sanctions.c), made
+                                on its first use, freed with the index */
 } txs__sidx;
 typedef txs__sidx sidx; /* the short name inside the screener */
 
