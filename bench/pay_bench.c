@@ -81,10 +81,10 @@ int main(int argc, char **argv)
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);
             printf("%s\t%.3f s\t%.1f MB/s\tcpu %.3f s\t%.1f MB/cpu-s\t%.0f txn/s\t%llu txns\t"
-                   "%llu rejected\tpeak RSS %.1f MiB\n",
+                   "%llu rejected\tpeak RSS %.1f MiB\n",  /* messages + transactions */
                    argv[i], dt, (double)st.st_size / 1e6 / dt, dc, (double)st.st_size / 1e6 / dc,
                    (double)n / dt,
-                   (unsigned long long)n, (unsigned long long)c.rejected,
+                   (unsigned long long)n, (unsigned long long)(c.rejected + c.txn_rejects),
                    (double)ru.ru_maxrss / 1024.0);
         }
     }

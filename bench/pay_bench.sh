@@ -21,9 +21,21 @@ tool() {
   read -r e c < <(t "$@" "$f")
   echo "round $r $name  $e s  $(mb "$f" "$e") MB/s  cpu $c s  $(mb "$f" "$c") MB/cpu-s"
 }
+# pay_bench on FILE as round R's KIND line; a file with rejected
+# transactions measures the reject path, not mapping: stop.
+pb() {
+  local line
+  line=$("$b/bench/pay_bench" "$3")
+  echo "round $1 pay_bench $2  $line"
+  case $line in
+    *$'\t'"0 rejected"*) ;;
+    *) echo "pay_bench.sh: $3 has rejected transactions (txscreen parse --rejects shows why)" >&2
+       exit 1 ;;
+  esac
+}
 for r in $(seq 1 "$rounds"); do
   tool "$r" "xmllint --stream" "$mx" xmllint --stream --noout
-  "$b/bench/pay_bench" "$mx" | sed "s/^/round $r pay_bench mx  /"
+  pb "$r" mx "$mx"
   tool "$r" "wc -l" "$mt" wc -l
-  "$b/bench/pay_bench" "$mt" | sed "s/^/round $r pay_bench mt  /"
+  pb "$r" mt "$mt"
 done

@@ -35,8 +35,26 @@ def name(r):
     return f"{r.choice(LAST)} {r.choice(CO)} Ltd"
 
 
-def iban(r, cc):
-    return cc + "%02d" % r.randint(10, 98) + "".join(r.choice("0123456789") for _ in range(18))
+# IBAN lengths of the towns' countries (SWIFT IBAN Registry); Singapore, the
+# United States and Hong Kong have no IBAN, so their accounts are plain
+# numbers (an ISO 20022 Othr/Id, an MT account line).
+IBAN_LEN = {"GB": 22, "DE": 22, "FR": 27, "AE": 23, "CH": 21, "TR": 26}
+
+
+def account(r, cc):
+    """A valid IBAN (ISO 13616 check digits) where the country has one, else
+    12 digits: the engine rejects a message with a malformed IBAN."""
+    n = IBAN_LEN.get(cc)
+    if n is None:
+        return "".join(r.choice("0123456789") for _ in range(12))
+    bban = "".join(r.choice("0123456789") for _ in range(n - 4))
+    digits = "".join(str(int(c, 36)) for c in bban + cc + "00")
+    return "%s%02d%s" % (cc, 98 - int(digits) % 97, bban)
+
+
+def acct_xml(r, cc):
+    a = account(r, cc)
+    return f"<IBAN>{a}</IBAN>" if cc in IBAN_LEN else f"<Othr><Id>{a}</Id></Othr>"
 
 
 def pacs008(r, i):
@@ -80,14 +98,14 @@ def pacs008(r, i):
           <Nm>{name(r)}</Nm>
           <PstlAdr><StrtNm>Main Street</StrtNm><BldgNb>{r.randint(1, 300)}</BldgNb><PstCd>{r.randint(10000, 99999)}</PstCd><TwnNm>{dt}</TwnNm><Ctry>{dc}</Ctry></PstlAdr>
         </Dbtr>
-        <DbtrAcct><Id><IBAN>{iban(r, dc)}</IBAN></Id></DbtrAcct>
+        <DbtrAcct><Id>{acct_xml(r, dc)}</Id></DbtrAcct>
         <DbtrAgt><FinInstnId><BICFI>{db}</BICFI></FinInstnId></DbtrAgt>
         <CdtrAgt><FinInstnId><BICFI>{cb}</BICFI></FinInstnId></CdtrAgt>
         <Cdtr>
           <Nm>{name(r)}</Nm>
           <PstlAdr><StrtNm>Harbour Road</StrtNm><BldgNb>{r.randint(1, 300)}</BldgNb><TwnNm>{ct}</TwnNm><Ctry>{cc}</Ctry></PstlAdr>
         </Cdtr>
-        <CdtrAcct><Id><IBAN>{iban(r, cc)}</IBAN></Id></CdtrAcct>
+        <CdtrAcct><Id>{acct_xml(r, cc)}</Id></CdtrAcct>
         <RmtInf><Ustrd>Invoice {r.randint(1000, 99999)} goods and services</Ustrd></RmtInf>
       </CdtTrfTxInf>
     </FIToFICstmrCdtTrf>
@@ -105,9 +123,9 @@ def mt103(r, i):
     return (f"{{1:F01{s[:8]}A{s[8:]}0000000000}}{{2:I103{d[:8]}X{d[8:]}N}}"
             f"{{3:{{121:{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-a{r.getrandbits(12):03x}-{r.getrandbits(48):012x}}}}}{{4:\r\n"
             f":20:REF{i:012d}\r\n:23B:CRED\r\n:32A:{day}EUR{amt}\r\n"
-            f":50K:/{iban(r, dc)}\r\n{name(r).upper()}\r\nMAIN STREET {r.randint(1, 300)}\r\n{dt.upper()}\r\n"
+            f":50K:/{account(r, dc)}\r\n{name(r).upper()}\r\nMAIN STREET {r.randint(1, 300)}\r\n{dt.upper()}\r\n"
             f":52A:{s}\r\n:56A:{r.choice(BICS)}\r\n:57A:{d}\r\n"
-            f":59F:/{iban(r, cc)}\r\n1/{name(r).upper()}\r\n2/HARBOUR ROAD {r.randint(1, 300)}\r\n3/{cc}/{ct.upper()}\r\n"
+            f":59F:/{account(r, cc)}\r\n1/{name(r).upper()}\r\n2/HARBOUR ROAD {r.randint(1, 300)}\r\n3/{cc}/{ct.upper()}\r\n"
             f":70:/INV/{r.randint(1000, 99999)}\r\n:71A:SHA\r\n-}}$")
 
 
