@@ -83,6 +83,25 @@ static int screen_record(worker *w, const txs_binding *bind, const txs_record *r
     return txs__pipe_screen_txn(w, o, sl);
 }
 
+/* A hit whose rule left its evidence for later (text_pattern) gets it when
+ * its transaction is written out (txs__pipe_commit_txn, on the feeding
+ * thread).  When stage 1's hits alone already make an alert (the state's
+ * hits can only add to a noisy-or score), or a shard run writes every
+ * line, it is made here instead, on the worker, so that alert-heavy pattern
+ * rules do not serialise their evidence.  Either way the same bytes. */
+static int early_evidence(worker *w, const txs_txn *t, size_t nh)
+{
+    const txs_screener *s = w->s;
+    size_t k = 0;
+    while (k < nh && !w->hits[k].later) k++;
+    if (k == nh) return TXS_OK;
+    int score, band;
+    txs_score(s->o.rules, w->hits, nh, &score, &band);
+    if (band == TXS_BAND_NONE && s->o.shard_mode == TXS_STATE_ALL) return TXS_OK;
+    for (; k < nh; k++) TXS_TRY(txs_rules_evidence(s->o.rules, t, w->arena, &w->hits[k]));
+    return TXS_OK;
+}
+
 /* Stage 1 of a transaction already in o->t (parsed from a record, or read
  * from a payment message): sanctions and the stateless rules.  Hot path. */
 int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
@@ -105,9 +124,11 @@ int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
         o->nsanc = (uint32_t)nh;
         o->suppressed = (uint32_t)w->suppressed;
     }
-    if (s->o.rules && o->home)
+    if (s->o.rules && o->home) {
         TXS_TRY(txs_rules_eval(s->o.rules, &o->t, w->arena, w->hits, TXS_MAX_HITS, &nh,
                                &dropped));
+        TXS_TRY(early_evidence(w, &o->t, nh));
+    }
     o->dropped = (uint32_t)dropped;
     if (nh == 0) return TXS_OK;
     if (sl->nhits + nh > sl->hcap) {
