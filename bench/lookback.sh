@@ -22,10 +22,10 @@
 # 520000; a WORKDIR holding export.csv and state.bin from an earlier run is
 # reused, so build it once: the state takes minutes)
 set -eu
-bin=$1
+bin=$(realpath "$1")
 rows=${2:-520000}
 work=${3:-$(mktemp -d)}
-base=${4:-}
+base=${4:+$(realpath "$4")}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 cd "$work"
