@@ -425,8 +425,19 @@ static void put(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
-static const char *RULES =
+/* Load dir/rules.yaml. */
+static int load(const char *dir, txs_ruleset **rs, txs_diag *d)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    return txs_ruleset_load(path, rs, d);
+}
+
+#define HEAD_YAML \
     "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+
+static const char *RULES =
+    HEAD_YAML
     "  - id: words\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
     "    params:\n      file: pats.txt\n"
     "  - id: inline\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
@@ -437,17 +448,15 @@ Test(textpat, bad_pattern_in_file_stops_load_at_its_line, .fini = cleanup)
     const char *dir = tmpdir();
     put(dir, "rules.yaml", RULES);
     put(dir, "pats.txt", "# comment\ntornado\t0.5\tmixer\nab(c\t1\n");
-    char path[256];
-    snprintf(path, sizeof path, "%s/rules.yaml", dir);
     txs_ruleset *rs = (txs_ruleset *)1;
     txs_diag d = {0};
-    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert_eq(load(dir, &rs, &d), TXS_E_CONFIG);
     cr_assert_null(rs);
     cr_assert(strstr(d.file, "pats.txt"), "%s", d.file);
     cr_assert_eq(d.line, 3);
     cr_assert(strstr(d.msg, "rule 'words': pattern 'ab(c': PCRE2 error at offset 4"), "%s", d.msg);
     put(dir, "pats.txt", "ok\t1.5\n");
-    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert_eq(load(dir, &rs, &d), TXS_E_CONFIG);
     cr_assert_eq(d.line, 1);
     cr_assert(strstr(d.msg, "weight"), "%s", d.msg);
 }
@@ -456,14 +465,12 @@ Test(textpat, bad_inline_pattern_names_the_rule_set_line, .fini = cleanup)
 {
     const char *dir = tmpdir();
     put(dir, "rules.yaml",
-        "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+        HEAD_YAML
         "  - id: x\n    kind: text_pattern\n    weight: 0.5\n    reason: r\n"
         "    params:\n      patterns: ['ok', 'a*']\n");
-    char path[256];
-    snprintf(path, sizeof path, "%s/rules.yaml", dir);
     txs_ruleset *rs = NULL;
     txs_diag d = {0};
-    cr_assert_eq(txs_ruleset_load(path, &rs, &d), TXS_E_CONFIG);
+    cr_assert_eq(load(dir, &rs, &d), TXS_E_CONFIG);
     cr_assert(strstr(d.file, "rules.yaml"), "%s", d.file);
     cr_assert_eq(d.line, 10);
     cr_assert(strstr(d.msg, "pattern 'a*': Hyperscan"), "%s", d.msg);
@@ -541,16 +548,14 @@ Test(textpat, detection_scores_the_best_weight_pcre2_finds, .fini = cleanup, .ti
     put(dir, "re.txt", file[0]);
     put(dir, "kw.txt", file[1]);
     put(dir, "rules.yaml",
-        "ruleset: t\nversion: \"1\"\nscoring: {method: noisy_or, bands: {edd: 25, review: 50, block: 80}}\nrules:\n"
+        HEAD_YAML
         "  - id: re\n    kind: text_pattern\n    weight: 1\n    reason: r\n"
         "    params: {file: re.txt, fields: [purpose]}\n"
         "  - id: kw\n    kind: text_pattern\n    weight: 1\n    reason: r\n"
         "    params: {file: kw.txt, fields: [purpose, names]}\n");
-    char path[256];
-    snprintf(path, sizeof path, "%s/rules.yaml", dir);
     txs_ruleset *rs = NULL;
     txs_diag d = {0};
-    cr_assert_eq(txs_ruleset_load(path, &rs, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
+    cr_assert_eq(load(dir, &rs, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
     txs_regex_md *md = NULL;
     cr_assert_eq(txs_regex_md_create(16, &md), 0);
     txs_arena a;
