@@ -363,12 +363,14 @@ static int detect_one(const txs_textpat *tp, tp_scan *sc, unsigned field, int si
 typedef int (*text_fn)(const txs_textpat *tp, tp_scan *sc, unsigned field, int side,
                        txs_slice s);
 
+/* fn over one text when it is not empty and some rule scans its field. */
+#define TEXT(f, side, s) \
+    if ((s).n && (tp->fields & (f))) TXS_TRY(fn(tp, sc, f, side, s))
+
 static int each_payment_text(const txs_textpat *tp, tp_scan *sc, const txs_pay_ext *x, text_fn fn)
 {
     static const int addr[] = {TXS_PF_STREET, TXS_PF_BUILDING, TXS_PF_TOWN, TXS_PF_SUBDIVISION,
                                TXS_PF_LINES};
-#define TEXT(f, side, s) \
-    if ((s).n && (tp->fields & (f))) TXS_TRY(fn(tp, sc, f, side, s))
     TEXT(TP_PURPOSE, -1, x->ref[TXS_PR_PURPOSE]);
     TEXT(TP_REMITTANCE, -1, x->ref[TXS_PR_REMITTANCE]);
     TEXT(TP_INSTRUCTIONS, -1, x->ref[TXS_PR_INSTRUCTIONS]);
@@ -391,9 +393,9 @@ static int each_text(const txs_textpat *tp, tp_scan *sc, const txs_txn *t, text_
     TEXT(TP_NAME, 1, t->bene.name);
     TEXT(TP_ADDRESS, 0, t->orig.address);
     TEXT(TP_ADDRESS, 1, t->bene.address);
-#undef TEXT
     return 0;
 }
+#undef TEXT
 
 /* A tp_scan from the pool, or a new one (the first transaction on a
  * thread: the only allocation of the run-time path). */
