@@ -250,7 +250,7 @@ static int settings(const txs_ydoc *doc, const txs_ynode *r, txs_lists_sources *
     if (v == NULL) return BAD(r, "the sources file names no '%s'", "dir");
     TXS_TRY(str_into(doc, v, "dir", rel, sizeof rel, d));
     if (txs__ypath_resolve(doc, rel, c->dir, sizeof c->dir) < 0) return BAD(v, "'%s' is too long", "dir");
-    uint64_t u;
+    uint64_t u = 0;
     c->keep = 5, c->connect_timeout = 10, c->stall_seconds = 30, c->max_seconds = 600;
     c->retries = 3, c->backoff = 2;
     c->src[0].max_shrink = 0.2, c->src[0].max_growth = 1.0;
