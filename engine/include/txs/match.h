@@ -153,6 +153,43 @@ typedef struct txs__mside {
 
 void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, txs__mside *s);
 
+/* The scorer's weight of a token (rarity, legal form, initial, family). */
+float txs__match_weight(const txs_match_params *p, const char *raw, size_t n, uint16_t flags);
+
+/* What the upper bound (bound.c) needs of a candidate token: its text,
+ * fold and weight, without the skeleton and the side's bookkeeping. */
+typedef struct txs__mbtok {
+    const char *raw;
+    float weight;   /* txs__match_weight */
+    uint16_t flags, rawlen;
+    uint8_t flen, foldeq; /* the fold's length; whether it is raw itself */
+    char fold[TXS__MATCH_TOKMAX];
+} txs__mbtok;
+
+/* A query token for the bound: the same, and its fold's match masks. */
+typedef struct txs__mbq {
+    txs__mbtok t;
+    uint64_t peq[32];
+} txs__mbq;
+
+/* The bound's view of token raw[0..n) with flags (weight included). */
+void txs__match_bound_tok(const txs_match_params *p, const char *raw, size_t n, uint16_t flags,
+                          txs__mbtok *out);
+
+/* The bound's view of a query side already prepared: out[0..s->n). */
+void txs__match_bound_query(const txs__mside *s, txs__mbq *out);
+
+/* Whether txs__match_bound holds for these parameters (every similarity
+ * at most 1, every factor, weight and penalty at least 0, as by default). */
+int txs__match_bound_usable(const txs_match_params *p);
+
+/* An upper bound of txs__match_score_side's score for query tokens q[0..nq)
+ * of kind qk against candidate tokens c[0..nc) of kind ck (each side's
+ * first TXS__SIDE tokens), whatever the qualifiers: a candidate under the
+ * threshold by this bound need not be scored. */
+double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
+                        const txs__mbtok *c, uint32_t nc, txs_name_kind ck);
+
 /* txs_match_score with the query already prepared (qs from qn). */
 double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, const txs_norm_name *qn,
                              const txs_norm_name *cn, const txs_match_qual *ql, char *explain,

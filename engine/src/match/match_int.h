@@ -15,6 +15,31 @@
 /* Fill t from text p[0..n) with flags; weight is set by the caller. */
 void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags);
 
+/* The transliteration-variant fold of p[0..n) into out (TXS__MATCH_TOKMAX
+ * bytes, NUL terminated); its length. */
+uint16_t txs__match_fold(const char *p, size_t n, char *out);
+
+/* The weighted edit cost a folded token of len bytes may take and still be
+ * the same name (txs__match_str_sim gives 0 past it): past it the tokens
+ * are different names, not misspellings.  Inline: the bound asks it for
+ * most token pairs. */
+static inline double txs__match_budget(size_t len)
+{
+    if (len <= 2) return 0.5;
+    if (len <= 4) return 1.0;
+    if (len <= 6) return 1.6;
+    if (len <= 9) return 2.6;
+    return 1.0 + (double)len * 0.25;
+}
+
+/* The byte classes (low five bits) the scorer substitutes for c at a cost
+ * under 1 (bound.c). */
+uint32_t txs__match_soft_classes(char c);
+
+/* The restricted Damerau distance (unit costs) of a (first 64 bytes) and
+ * b with soft-equal bytes equal: a lower bound of txs__match_edit_cost. */
+unsigned txs__match_soft_distance(const char *a, size_t na, const char *b, size_t nb);
+
 /* How a token pair matched, for the explanation. */
 enum { TXS__HOW_NONE = 0, TXS__HOW_EXACT, TXS__HOW_FOLD, TXS__HOW_EDIT, TXS__HOW_INITIAL,
        TXS__HOW_SKELETON, TXS__HOW_NUMBER };

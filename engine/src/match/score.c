@@ -91,13 +91,18 @@ void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, side *s
         const txs_norm_tok *k = &nm->tok[i];
         txs__mtok *t = &s->t[i];
         txs__match_prep(t, nm->text + k->off, k->len, k->flags);
-        float w = rarity_of(p->rarity, t->raw, t->rawlen);
-        if (k->flags & TXS_TOK_LEGAL) w = (float)p->legal_weight;
-        else if (k->flags & TXS_TOK_INITIAL) w = 0.5f;
-        if (k->flags & TXS_TOK_FAMILY) w *= (float)p->family_weight;
-        t->weight = w;
+        t->weight = txs__match_weight(p, t->raw, t->rawlen, k->flags);
         s->used[i] = 0;
     }
+}
+
+float txs__match_weight(const txs_match_params *p, const char *raw, size_t n, uint16_t flags)
+{
+    float w = rarity_of(p->rarity, raw, n);
+    if (flags & TXS_TOK_LEGAL) w = (float)p->legal_weight;
+    else if (flags & TXS_TOK_INITIAL) w = 0.5f;
+    if (flags & TXS_TOK_FAMILY) w *= (float)p->family_weight;
+    return w;
 }
 
 /* Fold of two adjacent tokens written together. */

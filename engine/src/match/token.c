@@ -50,7 +50,7 @@ static int rule_at(const char *p, size_t n, size_t i)
 }
 
 /* The transliteration-variant fold; out holds TXS__MATCH_TOKMAX bytes. */
-static uint16_t fold(const char *p, size_t n, char *out)
+uint16_t txs__match_fold(const char *p, size_t n, char *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k + 2 < TXS__MATCH_TOKMAX;) {
@@ -99,7 +99,7 @@ void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags)
     t->raw = p;
     t->rawlen = (uint16_t)(n < 0xffff ? n : 0xffff);
     t->flags = flags;
-    t->flen = fold(p, n, t->fold);
+    t->flen = txs__match_fold(p, n, t->fold);
     t->slen = skeleton(p, n, t->skel);
     t->weight = 1.0f;
 }
@@ -214,26 +214,17 @@ double txs__match_edit_bound(const char *a, size_t na, const char *b, size_t nb)
     return 0.5 * (double)(txs__match_levenshtein64(a, na, b, nb) + dl);
 }
 
-/* Edits a token of this length may take and still be the same name. */
-static double budget(size_t len)
-{
-    if (len <= 2) return 0.5;
-    if (len <= 4) return 1.0;
-    if (len <= 6) return 1.6;
-    if (len <= 9) return 2.6;
-    return 1.0 + (double)len * 0.25;
-}
-
 double txs__match_str_sim(const char *a, size_t na, const char *b, size_t nb)
 {
     size_t l = na > nb ? na : nb;
     if (l == 0) return 0.0;
     if (na == nb && memcmp(a, b, na) == 0) return 1.0;
     /* the length difference alone costs that many insertions */
-    if ((double)(l - (na < nb ? na : nb)) > budget(l)) return 0.0;
-    if (txs__match_edit_bound(a, na, b, nb) > budget(l)) return 0.0;
-    double d = edit_cost(a, na, b, nb, budget(l));
-    if (d > budget(l)) return 0.0;
+    double budget = txs__match_budget(l);
+    if ((double)(l - (na < nb ? na : nb)) > budget) return 0.0;
+    if (txs__match_edit_bound(a, na, b, nb) > budget) return 0.0;
+    double d = edit_cost(a, na, b, nb, budget);
+    if (d > budget) return 0.0;
     return 1.0 - d / (double)l;
 }
 

@@ -77,9 +77,18 @@
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
 #define ENDS_POST 512u    /* exact hit tokens on at most this many names are
                              walked in full for a person's first and last name */
+#define BMEMO 4096u      /* list names whose bound tokens are kept (bound_name) */
+#define BMEMO_TOK 4u      /* of at most this many tokens */
 #define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
                              tokens at the weight floor (0.15) */
 
+
+/* A list name's tokens as the bound reads them: the same common names
+ * come back as candidates of query after query. */
+typedef struct bmemo {
+    uint32_t list1, nm; /* list + 1 (0: empty) and name */
+    txs__mbtok t[BMEMO_TOK];
+} bmemo;
 
 typedef struct thit {
     uint32_t tok;
@@ -94,6 +103,9 @@ struct txs_sanctions {
     double threshold;
     txs_norm_name q, c, w; /* query, candidate, text window */
     txs__mside qs;         /* q prepared for the scorer, once per name */
+    txs__mbq qb[TXS__SIDE]; /* and for the scorer's upper bound */
+    int bound;             /* whether the bound holds for s->mp */
+    bmemo *bm;             /* BMEMO slots, direct-mapped */
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
@@ -122,7 +134,8 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
     s->idm = txs__idmemo_new();
-    int rc = s->ix && s->nz && s->cache && s->idm ? TXS_OK
+    s->bm = calloc(BMEMO, sizeof *s->bm);
+    int rc = s->ix && s->nz && s->cache && s->idm && s->bm ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -137,6 +150,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
      * an exact weak alias scores 0.80, below the default threshold, so it
      * needs other evidence (a stronger name) to alert. */
     s->mp.weak_alias_penalty = 0.20;
+    s->bound = txs__match_bound_usable(&s->mp);
     *out = s;
     return TXS_OK;
 }
@@ -149,6 +163,7 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s->cache_owner) txs__ncache_free(s->cache);
     txs__idmemo_free(s->idm);
     txs_norm_free(s->nz);
+    free(s->bm);
     free(s);
 }
 
@@ -157,6 +172,7 @@ double txs_sanctions_threshold(const txs_sanctions *s) { return s->threshold; }
 void txs__sanctions_full_walk(txs_sanctions *s, int on)
 {
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
+    s->bound = !on && txs__match_bound_usable(&s->mp);
 }
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
@@ -583,7 +599,26 @@ static void prepare(txs_sanctions *s)
     if (s->ready) return;
     s->qkind = party_kind(s->ctx, s->raw, s->rawn);
     txs__match_side(&s->mp, &s->q, &s->qs);
+    txs__match_bound_query(&s->qs, s->qb);
     s->ready = 1;
+}
+
+/* An upper bound of score_name(nm) (match.h txs__match_bound), from the
+ * list name's tokens as the snapshot holds them. */
+static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
+{
+    const txs__snap_name *m = &x->names[nm];
+    txs__mbtok buf[TXS__SIDE], *c = buf;
+    uint32_t n = m->ntok < TXS__SIDE ? m->ntok : TXS__SIDE;
+    bmemo *b = n <= BMEMO_TOK ? &s->bm[(nm * 2654435761u ^ list) & (BMEMO - 1u)] : NULL;
+    if (b && b->list1 == list + 1u && b->nm == nm)
+        return txs__match_bound(&s->mp, s->qb, s->qs.n, s->q.kind, b->t, n, (txs_name_kind)m->kind);
+    if (b) c = b->t, b->list1 = list + 1u, b->nm = nm;
+    for (uint32_t k = 0; k < n; k++) {
+        const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
+        txs__match_bound_tok(&s->mp, x->text + m->text_off + d->off, d->len, d->flags, &c[k]);
+    }
+    return txs__match_bound(&s->mp, s->qb, s->qs.n, s->q.kind, c, n, (txs_name_kind)m->kind);
 }
 
 /* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
@@ -700,6 +735,8 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     }
     for (size_t i = 0; i < nc; i++) {
         uint32_t nm = x->cand[i].nm;
+        /* most candidates fail the bound: not prepared, not scored */
+        if (s->bound && bound_name(s, x, list, nm) < s->threshold - 1e-9) continue;
         double sc = score_name(s, x, nm, NULL, 0);
         if (sc >= s->threshold) keep(s, list, x->names[nm].entity, nm, sc);
     }

@@ -8,9 +8,9 @@
 #include "txs/sanctions.h"
 
 /* on != 0: generate name candidates by walking every hit token's full
- * posting list (the exhaustive reference) instead of the prefix index.
- * The two must give the same candidates; tests/unit/test_candidates.c
- * compares them. */
+ * posting list (the exhaustive reference) instead of the prefix index, and
+ * score every candidate in full, without the scorer's upper bound.  The two
+ * must give the same matches; tests/unit/test_candidates.c compares them. */
 void txs__sanctions_full_walk(txs_sanctions *s, int on);
 
 /* How many snapshots s screens (txs_sanctions_lists(s, i) for each). */

@@ -1,0 +1,361 @@
+/*
+ * bound.c: an upper bound of the alignment score (score.c), cheap enough
+ * to reject a candidate before its tokens are prepared and aligned.
+ *
+ * Most candidates a query brings share one token with it and little else
+ * (the 50,000 distinct bench names bring 164,806 candidates, of which 88
+ * reach the 0.85 threshold), yet full scoring prepares every token of the
+ * candidate, compares every pair and merge, and sorts the edges.  The
+ * bound takes each token's best possible similarity, from necessary
+ * conditions of txs__match_tok_sim and merge_sim:
+ *
+ *   - Latin tokens: the fold's weighted edit cost is at least their
+ *     unit-cost restricted Damerau distance in which confusable letters
+ *     and vowels count as equal (every edit the scorer charges less than 1
+ *     is such a pair), computed bit-parallel (Myers 1999; Hyyro 2001 for
+ *     the transposition), so the similarity is at most 1 - that / length,
+ *     and nothing past the budget; the raw spellings' one-edit fallback
+ *     the same way; initials: the first letter; other scripts and numbers
+ *     may always match (they are rare, and their rules are their own);
+ *   - merges: the joined folds' lengths and letter sets;
+ *
+ * then sums the best case: every token that may align does, at its best
+ * similarity, and counts in the denominator at least the smaller of its
+ * weight and its unmatched charge; a token that cannot align is charged
+ * as unmatched: the conflict factor when both sides hold such a
+ * significant token (the scorer's conflict is then certain), else the
+ * smallest factor that may apply, and nothing for a person's middle names
+ * on the candidate side (the middle-name cap).  Penalties and qualifiers
+ * only lower a score, so the bound holds for the final score too.
+ *
+ * The conditions follow token.c and score.c: a change there that lets a
+ * new kind of pair align must be mirrored here.  tests/unit/test_bound.c
+ * checks the distance against a plain table and the bound against full
+ * scores of list and bench names.
+ */
+#include <string.h>
+
+#include "match_int.h"
+
+#define B(c) (1u << ((unsigned)(c) & 31u))
+#define VOWELS (B('a') | B('e') | B('i') | B('o') | B('u') | B('y'))
+
+/* soft[c]: the byte classes (low five bits) the scorer substitutes for c
+ * at a cost under 1: c's confusable letters (token.c's table) and, for a
+ * vowel, the other vowels.  0: c alone.  tests/unit/test_bound.c checks it
+ * against txs__match_edit_cost on every pair of bytes. */
+static const uint32_t soft[128] = {
+    ['a'] = VOWELS,
+    ['e'] = VOWELS,
+    ['i'] = VOWELS | B('1') | B('j'),
+    ['o'] = VOWELS | B('0'),
+    ['u'] = VOWELS,
+    ['y'] = VOWELS,
+    ['b'] = B('b') | B('6') | B('p'),
+    ['c'] = B('c') | B('k'),
+    ['d'] = B('d') | B('t'),
+    ['f'] = B('f') | B('v'),
+    ['g'] = B('g') | B('9') | B('k') | B('j'),
+    ['h'] = B('h') | B('n'),
+    ['j'] = B('j') | B('i') | B('g'),
+    ['k'] = B('k') | B('c') | B('g'),
+    ['l'] = B('l') | B('1'),
+    ['n'] = B('n') | B('h'),
+    ['p'] = B('p') | B('b'),
+    ['q'] = B('q') | B('9'),
+    ['s'] = B('s') | B('5') | B('z'),
+    ['t'] = B('t') | B('d'),
+    ['v'] = B('v') | B('f'),
+    ['z'] = B('z') | B('s'),
+    ['0'] = B('0') | B('o'),
+    ['1'] = B('1') | B('i') | B('l'),
+    ['5'] = B('5') | B('s'),
+    ['6'] = B('6') | B('b'),
+    ['9'] = B('9') | B('g') | B('q'),
+};
+
+uint32_t txs__match_soft_classes(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u < 128 && soft[u] ? soft[u] : B(u);
+}
+
+/* Match masks of a (at most 64 bytes): bit i of peq[k] when byte class k
+ * is soft-equal to a[i]. */
+static void soft_peq(const char *a, size_t na, uint64_t *peq)
+{
+    memset(peq, 0, 32 * sizeof *peq);
+    for (size_t i = 0; i < na && i < 64; i++)
+        for (uint32_t m = txs__match_soft_classes(a[i]); m; m &= m - 1) peq[__builtin_ctz(m)] |= 1ull << i;
+}
+
+/* The restricted Damerau distance (unit costs) of a, given by its masks
+ * peq and length na (1..64), and b, with soft-equal bytes equal: bit-
+ * parallel, one column per byte of b. */
+static unsigned soft_osa(const uint64_t *peq, size_t na, const char *b, size_t nb)
+{
+    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
+    uint64_t d0prev = 0, pmprev = 0;
+    unsigned d = (unsigned)na;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t pm = peq[(unsigned char)b[j] & 31u];
+        uint64_t tr = ((~d0prev & pm) << 1) & pmprev;
+        uint64_t d0 = (((pm & pv) + pv) ^ pv) | pm | mv | tr;
+        uint64_t hp = mv | ~(d0 | pv), hn = pv & d0;
+        if (hp & last) d++;
+        else if (hn & last) d--;
+        hp = hp << 1 | 1;
+        hn <<= 1;
+        pv = hn | ~(d0 | hp);
+        mv = hp & d0;
+        d0prev = d0;
+        pmprev = pm;
+    }
+    return d;
+}
+
+unsigned txs__match_soft_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    uint64_t peq[32];
+    if (na == 0) return (unsigned)nb;
+    if (na > 64) na = 64;
+    soft_peq(a, na, peq);
+    return soft_osa(peq, na, b, nb);
+}
+
+void txs__match_bound_tok(const txs_match_params *p, const char *raw, size_t n, uint16_t flags,
+                          txs__mbtok *out)
+{
+    uint16_t rl = (uint16_t)(n < 0xffff ? n : 0xffff);
+    out->raw = raw;
+    out->rawlen = rl;
+    out->flags = flags;
+    out->flen = (uint8_t)txs__match_fold(raw, n, out->fold);
+    out->foldeq = out->flen == rl && memcmp(out->fold, raw, rl) == 0;
+    out->weight = txs__match_weight(p, raw, rl, flags);
+}
+
+void txs__match_bound_query(const txs__mside *s, txs__mbq *out)
+{
+    for (uint32_t i = 0; i < s->n; i++) {
+        const txs__mtok *t = &s->t[i];
+        txs__mbtok *b = &out[i].t;
+        b->raw = t->raw;
+        b->rawlen = t->rawlen;
+        b->flags = t->flags;
+        b->flen = (uint8_t)t->flen;
+        memcpy(b->fold, t->fold, t->flen);
+        b->foldeq = t->flen == t->rawlen && memcmp(t->fold, t->raw, t->rawlen) == 0;
+        b->weight = t->weight;
+        soft_peq(t->fold, t->flen, out[i].peq);
+    }
+}
+
+int txs__match_bound_usable(const txs_match_params *p)
+{
+    return p->initial_sim <= 1.0 && p->number_sim <= 1.0 && p->legal_weight >= 0.0 &&
+           p->family_weight >= 0.0 && p->abjad_factor <= 1.0 && p->han_factor <= 1.0 &&
+           p->edit_slope >= 0.0 && p->extra_factor >= 0.0 && p->extra_factor_org >= 0.0 &&
+           p->conflict_factor >= 0.0 && p->middle_factor >= 0.0 &&
+           p->legal_conflict_penalty >= 0.0 && p->weak_alias_penalty >= 0.0 &&
+           p->country_penalty >= 0.0 && p->dob_penalty >= 0.0 && p->kind_penalty >= 0.0;
+}
+
+#define OTHER_SCRIPT (TXS_TOK_HAN | TXS_TOK_HANZI | TXS_TOK_ABJAD | TXS_TOK_NUMBER)
+
+/* The best similarity txs__match_tok_sim(a, b) may give that makes an
+ * edge (at least min_token_sim), else 0. */
+static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs__mbtok *b)
+{
+    const txs__mbtok *a = &qa->t;
+    uint16_t f = a->flags | b->flags;
+    if (a->rawlen == 0 || b->rawlen == 0) return 1.0;
+    if (a->rawlen == b->rawlen && a->raw[0] == b->raw[0] && memcmp(a->raw, b->raw, a->rawlen) == 0)
+        return 1.0;
+    double s;
+    if ((f & (TXS_TOK_HAN | TXS_TOK_HANZI | TXS_TOK_NUMBER)) == TXS_TOK_HAN) {
+        /* Hangul: the same syllable in another romanisation, or nothing */
+        char x[TXS__MATCH_TOKMAX], y[TXS__MATCH_TOKMAX];
+        size_t nx = txs__match_korean_fold(a->raw, a->rawlen, x, sizeof x);
+        size_t ny = txs__match_korean_fold(b->raw, b->rawlen, y, sizeof y);
+        s = nx == ny && memcmp(x, y, nx) == 0 ? 0.95 : 0.0;
+        return s >= p->min_token_sim ? s : 0.0;
+    }
+    if (f & TXS_TOK_NUMBER) {
+        s = (a->flags & b->flags & TXS_TOK_NUMBER) ? p->number_sim : 0.0;
+        return s >= p->min_token_sim ? s : 0.0;
+    }
+    if (f & TXS_TOK_ABJAD) return 1.0; /* skeletons: their own rules */
+    if (f & TXS_TOK_INITIAL) {
+        s = a->raw[0] == b->raw[0] ? p->initial_sim : 0.0;
+        return s >= p->min_token_sim ? s : 0.0;
+    }
+    if (a->flen == b->flen && memcmp(a->fold, b->fold, a->flen) == 0) {
+        s = 0.95;
+        return s >= p->min_token_sim ? s : 0.0;
+    }
+    if (f & TXS_TOK_HANZI) return 0.0; /* a Han reading matches whole or not */
+    s = 0.0;
+    size_t l = a->flen > b->flen ? a->flen : b->flen;
+    size_t dl = a->flen > b->flen ? a->flen - b->flen : b->flen - a->flen;
+    if (a->flen > 0 && l > 0 && (double)dl <= txs__match_budget(l)) {
+        unsigned d = soft_osa(qa->peq, a->flen, b->fold, b->flen);
+        if ((double)d <= txs__match_budget(l)) s = 1.0 - (double)d / (double)l;
+    }
+    /* the raw spellings' fallback (token.c): one edit at most */
+    if (a->rawlen >= 3 && b->rawlen >= 3 && a->rawlen <= b->rawlen + 1u &&
+        b->rawlen <= a->rawlen + 1u && a->raw[0] == b->raw[0] && !(a->foldeq && b->foldeq)) {
+        size_t lr = a->rawlen > b->rawlen ? a->rawlen : b->rawlen;
+        unsigned d = a->rawlen <= 64 ? txs__match_soft_distance(a->raw, a->rawlen, b->raw, b->rawlen) : 0;
+        if (d <= 1u) {
+            double r = 1.0 - (double)d / (double)lr;
+            if (r > s) s = r;
+        }
+    }
+    s = 1.0 - (1.0 - s) * p->edit_slope;
+    return s >= p->min_token_sim ? s : 0.0;
+}
+
+/* The best similarity merge_sim(a + b, t) may give that makes an edge,
+ * else 0; tpeq: t's fold's match masks. */
+static double merge_best(const txs_match_params *p, const txs__mbtok *a, const txs__mbtok *b,
+                         const txs__mbtok *t, const uint64_t *tpeq)
+{
+    uint16_t f = a->flags | b->flags | t->flags;
+    if (f & (TXS_TOK_NUMBER | TXS_TOK_LEGAL)) return 0.0;
+    if (t->rawlen == 2 && b->rawlen && t->raw[0] == a->raw[0] && t->raw[1] == b->raw[0])
+        return p->initial_sim >= p->min_token_sim ? p->initial_sim : 0.0;
+    if (t->rawlen < 4) return 0.0;
+    if (((a->flags | b->flags) ^ t->flags) & TXS_TOK_ABJAD) return 1.0; /* skeletons */
+    if ((f & (TXS_TOK_HAN | TXS_TOK_HANZI)) == TXS_TOK_HAN) {
+        /* Hangul syllables joined: the same syllables, or nothing */
+        char r[TXS__MATCH_TOKMAX * 2], x[TXS__MATCH_TOKMAX * 2], y[TXS__MATCH_TOKMAX];
+        if ((size_t)a->rawlen + b->rawlen > sizeof r) return 0.0;
+        memcpy(r, a->raw, a->rawlen);
+        memcpy(r + a->rawlen, b->raw, b->rawlen);
+        size_t nx = txs__match_korean_fold(r, (size_t)a->rawlen + b->rawlen, x, sizeof x);
+        size_t ny = txs__match_korean_fold(t->raw, t->rawlen, y, sizeof y);
+        double s = nx == ny && memcmp(x, y, nx) == 0 ? 0.95 * p->han_factor : 0.0;
+        return s >= p->min_token_sim ? s : 0.0;
+    }
+    size_t na = (size_t)a->flen + b->flen, nb = t->flen;
+    size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
+    double budget = txs__match_budget(l);
+    if ((double)dl > budget || nb == 0) return 0.0;
+    char j[2 * TXS__MATCH_TOKMAX];
+    memcpy(j, a->fold, a->flen);
+    memcpy(j + a->flen, b->fold, b->flen);
+    if (f & TXS_TOK_HANZI) /* Han readings joined: a word exactly, or nothing */
+        return na == nb && memcmp(j, t->fold, na) == 0 && 1.0 >= p->min_token_sim ? 1.0 : 0.0;
+    unsigned d = soft_osa(tpeq, nb, j, na);
+    if ((double)d > budget) return 0.0;
+    double s = 1.0 - (1.0 - (1.0 - (double)d / (double)l)) * p->edit_slope;
+    return s >= p->min_token_sim ? s : 0.0;
+}
+
+static int significant(const txs__mbtok *t)
+{
+    return !(t->flags & (TXS_TOK_HAN | TXS_TOK_LEGAL)) && t->weight >= 0.5f;
+}
+
+static int org_kind(txs_name_kind k) { return k == TXS_NAME_COMPANY || k == TXS_NAME_VESSEL; }
+
+/* Merge edges (two adjacent tokens against one) raise sq[] and sc[]. */
+static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, const txs__mbtok *c,
+                   uint32_t nc, double *sq, double *sc)
+{
+    uint64_t cpeq[32];
+    for (uint32_t j = 0; j < nc; j++) {
+        int ready = 0;
+        for (uint32_t i = 0; i + 1 < nq; i++) {
+            size_t na = (size_t)q[i].t.flen + q[i + 1].t.flen, nb = c[j].flen;
+            size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
+            /* the common case, settled on lengths before any masks */
+            if (c[j].rawlen > 2 && (double)dl > txs__match_budget(l) &&
+                !((q[i].t.flags | q[i + 1].t.flags | c[j].flags) & OTHER_SCRIPT))
+                continue;
+            if (!ready && c[j].flen) soft_peq(c[j].fold, c[j].flen, cpeq), ready = 1;
+            double m = merge_best(p, &q[i].t, &q[i + 1].t, &c[j], cpeq);
+            if (m > sq[i]) sq[i] = m;
+            if (m > sq[i + 1]) sq[i + 1] = m;
+            if (m > sc[j]) sc[j] = m;
+        }
+    }
+    for (uint32_t j = 0; j + 1 < nc; j++)
+        for (uint32_t i = 0; i < nq; i++) {
+            size_t na = (size_t)c[j].flen + c[j + 1].flen, nb = q[i].t.flen;
+            size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
+            if (q[i].t.rawlen > 2 && (double)dl > txs__match_budget(l) &&
+                !((c[j].flags | c[j + 1].flags | q[i].t.flags) & OTHER_SCRIPT))
+                continue;
+            double m = merge_best(p, &c[j], &c[j + 1], &q[i].t, q[i].peq);
+            if (m > sc[j]) sc[j] = m;
+            if (m > sc[j + 1]) sc[j + 1] = m;
+            if (m > sq[i]) sq[i] = m;
+        }
+}
+
+/* The bound once each token's best similarity is known (sq[], sc[]). */
+static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
+                    const txs__mbtok *c, uint32_t nc, txs_name_kind ck, const double *sq,
+                    const double *sc)
+{
+    /* both sides keep a significant token for certain: a conflict */
+    int cq = 0, cc = 0;
+    for (uint32_t i = 0; i < nq; i++) cq |= sq[i] == 0.0 && significant(&q[i].t);
+    for (uint32_t j = 0; j < nc; j++) cc |= sc[j] == 0.0 && significant(&c[j]);
+    double f = org_kind(qk) || org_kind(ck) ? p->extra_factor_org : p->extra_factor;
+    if (p->conflict_factor < f || (cq && cc)) f = p->conflict_factor;
+    /* A token that may align adds (its best similarity x weight) to the
+     * numerator and its weight to the denominator, or, left unmatched,
+     * (its charge x weight) to the denominator only: the best choice is to
+     * align those whose gain a / b (b: weight less charge) is highest, as
+     * long as each raises the ratio. */
+    struct { double a, b; } it[2 * TXS__SIDE];
+    uint32_t n = 0;
+    double num = 0.0, den = 0.0;
+    for (uint32_t k = 0; k < nq + nc; k++) {
+        const txs__mbtok *t = k < nq ? &q[k].t : &c[k - nq];
+        double s = k < nq ? sq[k] : sc[k - nq], w = t->weight;
+        double u = (t->flags & TXS_TOK_HAN) ? p->conflict_factor : f;
+        uint32_t j = k - nq;
+        if (k >= nq && !cq && ck == TXS_NAME_PERSON && j > 0 &&
+            !(t->flags & (TXS_TOK_FAMILY | TXS_TOK_LEGAL | TXS_TOK_HAN)))
+            u = 0.0; /* a middle name: the cap may charge it nothing */
+        den += u * w;
+        if (s <= 0.0) continue;
+        double ga = s * w, gb = (1.0 - u) * w;
+        if (gb <= 0.0) {
+            num += ga, den += gb;
+            continue;
+        }
+        uint32_t at = n++;
+        for (; at > 0 && it[at - 1].a * gb < ga * it[at - 1].b; at--) it[at] = it[at - 1];
+        it[at].a = ga, it[at].b = gb;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (den > 0.0 && (num + it[k].a) * den <= num * (den + it[k].b)) break;
+        num += it[k].a, den += it[k].b;
+    }
+    /* the scorer keeps each edge's similarity as a float, which may round
+     * up by a few parts in 10^8 */
+    return den > 0.0 ? num / den * (1.0 + 1e-6) : 0.0;
+}
+
+double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
+                        const txs__mbtok *c, uint32_t nc, txs_name_kind ck)
+{
+    double sq[TXS__SIDE] = {0}, sc[TXS__SIDE] = {0};
+    if (nq == 0 || nc == 0) return 0.0;
+    if (nq > TXS__SIDE) nq = TXS__SIDE;
+    if (nc > TXS__SIDE) nc = TXS__SIDE;
+    for (uint32_t i = 0; i < nq; i++)
+        for (uint32_t j = 0; j < nc; j++) {
+            double s = pair_best(p, &q[i], &c[j]);
+            if (s > sq[i]) sq[i] = s;
+            if (s > sc[j]) sc[j] = s;
+        }
+    merges(p, q, nq, c, nc, sq, sc);
+    return ratio(p, q, nq, qk, c, nc, ck, sq, sc);
+}
+
