@@ -4,7 +4,9 @@
  * names x 60 surnames, companies "SURNAME SURNAME TRADING LLC"), with short
  * all-common names listed too ("MARIA GARCIA", "LI WEI"), is screened with
  * the prefix index and with the exhaustive walk of every hit token's
- * posting list: the same matches, scores equal to the bit.  The cache's
+ * posting list, which also scores every candidate without the scorer's
+ * upper bound, at a low threshold and at the default one: the same
+ * matches, scores equal to the bit.  The cache's
  * no-hit set keeps the 4 most recent names of a bucket.
  */
 #include <criterion/criterion.h>
@@ -38,7 +40,8 @@ static const char *const LAST[] = {
 static char dir[64];
 static void *img;
 static txs_lists *L;
-static txs_sanctions *P, *F; /* prefix index, full walk */
+static txs_sanctions *P, *F;   /* prefix index, full walk */
+static txs_sanctions *PD, *FD; /* the same at the default threshold */
 
 static unsigned rnd(unsigned *s, unsigned n)
 {
@@ -99,24 +102,31 @@ static void setup(void)
     cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &P, &d), 0, "%s", d.msg);
     cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &F, &d), 0, "%s", d.msg);
     txs__sanctions_full_walk(F, 1);
+    /* at the default threshold the scorer's bound rejects most candidates */
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &PD, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &FD, &d), 0, "%s", d.msg);
+    txs__sanctions_full_walk(FD, 1);
 }
 
 static void teardown(void)
 {
     txs_sanctions_free(P);
     txs_sanctions_free(F);
+    txs_sanctions_free(PD);
+    txs_sanctions_free(FD);
     txs_lists_free(L);
     free(img);
 }
 
 TestSuite(candidates, .init = setup, .fini = teardown, .timeout = 120);
 
-/* Screen q both ways; the matches must be the same, bit for bit. */
-static size_t same_both_ways(const char *q, txs_sanctions_match *m)
+/* Screen q with screener a and with the exhaustive b; the matches must
+ * be the same, bit for bit. */
+static size_t same_with(txs_sanctions *a, txs_sanctions *b, const char *q, txs_sanctions_match *m)
 {
     txs_sanctions_match f[32];
-    size_t k = txs_sanctions_name(P, q, strlen(q), m, 32);
-    size_t kf = txs_sanctions_name(F, q, strlen(q), f, 32);
+    size_t k = txs_sanctions_name(a, q, strlen(q), m, 32);
+    size_t kf = txs_sanctions_name(b, q, strlen(q), f, 32);
     cr_assert_eq(k, kf, "%s: %zu vs %zu matches", q, k, kf);
     for (size_t i = 0; i < k; i++)
         cr_assert(m[i].list == f[i].list && m[i].entity == f[i].entity && m[i].name == f[i].name &&
@@ -125,10 +135,12 @@ static size_t same_both_ways(const char *q, txs_sanctions_match *m)
     return k;
 }
 
+static size_t same_both_ways(const char *q, txs_sanctions_match *m) { return same_with(P, F, q, m); }
+
 Test(candidates, prefix_index_finds_what_the_full_walk_finds)
 {
     unsigned s = 5;
-    size_t total = 0;
+    size_t total = 0, totald = 0;
     txs_sanctions_match m[32];
     for (int i = 0; i < 3000; i++) {
         char q[160];
@@ -141,8 +153,10 @@ Test(candidates, prefix_index_finds_what_the_full_walk_finds)
         default: snprintf(q, sizeof q, "%s", LAST[rnd(&s, NL)]); break;
         }
         total += same_both_ways(q, m);
+        totald += same_with(PD, FD, q, m);
     }
     cr_expect_gt(total, 3000); /* the comparison compared something */
+    cr_expect_gt(totald, 500, "%zu matches at the default threshold", totald);
 }
 
 Test(candidates, short_all_common_listed_names_are_found)
