@@ -12,8 +12,9 @@
  *   - Latin tokens: the fold's weighted edit cost is at least their
  *     unit-cost restricted Damerau distance in which confusable letters
  *     and vowels count as equal (every edit the scorer charges less than 1
- *     is such a pair), computed bit-parallel (Myers 1999; Hyyro 2001 for
- *     the transposition), so the similarity is at most 1 - that / length,
+ *     is such a pair), computed bit-parallel (token.c txs__match_myers:
+ *     Myers 1999; Hyyro 2001 for the transposition), with the soft byte
+ *     classes as match masks, so the similarity is at most 1 - that / length,
  *     and nothing past the budget; the raw spellings' one-edit fallback
  *     the same way; initials: the first letter; other scripts and numbers
  *     may always match (they are rare, and their rules are their own);
@@ -89,38 +90,13 @@ static void soft_peq(const char *a, size_t na, uint64_t *peq)
         for (uint32_t m = txs__match_soft_classes(a[i]); m; m &= m - 1) peq[__builtin_ctz(m)] |= 1ull << i;
 }
 
-/* The restricted Damerau distance (unit costs) of a, given by its masks
- * peq and length na (1..64), and b, with soft-equal bytes equal: bit-
- * parallel, one column per byte of b. */
-static unsigned soft_osa(const uint64_t *peq, size_t na, const char *b, size_t nb)
-{
-    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
-    uint64_t d0prev = 0, pmprev = 0;
-    unsigned d = (unsigned)na;
-    for (size_t j = 0; j < nb; j++) {
-        uint64_t pm = peq[(unsigned char)b[j] & 31u];
-        uint64_t tr = ((~d0prev & pm) << 1) & pmprev;
-        uint64_t d0 = (((pm & pv) + pv) ^ pv) | pm | mv | tr;
-        uint64_t hp = mv | ~(d0 | pv), hn = pv & d0;
-        if (hp & last) d++;
-        else if (hn & last) d--;
-        hp = hp << 1 | 1;
-        hn <<= 1;
-        pv = hn | ~(d0 | hp);
-        mv = hp & d0;
-        d0prev = d0;
-        pmprev = pm;
-    }
-    return d;
-}
-
 unsigned txs__match_soft_distance(const char *a, size_t na, const char *b, size_t nb)
 {
     uint64_t peq[32];
     if (na == 0) return (unsigned)nb;
     if (na > 64) na = 64;
     soft_peq(a, na, peq);
-    return soft_osa(peq, na, b, nb);
+    return txs__match_myers(peq, na, b, nb, 1);
 }
 
 void txs__match_bound_tok(const txs_match_params *p, const char *raw, size_t n, uint16_t flags,
@@ -199,7 +175,7 @@ static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs
     size_t l = a->flen > b->flen ? a->flen : b->flen;
     size_t dl = a->flen > b->flen ? a->flen - b->flen : b->flen - a->flen;
     if (a->flen > 0 && l > 0 && (double)dl <= txs__match_budget(l)) {
-        unsigned d = soft_osa(qa->peq, a->flen, b->fold, b->flen);
+        unsigned d = txs__match_myers(qa->peq, a->flen, b->fold, b->flen, 1);
         if ((double)d <= txs__match_budget(l)) s = 1.0 - (double)d / (double)l;
     }
     /* the raw spellings' fallback (token.c): one edit at most */
@@ -247,7 +223,7 @@ static double merge_best(const txs_match_params *p, const txs__mbtok *a, const t
     memcpy(j + a->flen, b->fold, b->flen);
     if (f & TXS_TOK_HANZI) /* Han readings joined: a word exactly, or nothing */
         return na == nb && memcmp(j, t->fold, na) == 0 && 1.0 >= p->min_token_sim ? 1.0 : 0.0;
-    unsigned d = soft_osa(tpeq, nb, j, na);
+    unsigned d = txs__match_myers(tpeq, nb, j, na, 1);
     if ((double)d > budget) return 0.0;
     double s = 1.0 - (1.0 - (1.0 - (double)d / (double)l)) * p->edit_slope;
     return s >= p->min_token_sim ? s : 0.0;

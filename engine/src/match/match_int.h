@@ -32,6 +32,11 @@ static inline double txs__match_budget(size_t len)
     return 1.0 + (double)len * 0.25;
 }
 
+/* The bit-parallel edit distance of the pattern whose match masks are peq
+ * (32 byte classes, a byte's low five bits) and length na (1..64) against
+ * b; with transpose, the restricted Damerau distance (token.c). */
+unsigned txs__match_myers(const uint64_t *peq, size_t na, const char *b, size_t nb, int transpose);
+
 /* The byte classes (low five bits) the scorer substitutes for c at a cost
  * under 1 (bound.c). */
 uint32_t txs__match_soft_classes(char c);

@@ -172,34 +172,49 @@ double txs__match_edit_cost(const char *a, size_t na, const char *b, size_t nb)
     return edit_cost(a, na, b, nb, 1e9);
 }
 
-/* The unit-cost Levenshtein distance of a (at most 64 bytes) and b, bit-
- * parallel (Myers 1999, in Hyyro's formulation): one column of the table
- * per byte of b, as two bit vectors of +1 / -1 vertical steps.  Bytes are
- * told apart by their low five bits only, so the match masks are 32 words
- * to clear, not 256: exact for letters (a..z are 1..26), and where two
- * bytes share the bits (a digit and a letter) they count as equal, which
- * can only lower the result.  So: at most the Levenshtein distance, equal
- * to it when no two different bytes of a and b agree mod 32. */
+/* The bit-parallel edit distance (Myers 1999, in Hyyro's formulation) of
+ * a pattern given by its match masks peq (bit i of peq[k]: byte class k
+ * matches pattern byte i; classes are a byte's low five bits) and length
+ * na (1..64), against b: one column of the table per byte of b, as two bit
+ * vectors of +1 / -1 vertical steps.  With transpose, an adjacent swap of
+ * matching bytes costs one edit (the restricted Damerau distance; Hyyro
+ * 2001).  What "matches" means is the masks' business: exact bytes for
+ * txs__match_levenshtein64, soft-equal ones for the bound (bound.c). */
+unsigned txs__match_myers(const uint64_t *peq, size_t na, const char *b, size_t nb, int transpose)
+{
+    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
+    uint64_t d0prev = 0, pmprev = 0, tmask = transpose ? ~0ull : 0;
+    unsigned d = (unsigned)na;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t pm = peq[(unsigned char)b[j] & 31u];
+        uint64_t tr = ((~d0prev & pm) << 1) & pmprev & tmask;
+        uint64_t d0 = (((pm & pv) + pv) ^ pv) | pm | mv | tr;
+        uint64_t hp = mv | ~(d0 | pv), hn = pv & d0;
+        if (hp & last) d++;
+        else if (hn & last) d--;
+        hp = hp << 1 | 1;
+        hn <<= 1;
+        pv = hn | ~(d0 | hp);
+        mv = hp & d0;
+        d0prev = d0;
+        pmprev = pm;
+    }
+    return d;
+}
+
+/* The unit-cost Levenshtein distance of a (at most 64 bytes) and b.  Bytes
+ * are told apart by their low five bits only, so the match masks are 32
+ * words to clear, not 256: exact for letters (a..z are 1..26), and where
+ * two bytes share the bits (a digit and a letter) they count as equal,
+ * which can only lower the result.  So: at most the Levenshtein distance,
+ * equal to it when no two different bytes of a and b agree mod 32. */
 unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_t nb)
 {
     uint64_t peq[32];
     if (na == 0) return (unsigned)nb;
     memset(peq, 0, sizeof peq);
     for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i] & 31] |= 1ull << i;
-    uint64_t pv = na == 64 ? ~0ull : (1ull << na) - 1, mv = 0, last = 1ull << (na - 1);
-    unsigned d = (unsigned)na;
-    for (size_t j = 0; j < nb; j++) {
-        uint64_t eq = peq[(unsigned char)b[j] & 31], xv = eq | mv;
-        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-        uint64_t ph = mv | ~(xh | pv), mh = pv & xh;
-        if (ph & last) d++;
-        else if (mh & last) d--;
-        ph = ph << 1 | 1;
-        mh <<= 1;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-    }
-    return d;
+    return txs__match_myers(peq, na, b, nb, 0);
 }
 
 /* A lower bound of edit_cost: each unit edit of a Levenshtein alignment
