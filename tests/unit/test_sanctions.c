@@ -80,6 +80,42 @@ Test(sanctions, name_sections_are_built)
     cr_assert_eq(hv, TXS__HSDB_VERSION);
 }
 
+/* Every token of every name knows its dictionary token (the bound
+ * prepares list tokens by id): the same bytes, and none for an initial. */
+Test(sanctions, name_tokens_carry_their_dictionary_ids)
+{
+    const void *p;
+    size_t n;
+    uint32_t v;
+    cr_assert_eq(txs__lists_section(L, TXS__SEC_NAMES, &p, &n, &v), TXS_OK);
+    txs__snap_names_hdr h;
+    memcpy(&h, p, sizeof h);
+    const uint8_t *b = p;
+    const txs__snap_name *nm = (const void *)(b + h.off_names);
+    const txs_norm_tok *td = (const void *)(b + h.off_tokdesc);
+    const txs__snap_tok *tk = (const void *)(b + h.off_toks);
+    const uint32_t *id = (const void *)(b + h.off_tokid);
+    const char *text = (const char *)b + h.off_text, *ts = (const char *)b + h.off_tokstr;
+    size_t named = 0, initials = 0;
+    for (uint32_t i = 0; i < h.nnames; i++)
+        for (uint32_t k = 0; k < nm[i].ntok; k++) {
+            const txs_norm_tok *t = &td[nm[i].tokdesc + k];
+            uint32_t x = id[nm[i].tokdesc + k];
+            if (t->len < 2) {
+                cr_assert_eq(x, TXS__NO_TOK);
+                initials++;
+                continue;
+            }
+            cr_assert_lt(x, h.ntoks);
+            cr_assert_eq(tk[x].len, t->len);
+            cr_assert(memcmp(ts + tk[x].str_off, text + nm[i].text_off + t->off, t->len) == 0,
+                      "name %u token %u: %.*s", i, k, (int)t->len, text + nm[i].text_off + t->off);
+            named++;
+        }
+    cr_assert_gt(named, 1000);
+    cr_assert_gt(initials, 0);
+}
+
 Test(sanctions, exact_name_hits_with_entry_id)
 {
     cr_assert_str_eq(best("AEROCARIBBEAN AIRLINES", NULL), "OFAC-SDN:36");

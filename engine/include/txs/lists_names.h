@@ -46,10 +46,15 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *             the prefix index of candidate generation (names_prefix_int.h):
  *             each name's tokens, and each token's prefix postings with
  *             the names' candidate bars
+ *   tokid[]   per tokdesc[] entry, its token's index in toks[] (the same
+ *             bytes), or TXS__NO_TOK for a one-byte token (an initial is
+ *             not in the dictionary): what the scorer prepares of a list
+ *             token is prepared once per token, not once per name
  *
  * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
  * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 2u
+#define TXS__NAMES_VERSION 3u
+#define TXS__NO_TOK 0xFFFFFFFFu
 #define TXS__HSDB_VERSION 1u
 
 enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
@@ -63,6 +68,7 @@ typedef struct txs__snap_names_hdr {
     uint64_t off_post, off_del, off_tokstr, off_lits;
     uint32_t npre, pad;
     uint64_t off_fwd_off, off_fwd, off_pre_off, off_pre;
+    uint64_t off_tokid;
 } txs__snap_names_hdr;
 
 typedef struct txs__snap_name {

@@ -153,8 +153,10 @@ typedef struct txs__mside {
 
 void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, txs__mside *s);
 
-/* The scorer's weight of a token (rarity, legal form, initial, family). */
+/* The scorer's weight of a token (rarity, legal form, initial, family),
+ * and the same from its rarity (its weight without flags) and its flags. */
 float txs__match_weight(const txs_match_params *p, const char *raw, size_t n, uint16_t flags);
+float txs__match_weight_of(const txs_match_params *p, float rarity, uint16_t flags);
 
 /* What the upper bound (bound.c) needs of a candidate token: its text,
  * fold and weight, without the skeleton and the side's bookkeeping. */

@@ -273,7 +273,7 @@ static uint64_t put(blob *o, const void *p, size_t n)
 
 typedef struct tables {
     txs__snap_tok *toks;
-    uint32_t *post, *lits;
+    uint32_t *post, *lits, *tokid;
     txs__snap_del *del;
     size_t ndel, nlits;
     txs__prefix px;
@@ -302,7 +302,16 @@ static int fill_tables(nb *b, tables *t)
     t->post = calloc(b->post.n + 1, sizeof *t->post);
     t->lits = calloc(b->toks.n + 1, sizeof *t->lits);
     t->del = calloc(t->ndel, sizeof *t->del);
-    if (!t->toks || !t->post || !t->lits || !t->del) return TXS_E_NOMEM;
+    t->tokid = calloc(b->tokdesc.n + 1, sizeof *t->tokid);
+    if (!t->toks || !t->post || !t->lits || !t->del || !t->tokid) return TXS_E_NOMEM;
+    const txs__snap_name *v = (const txs__snap_name *)b->names.p;
+    const txs_norm_tok *td = (const txs_norm_tok *)b->tokdesc.p;
+    for (size_t i = 0; i < b->names.n; i++)
+        for (uint32_t j = 0; j < v[i].ntok; j++) {
+            const txs_norm_tok *x = &td[v[i].tokdesc + j];
+            int64_t id = x->len < 2 ? -1 : tok_find(b, b->text.p + v[i].text_off + x->off, x->len, 0);
+            t->tokid[v[i].tokdesc + j] = id < 0 ? TXS__NO_TOK : (uint32_t)id;
+        }
     uint32_t off = 0;
     for (size_t i = 0; i < b->toks.n; i++) {
         t->toks[i] = (txs__snap_tok){k[i].off, k[i].len, off, 0, k[i].df, k[i].flags, k[i].weight, 0};
@@ -383,6 +392,7 @@ static int write_blob(nb *b, const tables *t, void **out, size_t *n)
         h.off_fwd = put(&o, t->px.fwd, b->post.n * sizeof *t->px.fwd);
         h.off_pre_off = put(&o, t->px.pre_off, (b->toks.n + 1) * sizeof *t->px.pre_off);
         h.off_pre = put(&o, t->px.pre, t->px.npre * sizeof *t->px.pre);
+        h.off_tokid = put(&o, t->tokid, b->tokdesc.n * sizeof *t->tokid);
         put(&o, NULL, 0);
         if (pass == 0 && (o.p = calloc(1, o.n + 8)) == NULL) return TXS_E_NOMEM;
     }
@@ -397,7 +407,7 @@ static void nb_free(nb *b, tables *t)
     txs_norm_free(b->nz);
     free(b->names.p), free(b->tokdesc.p), free(b->text.p), free(b->toks.p);
     free(b->tokstr.p), free(b->post.p), free(b->map);
-    free(t->toks), free(t->post), free(t->lits), free(t->del);
+    free(t->toks), free(t->post), free(t->lits), free(t->del), free(t->tokid);
     txs__prefix_free(&t->px);
 }
 

@@ -98,7 +98,12 @@ void txs__match_side(const txs_match_params *p, const txs_norm_name *nm, side *s
 
 float txs__match_weight(const txs_match_params *p, const char *raw, size_t n, uint16_t flags)
 {
-    float w = rarity_of(p->rarity, raw, n);
+    return txs__match_weight_of(p, rarity_of(p->rarity, raw, n), flags);
+}
+
+float txs__match_weight_of(const txs_match_params *p, float rarity, uint16_t flags)
+{
+    float w = rarity;
     if (flags & TXS_TOK_LEGAL) w = (float)p->legal_weight;
     else if (flags & TXS_TOK_INITIAL) w = 0.5f;
     if (flags & TXS_TOK_FAMILY) w *= (float)p->family_weight;

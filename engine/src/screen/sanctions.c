@@ -23,8 +23,10 @@
  *   5. candidates are scored against the query prepared once, on the first
  *      candidate (weak aliases pay the scorer's weak_alias_penalty), and the
  *      best name per entity is kept; a candidate whose upper bound
- *      (match/bound.c, from the list name's tokens, memoised for BMEMO
- *      recent names) is under the threshold is not scored: 97% of them.
+ *      (match/bound.c, from the list name's tokens: each dictionary
+ *      token's fold and rarity are kept for TVIEW recent tokens, found by
+ *      the snapshot's token ids) is under the threshold is not scored: 97%
+ *      of them.
  *
  * Outcomes are remembered per name in a cache shared by a run's screeners
  * (name_cache_int.h): most names are answered from it.  Look-back screening,
@@ -79,18 +81,18 @@
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
 #define ENDS_POST 512u    /* exact hit tokens on at most this many names are
                              walked in full for a person's first and last name */
-#define BMEMO 4096u      /* list names whose bound tokens are kept (bound_name) */
-#define BMEMO_TOK 4u      /* of at most this many tokens */
+#define TVIEW 16384u      /* list tokens whose bound view is kept (bound_name) */
 #define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
                              tokens at the weight floor (0.15) */
 
 
-/* A list name's tokens as the bound reads them: the same common names
- * come back as candidates of query after query. */
-typedef struct bmemo {
-    uint32_t list1, nm; /* list + 1 (0: empty) and name */
-    txs__mbtok t[BMEMO_TOK];
-} bmemo;
+/* A dictionary token as the bound reads it, weighed as if it had no
+ * flags (each name's flags are applied when it is read): the common given
+ * names and surnames come back in candidate after candidate. */
+typedef struct tview {
+    uint32_t list1, tok; /* list + 1 (0: empty) and token id */
+    txs__mbtok v;
+} tview;
 
 typedef struct thit {
     uint32_t tok;
@@ -107,7 +109,7 @@ struct txs_sanctions {
     txs__mside qs;         /* q prepared for the scorer, once per name */
     txs__mbq qb[TXS__SIDE]; /* and for the scorer's upper bound */
     int bound;             /* whether the bound holds for s->mp */
-    bmemo *bm;             /* BMEMO slots, direct-mapped */
+    tview *tv;             /* TVIEW slots, direct-mapped */
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
@@ -136,8 +138,8 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
     s->idm = txs__idmemo_new();
-    s->bm = calloc(BMEMO, sizeof *s->bm);
-    int rc = s->ix && s->nz && s->cache && s->idm && s->bm ? TXS_OK
+    s->tv = calloc(TVIEW, sizeof *s->tv);
+    int rc = s->ix && s->nz && s->cache && s->idm && s->tv ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -165,7 +167,7 @@ void txs_sanctions_free(txs_sanctions *s)
     if (s->cache_owner) txs__ncache_free(s->cache);
     txs__idmemo_free(s->idm);
     txs_norm_free(s->nz);
-    free(s->bm);
+    free(s->tv);
     free(s);
 }
 
@@ -610,15 +612,24 @@ static void prepare(txs_sanctions *s)
 static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
-    txs__mbtok buf[TXS__SIDE], *c = buf;
+    txs__mbtok c[TXS__SIDE];
     uint32_t n = m->ntok < TXS__SIDE ? m->ntok : TXS__SIDE;
-    bmemo *b = n <= BMEMO_TOK ? &s->bm[(nm * 2654435761u ^ list) & (BMEMO - 1u)] : NULL;
-    if (b && b->list1 == list + 1u && b->nm == nm)
-        return txs__match_bound(&s->mp, s->qb, s->qs.n, s->q.kind, b->t, n, (txs_name_kind)m->kind);
-    if (b) c = b->t, b->list1 = list + 1u, b->nm = nm;
     for (uint32_t k = 0; k < n; k++) {
         const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
-        txs__match_bound_tok(&s->mp, x->text + m->text_off + d->off, d->len, d->flags, &c[k]);
+        uint32_t id = x->tokid[m->tokdesc + k];
+        if (id == TXS__NO_TOK) { /* an initial */
+            txs__match_bound_tok(&s->mp, x->text + m->text_off + d->off, d->len, d->flags, &c[k]);
+            continue;
+        }
+        tview *v = &s->tv[((id + list * 0x9E3779B1u) * 2654435761u) >> 18];
+        if (v->list1 != list + 1u || v->tok != id) {
+            const txs__snap_tok *t = &x->toks[id];
+            txs__match_bound_tok(&s->mp, x->tokstr + t->str_off, t->len, 0, &v->v);
+            v->list1 = list + 1u, v->tok = id;
+        }
+        c[k] = v->v;
+        c[k].flags = d->flags;
+        c[k].weight = txs__match_weight_of(&s->mp, v->v.weight, d->flags);
     }
     return txs__match_bound(&s->mp, s->qb, s->qs.n, s->q.kind, c, n, (txs_name_kind)m->kind);
 }

@@ -41,7 +41,7 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
         !in(h->off_lits, h->nlits, 4, n) || h->ndel == 0 || (h->ndel & (h->ndel - 1)) ||
         !in(h->off_fwd_off, (uint64_t)h->nnames + 1, 4, n) || !in(h->off_fwd, h->npost, 4, n) ||
         !in(h->off_pre_off, (uint64_t)h->ntoks + 1, 4, n) ||
-        !in(h->off_pre, h->npre, sizeof *x->pre, n))
+        !in(h->off_pre, h->npre, sizeof *x->pre, n) || !in(h->off_tokid, h->ntokdesc, 4, n))
         return bad(d, x->l, "bounds");
     x->names = (const void *)(p + h->off_names);
     x->tokdesc = (const void *)(p + h->off_tokdesc);
@@ -55,6 +55,7 @@ static int map_names(sidx *x, const uint8_t *p, size_t n, txs_diag *d)
     x->fwd = (const void *)(p + h->off_fwd);
     x->pre_off = (const void *)(p + h->off_pre_off);
     x->pre = (const void *)(p + h->off_pre);
+    x->tokid = (const void *)(p + h->off_tokid);
     return TXS_OK;
 }
 
@@ -77,6 +78,14 @@ static int check_names(const sidx *x, txs_diag *d)
             const txs_norm_tok *t = &x->tokdesc[m->tokdesc + k];
             if ((uint32_t)t->off + t->len > m->text_len) return bad(d, x->l, "token record");
         }
+    }
+    /* a token's id names a dictionary token of its length (the same bytes
+     * by construction; the length keeps a reader of either in bounds) */
+    for (uint32_t i = 0; i < h->ntokdesc; i++) {
+        uint32_t id = x->tokid[i];
+        if (id == TXS__NO_TOK ? x->tokdesc[i].len >= 2
+                              : id >= h->ntoks || x->toks[id].len != x->tokdesc[i].len)
+            return bad(d, x->l, "token id");
     }
     for (uint32_t i = 0; i < h->ntoks; i++) {
         const txs__snap_tok *t = &x->toks[i];

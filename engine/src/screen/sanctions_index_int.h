@@ -26,7 +26,7 @@ typedef struct txs__sidx {
     const txs_norm_tok *tokdesc;
     const char *text, *tokstr;
     const txs__snap_tok *toks;
-    const uint32_t *post, *lits;
+    const uint32_t *post, *lits, *tokid;
     const txs__snap_del *del;
     txs_hsdb *db;
     txs_hsscratch *scratch;
