@@ -739,17 +739,24 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
     if (nc == 0) return;
     prepare(s);
-    if (nc > MAX_CAND) { /* the MAX_CAND best covered, in cand_cmp order */
+    const int top = nc > MAX_CAND;
+    if (top) { /* the MAX_CAND best covered */
         select_top(x->cand, nc, MAX_CAND);
         nc = MAX_CAND;
-        qsort(x->cand, nc, sizeof *x->cand, cand_cmp);
-    } else {
-        qsort(x->cand, nc, sizeof *x->cand, touch_cmp);
     }
-    for (size_t i = 0; i < nc; i++) {
+    /* Most candidates fail the bound: not prepared, not scored, and not
+     * sorted either.  The bound of one candidate does not depend on any
+     * other, so the survivors are scored in the same order as if all had
+     * been sorted: cand_cmp's for the best covered, else touch_cmp's (the
+     * order decides which of two names of an entity with equal scores is
+     * kept). */
+    size_t ns = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (!(s->bound && bound_name(s, x, list, x->cand[i].nm) < s->threshold - 1e-9))
+            x->cand[ns++] = x->cand[i];
+    qsort(x->cand, ns, sizeof *x->cand, top ? cand_cmp : touch_cmp);
+    for (size_t i = 0; i < ns; i++) {
         uint32_t nm = x->cand[i].nm;
-        /* most candidates fail the bound: not prepared, not scored */
-        if (s->bound && bound_name(s, x, list, nm) < s->threshold - 1e-9) continue;
         double sc = score_name(s, x, nm, NULL, 0);
         if (sc >= s->threshold) keep(s, list, x->names[nm].entity, nm, sc);
     }
