@@ -192,6 +192,23 @@ int txs__match_bound_usable(const txs_match_params *p);
 double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
                         const txs__mbtok *c, uint32_t nc, txs_name_kind ck);
 
+/* The part of the bound that one candidate token decides with the query
+ * alone: its best similarity with each query token (pair[i]) and with
+ * each adjacent pair of query tokens written together (merge[i], for
+ * tokens i and i + 1).  A caller that meets the same list token in
+ * candidate after candidate of one query can keep it. */
+typedef struct txs__mbcol {
+    double pair[TXS__SIDE], merge[TXS__SIDE];
+} txs__mbcol;
+
+void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                          const txs__mbtok *c, txs__mbcol *out);
+
+/* txs__match_bound with col[j] = txs__match_bound_col(c[j]) given. */
+double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *col,
+                             uint32_t nc, txs_name_kind ck);
+
 /* txs_match_score with the query already prepared (qs from qn). */
 double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, const txs_norm_name *qn,
                              const txs_norm_name *cn, const txs_match_qual *ql, char *explain,

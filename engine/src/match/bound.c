@@ -236,27 +236,38 @@ static int significant(const txs__mbtok *t)
 
 static int org_kind(txs_name_kind k) { return k == TXS_NAME_COMPANY || k == TXS_NAME_VESSEL; }
 
-/* Merge edges (two adjacent tokens against one) raise sq[] and sc[]. */
-static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, const txs__mbtok *c,
-                   uint32_t nc, double *sq, double *sc)
+void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                          const txs__mbtok *c, txs__mbcol *out)
 {
     uint64_t cpeq[32];
-    for (uint32_t j = 0; j < nc; j++) {
-        int ready = 0;
+    int ready = 0;
+    if (nq > TXS__SIDE) nq = TXS__SIDE;
+    for (uint32_t i = 0; i < nq; i++) out->pair[i] = pair_best(p, &q[i], c);
+    for (uint32_t i = 0; i + 1 < nq; i++) {
+        size_t na = (size_t)q[i].t.flen + q[i + 1].t.flen, nb = c->flen;
+        size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
+        out->merge[i] = 0.0;
+        /* the common case, settled on lengths before any masks */
+        if (c->rawlen > 2 && (double)dl > txs__match_budget(l) &&
+            !((q[i].t.flags | q[i + 1].t.flags | c->flags) & OTHER_SCRIPT))
+            continue;
+        if (!ready && c->flen) soft_peq(c->fold, c->flen, cpeq), ready = 1;
+        out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, cpeq);
+    }
+}
+
+/* Merge edges raise sq[] and sc[]: a query pair against one candidate
+ * token from col[], two candidate tokens against one query token here. */
+static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, const txs__mbtok *c,
+                   const txs__mbcol *col, uint32_t nc, double *sq, double *sc)
+{
+    for (uint32_t j = 0; j < nc; j++)
         for (uint32_t i = 0; i + 1 < nq; i++) {
-            size_t na = (size_t)q[i].t.flen + q[i + 1].t.flen, nb = c[j].flen;
-            size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
-            /* the common case, settled on lengths before any masks */
-            if (c[j].rawlen > 2 && (double)dl > txs__match_budget(l) &&
-                !((q[i].t.flags | q[i + 1].t.flags | c[j].flags) & OTHER_SCRIPT))
-                continue;
-            if (!ready && c[j].flen) soft_peq(c[j].fold, c[j].flen, cpeq), ready = 1;
-            double m = merge_best(p, &q[i].t, &q[i + 1].t, &c[j], cpeq);
+            double m = col[j].merge[i];
             if (m > sq[i]) sq[i] = m;
             if (m > sq[i + 1]) sq[i + 1] = m;
             if (m > sc[j]) sc[j] = m;
         }
-    }
     for (uint32_t j = 0; j + 1 < nc; j++)
         for (uint32_t i = 0; i < nq; i++) {
             size_t na = (size_t)c[j].flen + c[j + 1].flen, nb = q[i].t.flen;
@@ -318,20 +329,31 @@ static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, t
     return den > 0.0 ? num / den * (1.0 + 1e-6) : 0.0;
 }
 
-double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
-                        const txs__mbtok *c, uint32_t nc, txs_name_kind ck)
+double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *col,
+                             uint32_t nc, txs_name_kind ck)
 {
     double sq[TXS__SIDE] = {0}, sc[TXS__SIDE] = {0};
     if (nq == 0 || nc == 0) return 0.0;
     if (nq > TXS__SIDE) nq = TXS__SIDE;
     if (nc > TXS__SIDE) nc = TXS__SIDE;
-    for (uint32_t i = 0; i < nq; i++)
-        for (uint32_t j = 0; j < nc; j++) {
-            double s = pair_best(p, &q[i], &c[j]);
+    for (uint32_t j = 0; j < nc; j++)
+        for (uint32_t i = 0; i < nq; i++) {
+            double s = col[j].pair[i];
             if (s > sq[i]) sq[i] = s;
             if (s > sc[j]) sc[j] = s;
         }
-    merges(p, q, nq, c, nc, sq, sc);
+    merges(p, q, nq, c, col, nc, sq, sc);
     return ratio(p, q, nq, qk, c, nc, ck, sq, sc);
+}
+
+double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
+                        const txs__mbtok *c, uint32_t nc, txs_name_kind ck)
+{
+    txs__mbcol col[TXS__SIDE];
+    if (nq == 0 || nc == 0) return 0.0;
+    if (nc > TXS__SIDE) nc = TXS__SIDE;
+    for (uint32_t j = 0; j < nc; j++) txs__match_bound_col(p, q, nq, &c[j], &col[j]);
+    return txs__match_bound_cols(p, q, nq, qk, c, col, nc, ck);
 }
 

@@ -82,6 +82,7 @@
 #define ENDS_POST 512u    /* exact hit tokens on at most this many names are
                              walked in full for a person's first and last name */
 #define TVIEW 16384u      /* list tokens whose bound view is kept (bound_name) */
+#define QCOL 512u         /* and whose columns against the query are (per query) */
 #define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
                              tokens at the weight floor (0.15) */
 
@@ -93,6 +94,15 @@ typedef struct tview {
     uint32_t list1, tok; /* list + 1 (0: empty) and token id */
     txs__mbtok v;
 } tview;
+
+/* A list token's column against the current query (match.h
+ * txs__match_bound_col): nine in ten tokens of a query's candidates are
+ * tokens an earlier candidate of the same query had ("... ELECTRONICS
+ * LLC", a common given name). */
+typedef struct qcol {
+    uint32_t gen, list1, tok, flags; /* the query's serial; the token as flagged */
+    txs__mbcol col;
+} qcol;
 
 typedef struct thit {
     uint32_t tok;
@@ -110,6 +120,8 @@ struct txs_sanctions {
     txs__mbq qb[TXS__SIDE]; /* and for the scorer's upper bound */
     int bound;             /* whether the bound holds for s->mp */
     tview *tv;             /* TVIEW slots, direct-mapped */
+    qcol *qc;              /* QCOL slots, direct-mapped, of query qgen */
+    uint32_t qgen;
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
@@ -139,7 +151,8 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->cache_owner = 1;
     s->idm = txs__idmemo_new();
     s->tv = calloc(TVIEW, sizeof *s->tv);
-    int rc = s->ix && s->nz && s->cache && s->idm && s->tv ? TXS_OK
+    s->qc = calloc(QCOL, sizeof *s->qc);
+    int rc = s->ix && s->nz && s->cache && s->idm && s->tv && s->qc ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -168,6 +181,7 @@ void txs_sanctions_free(txs_sanctions *s)
     txs__idmemo_free(s->idm);
     txs_norm_free(s->nz);
     free(s->tv);
+    free(s->qc);
     free(s);
 }
 
@@ -604,6 +618,10 @@ static void prepare(txs_sanctions *s)
     s->qkind = party_kind(s->ctx, s->raw, s->rawn);
     txs__match_side(&s->mp, &s->q, &s->qs);
     txs__match_bound_query(&s->qs, s->qb);
+    if (++s->qgen == 0) { /* a slot of 2^32 queries ago must not pass for this one's */
+        memset(s->qc, 0, QCOL * sizeof *s->qc);
+        s->qgen = 1;
+    }
     s->ready = 1;
 }
 
@@ -613,12 +631,15 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
 {
     const txs__snap_name *m = &x->names[nm];
     txs__mbtok c[TXS__SIDE];
+    txs__mbcol col[TXS__SIDE];
     uint32_t n = m->ntok < TXS__SIDE ? m->ntok : TXS__SIDE;
+    uint32_t nq = s->qs.n < TXS__SIDE ? s->qs.n : TXS__SIDE;
     for (uint32_t k = 0; k < n; k++) {
         const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
         uint32_t id = x->tokid[m->tokdesc + k];
         if (id == TXS__NO_TOK) { /* an initial */
             txs__match_bound_tok(&s->mp, x->text + m->text_off + d->off, d->len, d->flags, &c[k]);
+            txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &col[k]);
             continue;
         }
         tview *v = &s->tv[((id + list * 0x9E3779B1u) * 2654435761u) >> 18];
@@ -630,8 +651,15 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
         c[k] = v->v;
         c[k].flags = d->flags;
         c[k].weight = txs__match_weight_of(&s->mp, v->v.weight, d->flags);
+        qcol *q = &s->qc[((id ^ (uint32_t)d->flags << 20) + list * 0x9E3779B1u) * 2654435761u >> 23];
+        if (q->gen != s->qgen || q->list1 != list + 1u || q->tok != id || q->flags != d->flags) {
+            txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &q->col);
+            q->gen = s->qgen, q->list1 = list + 1u, q->tok = id, q->flags = d->flags;
+        }
+        memcpy(col[k].pair, q->col.pair, nq * sizeof *col[k].pair);
+        if (nq > 1) memcpy(col[k].merge, q->col.merge, (nq - 1) * sizeof *col[k].merge);
     }
-    return txs__match_bound(&s->mp, s->qb, s->qs.n, s->q.kind, c, n, (txs_name_kind)m->kind);
+    return txs__match_bound_cols(&s->mp, s->qb, nq, s->q.kind, c, col, n, (txs_name_kind)m->kind);
 }
 
 /* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
