@@ -79,19 +79,6 @@ void txs__input_csv_scan(const char *p, const char *limit, char delim,
  * cheap, and no global state. */
 int txs__input_have_simd(void);
 
-/* hash_avx2.c: the raw-bytes xxh3 built with AVX2 (TXS_HASH_AVX2 when the
- * build compiles that file with -mavx2).  Call only when
- * txs__input_hash_avx2() is true; state comes from XXH3_createState(). */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(TXS_HAVE_AVX2_FILE)
-#define TXS_HASH_AVX2 1
-#else
-#define TXS_HASH_AVX2 0
-#endif
-void txs__input_hash_reset(void *state);
-void txs__input_hash_update(void *state, const void *p, size_t n);
-uint64_t txs__input_hash_digest(const void *state);
-/* Whether this build and CPU run the AVX2 hash. */
-int txs__input_hash_avx2(void);
 
 /* Offset of the first byte of an invalid UTF-8 sequence in [p, p+n), or n
  * when all of it is valid (no overlongs, surrogates or > U+10FFFF). */

@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define XXH_DISPATCH_DISABLE_REPLACE /* the _dispatch names are written out */
+#include <xxh_x86dispatch.h>
 #include <xxhash.h>
 #include <zlib.h>
 
@@ -62,8 +64,7 @@ struct txs_source {
      * progress display may read it from another thread (one store a
      * read(2) call of up to TXS_READ_CHUNK bytes: no cost). */
     _Atomic uint64_t raw_bytes;
-    XXH3_state_t *xxh;
-    int xxh_avx2;       /* hashed by hash_avx2.c rather than the library */
+    XXH3_state_t *xxh; /* updated through libxxhash's CPU dispatch (AVX2 where there is) */
     char err[512];
 };
 
@@ -100,9 +101,7 @@ static txs_source *source_new(const char *name)
         txs_source_free(s);
         return NULL;
     }
-    s->xxh_avx2 = txs__input_hash_avx2();
-    if (s->xxh_avx2) txs__input_hash_reset(s->xxh);
-    else XXH3_64bits_reset(s->xxh);
+    XXH3_64bits_reset(s->xxh);
     return s;
 }
 
@@ -190,8 +189,7 @@ static ssize_t raw_read(txs_source *s, void *buf, size_t cap)
     atomic_store_explicit(&s->raw_bytes,
                           atomic_load_explicit(&s->raw_bytes, memory_order_relaxed) + (uint64_t)n,
                           memory_order_relaxed);
-    if (s->xxh_avx2) txs__input_hash_update(s->xxh, buf, (size_t)n);
-    else XXH3_64bits_update(s->xxh, buf, (size_t)n);
+    XXH3_64bits_update_dispatch(s->xxh, buf, (size_t)n);
     return n;
 }
 
@@ -343,7 +341,7 @@ uint64_t txs_source_raw_bytes(const txs_source *s)
 uint64_t txs_source_raw_hash(const txs_source *s)
 {
     if (s == NULL) return 0;
-    return s->xxh_avx2 ? txs__input_hash_digest(s->xxh) : XXH3_64bits_digest(s->xxh);
+    return XXH3_64bits_digest(s->xxh);
 }
 
 const char *txs_source_error(const txs_source *s)
@@ -363,25 +361,3 @@ void txs_source_free(txs_source *s)
     free(s);
 }
 
-int txs__input_hash_avx2(void)
-{
-#if TXS_HASH_AVX2
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
-#else
-    return 0;
-#endif
-}
-
-#if !TXS_HASH_AVX2
-/* Not built with the AVX2 file: never called (txs__input_hash_avx2() is 0). */
-void txs__input_hash_reset(void *state) { XXH3_64bits_reset((XXH3_state_t *)state); }
-void txs__input_hash_update(void *state, const void *p, size_t n)
-{
-    XXH3_64bits_update((XXH3_state_t *)state, p, n);
-}
-uint64_t txs__input_hash_digest(const void *state)
-{
-    return XXH3_64bits_digest((const XXH3_state_t *)state);
-}
-#endif
