@@ -131,7 +131,6 @@ struct txs_sanctions {
     txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
     txs__idmemo *idm;         /* identifier look-ups (idents.c) */
-    uint64_t endb[4];         /* ends_hit's filter: end_bit of each hit token */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
     const char *raw;                /* the query as given, while screened */
@@ -538,58 +537,35 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
     return mass;
 }
 
-/* Whether list token t is token k of list name m, as written. */
-static int same_tok(const sidx *x, const txs__snap_tok *t, const txs__snap_name *m, uint32_t k)
+/* The dictionary id of token k of list name m (TXS__NO_TOK: an initial,
+ * which is no dictionary token, so never a hit token). */
+static uint32_t tok_at(const sidx *x, const txs__snap_name *m, uint32_t k)
 {
-    const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
-    if (t->len != d->len) return 0;
-    const char *a = x->tokstr + t->str_off, *b = x->text + m->text_off + d->off;
-    return a[0] == b[0] && memcmp(a, b, d->len) == 0; /* the first letter spares most calls */
+    return x->tokid[m->tokdesc + k];
 }
 
-/* Whether token t is the first or the last token of person name nm of
- * three or more tokens: the cheap test before ends_hit. */
-static int end_token(const sidx *x, uint32_t nm, const txs__snap_tok *t)
+/* Whether dictionary token t is the first or the last token of person
+ * name nm of three or more tokens: the cheap test before ends_hit. */
+static int end_token(const sidx *x, uint32_t nm, uint32_t t)
 {
     const txs__snap_name *m = &x->names[nm];
     if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
-    return same_tok(x, t, m, 0) || same_tok(x, t, m, m->ntok - 1u);
+    return tok_at(x, m, 0) == t || tok_at(x, m, m->ntok - 1u) == t;
 }
 
 /* Whether list name nm is a person's name of three or more tokens whose
- * first and last tokens are both among the query's hit tokens: the name
- * with its middle names left out, as payments often write it ("ALI
- * AL-TIKRITI" for ALI HASSAN ABD AL-MAJID AL-TIKRITI).  Such a name may
- * miss the bar, which counts the middle names' weight; the scorer charges
- * them less (docs/matching.md "Recall: ..."). */
-static uint32_t end_bit(const char *p, uint32_t n)
-{
-    return (n * 7u + (unsigned char)p[0] * 3u + (unsigned char)p[n - 1]) & 255u;
-}
-
-/* Whether token k of name m may be a hit token: a filter on the length and
- * the first and last letters (s->endb), which most end tokens fail. */
-static int maybe_hit(const txs_sanctions *s, const sidx *x, const txs__snap_name *m, uint32_t k)
-{
-    const txs_norm_tok *d = &x->tokdesc[m->tokdesc + k];
-    if (d->len == 0) return 1;
-    uint32_t b = end_bit(x->text + m->text_off + d->off, d->len);
-    return s->endb[b / 64] >> (b % 64) & 1;
-}
-
-static int ends_hit(const txs_sanctions *s, const sidx *x, uint32_t nm)
+ * first and last tokens are both among the query's hit tokens (marked in
+ * thix while candidates() runs): the name with its middle names left out,
+ * as payments often write it ("ALI AL-TIKRITI" for ALI HASSAN ABD
+ * AL-MAJID AL-TIKRITI).  Such a name may miss the bar, which counts the
+ * middle names' weight; the scorer charges them less (docs/matching.md
+ * "Recall: ..."). */
+static int ends_hit(const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
     if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
-    if (!maybe_hit(s, x, m, 0) || !maybe_hit(s, x, m, m->ntok - 1u)) return 0;
-    int got = 0;
-    for (uint32_t e = 0; e < 2; e++)
-        for (size_t i = 0; i < s->nth; i++)
-            if (same_tok(x, &x->toks[s->th[i].tok], m, e ? m->ntok - 1u : 0u)) {
-                got++;
-                break;
-            }
-    return got == 2;
+    uint32_t a = tok_at(x, m, 0), b = tok_at(x, m, m->ntok - 1u);
+    return a != TXS__NO_TOK && b != TXS__NO_TOK && x->thix[a] && x->thix[b];
 }
 
 static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
@@ -677,15 +653,10 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
      * small list does not need. */
     const int far = x->h.nnames > FAR_NAMES;
     float w[MAX_TH];
-    memset(s->endb, 0, sizeof s->endb);
     for (size_t i = 0; i < s->nth; i++) {
         const txs__snap_tok *t = &x->toks[s->th[i].tok];
         w[i] = t->weight * s->th[i].f;
         x->thix[s->th[i].tok] = (uint8_t)(i + 1);
-        if (t->len) {
-            uint32_t b = end_bit(x->tokstr + t->str_off, t->len);
-            s->endb[b / 64] |= 1ull << (b % 64);
-        }
     }
     if (x->full) {
         for (size_t i = 0; i < s->nth; i++) {
@@ -739,13 +710,9 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             const uint32_t *post = x->post + t->post_off;
             for (uint32_t j = 0; j < t->post_n; j++) {
                 if (far && j + 16 < t->post_n) __builtin_prefetch(&x->names[post[j + 16]]);
-                if (far && j + 8 < t->post_n) {
-                    const txs__snap_name *a = &x->names[post[j + 8]];
-                    __builtin_prefetch(&x->tokdesc[a->tokdesc]);
-                    __builtin_prefetch(x->text + a->text_off);
-                }
+                if (far && j + 8 < t->post_n) __builtin_prefetch(&x->tokid[x->names[post[j + 8]].tokdesc]);
                 uint32_t nm = post[j];
-                if (end_token(x, nm, t) && ends_hit(s, x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+                if (end_token(x, nm, s->th[i].tok) && ends_hit(x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
             }
         }
     }
@@ -760,7 +727,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(s, x, nm))) continue;
+        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(x, nm))) continue;
         float nw = x->names[nm].weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
