@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,4 +227,47 @@ Test(emit, manifest_prints_plain_struct)
     cr_assert_null(strstr(b.p, "\"state\""));
     cr_assert_not_null(strstr(b.p, "\"rejects\": null\n"));
     txs_buf_free(&b);
+}
+
+/* txs_fmt_fixed against printf's "%.Nf" on values of every kind the
+ * alerts write (scores, weights, penalties), on exact ties of the binary
+ * value (k / 2^j: 0.125, 0.375, 2.5 ...), on decimal near-ties (1.005,
+ * 2.675), negative values and zeros, tiny and large magnitudes. */
+static unsigned long long fx_state = 88172645463325252ull;
+static unsigned long long fx_rand(void)
+{
+    fx_state ^= fx_state << 13, fx_state ^= fx_state >> 7, fx_state ^= fx_state << 17;
+    return fx_state;
+}
+
+Test(emit, fixed_decimals_are_printfs)
+{
+    char a[TXS_FMT_FIXED_MAX], b[TXS_FMT_FIXED_MAX];
+    long checked = 0;
+    for (long i = 0; i < 2000000; i++) {
+        double v;
+        unsigned long long r = fx_rand();
+        switch (i % 6) {
+        case 0: v = (double)(r % 100000) / 100000.0 * 3.0; break;           /* scores, weights */
+        case 1: v = (double)(long long)(r % 2000001 - 1000000) / 8192.0; break; /* binary ties */
+        case 2: v = (double)(r % 100000) / 1000.0 + 0.005; break;          /* decimal near-ties */
+        case 3: v = (double)(r % 1000003) * 1e-9 * ((r >> 40) & 1 ? -1 : 1); break;
+        case 4: { double m; memcpy(&m, &r, sizeof m); v = m; } break;       /* any bit pattern */
+        default: v = ldexp((double)(r >> 11), (int)(r % 80) - 100); break;
+        }
+        int dec = (int)(i % 5);
+        size_t n = txs_fmt_fixed(a, v, dec);
+        int k = snprintf(b, sizeof b, "%.*f", dec, v);
+        cr_assert_eq((int)n, k, "%.17g with %d decimals: %s against %s", v, dec, a, b);
+        cr_assert_str_eq(a, b, "%.17g with %d decimals", v, dec);
+        checked++;
+    }
+    static const double edge[] = {0.0, -0.0, 0.125, 0.375, -0.125, 2.5, 3.5, 1.005, 2.675, 0.045, 1e-300, -1e-300, 9007199254740991.0, 9007199254740992.0, 1e300};
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        for (int dec = 0; dec <= 4; dec++) {
+            txs_fmt_fixed(a, edge[i], dec);
+            snprintf(b, sizeof b, "%.*f", dec, edge[i]);
+            cr_assert_str_eq(a, b, "%.17g with %d decimals", edge[i], dec);
+        }
+    cr_assert_eq(checked, 2000000);
 }

@@ -63,6 +63,12 @@ void txs_buf_json_cstr(txs_buf *b, const char *s);
 void txs_buf_json_key(txs_buf *b, const char *key, int first);
 /* A number with up to 4 decimals, trailing zeros trimmed ("1", "0.35"). */
 void txs_buf_json_num(txs_buf *b, double v);
+/* v with dec decimals (0..4), exactly as printf's "%.*f" writes it (the
+ * exact binary value rounded half to even; "-0.00" for a negative value
+ * that rounds to zero), into out (TXS_FMT_FIXED_MAX bytes), NUL-terminated;
+ * returns the length.  No printf on the way (emit/fixed.c). */
+#define TXS_FMT_FIXED_MAX 352
+size_t txs_fmt_fixed(char *out, double v, int dec);
 /* Free a heap buffer's bytes (an arena buffer's are only forgotten) and
  * leave b empty; b may then be used again as a heap buffer. */
 void txs_buf_free(txs_buf *b);

@@ -113,13 +113,13 @@ void txs_buf_json_key(txs_buf *b, const char *key, int first)
 
 void txs_buf_json_num(txs_buf *b, double v)
 {
-    char tmp[64];
-    int k = snprintf(tmp, sizeof tmp, "%.4f", v);
-    if (k <= 0) return;
+    char tmp[TXS_FMT_FIXED_MAX];
+    size_t k = txs_fmt_fixed(tmp, v, 4);
+    if (k == 0) return;
     while (k > 1 && tmp[k - 1] == '0') k--;
     if (tmp[k - 1] == '.') k--;
     if (k == 2 && tmp[0] == '-' && tmp[1] == '0') { tmp[0] = '0'; k = 1; }
-    txs_buf_put(b, tmp, (size_t)k);
+    txs_buf_put(b, tmp, k);
 }
 
 /* The excerpt: the record's first bytes, cut back to a character start. */
