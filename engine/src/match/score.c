@@ -337,17 +337,33 @@ static void app(out *o, const char *s, size_t n)
     o->p[o->len] = '\0';
 }
 
+/* Whether fmt holds only the conversions put() writes itself. */
+static int own_conversions(const char *f)
+{
+    for (; (f = strchr(f, '%')) != NULL; f++) {
+        if (f[1] == 's' || f[1] == 'd' || f[1] == '%') f++;
+        else if (f[1] == '.' && (((f[2] == '*' || f[2] == '2') && f[3] == 's') || (f[2] == '2' && f[3] == 'f'))) f += 3;
+        else return 0;
+    }
+    return 1;
+}
+
 /* printf onto the explanation, for the conversions written here (%s,
  * %.*s, %.2s, %d, %.2f, %%) without printf: an alert's explanation is a
  * dozen calls, and vsnprintf's double conversion made them 5% of a run
  * with many alerts.  The numbers come out as printf writes them
- * (emit/fixed.c); any other conversion goes to vsnprintf with the rest of
- * the format. */
+ * (emit/fixed.c); a format with any other conversion goes to vsnprintf. */
 static void put(out *o, const char *fmt, ...)
 {
     if (!o->p || o->len + 1 >= o->cap) return;
     va_list ap;
     va_start(ap, fmt);
+    if (!own_conversions(fmt)) {
+        int k = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+        if (k > 0) o->len = o->len + (size_t)k < o->cap ? o->len + (size_t)k : o->cap - 1;
+        va_end(ap);
+        return;
+    }
     char num[TXS_FMT_FIXED_MAX];
     for (const char *f = fmt; *f;) {
         const char *pc = strchr(f, '%');
@@ -362,27 +378,21 @@ static void put(out *o, const char *fmt, ...)
             sv = va_arg(ap, const char *);
             app(o, sv, strlen(sv));
             f = pc + 2;
-        } else if (pc[1] == '.' && (pc[2] == '*' || pc[2] == '2') && pc[3] == 's') {
-            w = pc[2] == '*' ? va_arg(ap, int) : 2;
-            sv = va_arg(ap, const char *);
-            const char *z = w < 0 ? NULL : memchr(sv, '\0', (size_t)w);
-            app(o, sv, w < 0 ? strlen(sv) : z ? (size_t)(z - sv) : (size_t)w);
-            f = pc + 4;
-        } else if (pc[1] == '.' && pc[2] == '2' && pc[3] == 'f') {
-            app(o, num, txs_fmt_fixed(num, va_arg(ap, double), 2));
-            f = pc + 4;
         } else if (pc[1] == 'd') {
             app(o, num, txs_fmt_fixed(num, (double)va_arg(ap, int), 0));
             f = pc + 2;
         } else if (pc[1] == '%') {
             app(o, "%", 1);
             f = pc + 2;
-        } else {
-            if (o->len + 1 < o->cap) {
-                int k = vsnprintf(o->p + o->len, o->cap - o->len, pc, ap);
-                if (k > 0) o->len = o->len + (size_t)k < o->cap ? o->len + (size_t)k : o->cap - 1;
-            }
-            break;
+        } else if (pc[3] == 'f') { /* %.2f */
+            app(o, num, txs_fmt_fixed(num, va_arg(ap, double), 2));
+            f = pc + 4;
+        } else { /* %.*s, %.2s */
+            w = pc[2] == '*' ? va_arg(ap, int) : 2;
+            sv = va_arg(ap, const char *);
+            const char *z = w < 0 ? NULL : memchr(sv, '\0', (size_t)w);
+            app(o, sv, w < 0 ? strlen(sv) : z ? (size_t)(z - sv) : (size_t)w);
+            f = pc + 4;
         }
     }
     va_end(ap);
