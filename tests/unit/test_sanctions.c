@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "lists/lists_int.h"
 #include "txs/emit.h"
 #include "txs/rules.h"
@@ -114,6 +116,60 @@ Test(sanctions, name_tokens_carry_their_dictionary_ids)
         }
     cr_assert_gt(named, 1000);
     cr_assert_gt(initials, 0);
+}
+
+/* A token id that names no dictionary token, or one of another length,
+ * stops the screener at open with the section's complaint (the image's
+ * checksum made right again, so only the id is wrong). */
+static void open_with_tokid(uint32_t (*wrong)(const txs__snap_names_hdr *, const txs__snap_tok *,
+                                              uint32_t))
+{
+    uint64_t *p = malloc(nimg + 8);
+    memcpy(p, img, nimg);
+    unsigned char *b = (unsigned char *)p;
+    const void *np;
+    size_t nn;
+    uint32_t v;
+    cr_assert_eq(txs__lists_section(L, TXS__SEC_NAMES, &np, &nn, &v), TXS_OK);
+    size_t at = (size_t)((const unsigned char *)np - (const unsigned char *)img);
+    txs__snap_names_hdr h;
+    memcpy(&h, b + at, sizeof h);
+    uint32_t *id = (uint32_t *)(b + at + h.off_tokid);
+    const txs__snap_tok *tk = (const void *)(b + at + h.off_toks);
+    uint32_t k = 0;
+    while (id[k] == TXS__NO_TOK) k++;
+    id[k] = wrong(&h, tk, id[k]);
+    uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
+    memcpy(b + 32, &sum, 8);
+    txs_lists *l = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_lists_open_mem(p, nimg, &l, &d), 0, "%s", d.msg);
+    const txs_lists *ls[1] = {l};
+    txs_sanctions *s = NULL;
+    cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "token id") != NULL, "%s", d.msg);
+    txs_sanctions_free(s);
+    txs_lists_free(l);
+    free(p);
+}
+
+static uint32_t out_of_range(const txs__snap_names_hdr *h, const txs__snap_tok *tk, uint32_t id)
+{
+    (void)tk, (void)id;
+    return h->ntoks;
+}
+
+static uint32_t other_length(const txs__snap_names_hdr *h, const txs__snap_tok *tk, uint32_t id)
+{
+    for (uint32_t t = 0; t < h->ntoks; t++)
+        if (tk[t].len != tk[id].len) return t;
+    return id;
+}
+
+Test(sanctions, a_wrong_token_id_is_refused)
+{
+    open_with_tokid(out_of_range);
+    open_with_tokid(other_length);
 }
 
 Test(sanctions, exact_name_hits_with_entry_id)
