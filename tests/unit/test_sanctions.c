@@ -172,6 +172,35 @@ Test(sanctions, a_wrong_token_id_is_refused)
     open_with_tokid(other_length);
 }
 
+/* A snapshot compiled by an older txscreen (NAMES version 2, before the
+ * token ids) is refused with what to do about it. */
+Test(sanctions, an_older_names_section_says_recompile)
+{
+    uint64_t *p = malloc(nimg + 8);
+    memcpy(p, img, nimg);
+    unsigned char *b = (unsigned char *)p;
+    uint32_t nsec;
+    memcpy(&nsec, b + 16, 4);
+    txs__snap_sec *sec = (txs__snap_sec *)(b + TXS__SNAP_HDR);
+    int found = 0;
+    for (uint32_t i = 0; i < nsec; i++)
+        if (sec[i].tag == TXS__SEC_NAMES) sec[i].version = 2, found = 1;
+    cr_assert(found);
+    uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
+    memcpy(b + 32, &sum, 8);
+    txs_lists *l = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_lists_open_mem(p, nimg, &l, &d), 0, "%s", d.msg);
+    const txs_lists *ls[1] = {l};
+    txs_sanctions *s = NULL;
+    cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, "NAMES version 2") != NULL && strstr(d.msg, "recompile") != NULL, "%s",
+              d.msg);
+    txs_sanctions_free(s);
+    txs_lists_free(l);
+    free(p);
+}
+
 Test(sanctions, exact_name_hits_with_entry_id)
 {
     cr_assert_str_eq(best("AEROCARIBBEAN AIRLINES", NULL), "OFAC-SDN:36");

@@ -210,11 +210,17 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
     size_t nn, hn;
     uint32_t nv, hv;
     x->l = l;
-    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0 || nv != TXS__NAMES_VERSION ||
-        txs__lists_section(l, TXS__SEC_HSDB, &hp, &hn, &hv) < 0 || hv != TXS__HSDB_VERSION)
+    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0 ||
+        txs__lists_section(l, TXS__SEC_HSDB, &hp, &hn, &hv) < 0)
         return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "the list snapshot has no name-screening sections (version %u); "
-                            "recompile it with `txscreen lists compile`", nv);
+                            "the list snapshot has no name-screening sections; "
+                            "recompile it with `txscreen lists compile`");
+    if (nv != TXS__NAMES_VERSION || hv != TXS__HSDB_VERSION)
+        return txs_diag_set(d, TXS_E_FORMAT, "", 0,
+                            "the list snapshot's name-screening sections are NAMES version %u "
+                            "and HSDB version %u, this build reads %u and %u (an older or newer "
+                            "txscreen compiled it); recompile it with `txscreen lists compile`",
+                            nv, hv, TXS__NAMES_VERSION, TXS__HSDB_VERSION);
     TXS_TRY(map_names(x, np, nn, d));
     TXS_TRY(check_names(x, d));
     TXS_TRY(txs_hsdb_open(hp, hn, &x->db, d));
