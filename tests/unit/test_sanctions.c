@@ -118,15 +118,40 @@ Test(sanctions, name_tokens_carry_their_dictionary_ids)
     cr_assert_gt(initials, 0);
 }
 
+/* A copy of the image to corrupt (malloc'd: 8-aligned). */
+static unsigned char *image_copy(void)
+{
+    unsigned char *b = malloc(nimg + 8);
+    memcpy(b, img, nimg);
+    return b;
+}
+
+/* The corrupted copy b, its checksum made right again so that only the
+ * corruption is wrong, opens as lists but the screener refuses it with a
+ * message holding want and also (NULL: no second part). */
+static void expect_refused(unsigned char *b, const char *want, const char *also)
+{
+    uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
+    memcpy(b + 32, &sum, 8);
+    txs_lists *l = NULL;
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_lists_open_mem(b, nimg, &l, &d), 0, "%s", d.msg);
+    const txs_lists *ls[1] = {l};
+    txs_sanctions *s = NULL;
+    cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
+    cr_expect(strstr(d.msg, want) != NULL && (also == NULL || strstr(d.msg, also) != NULL), "%s",
+              d.msg);
+    txs_sanctions_free(s);
+    txs_lists_free(l);
+    free(b);
+}
+
 /* A token id that names no dictionary token, or one of another length,
- * stops the screener at open with the section's complaint (the image's
- * checksum made right again, so only the id is wrong). */
+ * stops the screener at open with the section's complaint. */
 static void open_with_tokid(uint32_t (*wrong)(const txs__snap_names_hdr *, const txs__snap_tok *,
                                               uint32_t))
 {
-    uint64_t *p = malloc(nimg + 8);
-    memcpy(p, img, nimg);
-    unsigned char *b = (unsigned char *)p;
+    unsigned char *b = image_copy();
     const void *np;
     size_t nn;
     uint32_t v;
@@ -139,18 +164,7 @@ static void open_with_tokid(uint32_t (*wrong)(const txs__snap_names_hdr *, const
     uint32_t k = 0;
     while (id[k] == TXS__NO_TOK) k++;
     id[k] = wrong(&h, tk, id[k]);
-    uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
-    memcpy(b + 32, &sum, 8);
-    txs_lists *l = NULL;
-    txs_diag d = {{0}, 0, {0}};
-    cr_assert_eq(txs_lists_open_mem(p, nimg, &l, &d), 0, "%s", d.msg);
-    const txs_lists *ls[1] = {l};
-    txs_sanctions *s = NULL;
-    cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
-    cr_expect(strstr(d.msg, "token id") != NULL, "%s", d.msg);
-    txs_sanctions_free(s);
-    txs_lists_free(l);
-    free(p);
+    expect_refused(b, "token id", NULL);
 }
 
 static uint32_t out_of_range(const txs__snap_names_hdr *h, const txs__snap_tok *tk, uint32_t id)
@@ -176,9 +190,7 @@ Test(sanctions, a_wrong_token_id_is_refused)
  * token ids) is refused with what to do about it. */
 Test(sanctions, an_older_names_section_says_recompile)
 {
-    uint64_t *p = malloc(nimg + 8);
-    memcpy(p, img, nimg);
-    unsigned char *b = (unsigned char *)p;
+    unsigned char *b = image_copy();
     uint32_t nsec;
     memcpy(&nsec, b + 16, 4);
     txs__snap_sec *sec = (txs__snap_sec *)(b + TXS__SNAP_HDR);
@@ -186,19 +198,7 @@ Test(sanctions, an_older_names_section_says_recompile)
     for (uint32_t i = 0; i < nsec; i++)
         if (sec[i].tag == TXS__SEC_NAMES) sec[i].version = 2, found = 1;
     cr_assert(found);
-    uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
-    memcpy(b + 32, &sum, 8);
-    txs_lists *l = NULL;
-    txs_diag d = {{0}, 0, {0}};
-    cr_assert_eq(txs_lists_open_mem(p, nimg, &l, &d), 0, "%s", d.msg);
-    const txs_lists *ls[1] = {l};
-    txs_sanctions *s = NULL;
-    cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
-    cr_expect(strstr(d.msg, "NAMES version 2") != NULL && strstr(d.msg, "recompile") != NULL, "%s",
-              d.msg);
-    txs_sanctions_free(s);
-    txs_lists_free(l);
-    free(p);
+    expect_refused(b, "NAMES version 2", "recompile");
 }
 
 Test(sanctions, exact_name_hits_with_entry_id)
