@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define XXH_DISPATCH_DISABLE_REPLACE /* the _dispatch names are written out */
+#include <xxh_x86dispatch.h>
 #include <xxhash.h>
 
 #include "txs/emit.h"
@@ -117,7 +119,7 @@ static int flush(txs_out *o, txs_diag *d)
     if (o->n) {
         if (o->xs == NULL && (o->xs = XXH3_createState()) != NULL) XXH3_64bits_reset(o->xs);
         if (o->xs == NULL) return txs_diag_set(d, TXS_E_NOMEM, o->path, 0, "out of memory");
-        XXH3_64bits_update(o->xs, o->buf, o->n);
+        XXH3_64bits_update_dispatch(o->xs, o->buf, o->n);
         o->bytes += o->n;
     }
     size_t off = 0;
@@ -164,7 +166,7 @@ int txs_out_copy(txs_out *o, const void *p, size_t n, int fd, uint64_t off, txs_
     TXS_TRY(flush(o, d)); /* the buffered bytes go first */
     if (o->xs == NULL && (o->xs = XXH3_createState()) != NULL) XXH3_64bits_reset(o->xs);
     if (o->xs == NULL) return txs_diag_set(d, TXS_E_NOMEM, o->path, 0, "out of memory");
-    XXH3_64bits_update(o->xs, p, n);
+    XXH3_64bits_update_dispatch(o->xs, p, n);
     o->bytes += n;
     __off64_t at = (__off64_t)off;
     size_t done = 0;

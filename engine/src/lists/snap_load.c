@@ -135,7 +135,7 @@ static int two_hashes(const unsigned char *p, size_t n, uint64_t *body, uint64_t
     }
     XXH3_64bits_reset(b);
     XXH3_64bits_reset(w);
-    XXH3_64bits_update(w, p, TXS__SNAP_HDR);
+    XXH3_64bits_update_dispatch(w, p, TXS__SNAP_HDR);
     for (size_t at = TXS__SNAP_HDR; at < n;) {
         size_t k = n - at < (1u << 20) ? n - at : (1u << 20);
         XXH3_64bits_update_dispatch(b, p + at, k);

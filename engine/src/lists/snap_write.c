@@ -31,6 +31,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#define XXH_DISPATCH_DISABLE_REPLACE /* the _dispatch names are written out */
+#include <xxh_x86dispatch.h>
 #include <xxhash.h>
 
 #include "lists_int.h"
@@ -269,7 +271,7 @@ static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
     memcpy(img.p + 16, &nsec, 4);
     memcpy(img.p + 24, &size, 8);
     memcpy(img.p + TXS__SNAP_HDR, sec, sizeof sec);
-    uint64_t h = XXH3_64bits(img.p + TXS__SNAP_HDR, img.n - TXS__SNAP_HDR);
+    uint64_t h = XXH3_64bits_dispatch(img.p + TXS__SNAP_HDR, img.n - TXS__SNAP_HDR);
     memcpy(img.p + 32, &h, 8);
     *out = img.p;
     *n = img.n;

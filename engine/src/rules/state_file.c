@@ -42,6 +42,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_DISPATCH_DISABLE_REPLACE /* the _dispatch names are written out */
+#include <xxh_x86dispatch.h>
 #include <xxhash.h>
 
 #include "rules/state_int.h"
@@ -77,7 +79,7 @@ static void wput(wbuf *w, const void *p, size_t n)
 static int flush(wbuf *w, txs_out *o, txs_diag *d)
 {
     if (w->b.oom) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
-    XXH3_64bits_update(w->xs, w->b.p, w->b.n);
+    XXH3_64bits_update_dispatch(w->xs, w->b.p, w->b.n);
     int rc = txs_out_write(o, w->b.p, w->b.n, d);
     w->b.n = 0;
     return rc;
@@ -285,7 +287,7 @@ int txs_state_write(txs_state *s, txs_out *o, txs_diag *d)
     if (rc == 0) rc = flush(&w, o, d);
     if (rc == 0 && s->raw.map) {
         const unsigned char *p = s->raw.map + s->raw.off;
-        XXH3_64bits_update(w.xs, p, s->raw.len);
+        XXH3_64bits_update_dispatch(w.xs, p, s->raw.len);
         rc = txs_out_copy(o, p, s->raw.len, s->raw.fd, s->raw.off, d);
     }
     if (rc == 0) {
@@ -543,7 +545,7 @@ static int load(txs_state *s, const char *path, int raw, txs_diag *d)
     if (ver >= 5 && (rc = load_cases(s, &r, path, d)) < 0) goto out;
     if (raw) { /* the accounts as they are: their bytes, the whole checksummed */
         memcpy(&sum, buf + n - 8, 8);
-        if (XXH3_64bits(buf, n - 8) != sum) {
+        if (XXH3_64bits_dispatch(buf, n - 8) != sum) {
             rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
             goto out;
         }
@@ -623,7 +625,7 @@ static int load(txs_state *s, const char *path, int raw, txs_diag *d)
         goto out;
     }
     memcpy(&sum, buf + n - 8, 8);
-    if (XXH3_64bits(buf, n - 8) != sum) {
+    if (XXH3_64bits_dispatch(buf, n - 8) != sum) {
         rc = corrupt(d, path, "checksum mismatch (truncated or damaged)", n - 8);
         goto out;
     }

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_DISPATCH_DISABLE_REPLACE /* the _dispatch names are written out */
+#include <xxh_x86dispatch.h>
 #include <xxhash.h>
 
 #include "merge_int.h"
@@ -45,7 +47,7 @@ int txs__merge_lf_next(lfile *lf)
     }
     ssize_t k = getline(&lf->line, &lf->cap, lf->f);
     if (k < 0) return ferror(lf->f) ? -1 : 0;
-    XXH3_64bits_update(lf->xs, lf->line, (size_t)k);
+    XXH3_64bits_update_dispatch(lf->xs, lf->line, (size_t)k);
     lf->bytes += (uint64_t)k;
     lf->lineno++;
     if (k > 0 && lf->line[k - 1] == '\n') k--;
