@@ -117,6 +117,13 @@ typedef struct txs_sanctions_party {
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap);
+/* Start fetching what txs_sanctions_name_ctx(s, p, n, ctx, ...) will read
+ * first (the name cache's line for the name): a caller that knows its next
+ * names a few records ahead calls this for them, so that the look-ups of
+ * names already screened do not each wait for memory.  Changes no answer;
+ * does nothing without a cache.  Hot path: no allocation. */
+void txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
+                            const txs_sanctions_party *ctx);
 /* The explanation of a txs_sanctions_name_ctx match: the same qualified
  * score, with the qualifiers applied. */
 void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,

@@ -6,7 +6,7 @@
  *
  *   driver.c   the screener's lifecycle and txs_screener_feed
  *   threads.c  reader, worker and partition threads (feed_threads)
- *   record.c   per record: stage 1 (screen_record) and the ordered stage
+ *   record.c   per record: stage 1 (parse_record, screen_parsed) and the ordered stage
  *              (commit_record), per batch and per partition
  *   route.c    each party field to the sanctions screeners, held to its
  *              bar; good-guy suppression; the sanctions hit JSON
@@ -154,6 +154,8 @@ double txs__pipe_thresholds(txs_screener *s);
  * screener; hits appended to w->hits[*n..], *dropped counting those
  * beyond TXS_MAX_HITS.  Hot path. */
 int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *dropped);
+/* Start fetching what txs__pipe_screen_sanctions reads first for t. */
+void txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t);
 /* Purpose and addresses: list names (free_text) and sanctioned places. */
 int txs__pipe_screen_text(worker *w, const txs_txn *t, size_t *n, size_t *dropped);
 

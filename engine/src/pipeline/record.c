@@ -1,8 +1,8 @@
 /*
  * record.c: one record through the pipeline, in two stages.  Stage 1
- * (screen_record, any worker): frame check, parse, the shard's home,
- * sanctions (route.c) and the stateless rules, into the record's result
- * and its batch's hit store.  Partitions (part_batch, one per thread)
+ * (any worker): parse_record (frame check, parse), then a few records
+ * later screen_parsed (the shard's home, sanctions in route.c, the
+ * stateless rules), into the record's result and its batch's hit store.  Partitions (part_batch, one per thread)
  * feed each record to the per-account state of the accounts they own.
  * The ordered stage (commit_record, the feeding thread, input order):
  * counts, the reject line, the account-state hits (the partitions' in a
@@ -20,6 +20,10 @@
 
 #include "pipeline/pipeline_int.h"
 #include "txs/shard.h"
+
+/* How many records stage 1 parses before it screens the first of them
+ * (txs__pipe_screen_batch). */
+#define PARSE_AHEAD 4u
 
 /* A rejected record: counted, and its line written when rejects are wanted. */
 static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
@@ -64,11 +68,10 @@ static void order_hits(txs_hit *h, size_t n)
     }
 }
 
-/* Stage 1 of one framed record: parse, sanctions and the stateless rules,
- * into o and the slot's hit store.  Runs on any worker; reads only shared
- * configuration and writes only w, o, and the slot.  Hot path. */
-static int screen_record(worker *w, const txs_binding *bind, const txs_record *r, rec_res *o,
-                         slot *sl)
+/* The first half of stage 1 for one framed record: frame check and parse
+ * into o (o->why set for a reject).  Runs on any worker. */
+static int parse_record(worker *w, const txs_binding *bind, const txs_record *r, rec_res *o,
+                        slot *sl)
 {
     char why[256];
     txs__pipe_res_reset(o, sl);
@@ -80,7 +83,8 @@ static int screen_record(worker *w, const txs_binding *bind, const txs_record *r
         o->why = txs_arena_dup(w->arena, why, strlen(why));
         return o->why ? TXS_OK : TXS_E_NOMEM;
     }
-    return txs__pipe_screen_txn(w, o, sl);
+    if (w->sanc) txs__pipe_prefetch_sanctions(w, &o->t);
+    return TXS_OK;
 }
 
 /* A hit whose rule left its evidence for later (text_pattern) gets it when
@@ -145,20 +149,24 @@ int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
     return TXS_OK;
 }
 
-/* Stage 1 over a slot of payment transactions (already mapped; a reject
- * keeps its line). */
+/* The second half of stage 1 for a parsed or mapped transaction (a
+ * reject keeps its reason): its hits start at the slot's next one. */
+static int screen_parsed(worker *w, rec_res *o, slot *sl)
+{
+    const char *why = o->why;
+    txs__pipe_res_reset(o, sl);
+    o->why = why;
+    return why ? TXS_OK : txs__pipe_screen_txn(w, o, sl);
+}
+
+/* Stage 1 over a slot of payment transactions (already mapped). */
 static void screen_mapped(worker *w, slot *sl)
 {
     w->arena = &sl->batch.arena;
     sl->nhits = 0;
     sl->rc = TXS_OK;
     for (size_t i = 0; i < sl->nres; i++) {
-        rec_res *o = &sl->res[i];
-        const char *why = o->why;
-        txs__pipe_res_reset(o, sl);
-        o->why = why;
-        if (why) continue;
-        int rc = txs__pipe_screen_txn(w, o, sl);
+        int rc = screen_parsed(w, &sl->res[i], sl);
         if (rc < 0) {
             sl->rc = rc;
             sl->nres = i;
@@ -178,9 +186,18 @@ void txs__pipe_screen_batch(worker *w, const txs_binding *bind, slot *sl)
     w->arena = &sl->batch.arena;
     sl->nhits = 0;
     sl->rc = TXS_OK;
-    size_t i = 0;
-    for (; i < sl->batch.n; i++) {
-        int rc = screen_record(w, bind, &sl->batch.rec[i], &sl->res[i], sl);
+    /* Record i is parsed PARSE_AHEAD records before it is screened, so
+     * that the name cache's lines for its names (a random line in 8 MiB
+     * each, a wait for memory on most look-ups) arrive while the records
+     * between are screened.  Each record is still screened in order. */
+    size_t n = sl->batch.n, i = 0;
+    for (size_t j = 0; j < n + PARSE_AHEAD; j++) {
+        int rc = TXS_OK;
+        if (j < n) rc = parse_record(w, bind, &sl->batch.rec[j], &sl->res[j], sl);
+        if (rc == TXS_OK && j >= PARSE_AHEAD) {
+            rc = screen_parsed(w, &sl->res[j - PARSE_AHEAD], sl);
+            if (rc == TXS_OK) i = j - PARSE_AHEAD + 1;
+        }
         if (rc < 0) {
             sl->rc = rc;
             break;

@@ -260,11 +260,18 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     return TXS_OK;
 }
 
+/* The qualifiers a party's name is screened with: its country. */
+static txs_sanctions_party name_ctx(const txs_party *p)
+{
+    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
+    if (p) memcpy(ctx.country, p->country, 2);
+    return ctx;
+}
+
 static int sanc_name(worker *w, const sfield *f, size_t *n, size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
-    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
-    if (f->party) memcpy(ctx.country, f->party->country, 2);
+    txs_sanctions_party ctx = name_ctx(f->party);
     size_t k = f->value.n ? txs_sanctions_name_ctx(w->sanc, f->value.p, f->value.n, &ctx, m,
                                                    SANC_PER_FIELD)
                           : 0;
@@ -492,6 +499,16 @@ int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *d
     TXS_TRY(sanc_iban(w, "orig_account", NULL, &t->orig, n, dropped));
     TXS_TRY(sanc_iban(w, "bene_account", NULL, &t->bene, n, dropped));
     return purpose_ids(w, t->purpose, n, dropped);
+}
+
+/* What txs__pipe_screen_sanctions will look up first for t (its two
+ * names' cache lines), fetched while earlier records are screened. */
+void txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t)
+{
+    if (t->ext) return;
+    txs_sanctions_party o = name_ctx(&t->orig), b = name_ctx(&t->bene);
+    txs_sanctions_prefetch(w->sanc, t->orig.name.p, t->orig.name.n, &o);
+    txs_sanctions_prefetch(w->sanc, t->bene.name.p, t->bene.name.n, &b);
 }
 
 /* The entry keys of a sanctions hit, for look-back alerts (lookback.c). */

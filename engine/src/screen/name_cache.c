@@ -144,6 +144,11 @@ static void set_add(txs__ncache *c, txs__nkey k)
     unlock(f);
 }
 
+void txs__ncache_prefetch(const txs__ncache *c, txs__nkey k)
+{
+    __builtin_prefetch(&c->set[bucket_of(k)]);
+}
+
 int txs__ncache_get(txs__ncache *c, txs__nkey k, const char *p, size_t n,
                     txs_sanctions_match *out, size_t cap)
 {

@@ -51,6 +51,9 @@ txs__nkey txs__ncache_key(const char *p, size_t n, uint64_t ck);
 int txs__ncache_get(txs__ncache *c, txs__nkey k, const char *p, size_t n,
                     txs_sanctions_match *out, size_t cap);
 
+/* Start loading the line a txs__ncache_get(c, k, ...) reads first. */
+void txs__ncache_prefetch(const txs__ncache *c, txs__nkey k);
+
 #define TXS__NCACHE_RES 4
 
 /* Remember the outcome of screening name p[0..n): its nres matches

@@ -832,6 +832,12 @@ int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
     return TXS_OK;
 }
 
+void txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
+                            const txs_sanctions_party *ctx)
+{
+    if (s->cache && n) txs__ncache_prefetch(s->cache, txs__ncache_key(p, n, ctx_key(ctx)));
+}
+
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap)
