@@ -581,6 +581,29 @@ Test(iban, registry_lengths)
         cr_expect_eq(txs_iban_country_length(t[i].cc), t[i].len, "%s", t[i].cc);
 }
 
+/* Without a reason asked for, a parse may stop early on the country code;
+ * its answer must be the one the full checks give. */
+Test(iban, early_country_answer_is_the_full_answer)
+{
+    static const char *const t[] = {
+        "GB29NWBK60161331926819", "gb29nwbk60161331926819", "GB29 NWBK 6016 1331 9268 19",
+        "US0000001763", "us0000001763", "uS00", "IR062960000000100324200001", "CU12345",
+        "1229NWBK60161331926819", "G", "GB", " GB29NWBK60161331926819", "G B29NWBK60161331926819",
+        "@B29NWBK60161331926819", "[B29NWBK60161331926819", "`b29nwbk60161331926819",
+        "\xc3\x89" "B29NWBK60161331926819", "{b29", "DE89370400440532013000", "XX89370400440532013000"};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        txs_iban a, b;
+        const char *why = NULL;
+        int fast = txs_iban_parse(t[i], strlen(t[i]), &a, NULL);
+        int full = txs_iban_parse(t[i], strlen(t[i]), &b, &why);
+        cr_expect_eq(fast, full, "%s: %d vs %d (%s)", t[i], fast, full, why ? why : "valid");
+        cr_expect_eq(a.n, b.n, "%s", t[i]);
+    }
+    cr_expect_eq(txs_iban_country_length("gb"), 0, "codes are upper case");
+    cr_expect_eq(txs_iban_country_length("G1"), 0);
+    cr_expect_eq(txs_iban_country_length("\xc7\xc2"), 0);
+}
+
 /* A snapshot whose entities list IBANs: an FtM `iban` property (kind iban)
  * and an OpenSanctions identifiers cell (kind other_id). */
 Test(iban, listed_iban_is_an_identifier_hit)

@@ -390,6 +390,8 @@ static int purpose_ids(worker *w, txs_slice p, size_t *n, size_t *dropped)
     static const struct { const char *tag; size_t len, digits; int kind; } T[] = {
         {"imo", 3, 7, TXS_ID_IMO}, {"mmsi", 4, 9, TXS_ID_MMSI}};
     for (size_t i = 0; i < p.n; i++) {
+        int c = ascii_lower((unsigned char)p.p[i]);
+        if (c != 'i' && c != 'm') continue; /* most bytes: neither tag starts here */
         if (i > 0 && isalnum((unsigned char)p.p[i - 1])) continue;
         for (size_t t = 0; t < 2; t++) {
             size_t j = 0;
