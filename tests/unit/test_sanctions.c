@@ -581,6 +581,47 @@ Test(iban, registry_lengths)
         cr_expect_eq(txs_iban_country_length(t[i].cc), t[i].len, "%s", t[i].cc);
 }
 
+/* ISO 7064 MOD 97-10 the plain way, one character at a time: the
+ * reference the parser's chunked remainder is checked against. */
+static unsigned ref_mod97(const char *s)
+{
+    unsigned r = 0;
+    for (; *s; s++)
+        r = *s >= 'A' ? (r * 100 + (unsigned)(*s - 'A' + 10)) % 97 : (r * 10 + (unsigned)(*s - '0')) % 97;
+    return r;
+}
+
+/* Generated IBANs of the longest formats, with letters in the BBAN: each
+ * with its right check digits is valid, and each with one digit or letter
+ * changed for another of its kind is not (the remainder changes by the
+ * difference, under 97, times a power of ten, and 97 is prime). */
+Test(iban, check_digits_against_the_plain_remainder)
+{
+    static const struct { const char *cc; size_t len; } f[] = {
+        {"LC", 32}, {"RU", 33}, {"MT", 31}, {"GB", 22}, {"NO", 15}, {"BR", 29}};
+    uint32_t seed = 12345;
+    for (size_t c = 0; c < sizeof f / sizeof *f; c++)
+        for (int round = 0; round < 300; round++) {
+            char bban[40], num[48], iban[48];
+            size_t nb = f[c].len - 4;
+            for (size_t i = 0; i < nb; i++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned x = (seed >> 16) % 36;
+                bban[i] = (char)(x < 10 ? '0' + x : 'A' + x - 10);
+            }
+            bban[nb] = '\0';
+            snprintf(num, sizeof num, "%s%s00", bban, f[c].cc);
+            unsigned cd = 98 - ref_mod97(num);
+            snprintf(iban, sizeof iban, "%s%02u%s", f[c].cc, cd, bban);
+            txs_iban ib;
+            cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), 0, "%s", iban);
+            size_t at = 4 + (size_t)round % nb;
+            /* a digit for another digit, a letter for another letter */
+            iban[at] = iban[at] == '9' ? '0' : iban[at] == 'Z' ? 'A' : (char)(iban[at] + 1);
+            cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), TXS_E_FORMAT, "%s", iban);
+        }
+}
+
 /* Without a reason asked for, a parse may stop early on the country code;
  * its answer must be the one the full checks give. */
 Test(iban, early_country_answer_is_the_full_answer)

@@ -21,6 +21,8 @@
  * need no entry: their IBANs start with the parent's code.
  */
 
+#include <stdint.h>
+
 #include "txs/values.h"
 
 /* IBAN length by country code: LEN[first letter][second letter], 0 for
@@ -63,6 +65,18 @@ int txs_iban_country_length(const char cc[2])
     return a < 26 && b < 26 ? LEN[a][b] : 0;
 }
 
+/* What a byte is in an IBAN: a digit's or letter's value (0-9, A or a
+ * 10 ... Z or z 35), a space (dropped) or neither. */
+#define NONE 0xff
+#define SPACE 0xfe
+static unsigned val(unsigned char c)
+{
+    if ((unsigned)(c - '0') < 10u) return (unsigned)(c - '0');
+    unsigned u = (unsigned)((c | 0x20) - 'a');
+    if (u < 26u) return 10u + u;
+    return c == ' ' ? SPACE : NONE;
+}
+
 static int fail(const char **why, const char *w)
 {
     if (why) *why = w;
@@ -82,37 +96,41 @@ int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why)
         if (txs_iban_country_length(cc) == 0) return TXS_E_FORMAT;
     }
     size_t k = 0;
+    unsigned char v[TXS_IBAN_MAX]; /* each character's value, 0-35 */
     /* a print form has at most one space per four characters; allow some
      * slack, but never scan an unbounded field */
     if (n > 2 * TXS_IBAN_MAX) return fail(why, "too long");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c == ' ') continue;
-        if (c >= 'a' && c <= 'z') c = (unsigned char)(c - 32);
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return fail(why, "not letters and digits");
+        unsigned x = val(c);
+        if (x == SPACE) continue;
+        if (x == NONE) return fail(why, "not letters and digits");
         if (k == TXS_IBAN_MAX) return fail(why, "too long");
-        out->text[k++] = (char)c;
+        v[k] = (unsigned char)x;
+        out->text[k++] = (char)(x < 10 ? c : c & ~0x20u);
     }
     out->text[k] = '\0';
     if (k < 5) return fail(why, "too short");
     const char *t = out->text;
-    if (t[0] < 'A' || t[0] > 'Z' || t[1] < 'A' || t[1] > 'Z')
-        return fail(why, "no country code");
-    if (t[2] < '0' || t[2] > '9' || t[3] < '0' || t[3] > '9')
-        return fail(why, "no check digits");
+    if (v[0] < 10 || v[1] < 10) return fail(why, "no country code");
+    if (v[2] > 9 || v[3] > 9) return fail(why, "no check digits");
     int len = txs_iban_country_length(t);
     if (len == 0) return fail(why, "country without an IBAN format");
     if ((int)k != len) return fail(why, "wrong length for the country");
-    int cd = (t[2] - '0') * 10 + (t[3] - '0');
+    int cd = v[2] * 10 + v[3];
     if (cd < 2 || cd > 98) return fail(why, "check digits out of range");
-    unsigned r = 0;
-    for (size_t i = 0; i < k; i++) {
-        char c = t[(i + 4) % k];
-        if (c >= 'A') r = (r * 100 + (unsigned)(c - 'A' + 10)) % 97;
-        else r = (r * 10 + (unsigned)(c - '0')) % 97;
+    /* ISO 7064 MOD 97-10 of the number with its first four characters
+     * moved to the end, a letter standing for its two digits.  The
+     * remainder is taken only when r reaches 2^56, so that the next step
+     * (times 100 plus 35) stays below 2^63: the same value mod 97 as
+     * reducing at every character. */
+    uint64_t r = 0;
+    for (size_t i = 4; i < k + 4; i++) {
+        unsigned x = v[i < k ? i : i - k];
+        r = x < 10 ? r * 10 + x : r * 100 + x;
+        if (r >> 56) r %= 97;
     }
-    if (r != 1) return fail(why, "check digits do not match");
+    if (r % 97 != 1) return fail(why, "check digits do not match");
     out->n = k;
     out->country[0] = t[0], out->country[1] = t[1];
     return 0;
