@@ -30,9 +30,15 @@
 #define MEMO_KEY 11 /* a BIC: 8 or 11 characters */
 #define MEMO_HITS 4
 
+/* A look-up's key: its kind, then the field, zero-padded, and its length
+ * in the last byte; 16 bytes, hashed and compared as two words. */
+typedef struct memo_key {
+    uint64_t w[2];
+} memo_key;
+
 typedef struct memo_slot {
-    uint8_t klen, k; /* klen 0: empty */
-    char key[MEMO_KEY + 2]; /* the look-up's kind, then the field */
+    memo_key key; /* all zero: empty (a key's first byte is its kind) */
+    uint8_t k;
     txs_sanctions_match m[MEMO_HITS];
 } memo_slot;
 
@@ -44,33 +50,33 @@ txs__idmemo *txs__idmemo_new(void) { return calloc(1, sizeof(txs__idmemo)); }
 void txs__idmemo_free(txs__idmemo *m) { free(m); }
 
 /* The slot of (kind, v), with its key in *key; NULL when v is too long. */
-static memo_slot *memo_at(txs_sanctions *s, char kind, txs_slice v, char *key)
+static memo_slot *memo_at(txs_sanctions *s, char kind, txs_slice v, memo_key *key)
 {
     if (v.n > MEMO_KEY) return NULL;
-    key[0] = kind;
-    memcpy(key + 1, v.p, v.n);
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i <= v.n; i++) h = (h ^ (unsigned char)key[i]) * 16777619u;
-    return &txs__sanctions_idmemo(s)->slot[(h ^ h >> 15) & (MEMO_SLOTS - 1)];
+    unsigned char b[sizeof *key] = {0};
+    b[0] = (unsigned char)kind;
+    memcpy(b + 1, v.p, v.n);
+    b[sizeof b - 1] = (unsigned char)v.n; /* a field with NUL bytes is no shorter one */
+    memcpy(key, b, sizeof *key);
+    uint64_t h = (key->w[0] * 0x9E3779B97F4A7C15u) ^ (key->w[1] * 0xC2B2AE3D27D4EB4Fu);
+    return &txs__sanctions_idmemo(s)->slot[(h >> 32 ^ h) & (MEMO_SLOTS - 1)];
 }
 
-/* The remembered answer for key (klen bytes) into out; -1 when there is
- * none usable at this cap. */
-static int memo_get(const memo_slot *m, const char *key, size_t klen, txs_sanctions_match *out,
-                    size_t cap)
+/* The remembered answer for key into out; -1 when there is none usable at
+ * this cap. */
+static int memo_get(const memo_slot *m, const memo_key *key, txs_sanctions_match *out, size_t cap)
 {
-    if (m == NULL || m->klen != klen || memcmp(m->key, key, klen) != 0 || m->k >= cap) return -1;
+    if (m == NULL || m->key.w[0] != key->w[0] || m->key.w[1] != key->w[1] || m->k >= cap) return -1;
     memcpy(out, m->m, m->k * sizeof *out);
     return m->k;
 }
 
-static void memo_put(memo_slot *m, const char *key, size_t klen, const txs_sanctions_match *out,
-                     size_t k, size_t cap)
+static void memo_put(memo_slot *m, const memo_key *key, const txs_sanctions_match *out, size_t k,
+                     size_t cap)
 {
     if (m == NULL || k >= cap || k > MEMO_HITS) return;
-    m->klen = (uint8_t)klen;
+    m->key = *key;
     m->k = (uint8_t)k;
-    memcpy(m->key, key, klen);
     memcpy(m->m, out, k * sizeof *out);
 }
 
@@ -103,14 +109,14 @@ size_t txs_sanctions_bic(txs_sanctions *s, txs_slice bic, txs_sanctions_match *o
 {
     size_t k = 0;
     if (bic.n != 8 && bic.n != 11) return 0;
-    char key[MEMO_KEY + 2];
-    memo_slot *m = memo_at(s, 'B', bic, key);
-    int known = memo_get(m, key, bic.n + 1, out, cap);
+    memo_key key;
+    memo_slot *m = memo_at(s, 'B', bic, &key);
+    int known = memo_get(m, &key, out, cap);
     if (known >= 0) return (size_t)known;
     ident_into(s, TXS_ID_SWIFT_BIC, bic, out, cap, &k);
     /* An 11-character BIC is a branch of its 8-character institution. */
     if (bic.n == 11) ident_into(s, TXS_ID_SWIFT_BIC, (txs_slice){bic.p, 8}, out, cap, &k);
-    memo_put(m, key, bic.n + 1, out, k, cap);
+    memo_put(m, &key, out, k, cap);
     return k;
 }
 
