@@ -248,6 +248,28 @@ Test(sanctions, bic_exact_hit)
     cr_assert(e.id.n > 9 && memcmp(e.id.p, "OFAC-SDN:", 9) == 0);
 }
 
+/* The BIC memo answers as the look-up does: asked again (from the memo),
+ * with a smaller cap, as the 8-character institution, and not for a field
+ * of the same bytes and NUL padding or for another bank. */
+Test(sanctions, bic_memo_answers_as_the_lookup)
+{
+    txs_sanctions_match a[4], b[4], c[4];
+    size_t ka = txs_sanctions_bic(S, (txs_slice){"BKMTIRTHXXX", 11}, a, 4);
+    size_t kb = txs_sanctions_bic(S, (txs_slice){"BKMTIRTHXXX", 11}, b, 4);
+    cr_assert_gt(ka, 0);
+    cr_assert_eq(ka, kb);
+    for (size_t i = 0; i < ka; i++) cr_expect_eq(a[i].entity, b[i].entity);
+    cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"BKMTIRTHXXX", 11}, c, 1), 1);
+    cr_expect_eq(c[0].entity, a[0].entity);
+    size_t k8 = txs_sanctions_bic(S, (txs_slice){"BKMTIRTH", 8}, c, 4);
+    cr_assert_gt(k8, 0);
+    cr_expect_eq(c[0].entity, a[0].entity);
+    cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"BKMTIRTH\0\0\0", 11}, c, 4), k8,
+                 "NUL-padded: the institution's answer through the branch fallback");
+    cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"DEUTDEFFXXX", 11}, c, 4), 0);
+    cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"DEUTDEFFXXX", 11}, c, 4), 0);
+}
+
 /* A weak alias is scored with the weak-alias penalty: an exact query on a
  * weak alias alone scores lower than the same text as a strong name. */
 Test(sanctions, weak_alias_needs_more_evidence)
