@@ -93,6 +93,7 @@ typedef struct txs_pay_party {
     uint8_t role;       /* txs_pay_role */
     uint8_t scope;      /* txs_pay_scope */
     char country[2];    /* ISO 3166 alpha-2 of TXS_PF_COUNTRY, {0,0} if none */
+    uint8_t iban_ok;    /* its reader set v[TXS_PF_IBAN] only after checking it */
     txs_slice v[TXS_PF_COUNT];
     txs_slice src[TXS_PF_COUNT];
 } txs_pay_party;

@@ -382,6 +382,7 @@ static int account_line(txs_mt_reader *m, txs_pay_party *p, const mt_field *f, t
                txs_iban_country_length(a.p) == (int)a.n &&   /* cheap: most are not */
                txs_iban_parse(a.p, a.n, &ib, NULL) == 0;
     int fi = iban ? TXS_PF_IBAN : TXS_PF_ACCOUNT;
+    if (iban) p->iban_ok = 1; /* the mapping need not parse it again */
     return set(m, &p->v[fi], &p->src[fi], a, src(m, f, ""));
 }
 

@@ -237,14 +237,15 @@ static void side(txs_pay_out *o, int role, int agent, txs_party *out)
 
 /* A party's iban must be one (ISO 13616: the registry length of its
  * country, MOD 97-10 check digits).  Only ISO 20022's <IBAN> can fail here:
- * the MT reader calls an account an IBAN only when it parses as one.  A bad
+ * the MT reader calls an account an IBAN only when it parses as one, and
+ * says so (iban_ok), so it is not parsed twice.  A bad
  * IBAN rejects the transaction (path and reason in the rejects stream)
  * rather than passing with an account that can never match a listed IBAN:
  * the same policy as an unknown country or currency code. */
 static int iban(const txs_pay_party *p, const char **where, char *why, size_t cap)
 {
     txs_slice v = p->v[TXS_PF_IBAN];
-    if (v.n == 0) return 0;
+    if (v.n == 0 || p->iban_ok) return 0;
     txs_iban ib;
     const char *r = NULL;
     if (txs_iban_parse(v.p, v.n, &ib, &r) == 0) return 0;
