@@ -133,16 +133,25 @@ static void expect_refused(unsigned char *b, const char *want, const char *also)
 {
     uint64_t sum = XXH3_64bits(b + TXS__SNAP_HDR, nimg - TXS__SNAP_HDR);
     memcpy(b + 32, &sum, 8);
+    /* loaded from a file, so that the refusal can name it */
+    char path[] = "/tmp/txs-refused-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, b, nimg), (ssize_t)nimg);
+    close(fd);
     txs_lists *l = NULL;
     txs_diag d = {{0}, 0, {0}};
-    cr_assert_eq(txs_lists_open_mem(b, nimg, &l, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_lists_load(path, &l, &d), 0, "%s", d.msg);
+    cr_expect_str_eq(txs_lists_path(l), path);
     const txs_lists *ls[1] = {l};
     txs_sanctions *s = NULL;
     cr_expect_eq(txs_sanctions_create(ls, 1, 0.0, &s, &d), TXS_E_FORMAT);
     cr_expect(strstr(d.msg, want) != NULL && (also == NULL || strstr(d.msg, also) != NULL), "%s",
               d.msg);
+    cr_expect_str_eq(d.file, path, "the refusal names the snapshot's file");
     txs_sanctions_free(s);
     txs_lists_free(l);
+    unlink(path);
     free(b);
 }
 
@@ -684,6 +693,7 @@ Test(iban, listed_iban_is_an_identifier_hit)
     txs_lists *l;
     txs_sanctions *s;
     cr_assert_eq(txs_lists_open_mem(p, n, &l, &d), 0, "%s", d.msg);
+    cr_expect_str_eq(txs_lists_path(l), "", "an image in memory has no file");
     const txs_lists *ls[1] = {l};
     cr_assert_eq(txs_sanctions_create(ls, 1, 0, &s, &d), 0, "%s", d.msg);
     static const struct { const char *acct, *id; } t[] = {

@@ -263,6 +263,9 @@ void txs_lists_free(txs_lists *l);
  * TXS_E_FORMAT when the snapshot has no readable database. */
 int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, size_t hcap);
 
+/* The file the snapshot was loaded from (txs_lists_load), for messages;
+ * "" for an image opened in memory. */
+const char *txs_lists_path(const txs_lists *l);
 /* xxh3-64 of the whole snapshot: the version to cite in hits/manifests. */
 uint64_t txs_lists_hash(const txs_lists *l);
 /* Size of the snapshot in bytes, and of its named-section parts. */

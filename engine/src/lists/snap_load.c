@@ -37,6 +37,7 @@ struct txs_lists {
     uint32_t names_version, hsdb_version;
     const void *names, *hsdb;   /* the name-screening sections, if built */
     size_t names_size, hsdb_size;
+    char *path;                 /* txs_lists_load's file, else NULL */
 };
 
 static int bad(txs_diag *d, const char *name, const char *what)
@@ -209,6 +210,11 @@ int txs_lists_load(const char *path, txs_lists **out, txs_diag *d)
     l->base = m;
     l->size = (size_t)st.st_size;
     l->mapped = 1;
+    l->path = strdup(path);
+    if (l->path == NULL) {
+        txs_lists_free(l);
+        return txs_diag_set(d, TXS_E_NOMEM, path, 0, "out of memory");
+    }
     int rc = open_image(l, path, d);
     if (rc < 0) {
         txs_lists_free(l);
@@ -222,6 +228,7 @@ void txs_lists_free(txs_lists *l)
 {
     if (l == NULL) return;
     if (l->mapped) munmap((void *)l->base, l->size);
+    free(l->path);
     free(l);
 }
 
@@ -229,6 +236,7 @@ void txs_lists_free(txs_lists *l)
 
 static txs_slice S(const txs_lists *l, txs__snap_str s) { return (txs_slice){l->str + s.off, s.len}; }
 
+const char *txs_lists_path(const txs_lists *l) { return l->path ? l->path : ""; }
 uint64_t txs_lists_hash(const txs_lists *l) { return l->hash; }
 size_t txs_lists_size(const txs_lists *l) { return l->size; }
 size_t txs_lists_count(const txs_lists *l) { return l->nent; }

@@ -204,7 +204,7 @@ static int build_quals(sidx *x)
     return TXS_OK;
 }
 
-int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
+static int open_sections(sidx *x, const txs_lists *l, txs_diag *d)
 {
     const void *np, *hp;
     size_t nn, hn;
@@ -236,6 +236,16 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
     if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     return build_bloom(x);
+}
+
+/* A snapshot the screener cannot use is refused naming its file: a run
+ * may load several, and which one to recompile is what the user needs. */
+int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
+{
+    int rc = open_sections(x, l, d);
+    if (rc < 0 && rc != TXS_E_NOMEM && d && d->file[0] == '\0')
+        snprintf(d->file, sizeof d->file, "%s", txs_lists_path(l));
+    return rc;
 }
 
 void txs__sidx_close(sidx *x)
