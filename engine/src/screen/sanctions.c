@@ -573,15 +573,6 @@ static uint32_t tok_at(const sidx *x, const txs__snap_name *m, uint32_t k)
     return x->tokid[m->tokdesc + k];
 }
 
-/* Whether dictionary token t is the first or the last token of person
- * name nm of three or more tokens: the cheap test before ends_hit. */
-static int end_token(const sidx *x, uint32_t nm, uint32_t t)
-{
-    const txs__snap_name *m = &x->names[nm];
-    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
-    return tok_at(x, m, 0) == t || tok_at(x, m, m->ntok - 1u) == t;
-}
-
 /* Whether list name nm is a person's name of three or more tokens whose
  * first and last tokens are both among the query's hit tokens (marked in
  * thix while candidates() runs): the name with its middle names left out,
@@ -734,14 +725,14 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             else if (skip == SIZE_MAX || rarer(x, s->th[skip].tok, s->th[i].tok)) skip = i;
         if (!exact) skip = SIZE_MAX;
         for (size_t i = 0; i < s->nth; i++) {
-            const txs__snap_tok *t = &x->toks[s->th[i].tok];
-            if (i == skip || s->th[i].f != 1.0f || t->post_n > ENDS_POST) continue;
-            const uint32_t *post = x->post + t->post_off;
-            for (uint32_t j = 0; j < t->post_n; j++) {
-                if (far && j + 16 < t->post_n) __builtin_prefetch(&x->names[post[j + 16]]);
-                if (far && j + 8 < t->post_n) __builtin_prefetch(&x->tokid[x->names[post[j + 8]].tokdesc]);
-                uint32_t nm = post[j];
-                if (end_token(x, nm, s->th[i].tok) && ends_hit(x, nm)) nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+            uint32_t tk = s->th[i].tok;
+            if (i == skip || s->th[i].f != 1.0f || x->toks[tk].post_n > ENDS_POST) continue;
+            /* the person names with tk at one end: ends_hit when the other
+             * end is a hit token too */
+            for (uint32_t j = x->ends_off[tk]; j < x->ends_off[tk + 1]; j++) {
+                uint32_t o = x->ends[j].other, nm = x->ends[j].nm;
+                if (o != TXS__NO_TOK && x->thix[o])
+                    nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
             }
         }
     }

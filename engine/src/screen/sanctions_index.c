@@ -118,6 +118,37 @@ static int build_bloom(sidx *x)
     return TXS_OK;
 }
 
+/* The persons' names of three or more tokens by their first and last
+ * tokens (x->ends): the walk for a name written without its middle names
+ * (sanctions.c candidates) reads a hit token's entries and the other end
+ * they carry, instead of every name on the token's postings and their
+ * token ids.  A counting sort, two passes over the names. */
+static int build_ends(sidx *x)
+{
+    uint32_t nt = x->h.ntoks;
+    x->ends_off = calloc((size_t)nt + 2, sizeof *x->ends_off);
+    if (x->ends_off == NULL) return TXS_E_NOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t nm = 0; nm < x->h.nnames; nm++) {
+            const txs__snap_name *m = &x->names[nm];
+            if (m->kind != TXS_NAME_PERSON || m->ntok < 3) continue;
+            uint32_t a = x->tokid[m->tokdesc], b = x->tokid[m->tokdesc + m->ntok - 1u];
+            if (pass == 0) {
+                if (a != TXS__NO_TOK) x->ends_off[a + 2]++;
+                if (b != TXS__NO_TOK && b != a) x->ends_off[b + 2]++;
+                continue;
+            }
+            if (a != TXS__NO_TOK) x->ends[x->ends_off[a + 1]++] = (struct txs__end){nm, b};
+            if (b != TXS__NO_TOK && b != a) x->ends[x->ends_off[b + 1]++] = (struct txs__end){nm, a};
+        }
+        if (pass == 1) break;
+        for (uint32_t t = 0; t < nt; t++) x->ends_off[t + 2] += x->ends_off[t + 1];
+        x->ends = malloc(((size_t)x->ends_off[nt + 1] + 1) * sizeof *x->ends);
+        if (x->ends == NULL) return TXS_E_NOMEM;
+    }
+    return TXS_OK;
+}
+
 /* ---------------------------------------------------- qualifier tables */
 
 /* The years a DOB field covers: "1961-03-12", "1961-03", "1961",
@@ -235,6 +266,7 @@ static int open_sections(sidx *x, const txs_lists *l, txs_diag *d)
     x->tch = calloc(x->h.nnames + 1, sizeof *x->tch);
     if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
+    TXS_TRY(build_ends(x));
     return build_bloom(x);
 }
 
@@ -254,6 +286,6 @@ void txs__sidx_close(sidx *x)
     txs_hsdb_free(x->db);
     free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
     free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
-    free(x->memo);
+    free(x->memo), free(x->ends_off), free(x->ends);
 }
 

@@ -5,8 +5,8 @@
  * lists/names_build.c and names_prefix.c write it), the Hyperscan database
  * opened, and the tables built once when a screener starts
  * (sanctions_index.c): the deletion table's bloom filter, per-entity
- * countries and birth years for the qualifiers, and the zeroed work arrays
- * of the candidate walk.
+ * countries and birth years for the qualifiers, the persons' names by
+ * their end tokens, and the zeroed work arrays of the candidate walk.
  */
 #ifndef TXS_SCREEN_SANCTIONS_INDEX_INT_H
 #define TXS_SCREEN_SANCTIONS_INDEX_INT_H
@@ -41,6 +41,11 @@ typedef struct txs__sidx {
     int full;            /* walk the full postings instead (tests) */
     uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
     txs__snap_pre *tch;  /* [nnames] names touched and their bars */
+    /* person names of three or more tokens by their first and last tokens:
+     * for token t, ends[ends_off[t] .. ends_off[t + 1]), in name order,
+     * each with the name's other end (TXS__NO_TOK: an initial) */
+    uint32_t *ends_off;
+    struct txs__end { uint32_t nm, other; } *ends;
     /* qualifier tables, per entity e: countries [c_off[e], c_off[e+1]),
      * birth-year ranges [y_off[e], y_off[e+1]) */
     uint32_t *c_off, *y_off;
