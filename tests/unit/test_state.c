@@ -752,6 +752,100 @@ static void hit_text(const txs_ruleset *rs, const txs_hit *h, char *out, size_t 
              h->account.p, (int)h->evidence.n, h->evidence.p);
 }
 
+/* Record i of a mixed stream (24 accounts in cycles and fans, four
+ * channels, walk-in cash deposits by name, one record in ten late by up
+ * to 12 hours); x is the generator's state, the texts live in m. */
+typedef struct mixbuf {
+    char a[16], b[16], amt[24], id[16];
+} mixbuf;
+
+static txs_txn mixed_record(int i, uint64_t *x, mixbuf *m)
+{
+    static const char *const ch[] = {"wire", "ach", "cash", "internal"};
+    static const char *const names[] = {"Ann Lee", "Bo Chan", "Cy Diaz"};
+    uint64_t v = *x;
+    v ^= v << 13, v ^= v >> 7, v ^= v << 17;
+    *x = v;
+    int from = (int)(v % 24), to = (int)((v >> 8) % 24), c = (int)((v >> 16) % 4);
+    int64_t ts = T0 + i * 600 - (((v >> 24) % 10) == 0 ? (int64_t)((v >> 32) % (12 * H)) : 0);
+    int64_t cents = (((v >> 40) % 5) == 0) ? 1000000 : (int64_t)((v >> 20) % 1500000) + 10000;
+    snprintf(m->a, sizeof m->a, "AC%d", from);
+    snprintf(m->b, sizeof m->b, "AC%d", to);
+    snprintf(m->amt, sizeof m->amt, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+    snprintf(m->id, sizeof m->id, "X%d", i);
+    txs_txn t = rt_txn(m->amt, "USD", ch[c]);
+    t.txn_id = rt_s(m->id);
+    t.ts = ts;
+    t.orig.account = rt_s(m->a);
+    t.bene.account = rt_s(m->b);
+    if (c == 2 && (v >> 50) % 2) { /* a walk-in cash deposit by name */
+        t.orig.account = rt_s("");
+        t.orig.name = rt_s(names[(v >> 52) % 3]);
+    }
+    return t;
+}
+
+/* Fetching ahead (txs_state_prefetch, every step, before the first
+ * account exists and for accounts that do not) and feeding with a key
+ * made beforehand (txs_state_eval_key) judge as txs_state_eval does: the
+ * same hits and the same state file. */
+Test(state, prefetch_and_keyed_eval_change_nothing)
+{
+    fx one, kd;
+    txs_state_opts o1 = {6 * H, TXS_STATE_ALL, 0, 0, 0, 0, 0};
+    fx_open(&one, MIXED_RULES, &o1);
+    fx_open(&kd, MIXED_RULES, &o1);
+    uint64_t x = 88172645463325252ull, y = x;
+    char t1[600], t2[600];
+    mixbuf ma, mb, mc;
+    size_t total = 0;
+    for (int i = 0; i < 4000; i++) {
+        txs_txn t = mixed_record(i, &x, &ma), u = mixed_record(i, &y, &mb);
+        uint64_t z = x ^ 0x5555;
+        txs_txn other = mixed_record(i + 1, &z, &mc); /* often an account not seen yet */
+        txs_state_key k, ko;
+        txs_state_key_of(kd.st, &u, &k);
+        txs_state_key_of(kd.st, &other, &ko);
+        for (int step = 0; step < 3; step++) {
+            txs_state_prefetch(kd.st, &ko, step);
+            txs_state_prefetch(kd.st, &k, step);
+        }
+        size_t n1 = 0, n2 = 0;
+        int l1 = 0, l2 = 0;
+        txs_arena_reset(&one.ar);
+        txs_arena_reset(&kd.ar);
+        cr_assert_eq(txs_state_eval(one.st, &t, &one.ar, one.hits, TXS_MAX_HITS, &n1, NULL, &l1), 0);
+        cr_assert_eq(txs_state_eval_key(kd.st, &u, &k, &kd.ar, kd.hits, TXS_MAX_HITS, &n2, NULL, &l2),
+                     0);
+        cr_assert_eq(n1, n2, "record %d: %zu hits against %zu", i, n1, n2);
+        cr_assert_eq(l1, l2, "record %d: late", i);
+        for (size_t j = 0; j < n1; j++) {
+            hit_text(one.rs, &one.hits[j], t1, sizeof t1);
+            hit_text(kd.rs, &kd.hits[j], t2, sizeof t2);
+            cr_assert_str_eq(t1, t2, "record %d hit %zu", i, j);
+        }
+        total += n1;
+    }
+    cr_expect_gt(total, 20, "the stream raised %zu hits", total);
+    char p1[160], p2[160];
+    snprintf(p1, sizeof p1, "%s/one.bin", one.dir.path);
+    snprintf(p2, sizeof p2, "%s/kd.bin", kd.dir.path);
+    txs_diag d = {0};
+    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_save(kd.st, p2, &d), 0, "%s", d.msg);
+    char *b1, *b2;
+    size_t z1, z2;
+    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
+    cr_assert_eq(txs_file_read(p2, &b2, &z2, &d), 0);
+    cr_expect(z1 == z2 && memcmp(b1, b2, z1) == 0, "state files differ (%zu, %zu bytes)", z1, z2);
+    free(b1);
+    free(b2);
+    unlink(p1);
+    unlink(p2);
+    fx_close(&one);
+    fx_close(&kd);
+}
+
 Test(state, partitions_judge_and_save_as_one_table)
 {
     /* A mixed stream (accounts in cycles, fans, walk-in cash by name, late
@@ -763,29 +857,12 @@ Test(state, partitions_judge_and_save_as_one_table)
     fx_open(&one, MIXED_RULES, &o1);
     fx_open(&par, MIXED_RULES, &o3);
     cr_assert_eq(txs_state_parts(par.st), 3);
-    static const char *const ch[] = {"wire", "ach", "cash", "internal"};
-    static const char *const names[] = {"Ann Lee", "Bo Chan", "Cy Diaz"};
     uint64_t x = 88172645463325252ull;
     size_t total = 0;
-    char a[16], b[16], amt[24], id[16], t1[600], t2[600];
+    char t1[600], t2[600];
+    mixbuf mb;
     for (int i = 0; i < 4000; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int from = (int)(x % 24), to = (int)((x >> 8) % 24), c = (int)((x >> 16) % 4);
-        int64_t ts = T0 + i * 600 - (((x >> 24) % 10) == 0 ? (int64_t)((x >> 32) % (12 * H)) : 0);
-        int64_t cents = (((x >> 40) % 5) == 0) ? 1000000 : (int64_t)((x >> 20) % 1500000) + 10000;
-        snprintf(a, sizeof a, "AC%d", from);
-        snprintf(b, sizeof b, "AC%d", to);
-        snprintf(amt, sizeof amt, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
-        snprintf(id, sizeof id, "X%d", i);
-        txs_txn t = rt_txn(amt, "USD", ch[c]);
-        t.txn_id = rt_s(id);
-        t.ts = ts;
-        t.orig.account = rt_s(a);
-        t.bene.account = rt_s(b);
-        if (c == 2 && (x >> 50) % 2) { /* a walk-in cash deposit by name */
-            t.orig.account = rt_s("");
-            t.orig.name = rt_s(names[(x >> 52) % 3]);
-        }
+        txs_txn t = mixed_record(i, &x, &mb);
         size_t n1 = 0, n3 = 0;
         int l1 = 0, l3 = 0;
         txs_arena_reset(&one.ar);

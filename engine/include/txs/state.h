@@ -220,6 +220,18 @@ typedef struct txs_state_key {
 
 void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k);
 
+/* txs_state_eval with t's key already made (txs_state_key_of of the same
+ * state and record). */
+int txs_state_eval_key(txs_state *s, const txs_txn *t, const txs_state_key *key, txs_arena *a,
+                       txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late);
+
+/* Start fetching what txs_state_eval_key will read first for a record of
+ * key k, on a single-table state, in three steps a few records apart (a
+ * step reads what the one before fetched): 0, the table slots of its
+ * accounts; 1, the accounts; 2, their newest events.  Changes nothing:
+ * the ordered stage calls it for the records ahead of the one it feeds. */
+void txs_state_prefetch(const txs_state *s, const txs_state_key *k, int step);
+
 /* What the partitions pass on about one record to the link stage: the
  * payer's partition writes `side[0]` and `src`, the payee's `side[1]`. */
 typedef struct txs_state_link {

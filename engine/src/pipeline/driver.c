@@ -52,6 +52,14 @@ int txs__pipe_slot_init(slot *sl)
     return sl->res ? TXS_OK : TXS_E_NOMEM;
 }
 
+/* Room for the records' state keys (stage 1 makes them, the ordered stage
+ * feeds a single-table state with them and fetches ahead by them). */
+int txs__pipe_slot_keys(slot *sl)
+{
+    if (sl->key == NULL) sl->key = malloc(TXS_BATCH_RECORDS * sizeof *sl->key);
+    return sl->key ? TXS_OK : TXS_E_NOMEM;
+}
+
 /* The partitions' outputs of a ring slot, and the link hand-off when the
  * rule set has graph kinds (link). */
 int txs__pipe_slot_parts(slot *sl, unsigned np, int link)
@@ -121,6 +129,7 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
         rc = txs_state_create(opts->rules, &so, &s->state);
         if (rc == TXS_OK) s->nparts = txs_state_parts(s->state);
         if (rc == TXS_OK) s->link = txs_state_needs_link(s->state);
+        if (rc == TXS_OK && s->nparts == 0) rc = txs__pipe_slot_keys(&s->one);
     }
     if (rc == TXS_OK && opts->rules) {
         s->st.nrules = txs_ruleset_count(opts->rules);

@@ -141,6 +141,8 @@ struct txs_screener {
 int txs__pipe_worker_init(const txs_screener *s, worker *w);
 void txs__pipe_worker_free(worker *w);
 int txs__pipe_slot_init(slot *sl);
+/* Room for a slot's state keys, for a single-table state. */
+int txs__pipe_slot_keys(slot *sl);
 /* The partitions' outputs of a ring slot, and the link hand-off when the
  * rule set has graph kinds (link). */
 int txs__pipe_slot_parts(slot *sl, unsigned np, int link);

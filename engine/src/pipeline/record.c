@@ -24,6 +24,9 @@
 /* How many records stage 1 parses before it screens the first of them
  * (txs__pipe_screen_batch). */
 #define PARSE_AHEAD 4u
+/* The ordered stage fetches a record's accounts' slots 3 x STATE_AHEAD
+ * records ahead, the accounts 2 x, their events 1 x. */
+#define STATE_AHEAD 4u
 
 /* A rejected record: counted, and its line written when rejects are wanted. */
 static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
@@ -214,6 +217,9 @@ static int state_hits(txs_screener *s, const slot *sl, size_t i, txs_arena *a, s
 {
     const rec_res *o = &sl->res[i];
     *ns = 0;
+    if ((s->nparts == 0 || sl->po == NULL) && sl->key)
+        return txs_state_eval_key(s->state, &o->t, &sl->key[i], a, s->shits, TXS_MAX_HITS, ns,
+                                  dropped, late);
     if (s->nparts == 0 || sl->po == NULL)
         return txs_state_eval(s->state, &o->t, a, s->shits, TXS_MAX_HITS, ns, dropped, late);
     int lt = 0;
@@ -328,7 +334,16 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
 {
     for (unsigned k = 0; sl->po && k < s->nparts; k++)
         if (sl->po[k].rc < 0) return sl->po[k].rc;
+    /* A single-table state is fed here, in input order; each record's
+     * accounts are fetched ahead in three steps (txs_state_prefetch), so
+     * that feeding one does not wait on memory for each of its lookups. */
+    const int ahead = s->state && s->nparts == 0 && sl->key;
     for (size_t i = 0; i < sl->nres; i++) {
+        for (int step = 0; ahead && step < 3; step++) {
+            size_t j = i + STATE_AHEAD * (3u - (size_t)step);
+            if (j < sl->nres && sl->res[j].why == NULL)
+                txs_state_prefetch(s->state, &sl->key[j], step);
+        }
         if (!sl->mapped) ss->plain_bytes = sl->batch.rec[i].offset + sl->batch.rec[i].raw.n;
         TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
     }

@@ -245,7 +245,8 @@ static int threads_ready(txs_screener *s)
         if (s->ring == NULL) return TXS_E_NOMEM;
         for (; s->nring < n; s->nring++)
             if (txs__pipe_slot_init(&s->ring[s->nring]) < 0 ||
-                (s->nparts && txs__pipe_slot_parts(&s->ring[s->nring], s->nparts, s->link) < 0)) {
+                (s->nparts && txs__pipe_slot_parts(&s->ring[s->nring], s->nparts, s->link) < 0) ||
+                (!s->nparts && s->state && txs__pipe_slot_keys(&s->ring[s->nring]) < 0)) {
                 s->nring++; /* freed with the rest */
                 return TXS_E_NOMEM;
             }

@@ -321,3 +321,11 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
     txs_state_key_of(s, t, &key);
     return eval_core(s, t, &key, arena, out, cap, n, dropped, late, NULL, NULL);
 }
+
+int txs_state_eval_key(txs_state *s, const txs_txn *t, const txs_state_key *key,
+                       txs_arena *arena, txs_hit *out, size_t cap, size_t *n, size_t *dropped,
+                       int *late)
+{
+    if (s->nparts) return eval_parts(s, t, arena, out, cap, n, dropped, late);
+    return eval_core(s, t, key, arena, out, cap, n, dropped, late, NULL, NULL);
+}

@@ -230,6 +230,39 @@ txs_acct *txs__state_find(const txs_state *s, const uint64_t h[2])
     return NULL;
 }
 
+/* One identity's step of txs_state_prefetch. */
+static void prefetch_one(const txs_state *s, const uint64_t h[2], int step)
+{
+    if ((h[0] == 0 && h[1] == 0) || s->slots == NULL) return;
+    if (step == 0) {
+        __builtin_prefetch(&s->slots[(size_t)h[0] & s->mask]);
+        return;
+    }
+    if (step == 1) { /* the slots only (fetched at step 0): each account whose tag fits */
+        for (size_t j = (size_t)h[0] & s->mask; s->slots[j].idx; j = (j + 1) & s->mask)
+            if (s->slots[j].tag == (uint32_t)h[1]) {
+                const txs_acct *a = &s->accts[s->slots[j].idx - 1];
+                __builtin_prefetch(a);
+                __builtin_prefetch((const char *)a + 64);
+            }
+        return;
+    }
+    const txs_acct *a = txs__state_find(s, h);
+    if (a && a->n) {
+        __builtin_prefetch(&a->ev[0]);
+        __builtin_prefetch(&a->ev[a->n - 1]);
+    }
+}
+
+void txs_state_prefetch(const txs_state *s, const txs_state_key *k, int step)
+{
+    if (s->nparts || k->skip) return;
+    for (int i = 0; i < 2; i++) {
+        prefetch_one(s, k->acct[i], step);
+        if (k->named[i]) prefetch_one(s, k->name[i], step);
+    }
+}
+
 txs_acct *txs__state_get(txs_state *s, const uint64_t h[2])
 {
     size_t j = (size_t)h[0] & s->mask;
