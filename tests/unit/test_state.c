@@ -786,7 +786,8 @@ static txs_txn mixed_record(int i, uint64_t *x, mixbuf *m)
 }
 
 /* Fetching ahead (txs_state_prefetch, every step, before the first
- * account exists and for accounts that do not) and feeding with a key
+ * account exists and for accounts that do not; the partitioned case is in
+ * partitions_judge_and_save_as_one_table) and feeding with a key
  * made beforehand (txs_state_eval_key) judge as txs_state_eval does: the
  * same hits and the same state file. */
 Test(state, prefetch_and_keyed_eval_change_nothing)
@@ -807,8 +808,8 @@ Test(state, prefetch_and_keyed_eval_change_nothing)
         txs_state_key_of(kd.st, &u, &k);
         txs_state_key_of(kd.st, &other, &ko);
         for (int step = 0; step < 3; step++) {
-            txs_state_prefetch(kd.st, &ko, step);
-            txs_state_prefetch(kd.st, &k, step);
+            txs_state_prefetch(kd.st, 0, &ko, step);
+            txs_state_prefetch(kd.st, 0, &k, step);
         }
         size_t n1 = 0, n2 = 0;
         int l1 = 0, l2 = 0;
@@ -865,6 +866,10 @@ Test(state, partitions_judge_and_save_as_one_table)
         txs_txn t = mixed_record(i, &x, &mb);
         size_t n1 = 0, n3 = 0;
         int l1 = 0, l3 = 0;
+        txs_state_key k; /* each partition fetches ahead what it owns: changes nothing */
+        txs_state_key_of(par.st, &t, &k);
+        for (unsigned p = 0; p < 4; p++)
+            for (int step = 0; step < 3; step++) txs_state_prefetch(par.st, p, &k, step);
         txs_arena_reset(&one.ar);
         txs_arena_reset(&par.ar);
         cr_assert_eq(txs_state_eval(one.st, &t, &one.ar, one.hits, TXS_MAX_HITS, &n1, NULL, &l1), 0);

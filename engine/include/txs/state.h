@@ -225,12 +225,14 @@ void txs_state_key_of(const txs_state *s, const txs_txn *t, txs_state_key *k);
 int txs_state_eval_key(txs_state *s, const txs_txn *t, const txs_state_key *key, txs_arena *a,
                        txs_hit *out, size_t cap, size_t *n, size_t *dropped, int *late);
 
-/* Start fetching what txs_state_eval_key will read first for a record of
- * key k, on a single-table state, in three steps a few records apart (a
- * step reads what the one before fetched): 0, the table slots of its
- * accounts; 1, the accounts; 2, their newest events.  Changes nothing:
- * the ordered stage calls it for the records ahead of the one it feeds. */
-void txs_state_prefetch(const txs_state *s, const txs_state_key *k, int step);
+/* Start fetching what feeding a record of key k will read first, in three
+ * steps a few records apart (a step reads what the one before fetched): 0,
+ * the table slots of its accounts; 1, the accounts; 2, their newest
+ * events.  On a single-table state (part 0) for txs_state_eval_key, on a
+ * partitioned one for txs_state_eval_part of partition `part` (only the
+ * identities it owns; safe on that partition's thread).  Changes nothing:
+ * the feeding loops call it for the records ahead of the one they feed. */
+void txs_state_prefetch(const txs_state *s, unsigned part, const txs_state_key *k, int step);
 
 /* What the partitions pass on about one record to the link stage: the
  * payer's partition writes `side[0]` and `src`, the payee's `side[1]`. */

@@ -28,6 +28,18 @@
  * records ahead, the accounts 2 x, their events 1 x. */
 #define STATE_AHEAD 4u
 
+/* Fetch ahead for feeding record i to partition k (0: a single table):
+ * the slots of record i + 3 x STATE_AHEAD, the accounts of i + 2 x, the
+ * events of i + STATE_AHEAD (txs_state_prefetch). */
+static void state_ahead(const txs_screener *s, unsigned k, const slot *sl, size_t i)
+{
+    for (int step = 0; step < 3; step++) {
+        size_t j = i + STATE_AHEAD * (3u - (size_t)step);
+        if (j < sl->nres && sl->res[j].why == NULL && sl->res[j].home)
+            txs_state_prefetch(s->state, k, &sl->key[j], step);
+    }
+}
+
 /* A rejected record: counted, and its line written when rejects are wanted. */
 static void reject(txs_screener *s, txs_source_stats *ss, const txs_record *r,
                    const char *why)
@@ -339,11 +351,7 @@ int txs__pipe_commit_batch(txs_screener *s, txs_source_stats *ss, slot *sl)
      * that feeding one does not wait on memory for each of its lookups. */
     const int ahead = s->state && s->nparts == 0 && sl->key;
     for (size_t i = 0; i < sl->nres; i++) {
-        for (int step = 0; ahead && step < 3; step++) {
-            size_t j = i + STATE_AHEAD * (3u - (size_t)step);
-            if (j < sl->nres && sl->res[j].why == NULL)
-                txs_state_prefetch(s->state, &sl->key[j], step);
-        }
+        if (ahead) state_ahead(s, 0, sl, i);
         if (!sl->mapped) ss->plain_bytes = sl->batch.rec[i].offset + sl->batch.rec[i].raw.n;
         TXS_TRY(commit_record(s, ss, sl, i, &sl->batch.arena));
     }
@@ -363,6 +371,7 @@ void txs__pipe_part_batch(txs_screener *s, unsigned k, slot *sl)
         const rec_res *o = &sl->res[i];
         part_rec *pr = &po->rec[i];
         *pr = (part_rec){(uint32_t)po->n, 0, 4, 0, 0};
+        state_ahead(s, k, sl, i);
         if (o->why || !o->home) continue;
         if (po->n + TXS_MAX_HITS > po->cap) {
             size_t cap = po->cap ? po->cap * 2 : 4 * TXS_MAX_HITS;

@@ -254,12 +254,15 @@ static void prefetch_one(const txs_state *s, const uint64_t h[2], int step)
     }
 }
 
-void txs_state_prefetch(const txs_state *s, const txs_state_key *k, int step)
+void txs_state_prefetch(const txs_state *s, unsigned part, const txs_state_key *k, int step)
 {
-    if (s->nparts || k->skip) return;
+    if (k->skip || (s->nparts && part >= s->nparts)) return;
+    const txs_state *t = s->nparts ? s->part[part] : s;
     for (int i = 0; i < 2; i++) {
-        prefetch_one(s, k->acct[i], step);
-        if (k->named[i]) prefetch_one(s, k->name[i], step);
+        if (!s->nparts || txs__state_part_of(k->acct[i], s->nparts) == part)
+            prefetch_one(t, k->acct[i], step);
+        if (k->named[i] && (!s->nparts || txs__state_part_of(k->name[i], s->nparts) == part))
+            prefetch_one(t, k->name[i], step);
     }
 }
 
