@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/state_int.h"
 #include "rules_fixture.h"
 #include "txs/shard.h"
 #include "txs/state.h"
@@ -925,4 +926,65 @@ Test(state, partitions_judge_and_save_as_one_table)
     unlink(p3);
     fx_close(&one);
     fx_close(&par);
+}
+
+/* ------------------------------------------- expiry, against a reference */
+
+/* The expiry rule written plainly: every event judged by its own class's
+ * horizon, in order. */
+static int ref_expire(txs_ev *ev, int n, int64_t cut_cash, int64_t cut_other)
+{
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].ts < (ev[i].channel == TXS_CH_CASH ? cut_cash : cut_other)) continue;
+        ev[w++] = ev[i];
+    }
+    return w;
+}
+
+/* txs__state_ev_insert drops the events past their class's horizon: the
+ * same events in the same order as judging each by the reference, on
+ * random accounts with cash and other events and either horizon the
+ * longer (or both the same). */
+Test(state, expiry_by_class_matches_judging_each_event)
+{
+    txs_state *s = calloc(1, sizeof *s);
+    cr_assert_not_null(s);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int round = 0; round < 3000; round++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        s->keep_cash = (int64_t)(x % 40) * D;
+        s->keep_other = (int64_t)((x >> 8) % 40) * D;
+        int n = (int)((x >> 16) % 100) + 1;
+        txs_acct a = {0};
+        a.ev = calloc(TXS_EV_MAX, sizeof *a.ev);
+        a.cap = TXS_EV_MAX;
+        txs_ev want[TXS_EV_MAX];
+        int64_t ts = T0;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            ts += (int64_t)(x % (2 * D));
+            a.ev[i].ts = ts;
+            a.ev[i].channel = (x >> 20) % 3 == 0 ? TXS_CH_CASH : TXS_CH_WIRE;
+            a.ev[i].base = i; /* tells the events apart */
+        }
+        a.n = (uint16_t)n;
+        a.max_ts = ts;
+        txs_ev e = {0};
+        e.ts = ts + (int64_t)((x >> 30) % (60 * D));
+        e.channel = TXS_CH_WIRE;
+        e.base = 1000;
+        memcpy(want, a.ev, (size_t)n * sizeof *want);
+        int keep = ref_expire(want, n, e.ts - s->keep_cash, e.ts - s->keep_other);
+        want[keep++] = e; /* the newest, so last */
+        uint64_t before = s->st.expired;
+        cr_assert_geq(txs__state_ev_insert(s, &a, &e), 0);
+        cr_assert_eq(a.n, keep, "round %d: %d events kept, want %d", round, a.n, keep);
+        cr_assert_eq(s->st.expired - before, (uint64_t)(n + 1 - keep));
+        for (int i = 0; i < keep; i++)
+            cr_assert(a.ev[i].ts == want[i].ts && a.ev[i].base == want[i].base,
+                      "round %d event %d", round, i);
+        free(a.ev);
+    }
+    free(s);
 }
