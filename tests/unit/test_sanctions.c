@@ -82,22 +82,45 @@ Test(sanctions, name_sections_are_built)
     cr_assert_eq(hv, TXS__HSDB_VERSION);
 }
 
-/* Every token of every name knows its dictionary token (the bound
- * prepares list tokens by id): the same bytes, and none for an initial. */
-Test(sanctions, name_tokens_carry_their_dictionary_ids)
+/* The bundled snapshot's NAMES section as its arrays. */
+typedef struct names_view {
+    txs__snap_names_hdr h;
+    const txs__snap_name *nm;
+    const txs_norm_tok *td;
+    const txs__snap_tok *tk;
+    const uint32_t *id;
+    const char *text, *ts;
+} names_view;
+
+static names_view names_of(const txs_lists *l)
 {
     const void *p;
     size_t n;
     uint32_t v;
-    cr_assert_eq(txs__lists_section(L, TXS__SEC_NAMES, &p, &n, &v), TXS_OK);
-    txs__snap_names_hdr h;
-    memcpy(&h, p, sizeof h);
+    cr_assert_eq(txs__lists_section(l, TXS__SEC_NAMES, &p, &n, &v), TXS_OK);
+    names_view w;
+    memcpy(&w.h, p, sizeof w.h);
     const uint8_t *b = p;
-    const txs__snap_name *nm = (const void *)(b + h.off_names);
-    const txs_norm_tok *td = (const void *)(b + h.off_tokdesc);
-    const txs__snap_tok *tk = (const void *)(b + h.off_toks);
-    const uint32_t *id = (const void *)(b + h.off_tokid);
-    const char *text = (const char *)b + h.off_text, *ts = (const char *)b + h.off_tokstr;
+    w.nm = (const void *)(b + w.h.off_names);
+    w.td = (const void *)(b + w.h.off_tokdesc);
+    w.tk = (const void *)(b + w.h.off_toks);
+    w.id = (const void *)(b + w.h.off_tokid);
+    w.text = (const char *)b + w.h.off_text;
+    w.ts = (const char *)b + w.h.off_tokstr;
+    return w;
+}
+
+/* Every token of every name knows its dictionary token (the bound
+ * prepares list tokens by id): the same bytes, and none for an initial. */
+Test(sanctions, name_tokens_carry_their_dictionary_ids)
+{
+    const names_view w = names_of(L);
+    const txs__snap_names_hdr h = w.h;
+    const txs__snap_name *nm = w.nm;
+    const txs_norm_tok *td = w.td;
+    const txs__snap_tok *tk = w.tk;
+    const uint32_t *id = w.id;
+    const char *text = w.text, *ts = w.ts;
     size_t named = 0, initials = 0;
     for (uint32_t i = 0; i < h.nnames; i++)
         for (uint32_t k = 0; k < nm[i].ntok; k++) {
@@ -126,18 +149,13 @@ Test(sanctions, name_tokens_carry_their_dictionary_ids)
  * (0.3), the mass that walk asks. */
 Test(sanctions, first_and_last_names_find_the_listed_person)
 {
-    const void *p;
-    size_t n;
-    uint32_t v;
-    cr_assert_eq(txs__lists_section(L, TXS__SEC_NAMES, &p, &n, &v), TXS_OK);
-    txs__snap_names_hdr h;
-    memcpy(&h, p, sizeof h);
-    const uint8_t *b = p;
-    const txs__snap_name *nm = (const void *)(b + h.off_names);
-    const txs_norm_tok *td = (const void *)(b + h.off_tokdesc);
-    const txs__snap_tok *tk = (const void *)(b + h.off_toks);
-    const uint32_t *id = (const void *)(b + h.off_tokid);
-    const char *text = (const char *)b + h.off_text;
+    const names_view w = names_of(L);
+    const txs__snap_names_hdr h = w.h;
+    const txs__snap_name *nm = w.nm;
+    const txs_norm_tok *td = w.td;
+    const txs__snap_tok *tk = w.tk;
+    const uint32_t *id = w.id;
+    const char *text = w.text;
     size_t tried = 0, found = 0;
     for (uint32_t i = 0; i < h.nnames && tried < 100; i++) {
         if (nm[i].kind != TXS_NAME_PERSON || nm[i].ntok < 4) continue;

@@ -753,6 +753,21 @@ static void hit_text(const txs_ruleset *rs, const txs_hit *h, char *out, size_t 
              h->account.p, (int)h->evidence.n, h->evidence.p);
 }
 
+/* Save a's and b's states to pa and pb and expect the same bytes. */
+static void expect_same_state_files(const fx *a, const char *pa, const fx *b, const char *pb)
+{
+    txs_diag d = {0};
+    cr_assert_eq(txs_state_save(a->st, pa, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_state_save(b->st, pb, &d), 0, "%s", d.msg);
+    char *x, *y;
+    size_t nx, ny;
+    cr_assert_eq(txs_file_read(pa, &x, &nx, &d), 0);
+    cr_assert_eq(txs_file_read(pb, &y, &ny, &d), 0);
+    cr_expect(nx == ny && memcmp(x, y, nx) == 0, "state files differ (%zu, %zu bytes)", nx, ny);
+    free(x);
+    free(y);
+}
+
 /* Record i of a mixed stream (24 accounts in cycles and fans, four
  * channels, walk-in cash deposits by name, one record in ten late by up
  * to 12 hours); x is the generator's state, the texts live in m. */
@@ -832,16 +847,7 @@ Test(state, prefetch_and_keyed_eval_change_nothing)
     char p1[160], p2[160];
     snprintf(p1, sizeof p1, "%s/one.bin", one.dir.path);
     snprintf(p2, sizeof p2, "%s/kd.bin", kd.dir.path);
-    txs_diag d = {0};
-    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_state_save(kd.st, p2, &d), 0, "%s", d.msg);
-    char *b1, *b2;
-    size_t z1, z2;
-    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
-    cr_assert_eq(txs_file_read(p2, &b2, &z2, &d), 0);
-    cr_expect(z1 == z2 && memcmp(b1, b2, z1) == 0, "state files differ (%zu, %zu bytes)", z1, z2);
-    free(b1);
-    free(b2);
+    expect_same_state_files(&one, p1, &kd, p2);
     unlink(p1);
     unlink(p2);
     fx_close(&one);
@@ -898,16 +904,8 @@ Test(state, partitions_judge_and_save_as_one_table)
     char p1[160], p3[160];
     snprintf(p1, sizeof p1, "%s/one.bin", one.dir.path);
     snprintf(p3, sizeof p3, "%s/par.bin", par.dir.path);
+    expect_same_state_files(&one, p1, &par, p3);
     txs_diag d = {0};
-    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_state_save(par.st, p3, &d), 0, "%s", d.msg);
-    char *b1, *b3;
-    size_t z1, z3;
-    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
-    cr_assert_eq(txs_file_read(p3, &b3, &z3, &d), 0);
-    cr_expect(z1 == z3 && memcmp(b1, b3, z1) == 0, "state files differ (%zu, %zu bytes)", z1, z3);
-    free(b1);
-    free(b3);
     /* loaded back the other way round, they go on alike */
     txs_state_free(one.st);
     txs_state_free(par.st);
@@ -915,13 +913,7 @@ Test(state, partitions_judge_and_save_as_one_table)
     cr_assert_eq(txs_state_create(par.rs, &o3, &par.st), 0);
     cr_assert_eq(txs_state_load(one.st, p3, &d), 0, "%s", d.msg);
     cr_assert_eq(txs_state_load(par.st, p1, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_state_save(one.st, p1, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_state_save(par.st, p3, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_file_read(p1, &b1, &z1, &d), 0);
-    cr_assert_eq(txs_file_read(p3, &b3, &z3, &d), 0);
-    cr_expect(z1 == z3 && memcmp(b1, b3, z1) == 0, "reloaded state files differ");
-    free(b1);
-    free(b3);
+    expect_same_state_files(&one, p1, &par, p3);
     unlink(p1);
     unlink(p3);
     fx_close(&one);
