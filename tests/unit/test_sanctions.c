@@ -115,26 +115,20 @@ static names_view names_of(const txs_lists *l)
 Test(sanctions, name_tokens_carry_their_dictionary_ids)
 {
     const names_view w = names_of(L);
-    const txs__snap_names_hdr h = w.h;
-    const txs__snap_name *nm = w.nm;
-    const txs_norm_tok *td = w.td;
-    const txs__snap_tok *tk = w.tk;
-    const uint32_t *id = w.id;
-    const char *text = w.text, *ts = w.ts;
     size_t named = 0, initials = 0;
-    for (uint32_t i = 0; i < h.nnames; i++)
-        for (uint32_t k = 0; k < nm[i].ntok; k++) {
-            const txs_norm_tok *t = &td[nm[i].tokdesc + k];
-            uint32_t x = id[nm[i].tokdesc + k];
+    for (uint32_t i = 0; i < w.h.nnames; i++)
+        for (uint32_t k = 0; k < w.nm[i].ntok; k++) {
+            const txs_norm_tok *t = &w.td[w.nm[i].tokdesc + k];
+            uint32_t x = w.id[w.nm[i].tokdesc + k];
             if (t->len < 2) {
                 cr_assert_eq(x, TXS__NO_TOK);
                 initials++;
                 continue;
             }
-            cr_assert_lt(x, h.ntoks);
-            cr_assert_eq(tk[x].len, t->len);
-            cr_assert(memcmp(ts + tk[x].str_off, text + nm[i].text_off + t->off, t->len) == 0,
-                      "name %u token %u: %.*s", i, k, (int)t->len, text + nm[i].text_off + t->off);
+            cr_assert_lt(x, w.h.ntoks);
+            cr_assert_eq(w.tk[x].len, t->len);
+            cr_assert(memcmp(w.ts + w.tk[x].str_off, w.text + w.nm[i].text_off + t->off, t->len) == 0,
+                      "name %u token %u: %.*s", i, k, (int)t->len, w.text + w.nm[i].text_off + t->off);
             named++;
         }
     cr_assert_gt(named, 1000);
@@ -150,27 +144,21 @@ Test(sanctions, name_tokens_carry_their_dictionary_ids)
 Test(sanctions, first_and_last_names_find_the_listed_person)
 {
     const names_view w = names_of(L);
-    const txs__snap_names_hdr h = w.h;
-    const txs__snap_name *nm = w.nm;
-    const txs_norm_tok *td = w.td;
-    const txs__snap_tok *tk = w.tk;
-    const uint32_t *id = w.id;
-    const char *text = w.text;
     size_t tried = 0, found = 0;
-    for (uint32_t i = 0; i < h.nnames && tried < 100; i++) {
-        if (nm[i].kind != TXS_NAME_PERSON || nm[i].ntok < 4) continue;
-        uint32_t a = id[nm[i].tokdesc], z = id[nm[i].tokdesc + nm[i].ntok - 1];
+    for (uint32_t i = 0; i < w.h.nnames && tried < 100; i++) {
+        if (w.nm[i].kind != TXS_NAME_PERSON || w.nm[i].ntok < 4) continue;
+        uint32_t a = w.id[w.nm[i].tokdesc], z = w.id[w.nm[i].tokdesc + w.nm[i].ntok - 1];
         if (a == TXS__NO_TOK || z == TXS__NO_TOK || a == z) continue;
-        float mass = tk[a].weight + tk[z].weight;
-        if (mass >= txs__cand_bar(nm[i].weight) || mass < 0.3f) continue;
-        const txs_norm_tok *f = &td[nm[i].tokdesc], *l = &td[nm[i].tokdesc + nm[i].ntok - 1];
+        float mass = w.tk[a].weight + w.tk[z].weight;
+        if (mass >= txs__cand_bar(w.nm[i].weight) || mass < 0.3f) continue;
+        const txs_norm_tok *f = &w.td[w.nm[i].tokdesc], *l = &w.td[w.nm[i].tokdesc + w.nm[i].ntok - 1];
         char q[128];
-        snprintf(q, sizeof q, "%.*s %.*s", (int)f->len, text + nm[i].text_off + f->off,
-                 (int)l->len, text + nm[i].text_off + l->off);
+        snprintf(q, sizeof q, "%.*s %.*s", (int)f->len, w.text + w.nm[i].text_off + f->off,
+                 (int)l->len, w.text + w.nm[i].text_off + l->off);
         txs_sanctions_match m[16];
         size_t k = txs_sanctions_name(S, q, strlen(q), m, 16);
         int hit = 0;
-        for (size_t j = 0; j < k; j++) hit |= m[j].entity == nm[i].entity;
+        for (size_t j = 0; j < k; j++) hit |= m[j].entity == w.nm[i].entity;
         found += (size_t)hit;
         tried++;
     }

@@ -753,6 +753,19 @@ static void hit_text(const txs_ruleset *rs, const txs_hit *h, char *out, size_t 
              h->account.p, (int)h->evidence.n, h->evidence.p);
 }
 
+/* Record i made the same hits (na of a's, nb of b's) and lateness in both. */
+static void expect_same_hits(const fx *a, size_t na, int la, const fx *b, size_t nb, int lb, int i)
+{
+    char t1[600], t2[600];
+    cr_assert_eq(na, nb, "record %d: %zu hits against %zu", i, na, nb);
+    cr_assert_eq(la, lb, "record %d: late", i);
+    for (size_t j = 0; j < na; j++) {
+        hit_text(a->rs, &a->hits[j], t1, sizeof t1);
+        hit_text(b->rs, &b->hits[j], t2, sizeof t2);
+        cr_assert_str_eq(t1, t2, "record %d hit %zu", i, j);
+    }
+}
+
 /* Save a's and b's states to pa and pb and expect the same bytes. */
 static void expect_same_state_files(const fx *a, const char *pa, const fx *b, const char *pb)
 {
@@ -813,7 +826,6 @@ Test(state, prefetch_and_keyed_eval_change_nothing)
     fx_open(&one, MIXED_RULES, &o1);
     fx_open(&kd, MIXED_RULES, &o1);
     uint64_t x = 88172645463325252ull, y = x;
-    char t1[600], t2[600];
     mixbuf ma, mb, mc;
     size_t total = 0;
     for (int i = 0; i < 4000; i++) {
@@ -834,13 +846,7 @@ Test(state, prefetch_and_keyed_eval_change_nothing)
         cr_assert_eq(txs_state_eval(one.st, &t, &one.ar, one.hits, TXS_MAX_HITS, &n1, NULL, &l1), 0);
         cr_assert_eq(txs_state_eval_key(kd.st, &u, &k, &kd.ar, kd.hits, TXS_MAX_HITS, &n2, NULL, &l2),
                      0);
-        cr_assert_eq(n1, n2, "record %d: %zu hits against %zu", i, n1, n2);
-        cr_assert_eq(l1, l2, "record %d: late", i);
-        for (size_t j = 0; j < n1; j++) {
-            hit_text(one.rs, &one.hits[j], t1, sizeof t1);
-            hit_text(kd.rs, &kd.hits[j], t2, sizeof t2);
-            cr_assert_str_eq(t1, t2, "record %d hit %zu", i, j);
-        }
+        expect_same_hits(&one, n1, l1, &kd, n2, l2, i);
         total += n1;
     }
     cr_expect_gt(total, 20, "the stream raised %zu hits", total);
@@ -867,7 +873,6 @@ Test(state, partitions_judge_and_save_as_one_table)
     cr_assert_eq(txs_state_parts(par.st), 3);
     uint64_t x = 88172645463325252ull;
     size_t total = 0;
-    char t1[600], t2[600];
     mixbuf mb;
     for (int i = 0; i < 4000; i++) {
         txs_txn t = mixed_record(i, &x, &mb);
@@ -881,13 +886,7 @@ Test(state, partitions_judge_and_save_as_one_table)
         txs_arena_reset(&par.ar);
         cr_assert_eq(txs_state_eval(one.st, &t, &one.ar, one.hits, TXS_MAX_HITS, &n1, NULL, &l1), 0);
         cr_assert_eq(txs_state_eval(par.st, &t, &par.ar, par.hits, TXS_MAX_HITS, &n3, NULL, &l3), 0);
-        cr_assert_eq(n1, n3, "record %d: %zu hits against %zu", i, n1, n3);
-        cr_assert_eq(l1, l3, "record %d: late", i);
-        for (size_t j = 0; j < n1; j++) {
-            hit_text(one.rs, &one.hits[j], t1, sizeof t1);
-            hit_text(par.rs, &par.hits[j], t2, sizeof t2);
-            cr_assert_str_eq(t1, t2, "record %d hit %zu", i, j);
-        }
+        expect_same_hits(&one, n1, l1, &par, n3, l3, i);
         total += n1;
     }
     cr_expect_gt(total, 20, "the stream raised %zu hits", total);
