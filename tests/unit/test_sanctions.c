@@ -151,7 +151,8 @@ Test(sanctions, first_and_last_names_find_the_listed_person)
         if (a == TXS__NO_TOK || z == TXS__NO_TOK || a == z) continue;
         float mass = w.tk[a].weight + w.tk[z].weight;
         if (mass >= txs__cand_bar(w.nm[i].weight) || mass < 0.3f) continue;
-        const txs_norm_tok *f = &w.td[w.nm[i].tokdesc], *l = &w.td[w.nm[i].tokdesc + w.nm[i].ntok - 1];
+        const txs_norm_tok *f = &w.td[w.nm[i].tokdesc];
+        const txs_norm_tok *l = &w.td[w.nm[i].tokdesc + w.nm[i].ntok - 1];
         char q[128];
         snprintf(q, sizeof q, "%.*s %.*s", (int)f->len, w.text + w.nm[i].text_off + f->off,
                  (int)l->len, w.text + w.nm[i].text_off + l->off);
