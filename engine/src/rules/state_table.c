@@ -230,7 +230,9 @@ txs_acct *txs__state_find(const txs_state *s, const uint64_t h[2])
     return NULL;
 }
 
-/* One identity's step of txs_state_prefetch. */
+/* One identity's step of txs_state_prefetch: 0 its slot; 1 (the slot
+ * arrived) its account, every line of it; 2 (the account arrived) its
+ * oldest and newest events and its graph entries. */
 static void prefetch_one(const txs_state *s, const uint64_t h[2], int step)
 {
     if ((h[0] == 0 && h[1] == 0) || s->slots == NULL) return;
@@ -242,16 +244,19 @@ static void prefetch_one(const txs_state *s, const uint64_t h[2], int step)
         for (size_t j = (size_t)h[0] & s->mask; s->slots[j].idx; j = (j + 1) & s->mask)
             if (s->slots[j].tag == (uint32_t)h[1]) {
                 const txs_acct *a = &s->accts[s->slots[j].idx - 1];
-                __builtin_prefetch(a);
-                __builtin_prefetch((const char *)a + 64);
+                for (size_t at = 0; at < sizeof *a; at += 64) __builtin_prefetch((const char *)a + at);
+                __builtin_prefetch((const char *)a + sizeof *a - 1);
             }
         return;
     }
     const txs_acct *a = txs__state_find(s, h);
-    if (a && a->n) {
+    if (a == NULL) return;
+    if (a->n) {
         __builtin_prefetch(&a->ev[0]);
         __builtin_prefetch(&a->ev[a->n - 1]);
     }
+    if (a->g.nreach) __builtin_prefetch(a->g.reach); /* the graph kinds' entries */
+    if (a->g.nbr) __builtin_prefetch(a->g.br);
 }
 
 void txs_state_prefetch(const txs_state *s, unsigned part, const txs_state_key *k, int step)
