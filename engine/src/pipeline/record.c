@@ -2,8 +2,10 @@
  * record.c: one record through the pipeline, in two stages.  Stage 1
  * (any worker): parse_record (frame check, parse), then a few records
  * later screen_parsed (the shard's home, sanctions in route.c, the
- * stateless rules), into the record's result and its batch's hit store.  Partitions (part_batch, one per thread)
- * feed each record to the per-account state of the accounts they own.
+ * stateless rules), into the record's result and its batch's hit store.
+ * Partitions (part_batch, one per thread) feed each record to the
+ * per-account state of the accounts they own, fetching a few records
+ * ahead (state_ahead).
  * The ordered stage (commit_record, the feeding thread, input order):
  * counts, the reject line, the account-state hits (the partitions' in a
  * fixed order, then the link stage; or the one table), order, score and
