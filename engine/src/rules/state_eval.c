@@ -319,7 +319,7 @@ int txs_state_eval(txs_state *s, const txs_txn *t, txs_arena *arena, txs_hit *ou
     if (s->nparts) return eval_parts(s, t, arena, out, cap, n, dropped, late);
     txs_state_key key;
     txs_state_key_of(s, t, &key);
-    return eval_core(s, t, &key, arena, out, cap, n, dropped, late, NULL, NULL);
+    return txs_state_eval_key(s, t, &key, arena, out, cap, n, dropped, late);
 }
 
 int txs_state_eval_key(txs_state *s, const txs_txn *t, const txs_state_key *key,

@@ -706,9 +706,11 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             }
         }
     }
-    /* A person's first and last names without the middle ones: the names
-     * of the query's rarer exact hit tokens are read in full, for
-     * ends_hit.  Tokens reached through the typo table are not walked
+    /* A person's first and last names without the middle ones: for each
+     * exact hit token carried by at most ENDS_POST names, the persons'
+     * names with it at one end (x->ends, built when the snapshot was
+     * opened) whose other end is a hit too.  Tokens reached through the
+     * typo table are not walked
      * (each unmatched query token brings several, nearly all of them
      * wrong): a name whose one end is a typo is still touched through its
      * other end, and ends_hit counts both kinds of hit.  A name is touched
