@@ -6,8 +6,11 @@
  * the prefix index and with the exhaustive walk of every hit token's
  * posting list, which also scores every candidate without the scorer's
  * upper bound, at a low threshold and at the default one: the same
- * matches, scores equal to the bit.  The cache's
- * no-hit set keeps the 4 most recent names of a bucket.
+ * matches, scores equal to the bit.  A second list, of persons with five
+ * aliases each over six given names and six surnames, checks that the
+ * walk's filter by token signature changes no match and that every
+ * posting carries its name's signature.  The cache's no-hit set keeps the
+ * 4 most recent names of a bucket.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -18,6 +21,8 @@
 #include "screen/name_cache_int.h"
 #include "screen/sanctions_int.h"
 #include "txs/lists.h"
+#include "txs/lists_names.h"
+#include "txs/norm.h"
 #include "txs/screen.h"
 
 static const char *const FIRST[] = {
@@ -168,6 +173,141 @@ Test(candidates, short_all_common_listed_names_are_found)
         cr_assert_gt(k, 0, "%s", q[i]);
         cr_expect_geq(m[0].score, 0.99, "%s: best %.3f", q[i], m[0].score);
     }
+}
+
+/* ------------------------------------------------- heavily aliased list */
+
+/* A list where the walk's filter by signature (txs__snap_pre's sig) and
+ * its exception for a person's two end tokens matter (checked against the
+ * same walk unfiltered: the full walk finds more here, since neither end
+ * is walked for the middle-names rule, docs/matching.md): 800 persons of five
+ * names each, every name "GIVEN MIDDLE [MIDDLE] SURNAME" with the given
+ * name and the surname from six each (so each is on more than ENDS_POST
+ * names, which the middle-names walk leaves out) and the middle names
+ * from 240, the first ones far commoner than the last. */
+static const char *const GIVEN6[] = {"Maria", "Jose", "Ana", "Juan", "Rosa", "Luis"};
+static const char *const SUR6[] = {"Garcia", "Lopez", "Perez", "Sanchez", "Ramirez", "Torres"};
+static char MID[240][12];
+static void *img2;
+static txs_lists *L2;
+static txs_sanctions *P2, *U2, *P2D, *U2D; /* filtered prefix walk, unfiltered */
+
+static const char *mid(unsigned *s)
+{
+    unsigned a = rnd(s, 240), b = rnd(s, 240); /* the smaller of two: skewed to the first */
+    return MID[a < b ? a : b];
+}
+
+static void write_aliased(const char *path)
+{
+    for (int i = 0; i < 240; i++) /* pronounceable and distinct: consonant-vowel pairs */
+        snprintf(MID[i], sizeof MID[i], "%c%c%c%co", "bdfgklmnprstvz"[i % 14], "aeiou"[i / 14 % 5],
+                 "bdfgklmnprstvz"[(i / 70 + i) % 14], "aeiou"[i / 14 / 5 % 5]);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("\"id\",\"schema\",\"name\",\"aliases\",\"birth_date\",\"countries\",\"addresses\","
+          "\"identifiers\",\"sanctions\",\"phones\",\"emails\",\"program_ids\",\"dataset\","
+          "\"first_seen\",\"last_seen\",\"last_change\"\n", f);
+    unsigned s = 7;
+    for (int i = 0; i < 800; i++) {
+        char nm[5][96];
+        for (int k = 0; k < 5; k++) {
+            const char *g = GIVEN6[rnd(&s, 6)], *l = SUR6[rnd(&s, 6)];
+            if (rnd(&s, 2)) snprintf(nm[k], sizeof nm[k], "%s %s %s", g, mid(&s), l);
+            else snprintf(nm[k], sizeof nm[k], "%s %s %s %s", g, mid(&s), mid(&s), l);
+        }
+        fprintf(f, "\"A%04d\",\"Person\",\"%s\",\"%s;%s;%s;%s\",\"\",\"\",\"\",\"\",\"\",\"\",\"\","
+                   "\"\",\"Test\",\"2026-01-01T00:00:00\",\"2026-01-01T00:00:00\",\"2026-01-01T00:00:00\"\n",
+                i, nm[0], nm[1], nm[2], nm[3], nm[4]);
+    }
+    fclose(f);
+}
+
+static void setup_aliased(void)
+{
+    txs_diag d = {{0}, 0, {0}};
+    snprintf(dir, sizeof dir, "/tmp/txs-cand-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/aliased.simple.csv", dir);
+    write_aliased(path);
+    txs_lists_builder *b;
+    size_t n;
+    cr_assert_eq(txs_lists_builder_create(&b), 0);
+    cr_assert_eq(txs_lists_builder_add(b, path, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_lists_builder_image(b, &img2, &n, &d), 0, "%s", d.msg);
+    txs_lists_builder_free(b);
+    unlink(path);
+    rmdir(dir);
+    cr_assert_eq(txs_lists_open_mem(img2, n, &L2, &d), 0, "%s", d.msg);
+    const txs_lists *ls[1] = {L2};
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &P2, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &U2, &d), 0, "%s", d.msg);
+    txs__sanctions_unfiltered(U2, 1);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &P2D, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &U2D, &d), 0, "%s", d.msg);
+    txs__sanctions_unfiltered(U2D, 1);
+}
+
+static void teardown_aliased(void)
+{
+    txs_sanctions_free(P2), txs_sanctions_free(U2);
+    txs_sanctions_free(P2D), txs_sanctions_free(U2D);
+    txs_lists_free(L2);
+    free(img2);
+}
+
+TestSuite(aliased, .init = setup_aliased, .fini = teardown_aliased, .timeout = 120);
+
+/* Queries made from the list's own shapes with one part changed: a
+ * middle name left out, added or swapped, a typo, the order reversed. */
+Test(aliased, the_signature_filter_changes_no_match)
+{
+    unsigned s = 11;
+    size_t total = 0, totald = 0;
+    txs_sanctions_match m[32];
+    for (int i = 0; i < 4000; i++) {
+        char q[160];
+        const char *g = GIVEN6[rnd(&s, 6)], *l = SUR6[rnd(&s, 6)];
+        switch (i % 5) {
+        case 0: snprintf(q, sizeof q, "%s %s", g, l); break;
+        case 1: snprintf(q, sizeof q, "%s %s %s", g, mid(&s), l); break;
+        case 2: snprintf(q, sizeof q, "%s %s %s %s", g, mid(&s), mid(&s), l); break;
+        case 3: snprintf(q, sizeof q, "%s %sx %s", g, mid(&s), l); break;
+        default: snprintf(q, sizeof q, "%s, %s %s", l, g, mid(&s)); break;
+        }
+        total += same_with(P2, U2, q, m);
+        totald += same_with(P2D, U2D, q, m);
+    }
+    cr_expect_gt(total, 10000, "%zu matches at 0.30", total);
+    cr_expect_gt(totald, 2000, "%zu matches at the default threshold", totald);
+}
+
+/* Every prefix posting carries its name's signature: a bit for each of
+ * the name's tokens, and TXS__SIG_ENDS exactly for persons' names of
+ * three or more tokens. */
+Test(aliased, prefix_postings_carry_their_names_signatures)
+{
+    const void *p;
+    size_t n;
+    uint32_t v;
+    cr_assert_eq(txs__lists_section(L2, TXS__SEC_NAMES, &p, &n, &v), 0);
+    txs__snap_names_hdr h;
+    memcpy(&h, p, sizeof h);
+    const char *b = p;
+    const txs__snap_name *names = (const void *)(b + h.off_names);
+    const uint32_t *fwd_off = (const void *)(b + h.off_fwd_off), *fwd = (const void *)(b + h.off_fwd);
+    const txs__snap_pre *pre = (const void *)(b + h.off_pre);
+    size_t ends = 0;
+    cr_assert_gt(h.npre, 10000u);
+    for (uint32_t i = 0; i < h.npre; i++) {
+        uint32_t nm = pre[i].nm;
+        uint64_t want = names[nm].kind == TXS_NAME_PERSON && names[nm].ntok >= 3 ? TXS__SIG_ENDS : 0;
+        for (uint32_t j = fwd_off[nm]; j < fwd_off[nm + 1]; j++) want |= txs__sig_bit(fwd[j]);
+        cr_assert_eq(pre[i].sig, want, "posting %u (name %u)", i, nm);
+        ends += (want & TXS__SIG_ENDS) != 0;
+    }
+    cr_expect_gt(ends, h.npre / 2); /* most of these names are persons' of three tokens */
 }
 
 /* ------------------------------------------------------------ cache */

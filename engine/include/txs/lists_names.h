@@ -45,7 +45,7 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *   fwd_off[], fwd[], pre_off[], pre[]
  *             the prefix index of candidate generation (names_prefix_int.h):
  *             each name's tokens, and each token's prefix postings with
- *             the names' candidate bars
+ *             the names' candidate bars and token signatures
  *   tokid[]   per tokdesc[] entry, its token's index in toks[] (the same
  *             bytes), or TXS__NO_TOK for a one-byte token (an initial is
  *             not in the dictionary): what the scorer prepares of a list
@@ -53,7 +53,7 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *
  * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
  * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 3u
+#define TXS__NAMES_VERSION 4u
 #define TXS__NO_TOK 0xFFFFFFFFu
 #define TXS__HSDB_VERSION 1u
 
@@ -91,7 +91,19 @@ typedef struct txs__snap_tok {
 typedef struct txs__snap_pre {
     float bar;                  /* the name's candidate bar */
     uint32_t nm;
+    uint64_t sig;               /* the name's tokens, a bit each (txs__sig_bit),
+                                   and TXS__SIG_ENDS */
 } txs__snap_pre;
+
+/* A prefix posting's signature: the bit txs__sig_bit(t) of each token t
+ * of the name (a superset test: a query token whose bit is clear is not
+ * the name's), and TXS__SIG_ENDS when the name is a person's of three or
+ * more tokens (the middle-names walk may keep it under its bar). */
+#define TXS__SIG_ENDS (1ull << 63)
+static inline uint64_t txs__sig_bit(uint32_t t)
+{
+    return 1ull << (((t * 0x9E3779B1u) >> 8) % 63u);
+}
 
 typedef struct txs__snap_del {
     uint32_t hash, tok1;        /* tok1 = token index + 1; 0 = empty slot */

@@ -65,10 +65,18 @@ static int build_fwd(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t n
 }
 
 /* Pass 0 counts name nm under token t, pass 1 posts it. */
-static void post_under(txs__prefix *p, int pass, uint32_t t, uint32_t nm, float bar)
+static void post_under(txs__prefix *p, int pass, uint32_t t, uint32_t nm, float bar, uint64_t sig)
 {
     if (pass == 0) p->pre_off[t + 2]++;
-    else p->pre[p->pre_off[t + 1]++] = (txs__snap_pre){bar, nm};
+    else p->pre[p->pre_off[t + 1]++] = (txs__snap_pre){bar, nm, sig};
+}
+
+/* Name nm's signature (txs/lists_names.h txs__snap_pre) from its n tokens f[]. */
+static uint64_t name_sig(const txs__snap_name *m, const uint32_t *f, uint32_t n)
+{
+    uint64_t sig = m->kind == TXS_NAME_PERSON && m->ntok >= 3 ? TXS__SIG_ENDS : 0;
+    for (uint32_t i = 0; i < n; i++) sig |= txs__sig_bit(f[i]);
+    return sig;
 }
 
 static int pre_cmp(const void *a, const void *b)
@@ -91,15 +99,16 @@ int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t 
         for (uint32_t nm = 0; nm < nnames; nm++) {
             const uint32_t *f = p->fwd + p->fwd_off[nm];
             uint32_t n = p->fwd_off[nm + 1] - p->fwd_off[nm];
+            uint64_t sig = name_sig(&names[nm], f, n);
             if (n > sizeof ord / sizeof ord[0]) { /* only a forged snapshot: post it everywhere */
-                for (uint32_t i = 0; i < n; i++) post_under(p, pass, f[i], nm, 0.0f);
+                for (uint32_t i = 0; i < n; i++) post_under(p, pass, f[i], nm, 0.0f, sig);
                 continue;
             }
             by_commonness(toks, f, n, ord);
             uint32_t skip = left_out(toks, ord, n, names[nm].weight);
             for (uint32_t i = skip; i < n; i++)
                 if (i == skip || ord[i] != ord[i - 1])
-                    post_under(p, pass, ord[i], nm, txs__cand_bar(names[nm].weight));
+                    post_under(p, pass, ord[i], nm, txs__cand_bar(names[nm].weight), sig);
         }
         if (pass == 0)
             for (uint32_t t = 0; t < ntoks; t++) p->pre_off[t + 2] += p->pre_off[t + 1];

@@ -18,7 +18,8 @@
  *   fwd_off[nm] .. fwd_off[nm+1]   fwd[]: name nm's tokens (dictionary ids,
  *                                  one entry per posting, ascending)
  *   pre_off[t] .. pre_off[t+1]     pre[]: the names posted under token t,
- *                                  with their bars, by bar then name
+ *                                  with their bars and token signatures
+ *                                  (txs/lists_names.h), by bar then name
  *
  * Why by bar: walk the hit tokens from the rarest (shortest full posting
  * list) to the commonest.  A name's prefix tokens are all rarer than its
@@ -28,6 +29,8 @@
  * token's list is read only up to the first bar above R, and a common
  * token late in the walk reads only the few names it could complete alone
  * ("HOLDINGS LTD"), not the thousands whose rarer tokens the query missed.
+ * Of the names a walk does read, most carry no other hit token: the
+ * signature drops them without reading their token lists.
  */
 #ifndef TXS_LISTS_NAMES_PREFIX_INT_H
 #define TXS_LISTS_NAMES_PREFIX_INT_H

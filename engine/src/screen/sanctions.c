@@ -191,6 +191,11 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
     s->bound = !on && txs__match_bound_usable(&s->mp);
 }
+void txs__sanctions_unfiltered(txs_sanctions *s, int on)
+{
+    for (size_t i = 0; i < s->n; i++) s->ix[i].unfiltered = on != 0;
+}
+
 const txs_lists *txs_sanctions_lists(const txs_sanctions *s, size_t i) { return s->ix[i].l; }
 size_t txs__sanctions_nlists(const txs_sanctions *s) { return s->n; }
 txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s) { return s->idm; }
@@ -588,9 +593,24 @@ static int ends_hit(const sidx *x, uint32_t nm)
     return a != TXS__NO_TOK && b != TXS__NO_TOK && x->thix[a] && x->thix[b];
 }
 
+/* Whether prefix posting p can make a candidate: the weights of the hit
+ * tokens whose bits (qmask; wbit[b], the weights of those on bit b) its
+ * signature holds (a superset of those the name carries) reach its bar, or ENDS_MIN for a person's name the
+ * middle-names rule may keep (the slack of txs__cand_reachable).  Most
+ * postings a common token's walk reads are names that carry none of the
+ * query's other tokens: they are dropped here, from the posting itself,
+ * without reading the name's tokens. */
+static int may_pass(const txs__snap_pre *p, uint64_t qmask, const double *wbit)
+{
+    double ub = 0.0;
+    for (uint64_t h = p->sig & qmask; h; h &= h - 1) ub += wbit[__builtin_ctzll(h)];
+    return txs__cand_reachable(p->bar, ub) ||
+           ((p->sig & TXS__SIG_ENDS) && txs__cand_reachable(ENDS_MIN, ub));
+}
+
 static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
 {
-    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (txs__snap_pre){bar, nm};
+    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (struct txs__touch){bar, nm};
     return nt;
 }
 
@@ -696,13 +716,20 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         }
         r[s->nth] = 0.0;
         for (size_t i = s->nth; i-- > 0;) r[i] = r[i + 1] + w[ord[i]];
+        uint64_t qmask = 0;
+        double wbit[64];
+        for (size_t i = 0; i < s->nth; i++) {
+            uint64_t b = txs__sig_bit(s->th[i].tok);
+            if (!(qmask & b)) wbit[__builtin_ctzll(b)] = 0.0;
+            qmask |= b, wbit[__builtin_ctzll(b)] += w[i];
+        }
         for (size_t i = 0; i < s->nth; i++) {
             uint32_t t = s->th[ord[i]].tok;
             const txs__snap_pre *pl = x->pre + x->pre_off[t];
             uint32_t n = x->pre_off[t + 1] - x->pre_off[t];
             for (uint32_t j = 0; j < n && txs__cand_reachable(pl[j].bar, r[i]); j++) {
                 if (far && j + 16 < n) __builtin_prefetch(&x->dist[pl[j + 16].nm]);
-                nt = touch(x, pl[j].nm, pl[j].bar, nt);
+                if (x->unfiltered || may_pass(&pl[j], qmask, wbit)) nt = touch(x, pl[j].nm, pl[j].bar, nt);
             }
         }
     }
@@ -750,7 +777,12 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
         if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(x, nm))) continue;
-        float nw = x->names[nm].weight;
+        const txs__snap_name *m = &x->names[nm];
+        if (far) { /* bound_name reads its tokens */
+            __builtin_prefetch(&x->tokid[m->tokdesc]);
+            __builtin_prefetch(&x->tokdesc[m->tokdesc]);
+        }
+        float nw = m->weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
     for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;

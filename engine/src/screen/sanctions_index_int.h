@@ -39,8 +39,9 @@ typedef struct txs__sidx {
     const uint32_t *fwd_off, *fwd, *pre_off; /* the prefix index (names_prefix_int.h) */
     const txs__snap_pre *pre;
     int full;            /* walk the full postings instead (tests) */
+    int unfiltered;      /* touch every prefix posting read (tests) */
     uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
-    txs__snap_pre *tch;  /* [nnames] names touched and their bars */
+    struct txs__touch { float bar; uint32_t nm; } *tch; /* [nnames] names touched, their bars */
     /* person names of three or more tokens by their first and last tokens:
      * for token t, ends[ends_off[t] .. ends_off[t + 1]), in name order,
      * each with the name's other end (TXS__NO_TOK: an initial) */

@@ -13,6 +13,13 @@
  * must give the same matches; tests/unit/test_candidates.c compares them. */
 void txs__sanctions_full_walk(txs_sanctions *s, int on);
 
+/* on != 0: the prefix walk touches every posting it reads, without the
+ * filter by the postings' token signatures (txs__snap_pre's sig), which
+ * must change nothing: the same candidates, so the same matches
+ * (test_candidates.c compares them on a list where the filter drops most
+ * of what the walk reads). */
+void txs__sanctions_unfiltered(txs_sanctions *s, int on);
+
 /* How many snapshots s screens (txs_sanctions_lists(s, i) for each). */
 size_t txs__sanctions_nlists(const txs_sanctions *s);
 
