@@ -284,8 +284,9 @@ Test(aliased, the_signature_filter_changes_no_match)
 }
 
 /* Every prefix posting carries its name's signature: a bit for each of
- * the name's tokens, and TXS__SIG_ENDS exactly for persons' names of
- * three or more tokens. */
+ * the name's tokens (bits 0-51) and, for a person's name of three or more
+ * tokens, the bit numbers of its first and last tokens (bits 52-57 and
+ * 58-63; 63 for any other name). */
 Test(aliased, prefix_postings_carry_their_names_signatures)
 {
     const void *p;
@@ -297,15 +298,23 @@ Test(aliased, prefix_postings_carry_their_names_signatures)
     const char *b = p;
     const txs__snap_name *names = (const void *)(b + h.off_names);
     const uint32_t *fwd_off = (const void *)(b + h.off_fwd_off), *fwd = (const void *)(b + h.off_fwd);
+    const uint32_t *tokid = (const void *)(b + h.off_tokid);
     const txs__snap_pre *pre = (const void *)(b + h.off_pre);
     size_t ends = 0;
     cr_assert_gt(h.npre, 10000u);
     for (uint32_t i = 0; i < h.npre; i++) {
-        uint32_t nm = pre[i].nm;
-        uint64_t want = names[nm].kind == TXS_NAME_PERSON && names[nm].ntok >= 3 ? TXS__SIG_ENDS : 0;
-        for (uint32_t j = fwd_off[nm]; j < fwd_off[nm + 1]; j++) want |= txs__sig_bit(fwd[j]);
-        cr_assert_eq(pre[i].sig, want, "posting %u (name %u)", i, nm);
-        ends += (want & TXS__SIG_ENDS) != 0;
+        const txs__snap_name *m = &names[pre[i].nm];
+        uint64_t toks = 0, first = 63, last = 63;
+        for (uint32_t j = fwd_off[pre[i].nm]; j < fwd_off[pre[i].nm + 1]; j++)
+            toks |= 1ull << ((fwd[j] * 0x9E3779B1u >> 8) % 52u);
+        if (m->kind == TXS_NAME_PERSON && m->ntok >= 3 && tokid[m->tokdesc] != TXS__NO_TOK &&
+            tokid[m->tokdesc + m->ntok - 1] != TXS__NO_TOK) {
+            first = (tokid[m->tokdesc] * 0x9E3779B1u >> 8) % 52u;
+            last = (tokid[m->tokdesc + m->ntok - 1] * 0x9E3779B1u >> 8) % 52u;
+            cr_assert(toks >> first & toks >> last & 1u, "posting %u: an end is no token", i);
+            ends++;
+        }
+        cr_assert_eq(pre[i].sig, toks | first << 52 | last << 58, "posting %u (name %u)", i, pre[i].nm);
     }
     cr_expect_gt(ends, h.npre / 2); /* most of these names are persons' of three tokens */
 }

@@ -53,7 +53,7 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *
  * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
  * database of " token " literals (pattern id i = lits[i]). */
-#define TXS__NAMES_VERSION 4u
+#define TXS__NAMES_VERSION 5u
 #define TXS__NO_TOK 0xFFFFFFFFu
 #define TXS__HSDB_VERSION 1u
 
@@ -91,18 +91,25 @@ typedef struct txs__snap_tok {
 typedef struct txs__snap_pre {
     float bar;                  /* the name's candidate bar */
     uint32_t nm;
-    uint64_t sig;               /* the name's tokens, a bit each (txs__sig_bit),
-                                   and TXS__SIG_ENDS */
+    uint64_t sig;               /* the name's token signature, below */
 } txs__snap_pre;
 
-/* A prefix posting's signature: the bit txs__sig_bit(t) of each token t
- * of the name (a superset test: a query token whose bit is clear is not
- * the name's), and TXS__SIG_ENDS when the name is a person's of three or
- * more tokens (the middle-names walk may keep it under its bar). */
-#define TXS__SIG_ENDS (1ull << 63)
-static inline uint64_t txs__sig_bit(uint32_t t)
+/* A prefix posting's signature.  Bits 0-51: bit txs__sig_pos(t) of each
+ * token t of the name, a superset test (a query token whose bit is clear
+ * is not the name's).  Bits 52-57 and 58-63: the bit numbers of the first
+ * and the last token when the name is a person's of three or more tokens
+ * and both are dictionary tokens (the middle-names rule may keep such a
+ * name under its bar when both are hits), else both TXS__SIG_NO_END. */
+#define TXS__SIG_TOKS ((1ull << 52) - 1u)
+#define TXS__SIG_NO_END 63u
+static inline uint32_t txs__sig_pos(uint32_t t)
 {
-    return 1ull << (((t * 0x9E3779B1u) >> 8) % 63u);
+    return ((t * 0x9E3779B1u) >> 8) % 52u;
+}
+static inline uint64_t txs__sig_bit(uint32_t t) { return 1ull << txs__sig_pos(t); }
+static inline uint32_t txs__sig_end(uint64_t sig, int last)
+{
+    return (uint32_t)(sig >> (last ? 58 : 52)) & 63u;
 }
 
 typedef struct txs__snap_del {

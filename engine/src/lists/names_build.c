@@ -433,7 +433,7 @@ int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size
     if (rc == TXS_OK) rc = fill_tables(&b, &t);
     if (rc == TXS_OK)
         rc = txs__prefix_build(&t.px, (uint32_t)b.names.n, (uint32_t)b.toks.n, (uint32_t)b.post.n,
-                               (const txs__snap_name *)b.names.p, t.toks, t.post);
+                               (const txs__snap_name *)b.names.p, t.toks, t.post, t.tokid);
     if (rc == TXS_OK) rc = compile_lits(&b, &t, hs_target, hsdb, nhsdb, d);
     if (rc == TXS_OK) rc = write_blob(&b, &t, names, nnames);
     nb_free(&b, &t);

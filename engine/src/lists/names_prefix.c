@@ -71,12 +71,16 @@ static void post_under(txs__prefix *p, int pass, uint32_t t, uint32_t nm, float 
     else p->pre[p->pre_off[t + 1]++] = (txs__snap_pre){bar, nm, sig};
 }
 
-/* Name nm's signature (txs/lists_names.h txs__snap_pre) from its n tokens f[]. */
-static uint64_t name_sig(const txs__snap_name *m, const uint32_t *f, uint32_t n)
+/* Name m's signature (txs/lists_names.h txs__snap_pre) from its n tokens f[]. */
+static uint64_t name_sig(const txs__snap_name *m, const uint32_t *tokid, const uint32_t *f, uint32_t n)
 {
-    uint64_t sig = m->kind == TXS_NAME_PERSON && m->ntok >= 3 ? TXS__SIG_ENDS : 0;
+    uint64_t a = TXS__SIG_NO_END, b = TXS__SIG_NO_END, sig = 0;
+    if (m->kind == TXS_NAME_PERSON && m->ntok >= 3) {
+        uint32_t ta = tokid[m->tokdesc], tb = tokid[m->tokdesc + m->ntok - 1u];
+        if (ta != TXS__NO_TOK && tb != TXS__NO_TOK) a = txs__sig_pos(ta), b = txs__sig_pos(tb);
+    }
     for (uint32_t i = 0; i < n; i++) sig |= txs__sig_bit(f[i]);
-    return sig;
+    return sig | a << 52 | b << 58;
 }
 
 static int pre_cmp(const void *a, const void *b)
@@ -87,7 +91,8 @@ static int pre_cmp(const void *a, const void *b)
 }
 
 int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t npost,
-                      const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post)
+                      const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post,
+                      const uint32_t *tokid)
 {
     memset(p, 0, sizeof *p);
     TXS_TRY(build_fwd(p, nnames, ntoks, npost, toks, post));
@@ -99,7 +104,7 @@ int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t 
         for (uint32_t nm = 0; nm < nnames; nm++) {
             const uint32_t *f = p->fwd + p->fwd_off[nm];
             uint32_t n = p->fwd_off[nm + 1] - p->fwd_off[nm];
-            uint64_t sig = name_sig(&names[nm], f, n);
+            uint64_t sig = name_sig(&names[nm], tokid, f, n);
             if (n > sizeof ord / sizeof ord[0]) { /* only a forged snapshot: post it everywhere */
                 for (uint32_t i = 0; i < n; i++) post_under(p, pass, f[i], nm, 0.0f, sig);
                 continue;

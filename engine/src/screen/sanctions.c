@@ -593,24 +593,34 @@ static int ends_hit(const sidx *x, uint32_t nm)
     return a != TXS__NO_TOK && b != TXS__NO_TOK && x->thix[a] && x->thix[b];
 }
 
+/* Whether both end tokens of prefix posting p's name may be hits (their
+ * bits are in qmask): a necessary condition of ends_hit. */
+static int ends_may_hit(const txs__snap_pre *p, uint64_t qmask)
+{
+    uint32_t a = txs__sig_end(p->sig, 0), b = txs__sig_end(p->sig, 1);
+    return a != TXS__SIG_NO_END && (qmask >> a & 1u) && (qmask >> b & 1u);
+}
+
 /* Whether prefix posting p can make a candidate: the weights of the hit
  * tokens whose bits (qmask; wbit[b], the weights of those on bit b) its
- * signature holds (a superset of those the name carries) reach its bar, or ENDS_MIN for a person's name the
- * middle-names rule may keep (the slack of txs__cand_reachable).  Most
- * postings a common token's walk reads are names that carry none of the
- * query's other tokens: they are dropped here, from the posting itself,
- * without reading the name's tokens. */
+ * signature holds (a superset of those the name carries) reach its bar,
+ * or ENDS_MIN for a person's name whose two ends may both be hits (the
+ * middle-names rule may keep it), with the slack of txs__cand_reachable.
+ * Most postings a common token's walk reads are names that carry none of
+ * the query's other tokens: they are dropped here, from the posting
+ * itself, without reading the name's tokens. */
 static int may_pass(const txs__snap_pre *p, uint64_t qmask, const double *wbit)
 {
     double ub = 0.0;
-    for (uint64_t h = p->sig & qmask; h; h &= h - 1) ub += wbit[__builtin_ctzll(h)];
+    for (uint64_t h = p->sig & qmask & TXS__SIG_TOKS; h; h &= h - 1) ub += wbit[__builtin_ctzll(h)];
     return txs__cand_reachable(p->bar, ub) ||
-           ((p->sig & TXS__SIG_ENDS) && txs__cand_reachable(ENDS_MIN, ub));
+           (txs__cand_reachable(ENDS_MIN, ub) && ends_may_hit(p, qmask));
 }
 
-static size_t touch(sidx *x, uint32_t nm, float bar, size_t nt)
+/* ends: whether ends_hit may hold for the name (0: it cannot). */
+static size_t touch(sidx *x, uint32_t nm, float bar, int ends, size_t nt)
 {
-    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (struct txs__touch){bar, nm};
+    if (!x->dist[nm]) x->dist[nm] = 1, x->tch[nt++] = (struct txs__touch){bar, nm, ends != 0};
     return nt;
 }
 
@@ -703,7 +713,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             const txs__snap_tok *t = &x->toks[s->th[i].tok];
             for (uint32_t j = 0; j < t->post_n; j++) {
                 uint32_t nm = x->post[t->post_off + j];
-                nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+                nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), 1, nt);
             }
         }
     } else {
@@ -729,7 +739,10 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             uint32_t n = x->pre_off[t + 1] - x->pre_off[t];
             for (uint32_t j = 0; j < n && txs__cand_reachable(pl[j].bar, r[i]); j++) {
                 if (far && j + 16 < n) __builtin_prefetch(&x->dist[pl[j + 16].nm]);
-                if (x->unfiltered || may_pass(&pl[j], qmask, wbit)) nt = touch(x, pl[j].nm, pl[j].bar, nt);
+                if (x->unfiltered)
+                    nt = touch(x, pl[j].nm, pl[j].bar, 1, nt);
+                else if (may_pass(&pl[j], qmask, wbit))
+                    nt = touch(x, pl[j].nm, pl[j].bar, ends_may_hit(&pl[j], qmask), nt);
             }
         }
     }
@@ -761,7 +774,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             for (uint32_t j = x->ends_off[tk]; j < x->ends_off[tk + 1]; j++) {
                 uint32_t o = x->ends[j].other, nm = x->ends[j].nm;
                 if (o != TXS__NO_TOK && x->thix[o])
-                    nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), nt);
+                    nt = touch(x, nm, txs__cand_bar(x->names[nm].weight), 1, nt);
             }
         }
     }
@@ -776,7 +789,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && ends_hit(x, nm))) continue;
+        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && x->tch[i].ends && ends_hit(x, nm))) continue;
         const txs__snap_name *m = &x->names[nm];
         if (far) { /* bound_name reads its tokens */
             __builtin_prefetch(&x->tokid[m->tokdesc]);

@@ -41,7 +41,8 @@ typedef struct txs__sidx {
     int full;            /* walk the full postings instead (tests) */
     int unfiltered;      /* touch every prefix posting read (tests) */
     uint8_t *thix;       /* [ntoks] 1 + index in th of a hit token, zero too */
-    struct txs__touch { float bar; uint32_t nm; } *tch; /* [nnames] names touched, their bars */
+    /* [nnames] names touched, their bars, whether ends_hit may hold */
+    struct txs__touch { float bar; uint32_t nm, ends; } *tch;
     /* person names of three or more tokens by their first and last tokens:
      * for token t, ends[ends_off[t] .. ends_off[t + 1]), in name order,
      * each with the name's other end (TXS__NO_TOK: an initial) */
