@@ -651,6 +651,22 @@ static void prepare(txs_sanctions *s)
     s->ready = 1;
 }
 
+/* The tview slots of list name nm's tokens (bound_name), fetched ahead. */
+static uint32_t tview_at(uint32_t list, uint32_t id)
+{
+    return ((id + list * 0x9E3779B1u) * 2654435761u) >> 18;
+}
+
+static void tview_prefetch(const txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
+{
+    const txs__snap_name *m = &x->names[nm];
+    uint32_t n = m->ntok < TXS__SIDE ? m->ntok : TXS__SIDE;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t id = x->tokid[m->tokdesc + k];
+        if (id != TXS__NO_TOK) __builtin_prefetch(&s->tv[tview_at(list, id)]);
+    }
+}
+
 /* An upper bound of score_name(nm) (match.h txs__match_bound), from the
  * list name's tokens as the snapshot holds them. */
 static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
@@ -668,7 +684,7 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
             txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &col[k]);
             continue;
         }
-        tview *v = &s->tv[((id + list * 0x9E3779B1u) * 2654435761u) >> 18];
+        tview *v = &s->tv[tview_at(list, id)];
         if (v->list1 != list + 1u || v->tok != id) {
             const txs__snap_tok *t = &x->toks[id];
             txs__match_bound_tok(&s->mp, x->tokstr + t->str_off, t->len, 0, &v->v);
@@ -791,10 +807,8 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         float mass = name_mass(s, x, nm, w, &first);
         if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && x->tch[i].ends && ends_hit(x, nm))) continue;
         const txs__snap_name *m = &x->names[nm];
-        if (far) { /* bound_name reads its tokens */
-            __builtin_prefetch(&x->tokid[m->tokdesc]);
-            __builtin_prefetch(&x->tokdesc[m->tokdesc]);
-        }
+        __builtin_prefetch(&x->tokid[m->tokdesc]); /* bound_name reads its tokens */
+        __builtin_prefetch(&x->tokdesc[m->tokdesc]);
         float nw = m->weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
     }
@@ -813,9 +827,11 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
      * order decides which of two names of an entity with equal scores is
      * kept). */
     size_t ns = 0;
-    for (size_t i = 0; i < nc; i++)
+    for (size_t i = 0; i < nc; i++) {
+        if (s->bound && i + 2 < nc) tview_prefetch(s, x, list, x->cand[i + 2].nm);
         if (!(s->bound && bound_name(s, x, list, x->cand[i].nm) < s->threshold - 1e-9))
             x->cand[ns++] = x->cand[i];
+    }
     qsort(x->cand, ns, sizeof *x->cand, top ? cand_cmp : touch_cmp);
     for (size_t i = 0; i < ns; i++) {
         uint32_t nm = x->cand[i].nm;
