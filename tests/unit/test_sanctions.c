@@ -964,6 +964,37 @@ Test(sanctions, typo_memo_and_uncached_give_fresh_outcomes)
     txs_sanctions_free(u);
 }
 
+/* A name's outcome must not depend on what the screener did before.  The
+ * scorer's copy of the query side once left out the name's kind, which
+ * decides whether a one-letter token may stand for a given name: after
+ * "あすか" it held whatever the stack held, and "María Ana Hernández" lost
+ * its match with OFAC's "SALAZAR HERNANDEZ, Maria A" (ana~a, an initial). */
+Test(sanctions, an_outcome_does_not_depend_on_the_name_before)
+{
+    static const char *const before[] = {"あすか", "Aerocaribean Airlines", "Kim Jong Unn", "李 王"};
+    const char *name = "María Ana Hernández";
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    txs_sanctions_match a[8], b[8];
+    txs_sanctions *f;
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &f, &d), 0, "%s", d.msg);
+    size_t kf = txs_sanctions_name(f, name, strlen(name), a, 8);
+    txs_sanctions_free(f);
+    cr_assert_gt(kf, 0, "%s: no match on a fresh screener", name);
+    for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
+        txs_sanctions *u;
+        cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &u, &d), 0, "%s", d.msg);
+        txs_sanctions_uncached(u);
+        txs_sanctions_name(u, before[i], strlen(before[i]), b, 8);
+        size_t k = txs_sanctions_name(u, name, strlen(name), b, 8);
+        txs_sanctions_free(u);
+        cr_expect_eq(k, kf, "after %s: %zu matches, %zu fresh", before[i], k, kf);
+        for (size_t j = 0; j < k && j < kf; j++)
+            cr_expect(a[j].entity == b[j].entity && a[j].score == b[j].score, "after %s: match %zu",
+                      before[i], j);
+    }
+}
+
 /* ------------------------------------------- bands of sanctions alerts */
 
 /* Issue 12 item 5: a sanctions-only alert blocks only on an identifier, an

@@ -497,6 +497,7 @@ double txs__match_score_side(const txs_match_params *p, const side *qs, const tx
     if (explain && cap) explain[0] = '\0';
     q.n = qs->n;
     q.cut = qs->cut;
+    q.kind = qs->kind; /* initial_ok reads it */
     memcpy(q.t, qs->t, q.n * sizeof *q.t);
     memset(q.used, 0, sizeof q.used);
     txs__match_side(p, cn, &c);
