@@ -651,6 +651,19 @@ static void prepare(txs_sanctions *s)
     s->ready = 1;
 }
 
+/* Whether list name nm is one word, legal forms aside: score_name caps
+ * such a name under the threshold against a party name of more words
+ * (core_tokens on the same token flags), so it cannot match one and is
+ * not bounded or scored (with the bound: the full walk, the reference,
+ * scores every candidate). */
+static int one_word(const sidx *x, uint32_t nm)
+{
+    const txs__snap_name *m = &x->names[nm];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < m->ntok && k < 2; i++) k += (x->tokdesc[m->tokdesc + i].flags & TXS_TOK_LEGAL) == 0;
+    return k == 1;
+}
+
 /* The tview slots of list name nm's tokens (bound_name), fetched ahead. */
 static uint32_t tview_at(uint32_t list, uint32_t id)
 {
@@ -827,8 +840,10 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
      * order decides which of two names of an entity with equal scores is
      * kept). */
     size_t ns = 0;
+    const int qmulti = s->bound && core_tokens(&s->q) > 1;
     for (size_t i = 0; i < nc; i++) {
         if (s->bound && i + 2 < nc) tview_prefetch(s, x, list, x->cand[i + 2].nm);
+        if (qmulti && one_word(x, x->cand[i].nm)) continue; /* capped below the threshold */
         if (!(s->bound && bound_name(s, x, list, x->cand[i].nm) < s->threshold - 1e-9))
             x->cand[ns++] = x->cand[i];
     }
