@@ -138,7 +138,14 @@ big_snap="$here/out/biglist-1m.snap"
 if [ "$lists_rows" = 1 ] && [ ! -s "$ofac_snap" ]; then
     "$bin" lists compile "$root/tests/fixtures/lists/ofac-sdn-2024-05-03/sdn.csv" -o "$ofac_snap" >&2
 fi
-if [ "$biglist" = 1 ] && [ ! -s "$big_snap" ]; then
+# A cached snapshot an older txscreen compiled (another NAMES version) is
+# refused with exit 3: compiled again.
+big_stale() {
+    [ ! -s "$big_snap" ] && return 0
+    head -n 1 "$file" | "$bin" screen --rules none --lists "$big_snap" --out /dev/null - >/dev/null 2>&1
+    [ $? -eq 3 ]
+}
+if [ "$biglist" = 1 ] && big_stale; then
     [ -s "$big_csv" ] || python3 "$here/biglist.py" --out "$big_csv"
     t0=$(date +%s.%N)
     if [ -n "$timebin" ]; then
