@@ -329,6 +329,23 @@ Test(sanctions, bic_memo_answers_as_the_lookup)
                  "NUL-padded: the institution's answer through the branch fallback");
     cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"DEUTDEFFXXX", 11}, c, 4), 0);
     cr_expect_eq(txs_sanctions_bic(S, (txs_slice){"DEUTDEFFXXX", 11}, c, 4), 0);
+    /* every one-character change of the listed BIC, 11 and 8 characters
+     * long, asked right after it, answers as a screener that never saw it
+     * (the memo key holds every byte) */
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    for (size_t n = 8; n <= 11; n += 3)
+        for (size_t i = 0; i < n; i++) {
+            char v[12];
+            memcpy(v, "BKMTIRTHXXX", 11);
+            v[i] = v[i] == 'Q' ? 'R' : 'Q';
+            txs_sanctions *f;
+            cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &f, &d), 0, "%s", d.msg);
+            size_t kf = txs_sanctions_bic(f, (txs_slice){v, n}, b, 4);
+            txs_sanctions_free(f);
+            txs_sanctions_bic(S, (txs_slice){"BKMTIRTHXXX", n}, c, 4); /* in the memo now */
+            cr_expect_eq(txs_sanctions_bic(S, (txs_slice){v, n}, c, 4), kf, "%.*s", (int)n, v);
+        }
 }
 
 /* A weak alias is scored with the weak-alias penalty: an exact query on a
