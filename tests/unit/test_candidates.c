@@ -54,13 +54,20 @@ static unsigned rnd(unsigned *s, unsigned n)
     return (*s >> 16) % n;
 }
 
-static void write_list(const char *path)
+/* A new list file of the simple format, its header written. */
+static FILE *open_list(const char *path)
 {
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fputs("\"id\",\"schema\",\"name\",\"aliases\",\"birth_date\",\"countries\",\"addresses\","
           "\"identifiers\",\"sanctions\",\"phones\",\"emails\",\"program_ids\",\"dataset\","
           "\"first_seen\",\"last_seen\",\"last_change\"\n", f);
+    return f;
+}
+
+static void write_list(const char *path)
+{
+    FILE *f = open_list(path);
     unsigned s = 99;
     const char *fixed[] = {"Maria Garcia", "Li Wei", "Wei Li", "Ahmed Khan", "Trading LLC",
                            "Zbigniew Brzezinski-Oquendo", "Maria Jose Garcia Lopez"};
@@ -85,32 +92,49 @@ static void write_list(const char *path)
     fclose(f);
 }
 
-static void setup(void)
+/* Write a list with write() in a scratch folder, compile it into *image
+ * and open it. */
+static txs_lists *compile(void (*write)(const char *), const char *file, void **image)
 {
     txs_diag d = {{0}, 0, {0}};
     snprintf(dir, sizeof dir, "/tmp/txs-cand-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     char path[128];
-    snprintf(path, sizeof path, "%s/targets.simple.csv", dir);
-    write_list(path);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    write(path);
     txs_lists_builder *b;
+    txs_lists *l;
     size_t n;
     cr_assert_eq(txs_lists_builder_create(&b), 0);
     cr_assert_eq(txs_lists_builder_add(b, path, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_lists_builder_image(b, &img, &n, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_lists_builder_image(b, image, &n, &d), 0, "%s", d.msg);
     txs_lists_builder_free(b);
     unlink(path);
     rmdir(dir);
-    cr_assert_eq(txs_lists_open_mem(img, n, &L, &d), 0, "%s", d.msg);
-    const txs_lists *ls[1] = {L};
-    /* a low threshold keeps nearly every candidate as a match */
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &P, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &F, &d), 0, "%s", d.msg);
-    txs__sanctions_full_walk(F, 1);
-    /* at the default threshold the scorer's bound rejects most candidates */
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &PD, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &FD, &d), 0, "%s", d.msg);
-    txs__sanctions_full_walk(FD, 1);
+    cr_assert_eq(txs_lists_open_mem(*image, n, &l, &d), 0, "%s", d.msg);
+    return l;
+}
+
+/* Two pairs of screeners of l, the second of each pair with hook on: at
+ * a low threshold, which keeps nearly every candidate as a match (x, y),
+ * and at the default one, where the scorer's bound rejects most (xd, yd). */
+static void screeners(const txs_lists *l, void (*hook)(txs_sanctions *, int), txs_sanctions **x,
+                      txs_sanctions **y, txs_sanctions **xd, txs_sanctions **yd)
+{
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {l};
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, x, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, y, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, xd, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, yd, &d), 0, "%s", d.msg);
+    hook(*y, 1);
+    hook(*yd, 1);
+}
+
+static void setup(void)
+{
+    L = compile(write_list, "targets.simple.csv", &img);
+    screeners(L, txs__sanctions_full_walk, &P, &F, &PD, &FD);
 }
 
 static void teardown(void)
@@ -142,26 +166,41 @@ static size_t same_with(txs_sanctions *a, txs_sanctions *b, const char *q, txs_s
 
 static size_t same_both_ways(const char *q, txs_sanctions_match *m) { return same_with(P, F, q, m); }
 
+/* Query i of a test's n (its generator, seeded by *s), screened by each
+ * pair (x against y at 0.30, xd against yd at the default threshold);
+ * the matches found at each threshold added to totals t[2]. */
+typedef void (*query_fn)(int i, unsigned *s, char *q, size_t cap);
+static void compare_all(query_fn make, int n, unsigned seed, txs_sanctions *x, txs_sanctions *y,
+                        txs_sanctions *xd, txs_sanctions *yd, size_t t[2])
+{
+    txs_sanctions_match m[32];
+    t[0] = t[1] = 0;
+    for (int i = 0; i < n; i++) {
+        char q[160];
+        make(i, &seed, q, sizeof q);
+        t[0] += same_with(x, y, q, m);
+        t[1] += same_with(xd, yd, q, m);
+    }
+}
+
+static void common_query(int i, unsigned *s, char *q, size_t cap)
+{
+    switch (i % 6) {
+    case 0: snprintf(q, cap, "%s %s", FIRST[rnd(s, NF)], LAST[rnd(s, NL)]); break;
+    case 1: snprintf(q, cap, "%s, %s", LAST[rnd(s, NL)], FIRST[rnd(s, NF)]); break;
+    case 2: snprintf(q, cap, "%s %s Trading LLC", LAST[rnd(s, NL)], LAST[rnd(s, NL)]); break;
+    case 3: snprintf(q, cap, "%s %s %s", FIRST[rnd(s, NF)], FIRST[rnd(s, NF)], LAST[rnd(s, NL)]); break;
+    case 4: snprintf(q, cap, "%sx %s", FIRST[rnd(s, NF)], LAST[rnd(s, NL)]); break; /* typo */
+    default: snprintf(q, cap, "%s", LAST[rnd(s, NL)]); break;
+    }
+}
+
 Test(candidates, prefix_index_finds_what_the_full_walk_finds)
 {
-    unsigned s = 5;
-    size_t total = 0, totald = 0;
-    txs_sanctions_match m[32];
-    for (int i = 0; i < 3000; i++) {
-        char q[160];
-        switch (i % 6) {
-        case 0: snprintf(q, sizeof q, "%s %s", FIRST[rnd(&s, NF)], LAST[rnd(&s, NL)]); break;
-        case 1: snprintf(q, sizeof q, "%s, %s", LAST[rnd(&s, NL)], FIRST[rnd(&s, NF)]); break;
-        case 2: snprintf(q, sizeof q, "%s %s Trading LLC", LAST[rnd(&s, NL)], LAST[rnd(&s, NL)]); break;
-        case 3: snprintf(q, sizeof q, "%s %s %s", FIRST[rnd(&s, NF)], FIRST[rnd(&s, NF)], LAST[rnd(&s, NL)]); break;
-        case 4: snprintf(q, sizeof q, "%sx %s", FIRST[rnd(&s, NF)], LAST[rnd(&s, NL)]); break; /* typo */
-        default: snprintf(q, sizeof q, "%s", LAST[rnd(&s, NL)]); break;
-        }
-        total += same_both_ways(q, m);
-        totald += same_with(PD, FD, q, m);
-    }
-    cr_expect_gt(total, 3000); /* the comparison compared something */
-    cr_expect_gt(totald, 500, "%zu matches at the default threshold", totald);
+    size_t t[2];
+    compare_all(common_query, 3000, 5, P, F, PD, FD, t);
+    cr_expect_gt(t[0], 3000); /* the comparison compared something */
+    cr_expect_gt(t[1], 500, "%zu matches at the default threshold", t[1]);
 }
 
 Test(candidates, short_all_common_listed_names_are_found)
@@ -203,11 +242,7 @@ static void write_aliased(const char *path)
     for (int i = 0; i < 240; i++) /* pronounceable and distinct: consonant-vowel pairs */
         snprintf(MID[i], sizeof MID[i], "%c%c%c%co", "bdfgklmnprstvz"[i % 14], "aeiou"[i / 14 % 5],
                  "bdfgklmnprstvz"[(i / 70 + i) % 14], "aeiou"[i / 14 / 5 % 5]);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("\"id\",\"schema\",\"name\",\"aliases\",\"birth_date\",\"countries\",\"addresses\","
-          "\"identifiers\",\"sanctions\",\"phones\",\"emails\",\"program_ids\",\"dataset\","
-          "\"first_seen\",\"last_seen\",\"last_change\"\n", f);
+    FILE *f = open_list(path);
     unsigned s = 7;
     for (int i = 0; i < 800; i++) {
         char nm[5][96];
@@ -225,28 +260,8 @@ static void write_aliased(const char *path)
 
 static void setup_aliased(void)
 {
-    txs_diag d = {{0}, 0, {0}};
-    snprintf(dir, sizeof dir, "/tmp/txs-cand-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/aliased.simple.csv", dir);
-    write_aliased(path);
-    txs_lists_builder *b;
-    size_t n;
-    cr_assert_eq(txs_lists_builder_create(&b), 0);
-    cr_assert_eq(txs_lists_builder_add(b, path, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_lists_builder_image(b, &img2, &n, &d), 0, "%s", d.msg);
-    txs_lists_builder_free(b);
-    unlink(path);
-    rmdir(dir);
-    cr_assert_eq(txs_lists_open_mem(img2, n, &L2, &d), 0, "%s", d.msg);
-    const txs_lists *ls[1] = {L2};
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &P2, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.30, &U2, &d), 0, "%s", d.msg);
-    txs__sanctions_unfiltered(U2, 1);
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &P2D, &d), 0, "%s", d.msg);
-    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &U2D, &d), 0, "%s", d.msg);
-    txs__sanctions_unfiltered(U2D, 1);
+    L2 = compile(write_aliased, "aliased.simple.csv", &img2);
+    screeners(L2, txs__sanctions_unfiltered, &P2, &U2, &P2D, &U2D);
 }
 
 static void teardown_aliased(void)
@@ -261,26 +276,24 @@ TestSuite(aliased, .init = setup_aliased, .fini = teardown_aliased, .timeout = 1
 
 /* Queries made from the list's own shapes with one part changed: a
  * middle name left out, added or swapped, a typo, the order reversed. */
+static void aliased_query(int i, unsigned *s, char *q, size_t cap)
+{
+    const char *g = GIVEN6[rnd(s, 6)], *l = SUR6[rnd(s, 6)];
+    switch (i % 5) {
+    case 0: snprintf(q, cap, "%s %s", g, l); break;
+    case 1: snprintf(q, cap, "%s %s %s", g, mid(s), l); break;
+    case 2: snprintf(q, cap, "%s %s %s %s", g, mid(s), mid(s), l); break;
+    case 3: snprintf(q, cap, "%s %sx %s", g, mid(s), l); break;
+    default: snprintf(q, cap, "%s, %s %s", l, g, mid(s)); break;
+    }
+}
+
 Test(aliased, the_signature_filter_changes_no_match)
 {
-    unsigned s = 11;
-    size_t total = 0, totald = 0;
-    txs_sanctions_match m[32];
-    for (int i = 0; i < 4000; i++) {
-        char q[160];
-        const char *g = GIVEN6[rnd(&s, 6)], *l = SUR6[rnd(&s, 6)];
-        switch (i % 5) {
-        case 0: snprintf(q, sizeof q, "%s %s", g, l); break;
-        case 1: snprintf(q, sizeof q, "%s %s %s", g, mid(&s), l); break;
-        case 2: snprintf(q, sizeof q, "%s %s %s %s", g, mid(&s), mid(&s), l); break;
-        case 3: snprintf(q, sizeof q, "%s %sx %s", g, mid(&s), l); break;
-        default: snprintf(q, sizeof q, "%s, %s %s", l, g, mid(&s)); break;
-        }
-        total += same_with(P2, U2, q, m);
-        totald += same_with(P2D, U2D, q, m);
-    }
-    cr_expect_gt(total, 10000, "%zu matches at 0.30", total);
-    cr_expect_gt(totald, 2000, "%zu matches at the default threshold", totald);
+    size_t t[2];
+    compare_all(aliased_query, 4000, 11, P2, U2, P2D, U2D, t);
+    cr_expect_gt(t[0], 10000, "%zu matches at 0.30", t[0]);
+    cr_expect_gt(t[1], 2000, "%zu matches at the default threshold", t[1]);
 }
 
 /* Every prefix posting carries its name's signature: a bit for each of
