@@ -53,8 +53,9 @@ typedef struct txs__prefix {
 } txs__prefix;
 
 /* Build the index of nnames names (their weights, kinds and, through
- * tokid, their end tokens), ntoks tokens and their npost postings.  Returns 0 or TXS_E_NOMEM; free with txs__prefix_free
- * (also after a failure).  Deterministic. */
+ * tokid, their end tokens), ntoks tokens and their npost postings.
+ * Returns 0 or TXS_E_NOMEM; free with txs__prefix_free (also after a
+ * failure).  Deterministic. */
 int txs__prefix_build(txs__prefix *p, uint32_t nnames, uint32_t ntoks, uint32_t npost,
                       const txs__snap_name *names, const txs__snap_tok *toks, const uint32_t *post,
                       const uint32_t *tokid);

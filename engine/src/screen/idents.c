@@ -55,9 +55,10 @@ static memo_slot *memo_at(txs_sanctions *s, char kind, txs_slice v, memo_key *ke
     if (v.n > MEMO_KEY) return NULL;
     if (v.n >= 8) {
         /* The same two words from two 8-byte loads of the field (its first
-         * 7 bytes after the kind, then the rest and the length; the
-         * snapshot's little-endian order): bytes stored one by one and
-         * read back as words stall the loads, a third of a BIC look-up. */
+         * 7 bytes after the kind, then the rest and the length, as the
+         * bytes below lay them out on the little-endian machines the
+         * engine runs on): bytes stored one by one and read back as words
+         * stall the loads, and that was most of a BIC look-up. */
         uint64_t a, z;
         memcpy(&a, v.p, 8);
         memcpy(&z, v.p + v.n - 8, 8);

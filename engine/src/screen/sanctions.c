@@ -17,7 +17,8 @@
  *   4. a name whose hit tokens weigh (x 1 or TYPO_FACTOR) at least its bar
  *      becomes a candidate: the hit tokens' prefix postings, walked from the
  *      rarest and each cut at the weight still to come, give the names that
- *      can, and each one's mass is summed from its own tokens
+ *      can (a posting whose token signature cannot reach the bar is dropped
+ *      unread), and each one's mass is summed from its own tokens
  *      (lists/names_prefix_int.h: the same candidates as walking every hit
  *      token's full posting list, which free text still does);
  *   5. candidates are scored against the query prepared once, on the first
@@ -191,6 +192,7 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
     s->bound = !on && txs__match_bound_usable(&s->mp);
 }
+
 void txs__sanctions_unfiltered(txs_sanctions *s, int on)
 {
     for (size_t i = 0; i < s->n; i++) s->ix[i].unfiltered = on != 0;
@@ -660,7 +662,8 @@ static int one_word(const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
     uint32_t k = 0;
-    for (uint32_t i = 0; i < m->ntok && k < 2; i++) k += (x->tokdesc[m->tokdesc + i].flags & TXS_TOK_LEGAL) == 0;
+    for (uint32_t i = 0; i < m->ntok && k < 2; i++)
+        k += (x->tokdesc[m->tokdesc + i].flags & TXS_TOK_LEGAL) == 0;
     return k == 1;
 }
 
@@ -818,7 +821,8 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         uint32_t nm = x->tch[i].nm, first;
         x->dist[nm] = 0;
         float mass = name_mass(s, x, nm, w, &first);
-        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && x->tch[i].ends && ends_hit(x, nm))) continue;
+        if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && x->tch[i].ends && ends_hit(x, nm)))
+            continue;
         const txs__snap_name *m = &x->names[nm];
         __builtin_prefetch(&x->tokid[m->tokdesc]); /* bound_name reads its tokens */
         __builtin_prefetch(&x->tokdesc[m->tokdesc]);
