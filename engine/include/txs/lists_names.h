@@ -19,6 +19,7 @@
 
 #include "txs/base.h"
 #include "txs/lists.h"
+#include "txs/norm.h"
 
 /* The snapshot section tags txs__lists_section gives. */
 enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
@@ -110,6 +111,19 @@ static inline uint64_t txs__sig_bit(uint32_t t) { return 1ull << txs__sig_pos(t)
 static inline uint32_t txs__sig_end(uint64_t sig, int last)
 {
     return (uint32_t)(sig >> (last ? 58 : 52)) & 63u;
+}
+
+/* Whether the middle-names rule (a person's name found from its first and
+ * last tokens, screen/sanctions.c) applies to name m: a person's name of
+ * three or more tokens; then its end tokens' dictionary ids in *a and *b
+ * (TXS__NO_TOK for an initial), from the section's tokid[].  The
+ * signature, the screener's end-token index and its check all ask this. */
+static inline int txs__name_ends(const txs__snap_name *m, const uint32_t *tokid, uint32_t *a,
+                                 uint32_t *b)
+{
+    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
+    *a = tokid[m->tokdesc], *b = tokid[m->tokdesc + m->ntok - 1u];
+    return 1;
 }
 
 typedef struct txs__snap_del {

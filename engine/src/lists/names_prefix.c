@@ -75,10 +75,9 @@ static void post_under(txs__prefix *p, int pass, uint32_t t, uint32_t nm, float 
 static uint64_t name_sig(const txs__snap_name *m, const uint32_t *tokid, const uint32_t *f, uint32_t n)
 {
     uint64_t a = TXS__SIG_NO_END, b = TXS__SIG_NO_END, sig = 0;
-    if (m->kind == TXS_NAME_PERSON && m->ntok >= 3) {
-        uint32_t ta = tokid[m->tokdesc], tb = tokid[m->tokdesc + m->ntok - 1u];
-        if (ta != TXS__NO_TOK && tb != TXS__NO_TOK) a = txs__sig_pos(ta), b = txs__sig_pos(tb);
-    }
+    uint32_t ta, tb;
+    if (txs__name_ends(m, tokid, &ta, &tb) && ta != TXS__NO_TOK && tb != TXS__NO_TOK)
+        a = txs__sig_pos(ta), b = txs__sig_pos(tb);
     for (uint32_t i = 0; i < n; i++) sig |= txs__sig_bit(f[i]);
     return sig | a << 52 | b << 58;
 }

@@ -176,6 +176,14 @@ static int ident_agrees(worker *w, const txs_party *p, const txs_sanctions_match
     return 0;
 }
 
+/* The qualifiers a party's name is screened with: its country. */
+static txs_sanctions_party name_ctx(const txs_party *p)
+{
+    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
+    if (p) memcpy(ctx.country, p->country, 2);
+    return ctx;
+}
+
 /* What a hit rests on (txs_sanctions_ev), and its score: a party name
  * whose entity the same party's identifier also hit is raised by
  * SANC_IDENT_BONUS (docs/matching.md "Bands of sanctions alerts"). */
@@ -190,8 +198,7 @@ static int sanc_evidence(worker *w, const txs_sanctions_match *m, const sfield *
         *score = *score + SANC_IDENT_BONUS > 1.0 ? 1.0 : *score + SANC_IDENT_BONUS;
         return TXS_EV_NAME_IDENT;
     }
-    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
-    if (f->party) memcpy(ctx.country, f->party->country, 2);
+    txs_sanctions_party ctx = name_ctx(f->party);
     return txs_sanctions_evidence(w->sanc, f->value.p, f->value.n, &ctx, m);
 }
 
@@ -233,8 +240,7 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
                                        sizeof w->explain);
         else
         {
-            txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
-            if (f->party) memcpy(ctx.country, f->party->country, 2);
+            txs_sanctions_party ctx = name_ctx(f->party);
             txs_sanctions_explain_ctx(w->sanc, f->value.p, f->value.n, &ctx, m, w->explain,
                                       sizeof w->explain);
             size_t el = strlen(w->explain);
@@ -258,14 +264,6 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     w->hits[(*n)++] = (txs_hit){TXS_HIT_SANCTIONS, (uint16_t)may, g ? 0.0 : score, {"", 0},
                                 {js, b->n}, 0};
     return TXS_OK;
-}
-
-/* The qualifiers a party's name is screened with: its country. */
-static txs_sanctions_party name_ctx(const txs_party *p)
-{
-    txs_sanctions_party ctx = {{0, 0}, TXS_NAME_ANY, 0};
-    if (p) memcpy(ctx.country, p->country, 2);
-    return ctx;
 }
 
 static int sanc_name(worker *w, const sfield *f, size_t *n, size_t *dropped)

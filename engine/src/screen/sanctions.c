@@ -361,12 +361,14 @@ static void load_name(const sidx *x, uint32_t nm, txs_norm_name *c)
 }
 
 /* Tokens of a name that are not legal forms. */
-static uint32_t core_tokens(const txs_norm_name *n)
+static uint32_t core_of(const txs_norm_tok *t, uint32_t n, uint32_t cap)
 {
     uint32_t k = 0;
-    for (uint32_t i = 0; i < n->ntok; i++) k += (n->tok[i].flags & TXS_TOK_LEGAL) == 0;
+    for (uint32_t i = 0; i < n && k < cap; i++) k += (t[i].flags & TXS_TOK_LEGAL) == 0;
     return k;
 }
+
+static uint32_t core_tokens(const txs_norm_name *n) { return core_of(n->tok, n->ntok, UINT32_MAX); }
 
 static const char *party_kind_label(txs_name_kind k)
 {
@@ -573,13 +575,6 @@ static float name_mass(const txs_sanctions *s, const sidx *x, uint32_t nm, const
     return mass;
 }
 
-/* The dictionary id of token k of list name m (TXS__NO_TOK: an initial,
- * which is no dictionary token, so never a hit token). */
-static uint32_t tok_at(const sidx *x, const txs__snap_name *m, uint32_t k)
-{
-    return x->tokid[m->tokdesc + k];
-}
-
 /* Whether list name nm is a person's name of three or more tokens whose
  * first and last tokens are both among the query's hit tokens (marked in
  * thix while candidates() runs): the name with its middle names left out,
@@ -589,10 +584,9 @@ static uint32_t tok_at(const sidx *x, const txs__snap_name *m, uint32_t k)
  * "Recall: ..."). */
 static int ends_hit(const sidx *x, uint32_t nm)
 {
-    const txs__snap_name *m = &x->names[nm];
-    if (m->kind != TXS_NAME_PERSON || m->ntok < 3) return 0;
-    uint32_t a = tok_at(x, m, 0), b = tok_at(x, m, m->ntok - 1u);
-    return a != TXS__NO_TOK && b != TXS__NO_TOK && x->thix[a] && x->thix[b];
+    uint32_t a, b; /* TXS__NO_TOK: an initial, never a hit token */
+    return txs__name_ends(&x->names[nm], x->tokid, &a, &b) && a != TXS__NO_TOK &&
+           b != TXS__NO_TOK && x->thix[a] && x->thix[b];
 }
 
 /* Whether both end tokens of prefix posting p's name may be hits (their
@@ -661,10 +655,7 @@ static void prepare(txs_sanctions *s)
 static int one_word(const sidx *x, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < m->ntok && k < 2; i++)
-        k += (x->tokdesc[m->tokdesc + i].flags & TXS_TOK_LEGAL) == 0;
-    return k == 1;
+    return core_of(x->tokdesc + m->tokdesc, m->ntok, 2) == 1;
 }
 
 /* The tview slots of list name nm's tokens (bound_name), fetched ahead. */

@@ -130,9 +130,8 @@ static int build_ends(sidx *x)
     if (x->ends_off == NULL) return TXS_E_NOMEM;
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t nm = 0; nm < x->h.nnames; nm++) {
-            const txs__snap_name *m = &x->names[nm];
-            if (m->kind != TXS_NAME_PERSON || m->ntok < 3) continue;
-            uint32_t a = x->tokid[m->tokdesc], b = x->tokid[m->tokdesc + m->ntok - 1u];
+            uint32_t a, b;
+            if (!txs__name_ends(&x->names[nm], x->tokid, &a, &b)) continue;
             if (pass == 0) {
                 if (a != TXS__NO_TOK) x->ends_off[a + 2]++;
                 if (b != TXS__NO_TOK && b != a) x->ends_off[b + 2]++;
