@@ -722,6 +722,46 @@ Test(iban, check_digits_against_the_plain_remainder)
         }
 }
 
+/* All-digit BBANs (most countries' form), where the remainder is taken
+ * eight digits at a time, and BBANs with one letter at every position, so
+ * that runs of digits of every length and offset meet a letter: right
+ * check digits pass, and every single digit changed, or two neighbours
+ * swapped, fails. */
+Test(iban, digit_runs_against_the_plain_remainder)
+{
+    static const struct { const char *cc; size_t len; } f[] = {
+        {"DE", 22}, {"FR", 27}, {"IT", 27}, {"PL", 28}, {"NO", 15}, {"BE", 16}, {"RU", 33}};
+    uint32_t seed = 777;
+    for (size_t c = 0; c < sizeof f / sizeof *f; c++)
+        for (size_t letter = 0; letter <= f[c].len - 4; letter++) {
+            char bban[40], num[48], iban[48];
+            size_t nb = f[c].len - 4;
+            for (size_t i = 0; i < nb; i++) {
+                seed = seed * 1103515245u + 12345u;
+                bban[i] = i == letter ? (char)('A' + (seed >> 16) % 26) : (char)('0' + (seed >> 16) % 10);
+            }
+            bban[nb] = '\0';
+            snprintf(num, sizeof num, "%s%s00", bban, f[c].cc);
+            unsigned cd = 98 - ref_mod97(num);
+            snprintf(iban, sizeof iban, "%s%02u%s", f[c].cc, cd, bban);
+            txs_iban ib;
+            cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), 0, "%s", iban);
+            for (size_t at = 4; at < f[c].len; at++) {
+                char was = iban[at];
+                if (was > '9') continue;
+                iban[at] = was == '9' ? '0' : (char)(was + 1);
+                cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), TXS_E_FORMAT, "%s", iban);
+                iban[at] = was;
+                if (at + 1 < f[c].len && iban[at + 1] != was && iban[at + 1] <= '9') {
+                    iban[at] = iban[at + 1], iban[at + 1] = was;
+                    cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), TXS_E_FORMAT, "%s",
+                                 iban);
+                    iban[at + 1] = iban[at], iban[at] = was;
+                }
+            }
+        }
+}
+
 /* Without a reason asked for, a parse may stop early on the country code;
  * its answer must be the one the full checks give. */
 Test(iban, early_country_answer_is_the_full_answer)

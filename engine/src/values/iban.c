@@ -22,6 +22,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 #include "txs/values.h"
 
@@ -65,16 +66,80 @@ int txs_iban_country_length(const char cc[2])
     return a < 26 && b < 26 ? LEN[a][b] : 0;
 }
 
-/* What a byte is in an IBAN: a digit's or letter's value (0-9, A or a
- * 10 ... Z or z 35), a space (dropped) or neither. */
-#define NONE 0xff
-#define SPACE 0xfe
-static unsigned val(unsigned char c)
+/* A byte as the IBAN's text holds it: a digit as itself, a letter in upper
+ * case, a space as ' ' (dropped), anything else 0. */
+#define D(c) [c] = (c)
+#define A(c) [c] = (c), [(c) + 32] = (c)
+static const char UP[256] = {
+    D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+    A('A'), A('B'), A('C'), A('D'), A('E'), A('F'), A('G'), A('H'), A('I'), A('J'),
+    A('K'), A('L'), A('M'), A('N'), A('O'), A('P'), A('Q'), A('R'), A('S'), A('T'),
+    A('U'), A('V'), A('W'), A('X'), A('Y'), A('Z'), [' '] = ' ',
+};
+#undef D
+#undef A
+
+/* Eight decimal digits at p as their number (0 to 99,999,999), or -1 when
+ * one of the bytes is not a digit: one 8-byte load, a range check on every
+ * byte at once, then pairs, fours and the eight combined by multiplies (the
+ * lowest byte is the first, most significant digit). */
+static int64_t digits8(const char *p)
 {
-    if ((unsigned)(c - '0') < 10u) return (unsigned)(c - '0');
-    unsigned u = (unsigned)((c | 0x20) - 'a');
-    if (u < 26u) return 10u + u;
-    return c == ' ' ? SPACE : NONE;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+    if ((v & hi) != zeros || ((v + 0x0606060606060606ull) & hi) != zeros) return -1;
+    uint64_t d = v - zeros;
+    d = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFull;
+    d = (d * 100 + (d >> 16)) & 0x0000FFFF0000FFFFull;
+    return (int64_t)((d * 10000 + (d >> 32)) & 0xFFFFFFFFull);
+}
+
+/* 10^0 .. 10^7. */
+static const uint32_t POW10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+
+/* Whether the eight bytes of v are all digits or capital letters (the
+ * text as it most often comes): per byte, b >= lo sets the top bit of
+ * (b | 0x80) - lo, computed for all eight at once (no borrow crosses a
+ * byte, each being at least 0x80). */
+static int upper_alnum8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    if (v & top) return 0;
+    uint64_t x = v | top;
+    uint64_t ge0 = x - '0' * ones, gt9 = x - ('9' + 1) * ones;
+    uint64_t geA = x - 'A' * ones, gtZ = x - ('Z' + 1) * ones;
+    return (((ge0 & ~gt9) | (geA & ~gtZ)) & top) == top;
+}
+
+/* r followed by the characters [p, e) of the IBAN's text (which starts at
+ * lo), a letter standing for its two digits (A = 10 ... Z = 35), modulo 97:
+ * runs of eight digits at a time (most BBANs are all digits), a last run
+ * of fewer from the eight bytes that end it when they are all digits, else
+ * one character.  The remainder is taken before each run and otherwise
+ * only once r reaches 2^56, so that nothing overflows: the same value
+ * modulo 97 as reducing at every character. */
+static uint64_t mod97(uint64_t r, const char *lo, const char *p, const char *e)
+{
+    while (p < e) {
+        size_t left = (size_t)(e - p);
+        int64_t c = left >= 8 ? digits8(p) : e - lo >= 8 ? digits8(e - 8) : -1;
+        if (c >= 0) {
+            if (left >= 8) {
+                r = r % 97 * 100000000u + (uint64_t)c;
+                p += 8;
+            } else {
+                r = r % 97 * POW10[left] + (uint64_t)c % POW10[left];
+                p = e;
+            }
+            continue;
+        }
+        unsigned x = *p <= '9' ? (unsigned)(*p - '0') : (unsigned)(*p - 'A' + 10);
+        r = r * (x < 10 ? 10u : 100u) + x;
+        if (r >> 56) r %= 97;
+        p++;
+    }
+    return r % 97;
 }
 
 static int fail(const char **why, const char *w)
@@ -96,41 +161,38 @@ int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why)
         if (txs_iban_country_length(cc) == 0) return TXS_E_FORMAT;
     }
     size_t k = 0;
-    unsigned char v[TXS_IBAN_MAX]; /* each character's value, 0-35 */
+    char *t = out->text;
     /* a print form has at most one space per four characters; allow some
      * slack, but never scan an unbounded field */
     if (n > 2 * TXS_IBAN_MAX) return fail(why, "too long");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        unsigned x = val(c);
-        if (x == SPACE) continue;
-        if (x == NONE) return fail(why, "not letters and digits");
-        if (k == TXS_IBAN_MAX) return fail(why, "too long");
-        v[k] = (unsigned char)x;
-        out->text[k++] = (char)(x < 10 ? c : c & ~0x20u);
+    size_t i = 0;
+    for (uint64_t v; n - i >= 8 && k + 8 <= TXS_IBAN_MAX; i += 8, k += 8) {
+        memcpy(&v, p + i, 8);
+        if (!upper_alnum8(v)) break;
+        memcpy(t + k, &v, 8);
     }
-    out->text[k] = '\0';
+    for (; i < n; i++) {
+        char c = UP[(unsigned char)p[i]];
+        if (c <= ' ') {
+            if (c == ' ') continue;
+            t[k] = '\0';
+            return fail(why, "not letters and digits");
+        }
+        if (k == TXS_IBAN_MAX) return t[k] = '\0', fail(why, "too long");
+        t[k++] = c;
+    }
+    t[k] = '\0';
     if (k < 5) return fail(why, "too short");
-    const char *t = out->text;
-    if (v[0] < 10 || v[1] < 10) return fail(why, "no country code");
-    if (v[2] > 9 || v[3] > 9) return fail(why, "no check digits");
+    if (t[0] <= '9' || t[1] <= '9') return fail(why, "no country code");
+    if (t[2] > '9' || t[3] > '9') return fail(why, "no check digits");
     int len = txs_iban_country_length(t);
     if (len == 0) return fail(why, "country without an IBAN format");
     if ((int)k != len) return fail(why, "wrong length for the country");
-    int cd = v[2] * 10 + v[3];
+    int cd = (t[2] - '0') * 10 + (t[3] - '0');
     if (cd < 2 || cd > 98) return fail(why, "check digits out of range");
     /* ISO 7064 MOD 97-10 of the number with its first four characters
-     * moved to the end, a letter standing for its two digits.  The
-     * remainder is taken only when r reaches 2^56, so that the next step
-     * (times 100 plus 35) stays below 2^63: the same value mod 97 as
-     * reducing at every character. */
-    uint64_t r = 0;
-    for (size_t i = 4; i < k + 4; i++) {
-        unsigned x = v[i < k ? i : i - k];
-        r = x < 10 ? r * 10 + x : r * 100 + x;
-        if (r >> 56) r %= 97;
-    }
-    if (r % 97 != 1) return fail(why, "check digits do not match");
+     * moved to the end. */
+    if (mod97(mod97(0, t, t + 4, t + k), t, t, t + 4) != 1) return fail(why, "check digits do not match");
     out->n = k;
     out->country[0] = t[0], out->country[1] = t[1];
     return 0;
