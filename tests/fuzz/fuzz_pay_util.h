@@ -19,7 +19,7 @@ static int on_txn(void *ctx, const txs_txn *t)
     (void)ctx;
     if (t->ext == NULL || t->ext->kind == NULL || t->ext->file == NULL) abort();
     for (size_t i = 0; i < t->ext->nparties; i++)
-        if (t->ext->parties[i].role >= TXS_ROLE_COUNT) abort();
+        if (t->ext->parties[i]->role >= TXS_ROLE_COUNT) abort();
     return 0;
 }
 

@@ -125,7 +125,7 @@ typedef struct txs_pay_ext {
     txs_slice ref_src[TXS_PR_COUNT];
     txs_slice amount_src, date_src;
     size_t nparties;
-    const txs_pay_party *parties;
+    const txs_pay_party *const *parties;   /* ordered by scope then role */
 } txs_pay_ext;
 
 /* "debtor", ... for a role; "unknown" when out of range. */

@@ -26,6 +26,18 @@
 #include "payments_int.h"
 #include "txs/values.h"
 
+#if defined(__SSE2__)
+#define MT_SSE2 1
+#include <emmintrin.h>
+/* Bit i set where p[i] is the byte of c (all sixteen bytes readable). */
+static inline unsigned lf_mask(const char *p, __m128i c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), c));
+}
+#else
+#define MT_SSE2 0
+#endif
+
 #define MT_MAX_FIELDS 256u
 #define MT_MAX_MSG (256u * 1024u)
 
@@ -168,35 +180,55 @@ static int is_tag(const char *p, const char *e, mt_field *f)
     return (int)k + 1;
 }
 
+/* One line [p, le) of block 4: a new field, or a continuation of the
+ * current one (*cur).  Returns NULL or a reason. */
+static inline __attribute__((always_inline)) const char *field_line(txs_mt_reader *m, mt_field **cur, const char *p, const char *le)
+{
+    mt_field f;
+    int k = is_tag(p, le, &f);
+    if (k > 0) {
+        if (m->nf == MT_MAX_FIELDS) return "more than 256 fields";
+        mt_field *c = *cur = &m->f[m->nf++];
+        memcpy(c->tag, f.tag, sizeof c->tag);
+        c->num = f.num;
+        c->opt = f.opt;
+        c->made = 0;
+        m->seen[f.num >> 6] |= 1ull << (f.num & 63);
+        c->v = (txs_slice){p + k, (size_t)(le - (p + k))};
+    } else if (*cur) {
+        (*cur)->v.n = (size_t)(le - (*cur)->v.p);
+    } else if (le > p && !(le - p == 1 && *p == '\r')) {
+        return "text before the first field of block 4";
+    }
+    return NULL;
+}
+
+/* Block 4 into fields, a line at a time.  The line breaks are found 16
+ * bytes at a time (SSE2, in every x86-64 CPU) rather than by a memchr per
+ * line: a field's line is about 20 bytes, shorter than a call's set-up. */
 static const char *fields(txs_mt_reader *m)
 {
-    const char *p = m->b4.p, *e = p + m->b4.n;
+    const char *p = m->b4.p, *e = p + m->b4.n, *ls = p, *b = p, *why;
     m->nf = 0;
     m->seen[0] = m->seen[1] = 0;
     mt_field *cur = NULL;
     uint64_t nls = 0;
-    while (p < e) {
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        nls += nl != NULL;
-        const char *le = nl ? nl : e;
-        mt_field f;
-        int k = is_tag(p, le, &f);
-        if (k > 0) {
-            if (m->nf == MT_MAX_FIELDS) return "more than 256 fields";
-            cur = &m->f[m->nf++];
-            memcpy(cur->tag, f.tag, sizeof cur->tag);
-            cur->num = f.num;
-            cur->opt = f.opt;
-            cur->made = 0;
-            m->seen[f.num >> 6] |= 1ull << (f.num & 63);
-            cur->v = (txs_slice){p + k, (size_t)(le - (p + k))};
-        } else if (cur) {
-            cur->v.n = (size_t)(le - cur->v.p);
-        } else if (le > p && !(le - p == 1 && *p == '\r')) {
-            return "text before the first field of block 4";
+#if MT_SSE2
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; e - b >= 16; b += 16) {
+        unsigned mk = lf_mask(b, lf);
+        for (; mk; mk &= mk - 1, nls++) {
+            const char *nl = b + __builtin_ctz(mk);
+            if ((why = field_line(m, &cur, ls, nl)) != NULL) return why;
+            ls = nl + 1;
         }
-        p = nl ? nl + 1 : e;
     }
+#endif
+    for (; (b = memchr(b, '\n', (size_t)(e - b))) != NULL; b++, nls++) {
+        if ((why = field_line(m, &cur, ls, b)) != NULL) return why;
+        ls = b + 1;
+    }
+    if (ls < e && (why = field_line(m, &cur, ls, e)) != NULL) return why;
     for (size_t i = 0; i < m->nf; i++) {   /* drop the last line break */
         txs_slice *v = &m->f[i].v;
         while (v->n && (v->p[v->n - 1] == '\r' || v->p[v->n - 1] == '\n')) v->n--;
@@ -611,7 +643,7 @@ static int headers(mt_msg *g, txs_pay_layer *grp, int *service)
 
 /* ------------------------------------------------------------ messages */
 
-static int emit(mt_msg *g, const txs_pay_layer *const *layers, size_t n)
+static int emit(mt_msg *g, txs_pay_layer *const *layers, size_t n)
 {
     txs_mt_reader *m = g->m;
     txs_pay_out *o = &m->out;
@@ -639,7 +671,7 @@ static int emit(mt_msg *g, const txs_pay_layer *const *layers, size_t n)
 static int map_fields(mt_msg *g, int type, int *ntx)
 {
     txs_mt_reader *m = g->m;
-    const txs_pay_layer *layers[2] = {&m->group, &m->txn};
+    txs_pay_layer *layers[2] = {&m->group, &m->txn};
     int seq_b = 0;
     *ntx = 0;
     for (size_t i = 0; i < m->nf; i++) {
@@ -719,7 +751,20 @@ static int message(txs_mt_reader *m, const char *s, const char *e)
 static uint64_t line_breaks(const char *p, const char *q)
 {
     uint64_t n = 0;
-    for (const char *x = p; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) n++;
+    const char *x = p;
+#if MT_SSE2
+    /* each match adds one to its byte lane (compare gives -1), summed
+     * across lanes every 255 blocks, before a lane can wrap */
+    const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (q - x >= 16) {
+        __m128i acc = zero;
+        for (int k = 0; k < 255 && q - x >= 16; k++, x += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)x), lf));
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        n += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_extract_epi16(sum, 4);
+    }
+#endif
+    for (; (x = memchr(x, '\n', (size_t)(q - x))) != NULL; x++) n++;
     return n;
 }
 

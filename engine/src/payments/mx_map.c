@@ -286,7 +286,7 @@ int txs__mx_message_end(txs_mx_reader *x)
     return 0;
 }
 
-static int has_party(const txs_pay_layer *const *l, size_t n, int role)
+static int has_party(txs_pay_layer *const *l, size_t n, int role)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < l[i]->nparty; j++)
@@ -300,7 +300,7 @@ static size_t bic8(const char *p, size_t n)
     return n == 11 && memcmp(p + 8, "XXX", 3) == 0 ? 8 : n;
 }
 
-static const txs_pay_party *agent(const txs_pay_layer *const *l, size_t n, int role)
+static const txs_pay_party *agent(txs_pay_layer *const *l, size_t n, int role)
 {
     for (size_t i = n; i-- > 0;)
         for (size_t j = 0; j < l[i]->nparty; j++)
@@ -313,7 +313,7 @@ static const txs_pay_party *agent(const txs_pay_layer *const *l, size_t n, int r
  * instructing and instructed agents, and its BizMsgIdr carries the group
  * header's MsgId (CBPR+ usage rules; a message that breaks them is
  * inconsistent about who sent it). */
-static void header_agrees(txs_mx_reader *x, const txs_pay_layer *const *l, size_t n)
+static void header_agrees(txs_mx_reader *x, txs_pay_layer *const *l, size_t n)
 {
     static const struct { int cap_fr; int role; const char *el, *agt; } sides[] = {
         {1, TXS_ROLE_INSTRUCTING, "AppHdr/Fr", "InstgAgt"},
@@ -348,7 +348,7 @@ static void header_agrees(txs_mx_reader *x, const txs_pay_layer *const *l, size_
 
 int txs__mx_txn_end(txs_mx_reader *x)
 {
-    const txs_pay_layer *layers[3] = {&x->grp, &x->blk, &x->txn};
+    txs_pay_layer *layers[3] = {&x->grp, &x->blk, &x->txn};
     size_t nl = 3;
     if (!x->blk_depth) layers[1] = &x->txn, nl = 2;
     static const struct { int family, role; const char *el; } need[] = {

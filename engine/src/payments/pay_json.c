@@ -101,7 +101,7 @@ void txs_txn_json(txs_buf *b, const txs_txn *t, const char *file)
         txs_buf_puts(b, "},\"parties\":[");
         for (size_t i = 0; i < x->nparties; i++) {
             if (i) txs_buf_putc(b, ',');
-            put_party(b, &x->parties[i]);
+            put_party(b, x->parties[i]);
         }
         txs_buf_puts(b, "]}\n");
         return;

@@ -216,8 +216,8 @@ static txs_slice address(txs_arena *a, const txs_pay_party *p)
 static const txs_pay_party *find(const txs_pay_out *o, int role)
 {
     for (size_t i = 0; i < o->ext.nparties; i++)
-        if (o->parties[i].role == role && o->parties[i].scope == TXS_SCOPE_TXN)
-            return &o->parties[i];
+        if (o->parties[i]->role == role && o->parties[i]->scope == TXS_SCOPE_TXN)
+            return o->parties[i];
     return NULL;
 }
 
@@ -255,17 +255,19 @@ static int iban(const txs_pay_party *p, const char **where, char *why, size_t ca
 }
 
 /* Every layer's parties, the lowest layer's copy of a (scope, role) kept,
- * into o->parties ordered by scope then role: an index by key, then one
- * copy each in key order (sorting the 470-byte parties cost 5 % of an
- * MT103's mapping). */
-static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
+ * into o->parties ordered by scope then role: an index by key, then a
+ * pointer to each in key order (the parties stay in their layers: copying
+ * the 470-byte parties cost a tenth of an MT103's mapping).  The country
+ * code is checked and set in the layer's party (the same value each time a
+ * group layer's party serves another transaction). */
+static int merge_parties(txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
                          const char **where, char *why, size_t cap)
 {
     enum { SCOPES = 3 };
-    const txs_pay_party *at[SCOPES][TXS_ROLE_COUNT];
+    txs_pay_party *at[SCOPES][TXS_ROLE_COUNT];
     memset(at, 0, sizeof at);
     for (size_t li = n; li-- > 0;) {
-        const txs_pay_layer *l = layers[li];
+        txs_pay_layer *l = layers[li];
         if (l->overflow) {
             *where = "";
             snprintf(why, cap, "more than %u parties in one part of the message",
@@ -273,29 +275,30 @@ static int merge_parties(const txs_pay_layer *const *layers, size_t n, txs_pay_o
             return TXS_E_FORMAT;
         }
         for (size_t i = 0; i < l->nparty; i++) {
-            const txs_pay_party *p = &l->party[i];
+            txs_pay_party *p = &l->party[i];
             if (p->scope < SCOPES && p->role < TXS_ROLE_COUNT && at[p->scope][p->role] == NULL)
                 at[p->scope][p->role] = p;
         }
     }
     size_t np = 0;
     for (int sc = 0; sc < SCOPES; sc++)
-        for (int r = 0; r < TXS_ROLE_COUNT; r++)
-            if (at[sc][r]) o->parties[np++] = *at[sc][r];
-    for (size_t i = 0; i < np; i++) {
-        txs_pay_party *p = &o->parties[i];
-        TXS_TRY(iban(p, where, why, cap));
-        txs_slice c = p->v[TXS_PF_COUNTRY];
-        if (c.n == 0) continue;
-        if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
-            return fail(where, p->src[TXS_PF_COUNTRY], why, cap, "unknown country code", c, "");
-    }
+        for (int r = 0; r < TXS_ROLE_COUNT; r++) {
+            txs_pay_party *p = at[sc][r];
+            if (p == NULL) continue;
+            o->parties[np++] = p;
+            TXS_TRY(iban(p, where, why, cap));
+            txs_slice c = p->v[TXS_PF_COUNTRY];
+            if (c.n == 0) continue;
+            if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
+                return fail(where, p->src[TXS_PF_COUNTRY], why, cap, "unknown country code", c,
+                            "");
+        }
     o->ext.nparties = np;
     o->ext.parties = o->parties;
     return 0;
 }
 
-int txs__pay_finish(const txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
+int txs__pay_finish(txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
                     txs_txn *t, const char **where, char *why, size_t cap)
 {
     memset(t, 0, sizeof *t);
@@ -391,8 +394,10 @@ int txs_pay_txn_copy(const txs_txn *t, txs_arena *a, txs_txn *out)
     TXS_TRY(dup_party(a, &out->bene));
     if (t->ext == NULL) return 0;
     txs_pay_ext *x = txs_arena_alloc(a, sizeof *x);
-    txs_pay_party *pp = t->ext->nparties ? txs_arena_alloc(a, t->ext->nparties * sizeof *pp) : NULL;
-    if (x == NULL || (t->ext->nparties && pp == NULL)) return TXS_E_NOMEM;
+    size_t np = t->ext->nparties;
+    txs_pay_party *pp = np ? txs_arena_alloc(a, np * sizeof *pp) : NULL;
+    const txs_pay_party **pv = np ? txs_arena_alloc(a, np * sizeof *pv) : NULL;
+    if (x == NULL || (np && (pp == NULL || pv == NULL))) return TXS_E_NOMEM;
     *x = *t->ext;
     TXS_TRY(dup_str(a, &x->kind));
     TXS_TRY(dup_str(a, &x->file));
@@ -402,14 +407,15 @@ int txs_pay_txn_copy(const txs_txn *t, txs_arena *a, txs_txn *out)
     }
     TXS_TRY(dup_src(a, &x->amount_src));
     TXS_TRY(dup_src(a, &x->date_src));
-    for (size_t i = 0; i < x->nparties; i++) {
-        pp[i] = t->ext->parties[i];
+    for (size_t i = 0; i < np; i++) {
+        pp[i] = *t->ext->parties[i];
+        pv[i] = &pp[i];
         for (int f = 0; f < TXS_PF_COUNT; f++) {
             TXS_TRY(dup_v(a, &pp[i].v[f]));
             TXS_TRY(dup_src(a, &pp[i].src[f]));
         }
     }
-    x->parties = pp;
+    x->parties = pv;
     out->ext = x;
     return 0;
 }

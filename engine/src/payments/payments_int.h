@@ -49,14 +49,14 @@ typedef struct txs_pay_out {
     uint64_t line, offset;
     txs_arena *arena;           /* for the joined addresses */
     txs_pay_ext ext;            /* filled; t->ext points here */
-    txs_pay_party parties[TXS_PAY_MAX_PARTIES];
+    const txs_pay_party *parties[TXS_PAY_MAX_PARTIES];   /* into the layers */
 } txs_pay_out;
 
 /* Merge layers[0..n) (highest first) into t and o->ext.  Returns 0, or
  * TXS_E_FORMAT with *where (element path or MT field) and why[cap] filled:
  * no amount, an amount or currency that does not parse, no value date, too
  * many parties. */
-int txs__pay_finish(const txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
+int txs__pay_finish(txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
                     txs_txn *t, const char **where, char *why, size_t cap);
 
 /* A YYMMDD (MT) or YYYY-MM-DD (MX) date at 00:00 UTC; 0 or TXS_E_FORMAT

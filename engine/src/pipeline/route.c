@@ -451,7 +451,7 @@ static int screen_parties(worker *w, const txs_pay_ext *x, size_t *n, size_t *dr
 {
     char label[96];
     for (size_t i = 0; i < x->nparties; i++) {
-        const txs_pay_party *p = &x->parties[i];
+        const txs_pay_party *p = x->parties[i];
         int iban = p->v[TXS_PF_IBAN].n > 0;
         txs_party pt;
         memset(&pt, 0, sizeof pt);

@@ -246,7 +246,7 @@ TXS_RULES_COLD static int chain_hit(const txs_rule *r, const corridor *p, const 
 {
     const txs_pay_ext *x = t->ext;
     for (size_t i = 0; i < x->nparties; i++) {
-        const txs_pay_party *a = &x->parties[i];
+        const txs_pay_party *a = x->parties[i];
         char cc[2];
         txs_slice src;
         if (!is_agent(a->role) || !agent_country(a, cc, &src) || !listed(p, cc)) continue;

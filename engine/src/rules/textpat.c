@@ -376,7 +376,7 @@ static int each_payment_text(const txs_textpat *tp, tp_scan *sc, const txs_pay_e
     TEXT(TP_INSTRUCTIONS, -1, x->ref[TXS_PR_INSTRUCTIONS]);
     TEXT(TP_INSTRUCTIONS, -1, x->ref[TXS_PR_REGULATORY]);
     for (size_t i = 0; i < x->nparties; i++) {
-        const txs_pay_party *q = &x->parties[i];
+        const txs_pay_party *q = x->parties[i];
         TEXT(TP_NAME, 2 + q->role, q->v[TXS_PF_NAME]);
         for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++)
             TEXT(TP_ADDRESS, 2 + q->role, q->v[addr[k]]);
