@@ -264,16 +264,17 @@ typedef struct mt_msg {
 } mt_msg;
 
 /* ":50F:" (sub "") or ":50F:1/" (sub "1/" .. "8/"), NUL-terminated, a
- * value's source: made once in the field's slot (fields live as long as
- * the message, as sources must). */
-static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
+ * value's source with its length: made once in the field's slot (fields
+ * live as long as the message, as sources must). */
+static inline __attribute__((always_inline)) txs_slice src(txs_mt_reader *m, const mt_field *f,
+                                                         const char *sub)
 {
     (void)m;
     int k = sub[0] ? sub[0] - '0' : 0;
     mt_field *w = (mt_field *)f;
     char *o = w->srcs[k];
+    size_t t = f->opt ? 3 : 2;
     if (!(w->made & (1u << k))) {
-        size_t t = f->opt ? 3 : 2;
         o[0] = ':';
         o[1] = f->tag[0];
         o[2] = f->tag[1];
@@ -284,17 +285,17 @@ static const char *src(txs_mt_reader *m, const mt_field *f, const char *sub)
         o[t + 4] = 0;
         w->made |= (uint16_t)(1u << k);
     }
-    return o;
+    return (txs_slice){o, t + 2 + (k ? 2u : 0u)};
 }
 
 static int bad(mt_msg *g, const mt_field *f, const char *fmt_why)
 {
-    g->where = f ? src(g->m, f, "") : "";
+    g->where = f ? src(g->m, f, "").p : "";
     snprintf(g->why, sizeof g->why, "%s", fmt_why);
     return TXS_E_FORMAT;
 }
 
-static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, const char *where)
+static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, txs_slice where)
 {
     if (val.n == 0) return 0;
     const char *cr = memchr(val.p, '\r', val.n);
@@ -313,8 +314,7 @@ static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, cons
         val = (txs_slice){o, k + (size_t)(e - p)};
     }
     *v = val;
-    if (where == NULL) return TXS_E_NOMEM;
-    *s = (txs_slice){where, strlen(where)};
+    *s = where;
     return 0;
 }
 
@@ -365,9 +365,7 @@ static int amount_field(mt_msg *g, txs_pay_layer *l, const mt_field *f, int date
     l->ccy = ccy;
     l->amount = amt;
     l->decimal = ',';
-    const char *w = src(g->m, f, "");
-    if (w == NULL) return TXS_E_NOMEM;
-    l->amount_src = (txs_slice){w, strlen(w)};
+    l->amount_src = src(g->m, f, "");
     if (dated) {
         const char *why = NULL;
         if (txs__pay_date(date.p, date.n, &l->ts, &why) < 0) return bad(g, f, why);
@@ -432,10 +430,10 @@ static int option_f(mt_msg *g, txs_pay_party *p, const mt_field *f, txs_slice v,
         char sub[3] = {ln.p[0], '/', 0};
         if (k == 1) {
             TXS_TRY(txs__pay_append(&m->arena, &p->v[TXS_PF_NAME], t.p, t.n));
-            p->src[TXS_PF_NAME] = (txs_slice){src(m, f, sub), 7};
+            p->src[TXS_PF_NAME] = src(m, f, sub);
         } else if (k == 2 || (k == 3 && ln.p[0] == '8')) {
             TXS_TRY(txs__pay_append(&m->arena, &p->v[TXS_PF_LINES], t.p, t.n));
-            p->src[TXS_PF_LINES] = (txs_slice){src(m, f, sub), 7};
+            p->src[TXS_PF_LINES] = src(m, f, sub);
         } else if (k == 3) {
             if (t.n < 2 || (t.n > 2 && t.p[2] != '/'))
                 return bad(g, f, "line 3/ must be 3/CC/town (a country code first)");
@@ -529,7 +527,7 @@ static int text_ref(mt_msg *g, txs_pay_layer *l, int r, const mt_field *f)
     if (l->ref[r].n == 0) return set(m, &l->ref[r], &l->ref_src[r], f->v, src(m, f, ""));
     /* :72: of sequence A and of sequence B: both kept */
     txs_slice v = f->v;
-    if (memchr(v.p, '\r', v.n)) TXS_TRY(set(m, &v, &(txs_slice){0}, f->v, ""));
+    if (memchr(v.p, '\r', v.n)) TXS_TRY(set(m, &v, &(txs_slice){0}, f->v, TXS_SLICE_LIT("")));
     return txs__pay_append(&m->arena, &l->ref[r], v.p, v.n);
 }
 
@@ -567,9 +565,8 @@ static int field(mt_msg *g, int type, int seq_b, txs_pay_layer *l, const mt_fiel
             txs__pay_date(f->v.p, f->v.n, &l->ts, &why) < 0)
             return bad(g, f, why ? why : "expected 6!n (YYMMDD)");
         l->has_ts = 1;
-        const char *w = src(m, f, "");
-        l->date_src = (txs_slice){w, w ? strlen(w) : 0};
-        return w ? 0 : TXS_E_NOMEM;
+        l->date_src = src(m, f, "");
+        return 0;
     }
     case 70: return text_ref(g, l, TXS_PR_REMITTANCE, f);
     case 72: return text_ref(g, l, TXS_PR_INSTRUCTIONS, f);

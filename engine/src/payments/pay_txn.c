@@ -255,17 +255,17 @@ static int iban(const txs_pay_party *p, const char **where, char *why, size_t ca
 }
 
 /* Every layer's parties, the lowest layer's copy of a (scope, role) kept,
- * into o->parties ordered by scope then role: an index by key, then a
- * pointer to each in key order (the parties stay in their layers: copying
+ * into o->parties ordered by scope then role: the lowest layer's first,
+ * each inserted in key order unless its key is there already (a message
+ * has a dozen parties at most; the parties stay in their layers: copying
  * the 470-byte parties cost a tenth of an MT103's mapping).  The country
  * code is checked and set in the layer's party (the same value each time a
  * group layer's party serves another transaction). */
 static int merge_parties(txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
                          const char **where, char *why, size_t cap)
 {
-    enum { SCOPES = 3 };
-    txs_pay_party *at[SCOPES][TXS_ROLE_COUNT];
-    memset(at, 0, sizeof at);
+    txs_pay_party *pv[TXS_PAY_MAX_PARTIES];
+    size_t np = 0;
     for (size_t li = n; li-- > 0;) {
         txs_pay_layer *l = layers[li];
         if (l->overflow) {
@@ -276,23 +276,24 @@ static int merge_parties(txs_pay_layer *const *layers, size_t n, txs_pay_out *o,
         }
         for (size_t i = 0; i < l->nparty; i++) {
             txs_pay_party *p = &l->party[i];
-            if (p->scope < SCOPES && p->role < TXS_ROLE_COUNT && at[p->scope][p->role] == NULL)
-                at[p->scope][p->role] = p;
+            if (p->scope > TXS_SCOPE_ORIGINAL || p->role >= TXS_ROLE_COUNT) continue;
+            unsigned key = p->scope * 256u + p->role;
+            size_t at = np;
+            while (at > 0 && pv[at - 1]->scope * 256u + pv[at - 1]->role > key) at--;
+            if (at > 0 && pv[at - 1]->scope * 256u + pv[at - 1]->role == key) continue;
+            for (size_t k = np++; k > at; k--) pv[k] = pv[k - 1];
+            pv[at] = p;
         }
     }
-    size_t np = 0;
-    for (int sc = 0; sc < SCOPES; sc++)
-        for (int r = 0; r < TXS_ROLE_COUNT; r++) {
-            txs_pay_party *p = at[sc][r];
-            if (p == NULL) continue;
-            o->parties[np++] = p;
-            TXS_TRY(iban(p, where, why, cap));
-            txs_slice c = p->v[TXS_PF_COUNTRY];
-            if (c.n == 0) continue;
-            if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
-                return fail(where, p->src[TXS_PF_COUNTRY], why, cap, "unknown country code", c,
-                            "");
-        }
+    for (size_t i = 0; i < np; i++) {
+        txs_pay_party *p = pv[i];
+        o->parties[i] = p;
+        TXS_TRY(iban(p, where, why, cap));
+        txs_slice c = p->v[TXS_PF_COUNTRY];
+        if (c.n == 0) continue;
+        if (c.n != 2 || txs_country_lookup(c.p, c.n, p->country) < 0)
+            return fail(where, p->src[TXS_PF_COUNTRY], why, cap, "unknown country code", c, "");
+    }
     o->ext.nparties = np;
     o->ext.parties = o->parties;
     return 0;
