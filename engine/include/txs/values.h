@@ -65,6 +65,22 @@ const char *txs_country_name(const char cc[2]);
 
 /* ------------------------------------------------------------------ BICs */
 
+/* Whether the eight bytes at p are all digits or capital letters (BICs,
+ * IBANs): per byte, b >= lo sets the top bit of (b | 0x80) - lo, for all
+ * eight bytes in one 64-bit subtraction (no borrow crosses a byte, each
+ * being at least 0x80). */
+static inline int txs_upper_alnum8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    if (v & top) return 0;
+    uint64_t x = v | top;
+    uint64_t ge0 = x - '0' * ones, gt9 = x - ('9' + 1) * ones;
+    uint64_t geA = x - 'A' * ones, gtZ = x - ('Z' + 1) * ones;
+    return (((ge0 & ~gt9) | (geA & ~gtZ)) & top) == top;
+}
+
 /* If p is a well-formed BIC (ISO 9362: 4 letters, 2-letter country, 2
  * alphanumerics, optional 3 alphanumerics; upper case) with an assigned
  * country, write that country to out and return 0; else TXS_E_FORMAT. */

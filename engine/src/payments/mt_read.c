@@ -387,9 +387,9 @@ static int bic_ok(txs_slice b)
         ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
         ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1};
     if (b.n != 8 && b.n != 11) return 0;
-    unsigned all = 1;
-    for (size_t i = 0; i < b.n; i++) all &= ok[(unsigned char)b.p[i]];
-    return (int)all;
+    if (!txs_upper_alnum8(b.p)) return 0;
+    return b.n == 8 || (ok[(unsigned char)b.p[8]] & ok[(unsigned char)b.p[9]] &
+                        ok[(unsigned char)b.p[10]]);
 }
 
 /* "/D/account", "/account", "//clearing code" on a party's first line. */

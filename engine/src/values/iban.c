@@ -98,20 +98,6 @@ static int64_t digits8(const char *p)
 /* 10^0 .. 10^7. */
 static const uint32_t POW10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
 
-/* Whether the eight bytes of v are all digits or capital letters (the
- * text as it most often comes): per byte, b >= lo sets the top bit of
- * (b | 0x80) - lo, computed for all eight at once (no borrow crosses a
- * byte, each being at least 0x80). */
-static int upper_alnum8(uint64_t v)
-{
-    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
-    if (v & top) return 0;
-    uint64_t x = v | top;
-    uint64_t ge0 = x - '0' * ones, gt9 = x - ('9' + 1) * ones;
-    uint64_t geA = x - 'A' * ones, gtZ = x - ('Z' + 1) * ones;
-    return (((ge0 & ~gt9) | (geA & ~gtZ)) & top) == top;
-}
-
 /* r followed by the characters [p, e) of the IBAN's text (which starts at
  * lo), a letter standing for its two digits (A = 10 ... Z = 35), modulo 97:
  * runs of eight digits at a time (most BBANs are all digits), a last run
@@ -166,11 +152,8 @@ int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why)
      * slack, but never scan an unbounded field */
     if (n > 2 * TXS_IBAN_MAX) return fail(why, "too long");
     size_t i = 0;
-    for (uint64_t v; n - i >= 8 && k + 8 <= TXS_IBAN_MAX; i += 8, k += 8) {
-        memcpy(&v, p + i, 8);
-        if (!upper_alnum8(v)) break;
-        memcpy(t + k, &v, 8);
-    }
+    for (; n - i >= 8 && k + 8 <= TXS_IBAN_MAX && txs_upper_alnum8(p + i); i += 8, k += 8)
+        memcpy(t + k, p + i, 8);
     for (; i < n; i++) {
         char c = UP[(unsigned char)p[i]];
         if (c <= ' ') {
