@@ -46,6 +46,7 @@ typedef struct mt_field {
     int num;            /* 50 */
     char opt;           /* 'F', or 0 */
     uint16_t made;      /* bit k: srcs[k] is made */
+    uint8_t multi;      /* the value has continuation lines */
     txs_slice v;        /* raw value: lines with CRLF or LF inside */
     char srcs[9][8];    /* the sources of its values, made when first used:
                            [0] ":50F:", [k] ":50F:k/" (option F lines) */
@@ -61,6 +62,7 @@ struct txs_mt_reader {
     uint64_t seen[2];   /* bit n: a field :n[a]: is in the message */
     uint64_t nl4;       /* line breaks in block 4, when fields() split it all */
     int nl4_ok;
+    int stray_cr;       /* block 4 has a CR not right before a LF (fields()) */
     uint64_t msgno, line, offset;
     char kind[16];
     txs_slice b1, b2, b3, b4;
@@ -193,10 +195,12 @@ static inline __attribute__((always_inline)) const char *field_line(txs_mt_reade
         c->num = f.num;
         c->opt = f.opt;
         c->made = 0;
+        c->multi = 0;
         m->seen[f.num >> 6] |= 1ull << (f.num & 63);
         c->v = (txs_slice){p + k, (size_t)(le - (p + k))};
     } else if (*cur) {
         (*cur)->v.n = (size_t)(le - (*cur)->v.p);
+        (*cur)->multi = 1;
     } else if (le > p && !(le - p == 1 && *p == '\r')) {
         return "text before the first field of block 4";
     }
@@ -213,10 +217,13 @@ static const char *fields(txs_mt_reader *m)
     m->seen[0] = m->seen[1] = 0;
     mt_field *cur = NULL;
     uint64_t nls = 0;
+    int stray = 0;   /* a CR not right before a LF */
 #if MT_SSE2
-    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     for (; e - b >= 16; b += 16) {
         unsigned mk = lf_mask(b, lf);
+        unsigned lone = lf_mask(b, cr) & ~(mk >> 1);
+        if (lone) stray |= (lone & 0x7fffu) || e - b == 16 || b[16] != '\n';
         for (; mk; mk &= mk - 1, nls++) {
             const char *nl = b + __builtin_ctz(mk);
             if ((why = field_line(m, &cur, ls, nl)) != NULL) return why;
@@ -224,6 +231,8 @@ static const char *fields(txs_mt_reader *m)
         }
     }
 #endif
+    for (const char *x = b; (x = memchr(x, '\r', (size_t)(e - x))) != NULL; x++)
+        stray |= x + 1 == e || x[1] != '\n';
     for (; (b = memchr(b, '\n', (size_t)(e - b))) != NULL; b++, nls++) {
         if ((why = field_line(m, &cur, ls, b)) != NULL) return why;
         ls = b + 1;
@@ -233,6 +242,7 @@ static const char *fields(txs_mt_reader *m)
         txs_slice *v = &m->f[i].v;
         while (v->n && (v->p[v->n - 1] == '\r' || v->p[v->n - 1] == '\n')) v->n--;
     }
+    m->stray_cr = stray;
     m->nl4 = nls;   /* the line counter need not search block 4 again */
     m->nl4_ok = 1;
     return NULL;
@@ -295,6 +305,8 @@ static int bad(mt_msg *g, const mt_field *f, const char *fmt_why)
     return TXS_E_FORMAT;
 }
 
+/* Value val (a slice of block 4) into v, its source into s; the CRs of
+ * CRLF line breaks inside it dropped. */
 static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, txs_slice where)
 {
     if (val.n == 0) return 0;
@@ -316,6 +328,21 @@ static int set(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, txs_
     *v = val;
     *s = where;
     return 0;
+}
+
+/* set() for a value within one line: with no CR in block 4 but those of
+ * CRLF line breaks (m->stray_cr clear), it has none to drop. */
+static int set1(txs_mt_reader *m, txs_slice *v, txs_slice *s, txs_slice val, txs_slice where)
+{
+    if (m->stray_cr) return set(m, v, s, val, where);
+    if (val.n) *v = val, *s = where;
+    return 0;
+}
+
+/* set() for a whole field's value: one line unless it has continuations. */
+static int set_field(txs_mt_reader *m, txs_slice *v, txs_slice *s, const mt_field *f)
+{
+    return f->multi ? set(m, v, s, f->v, src(m, f, "")) : set1(m, v, s, f->v, src(m, f, ""));
 }
 
 static int all_digits(txs_slice v)
@@ -359,7 +386,7 @@ static int amount_field(mt_msg *g, txs_pay_layer *l, const mt_field *f, int date
         char *s = txs_arena_alloc(&g->m->arena, v.n + 2);
         if (s == NULL) return TXS_E_NOMEM;
         int n = snprintf(s, v.n + 2, "%.3s %.*s", ccy.p, (int)amt.n, amt.p);
-        return set(g->m, &l->ref[TXS_PR_INSTD_AMT], &l->ref_src[TXS_PR_INSTD_AMT],
+        return set1(g->m, &l->ref[TXS_PR_INSTD_AMT], &l->ref_src[TXS_PR_INSTD_AMT],
                    (txs_slice){s, (size_t)n}, src(g->m, f, ""));
     }
     l->ccy = ccy;
@@ -399,9 +426,9 @@ static int account_line(txs_mt_reader *m, txs_pay_party *p, const mt_field *f, t
     if (a.n >= 2 && a.p[1] == '/' && (a.p[0] == 'C' || a.p[0] == 'D'))
         a = (txs_slice){a.p + 2, a.n - 2};
     if (a.n && a.p[0] == '/') {   /* //FW123: a clearing system code */
-        TXS_TRY(set(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID],
-                    (txs_slice){a.p + 1, a.n - 1}, src(m, f, "")));
-        return set(m, &p->v[TXS_PF_SCHEME], &p->src[TXS_PF_SCHEME], TXS_SLICE_LIT("clearing"),
+        TXS_TRY(set1(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID],
+                     (txs_slice){a.p + 1, a.n - 1}, src(m, f, "")));
+        return set1(m, &p->v[TXS_PF_SCHEME], &p->src[TXS_PF_SCHEME], TXS_SLICE_LIT("clearing"),
                    src(m, f, ""));
     }
     /* MT does not type the account: it is an IBAN when it is one (an
@@ -413,7 +440,7 @@ static int account_line(txs_mt_reader *m, txs_pay_party *p, const mt_field *f, t
                txs_iban_parse(a.p, a.n, &ib, NULL) == 0;
     int fi = iban ? TXS_PF_IBAN : TXS_PF_ACCOUNT;
     if (iban) p->iban_ok = 1; /* the mapping need not parse it again */
-    return set(m, &p->v[fi], &p->src[fi], a, src(m, f, ""));
+    return set1(m, &p->v[fi], &p->src[fi], a, src(m, f, ""));
 }
 
 /* Option F: numbered lines 1/ name, 2/ address, 3/ country/town, 8/ more. */
@@ -437,10 +464,10 @@ static int option_f(mt_msg *g, txs_pay_party *p, const mt_field *f, txs_slice v,
         } else if (k == 3) {
             if (t.n < 2 || (t.n > 2 && t.p[2] != '/'))
                 return bad(g, f, "line 3/ must be 3/CC/town (a country code first)");
-            TXS_TRY(set(m, &p->v[TXS_PF_COUNTRY], &p->src[TXS_PF_COUNTRY], (txs_slice){t.p, 2},
-                        src(m, f, "3/")));
+            TXS_TRY(set1(m, &p->v[TXS_PF_COUNTRY], &p->src[TXS_PF_COUNTRY], (txs_slice){t.p, 2},
+                         src(m, f, "3/")));
             if (t.n > 3)
-                TXS_TRY(set(m, &p->v[TXS_PF_TOWN], &p->src[TXS_PF_TOWN],
+                TXS_TRY(set1(m, &p->v[TXS_PF_TOWN], &p->src[TXS_PF_TOWN],
                             (txs_slice){t.p + 3, t.n - 3}, src(m, f, "3/")));
         }
         last = k;
@@ -467,27 +494,27 @@ static int party(mt_msg *g, txs_pay_party *p, const mt_field *f)
         if (!next_line(f->v, &pos, &ln)) ln.n = 0, ln.p = NULL;
     } else if (o == 'F' && ln.n > 8 && ln.p[4] == '/' && ln.p[7] == '/' && ln.p[1] != '/') {
         /* 4!a/2!a/27x: a party identifier with its code and country */
-        TXS_TRY(set(m, &p->v[TXS_PF_SCHEME], &p->src[TXS_PF_SCHEME], (txs_slice){ln.p, 4},
+        TXS_TRY(set1(m, &p->v[TXS_PF_SCHEME], &p->src[TXS_PF_SCHEME], (txs_slice){ln.p, 4},
                     src(m, f, "")));
-        TXS_TRY(set(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID],
-                    (txs_slice){ln.p + 8, ln.n - 8}, src(m, f, "")));
+        TXS_TRY(set1(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID],
+                     (txs_slice){ln.p + 8, ln.n - 8}, src(m, f, "")));
         if (!next_line(f->v, &pos, &ln)) ln.n = 0, ln.p = NULL;
     }
     if (o == 'A' || o == 'C' || o == 'G') {
         if (o == 'C' && f->num != 50) return 0;   /* 56C/57C: the account only */
         if (!bic_ok(ln)) return bad(g, f, "the BIC is not 8 or 11 capital letters and digits");
-        return set(m, &p->v[TXS_PF_BIC], &p->src[TXS_PF_BIC], ln, src(m, f, ""));
+        return set1(m, &p->v[TXS_PF_BIC], &p->src[TXS_PF_BIC], ln, src(m, f, ""));
     }
-    if (o == 'L') return set(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID], ln, src(m, f, ""));
+    if (o == 'L') return set1(m, &p->v[TXS_PF_OTHER_ID], &p->src[TXS_PF_OTHER_ID], ln, src(m, f, ""));
     if (o == 'F') {
         if (ln.p == NULL) return bad(g, f, "option F without its numbered lines");
         return option_f(g, p, f, f->v, (size_t)(ln.p - f->v.p));
     }
     if (ln.p == NULL) return 0;
     if (o == 'B')   /* [/account] [location] */
-        return set(m, &p->v[TXS_PF_LINES], &p->src[TXS_PF_LINES], ln, src(m, f, ""));
+        return set1(m, &p->v[TXS_PF_LINES], &p->src[TXS_PF_LINES], ln, src(m, f, ""));
     /* 50K, 52D-58D, 59: name then address lines. */
-    TXS_TRY(set(m, &p->v[TXS_PF_NAME], &p->src[TXS_PF_NAME], ln, src(m, f, "")));
+    TXS_TRY(set1(m, &p->v[TXS_PF_NAME], &p->src[TXS_PF_NAME], ln, src(m, f, "")));
     size_t rest = (size_t)(ln.p + ln.n - f->v.p);
     while (rest < f->v.n && (f->v.p[rest] == '\r' || f->v.p[rest] == '\n')) rest++;
     if (rest < f->v.n)
@@ -524,10 +551,10 @@ static int role_of(int type, int seq_b, const mt_field *f)
 static int text_ref(mt_msg *g, txs_pay_layer *l, int r, const mt_field *f)
 {
     txs_mt_reader *m = g->m;
-    if (l->ref[r].n == 0) return set(m, &l->ref[r], &l->ref_src[r], f->v, src(m, f, ""));
+    if (l->ref[r].n == 0) return set_field(m, &l->ref[r], &l->ref_src[r], f);
     /* :72: of sequence A and of sequence B: both kept */
     txs_slice v = f->v;
-    if (memchr(v.p, '\r', v.n)) TXS_TRY(set(m, &v, &(txs_slice){0}, f->v, TXS_SLICE_LIT("")));
+    if ((f->multi || m->stray_cr) && memchr(v.p, '\r', v.n)) TXS_TRY(set(m, &v, &(txs_slice){0}, f->v, TXS_SLICE_LIT("")));
     return txs__pay_append(&m->arena, &l->ref[r], v.p, v.n);
 }
 
@@ -542,17 +569,13 @@ static int field(mt_msg *g, int type, int seq_b, txs_pay_layer *l, const mt_fiel
     }
     switch (f->num) {
     case 20:
-        return set(m, &l->ref[type == MT101 ? TXS_PR_MSG_ID : TXS_PR_INSTR_ID],
-                   &l->ref_src[type == MT101 ? TXS_PR_MSG_ID : TXS_PR_INSTR_ID], f->v,
-                   src(m, f, ""));
+        return set_field(m, &l->ref[type == MT101 ? TXS_PR_MSG_ID : TXS_PR_INSTR_ID],
+                         &l->ref_src[type == MT101 ? TXS_PR_MSG_ID : TXS_PR_INSTR_ID], f);
     case 21:
         if (f->opt) return 0;   /* 21R, 21F: customer references */
-        if (type == MT101) {
-            TXS_TRY(set(m, &l->ref[TXS_PR_INSTR_ID], &l->ref_src[TXS_PR_INSTR_ID], f->v,
-                        src(m, f, "")));
-        }
-        return set(m, &l->ref[TXS_PR_END_TO_END], &l->ref_src[TXS_PR_END_TO_END], f->v,
-                   src(m, f, ""));
+        if (type == MT101)
+            TXS_TRY(set_field(m, &l->ref[TXS_PR_INSTR_ID], &l->ref_src[TXS_PR_INSTR_ID], f));
+        return set_field(m, &l->ref[TXS_PR_END_TO_END], &l->ref_src[TXS_PR_END_TO_END], f);
     case 32:
         if (f->opt == 'A' && type != MT101) return amount_field(g, l, f, 1);
         if (f->opt == 'B' && type == MT101) return amount_field(g, l, f, 0);
