@@ -94,6 +94,65 @@ Test(payments, crafted_inputs_read_the_same_in_any_chunking)
     same_in_every_chunking("tests/golden/cases/payments-crafted/in");
 }
 
+/* Reads [0, split) first, then the rest: one cut at a chosen byte. */
+typedef struct cutsrc {
+    const char *p;
+    size_t n, pos, split;
+} cutsrc;
+
+static ssize_t cut_read(void *ctx, void *buf, size_t cap)
+{
+    cutsrc *c = ctx;
+    size_t end = c->pos < c->split ? c->split : c->n, k = end - c->pos;
+    if (k > cap) k = cap;
+    memcpy(buf, c->p + c->pos, k);
+    c->pos += k;
+    return (ssize_t)k;
+}
+
+static txs_buf run_cut(const char *p, size_t n, size_t split)
+{
+    txs_pay_reader *r = NULL;
+    cr_assert_eq(txs_pay_reader_create(TXS_PAY_MX, &r), 0);
+    out o = {{0}};
+    txs_pay_sink sink = {on_txn, on_reject, &o};
+    cutsrc c = {p, n, 0, split};
+    txs_diag d = {{0}, 0, {0}};
+    cr_assert_eq(txs_pay_read_fn(r, "f", cut_read, &c, &sink, &d), 0, "%s", d.msg);
+    txs_pay_reader_free(r);
+    return o.b;
+}
+
+/* Documents one after another, each with its XML declaration (blanked so
+ * that they can share the reader's wrapper): cut at every byte, the
+ * output is the one read whole.  The second input has an element of one
+ * letter right before a declaration ("<a><?xml"), so that a cut after
+ * "<a><" leaves a '<' that must wait for the next bytes. */
+Test(payments, documents_read_the_same_cut_at_every_byte)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/golden/cases/payments-crafted/in/multi.xml",
+             TXS_SOURCE_DIR);
+    size_t n;
+    char *multi = read_all(path, &n);
+    static const char tiny[] = "<?xml version=\"1.0\"?><a><?xml version=\"1.0\"?></a>\n"
+                               "<?xml version=\"1.0\"?><b/>\n";
+    const struct { const char *p; size_t n; } in[] = {{multi, n}, {tiny, sizeof tiny - 1}};
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        txs_buf whole = run_cut(in[i].p, in[i].n, in[i].n);
+        cr_assert(whole.n > 0);
+        for (size_t k = 1; k < in[i].n; k++) {
+            txs_buf cut = run_cut(in[i].p, in[i].n, k);
+            cr_assert(cut.n == whole.n && memcmp(cut.p, whole.p, cut.n) == 0,
+                      "input %zu cut at %zu:\n%.*s\nwhole:\n%.*s", i, k, (int)cut.n, cut.p,
+                      (int)whole.n, whole.p);
+            txs_buf_free(&cut);
+        }
+        txs_buf_free(&whole);
+    }
+    free(multi);
+}
+
 Test(payments, samples_read_the_same_in_any_chunking)
 {
     same_in_every_chunking("tests/fixtures/payments/mt/prowide-core");

@@ -255,19 +255,25 @@ static size_t blank_decls(txs_mx_reader *x, char *b, size_t m, int last)
             }
             if (x->in_decl) return m;
         }
-        char *q = i < m ? memchr(b + i, '<', m - i) : NULL;
-        if (q == NULL) return m;
-        size_t j = (size_t)(q - b), left = m - j;
-        if (left < 5) {
-            if (!last && memcmp(q, "<?xml", left) == 0) return j;   /* hold back */
+        /* The next "<?xml" at or after i: found by its '?', rare in
+         * payment messages, rather than at every '<' */
+        size_t j = m;
+        for (char *q = b + i; (q = i < m ? memchr(q, '?', (size_t)(b + m - q)) : NULL) != NULL; q++)
+            if (q > b + i && q[-1] == '<' &&
+                memcmp(q + 1, "xml", b + m - q < 4 ? (size_t)(b + m - q - 1) : 3) == 0) {
+                j = (size_t)(q - 1 - b);
+                break;
+            }
+        if (j == m) {
+            /* a '<' in the last four bytes may start one the next call
+             * completes: hold it back */
+            for (size_t k = m > i + 4 ? m - 4 : i; k < m; k++)
+                if (b[k] == '<' && !last && memcmp(b + k, "<?xml", m - k) == 0) return k;
             return m;
         }
-        if (memcmp(q, "<?xml", 5) == 0) {
-            x->in_decl = 1;
-            i = j;
-        } else {
-            i = j + 1;
-        }
+        if (m - j < 5) return last ? m : j;   /* "<?xm" cut by the chunk: hold back */
+        x->in_decl = 1;
+        i = j;
     }
 }
 
