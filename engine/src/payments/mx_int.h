@@ -93,6 +93,20 @@ typedef struct frame {
     const xmlChar *name;
 } frame;
 
+/* A value's element path (its source), kept for the rest of the message:
+ * the same few dozen paths come back in every transaction.  Keyed by the
+ * names' pointers, which libxml2 interns for the parser's life; gen is the
+ * message's (x->path_gen), so a slot of an earlier message never answers
+ * (its pointers and its text may be gone). */
+#define MX_PATH_SLOTS 128u
+#define MX_PATH_NAMES 8
+typedef struct mx_path {
+    uint64_t gen;
+    uint32_t n, len;
+    const xmlChar *nm[MX_PATH_NAMES];
+    const char *s;
+} mx_path;
+
 enum { CAP_SET = 1, CAP_APPEND, CAP_APPEND_SP, CAP_DATE, CAP_FALLBACK_DATE, CAP_DEF, CAP_FR, CAP_TO };
 
 struct txs_mx_reader {
@@ -113,6 +127,9 @@ struct txs_mx_reader {
     int skip_depth, has_doc, msg_bad, txn_bad, ntx, ntx_ok, family, grp_fallback;
     char kind[48], hdr_def[48], fr[16], to[16], why[256], where[256];
     txs_arena a_grp, a_blk, a_txn;
+    txs_arena a_path;   /* the paths' text, reset at each message */
+    uint64_t path_gen;
+    mx_path paths[MX_PATH_SLOTS];
     txs_pay_layer grp, blk, txn;
     /* the party being read */
     txs_pay_party *party;

@@ -81,6 +81,36 @@ void txs__mx_capture(txs_mx_reader *x, int kind, txs_slice *v, txs_slice *s)
     x->ntxt = 0;
 }
 
+/* The path from depth base to the current element, as path() writes it,
+ * in memory that lasts the message: from the cache when the same names
+ * were seen before in this message.  NULL when out of memory. */
+static const char *kept_path(txs_mx_reader *x, int base, size_t *len)
+{
+    int from = base < 2 ? 2 : base, n = x->depth - from + 1;
+    mx_path *slot = NULL;
+    if (n >= 1 && n <= MX_PATH_NAMES && x->depth <= MX_MAX_DEPTH) {
+        uintptr_t h = (uintptr_t)n;
+        for (int d = from; d <= x->depth; d++) h = (h ^ (uintptr_t)x->st[d].name) * 0x9E3779B97F4A7C15u;
+        slot = &x->paths[(h >> 32) % MX_PATH_SLOTS];
+        int hit = slot->gen == x->path_gen && slot->n == (uint32_t)n;
+        for (int k = 0; hit && k < n; k++) hit = slot->nm[k] == x->st[from + k].name;
+        if (hit) return *len = slot->len, slot->s;
+    }
+    char where[256];
+    size_t wn = path(x, base, where, sizeof where);
+    char *w = txs_arena_dup(&x->a_path, where, wn);
+    if (w == NULL) return NULL;
+    if (slot) {
+        slot->gen = x->path_gen;
+        slot->n = (uint32_t)n;
+        slot->len = (uint32_t)wn;
+        for (int k = 0; k < n; k++) slot->nm[k] = x->st[from + k].name;
+        slot->s = w;
+    }
+    *len = wn;
+    return w;
+}
+
 int txs__mx_commit(txs_mx_reader *x)
 {
     int kind = x->cap;
@@ -95,8 +125,9 @@ int txs__mx_commit(txs_mx_reader *x)
         snprintf(o, kind == CAP_DEF ? sizeof x->hdr_def : sizeof x->fr, "%.*s", (int)n, p);
         return 0;
     }
-    char where[256];
-    size_t wn = path(x, x->cap_base, where, sizeof where);
+    size_t wn;
+    const char *w = kept_path(x, x->cap_base, &wn);
+    if (w == NULL) return TXS_E_NOMEM;
     txs_pay_layer *l = x->cap_l;
     if (kind == CAP_DATE || kind == CAP_FALLBACK_DATE) {
         if (kind == CAP_FALLBACK_DATE && (l->has_ts && !x->grp_fallback)) return 0;
@@ -116,15 +147,13 @@ int txs__mx_commit(txs_mx_reader *x)
         l->ts = ts;
         l->has_ts = 1;
         if (l == &x->grp) x->grp_fallback = kind == CAP_FALLBACK_DATE;
-        char *w = txs_arena_dup(x->cap_a, where, wn);
-        if (w == NULL) return TXS_E_NOMEM;
         l->date_src = (txs_slice){w, wn};
         return 0;
     }
     if (kind == CAP_SET && x->cap_v->n) return 0;   /* the first one counts */
     if (x->cap_v->n == 0 || kind == CAP_SET) {
-        char *v = txs_arena_dup(x->cap_a, p, n), *w = txs_arena_dup(x->cap_a, where, wn);
-        if (v == NULL || w == NULL) return TXS_E_NOMEM;
+        char *v = txs_arena_dup(x->cap_a, p, n);
+        if (v == NULL) return TXS_E_NOMEM;
         *x->cap_v = (txs_slice){v, n};
         *x->cap_s = (txs_slice){w, wn};
         return 0;
@@ -262,6 +291,8 @@ void txs__mx_message_start(txs_mx_reader *x)
     x->cap = 0;
     txs_arena_reset(&x->a_grp);
     txs__pay_layer_reset(&x->grp);
+    txs_arena_reset(&x->a_path);
+    x->path_gen++;
 }
 
 static int reject(txs_mx_reader *x, uint64_t line)

@@ -185,6 +185,7 @@ int txs__mx_create(txs_mx_reader **out)
     txs_arena_init(&x->a_grp, 8192);
     txs_arena_init(&x->a_blk, 8192);
     txs_arena_init(&x->a_txn, 16384);
+    txs_arena_init(&x->a_path, 4096);
     *out = x;
     return 0;
 }
@@ -196,6 +197,7 @@ void txs__mx_free(txs_mx_reader *x)
     txs_arena_free(&x->a_grp);
     txs_arena_free(&x->a_blk);
     txs_arena_free(&x->a_txn);
+    txs_arena_free(&x->a_path);
     free(x->txt);
     free(x->fbuf);
     free(x);
