@@ -97,9 +97,14 @@ typedef struct frame {
  * the same few dozen paths come back in every transaction.  Keyed by the
  * names' pointers, which libxml2 interns for the parser's life; gen is the
  * message's (x->path_gen), so a slot of an earlier message never answers
- * (its pointers and its text may be gone). */
-#define MX_PATH_SLOTS 128u
+ * (its pointers and its text may be gone).  Four slots a bucket; the text
+ * kept for one message is bounded (MX_PATH_BYTES), past which paths are
+ * made per value as before (a message is one file of a million
+ * transactions as often as one payment). */
+#define MX_PATH_SLOTS 256u
+#define MX_PATH_WAYS 4u
 #define MX_PATH_NAMES 8
+#define MX_PATH_BYTES (64u * 1024u)
 typedef struct mx_path {
     uint64_t gen;
     uint32_t n, len;
@@ -129,6 +134,7 @@ struct txs_mx_reader {
     txs_arena a_grp, a_blk, a_txn;
     txs_arena a_path;   /* the paths' text, reset at each message */
     uint64_t path_gen;
+    size_t path_bytes;  /* text kept in a_path for this message */
     mx_path paths[MX_PATH_SLOTS];
     txs_pay_layer grp, blk, txn;
     /* the party being read */

@@ -82,8 +82,8 @@ void txs__mx_capture(txs_mx_reader *x, int kind, txs_slice *v, txs_slice *s)
 }
 
 /* The path from depth base to the current element, as path() writes it,
- * in memory that lasts the message: from the cache when the same names
- * were seen before in this message.  NULL when out of memory. */
+ * in memory that lasts the value's layer: from the cache when the same
+ * names were seen before in this message.  NULL when out of memory. */
 static const char *kept_path(txs_mx_reader *x, int base, size_t *len)
 {
     int from = base < 2 ? 2 : base, n = x->depth - from + 1;
@@ -91,15 +91,29 @@ static const char *kept_path(txs_mx_reader *x, int base, size_t *len)
     if (n >= 1 && n <= MX_PATH_NAMES && x->depth <= MX_MAX_DEPTH) {
         uintptr_t h = (uintptr_t)n;
         for (int d = from; d <= x->depth; d++) h = (h ^ (uintptr_t)x->st[d].name) * 0x9E3779B97F4A7C15u;
-        slot = &x->paths[(h >> 32) % MX_PATH_SLOTS];
-        int hit = slot->gen == x->path_gen && slot->n == (uint32_t)n;
-        for (int k = 0; hit && k < n; k++) hit = slot->nm[k] == x->st[from + k].name;
-        if (hit) return *len = slot->len, slot->s;
+        mx_path *b = &x->paths[((h >> 32) % (MX_PATH_SLOTS / MX_PATH_WAYS)) * MX_PATH_WAYS];
+        for (unsigned w = 0; w < MX_PATH_WAYS; w++) {
+            mx_path *c = &b[w];
+            if (c->gen != x->path_gen) {
+                if (slot == NULL) slot = c;   /* free for this message */
+                continue;
+            }
+            int hit = c->n == (uint32_t)n;
+            for (int k = 0; hit && k < n; k++) hit = c->nm[k] == x->st[from + k].name;
+            if (hit) return *len = c->len, c->s;
+        }
+        if (slot == NULL) slot = &b[(h >> 8) % MX_PATH_WAYS];   /* all taken: replace one */
     }
     char where[256];
     size_t wn = path(x, base, where, sizeof where);
+    if (slot == NULL || x->path_bytes + wn > MX_PATH_BYTES) {
+        char *w = txs_arena_dup(x->cap_a, where, wn);   /* as long as the value */
+        *len = wn;
+        return w;
+    }
     char *w = txs_arena_dup(&x->a_path, where, wn);
     if (w == NULL) return NULL;
+    x->path_bytes += wn;
     if (slot) {
         slot->gen = x->path_gen;
         slot->n = (uint32_t)n;
@@ -293,6 +307,7 @@ void txs__mx_message_start(txs_mx_reader *x)
     txs__pay_layer_reset(&x->grp);
     txs_arena_reset(&x->a_path);
     x->path_gen++;
+    x->path_bytes = 0;
 }
 
 static int reject(txs_mx_reader *x, uint64_t line)
