@@ -333,10 +333,14 @@ double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint3
                              txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *col,
                              uint32_t nc, txs_name_kind ck)
 {
-    double sq[TXS__SIDE] = {0}, sc[TXS__SIDE] = {0};
+    double sq[TXS__SIDE], sc[TXS__SIDE];
     if (nq == 0 || nc == 0) return 0.0;
     if (nq > TXS__SIDE) nq = TXS__SIDE;
     if (nc > TXS__SIDE) nc = TXS__SIDE;
+    /* only the entries in use: clearing both whole arrays (rep stos) was
+     * a quarter of this function's time on the 1 M-name list */
+    for (uint32_t i = 0; i < nq; i++) sq[i] = 0.0;
+    for (uint32_t j = 0; j < nc; j++) sc[j] = 0.0;
     for (uint32_t j = 0; j < nc; j++)
         for (uint32_t i = 0; i < nq; i++) {
             double s = col[j].pair[i];
