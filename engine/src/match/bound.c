@@ -85,7 +85,7 @@ uint32_t txs__match_soft_classes(char c)
  * is soft-equal to a[i]. */
 static void soft_peq(const char *a, size_t na, uint64_t *peq)
 {
-    txs__match_peq_clear(peq);
+    memset(peq, 0, 32 * sizeof *peq);
     for (size_t i = 0; i < na && i < 64; i++)
         for (uint32_t m = txs__match_soft_classes(a[i]); m; m &= m - 1) peq[__builtin_ctz(m)] |= 1ull << i;
 }

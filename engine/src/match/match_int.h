@@ -9,9 +9,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "txs/match.h"
 
@@ -39,26 +36,6 @@ static inline double txs__match_budget(size_t len)
  * (32 byte classes, a byte's low five bits) and length na (1..64) against
  * b; with transpose, the restricted Damerau distance (token.c). */
 unsigned txs__match_myers(const uint64_t *peq, size_t na, const char *b, size_t nb, int transpose);
-
-/* Clear the 32 match masks of txs__match_myers with sixteen 16-byte
- * stores: a memset of them compiles to rep stos, whose start-up cost more
- * than the distance itself on short tokens. */
-static inline void txs__match_peq_clear(uint64_t *peq)
-{
-#if defined(__SSE2__)
-    /* written out: a loop of them is turned back into the memset */
-    const __m128i z = _mm_setzero_si128();
-    __m128i *v = (__m128i *)(void *)peq;
-    _mm_storeu_si128(v + 0, z), _mm_storeu_si128(v + 1, z), _mm_storeu_si128(v + 2, z);
-    _mm_storeu_si128(v + 3, z), _mm_storeu_si128(v + 4, z), _mm_storeu_si128(v + 5, z);
-    _mm_storeu_si128(v + 6, z), _mm_storeu_si128(v + 7, z), _mm_storeu_si128(v + 8, z);
-    _mm_storeu_si128(v + 9, z), _mm_storeu_si128(v + 10, z), _mm_storeu_si128(v + 11, z);
-    _mm_storeu_si128(v + 12, z), _mm_storeu_si128(v + 13, z), _mm_storeu_si128(v + 14, z);
-    _mm_storeu_si128(v + 15, z);
-#else
-    for (int i = 0; i < 32; i++) peq[i] = 0;
-#endif
-}
 
 /* The byte classes (low five bits) the scorer substitutes for c at a cost
  * under 1 (bound.c). */

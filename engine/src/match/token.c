@@ -212,7 +212,7 @@ unsigned txs__match_levenshtein64(const char *a, size_t na, const char *b, size_
 {
     uint64_t peq[32];
     if (na == 0) return (unsigned)nb;
-    txs__match_peq_clear(peq);
+    memset(peq, 0, sizeof peq);
     for (size_t i = 0; i < na; i++) peq[(unsigned char)a[i] & 31] |= 1ull << i;
     return txs__match_myers(peq, na, b, nb, 0);
 }
