@@ -23,7 +23,8 @@
 #include "input/input_int.h"
 #include "txs/input.h"
 
-enum { CHUNK_WHOLE = 0, CHUNK_ONE = 1, CHUNK_RANDOM = 2 };
+/* CHUNK_CUT: [0, split) in one read, then the rest. */
+enum { CHUNK_WHOLE = 0, CHUNK_ONE = 1, CHUNK_RANDOM = 2, CHUNK_CUT = 3 };
 
 typedef struct memsrc {
     const char *data;
@@ -31,6 +32,7 @@ typedef struct memsrc {
     int mode;
     uint64_t seed;
     int fail_at;      /* >0: return -1 (EIO) once pos reaches this */
+    size_t split;     /* CHUNK_CUT: where the first read ends */
 } memsrc;
 
 static inline uint64_t tu_rand(uint64_t *s)
@@ -50,6 +52,7 @@ static inline ssize_t memsrc_read(void *ctx, void *buf, size_t cap)
     }
     size_t n = m->n - m->pos;
     if (m->mode == CHUNK_ONE && n > 1) n = 1;
+    if (m->mode == CHUNK_CUT && m->pos < m->split) n = m->split - m->pos;
     if (m->mode == CHUNK_RANDOM && n > 0) {
         size_t r = (size_t)(tu_rand(&m->seed) % 5000) + 1;
         if (n > r) n = r;
@@ -143,7 +146,7 @@ static inline void sb_record(sbuf *b, const txs_record *r, int with_raw)
 static inline char *dump_opts(const char *data, size_t n, const txs_reader_opts *o, int mode,
                               uint64_t seed, int scalar, int with_raw)
 {
-    memsrc m = {data, n, 0, mode, seed ? seed : 88172645463325252ull, 0};
+    memsrc m = {data, n, 0, mode, seed ? seed : 88172645463325252ull, 0, 0};
     txs_source *s = NULL;
     txs_reader *r = NULL;
     sbuf b = {0};

@@ -189,7 +189,7 @@ Test(csv, one_megabyte_field)
     n += (size_t)sprintf(p + n, ",3\n4,5\n");
     txs_reader_opts o = csv_opts(',', 0);
     for (int mode = CHUNK_WHOLE; mode <= CHUNK_RANDOM; mode++) {
-        memsrc m = {p, n, 0, mode, 99, 0};
+        memsrc m = {p, n, 0, mode, 99, 0, 0};
         txs_source *s;
         txs_reader *r;
         cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "big", &s), 0);
@@ -339,7 +339,7 @@ Test(csv, streams_large_input)
     cr_assert(n > 10u * 1000 * 1000);
     /* The multi\nline values are unquoted: each splits a row in two. */
     txs_reader_opts o = csv_opts(',', 0);
-    memsrc m = {p, n, 0, CHUNK_RANDOM, 4242, 0};
+    memsrc m = {p, n, 0, CHUNK_RANDOM, 4242, 0, 0};
     txs_source *s;
     txs_reader *r;
     cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "large", &s), 0);
@@ -379,7 +379,7 @@ Test(csv, fields_borrow_unless_unescaped)
 {
     const char *in = "ab,\"cd\",\"e\"\"f\"\n";
     txs_reader_opts o = csv_opts(',', 0);
-    memsrc m = {in, strlen(in), 0, CHUNK_WHOLE, 1, 0};
+    memsrc m = {in, strlen(in), 0, CHUNK_WHOLE, 1, 0, 0};
     txs_source *s;
     txs_reader *r;
     txs_source_open_fn(memsrc_read, &m, "m", &s);
@@ -511,7 +511,7 @@ Test(csv, windows_keep_batch_boundaries)
     txs_reader_opts o = csv_opts(',', 0);
     size_t sizes[2][400], nb[2] = {0, 0};
     for (int scalar = 0; scalar <= 1; scalar++) {
-        memsrc m = {p, n, 0, CHUNK_WHOLE, 1, 0};
+        memsrc m = {p, n, 0, CHUNK_WHOLE, 1, 0, 0};
         txs_source *s;
         txs_reader *r;
         cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "b", &s), 0);

@@ -117,7 +117,7 @@ Test(input, large_compressed_streams)
     unsigned char *z = malloc(cap);
     for (int kind = 0; kind < 2; kind++) {
         size_t zn = kind ? ZSTD_compress(z, cap, p, n, 1) : gzip_of(p, n, z, cap);
-        memsrc m = {(const char *)z, zn, 0, CHUNK_RANDOM, 3, 0};
+        memsrc m = {(const char *)z, zn, 0, CHUNK_RANDOM, 3, 0, 0};
         txs_source *s;
         cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "big", &s), 0);
         size_t got;
@@ -172,7 +172,7 @@ Test(input, corrupt_gzip_is_decompress_error)
 
 Test(input, plain_source_counts_and_hashes_raw_bytes)
 {
-    memsrc m = {plain, sizeof plain - 1, 0, CHUNK_ONE, 1, 0};
+    memsrc m = {plain, sizeof plain - 1, 0, CHUNK_ONE, 1, 0, 0};
     txs_source *s;
     cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "named", &s), 0);
     cr_expect_str_eq(txs_source_name(s), "named");
@@ -197,7 +197,7 @@ Test(input, short_inputs_that_look_like_magic)
     char *got = dump_csv("\x1f", 1, ',', 0);
     cr_expect_str_eq(got, "1@0 \\x1F\n");
     free(got);
-    memsrc m = {"\x28\xb5", 2, 0, CHUNK_WHOLE, 1, 0};
+    memsrc m = {"\x28\xb5", 2, 0, CHUNK_WHOLE, 1, 0, 0};
     txs_source *s;
     cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "m", &s), 0);
     char buf[8];
@@ -208,7 +208,7 @@ Test(input, short_inputs_that_look_like_magic)
 
 Test(input, read_error_is_io_with_errno_text)
 {
-    memsrc m = {plain, sizeof plain - 1, 0, CHUNK_ONE, 1, 20};
+    memsrc m = {plain, sizeof plain - 1, 0, CHUNK_ONE, 1, 20, 0};
     txs_source *s;
     txs_reader *r;
     txs_reader_opts o = csv_opts(',', 0);
@@ -321,7 +321,7 @@ Test(input, reader_reattaches)
     txs_batch b;
     txs_batch_init(&b);
     for (int k = 0; k < 2; k++) {
-        memsrc m = {ins[k], strlen(ins[k]), 0, CHUNK_WHOLE, 1, 0};
+        memsrc m = {ins[k], strlen(ins[k]), 0, CHUNK_WHOLE, 1, 0, 0};
         txs_source *s;
         cr_assert_eq(txs_source_open_fn(memsrc_read, &m, "m", &s), 0);
         cr_assert_eq(txs_reader_attach(r, s), 0);

@@ -47,17 +47,24 @@ static char *read_all(const char *path, size_t *n)
     return p;
 }
 
-static txs_buf run(const char *p, size_t n, int mode)
+/* The reader's output for p[0..n) read in chunks by mode (at split for
+ * CHUNK_CUT). */
+static txs_buf run_split(const char *p, size_t n, int mode, size_t split)
 {
     txs_pay_reader *r = NULL;
     cr_assert_eq(txs_pay_reader_create(TXS_PAY_AUTO, &r), 0);
     out o = {{0}};
     txs_pay_sink sink = {on_txn, on_reject, &o};
-    memsrc c = {p, n, 0, mode, 7u, 0};
+    memsrc c = {p, n, 0, mode, 7u, 0, split};
     txs_diag d = {{0}, 0, {0}};
     cr_assert_eq(txs_pay_read_fn(r, "f", memsrc_read, &c, &sink, &d), 0, "%s", d.msg);
     txs_pay_reader_free(r);
     return o.b;
+}
+
+static txs_buf run(const char *p, size_t n, int mode)
+{
+    return run_split(p, n, mode, 0);
 }
 
 static void same_in_every_chunking(const char *dir)
@@ -94,35 +101,6 @@ Test(payments, crafted_inputs_read_the_same_in_any_chunking)
     same_in_every_chunking("tests/golden/cases/payments-crafted/in");
 }
 
-/* Reads [0, split) first, then the rest: one cut at a chosen byte. */
-typedef struct cutsrc {
-    const char *p;
-    size_t n, pos, split;
-} cutsrc;
-
-static ssize_t cut_read(void *ctx, void *buf, size_t cap)
-{
-    cutsrc *c = ctx;
-    size_t end = c->pos < c->split ? c->split : c->n, k = end - c->pos;
-    if (k > cap) k = cap;
-    memcpy(buf, c->p + c->pos, k);
-    c->pos += k;
-    return (ssize_t)k;
-}
-
-static txs_buf run_cut(const char *p, size_t n, size_t split)
-{
-    txs_pay_reader *r = NULL;
-    cr_assert_eq(txs_pay_reader_create(TXS_PAY_MX, &r), 0);
-    out o = {{0}};
-    txs_pay_sink sink = {on_txn, on_reject, &o};
-    cutsrc c = {p, n, 0, split};
-    txs_diag d = {{0}, 0, {0}};
-    cr_assert_eq(txs_pay_read_fn(r, "f", cut_read, &c, &sink, &d), 0, "%s", d.msg);
-    txs_pay_reader_free(r);
-    return o.b;
-}
-
 /* Documents one after another, each with its XML declaration (blanked so
  * that they can share the reader's wrapper): cut at every byte, the
  * output is the one read whole.  The second input has an element of one
@@ -139,10 +117,10 @@ Test(payments, documents_read_the_same_cut_at_every_byte)
                                "<?xml version=\"1.0\"?><b/>\n";
     const struct { const char *p; size_t n; } in[] = {{multi, n}, {tiny, sizeof tiny - 1}};
     for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
-        txs_buf whole = run_cut(in[i].p, in[i].n, in[i].n);
+        txs_buf whole = run(in[i].p, in[i].n, CHUNK_WHOLE);
         cr_assert(whole.n > 0);
         for (size_t k = 1; k < in[i].n; k++) {
-            txs_buf cut = run_cut(in[i].p, in[i].n, k);
+            txs_buf cut = run_split(in[i].p, in[i].n, CHUNK_CUT, k);
             cr_assert(cut.n == whole.n && memcmp(cut.p, whole.p, cut.n) == 0,
                       "input %zu cut at %zu:\n%.*s\nwhole:\n%.*s", i, k, (int)cut.n, cut.p,
                       (int)whole.n, whole.p);

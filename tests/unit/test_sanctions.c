@@ -691,6 +691,15 @@ static unsigned ref_mod97(const char *s)
     return r;
 }
 
+/* The IBAN of country cc and bban with its right check digits (98 less
+ * the remainder of the BBAN, the country and "00"). */
+static void with_check_digits(const char *cc, const char *bban, char *out, size_t cap)
+{
+    char num[48];
+    snprintf(num, sizeof num, "%s%s00", bban, cc);
+    snprintf(out, cap, "%s%02u%s", cc, 98 - ref_mod97(num), bban);
+}
+
 /* Generated IBANs of the longest formats, with letters in the BBAN: each
  * with its right check digits is valid, and each with one digit or letter
  * changed for another of its kind is not (the remainder changes by the
@@ -702,7 +711,7 @@ Test(iban, check_digits_against_the_plain_remainder)
     uint32_t seed = 12345;
     for (size_t c = 0; c < sizeof f / sizeof *f; c++)
         for (int round = 0; round < 300; round++) {
-            char bban[40], num[48], iban[48];
+            char bban[40], iban[48];
             size_t nb = f[c].len - 4;
             for (size_t i = 0; i < nb; i++) {
                 seed = seed * 1103515245u + 12345u;
@@ -710,9 +719,7 @@ Test(iban, check_digits_against_the_plain_remainder)
                 bban[i] = (char)(x < 10 ? '0' + x : 'A' + x - 10);
             }
             bban[nb] = '\0';
-            snprintf(num, sizeof num, "%s%s00", bban, f[c].cc);
-            unsigned cd = 98 - ref_mod97(num);
-            snprintf(iban, sizeof iban, "%s%02u%s", f[c].cc, cd, bban);
+            with_check_digits(f[c].cc, bban, iban, sizeof iban);
             txs_iban ib;
             cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), 0, "%s", iban);
             size_t at = 4 + (size_t)round % nb;
@@ -734,16 +741,14 @@ Test(iban, digit_runs_against_the_plain_remainder)
     uint32_t seed = 777;
     for (size_t c = 0; c < sizeof f / sizeof *f; c++)
         for (size_t letter = 0; letter <= f[c].len - 4; letter++) {
-            char bban[40], num[48], iban[48];
+            char bban[40], iban[48];
             size_t nb = f[c].len - 4;
             for (size_t i = 0; i < nb; i++) {
                 seed = seed * 1103515245u + 12345u;
                 bban[i] = i == letter ? (char)('A' + (seed >> 16) % 26) : (char)('0' + (seed >> 16) % 10);
             }
             bban[nb] = '\0';
-            snprintf(num, sizeof num, "%s%s00", bban, f[c].cc);
-            unsigned cd = 98 - ref_mod97(num);
-            snprintf(iban, sizeof iban, "%s%02u%s", f[c].cc, cd, bban);
+            with_check_digits(f[c].cc, bban, iban, sizeof iban);
             txs_iban ib;
             cr_expect_eq(txs_iban_parse(iban, strlen(iban), &ib, NULL), 0, "%s", iban);
             for (size_t at = 4; at < f[c].len; at++) {
