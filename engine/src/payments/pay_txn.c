@@ -6,12 +6,14 @@
  * group header's.  Both readers end here, so MX and MT map onto the
  * canonical transaction the same way, and txs_txn.orig / .bene (debtor and
  * creditor, their agents' BICs as banks) are filled by one rule.  The
- * finished transaction borrows the reader's arenas; txs_pay_txn_copy gives
- * it a life of its own (screen --threads hands it to other threads).
+ * finished transaction borrows the reader's arenas and layers (its parties
+ * are pointers into them); txs_pay_txn_copy gives it a life of its own
+ * (screen --threads hands it to other threads).
  *
  * Invariants: nothing is allocated but the joined addresses (in the
- * caller's arena) and a copy's bytes (in the arena it is given); parties come out ordered by scope then role, so output
- * does not depend on the order elements appeared in; a value that does not
+ * caller's arena) and a copy's bytes (in the arena it is given); parties
+ * come out ordered by scope then role, so output does not depend on the
+ * order elements appeared in; a value that does not
  * parse rejects the transaction with the element path or MT field it came
  * from, never a silent default.
  */
