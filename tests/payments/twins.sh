@@ -23,8 +23,10 @@ sed 2,11d "$atob" | cmp -s - "$tag" || fail "tag_mismatch_issue is not AtoB minu
 # 2. R8_existing differs from the pain.001 sample in AppHdr/BizSvc only.
 d=$(diff "$pain" "$r8" || true)
 [ "$(printf '%s\n' "$d" | grep -c '^[<>]')" = 2 ] || fail "R8_existing differs in more than one line"
-printf '%s\n' "$d" | grep -q '^< .*<head:BizSvc>swift.cbprplus.02</head:BizSvc>' || fail "R8: not the BizSvc line"
-printf '%s\n' "$d" | grep -q '^> .*<head:BizSvc>swift.cbprplus.03</head:BizSvc>' || fail "R8: not the BizSvc line"
+# (here-strings, not pipes: with pipefail, grep -q exiting at its match
+# can fail the pipeline on printf's SIGPIPE)
+grep -q '^< .*<head:BizSvc>swift.cbprplus.02</head:BizSvc>' <<<"$d" || fail "R8: not the BizSvc line"
+grep -q '^> .*<head:BizSvc>swift.cbprplus.03</head:BizSvc>' <<<"$d" || fail "R8: not the BizSvc line"
 # ... and its R8 defect (PmtInfId is not MsgId) is its twin's too.
 for f in "$pain" "$r8"; do
   m=$(grep -o '<pain:MsgId>[^<]*' "$f" | cut -d'>' -f2)
