@@ -4,7 +4,9 @@
  * recursively in byte order of the names so a run is repeatable.  The
  * first bytes of each file choose the reader unless the format is forced:
  * '<' is ISO 20022 XML (mx_read.c), '{' or '$' a SWIFT FIN file
- * (mt_read.c).  Both are fed TXS_READ_CHUNK bytes at a time; the MT reader
+ * (mt_read.c).  Both are fed TXS_READ_CHUNK bytes at a time: the MX reader
+ * exactly that (its parser's error lines depend on the pieces it gets, so
+ * they are the same pieces however the source reads); the MT reader
  * leaves the tail of a message cut by the chunk, which moves to the front
  * of the buffer, so memory is one chunk plus one message.
  */
@@ -118,8 +120,18 @@ static int read_stream(txs_pay_reader *r, const txs_pay_ctx *c, fill_fn fill, vo
             else txs__mt_begin(r->mt, c);
         }
         if (fmt == TXS_PAY_MX) {
-            TXS_TRY(txs__mx_feed(r->mx, r->buf, have, last));
-            have = 0;
+            /* libxml2's push parser can report a not-well-formed file at
+             * another line when its bytes come in other pieces: it is fed
+             * the stream in fixed blocks, whatever the source's reads. */
+            while (have >= TXS_READ_CHUNK) {
+                TXS_TRY(txs__mx_feed(r->mx, r->buf, TXS_READ_CHUNK, 0));
+                memmove(r->buf, r->buf + TXS_READ_CHUNK, have - TXS_READ_CHUNK);
+                have -= TXS_READ_CHUNK;
+            }
+            if (last) {
+                TXS_TRY(txs__mx_feed(r->mx, r->buf, have, 1));
+                have = 0;
+            }
         } else {
             long used = txs__mt_feed(r->mt, r->buf, have, last);
             if (used < 0) return (int)used;
