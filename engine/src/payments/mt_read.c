@@ -30,7 +30,7 @@
 #define MT_SSE2 1
 #include <emmintrin.h>
 /* Bit i set where p[i] is the byte of c (all sixteen bytes readable). */
-static inline unsigned lf_mask(const char *p, __m128i c)
+static inline unsigned byte_mask(const char *p, __m128i c)
 {
     return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), c));
 }
@@ -209,7 +209,9 @@ static inline __attribute__((always_inline)) const char *field_line(txs_mt_reade
 
 /* Block 4 into fields, a line at a time.  The line breaks are found 16
  * bytes at a time (SSE2, in every x86-64 CPU) rather than by a memchr per
- * line: a field's line is about 20 bytes, shorter than a call's set-up. */
+ * line: a field's line is about 20 bytes, shorter than a call's set-up.
+ * The same pass notes a CR that is not right before a LF (m->stray_cr):
+ * without one, a value within one line has no CR to drop (set1). */
 static const char *fields(txs_mt_reader *m)
 {
     const char *p = m->b4.p, *e = p + m->b4.n, *ls = p, *b = p, *why;
@@ -221,8 +223,8 @@ static const char *fields(txs_mt_reader *m)
 #if MT_SSE2
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     for (; e - b >= 16; b += 16) {
-        unsigned mk = lf_mask(b, lf);
-        unsigned lone = lf_mask(b, cr) & ~(mk >> 1);
+        unsigned mk = byte_mask(b, lf);
+        unsigned lone = byte_mask(b, cr) & ~(mk >> 1);
         if (lone) stray |= (lone & 0x7fffu) || e - b == 16 || b[16] != '\n';
         for (; mk; mk &= mk - 1, nls++) {
             const char *nl = b + __builtin_ctz(mk);
