@@ -9,7 +9,8 @@
  * matches, scores equal to the bit.  A second list, of persons with five
  * aliases each over six given names and six surnames, checks that the
  * walk's filter by token signature changes no match and that every
- * posting carries its name's signature.  The cache's no-hit set keeps the
+ * posting carries its name's signature.  The bound's per-query columns
+ * forced into one slot change no match.  The cache's no-hit set keeps the
  * 4 most recent names of a bucket.
  */
 #include <criterion/criterion.h>
@@ -201,6 +202,22 @@ Test(candidates, prefix_index_finds_what_the_full_walk_finds)
     compare_all(common_query, 3000, 5, P, F, PD, FD, t);
     cr_expect_gt(t[0], 3000); /* the comparison compared something */
     cr_expect_gt(t[1], 500, "%zu matches at the default threshold", t[1]);
+}
+
+/* The bound's columns kept per query (sanctions.c bound_name) all in one
+ * slot: a name's second token evicts its first one's column while the
+ * bound still needs it.  The outcomes must not change. */
+Test(candidates, columns_that_share_a_slot_change_no_match)
+{
+    txs_diag d = {{0}, 0, {0}};
+    const txs_lists *ls[1] = {L};
+    txs_sanctions *o;
+    size_t t[2];
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.0, &o, &d), 0, "%s", d.msg);
+    txs__sanctions_one_column_slot(o, 1);
+    compare_all(common_query, 3000, 9, P, F, o, FD, t);
+    cr_expect_gt(t[1], 500, "%zu matches at the default threshold", t[1]);
+    txs_sanctions_free(o);
 }
 
 Test(candidates, short_all_common_listed_names_are_found)

@@ -204,9 +204,10 @@ typedef struct txs__mbcol {
 void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
                           const txs__mbtok *c, txs__mbcol *out);
 
-/* txs__match_bound with col[j] = txs__match_bound_col(c[j]) given. */
+/* txs__match_bound with *col[j] = txs__match_bound_col(c[j]) given (by
+ * pointer: a caller's kept columns are read where they are). */
 double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
-                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *col,
+                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
                              uint32_t nc, txs_name_kind ck);
 
 /* txs_match_score with the query already prepared (qs from qn). */

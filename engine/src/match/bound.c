@@ -259,11 +259,11 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
 /* Merge edges raise sq[] and sc[]: a query pair against one candidate
  * token from col[], two candidate tokens against one query token here. */
 static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, const txs__mbtok *c,
-                   const txs__mbcol *col, uint32_t nc, double *sq, double *sc)
+                   const txs__mbcol *const *col, uint32_t nc, double *sq, double *sc)
 {
     for (uint32_t j = 0; j < nc; j++)
         for (uint32_t i = 0; i + 1 < nq; i++) {
-            double m = col[j].merge[i];
+            double m = col[j]->merge[i];
             if (m > sq[i]) sq[i] = m;
             if (m > sq[i + 1]) sq[i + 1] = m;
             if (m > sc[j]) sc[j] = m;
@@ -330,7 +330,7 @@ static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, t
 }
 
 double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
-                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *col,
+                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
                              uint32_t nc, txs_name_kind ck)
 {
     double sq[TXS__SIDE], sc[TXS__SIDE];
@@ -343,7 +343,7 @@ double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint3
     for (uint32_t j = 0; j < nc; j++) sc[j] = 0.0;
     for (uint32_t j = 0; j < nc; j++)
         for (uint32_t i = 0; i < nq; i++) {
-            double s = col[j].pair[i];
+            double s = col[j]->pair[i];
             if (s > sq[i]) sq[i] = s;
             if (s > sc[j]) sc[j] = s;
         }
@@ -355,9 +355,10 @@ double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t n
                         const txs__mbtok *c, uint32_t nc, txs_name_kind ck)
 {
     txs__mbcol col[TXS__SIDE];
+    const txs__mbcol *cp[TXS__SIDE];
     if (nq == 0 || nc == 0) return 0.0;
     if (nc > TXS__SIDE) nc = TXS__SIDE;
-    for (uint32_t j = 0; j < nc; j++) txs__match_bound_col(p, q, nq, &c[j], &col[j]);
-    return txs__match_bound_cols(p, q, nq, qk, c, col, nc, ck);
+    for (uint32_t j = 0; j < nc; j++) txs__match_bound_col(p, q, nq, &c[j], &col[j]), cp[j] = &col[j];
+    return txs__match_bound_cols(p, q, nq, qk, c, cp, nc, ck);
 }
 

@@ -122,6 +122,7 @@ struct txs_sanctions {
     int bound;             /* whether the bound holds for s->mp */
     tview *tv;             /* TVIEW slots, direct-mapped */
     qcol *qc;              /* QCOL slots, direct-mapped, of query qgen */
+    uint32_t qcmask;       /* QCOL - 1 (0: one slot, a test's) */
     uint32_t qgen;
     char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
@@ -168,6 +169,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
      * needs other evidence (a stronger name) to alert. */
     s->mp.weak_alias_penalty = 0.20;
     s->bound = txs__match_bound_usable(&s->mp);
+    s->qcmask = QCOL - 1u;
     *out = s;
     return TXS_OK;
 }
@@ -192,6 +194,8 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on)
     for (size_t i = 0; i < s->n; i++) s->ix[i].full = on != 0;
     s->bound = !on && txs__match_bound_usable(&s->mp);
 }
+
+void txs__sanctions_one_column_slot(txs_sanctions *s, int on) { s->qcmask = on ? 0u : QCOL - 1u; }
 
 void txs__sanctions_unfiltered(txs_sanctions *s, int on)
 {
@@ -680,7 +684,8 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
 {
     const txs__snap_name *m = &x->names[nm];
     txs__mbtok c[TXS__SIDE];
-    txs__mbcol col[TXS__SIDE];
+    txs__mbcol own[TXS__SIDE]; /* columns not kept in qc */
+    const txs__mbcol *col[TXS__SIDE];
     uint32_t n = m->ntok < TXS__SIDE ? m->ntok : TXS__SIDE;
     uint32_t nq = s->qs.n < TXS__SIDE ? s->qs.n : TXS__SIDE;
     for (uint32_t k = 0; k < n; k++) {
@@ -688,7 +693,8 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
         uint32_t id = x->tokid[m->tokdesc + k];
         if (id == TXS__NO_TOK) { /* an initial */
             txs__match_bound_tok(&s->mp, x->text + m->text_off + d->off, d->len, d->flags, &c[k]);
-            txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &col[k]);
+            txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &own[k]);
+            col[k] = &own[k];
             continue;
         }
         tview *v = &s->tv[tview_at(list, id)];
@@ -700,13 +706,21 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
         c[k] = v->v;
         c[k].flags = d->flags;
         c[k].weight = txs__match_weight_of(&s->mp, v->v.weight, d->flags);
-        qcol *q = &s->qc[((id ^ (uint32_t)d->flags << 20) + list * 0x9E3779B1u) * 2654435761u >> 23];
+        qcol *q = &s->qc[(((id ^ (uint32_t)d->flags << 20) + list * 0x9E3779B1u) * 2654435761u >> 23) &
+                         s->qcmask];
         if (q->gen != s->qgen || q->list1 != list + 1u || q->tok != id || q->flags != d->flags) {
+            /* a slot an earlier token of this name reads stays as it is */
+            uint32_t j = 0;
+            while (j < k && col[j] != &q->col) j++;
+            if (j < k) {
+                txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &own[k]);
+                col[k] = &own[k];
+                continue;
+            }
             txs__match_bound_col(&s->mp, s->qb, nq, &c[k], &q->col);
             q->gen = s->qgen, q->list1 = list + 1u, q->tok = id, q->flags = d->flags;
         }
-        memcpy(col[k].pair, q->col.pair, nq * sizeof *col[k].pair);
-        if (nq > 1) memcpy(col[k].merge, q->col.merge, (nq - 1) * sizeof *col[k].merge);
+        col[k] = &q->col;
     }
     return txs__match_bound_cols(&s->mp, s->qb, nq, s->q.kind, c, col, n, (txs_name_kind)m->kind);
 }

@@ -20,6 +20,12 @@ void txs__sanctions_full_walk(txs_sanctions *s, int on);
  * of what the walk reads). */
 void txs__sanctions_unfiltered(txs_sanctions *s, int on);
 
+/* on != 0: the columns kept per query (bound_name's qc) share one slot,
+ * so every list token after the first of a name collides with an earlier
+ * one's column, which the bound still reads; that must change nothing
+ * (test_candidates.c compares the outcomes with the full walk's). */
+void txs__sanctions_one_column_slot(txs_sanctions *s, int on);
+
 /* How many snapshots s screens (txs_sanctions_lists(s, i) for each). */
 size_t txs__sanctions_nlists(const txs_sanctions *s);
 
