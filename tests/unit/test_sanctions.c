@@ -622,6 +622,58 @@ Test(quals, cache_keeps_qualified_outcomes_apart)
     cr_expect_eq(c, a);
 }
 
+/* A screener remembers the explanations and the evidence of the hits it
+ * has explained (hit_memo_int.h): asked again, under the same or other
+ * qualifiers, in another order, into a smaller buffer or after one, it
+ * must say what a screener that never saw the name says. */
+Test(quals, remembered_explanations_and_evidence_are_the_computed_ones)
+{
+    static const txs_sanctions_party none = {{0, 0}, TXS_NAME_ANY, 0},
+                                     us = {{'U', 'S'}, TXS_NAME_ANY, 0},
+                                     cu = {{'C', 'U'}, TXS_NAME_ANY, 0},
+                                     all = {{'U', 'S'}, TXS_NAME_COMPANY, 1975};
+    static const struct {
+        const char *name;
+        const txs_sanctions_party *ctx;
+    } Q[] = {{"AEROCARIBBEAN AIRLINES", NULL}, {"AEROCARIBBEAN AIRLINES", &us},
+             {"AEROCARIBBEAN AIRLINES", &cu},  {"Omar Mahmoud Uthman", &none},
+             {"Omar Mahmoud Uthman", &all},    {"Aero Caribean Airline", NULL}};
+    const size_t nq = sizeof Q / sizeof *Q;
+    const txs_lists *ls[1] = {L};
+    txs_diag d = {{0}, 0, {0}};
+    txs_sanctions *m;
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &m, &d), 0, "%s", d.msg);
+    int evs = 0; /* which evidence values the queries gave */
+    for (int round = 0; round < 4; round++)
+        for (size_t i = 0; i < nq; i++) {
+            size_t qi = round == 1 ? nq - 1 - i : i; /* the second round backwards */
+            const char *q = Q[qi].name;
+            txs_sanctions_match r[4];
+            size_t k = txs_sanctions_name_ctx(m, q, strlen(q), Q[qi].ctx, r, 4);
+            cr_assert_gt(k, 0, "%s", q);
+            for (size_t j = 0; j < k; j++) {
+                /* the third round into a buffer that cuts the text, the
+                 * fourth whole again */
+                size_t cap = round == 2 ? 24 : 1024;
+                char got[1024], want[1024];
+                txs_sanctions *f;
+                cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &f, &d), 0, "%s", d.msg);
+                int ev = txs_sanctions_evidence(m, q, strlen(q), Q[qi].ctx, &r[j]);
+                txs_sanctions_explain_ctx(m, q, strlen(q), Q[qi].ctx, &r[j], got, cap);
+                int fev = txs_sanctions_evidence(f, q, strlen(q), Q[qi].ctx, &r[j]);
+                txs_sanctions_explain_ctx(f, q, strlen(q), Q[qi].ctx, &r[j], want, cap);
+                txs_sanctions_free(f);
+                cr_expect_eq(ev, fev, "round %d, %s, hit %zu: evidence %d, fresh %d", round, q, j, ev,
+                             fev);
+                cr_expect_str_eq(got, want, "round %d, %s, hit %zu", round, q, j);
+                evs |= 1 << ev;
+            }
+        }
+    txs_sanctions_free(m);
+    /* the qualifiers gave different evidence for the same names */
+    cr_expect_gt(__builtin_popcount((unsigned)evs), 2, "evidence values seen: %x", evs);
+}
+
 /* ------------------------------------------------------------------ IBAN */
 
 Test(iban, valid_forms)

@@ -32,6 +32,8 @@
  * Outcomes are remembered per name in a cache shared by a run's screeners
  * (name_cache_int.h): most names are answered from it.  Look-back screening,
  * whose names are all distinct, screens without it (txs_sanctions_uncached).
+ * The explanation and the evidence of a hit written out are remembered per
+ * screener (hit_memo_int.h): a listed party alerts on every transaction.
  *
  * Free text (purpose, addresses: txs_sanctions_text) goes through steps 1,
  * 2 and 4 only (no typo channel), and a candidate must also have two
@@ -62,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "screen/hit_memo_int.h"
 #include "screen/name_cache_int.h"
 #include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
@@ -133,6 +136,7 @@ struct txs_sanctions {
     txs__ncache *cache;       /* screened names (name_cache_int.h) */
     int cache_owner;          /* 0: the cache is another screener's */
     txs__idmemo *idm;         /* identifier look-ups (idents.c) */
+    txs__hmemo *hm;           /* explained hits (hit_memo_int.h) */
     const txs_sanctions_party *ctx; /* the query's qualifiers; NULL: none */
     txs_name_kind qkind;            /* the party's kind, given or inferred */
     const char *raw;                /* the query as given, while screened */
@@ -151,9 +155,10 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
     s->idm = txs__idmemo_new();
+    s->hm = txs__hmemo_new();
     s->tv = calloc(TVIEW, sizeof *s->tv);
     s->qc = calloc(QCOL, sizeof *s->qc);
-    int rc = s->ix && s->nz && s->cache && s->idm && s->tv && s->qc ? TXS_OK
+    int rc = s->ix && s->nz && s->cache && s->idm && s->hm && s->tv && s->qc ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
     for (size_t i = 0; rc == TXS_OK && i < n; i++, s->n++) rc = txs__sidx_open(&s->ix[i], lists[i], d);
     if (rc < 0) {
@@ -181,6 +186,7 @@ void txs_sanctions_free(txs_sanctions *s)
     free(s->ix);
     if (s->cache_owner) txs__ncache_free(s->cache);
     txs__idmemo_free(s->idm);
+    txs__hmemo_free(s->hm);
     txs_norm_free(s->nz);
     free(s->tv);
     free(s->qc);
@@ -1001,12 +1007,15 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
 {
     if (ecap) explain[0] = '\0';
     if (m->name == UINT32_MAX || m->list >= s->n) return;
+    txs__hkey h = {txs__ncache_key(p, n, ctx_key(ctx)), p, n, m->list, m->name};
+    if (ecap && txs__hmemo_explain(s->hm, &h, explain, ecap)) return;
     txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
     txs__match_side(&s->mp, &s->q, &s->qs);
     s->ctx = ctx;
     s->qkind = party_kind(ctx, p, n);
     score_name(s, &s->ix[m->list], m->name, explain, ecap);
     s->ctx = NULL;
+    if (ecap) txs__hmemo_put_explain(s->hm, &h, explain, ecap);
 }
 
 /* Whether the party's country is one of entity ent's, or its birth year is
@@ -1021,11 +1030,10 @@ static int quals_agree(const sidx *x, uint32_t ent, const txs_sanctions_party *q
     return 0;
 }
 
-int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
-                           const txs_sanctions_party *ctx, const txs_sanctions_match *m)
+/* txs_sanctions_evidence of a name hit on list name m->name, worked out. */
+static int evidence(txs_sanctions *s, const char *p, size_t n, const txs_sanctions_party *ctx,
+                    const txs_sanctions_match *m)
 {
-    if (m->name == UINT32_MAX) return TXS_EV_IDENTIFIER;
-    if (m->list >= s->n) return TXS_EV_FUZZY;
     const sidx *x = &s->ix[m->list];
     int weak = (x->names[m->name].flags & TXS__NM_WEAK) != 0;
     /* a qualifier that disagrees (another country, kind or birth year)
@@ -1042,6 +1050,20 @@ int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
     }
     if (quals_agree(x, x->names[m->name].entity, ctx)) return TXS_EV_QUALIFIERS;
     return against ? TXS_EV_AGAINST : weak ? TXS_EV_WEAK_ALIAS : TXS_EV_FUZZY;
+}
+
+int txs_sanctions_evidence(txs_sanctions *s, const char *p, size_t n,
+                           const txs_sanctions_party *ctx, const txs_sanctions_match *m)
+{
+    if (m->name == UINT32_MAX) return TXS_EV_IDENTIFIER;
+    if (m->list >= s->n) return TXS_EV_FUZZY;
+    txs__hkey h = {txs__ncache_key(p, n, ctx_key(ctx)), p, n, m->list, m->name};
+    int ev = txs__hmemo_evidence(s->hm, &h);
+    if (ev < 0) {
+        ev = evidence(s, p, n, ctx, m);
+        txs__hmemo_put_evidence(s->hm, &h, ev);
+    }
+    return ev;
 }
 
 const char *txs_sanctions_evidence_name(int ev)
