@@ -3,7 +3,8 @@
  * lets sanctions screening skip candidates.  A bound under the true score
  * would drop a hit, so: the soft byte classes against the edit cost of
  * every byte pair, the bit-parallel distance against a plain table on
- * random strings (and under the edit cost), and the bound against full
+ * random strings (and under the edit cost), the integer length test
+ * against the budget, and the bound against full
  * scores for tens of thousands of pairs of the name fixtures, of every
  * script they hold, as persons, companies and names of unknown kind.
  */
@@ -56,6 +57,15 @@ static unsigned plain_soft_osa(const char *a, size_t na, const char *b, size_t n
         }
 #undef EQ
     return d[na][nb];
+}
+
+/* The bound's integer length test is the scorer's budget test. */
+Test(bound, over_budget_is_the_budget_test)
+{
+    for (size_t len = 0; len <= 300; len++)
+        for (size_t dl = 0; dl <= len; dl++)
+            cr_assert_eq(txs__match_over_budget(dl, len), (double)dl > txs__match_budget(len),
+                         "dl %zu, len %zu", dl, len);
 }
 
 Test(bound, soft_distance_is_the_table_and_under_the_edit_cost)

@@ -32,6 +32,17 @@ static inline double txs__match_budget(size_t len)
     return 1.0 + (double)len * 0.25;
 }
 
+/* Whether a length difference of dl bytes between two folds, the longer
+ * len bytes, is past txs__match_budget(len): the same test in integers,
+ * for the bound's loops over token pairs. */
+static inline int txs__match_over_budget(size_t dl, size_t len)
+{
+    if (len <= 2) return dl >= 1;
+    if (len <= 6) return dl >= 2;
+    if (len <= 9) return dl >= 3;
+    return 4 * dl > 4 + len;
+}
+
 /* The bit-parallel edit distance of the pattern whose match masks are peq
  * (32 byte classes, a byte's low five bits) and length na (1..64) against
  * b; with transpose, the restricted Damerau distance (token.c). */
