@@ -4,7 +4,8 @@
  * would drop a hit, so: the soft byte classes against the edit cost of
  * every byte pair, the bit-parallel distance against a plain table on
  * random strings (and under the edit cost), the integer length test
- * against the budget, and the bound against full
+ * against the budget, the bound's test against a bar against its value,
+ * and the bound against full
  * scores for tens of thousands of pairs of the name fixtures, of every
  * script they hold, as persons, companies and names of unknown kind.
  */
@@ -192,6 +193,21 @@ Test(bound, never_under_the_score, .timeout = 600)
             double b = txs__match_bound(&p, qb, qs.n, nn[i].kind, cb, nc, c->kind);
             cr_assert_geq(b, sc, "bound %.9f under score %.9f: '%s' / '%s'", b, sc, names[i],
                           names[j]);
+            /* the test without sorting says what the value says, at the
+             * threshold and at the bound itself less and plus a hair */
+            txs__mbcol col[TXS__SIDE];
+            const txs__mbcol *cp[TXS__SIDE];
+            for (uint32_t t = 0; t < nc; t++) {
+                txs__match_bound_col(&p, qb, qs.n, &cb[t], &col[t]);
+                cp[t] = &col[t];
+            }
+            const double bars[] = {0.85, b - 1e-7, b + 1e-7};
+            for (size_t t = 0; t < 3; t++) {
+                int r = txs__match_bound_cols_reach(&p, qb, qs.n, nn[i].kind, cb, cp, nc, c->kind,
+                                                    bars[t]);
+                cr_assert_eq(r, b >= bars[t], "bound %.9f, bar %.9f: '%s' / '%s'", b, bars[t],
+                             names[i], names[j]);
+            }
             pairs++;
             under += b < 0.85;
             hits += sc >= 0.85;

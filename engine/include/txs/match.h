@@ -210,6 +210,14 @@ double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint3
                              txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
                              uint32_t nc, txs_name_kind ck);
 
+/* Whether txs__match_bound_cols(...) >= bar, decided without sorting the
+ * tokens by gain; rounding errs on yes (the bound's use: a candidate it
+ * says no to is not scored). */
+int txs__match_bound_cols_reach(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                                txs_name_kind qk, const txs__mbtok *c,
+                                const txs__mbcol *const *col, uint32_t nc, txs_name_kind ck,
+                                double bar);
+
 /* txs_match_score with the query already prepared (qs from qn). */
 double txs__match_score_side(const txs_match_params *p, const txs__mside *qs, const txs_norm_name *qn,
                              const txs_norm_name *cn, const txs_match_qual *ql, char *explain,

@@ -289,10 +289,12 @@ static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, co
     }
 }
 
-/* The bound once each token's best similarity is known (sq[], sc[]). */
+/* The bound once each token's best similarity is known (sq[], sc[]).
+ * With bar >= 0, whether it reaches bar instead (1 or 0), decided without
+ * sorting: below. */
 static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,
                     const txs__mbtok *c, uint32_t nc, txs_name_kind ck, const double *sq,
-                    const double *sc)
+                    const double *sc, double bar)
 {
     /* both sides keep a significant token for certain: a conflict */
     int cq = 0, cc = 0;
@@ -324,8 +326,24 @@ static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, t
             continue;
         }
         uint32_t at = n++;
-        for (; at > 0 && it[at - 1].a * gb < ga * it[at - 1].b; at--) it[at] = it[at - 1];
+        if (bar < 0.0)
+            for (; at > 0 && it[at - 1].a * gb < ga * it[at - 1].b; at--) it[at] = it[at - 1];
         it[at].a = ga, it[at].b = gb;
+    }
+    if (bar >= 0.0) {
+        /* The best ratio over the sets S of aligned items, R = max (num +
+         * sum a) / (den + sum b), is at least T exactly when num - T den +
+         * sum (a - T b) >= 0 for some S, that is for the S of every item
+         * with a > T b.  T is bar without the slack below; rounding errs
+         * on yes, and a zero denominator says yes (a filter may keep too
+         * much, never too little). */
+        double t = bar / (1.0 + 1e-6), x = num - t * den, scale = num + t * den + 1.0;
+        for (uint32_t k = 0; k < n; k++) {
+            double g = it[k].a - t * it[k].b;
+            x += g > 0.0 ? g : 0.0;
+            scale += it[k].a;
+        }
+        return den <= 0.0 || x >= -1e-9 * scale ? 1.0 : 0.0;
     }
     for (uint32_t k = 0; k < n; k++) {
         if (den > 0.0 && (num + it[k].a) * den <= num * (den + it[k].b)) break;
@@ -336,12 +354,13 @@ static double ratio(const txs_match_params *p, const txs__mbq *q, uint32_t nq, t
     return den > 0.0 ? num / den * (1.0 + 1e-6) : 0.0;
 }
 
-double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
-                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
-                             uint32_t nc, txs_name_kind ck)
+/* txs__match_bound_cols, or with bar >= 0 its test against bar. */
+static double bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                         txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
+                         uint32_t nc, txs_name_kind ck, double bar)
 {
     double sq[TXS__SIDE], sc[TXS__SIDE];
-    if (nq == 0 || nc == 0) return 0.0;
+    if (nq == 0 || nc == 0) return bar == 0.0 ? 1.0 : 0.0; /* the bound is 0 */
     if (nq > TXS__SIDE) nq = TXS__SIDE;
     if (nc > TXS__SIDE) nc = TXS__SIDE;
     /* Only the entries in use, set from the first column: a clearing loop
@@ -366,7 +385,22 @@ double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint3
         sc[j] = best;
     }
     merges(p, q, nq, c, col, nc, sq, sc);
-    return ratio(p, q, nq, qk, c, nc, ck, sq, sc);
+    return ratio(p, q, nq, qk, c, nc, ck, sq, sc, bar);
+}
+
+double txs__match_bound_cols(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                             txs_name_kind qk, const txs__mbtok *c, const txs__mbcol *const *col,
+                             uint32_t nc, txs_name_kind ck)
+{
+    return bound_cols(p, q, nq, qk, c, col, nc, ck, -1.0);
+}
+
+int txs__match_bound_cols_reach(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
+                                txs_name_kind qk, const txs__mbtok *c,
+                                const txs__mbcol *const *col, uint32_t nc, txs_name_kind ck,
+                                double bar)
+{
+    return bound_cols(p, q, nq, qk, c, col, nc, ck, bar < 0.0 ? 0.0 : bar) > 0.5;
 }
 
 double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t nq, txs_name_kind qk,

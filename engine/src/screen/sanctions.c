@@ -85,7 +85,7 @@
 #define DISTINCT_W 0.75f  /* a distinctive token: on at most ~19 entities */
 #define ENDS_POST 512u    /* exact hit tokens on at most this many names are
                              walked in full for a person's first and last name */
-#define TVIEW 16384u      /* list tokens whose bound view is kept (bound_name) */
+#define TVIEW 16384u      /* list tokens whose bound view is kept (bound_reaches) */
 #define QCOL 512u         /* and whose columns against the query are (per query) */
 #define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
                              tokens at the weight floor (0.15) */
@@ -668,7 +668,7 @@ static int one_word(const sidx *x, uint32_t nm)
     return core_of(x->tokdesc + m->tokdesc, m->ntok, 2) == 1;
 }
 
-/* The tview slots of list name nm's tokens (bound_name), fetched ahead. */
+/* The tview slots of list name nm's tokens (bound_reaches), fetched ahead. */
 static uint32_t tview_at(uint32_t list, uint32_t id)
 {
     return ((id + list * 0x9E3779B1u) * 2654435761u) >> 18;
@@ -684,9 +684,10 @@ static void tview_prefetch(const txs_sanctions *s, const sidx *x, uint32_t list,
     }
 }
 
-/* An upper bound of score_name(nm) (match.h txs__match_bound), from the
- * list name's tokens as the snapshot holds them. */
-static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
+/* Whether an upper bound of score_name(nm) (match.h txs__match_bound),
+ * from the list name's tokens as the snapshot holds them, reaches the
+ * threshold. */
+static int bound_reaches(txs_sanctions *s, const sidx *x, uint32_t list, uint32_t nm)
 {
     const txs__snap_name *m = &x->names[nm];
     txs__mbtok c[TXS__SIDE];
@@ -728,7 +729,8 @@ static double bound_name(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
         }
         col[k] = &q->col;
     }
-    return txs__match_bound_cols(&s->mp, s->qb, nq, s->q.kind, c, col, n, (txs_name_kind)m->kind);
+    return txs__match_bound_cols_reach(&s->mp, s->qb, nq, s->q.kind, c, col, n,
+                                       (txs_name_kind)m->kind, s->threshold - 1e-9);
 }
 
 /* Steps 4 and 5 for one snapshot.  The hit tokens' prefix postings
@@ -835,7 +837,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         if (mass < x->tch[i].bar && !(mass >= ENDS_MIN && x->tch[i].ends && ends_hit(x, nm)))
             continue;
         const txs__snap_name *m = &x->names[nm];
-        __builtin_prefetch(&x->tokid[m->tokdesc]); /* bound_name reads its tokens */
+        __builtin_prefetch(&x->tokid[m->tokdesc]); /* bound_reaches reads its tokens */
         __builtin_prefetch(&x->tokdesc[m->tokdesc]);
         float nw = m->weight;
         x->cand[nc++] = (struct cand){nw > 0.0f ? mass / nw : 0.0f, mass, nm, first};
@@ -859,7 +861,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     for (size_t i = 0; i < nc; i++) {
         if (s->bound && i + 2 < nc) tview_prefetch(s, x, list, x->cand[i + 2].nm);
         if (qmulti && one_word(x, x->cand[i].nm)) continue; /* capped below the threshold */
-        if (!(s->bound && bound_name(s, x, list, x->cand[i].nm) < s->threshold - 1e-9))
+        if (!s->bound || bound_reaches(s, x, list, x->cand[i].nm))
             x->cand[ns++] = x->cand[i];
     }
     qsort(x->cand, ns, sizeof *x->cand, top ? cand_cmp : touch_cmp);
