@@ -19,24 +19,38 @@
  * carries it); with a case table (opts.cases) a real alert (band edd and
  * up) is added to each case its hits name, once per case.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pipeline/pipeline_int.h"
 #include "txs/cases.h"
 
+/* The offset of the first z[0..n) in s, or SIZE_MAX: memchr for its first
+ * byte, then a compare (a hit's JSON is most of a kilobyte, and this runs
+ * a few times for every hit an alert writes). */
+static size_t find(txs_slice s, const char *z, size_t n)
+{
+    const char *q = s.p, *end = s.p + s.n;
+    for (; n && (size_t)(end - q) >= n && (q = memchr(q, z[0], (size_t)(end - q) - n + 1)) != NULL; q++)
+        if (memcmp(q, z, n) == 0) return (size_t)(q - s.p);
+    return SIZE_MAX;
+}
+
 /* The escaped contents of the first "key":"..." in JSON text j, or empty. */
 static txs_slice json_val(txs_slice j, const char *key)
 {
     char pat[32];
-    int k = snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    for (size_t i = 0; k > 0 && i + (size_t)k <= j.n; i++) {
-        if (j.p[i] != '"' || memcmp(j.p + i, pat, (size_t)k) != 0) continue;
-        size_t a = i + (size_t)k, e = a;
-        while (e < j.n && j.p[e] != '"') e += j.p[e] == '\\' ? 2 : 1;
-        return (txs_slice){j.p + a, e <= j.n ? e - a : 0};
-    }
-    return (txs_slice){"", 0};
+    size_t kn = strlen(key);
+    if (kn + 4 > sizeof pat) return (txs_slice){"", 0};
+    pat[0] = '"';
+    memcpy(pat + 1, key, kn);
+    memcpy(pat + 1 + kn, "\":\"", 3);
+    size_t k = kn + 4, i = find(j, pat, k);
+    if (i == SIZE_MAX) return (txs_slice){"", 0};
+    size_t a = i + k, e = a;
+    while (e < j.n && j.p[e] != '"') e += j.p[e] == '\\' ? 2 : 1;
+    return (txs_slice){j.p + a, e <= j.n ? e - a : 0};
 }
 
 static txs_slice first_of(txs_slice j, const char *const *keys, size_t n)
@@ -60,13 +74,7 @@ static size_t put_escaped(txs_buf *b, txs_slice v)
     return at;
 }
 
-static int contains(txs_slice s, const char *z)
-{
-    size_t n = strlen(z);
-    for (size_t i = 0; i + n <= s.n; i++)
-        if (memcmp(s.p + i, z, n) == 0) return 1;
-    return 0;
-}
+static int contains(txs_slice s, const char *z) { return find(s, z, strlen(z)) != SIZE_MAX; }
 
 static int ends_with(txs_slice s, const char *z)
 {
