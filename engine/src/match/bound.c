@@ -28,6 +28,8 @@
  * smallest factor that may apply, and nothing for a person's middle names
  * on the candidate side (the middle-name cap).  Penalties and qualifiers
  * only lower a score, so the bound holds for the final score too.
+ * Screening asks only whether the bound reaches its threshold
+ * (txs__match_bound_cols_reach), which needs no sort of the tokens by gain.
  *
  * The conditions follow token.c and score.c: a change there that lets a
  * new kind of pair align must be mirrored here.  tests/unit/test_bound.c
