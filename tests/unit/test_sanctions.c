@@ -622,6 +622,38 @@ Test(quals, cache_keeps_qualified_outcomes_apart)
     cr_expect_eq(c, a);
 }
 
+/* The key txs_sanctions_prefetch returns stands for the name under its
+ * qualifiers: screening by it answers as txs_sanctions_name_ctx, and
+ * what it leaves in the cache answers the same name under other
+ * qualifiers no differently. */
+Test(quals, the_prefetch_key_answers_as_the_name)
+{
+    static const txs_sanctions_party org = {{'U', 'S'}, TXS_NAME_COMPANY, 0};
+    const char *q = "Omar Mahmoud Uthman";
+    const txs_lists *ls[1] = {L};
+    txs_diag d = {{0}, 0, {0}};
+    txs_sanctions *f, *k;
+    txs_sanctions_match a[4], b[4], c[4], e[4];
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.70, &f, &d), 0, "%s", d.msg);
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.70, &k, &d), 0, "%s", d.msg);
+    size_t na = txs_sanctions_name_ctx(f, q, strlen(q), &org, a, 4);
+    size_t ne = txs_sanctions_name_ctx(f, q, strlen(q), NULL, e, 4);
+    cr_assert_gt(ne, 0);
+    /* keyed, with the qualifiers, then plain: each as a fresh screener says */
+    txs_sanctions_key kk = txs_sanctions_prefetch(k, q, strlen(q), &org);
+    size_t nb = txs_sanctions_name_key(k, kk, q, strlen(q), &org, b, 4);
+    size_t nc = txs_sanctions_name_ctx(k, q, strlen(q), NULL, c, 4);
+    cr_expect_eq(nb, na);
+    for (size_t i = 0; i < na && i < nb; i++)
+        cr_expect(a[i].entity == b[i].entity && a[i].score == b[i].score, "keyed match %zu", i);
+    cr_expect_eq(nc, ne);
+    for (size_t i = 0; i < ne && i < nc; i++)
+        cr_expect(e[i].entity == c[i].entity && e[i].score == c[i].score, "plain match %zu", i);
+    cr_expect(na == 0 || a[0].score < e[0].score, "the qualifiers lower the score");
+    txs_sanctions_free(f);
+    txs_sanctions_free(k);
+}
+
 /* A screener remembers the explanations and the evidence of the hits it
  * has explained (hit_memo_int.h): asked again, under the same or other
  * qualifiers, in another order, into a smaller buffer or after one, it

@@ -117,13 +117,25 @@ typedef struct txs_sanctions_party {
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               const txs_sanctions_party *ctx, txs_sanctions_match *out,
                               size_t cap);
+/* A party name's key in the name cache under its qualifiers: a hash of
+ * the name's bytes (XXH3-128) seeded by the qualifiers. */
+typedef struct txs_sanctions_key {
+    uint64_t lo, hi;
+} txs_sanctions_key;
 /* Start fetching what txs_sanctions_name_ctx(s, p, n, ctx, ...) will read
  * first (the name cache's line for the name): a caller that knows its next
  * names a few records ahead calls this for them, so that the look-ups of
  * names already screened do not each wait for memory.  Changes no answer;
- * does nothing without a cache.  Hot path: no allocation. */
-void txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
-                            const txs_sanctions_party *ctx);
+ * fetches nothing without a cache.  Returns the name's key, for
+ * txs_sanctions_name_key.  Hot path: no allocation. */
+txs_sanctions_key txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
+                                         const txs_sanctions_party *ctx);
+/* txs_sanctions_name_ctx for a name whose key txs_sanctions_prefetch(s,
+ * p, n, ctx) returned, with the same p, n and ctx: the same answer,
+ * without hashing the name a second time. */
+size_t txs_sanctions_name_key(txs_sanctions *s, txs_sanctions_key k, const char *p, size_t n,
+                              const txs_sanctions_party *ctx, txs_sanctions_match *out,
+                              size_t cap);
 /* The explanation of a txs_sanctions_name_ctx match: the same qualified
  * score, with the qualifiers applied. */
 void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,

@@ -267,6 +267,7 @@ static int pay_txn(void *ctx, const txs_txn *t)
     sl->nhits = 0;
     rec_res *o = &sl->res[0];
     txs__pipe_res_reset(o, sl);
+    o->keyed = 0;
     o->t = *t;
     TXS_TRY(txs__pipe_screen_txn(w, o, sl));
     TXS_TRY(txs__pipe_commit_txn(s, f->ss, sl, 0, &sl->batch.arena));

@@ -47,6 +47,8 @@ typedef struct rec_res {
     uint32_t suppressed;     /* of those, suppressed by a good-guy row */
     uint32_t dropped;        /* hits beyond TXS_MAX_HITS */
     uint8_t home;            /* a shard run: this shard screens it */
+    uint8_t keyed;           /* nkey holds t's two names' cache keys */
+    txs_sanctions_key nkey[2]; /* originator's, beneficiary's (prefetch) */
 } rec_res;
 
 /* One record's account-state hits from one partition (state.h). */
@@ -155,9 +157,12 @@ double txs__pipe_thresholds(txs_screener *s);
 /* A record's parties, banks, accounts and purpose through the sanctions
  * screener; hits appended to w->hits[*n..], *dropped counting those
  * beyond TXS_MAX_HITS.  Hot path. */
-int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *dropped);
-/* Start fetching what txs__pipe_screen_sanctions reads first for t. */
-void txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t);
+int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, const txs_sanctions_key *nkey,
+                               size_t *n, size_t *dropped);
+/* Start fetching what txs__pipe_screen_sanctions reads first for t; the
+ * names' keys into nkey[2] for it (nkey: NULL or its argument).  Returns
+ * whether it wrote them. */
+int txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t, txs_sanctions_key *nkey);
 /* Purpose and addresses: list names (free_text) and sanctioned places. */
 int txs__pipe_screen_text(worker *w, const txs_txn *t, size_t *n, size_t *dropped);
 

@@ -100,7 +100,7 @@ static int parse_record(worker *w, const txs_binding *bind, const txs_record *r,
         o->why = txs_arena_dup(w->arena, why, strlen(why));
         return o->why ? TXS_OK : TXS_E_NOMEM;
     }
-    if (w->sanc) txs__pipe_prefetch_sanctions(w, &o->t);
+    o->keyed = w->sanc ? (uint8_t)txs__pipe_prefetch_sanctions(w, &o->t, o->nkey) : 0;
     return TXS_OK;
 }
 
@@ -140,7 +140,8 @@ int txs__pipe_screen_txn(worker *w, rec_res *o, slot *sl)
     size_t nh = 0, dropped = 0;
     if (o->home && (w->sanc || w->places)) {
         w->suppressed = 0;
-        if (w->sanc) TXS_TRY(txs__pipe_screen_sanctions(w, &o->t, &nh, &dropped));
+        if (w->sanc)
+            TXS_TRY(txs__pipe_screen_sanctions(w, &o->t, o->keyed ? o->nkey : NULL, &nh, &dropped));
         if (w->places || s->free_text) TXS_TRY(txs__pipe_screen_text(w, &o->t, &nh, &dropped));
         o->nsanc = (uint32_t)nh;
         o->suppressed = (uint32_t)w->suppressed;

@@ -266,13 +266,17 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
     return TXS_OK;
 }
 
-static int sanc_name(worker *w, const sfield *f, size_t *n, size_t *dropped)
+/* key: the name's cache key from txs__pipe_prefetch_sanctions, or NULL. */
+static int sanc_name(worker *w, const sfield *f, const txs_sanctions_key *key, size_t *n,
+                     size_t *dropped)
 {
     txs_sanctions_match m[SANC_PER_FIELD];
     txs_sanctions_party ctx = name_ctx(f->party);
-    size_t k = f->value.n ? txs_sanctions_name_ctx(w->sanc, f->value.p, f->value.n, &ctx, m,
-                                                   SANC_PER_FIELD)
-                          : 0;
+    size_t k = f->value.n == 0 ? 0
+               : key ? txs_sanctions_name_key(w->sanc, *key, f->value.p, f->value.n, &ctx, m,
+                                              SANC_PER_FIELD)
+                     : txs_sanctions_name_ctx(w->sanc, f->value.p, f->value.n, &ctx, m,
+                                              SANC_PER_FIELD);
     for (size_t i = 0; i < k; i++) TXS_TRY(add_sanc_hit(w, &m[i], f, n, dropped));
     return TXS_OK;
 }
@@ -481,7 +485,7 @@ static int screen_parties(worker *w, const txs_pay_ext *x, size_t *n, size_t *dr
         memcpy(pt.country, p->country, 2);
         const sfield nm = {party_label(label, sizeof label, p, "name"), pt.name, &pt, 0, 0,
                            p->src[TXS_PF_NAME].p};
-        TXS_TRY(sanc_name(w, &nm, n, dropped));
+        TXS_TRY(sanc_name(w, &nm, NULL, n, dropped));
         const sfield bic = {party_label(label, sizeof label, p, "bic"), pt.bank, &pt, 0,
                             TXS_ID_SWIFT_BIC + 1, p->src[TXS_PF_BIC].p};
         TXS_TRY(sanc_bic(w, &bic, n, dropped));
@@ -500,7 +504,8 @@ static int screen_parties(worker *w, const txs_pay_ext *x, size_t *n, size_t *dr
 /* Both parties' names, banks and wallet-like accounts, and vessel numbers
  * in the purpose; a payment message's every party instead of the two
  * sides; hits go first in w->hits. */
-int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *dropped)
+int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, const txs_sanctions_key *nkey,
+                               size_t *n, size_t *dropped)
 {
     if (t->ext) {
         TXS_TRY(screen_parties(w, t->ext, n, dropped));
@@ -510,8 +515,8 @@ int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *d
     const sfield bn = {"bene_name", t->bene.name, &t->bene, 0, 0, NULL};
     const sfield ob = {"orig_bank", t->orig.bank, &t->orig, 0, TXS_ID_SWIFT_BIC + 1, NULL};
     const sfield bb = {"bene_bank", t->bene.bank, &t->bene, 0, TXS_ID_SWIFT_BIC + 1, NULL};
-    TXS_TRY(sanc_name(w, &on, n, dropped));
-    TXS_TRY(sanc_name(w, &bn, n, dropped));
+    TXS_TRY(sanc_name(w, &on, nkey ? &nkey[0] : NULL, n, dropped));
+    TXS_TRY(sanc_name(w, &bn, nkey ? &nkey[1] : NULL, n, dropped));
     TXS_TRY(sanc_bic(w, &ob, n, dropped));
     TXS_TRY(sanc_bic(w, &bb, n, dropped));
     TXS_TRY(sanc_wallet(w, "orig_account", &t->orig, n, dropped));
@@ -522,13 +527,15 @@ int txs__pipe_screen_sanctions(worker *w, const txs_txn *t, size_t *n, size_t *d
 }
 
 /* What txs__pipe_screen_sanctions will look up first for t (its two
- * names' cache lines), fetched while earlier records are screened. */
-void txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t)
+ * names' cache lines), fetched while earlier records are screened; their
+ * keys kept for it, so that each name is hashed once. */
+int txs__pipe_prefetch_sanctions(const worker *w, const txs_txn *t, txs_sanctions_key *nkey)
 {
-    if (t->ext) return;
+    if (t->ext) return 0;
     txs_sanctions_party o = name_ctx(&t->orig), b = name_ctx(&t->bene);
-    txs_sanctions_prefetch(w->sanc, t->orig.name.p, t->orig.name.n, &o);
-    txs_sanctions_prefetch(w->sanc, t->bene.name.p, t->bene.name.n, &b);
+    nkey[0] = txs_sanctions_prefetch(w->sanc, t->orig.name.p, t->orig.name.n, &o);
+    nkey[1] = txs_sanctions_prefetch(w->sanc, t->bene.name.p, t->bene.name.n, &b);
+    return 1;
 }
 
 /* The entry keys of a sanctions hit, for look-back alerts (lookback.c). */

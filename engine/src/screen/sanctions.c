@@ -947,10 +947,15 @@ int txs_sanctions_share_cache(txs_sanctions *s, txs_sanctions *from)
     return TXS_OK;
 }
 
-void txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
-                            const txs_sanctions_party *ctx)
+txs_sanctions_key txs_sanctions_prefetch(const txs_sanctions *s, const char *p, size_t n,
+                                         const txs_sanctions_party *ctx)
 {
-    if (s->cache && n) txs__ncache_prefetch(s->cache, txs__ncache_key(p, n, ctx_key(ctx)));
+    txs_sanctions_key k = {0, 0};
+    if (n == 0) return k;
+    txs__nkey key = txs__ncache_key(p, n, ctx_key(ctx));
+    if (s->cache) txs__ncache_prefetch(s->cache, key);
+    k.lo = key.lo, k.hi = key.hi;
+    return k;
 }
 
 size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
@@ -958,9 +963,17 @@ size_t txs_sanctions_name_ctx(txs_sanctions *s, const char *p, size_t n,
                               size_t cap)
 {
     if (n == 0) return 0;
-    txs__nkey key = {0};
+    txs__nkey key = s->cache ? txs__ncache_key(p, n, ctx_key(ctx)) : (txs__nkey){0, 0};
+    return txs_sanctions_name_key(s, (txs_sanctions_key){key.lo, key.hi}, p, n, ctx, out, cap);
+}
+
+size_t txs_sanctions_name_key(txs_sanctions *s, txs_sanctions_key nk, const char *p, size_t n,
+                              const txs_sanctions_party *ctx, txs_sanctions_match *out,
+                              size_t cap)
+{
+    if (n == 0) return 0;
+    txs__nkey key = {nk.lo, nk.hi};
     if (s->cache) {
-        key = txs__ncache_key(p, n, ctx_key(ctx));
         int known = txs__ncache_get(s->cache, key, p, n, out, cap);
         if (known >= 0) return (size_t)known;
     }
