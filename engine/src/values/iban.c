@@ -141,10 +141,13 @@ int txs_iban_parse(const char *p, size_t n, txs_iban *out, const char **why)
     if (p == NULL) return fail(why, "empty");
     /* Screening asks about every account and needs no reason: one that
      * starts with two letters of no IBAN country is none (with a reason
-     * wanted, the checks below run in their order). */
+     * wanted, the checks below run in their order), ... */
     if (why == NULL && n >= 2 && p[0] != ' ' && p[1] != ' ') {
         char cc[2] = {(char)((unsigned char)p[0] & ~0x20u), (char)((unsigned char)p[1] & ~0x20u)};
-        if (txs_iban_country_length(cc) == 0) return TXS_E_FORMAT;
+        /* and one of fewer bytes than its country's length is none either:
+         * most accounts, which are not IBANs, stop here */
+        int len = txs_iban_country_length(cc);
+        if (len == 0 || n < (size_t)len) return TXS_E_FORMAT;
     }
     size_t k = 0;
     char *t = out->text;
