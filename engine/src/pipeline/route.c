@@ -384,33 +384,39 @@ static int ascii_lower(int c)
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* Whether any of the eight bytes at p is i, I, m or M, the tags' first
- * letters: OR 0x20 takes I to i and M to m (and no other byte to either),
- * then a zero byte of x ^ 0x69.. or x ^ 0x6d.. (the borrow test, exact for
- * the first zero byte, which is all it must find). */
-static int tag_letter8(const char *p)
+/* The index (0-7) of the first of the eight bytes at p that is i, I, m or
+ * M, the tags' first letters, or 8 when none is: OR 0x20 takes I to i and
+ * M to m (and no other byte to either), then the first zero byte of
+ * x ^ 0x69.. or x ^ 0x6d.. (the borrow test, exact for the first zero
+ * byte, which is all it must find). */
+static unsigned tag_letter8(const char *p)
 {
     const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
     uint64_t x;
     memcpy(&x, p, 8);
     x |= 0x20 * ones;
     uint64_t a = x ^ ('i' * ones), b = x ^ ('m' * ones);
-    return (((a - ones) & ~a) | ((b - ones) & ~b)) & top ? 1 : 0;
+    uint64_t z = (((a - ones) & ~a) | ((b - ones) & ~b)) & top;
+    return z ? (unsigned)__builtin_ctzll(z) >> 3 : 8u;
 }
 
 /* Vessel numbers written in the purpose text ("freight, vessel IMO
  * 9187629", "MMSI: 572469210"): the tag as a word, then the number with
  * exactly its digits; each is looked up as that identifier.  Every
- * record's purpose is read: eight bytes at a time until a tag's first
+ * record's purpose is read: eight bytes at a time to a tag's first
  * letter. */
 static int purpose_ids(worker *w, txs_slice p, size_t *n, size_t *dropped)
 {
     static const struct { const char *tag; size_t len, digits; int kind; } T[] = {
         {"imo", 3, 7, TXS_ID_IMO}, {"mmsi", 4, 9, TXS_ID_MMSI}};
     for (size_t i = 0; i < p.n; i++) {
-        if (p.n - i >= 8 && !tag_letter8(p.p + i)) {
-            i += 7;
-            continue;
+        if (p.n - i >= 8) { /* on to the next tag letter, or past these eight */
+            unsigned k = tag_letter8(p.p + i);
+            if (k == 8) {
+                i += 7;
+                continue;
+            }
+            i += k;
         }
         int c = ascii_lower((unsigned char)p.p[i]);
         if (c != 'i' && c != 'm') continue; /* most bytes: neither tag starts here */
