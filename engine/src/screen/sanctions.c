@@ -214,14 +214,20 @@ txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s) { return s->idm; }
 
 /* ------------------------------------------------- candidate generation */
 
-static void add_tok(txs_sanctions *s, uint32_t tok, float f)
+static void add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
 {
     for (size_t i = 0; i < s->nth; i++)
         if (s->th[i].tok == tok) {
             if (f > s->th[i].f) s->th[i].f = f;
             return;
         }
-    if (s->nth < MAX_TH) s->th[s->nth++] = (thit){tok, f};
+    if (s->nth < MAX_TH) {
+        s->th[s->nth++] = (thit){tok, f};
+        /* candidates() reads its weight, posting length and prefix offset:
+         * fetched now, they arrive while the scan and the typo channel go on */
+        __builtin_prefetch(&x->toks[tok]);
+        __builtin_prefetch(&x->pre_off[tok]);
+    }
 }
 
 typedef struct scan_ctx {
@@ -234,7 +240,7 @@ typedef struct scan_ctx {
 static int on_lit(unsigned id, unsigned long long to, void *ctx)
 {
     scan_ctx *c = ctx;
-    add_tok(c->s, c->x->lits[id], 1.0f);
+    add_tok(c->s, c->x, c->x->lits[id], 1.0f);
     for (uint32_t k = 0; k < c->s->q.ntok; k++)
         if ((unsigned long long)c->s->q.tok[k].off + c->s->q.tok[k].len + 2 == to) c->s->qhit[k] = 1;
     return 0;
@@ -272,7 +278,7 @@ static void probe(txs_sanctions *s, const sidx *x, uint32_t h, found *fd)
     uint32_t mask = x->h.ndel - 1;
     for (uint32_t i = h & mask; x->del[i].tok1; i = (i + 1) & mask)
         if (x->del[i].hash == h) {
-            add_tok(s, x->del[i].tok1 - 1, TYPO_FACTOR);
+            add_tok(s, x, x->del[i].tok1 - 1, TYPO_FACTOR);
             if (fd->n < MEMO_TOKS) fd->tok[fd->n++] = x->del[i].tok1 - 1;
             else fd->over = 1;
         }
@@ -297,7 +303,7 @@ static void probe_variants(txs_sanctions *s, sidx *x, const char *p, size_t n, u
     size_t nh = 0;
     struct txs__tmemo *m = x->memo ? &x->memo[h & ((1u << MEMO_BITS) - 1)] : NULL;
     if (m && m->n == n && m->h == h && memcmp(m->s, p, n) == 0) {
-        for (unsigned i = 0; i < m->ntok; i++) add_tok(s, m->tok[i], TYPO_FACTOR);
+        for (unsigned i = 0; i < m->ntok; i++) add_tok(s, x, m->tok[i], TYPO_FACTOR);
         return;
     }
     hs[nh++] = h;
@@ -778,6 +784,8 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
             if (!(qmask & b)) wbit[__builtin_ctzll(b)] = 0.0;
             qmask |= b, wbit[__builtin_ctzll(b)] += w[i];
         }
+        for (size_t i = 0; i < s->nth; i++) /* every walk's first postings, fetched together */
+            __builtin_prefetch(x->pre + x->pre_off[s->th[i].tok]);
         for (size_t i = 0; i < s->nth; i++) {
             uint32_t t = s->th[ord[i]].tok;
             const txs__snap_pre *pl = x->pre + x->pre_off[t];
