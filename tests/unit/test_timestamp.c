@@ -155,6 +155,44 @@ Test(iso8601, reads_only_the_given_bytes)
     cr_expect_eq(txs_ts_parse_iso8601(s, 20, 0, NULL, NULL), TXS_E_ARG);
 }
 
+/* The fixed-position fast path against the general parser, which defines
+ * the semantics: "...Z" may take the fast path, "...+00:00" (the same
+ * instant) never does.  Every byte of a few valid stamps is replaced by
+ * every value in turn; both must agree on the code, the reason and the
+ * instant (a digit test that let ':' or '/' through, or a separator test
+ * that let a digit through, would accept what the general parser rejects). */
+Test(iso8601, fast_path_agrees_with_the_general_parser_on_every_byte)
+{
+    static const char *const base[] = {"2026-03-01T00:00:05", "2024-02-29 23:59:60",
+                                       "0000-01-01T00:00:00", "9999-12-31T23:59:59",
+                                       "1970-01-01T12:34:56"};
+    for (size_t b = 0; b < sizeof base / sizeof *base; b++)
+        for (size_t at = 0; at < 19; at++)
+            for (int v = 0; v < 256; v++) {
+                char fast[24], slow[28];
+                memcpy(fast, base[b], 19);
+                fast[at] = (char)v;
+                memcpy(slow, fast, 19);
+                fast[19] = 'Z';
+                memcpy(slow + 19, "+00:00", 6);
+                int64_t tf = -1, ts = -1;
+                const char *wf = "", *ws = "";
+                int rf = txs_ts_parse_iso8601(fast, 20, 0, &tf, &wf);
+                int rs = txs_ts_parse_iso8601(slow, 25, 0, &ts, &ws);
+                cr_assert_eq(rf, rs, "%s byte %zu = %d: %d vs %d", base[b], at, v, rf, rs);
+                if (rf == TXS_OK) cr_assert_eq(tf, ts, "%s byte %zu = %d", base[b], at, v);
+                else cr_assert_str_eq(wf, ws, "%s byte %zu = %d", base[b], at, v);
+                /* without the zone, a valid stamp is read with the default
+                 * offset (a mutated one may be another valid form there:
+                 * "00:00+05" is minutes and an offset) */
+                int64_t t19 = -1;
+                if (rf == TXS_OK) {
+                    cr_assert_eq(txs_ts_parse_iso8601(fast, 19, 60, &t19, NULL), TXS_OK);
+                    cr_assert_eq(t19, tf - 3600, "%s byte %zu = %d (19 bytes)", base[b], at, v);
+                }
+            }
+}
+
 typedef struct layout_case {
     char layout[32];
     char text[40];

@@ -221,10 +221,35 @@ static int parse_iso_general(const unsigned char *s, size_t n, int def_off,
     return finish(&t, out, why);
 }
 
+/* The digits of the eight bytes at p that pat marks '0' (0x30), as 0-9 in
+ * their bytes, with the bytes it marks with another character (sep) zero;
+ * or ~0 when a digit byte is not a digit or a sep byte is not that
+ * character.  XOR with '0' takes exactly '0'-'9' to 0-9: a byte is 0-9 when
+ * its high nibble is clear and stays clear once 6 is added (no byte then
+ * carries into the next). */
+static uint64_t digits_at(const unsigned char *p, uint64_t pat, uint64_t sep)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x ^= pat;
+    if ((x & hi) | ((x + 0x0606060606060606ull) & hi) | (x & sep)) return ~(uint64_t)0;
+    return x;
+}
+
+/* Byte i of the result: 10 x byte i + byte i + 1 of d (digits 0-9), the
+ * two-digit number starting at byte i (no byte overflows: at most 99). */
+static uint64_t pairs(uint64_t d)
+{
+    return d * 10 + (d >> 8);
+}
+
 /*
  * Hot path (once per record for native and JSONL input): the fixed-position
- * form "YYYY-MM-DDThh:mm:ss" with 'Z' or nothing is decoded without a loop;
- * anything else, including every error, goes to the general parser.
+ * form "YYYY-MM-DDThh:mm:ss" with 'Z' or nothing is decoded without a loop,
+ * eight bytes at a time: "YYYY-MM-" and "hh:mm:ss" as words, the day's two
+ * digits alone; anything else, including every error, goes to the general
+ * parser.
  */
 int txs_ts_parse_iso8601(const char *p, size_t n, int default_offset_min,
                          int64_t *out, const char **why)
@@ -234,18 +259,16 @@ int txs_ts_parse_iso8601(const char *p, size_t n, int default_offset_min,
         if (why) *why = "bad timestamp arguments";
         return TXS_E_ARG;
     }
-    if ((n == 19 || (n == 20 && s[19] == 'Z')) && s[4] == '-' && s[7] == '-' &&
-        (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':') {
-        unsigned y0 = dig(s[0]), y1 = dig(s[1]), y2 = dig(s[2]), y3 = dig(s[3]);
-        unsigned m0 = dig(s[5]), m1 = dig(s[6]), d0 = dig(s[8]), d1 = dig(s[9]);
-        unsigned h0 = dig(s[11]), h1 = dig(s[12]), i0 = dig(s[14]), i1 = dig(s[15]);
-        unsigned s0 = dig(s[17]), s1 = dig(s[18]);
-        /* Non-short-circuit ORs: one well-predicted branch for 14 digits. */
-        if (((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) |
-             (d1 > 9) | (h0 > 9) | (h1 > 9) | (i0 > 9) | (i1 > 9) | (s0 > 9) | (s1 > 9)) == 0) {
-            civil t = {y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1,
-                       h0 * 10 + h1, i0 * 10 + i1, s0 * 10 + s1,
-                       n == 19 ? default_offset_min : 0};
+    if ((n == 19 || (n == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ')) {
+        /* bytes little-end first: "YYYY-MM-" and "hh:mm:ss" */
+        uint64_t date = digits_at(s, 0x2D30302D30303030ull, 0xFF0000FF00000000ull);
+        uint64_t time = digits_at(s + 11, 0x30303A30303A3030ull, 0x0000FF0000FF0000ull);
+        unsigned d0 = dig(s[8]), d1 = dig(s[9]);
+        if ((date != ~(uint64_t)0) & (time != ~(uint64_t)0) & (d0 <= 9) & (d1 <= 9)) {
+            uint64_t dp = pairs(date), tp = pairs(time);
+            civil t = {(int64_t)((dp & 0xFF) * 100 + (dp >> 16 & 0xFF)), (unsigned)(dp >> 40 & 0xFF),
+                       d0 * 10 + d1, (unsigned)(tp & 0xFF), (unsigned)(tp >> 24 & 0xFF),
+                       (unsigned)(tp >> 48 & 0xFF), n == 19 ? default_offset_min : 0};
             return finish(&t, out, why);
         }
     }
