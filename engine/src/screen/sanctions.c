@@ -912,15 +912,18 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
  * his hit when SE made him a company). */
 static int org_word(const char *w, size_t n)
 {
-    static const char *const F[] = {"corp", "corporation", "cjsc", "fze", "fzco", "gmbh", "inc",
-                                    "incorporated", "jsc", "limited", "llc", "llp", "ltd", "ojsc",
-                                    "ooo", "pjsc", "plc", "sarl", "spa", "srl"};
+#define W(s) {s, sizeof s - 1}
+    static const struct { const char *w; size_t n; } F[] = {
+        W("corp"), W("corporation"), W("cjsc"), W("fze"), W("fzco"), W("gmbh"), W("inc"),
+        W("incorporated"), W("jsc"), W("limited"), W("llc"), W("llp"), W("ltd"), W("ojsc"),
+        W("ooo"), W("pjsc"), W("plc"), W("sarl"), W("spa"), W("srl")};
+#undef W
     char b[16];
     size_t k = 0;
     for (size_t i = 0; i < n && k < sizeof b; i++)
         if (w[i] != '.') b[k++] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
     for (size_t i = 0; i < sizeof F / sizeof *F; i++)
-        if (strlen(F[i]) == k && memcmp(F[i], b, k) == 0) return 1;
+        if (F[i].n == k && memcmp(F[i].w, b, k) == 0) return 1;
     return 0;
 }
 
