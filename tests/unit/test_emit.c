@@ -178,6 +178,35 @@ Test(emit, json_strings_escape_one_way)
     }
 }
 
+/* Long strings take eight plain bytes at a time: a string of 24 bytes
+ * with any byte value at any position must come out as its bytes escaped
+ * one at a time (bytes under 0x80 escape alone; a lone byte from 0x80 is
+ * no UTF-8 in either case). */
+Test(emit, json_strings_escape_the_same_eight_at_a_time)
+{
+    for (size_t at = 0; at < 24; at++)
+        for (int v = 0; v < 256; v++) {
+            char in[24];
+            memset(in, 'a' + (int)(at % 26), sizeof in);
+            in[at] = (char)v;
+            txs_buf whole = {0}, parts = {0}, one = {0};
+            txs_buf_json_str(&whole, in, sizeof in);
+            txs_buf_putc(&parts, '"');
+            for (size_t i = 0; i < sizeof in; i++) {
+                one.n = 0;
+                txs_buf_json_str(&one, in + i, 1);
+                txs_buf_put(&parts, one.p + 1, one.n - 2);
+            }
+            txs_buf_putc(&parts, '"');
+            cr_assert_eq(whole.n, parts.n, "byte %d at %zu", v, at);
+            cr_assert(memcmp(whole.p, parts.p, whole.n) == 0, "byte %d at %zu: %.*s", v, at,
+                      (int)whole.n, whole.p);
+            txs_buf_free(&whole);
+            txs_buf_free(&parts);
+            txs_buf_free(&one);
+        }
+}
+
 /* An arena buffer grows inside its arena (evidence on the hot path) and
  * gives its bytes as a slice; the JSON helpers write the same text as on a
  * heap buffer. */

@@ -11,6 +11,7 @@
  * common case of short ASCII strings and allocates only through the
  * buffer's growth.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +43,21 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+/* Whether none of the eight bytes at p needs escaping or a UTF-8 check:
+ * each is 0x20-0x7f and neither '"' nor '\\'.  A byte b < 0x20 is the one
+ * whose b - 0x20 borrows (its top bit then set where b's is clear); a byte
+ * equal to c the one whose b ^ c is zero (the borrow test below, exact for
+ * the first such byte, and any byte found makes the answer "no"). */
+static int plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t bad = x | (x - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b);
+    return (bad & top) == 0;
+}
+
 /* Write p[0..n) as a quoted, escaped JSON string at dst, which has
  * ESCAPED_MAX(n) bytes; returns the bytes written. */
 static size_t escape(char *dst, const char *p, size_t n)
@@ -51,6 +67,14 @@ static size_t escape(char *dst, const char *p, size_t n)
     const unsigned char *s = (const unsigned char *)p;
     *o++ = '"';
     for (size_t i = 0; i < n;) {
+        /* eight plain bytes at a time (no control, quote, backslash or
+         * byte >= 0x80): names, ids and list texts are mostly such runs */
+        while (n - i >= 8 && plain8(s + i)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i == n) break;
         unsigned c = s[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             *o++ = (char)c;
