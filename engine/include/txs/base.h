@@ -114,4 +114,15 @@ uint32_t *txs_slots_build(const void *v, size_t n, size_t stride, size_t hoff, s
 
 #define TXS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Eight bytes at a time: the top bit of each byte of x equal to c, exact
+ * for the first such byte (later ones may be set wrongly after it: the
+ * borrow of x ^ c... - 1 runs on), zero when none is.  So "is there one"
+ * and "where is the first" (ctz / 8, little-endian) are exact. */
+static inline uint64_t txs_bytes_eq8(uint64_t x, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+    uint64_t y = x ^ (ones * c);
+    return (y - ones) & ~y & top;
+}
+
 #endif /* TXS_BASE_H */

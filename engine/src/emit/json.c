@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "emit/emit_int.h"
+#include "txs/base.h"
 #include "txs/emit.h"
 #include "txs/limits.h"
 
@@ -45,17 +46,15 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 
 /* Whether none of the eight bytes at p needs escaping or a UTF-8 check:
  * each is 0x20-0x7f and neither '"' nor '\\'.  A byte b < 0x20 is the one
- * whose b - 0x20 borrows (its top bit then set where b's is clear); a byte
- * equal to c the one whose b ^ c is zero (the borrow test below, exact for
- * the first such byte, and any byte found makes the answer "no"). */
+ * whose b - 0x20 borrows (its top bit then set where b's is clear: the
+ * lowest such byte is exact, and any byte found makes the answer "no"). */
 static int plain8(const unsigned char *p)
 {
     const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
     uint64_t x;
     memcpy(&x, p, 8);
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    uint64_t bad = x | (x - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b);
-    return (bad & top) == 0;
+    uint64_t bad = ((x | (x - ones * 0x20)) & top) | txs_bytes_eq8(x, '"') | txs_bytes_eq8(x, '\\');
+    return bad == 0;
 }
 
 /* Write p[0..n) as a quoted, escaped JSON string at dst, which has

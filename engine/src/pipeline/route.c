@@ -386,17 +386,14 @@ static int ascii_lower(int c)
 
 /* The index (0-7) of the first of the eight bytes at p that is i, I, m or
  * M, the tags' first letters, or 8 when none is: OR 0x20 takes I to i and
- * M to m (and no other byte to either), then the first zero byte of
- * x ^ 0x69.. or x ^ 0x6d.. (the borrow test, exact for the first zero
- * byte, which is all it must find). */
+ * M to m (and no other byte to either), then the first byte equal to i or
+ * m (txs_bytes_eq8, exact for the first, which is all it must find). */
 static unsigned tag_letter8(const char *p)
 {
-    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
     uint64_t x;
     memcpy(&x, p, 8);
-    x |= 0x20 * ones;
-    uint64_t a = x ^ ('i' * ones), b = x ^ ('m' * ones);
-    uint64_t z = (((a - ones) & ~a) | ((b - ones) & ~b)) & top;
+    x |= 0x2020202020202020ull;
+    uint64_t z = txs_bytes_eq8(x, 'i') | txs_bytes_eq8(x, 'm');
     return z ? (unsigned)__builtin_ctzll(z) >> 3 : 8u;
 }
 

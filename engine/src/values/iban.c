@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "txs/values.h"
+#include "values/values_int.h"
 
 /* IBAN length by country code: LEN[first letter][second letter], 0 for
  * a code without an IBAN format.  One load per look-up: every record's two
@@ -85,11 +86,8 @@ static const char UP[256] = {
  * lowest byte is the first, most significant digit). */
 static int64_t digits8(const char *p)
 {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
-    if ((v & hi) != zeros || ((v + 0x0606060606060606ull) & hi) != zeros) return -1;
-    uint64_t d = v - zeros;
+    uint64_t d = txs__digits_at8(p, 0x3030303030303030ull, 0);
+    if (d == ~(uint64_t)0) return -1;
     d = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFull;
     d = (d * 100 + (d >> 16)) & 0x0000FFFF0000FFFFull;
     return (int64_t)((d * 10000 + (d >> 32)) & 0xFFFFFFFFull);

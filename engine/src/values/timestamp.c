@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "txs/values.h"
+#include "values/values_int.h"
 
 #define SECS_PER_DAY 86400
 #define MAX_OFFSET_MIN (18 * 60)
@@ -221,22 +222,6 @@ static int parse_iso_general(const unsigned char *s, size_t n, int def_off,
     return finish(&t, out, why);
 }
 
-/* The digits of the eight bytes at p that pat marks '0' (0x30), as 0-9 in
- * their bytes, with the bytes it marks with another character (sep) zero;
- * or ~0 when a digit byte is not a digit or a sep byte is not that
- * character.  XOR with '0' takes exactly '0'-'9' to 0-9: a byte is 0-9 when
- * its high nibble is clear and stays clear once 6 is added (no byte then
- * carries into the next). */
-static uint64_t digits_at(const unsigned char *p, uint64_t pat, uint64_t sep)
-{
-    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull;
-    uint64_t x;
-    memcpy(&x, p, 8);
-    x ^= pat;
-    if ((x & hi) | ((x + 0x0606060606060606ull) & hi) | (x & sep)) return ~(uint64_t)0;
-    return x;
-}
-
 /* Byte i of the result: 10 x byte i + byte i + 1 of d (digits 0-9), the
  * two-digit number starting at byte i (no byte overflows: at most 99). */
 static uint64_t pairs(uint64_t d)
@@ -261,8 +246,8 @@ int txs_ts_parse_iso8601(const char *p, size_t n, int default_offset_min,
     }
     if ((n == 19 || (n == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ')) {
         /* bytes little-end first: "YYYY-MM-" and "hh:mm:ss" */
-        uint64_t date = digits_at(s, 0x2D30302D30303030ull, 0xFF0000FF00000000ull);
-        uint64_t time = digits_at(s + 11, 0x30303A30303A3030ull, 0x0000FF0000FF0000ull);
+        uint64_t date = txs__digits_at8(p, 0x2D30302D30303030ull, 0xFF0000FF00000000ull);
+        uint64_t time = txs__digits_at8(p + 11, 0x30303A30303A3030ull, 0x0000FF0000FF0000ull);
         unsigned d0 = dig(s[8]), d1 = dig(s[9]);
         if ((date != ~(uint64_t)0) & (time != ~(uint64_t)0) & (d0 <= 9) & (d1 <= 9)) {
             uint64_t dp = pairs(date), tp = pairs(time);

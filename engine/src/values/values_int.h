@@ -15,6 +15,8 @@
 #define TXS_VALUES_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Longest folded key, in bytes, plus room for the NUL. */
 #define TXS__FOLD_CAP 96
@@ -44,5 +46,23 @@ const txs__name_entry *txs__currency_names(size_t *count);
 const txs__name_entry *txs__country_names(size_t *count);
 /* For tests: the alpha-2 code behind a country table index. */
 void txs__country_code_at(unsigned index, char out[2]);
+
+/* The eight bytes at p against pat, which holds '0' (0x30) where a digit
+ * belongs and the expected byte elsewhere (sep marks those with 0xFF): the
+ * digits as 0-9 in their bytes and the other bytes zero, or ~0 when a digit
+ * byte is not a digit or another byte is not the expected one.  XOR with
+ * '0' takes exactly '0'-'9' to 0-9: a byte is 0-9 when its high nibble is
+ * clear and stays clear once 6 is added (no byte then carries into the
+ * next).  Eight digits: pat 0x3030303030303030, sep 0 (IBAN remainders);
+ * "YYYY-MM-" and "hh:mm:ss" (timestamps). */
+static inline uint64_t txs__digits_at8(const char *p, uint64_t pat, uint64_t sep)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x ^= pat;
+    if ((x & hi) | ((x + 0x0606060606060606ull) & hi) | (x & sep)) return ~(uint64_t)0;
+    return x;
+}
 
 #endif /* TXS_VALUES_INT_H */
