@@ -657,7 +657,8 @@ Test(quals, the_prefetch_key_answers_as_the_name)
 /* A screener remembers the explanations and the evidence of the hits it
  * has explained (hit_memo_int.h): asked again, under the same or other
  * qualifiers, in another order, into a smaller buffer or after one, it
- * must say what a screener that never saw the name says. */
+ * must say what a screener that never saw the name says; and the evidence
+ * an explanation works out on the way is the evidence worked out alone. */
 Test(quals, remembered_explanations_and_evidence_are_the_computed_ones)
 {
     static const txs_sanctions_party none = {{0, 0}, TXS_NAME_ANY, 0},
@@ -695,6 +696,16 @@ Test(quals, remembered_explanations_and_evidence_are_the_computed_ones)
                 int fev = txs_sanctions_evidence(f, q, strlen(q), Q[qi].ctx, &r[j]);
                 txs_sanctions_explain_ctx(f, q, strlen(q), Q[qi].ctx, &r[j], want, cap);
                 txs_sanctions_free(f);
+                /* explained first (as the pipeline asks), the evidence comes
+                 * from the explanation's scoring: the same value */
+                char again[1024];
+                cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &f, &d), 0, "%s", d.msg);
+                txs_sanctions_explain_ctx(f, q, strlen(q), Q[qi].ctx, &r[j], again, cap);
+                int xev = txs_sanctions_evidence(f, q, strlen(q), Q[qi].ctx, &r[j]);
+                txs_sanctions_free(f);
+                cr_expect_eq(xev, fev, "round %d, %s, hit %zu: evidence after the explanation %d, "
+                             "alone %d", round, q, j, xev, fev);
+                cr_expect_str_eq(again, want, "round %d, %s, hit %zu", round, q, j);
                 cr_expect_eq(ev, fev, "round %d, %s, hit %zu: evidence %d, fresh %d", round, q, j, ev,
                              fev);
                 cr_expect_str_eq(got, want, "round %d, %s, hit %zu", round, q, j);

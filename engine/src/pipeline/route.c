@@ -218,6 +218,13 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
         return TXS_OK;
     }
     double raw = m->score;
+    if (m->name != UINT32_MAX && !f->text) {
+        /* the explanation first: working it out gives the evidence's name
+         * score too (the hit memo keeps both) */
+        txs_sanctions_party ctx = name_ctx(f->party);
+        txs_sanctions_explain_ctx(w->sanc, f->value.p, f->value.n, &ctx, m, w->explain,
+                                  sizeof w->explain);
+    }
     int ev = sanc_evidence(w, m, f, &raw);
     double score = floor(raw * 10000.0 + 0.5) / 10000.0;
     const txs_goodguy *g = good_guy(w, f->party, e.id);
@@ -238,12 +245,8 @@ static int add_sanc_hit(worker *w, const txs_sanctions_match *m, const sfield *f
         if (f->text)
             txs_sanctions_explain_text(w->sanc, f->value.p, f->value.n, m, w->explain,
                                        sizeof w->explain);
-        else
-        {
-            txs_sanctions_party ctx = name_ctx(f->party);
-            txs_sanctions_explain_ctx(w->sanc, f->value.p, f->value.n, &ctx, m, w->explain,
-                                      sizeof w->explain);
-            size_t el = strlen(w->explain);
+        else {
+            size_t el = strlen(w->explain); /* written above */
             if (ev == TXS_EV_NAME_IDENT)
                 snprintf(w->explain + el, sizeof w->explain - el,
                          " | the party's identifier is listed for this entry +%.2f | score %.2f",
