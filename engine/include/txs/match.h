@@ -199,6 +199,7 @@ double txs__match_bound(const txs_match_params *p, const txs__mbq *q, uint32_t n
  * candidate after candidate of one query can keep it. */
 typedef struct txs__mbcol {
     double pair[TXS__SIDE], merge[TXS__SIDE];
+    int merged; /* some merge[i] > 0: most columns have none */
 } txs__mbcol;
 
 void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t nq,

@@ -245,6 +245,7 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
     int ready = 0;
     if (nq > TXS__SIDE) nq = TXS__SIDE;
     for (uint32_t i = 0; i < nq; i++) out->pair[i] = pair_best(p, &q[i], c);
+    out->merged = 0;
     for (uint32_t i = 0; i + 1 < nq; i++) {
         size_t na = (size_t)q[i].t.flen + q[i + 1].t.flen, nb = c->flen;
         size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
@@ -255,6 +256,7 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
             continue;
         if (!ready && c->flen) soft_peq(c->fold, c->flen, cpeq), ready = 1;
         out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, cpeq);
+        out->merged |= out->merge[i] > 0.0;
     }
 }
 
@@ -264,6 +266,7 @@ static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, co
                    const txs__mbcol *const *col, uint32_t nc, double *sq, double *sc)
 {
     for (uint32_t j = 0; j < nc; j++) {
+        if (!col[j]->merged) continue; /* every merge[i] is 0: nothing to raise */
         const double *mg = col[j]->merge;
         double best = sc[j];
         for (uint32_t i = 0; i + 1 < nq; i++) {
