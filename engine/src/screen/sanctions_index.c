@@ -179,58 +179,65 @@ static int dob_years(const txs_field *f, int *lo, int *hi)
     return 1;
 }
 
-/* One pass over every entity's fields (twice: count, then fill). */
+/* Array v of *cap elements of size sz with room for element n: v, or v
+ * grown to twice the room; NULL when out of memory (v is still valid). */
+static void *room(void *v, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap) return v;
+    size_t c = *cap ? *cap * 2 : 1024;
+    void *p = realloc(v, c * sz);
+    if (p) *cap = c;
+    return p;
+}
+
+/* One pass over every entity's fields, the tables grown as they fill
+ * (two passes, count then fill, wrote the per-entity offsets twice: a
+ * tenth of opening the 1 M-name snapshot's index). */
 static int build_quals(sidx *x)
 {
-    size_t nent = txs_lists_count(x->l), nc = 0, ny = 0;
-    x->c_off = calloc(nent + 1, sizeof *x->c_off);
-    x->y_off = calloc(nent + 1, sizeof *x->y_off);
+    size_t nent = txs_lists_count(x->l), nc = 0, ny = 0, cc = 0, cy = 0;
+    x->c_off = malloc((nent + 1) * sizeof *x->c_off);
+    x->y_off = malloc((nent + 1) * sizeof *x->y_off);
     if (x->c_off == NULL || x->y_off == NULL) return TXS_E_NOMEM;
-    for (int pass = 0; pass < 2; pass++) {
-        nc = ny = 0;
-        for (size_t e = 0; e < nent; e++) {
-            txs_entity ent;
-            txs_lists_entity(x->l, e, &ent);
-            size_t c0 = nc;
-            x->c_off[e] = (uint32_t)nc, x->y_off[e] = (uint32_t)ny;
-            for (uint32_t j = 0; j < ent.nfields; j++) {
-                txs_field f;
-                txs_lists_field(x->l, &ent, j, &f);
-                txs_slice v = f.value;
-                if (f.kind == TXS_F_ADDRESS) v = f.extra;
-                else if (f.kind == TXS_F_DOB) {
-                    int lo, hi;
-                    if (!dob_years(&f, &lo, &hi) || lo <= 0 || hi >= 32767) continue;
-                    if (pass) {
-                        int dup = 0;
-                        for (size_t i = x->y_off[e]; i < ny; i++)
-                            dup |= x->years[i][0] == lo && x->years[i][1] == hi;
-                        if (dup) continue;
-                        x->years[ny][0] = (int16_t)lo, x->years[ny][1] = (int16_t)hi;
-                    }
-                    ny++;
-                    continue;
-                } else if (f.kind != TXS_F_NATIONALITY && f.kind != TXS_F_CITIZENSHIP &&
-                           f.kind != TXS_F_COUNTRY)
-                    continue;
-                char cc[2];
-                if (v.n == 0 || txs_country_lookup(v.p, v.n, cc) < 0) continue;
-                if (pass) {
-                    int dup = 0;
-                    for (size_t i = c0; i < nc; i++) dup |= memcmp(x->ctry[i], cc, 2) == 0;
-                    if (dup) continue;
-                    memcpy(x->ctry[nc], cc, 2);
-                }
-                nc++; /* pass 0 counts duplicates too: an upper bound */
-            }
-        }
-        x->c_off[nent] = (uint32_t)nc, x->y_off[nent] = (uint32_t)ny;
-        if (pass == 0) {
-            x->ctry = calloc(nc + 1, sizeof *x->ctry);
-            x->years = calloc(ny + 1, sizeof *x->years);
-            if (x->ctry == NULL || x->years == NULL) return TXS_E_NOMEM;
+    for (size_t e = 0; e < nent; e++) {
+        txs_entity ent;
+        txs_lists_entity(x->l, e, &ent);
+        size_t c0 = nc;
+        x->c_off[e] = (uint32_t)nc, x->y_off[e] = (uint32_t)ny;
+        for (uint32_t j = 0; j < ent.nfields; j++) {
+            txs_field f;
+            txs_lists_field(x->l, &ent, j, &f);
+            txs_slice v = f.value;
+            if (f.kind == TXS_F_ADDRESS) v = f.extra;
+            else if (f.kind == TXS_F_DOB) {
+                int lo, hi;
+                if (!dob_years(&f, &lo, &hi) || lo <= 0 || hi >= 32767) continue;
+                int dup = 0;
+                for (size_t i = x->y_off[e]; i < ny; i++)
+                    dup |= x->years[i][0] == lo && x->years[i][1] == hi;
+                if (dup) continue;
+                void *g = room(x->years, &cy, ny, sizeof *x->years);
+                if (g == NULL) return TXS_E_NOMEM;
+                x->years = g;
+                x->years[ny][0] = (int16_t)lo, x->years[ny][1] = (int16_t)hi;
+                ny++;
+                continue;
+            } else if (f.kind != TXS_F_NATIONALITY && f.kind != TXS_F_CITIZENSHIP &&
+                       f.kind != TXS_F_COUNTRY)
+                continue;
+            char cc2[2];
+            if (v.n == 0 || txs_country_lookup(v.p, v.n, cc2) < 0) continue;
+            int dup = 0;
+            for (size_t i = c0; i < nc; i++) dup |= memcmp(x->ctry[i], cc2, 2) == 0;
+            if (dup) continue;
+            void *g = room(x->ctry, &cc, nc, sizeof *x->ctry);
+            if (g == NULL) return TXS_E_NOMEM;
+            x->ctry = g;
+            memcpy(x->ctry[nc], cc2, 2);
+            nc++;
         }
     }
+    x->c_off[nent] = (uint32_t)nc, x->y_off[nent] = (uint32_t)ny;
     return TXS_OK;
 }
 
