@@ -691,6 +691,11 @@ Test(quals, remembered_explanations_and_evidence_are_the_computed_ones)
                 char got[1024], want[1024];
                 txs_sanctions *f;
                 cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &f, &d), 0, "%s", d.msg);
+                if (round == 3) { /* another name screened in between */
+                    const char *o = Q[(qi + 3) % nq].name;
+                    txs_sanctions_match ro[4];
+                    txs_sanctions_name_ctx(m, o, strlen(o), NULL, ro, 4);
+                }
                 int ev = txs_sanctions_evidence(m, q, strlen(q), Q[qi].ctx, &r[j]);
                 txs_sanctions_explain_ctx(m, q, strlen(q), Q[qi].ctx, &r[j], got, cap);
                 int fev = txs_sanctions_evidence(f, q, strlen(q), Q[qi].ctx, &r[j]);
@@ -715,6 +720,47 @@ Test(quals, remembered_explanations_and_evidence_are_the_computed_ones)
     txs_sanctions_free(m);
     /* the qualifiers gave different evidence for the same names */
     cr_expect_gt(__builtin_popcount((unsigned)evs), 2, "evidence values seen: %x", evs);
+}
+
+/* A screener explains a hit with the party name it normalized last when
+ * that is the hit's name, and normalizes again when another name came
+ * between: either way what a fresh screener says. */
+Test(quals, explanations_after_other_names_are_the_fresh_ones)
+{
+    static const char *const names[] = {"AEROCARIBBEAN AIRLINES", "Omar Mahmoud Uthman",
+                                        "Aero Caribean Airline"};
+    const txs_lists *ls[1] = {L};
+    txs_diag d = {{0}, 0, {0}};
+    txs_sanctions *m, *f;
+    cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &m, &d), 0, "%s", d.msg);
+    for (size_t i = 0; i < 3; i++) {
+        const char *q = names[i], *o = names[(i + 1) % 3];
+        txs_sanctions_match r[4], ro[4];
+        size_t k = txs_sanctions_name_ctx(m, q, strlen(q), NULL, r, 4);
+        cr_assert_gt(k, 0, "%s", q);
+        for (int between = 0; between < 2; between++) {
+            if (between) txs_sanctions_name_ctx(m, o, strlen(o), NULL, ro, 4);
+            char got[1024], want[1024];
+            /* a fresh screener each time: the hit memo must not answer */
+            txs_sanctions *g;
+            cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &g, &d), 0, "%s", d.msg);
+            if (!between) txs_sanctions_name_ctx(g, q, strlen(q), NULL, ro, 4);
+            else {
+                txs_sanctions_name_ctx(g, q, strlen(q), NULL, ro, 4);
+                txs_sanctions_name_ctx(g, o, strlen(o), NULL, ro, 4);
+            }
+            txs_sanctions_explain_ctx(g, q, strlen(q), NULL, &r[0], got, sizeof got);
+            int gev = txs_sanctions_evidence(g, q, strlen(q), NULL, &r[0]);
+            txs_sanctions_free(g);
+            cr_assert_eq(txs_sanctions_create(ls, 1, 0.5, &f, &d), 0, "%s", d.msg);
+            txs_sanctions_explain_ctx(f, q, strlen(q), NULL, &r[0], want, sizeof want);
+            int fev = txs_sanctions_evidence(f, q, strlen(q), NULL, &r[0]);
+            txs_sanctions_free(f);
+            cr_expect_str_eq(got, want, "%s, %s between", q, between ? o : "nothing");
+            cr_expect_eq(gev, fev, "%s, %s between", q, between ? o : "nothing");
+        }
+    }
+    txs_sanctions_free(m);
 }
 
 /* ------------------------------------------------------------------ IBAN */

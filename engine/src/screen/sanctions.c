@@ -141,6 +141,12 @@ struct txs_sanctions {
     const char *raw;                /* the query as given, while screened */
     size_t rawn;
     int ready;                      /* qs and qkind are the query's */
+    /* The party name q was normalized from (qrawn SIZE_MAX: none kept) and
+     * what normalizing said; qs_ok: qs is prepared from q.  A hit is
+     * explained right after its name is screened: q is then reused. */
+    char qraw[128];
+    size_t qrawn;
+    int qrc, qs_ok;
 };
 
 int txs_sanctions_create(const txs_lists *const *lists, size_t n, double threshold,
@@ -153,6 +159,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->nz = txs_norm_new();
     s->cache = txs__ncache_new();
     s->cache_owner = 1;
+    s->qrawn = SIZE_MAX;
     s->idm = txs__idmemo_new();
     s->hm = txs__hmemo_new();
     s->tv = calloc(TVIEW, sizeof *s->tv);
@@ -695,6 +702,7 @@ static void prepare(txs_sanctions *s)
     if (s->ready) return;
     s->qkind = party_kind(s->ctx, s->raw, s->rawn);
     txs__match_side(&s->mp, &s->q, &s->qs);
+    s->qs_ok = 1;
     txs__match_bound_query(&s->qs, s->qb);
     if (++s->qgen == 0) { /* a slot of 2^32 queries ago must not pass for this one's */
         memset(s->qc, 0, QCOL * sizeof *s->qc);
@@ -1037,12 +1045,31 @@ size_t txs_sanctions_name_key(txs_sanctions *s, txs_sanctions_key nk, const char
     return k;
 }
 
+/* Party name p[0..n) normalized into s->q, which remembers the bytes (a
+ * longer name is not kept). */
+static int norm_query(txs_sanctions *s, const char *p, size_t n)
+{
+    int rc = txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    s->qs_ok = 0;
+    s->qrc = rc;
+    s->qrawn = n <= sizeof s->qraw ? n : SIZE_MAX;
+    if (s->qrawn != SIZE_MAX) memcpy(s->qraw, p, n);
+    return rc;
+}
+
+/* norm_query(s, p, n), unless s->q holds that name already. */
+static int query_of(txs_sanctions *s, const char *p, size_t n)
+{
+    if (s->qrawn == n && memcmp(s->qraw, p, n) == 0) return s->qrc;
+    return norm_query(s, p, n);
+}
+
 /* Screen one name without the cache; s->res keeps every match found. */
 static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctions_match *out,
                           size_t cap)
 {
     s->nres = 0;
-    if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok == 0) return 0;
+    if (n == 0 || norm_query(s, p, n) < 0 || s->q.ntok == 0) return 0;
     s->raw = p, s->rawn = n, s->ready = 0; /* prepare() on the first candidate */
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
@@ -1080,8 +1107,8 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
     if (m->name == UINT32_MAX || m->list >= s->n) return;
     txs__hkey h = {txs__ncache_key(p, n, ctx_key(ctx)), p, n, m->list, m->name};
     if (ecap && txs__hmemo_explain(s->hm, &h, explain, ecap)) return;
-    int normed = txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) == 0;
-    txs__match_side(&s->mp, &s->q, &s->qs);
+    int normed = query_of(s, p, n) == 0;
+    if (!s->qs_ok) txs__match_side(&s->mp, &s->q, &s->qs), s->qs_ok = 1;
     s->ctx = ctx;
     s->qkind = party_kind(ctx, p, n);
     double name_sc;
@@ -1123,7 +1150,7 @@ static int evidence(txs_sanctions *s, const char *p, size_t n, const txs_sanctio
     int against = ctx && apply_quals(s, x, x->names[m->name].entity, 1.0, NULL, 0) < 1.0;
     s->ctx = NULL;
     if (!weak && !against &&
-        (name_sc || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) == 0)) {
+        (name_sc || query_of(s, p, n) == 0)) {
         double nm = name_sc ? *name_sc : -1.0;
         if (name_sc == NULL) {
             load_name(x, m->name, &s->c);
@@ -1240,7 +1267,10 @@ static void text_candidates(txs_sanctions *s, sidx *x, uint32_t list, double bar
  * or 0 when it has no tokens. */
 static size_t load_text(txs_sanctions *s, const char *p, size_t n)
 {
-    if (n == 0 || txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q) < 0 || s->q.ntok < 2) return 0;
+    if (n == 0) return 0;
+    int rc = txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
+    s->qrawn = SIZE_MAX, s->qs_ok = 0; /* not a party name's */
+    if (rc < 0 || s->q.ntok < 2) return 0;
     size_t pn = s->q.len + 2;
     s->pad[0] = ' ';
     memcpy(s->pad + 1, s->q.text, s->q.len);
