@@ -252,7 +252,7 @@ static int on_lit(unsigned id, unsigned long long to, void *ctx)
     return 0;
 }
 
-/* The typo memo: what the typo channel found for a string, so that a token
+/* The typo memo: what probe_variants found for a string, so that a token
  * (or pair) probed before costs one hash and one look-up instead of a hash
  * per deletion.  What a string finds depends on its bytes and the snapshot
  * only, and the tokens found are replayed through add_tok in the order they
@@ -271,7 +271,7 @@ struct txs__tmemo {
     char s[PAIR_MAX];
 };
 
-/* What probing one string found, for the memo. */
+/* What one probe_variants found, for the memo. */
 typedef struct found {
     uint32_t tok[MEMO_TOKS];
     unsigned n, over;
@@ -296,12 +296,22 @@ static int bloom_has(const sidx *x, uint32_t h)
     return (int)(x->bloom[b / 64] >> (b % 64) & 1);
 }
 
-/* The deletion-table hashes of string p[0..n) (whose own is h) and of
- * each of its one-byte deletions into hs; how many. */
-static size_t variant_hashes(const char *p, size_t n, uint32_t h, uint32_t *hs)
+/* A string and each of its one-byte deletions; h is the string's own
+ * deletion-table hash.  The keys are hashed first and their bloom words
+ * and table slots fetched together, then probed in the same order as one
+ * by one: each probe touches a random word of the filter and a random slot
+ * of the table, and waiting for them in turn was a tenth of a run on
+ * distinct names. */
+static void probe_variants(txs_sanctions *s, sidx *x, const char *p, size_t n, uint32_t h)
 {
     char buf[PAIR_MAX + 8];
+    uint32_t hs[PAIR_MAX + 1];
     size_t nh = 0;
+    struct txs__tmemo *m = x->memo ? &x->memo[h & ((1u << MEMO_BITS) - 1)] : NULL;
+    if (m && m->n == n && m->h == h && memcmp(m->s, p, n) == 0) {
+        for (unsigned i = 0; i < m->ntok; i++) add_tok(s, x, m->tok[i], TYPO_FACTOR);
+        return;
+    }
     hs[nh++] = h;
     if (n - 1 >= PROBE_MIN) {
         /* buf is p without p[j]: one byte changes from one j to the next */
@@ -312,35 +322,32 @@ static size_t variant_hashes(const char *p, size_t n, uint32_t h, uint32_t *hs)
             hs[nh++] = txs__lists_del_hash(buf, n - 1);
         }
     }
-    return nh;
+    for (size_t i = 0; i < nh; i++) __builtin_prefetch(&x->bloom[txs__sidx_bloom_at(x, hs[i]) / 64]);
+    size_t np = 0;
+    for (size_t i = 0; i < nh; i++)
+        if (bloom_has(x, hs[i])) {
+            __builtin_prefetch(&x->del[hs[i] & (x->h.ndel - 1)]);
+            hs[np++] = hs[i];
+        }
+    found fd = {{0}, 0, 0};
+    for (size_t i = 0; i < np; i++) probe(s, x, hs[i], &fd);
+    if (m && !fd.over) {
+        m->h = h, m->n = (uint8_t)n, m->ntok = (uint8_t)fd.n;
+        memcpy(m->tok, fd.tok, sizeof fd.tok);
+        memcpy(m->s, p, n);
+    }
 }
 
 /* The typo channel: the query's tokens without an exact hit, then its
  * pairs of adjacent tokens (a name written as two words or one), each
- * probed with its one-byte deletions.  Each probe is three random reads,
- * one waiting on the other: the string's memo slot, then (when the memo
- * does not know the string) a bloom word per deletion, then a table slot
- * per deletion the filter lets through.  Each level is fetched for every
- * string of the name at once, then read in the same order as one string
- * at a time, so the same tokens are added in the same order (the memo only
- * saves work: a string it answers finds what probing would).  A name then
- * waits about once per level, not once per level and string; the reads
- * themselves still miss the cache (on the bench names most strings are
- * one or two, so the wall time moved within the machine's noise). */
+ * probed with its deletions.  Their memo slots are fetched first, all
+ * together. */
 static void typo_channel(txs_sanctions *s, sidx *x)
 {
     const txs_norm_name *q = &s->q;
-    struct {
-        const char *p;
-        uint32_t n, h;
-        uint16_t h0, nh;             /* its hashes: hs[h0 .. h0 + nh) */
-        struct txs__tmemo *m;        /* its memo slot, or NULL */
-        int known;                   /* the memo knows it: these tokens */
-        uint32_t kt[MEMO_TOKS], kn;  /* (copied: a string before it may take the slot) */
-    } v[2 * TXS_NORM_MAX_TOKENS];
+    struct { const char *p; uint32_t n, h; } v[2 * TXS_NORM_MAX_TOKENS];
     char pair[TXS_NORM_MAX_TOKENS][PAIR_MAX];
-    uint32_t hs[2 * TXS_NORM_MAX_TOKENS * (PAIR_MAX + 1)];
-    size_t nv = 0, nhs = 0;
+    size_t nv = 0;
     if (x->memo == NULL) x->memo = calloc((size_t)1 << MEMO_BITS, sizeof *x->memo);
     for (uint32_t k = 0; k < q->ntok; k++)
         if (!s->qhit[k] && q->tok[k].len >= PROBE_MIN && q->tok[k].len <= PAIR_MAX)
@@ -356,50 +363,9 @@ static void typo_channel(txs_sanctions *s, sidx *x)
     }
     for (size_t i = 0; i < nv; i++) {
         v[i].h = txs__lists_del_hash(v[i].p, v[i].n);
-        v[i].m = x->memo ? &x->memo[v[i].h & ((1u << MEMO_BITS) - 1)] : NULL;
-        if (v[i].m) __builtin_prefetch(v[i].m);
+        if (x->memo) __builtin_prefetch(&x->memo[v[i].h & ((1u << MEMO_BITS) - 1)]);
     }
-    /* the memo; the deletions of the strings it does not know, their
-     * bloom words fetched */
-    for (size_t i = 0; i < nv; i++) {
-        const struct txs__tmemo *m = v[i].m;
-        v[i].known = m && m->n == v[i].n && m->h == v[i].h && memcmp(m->s, v[i].p, v[i].n) == 0;
-        v[i].h0 = (uint16_t)nhs, v[i].nh = 0;
-        if (v[i].known) {
-            v[i].kn = m->ntok;
-            memcpy(v[i].kt, m->tok, sizeof m->tok);
-            continue;
-        }
-        v[i].nh = (uint16_t)variant_hashes(v[i].p, v[i].n, v[i].h, hs + nhs);
-        for (size_t k = nhs; k < nhs + v[i].nh; k++)
-            __builtin_prefetch(&x->bloom[txs__sidx_bloom_at(x, hs[k]) / 64]);
-        nhs += v[i].nh;
-    }
-    /* the filter; the table slots of the hashes it lets through fetched */
-    for (size_t i = 0; i < nv; i++) {
-        uint32_t *h = hs + v[i].h0, np = 0;
-        for (uint32_t k = 0; k < v[i].nh; k++)
-            if (bloom_has(x, h[k])) {
-                __builtin_prefetch(&x->del[h[k] & (x->h.ndel - 1)]);
-                h[np++] = h[k];
-            }
-        v[i].nh = (uint16_t)np;
-    }
-    /* the table, string by string in order */
-    for (size_t i = 0; i < nv; i++) {
-        struct txs__tmemo *m = v[i].m;
-        if (v[i].known) {
-            for (unsigned k = 0; k < v[i].kn; k++) add_tok(s, x, v[i].kt[k], TYPO_FACTOR);
-            continue;
-        }
-        found fd = {{0}, 0, 0};
-        for (uint32_t k = 0; k < v[i].nh; k++) probe(s, x, hs[v[i].h0 + k], &fd);
-        if (m && !fd.over) {
-            m->h = v[i].h, m->n = (uint8_t)v[i].n, m->ntok = (uint8_t)fd.n;
-            memcpy(m->tok, fd.tok, sizeof fd.tok);
-            memcpy(m->s, v[i].p, v[i].n);
-        }
-    }
+    for (size_t i = 0; i < nv; i++) probe_variants(s, x, v[i].p, v[i].n, v[i].h);
 }
 
 /* ------------------------------------------------------------- scoring */
