@@ -300,3 +300,27 @@ Test(emit, fixed_decimals_are_printfs)
         }
     cr_assert_eq(checked, 2000000);
 }
+
+/* txs_buf_dec and txs_buf_udec write what printf's %lld and %llu write,
+ * at the ends of their ranges and on random values of every length. */
+Test(emit, whole_numbers_are_printfs)
+{
+    static const long long sv[] = {0, 1, -1, 9, 10, -10, 99, 100, 2147483647LL, -2147483648LL,
+                                   9223372036854775807LL, -9223372036854775807LL - 1};
+    static const unsigned long long uv[] = {0, 1, 9, 10, 4294967295ULL, 4294967296ULL,
+                                            18446744073709551615ULL};
+    char want[64];
+    for (int i = 0; i < 200000 + 19; i++) {
+        long long v = i < 12 ? sv[i] : (long long)(fx_rand() >> (1 + fx_rand() % 63));
+        unsigned long long u = i < 7 ? uv[i] : fx_rand() >> (fx_rand() % 64);
+        if (i >= 12 && (i & 1)) v = -v;
+        txs_buf b = {0};
+        txs_buf_dec(&b, v);
+        txs_buf_putc(&b, ' ');
+        txs_buf_udec(&b, u);
+        int k = snprintf(want, sizeof want, "%lld %llu", v, u);
+        cr_assert_eq(b.n, (size_t)k, "%lld %llu", v, u);
+        cr_assert(memcmp(b.p, want, b.n) == 0, "%.*s against %s", (int)b.n, b.p, want);
+        txs_buf_free(&b);
+    }
+}

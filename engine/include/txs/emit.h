@@ -47,6 +47,11 @@ int txs_buf_done(const txs_buf *b, txs_slice *out);
 void txs_buf_put(txs_buf *b, const void *p, size_t n);
 void txs_buf_puts(txs_buf *b, const char *s);
 void txs_buf_putc(txs_buf *b, char c);
+/* A whole number in decimal, as printf's "%lld" (txs_buf_dec) or "%llu"
+ * (txs_buf_udec) writes it, without printf: the alert line writes a few
+ * per alert. */
+void txs_buf_dec(txs_buf *b, int64_t v);
+void txs_buf_udec(txs_buf *b, uint64_t v);
 void txs_buf_printf(txs_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -86,6 +86,19 @@ void txs_buf_putc(txs_buf *b, char c)
     b->p[b->n++] = c;
 }
 
+/* u in decimal, a '-' before it when neg. */
+static void put_dec(txs_buf *b, uint64_t u, int neg)
+{
+    char d[24], *o = d + sizeof d;
+    do *--o = (char)('0' + u % 10); while ((u /= 10) != 0);
+    if (neg) *--o = '-';
+    txs_buf_put(b, o, (size_t)(d + sizeof d - o));
+}
+
+void txs_buf_dec(txs_buf *b, int64_t v) { put_dec(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0); }
+
+void txs_buf_udec(txs_buf *b, uint64_t v) { put_dec(b, v, 0); }
+
 void txs_buf_printf(txs_buf *b, const char *fmt, ...)
 {
     va_list ap;
