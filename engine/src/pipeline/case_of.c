@@ -26,14 +26,19 @@
 #include "pipeline/pipeline_int.h"
 #include "txs/cases.h"
 
-/* The offset of the first z[0..n) in s, or SIZE_MAX: memchr for its first
- * byte, then a compare (a hit's JSON is most of a kilobyte, and this runs
- * a few times for every hit an alert writes). */
+/* The offset of the first z[0..n) in s, or SIZE_MAX: memchr for one of
+ * its bytes, then a compare (a hit's JSON is half a kilobyte or more, and
+ * this runs a few times for every hit an alert writes).  The byte is the
+ * pattern's ':' when it has one: a hit holds about 60 quotes but 16 colons,
+ * and every pattern here is a key, "key":. */
 static size_t find(txs_slice s, const char *z, size_t n)
 {
-    const char *q = s.p, *end = s.p + s.n;
-    for (; n && (size_t)(end - q) >= n && (q = memchr(q, z[0], (size_t)(end - q) - n + 1)) != NULL; q++)
-        if (memcmp(q, z, n) == 0) return (size_t)(q - s.p);
+    if (n == 0 || s.n < n) return SIZE_MAX;
+    const char *c = memchr(z, ':', n);
+    size_t a = c ? (size_t)(c - z) : 0; /* z[a] is looked for at s.p[a] and on */
+    const char *q = s.p + a, *last = s.p + (s.n - n) + a; /* z[a]'s last place */
+    for (; q <= last && (q = memchr(q, z[a], (size_t)(last - q) + 1)) != NULL; q++)
+        if (memcmp(q - a, z, n) == 0) return (size_t)(q - a - s.p);
     return SIZE_MAX;
 }
 
