@@ -92,7 +92,7 @@ static int num(const txs_ydoc *doc, const txs_ynode *n, const char *key, double 
 static int count(const txs_ydoc *doc, const txs_ynode *n, const char *key, double hi,
                  uint64_t *out, txs_diag *d)
 {
-    double v;
+    double v = 0.0; /* num() sets it before any use; gcc warns without it under -fprofile-generate */
     TXS_TRY(num(doc, n, key, 0, hi, &v, d));
     if (v != floor(v))
         return txs_diag_set(d, TXS_E_CONFIG, doc->file, n->line, "'%s' must be a whole number",
