@@ -74,6 +74,10 @@ void txs_buf_json_num(txs_buf *b, double v);
  * returns the length.  No printf on the way (emit/fixed.c). */
 #define TXS_FMT_FIXED_MAX 352
 size_t txs_fmt_fixed(char *out, double v, int dec);
+/* v in decimal, as printf's "%llu" writes it, into out (TXS_FMT_U64_MAX
+ * bytes, no NUL); returns the length (emit/fixed.c). */
+#define TXS_FMT_U64_MAX 20
+size_t txs_fmt_u64(char *out, uint64_t v);
 /* Free a heap buffer's bytes (an arena buffer's are only forgotten) and
  * leave b empty; b may then be used again as a heap buffer. */
 void txs_buf_free(txs_buf *b);

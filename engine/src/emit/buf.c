@@ -86,18 +86,17 @@ void txs_buf_putc(txs_buf *b, char c)
     b->p[b->n++] = c;
 }
 
-/* u in decimal, a '-' before it when neg. */
-static void put_dec(txs_buf *b, uint64_t u, int neg)
+void txs_buf_udec(txs_buf *b, uint64_t v)
 {
-    char d[24], *o = d + sizeof d;
-    do *--o = (char)('0' + u % 10); while ((u /= 10) != 0);
-    if (neg) *--o = '-';
-    txs_buf_put(b, o, (size_t)(d + sizeof d - o));
+    char d[TXS_FMT_U64_MAX];
+    txs_buf_put(b, d, txs_fmt_u64(d, v));
 }
 
-void txs_buf_dec(txs_buf *b, int64_t v) { put_dec(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0); }
-
-void txs_buf_udec(txs_buf *b, uint64_t v) { put_dec(b, v, 0); }
+void txs_buf_dec(txs_buf *b, int64_t v)
+{
+    if (v < 0) txs_buf_putc(b, '-');
+    txs_buf_udec(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
 
 void txs_buf_printf(txs_buf *b, const char *fmt, ...)
 {

@@ -1,6 +1,7 @@
 /*
- * fixed.c: a double with a few decimals, exactly as printf's "%.Nf" writes
- * it, without printf.  Scores and weights are written this way in every
+ * fixed.c: numbers as printf writes them, without printf: a whole number
+ * ("%llu", txs_fmt_u64) and a double with a few decimals ("%.Nf",
+ * txs_fmt_fixed).  Scores and weights are written this way in every
  * alert's evidence and explanation; on a night with many alerts the
  * explanations' printf calls were about 5% of a run's instructions (one
  * call parses its format and converts the double through glibc's
@@ -53,5 +54,14 @@ size_t txs_fmt_fixed(char *out, double v, int dec)
     if (neg) tmp[n++] = '-';
     for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
     out[n] = '\0';
+    return n;
+}
+
+size_t txs_fmt_u64(char *out, uint64_t v)
+{
+    char tmp[TXS_FMT_U64_MAX], *o = tmp + sizeof tmp;
+    do *--o = (char)('0' + v % 10); while ((v /= 10) != 0);
+    size_t n = (size_t)(tmp + sizeof tmp - o);
+    memcpy(out, o, n);
     return n;
 }

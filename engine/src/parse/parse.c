@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "parse_int.h"
+#include "txs/emit.h"
 #include "txs/parse.h"
 #include "txs/values.h"
 
@@ -123,15 +124,12 @@ static int join(const ctx *c, const txs_bslot *s, txs_slice *out)
 static int line_id(const ctx *c, txs_slice *out)
 {
     const txs_binding *b = c->b;
-    char digits[24];
-    size_t nd = 0;
-    uint64_t line = c->rec->line;
-    do digits[nd++] = (char)('0' + line % 10), line /= 10;
-    while (line);
+    char digits[TXS_FMT_U64_MAX];
+    size_t nd = txs_fmt_u64(digits, c->rec->line);
     char *p = txs_arena_alloc(c->a, b->id_prefix_len + nd);
     if (p == NULL) return TXS_E_NOMEM;
     memcpy(p, b->id_prefix, b->id_prefix_len);
-    for (size_t i = 0; i < nd; i++) p[b->id_prefix_len + i] = digits[nd - 1 - i];
+    memcpy(p + b->id_prefix_len, digits, nd);
     *out = (txs_slice){p, b->id_prefix_len + nd};
     return TXS_OK;
 }

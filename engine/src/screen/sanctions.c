@@ -659,6 +659,12 @@ static int rarer(const sidx *x, uint32_t a, uint32_t b)
 
 static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, size_t n);
 
+/* s->qs prepared from s->q, unless it is already. */
+static void query_side(txs_sanctions *s)
+{
+    if (!s->qs_ok) txs__match_side(&s->mp, &s->q, &s->qs), s->qs_ok = 1;
+}
+
 /* The query's side for the scorer and its kind, on its first candidate:
  * most names have none (71,000 of 99,000 counterparties against a
  * look-back's delta of 100 entities), and preparing them is pure work on
@@ -667,8 +673,7 @@ static void prepare(txs_sanctions *s)
 {
     if (s->ready) return;
     s->qkind = party_kind(s->ctx, s->raw, s->rawn);
-    txs__match_side(&s->mp, &s->q, &s->qs);
-    s->qs_ok = 1;
+    query_side(s);
     txs__match_bound_query(&s->qs, s->qb);
     if (++s->qgen == 0) { /* a slot of 2^32 queries ago must not pass for this one's */
         memset(s->qc, 0, QCOL * sizeof *s->qc);
@@ -1074,7 +1079,7 @@ void txs_sanctions_explain_ctx(txs_sanctions *s, const char *p, size_t n,
     txs__hkey h = {txs__ncache_key(p, n, ctx_key(ctx)), p, n, m->list, m->name};
     if (ecap && txs__hmemo_explain(s->hm, &h, explain, ecap)) return;
     int normed = query_of(s, p, n) == 0;
-    if (!s->qs_ok) txs__match_side(&s->mp, &s->q, &s->qs), s->qs_ok = 1;
+    query_side(s);
     s->ctx = ctx;
     s->qkind = party_kind(ctx, p, n);
     double name_sc;
@@ -1115,12 +1120,14 @@ static int evidence(txs_sanctions *s, const char *p, size_t n, const txs_sanctio
     s->qkind = party_kind(ctx, p, n);
     int against = ctx && apply_quals(s, x, x->names[m->name].entity, 1.0, NULL, 0) < 1.0;
     s->ctx = NULL;
-    if (!weak && !against &&
-        (name_sc || query_of(s, p, n) == 0)) {
-        double nm = name_sc ? *name_sc : -1.0;
-        if (name_sc == NULL) {
+    if (!weak && !against && (name_sc || query_of(s, p, n) == 0)) {
+        double nm;
+        if (name_sc) {
+            nm = *name_sc;
+        } else {
+            query_side(s);
             load_name(x, m->name, &s->c);
-            nm = txs_match_score(&s->mp, &s->q, &s->c, NULL, NULL, 0);
+            nm = txs__match_score_side(&s->mp, &s->qs, &s->q, &s->c, NULL, NULL, 0);
         }
         if (nm >= 0.9999) return TXS_EV_EXACT;
         if (nm >= TXS_SANCTIONS_NEAR_EXACT) return TXS_EV_NEAR_EXACT;
