@@ -38,8 +38,7 @@ static int fail(int rc, const txs_diag *d)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: txscreen lists compile [--hs-target TARGET] [--date LIST=YYYY-MM-DD]...\n"
-               "                              SRC... -o SNAPSHOT\n"
+    fprintf(f, "usage: txscreen lists compile [--date LIST=YYYY-MM-DD]... SRC... -o SNAPSHOT\n"
                "       txscreen lists info SNAPSHOT\n"
                "       txscreen lists diff OLD NEW\n"
                "       txscreen lists update SOURCES.yaml\n"
@@ -56,10 +55,10 @@ static void usage(FILE *f)
                "--date LIST=YYYY-MM-DD  the publication date of a list whose files state\n"
                "                    none (the OFAC legacy CSV: --date OFAC-SDN=2021-07-07);\n"
                "                    hits cite it. A date the file states wins.\n"
-               "--hs-target TARGET  the CPU the snapshot's Hyperscan database is compiled\n"
-               "                    for: generic (default: the same bytes on every x86-64\n"
-               "                    host, loads on all), avx2, avx512, avx512vbmi, or native\n"
-               "                    (this host; refused on a CPU without its features).\n"
+               "A snapshot holds no machine code: the same sources give the same bytes on\n"
+               "every host, and it loads on every x86-64 CPU (--hs-target, which chose the\n"
+               "CPU of the Hyperscan database snapshots had until December 2026, is\n"
+               "accepted and ignored).\n"
                "\n" TXS_CLI_EXIT_CODES);
 }
 
@@ -101,7 +100,7 @@ static int add_date(char *arg, txs_lists_date *dates, size_t *n)
 
 static int cmd_compile(int argc, char **argv)
 {
-    const char *out = NULL, *target = NULL;
+    const char *out = NULL;
     txs_lists_date dates[MAX_DATES];
     size_t ndates = 0;
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
@@ -114,7 +113,9 @@ static int cmd_compile(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         if (c == 'o') out = optarg;
-        else if (c == 'T') target = optarg;
+        else if (c == 'T')
+            fprintf(stderr, "txscreen lists: --hs-target %s ignored: snapshots hold no Hyperscan "
+                            "database any more, and load on every CPU\n", optarg);
         else if (c == 'D') {
             if (add_date(optarg, dates, &ndates) != TXS_EXIT_OK) return TXS_EXIT_USAGE;
         } else if (c == 'h') return usage(stdout), TXS_EXIT_OK;
@@ -125,7 +126,7 @@ static int cmd_compile(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = txs_lists_compile_dated((const char *const *)argv + optind, (size_t)(argc - optind),
-                                     target, dates, ndates, out, &d);
+                                     dates, ndates, out, &d);
     if (rc == TXS_E_ARG) {
         fprintf(stderr, "txscreen lists: %s\n", d.msg);
         return TXS_EXIT_USAGE;
@@ -194,18 +195,13 @@ static int cmd_info(int argc, char **argv)
     int rc = open_any(argv[1], &l, &img, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc < 0) return free(img), fail(rc, &d);
-    uint32_t nv, hv;
-    txs_lists_section_versions(l, &nv, &hv);
     size_t n = txs_lists_count(l);
     printf("snapshot %s\n  xxh3 %016llx, %zu bytes, %zu entities, %.0f bytes/entity, loaded in "
-           "%.3f ms\n  sections: names v%u, hyperscan v%u (0 = not yet built)\n",
+           "%.3f ms\n  sections: names v%u (0 = not yet built)\n",
            argv[1], (unsigned long long)txs_lists_hash(l), txs_lists_size(l), n,
            n ? (double)txs_lists_size(l) / (double)n : 0.0,
            ((double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6),
-           nv, hv);
-    char hs[160], host[64];
-    txs_lists_hs_info(l, hs, sizeof hs, host, sizeof host);
-    printf("  hyperscan database: %s\n  this CPU's features: %s\n", hs, host);
+           txs_lists_names_version(l));
     printf("sources:\n");
     time_t now = time(NULL);
     for (size_t i = 0; i < txs_lists_nsources(l); i++) {

@@ -1,15 +1,15 @@
 /*
  * hs_engine.h: the one doorway to Hyperscan (engine/src/hs/), below the
- * lists that compile its databases and the screeners that scan them:
- * every Hyperscan call in the engine lives in hs/hs_db.c, the only file that
- * includes <hs.h>, so the rest of the code neither depends on Hyperscan's
- * headers nor can misuse its scratch rules.
+ * screeners and rules that scan its databases: every Hyperscan call in the
+ * engine lives in hs/hs_db.c, the only file that includes <hs.h>, so the
+ * rest of the code neither depends on Hyperscan's headers nor can misuse
+ * its scratch rules.
  *
- *   build time  txs_hsdb_compile_lits(literals, target) -> serialised
- *                                                  bytes (go into the snapshot)
+ *   start-up    txs_hsdb_build(literals) -> db (compile + open, never saved)
+ *               txs_hsdb_compile_regex(patterns, target) -> serialised bytes
+ *               (pattern rules, which may save them: hs/patset.c)
  *   run time    txs_hsdb_open(bytes) -> db (deserialised, never recompiled)
  *               txs_hsdb_scan(db, scratch, text, callback)
- *   start-up    txs_hsdb_build(literals) -> db (compile + open, no snapshot)
  *
  * A db is immutable and shareable; a scratch belongs to one screener.
  */
@@ -25,8 +25,8 @@ typedef struct txs_hsdb txs_hsdb;
 typedef struct txs_hsscratch txs_hsscratch;
 
 /*
- * The CPUs a stored database can be compiled for (hs_db.c says why a
- * snapshot's databases are not compiled for the host by default):
+ * The CPUs a stored database can be compiled for (hs_db.c says why one
+ * may not want the host's own):
  *   generic     baseline x86-64, no CPU family tuning: runs on every host
  *               the library supports, and gives the same bytes on all
  *   avx2        Haswell and later (AVX2)
@@ -45,30 +45,13 @@ enum {
     TXS_HS_NTARGETS
 };
 
-/* A target by name into *out; TXS_E_ARG for an unknown name. */
-int txs_hsdb_target_parse(const char *name, int *out);
-/* The name of target t ("unknown" when out of range). */
-const char *txs_hsdb_target_name(int t);
-
 /* Hyperscan's description of serialised bytes (version, CPU features,
  * mode) into buf; TXS_E_FORMAT when they are not a database. */
 int txs_hsdb_info(const void *p, size_t n, char *buf, size_t cap);
 /* The running CPU's features as Hyperscan sees them ("AVX2 AVX512"). */
 int txs_hsdb_host(char *buf, size_t cap);
 
-/*
- * Compile n literals (lit[i] of len[i] bytes, pattern id = i) for target
- * (TXS__HS_*) into a block-mode database, each reported at most once a
- * scan (HS_FLAG_SINGLEMATCH), and serialise it into a malloc'd buffer
- * (*out, *outn; the caller frees it).  Deterministic: the same literals in
- * the same order for the same target give the same bytes on any host
- * (TXS_HS_NATIVE excepted).  n == 0 gives an empty buffer.  On error d
- * names the literal Hyperscan refused.
- */
-int txs_hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, int target,
-                           void **out, size_t *outn, txs_diag *d);
-
-/* Deserialise bytes written by txs_hsdb_compile_lits (borrowed only
+/* Deserialise bytes written by txs_hsdb_compile_regex (borrowed only
  * during the call).  n == 0 gives *out = NULL (an empty database).  Bytes
  * compiled for a CPU this host lacks give TXS_E_UNSUPPORTED, another
  * Hyperscan version or corrupt bytes TXS_E_FORMAT, d saying which. */

@@ -182,18 +182,6 @@ void txs_lists_builder_free(txs_lists_builder *b);
 int txs_lists_builder_add(txs_lists_builder *b, const char *path, txs_diag *d);
 
 /*
- * Choose the CPU the snapshot's Hyperscan database is compiled for:
- * "generic" (the default: baseline x86-64, the same bytes whichever host
- * compiles it, and loadable on every host), "avx2", "avx512",
- * "avx512vbmi", or "native" (the compiling host's own platform: its bytes
- * depend on that host, and it loads only where those CPU features exist).
- * A snapshot compiled for features the running CPU lacks is refused at
- * load with a message naming both.  TXS_E_ARG, with d listing the names,
- * for an unknown target.
- */
-int txs_lists_builder_target(txs_lists_builder *b, const char *target, txs_diag *d);
-
-/*
  * Date the sources of list `list` (the id their entities carry: "OFAC-SDN",
  * "UN") whose file states no date of its own: date is "YYYY-MM-DD", as given
  * on `lists compile --date` or taken by `lists update` from the server's
@@ -205,26 +193,21 @@ int txs_lists_builder_date(txs_lists_builder *b, const char *list, const char *d
                            txs_diag *d);
 
 /* Serialise into a malloc'd image (*out, *n; the caller frees *out).  The
- * same sources added in the same order for the same target give the same
- * bytes, on any host (the "native" target excepted). */
+ * same sources added in the same order give the same bytes, on any host:
+ * a snapshot holds no machine code. */
 int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_diag *d);
 
 /* Convenience: read every source and write the snapshot atomically to
  * out_path (an existing file is replaced only on success). */
 int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path,
                       txs_diag *d);
-/* The same for a Hyperscan target (txs_lists_builder_target; NULL is
- * "generic"). */
-int txs_lists_compile_for(const char *const *srcs, size_t nsrcs, const char *target,
-                          const char *out_path, txs_diag *d);
-
 /* A date for the undated sources of one list (txs_lists_builder_date). */
 typedef struct txs_lists_date {
     const char *list, *date;
 } txs_lists_date;
 
-/* txs_lists_compile_for, dating the undated sources of each named list. */
-int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs, const char *target,
+/* txs_lists_compile, dating the undated sources of each named list. */
+int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs,
                             const txs_lists_date *dates, size_t ndates, const char *out_path,
                             txs_diag *d);
 
@@ -256,12 +239,6 @@ int txs_lists_load(const char *path, txs_lists **out, txs_diag *d);
 int txs_lists_open_mem(const void *p, size_t n, txs_lists **out, txs_diag *d);
 /* Free (unmaps); accepts NULL. */
 void txs_lists_free(txs_lists *l);
-
-/* Hyperscan's description of the snapshot's name database (its Hyperscan
- * version, the CPU features it was compiled for, its mode) into buf; with
- * the running CPU's features into host (NULL: not wanted).  Returns 0, or
- * TXS_E_FORMAT when the snapshot has no readable database. */
-int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, size_t hcap);
 
 /* The file the snapshot was loaded from (txs_lists_load), for messages;
  * "" for an image opened in memory. */
@@ -296,9 +273,9 @@ size_t txs_lists_nstats(const txs_lists *l);
 void txs_lists_stat(const txs_lists *l, size_t i, uint32_t *source, int *parsed,
                     txs_slice *kind, uint32_t *count);
 
-/* Versions of the reserved sections the name-screening issue fills: 0 means
- * empty (normalised name forms, Hyperscan databases). */
-void txs_lists_section_versions(const txs_lists *l, uint32_t *names, uint32_t *hsdb);
+/* The version of the snapshot's name-screening section (normalised name
+ * forms and their index), 0 when it has none. */
+uint32_t txs_lists_names_version(const txs_lists *l);
 
 /* ------------------------------------------------------------------ diff */
 

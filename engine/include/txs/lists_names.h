@@ -1,8 +1,8 @@
 /*
  * lists_names.h: a snapshot's name index as the sanctions screeners
- * (engine/src/screen/) read it.  The list compiler writes the NAMES and
- * HSDB sections (lists/names_build.c, lists/names_prefix.c) and the
- * loader maps them (lists/snap_load.c); a screener maps the same bytes in
+ * (engine/src/screen/) read it.  The list compiler writes the NAMES
+ * section (lists/names_build.c, lists/names_prefix.c) and the loader maps
+ * it (lists/snap_load.c); a screener maps the same bytes in
  * place, checks them once at start-up and then walks them on the hot path.
  * This header is the one contract between the two: the layout, the
  * accessor, the misspelling hash and the candidate bar.
@@ -21,11 +21,13 @@
 #include "txs/lists.h"
 #include "txs/norm.h"
 
-/* The snapshot section tags txs__lists_section gives. */
-enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
+/* The snapshot section tag txs__lists_section gives.  Tag 9 was a
+ * Hyperscan database of the literals, written until December 2026: a
+ * snapshot that still has one loads, and the section is not read. */
+enum { TXS__SEC_NAMES = 8 };
 
-/* The name-screening sections (lists/names_build.c writes them, the
- * screeners read them through txs__lists_section).  NAMES, version
+/* The name-screening section (lists/names_build.c writes it, the
+ * screeners read it through txs__lists_section).  NAMES, version
  * TXS__NAMES_VERSION, is one blob that starts with txs__snap_names_hdr; every
  * offset in the header is from the section start and 8-aligned:
  *
@@ -42,7 +44,9 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *             deletions -> token + 1 (the misspelling channel)
  *   tokstr    token strings, NUL terminated (the scorer's rarity table
  *             borrows them)
- *   lits[]    token index of each Hyperscan pattern id
+ *   lits[]    the literals: every real (not PAIR) token of two bytes or
+             more, the ones a query word can equal exactly (the screener
+             builds its exact-token table from them)
  *   fwd_off[], fwd[], pre_off[], pre[]
  *             the prefix index of candidate generation (names_prefix_int.h):
  *             each name's tokens, and each token's prefix postings with
@@ -50,13 +54,9 @@ enum { TXS__SEC_NAMES = 8, TXS__SEC_HSDB = 9 };
  *   tokid[]   per tokdesc[] entry, its token's index in toks[] (the same
  *             bytes), or TXS__NO_TOK for a one-byte token (an initial is
  *             not in the dictionary): what the scorer prepares of a list
- *             token is prepared once per token, not once per name
- *
- * HSDB, version TXS__HSDB_VERSION: Hyperscan's serialised block-mode
- * database of " token " literals (pattern id i = lits[i]). */
+ *             token is prepared once per token, not once per name */
 #define TXS__NAMES_VERSION 5u
 #define TXS__NO_TOK 0xFFFFFFFFu
-#define TXS__HSDB_VERSION 1u
 
 enum { TXS__NM_WEAK = 1u, TXS__NM_ORIG = 2u };
 enum { TXS__TK_PAIR = 1u, TXS__TK_REAL = 2u };

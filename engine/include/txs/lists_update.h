@@ -55,7 +55,6 @@ typedef struct txs_lists_sources {
     unsigned keep;                    /* snapshots kept in DIR/history (>= 1) */
     double connect_timeout, stall_seconds, max_seconds, backoff;
     unsigned retries;
-    char hs_target[16];
     txs_update_source src[TXS_UPDATE_MAX_SOURCES];
     size_t n;
 } txs_lists_sources;

@@ -1,23 +1,25 @@
 /*
  * hs_db.c: every Hyperscan call in the engine (hs_engine.h says why there is
- * only one such file).  Literal databases are compiled with the literal API
- * (hs_compile_lit_multi: no regex parsing, so list tokens need no escaping)
- * in block mode, serialised into the snapshot by the list compiler and
- * deserialised when a screener starts.  Loading never recompiles.
+ * only one such file).  Literal databases (the sanctioned places) are
+ * compiled with the literal API (hs_compile_lit_multi: no regex parsing, so
+ * the literals need no escaping) in block mode when a screener starts;
+ * pattern rules' databases (hs/patset.c) are compiled from regular
+ * expressions and may be saved and opened again (txs_hsdb_open never
+ * recompiles).
  *
  * Portability.  A serialised database carries the platform it was compiled
  * for, and Hyperscan refuses one whose instruction set the running CPU
- * lacks.  Compiled with the host's own platform (hs_compile's NULL
- * platform), a snapshot made on an AVX-512 machine would differ in its
- * bytes from one made elsewhere and would not load on a node without
- * AVX-512.  So a database bound for a snapshot is compiled for a named,
- * fixed target (hs_engine.h lists them), by default "generic": the baseline
- * x86-64 instruction set Hyperscan supports, tuned for no CPU family, the
- * same bytes on every host and loadable on all of them.  The runtime
- * still dispatches its scanning code on the running CPU, so the cost of
- * not using AVX2 in the database itself is small (docs/lists.md gives the
- * measured figures).  Databases compiled when a run starts and never
- * stored (txs_hsdb_build) are compiled for the host.
+ * lacks; its bytes also depend on the compiling host when compiled for the
+ * host's own platform (hs_compile's NULL platform).  So a database can be
+ * compiled for a named, fixed target (hs_engine.h lists them): "generic" is
+ * the baseline x86-64 instruction set Hyperscan supports, tuned for no CPU
+ * family, the same bytes on every host and loadable on all of them (the
+ * fuzz target of the pattern sets uses it); the runtime still dispatches
+ * its scanning code on the running CPU.  A saved database that this CPU
+ * cannot run is refused by name (the pattern rules then compile afresh).
+ * List snapshots hold no Hyperscan database (until December 2026 they held
+ * one of the name tokens; the screener now looks words up instead), so
+ * they do not depend on the CPU at all.
  *
  * Never the AVX-512 scanner.  hs_scan is an indirect function that the
  * library's fat runtime resolves to the scanner for the best instruction
@@ -54,18 +56,6 @@ static const struct target {
      HS_CPU_FEATURES_AVX2 | HS_CPU_FEATURES_AVX512 | HS_CPU_FEATURES_AVX512VBMI},
     {"native", 0, 0},
 };
-
-int txs_hsdb_target_parse(const char *name, int *out)
-{
-    for (int i = 0; i < TXS_HS_NTARGETS; i++)
-        if (strcmp(name, TARGETS[i].name) == 0) return *out = i, TXS_OK;
-    return TXS_E_ARG;
-}
-
-const char *txs_hsdb_target_name(int t)
-{
-    return t >= 0 && t < TXS_HS_NTARGETS ? TARGETS[t].name : "unknown";
-}
 
 static int platform_for(int t, hs_platform_info_t *p)
 {
@@ -143,27 +133,6 @@ static int compile(const char *const *lit, const size_t *len, size_t n,
     return TXS_OK;
 }
 
-int txs_hsdb_compile_lits(const char *const *lit, const size_t *len, size_t n, int target,
-                           void **out, size_t *outn, txs_diag *d)
-{
-    *out = NULL;
-    *outn = 0;
-    if (n == 0) return TXS_OK;
-    hs_platform_info_t pl;
-    if (platform_for(target, &pl) < 0)
-        return txs_diag_set(d, TXS_E_ARG, "", 0, "no Hyperscan platform for target %d", target);
-    hs_database_t *db = NULL;
-    TXS_TRY(compile(lit, len, n, &pl, &db, d));
-    char *bytes = NULL;
-    size_t nb = 0;
-    hs_error_t rc = hs_serialize_database(db, &bytes, &nb);
-    hs_free_database(db);
-    if (rc != HS_SUCCESS) return txs_diag_set(d, TXS_E_NOMEM, "", 0, "hs_serialize_database failed");
-    *out = bytes;
-    *outn = nb;
-    return TXS_OK;
-}
-
 /* Why a serialised database was refused, in words a user can act on. */
 static int refused(hs_error_t rc, const void *p, size_t n, txs_diag *d)
 {
@@ -172,17 +141,14 @@ static int refused(hs_error_t rc, const void *p, size_t n, txs_diag *d)
     txs_hsdb_host(host, sizeof host);
     if (rc == HS_DB_PLATFORM_ERROR)
         return txs_diag_set(d, TXS_E_UNSUPPORTED, "", 0,
-                            "the snapshot's Hyperscan database was compiled for another CPU "
-                            "(%s) and cannot run on this one (CPU features: %s); recompile it "
-                            "with `txscreen lists compile` (the default target, generic, runs "
-                            "on any x86-64 CPU)", info, host);
+                            "the saved Hyperscan database was compiled for another CPU (%s) "
+                            "and cannot run on this one (CPU features: %s)", info, host);
     if (rc == HS_DB_VERSION_ERROR)
         return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "the snapshot's Hyperscan database is from another Hyperscan "
-                            "version (%s, this is %s); recompile it with `txscreen lists compile`",
-                            info, hs_version());
+                            "the saved Hyperscan database is from another Hyperscan version "
+                            "(%s, this is %s)", info, hs_version());
     return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                        "the snapshot's Hyperscan database is corrupt (%s; Hyperscan error %d)",
+                        "the saved Hyperscan database is corrupt (%s; Hyperscan error %d)",
                         info, (int)rc);
 }
 

@@ -2,16 +2,13 @@
  * lists.c: the small shared pieces of the lists module: enum names and
  * txs_lists_compile(), which ties the builder to an atomic output file
  * (emit.h), so a failed compile leaves any previous snapshot untouched;
- * the dates given for sources whose file states none, and a source's age;
- * the Hyperscan target a snapshot is compiled for (hs/hs_db.c says
- * why it is fixed, not the host's).
+ * the dates given for sources whose file states none, and a source's age.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lists_int.h"
-#include "txs/hs_engine.h"
 #include "txs/emit.h"
 
 const char *txs_entity_type_name(int type)
@@ -39,33 +36,6 @@ const char *txs_id_kind_name(int kind)
 #undef TXS_X_IN
     };
     return kind >= 0 && kind < TXS_ID_COUNT ? N[kind] : "unknown";
-}
-
-int txs_lists_builder_target(txs_lists_builder *b, const char *target, txs_diag *d)
-{
-    int t;
-    if (target == NULL) target = "generic";
-    if (txs_hsdb_target_parse(target, &t) < 0) {
-        char names[128] = "";
-        for (int i = 0; i < TXS_HS_NTARGETS; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                     txs_hsdb_target_name(i));
-        return txs_diag_set(d, TXS_E_ARG, "", 0, "unknown Hyperscan target '%s' (targets: %s)",
-                            target, names);
-    }
-    b->hs_target = t;
-    return TXS_OK;
-}
-
-int txs_lists_hs_info(const txs_lists *l, char *buf, size_t cap, char *host, size_t hcap)
-{
-    const void *p;
-    size_t n;
-    uint32_t v;
-    if (host) txs_hsdb_host(host, hcap);
-    if (txs__lists_section(l, TXS__SEC_HSDB, &p, &n, &v) < 0)
-        return snprintf(buf, cap, "none"), TXS_E_FORMAT;
-    return txs_hsdb_info(p, n, buf, cap);
 }
 
 int txs_lists_builder_date(txs_lists_builder *b, const char *list, const char *date,
@@ -114,9 +84,9 @@ long txs_list_source_age_days(const txs_list_source *s, long long now)
     return age < 0 ? 0 : (long)age;
 }
 
-/* Every source through one builder, compiled for target, into a snapshot
- * image; dates fill the undated sources of the lists they name. */
-static int build_image(const char *const *srcs, size_t nsrcs, const char *target,
+/* Every source through one builder into a snapshot image; dates fill the
+ * undated sources of the lists they name. */
+static int build_image(const char *const *srcs, size_t nsrcs,
                        const txs_lists_date *dates, size_t ndates, void **img, size_t *n,
                        const char *where, txs_diag *d)
 {
@@ -125,7 +95,7 @@ static int build_image(const char *const *srcs, size_t nsrcs, const char *target
     *n = 0;
     if (txs_lists_builder_create(&b) < 0)
         return txs_diag_set(d, TXS_E_NOMEM, where, 0, "out of memory");
-    int rc = txs_lists_builder_target(b, target, d);
+    int rc = TXS_OK;
     for (size_t i = 0; i < nsrcs && rc == TXS_OK; i++) rc = txs_lists_builder_add(b, srcs[i], d);
     for (size_t i = 0; i < ndates && rc == TXS_OK; i++)
         rc = txs_lists_builder_date(b, dates[i].list, dates[i].date, d);
@@ -136,22 +106,16 @@ static int build_image(const char *const *srcs, size_t nsrcs, const char *target
 
 int txs_lists_compile(const char *const *srcs, size_t nsrcs, const char *out_path, txs_diag *d)
 {
-    return txs_lists_compile_for(srcs, nsrcs, NULL, out_path, d);
+    return txs_lists_compile_dated(srcs, nsrcs, NULL, 0, out_path, d);
 }
 
-int txs_lists_compile_for(const char *const *srcs, size_t nsrcs, const char *target,
-                          const char *out_path, txs_diag *d)
-{
-    return txs_lists_compile_dated(srcs, nsrcs, target, NULL, 0, out_path, d);
-}
-
-int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs, const char *target,
+int txs_lists_compile_dated(const char *const *srcs, size_t nsrcs,
                             const txs_lists_date *dates, size_t ndates, const char *out_path,
                             txs_diag *d)
 {
     void *img = NULL;
     size_t n = 0;
-    int rc = build_image(srcs, nsrcs, target, dates, ndates, &img, &n, out_path, d);
+    int rc = build_image(srcs, nsrcs, dates, ndates, &img, &n, out_path, d);
     /* Only now, with every source read, is the output opened: a list that
      * fails to load never touches the previous snapshot. */
     txs_out *o = NULL;
@@ -171,7 +135,7 @@ int txs_lists_compile_mem(const char *const *srcs, size_t nsrcs, void **image,
 {
     size_t n = 0;
     *out = NULL;
-    int rc = build_image(srcs, nsrcs, NULL, NULL, 0, image, &n, "", d);
+    int rc = build_image(srcs, nsrcs, NULL, 0, image, &n, "", d);
     if (rc == TXS_OK) rc = txs_lists_open_mem(*image, n, out, d);
     return rc;
 }

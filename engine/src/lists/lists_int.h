@@ -76,7 +76,6 @@ struct txs_lists_builder {
     size_t statcap;
     int broken;
     int dedup;                  /* set by readers that repeat facts */
-    int hs_target;              /* TXS__HS_*: the CPU the HSDB is compiled for */
 };
 
 /* ---- model.c */
@@ -258,8 +257,8 @@ enum {
     TXS__SEC_IDSORT = 5,
     TXS__SEC_IDENT = 6,
     TXS__SEC_STATS = 7,
-    /* 8 NAMES, 9 HSDB: txs/lists_names.h */
-    TXS__SEC_COUNT = 9
+    /* 8 NAMES: txs/lists_names.h (9, a retired Hyperscan database, is not read) */
+    TXS__SEC_COUNT = 8
 };
 
 typedef struct txs__snap_sec {
@@ -301,12 +300,9 @@ typedef struct txs__snap_stat {
 /* ---- the name-screening sections: their layout, txs__lists_section and
  * txs__lists_del_hash are txs/lists_names.h's (the screeners read them). */
 
-/* Build the NAMES and HSDB sections for snapshot l (names_build.c): two
- * malloc'd blobs the caller frees, the Hyperscan database compiled for
- * hs_target (TXS_HS_*, txs/hs_engine.h).  Deterministic: the same bytes on
- * any host for any target but TXS_HS_NATIVE. */
-int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
-                           void **hsdb, size_t *nhsdb, txs_diag *d);
+/* Build the NAMES section for snapshot l (names_build.c): a malloc'd blob
+ * the caller frees.  Deterministic: the same bytes on any host. */
+int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, txs_diag *d);
 
 /* Index of the i-th entity in id order (snap_load.c). */
 size_t txs__lists_sorted(const txs_lists *l, size_t i);

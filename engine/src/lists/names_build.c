@@ -1,5 +1,5 @@
 /*
- * names_build.c: the snapshot's name-screening sections (lists_int.h draws
+ * names_build.c: the snapshot's name-screening section (lists_names.h draws
  * the NAMES layout).  Build time only, so allocation is fine here.
  *
  * Every entity's primary name, aliases and original-script names are
@@ -13,15 +13,16 @@
  *   rarity       weight = 1 for tokens on <= 8 entities, falling by 0.2 per
  *                doubling beyond that (floor 0.15), legal forms at most 0.2,
  *                so BANK, TRADING, AL or MOHAMMAD cannot carry a candidate;
- *   channels     Hyperscan literals " token " (exact tokens) and an xxh3
- *                table of each token and its one-byte deletions (typos: two
- *                strings within one edit share a deletion variant).
+ *   channels     the literal list (the real tokens of two bytes or more, a
+ *                query word's exact matches: the screener hashes them when
+ *                it starts) and an xxh3 table of each token and its
+ *                one-byte deletions (typos: two strings within one edit
+ *                share a deletion variant).
  *
  * Determinism: entities are read in snapshot order, tokens numbered in
  * first-seen order, postings kept in name order and the tables filled in
- * token order, so the same snapshot gives the same bytes (Hyperscan's
- * serialisation is deterministic for the same literals in the same order;
- * tests/unit/test_sanctions.c checks the whole image).
+ * token order, so the same snapshot gives the same bytes
+ * (tests/unit/test_sanctions.c checks the whole image).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +31,6 @@
 
 #include "lists_int.h"
 #include "names_prefix_int.h"
-#include "txs/hs_engine.h"
 #include "txs/norm.h"
 
 #define DF_FULL 8.0     /* tokens on this many entities or fewer weigh 1 */
@@ -340,33 +340,6 @@ static int fill_tables(nb *b, tables *t)
     return TXS_OK;
 }
 
-static int compile_lits(nb *b, const tables *t, int target, void **hs, size_t *nhs,
-                        txs_diag *d)
-{
-    const tokent *k = (const tokent *)b->toks.p;
-    char **lit = calloc(t->nlits + 1, sizeof *lit);
-    size_t *len = calloc(t->nlits + 1, sizeof *len);
-    int rc = lit && len ? TXS_OK : TXS_E_NOMEM;
-    for (size_t i = 0; rc == TXS_OK && i < t->nlits; i++) {
-        const tokent *x = &k[t->lits[i]];
-        lit[i] = malloc(x->len + 2);
-        if (lit[i] == NULL) {
-            rc = TXS_E_NOMEM;
-            break;
-        }
-        lit[i][0] = ' ';
-        memcpy(lit[i] + 1, b->tokstr.p + x->off, x->len);
-        lit[i][x->len + 1] = ' ';
-        len[i] = x->len + 2;
-    }
-    if (rc == TXS_OK)
-        rc = txs_hsdb_compile_lits((const char *const *)lit, len, t->nlits, target, hs, nhs,
-                                    d);
-    for (size_t i = 0; lit && i < t->nlits; i++) free(lit[i]);
-    free(lit), free(len);
-    return rc;
-}
-
 static int write_blob(nb *b, const tables *t, void **out, size_t *n)
 {
     blob o = {NULL, 0};
@@ -411,11 +384,11 @@ static void nb_free(nb *b, tables *t)
     txs__prefix_free(&t->px);
 }
 
-int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size_t *nnames,
-                           void **hsdb, size_t *nhsdb, txs_diag *d)
+int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, txs_diag *d)
 {
-    *names = *hsdb = NULL;
-    *nnames = *nhsdb = 0;
+    (void)d;
+    *names = NULL;
+    *nnames = 0;
     nb b;
     tables t;
     memset(&b, 0, sizeof b);
@@ -434,13 +407,7 @@ int txs__lists_build_names(const txs_lists *l, int hs_target, void **names, size
     if (rc == TXS_OK)
         rc = txs__prefix_build(&t.px, (uint32_t)b.names.n, (uint32_t)b.toks.n, (uint32_t)b.post.n,
                                (const txs__snap_name *)b.names.p, t.toks, t.post, t.tokid);
-    if (rc == TXS_OK) rc = compile_lits(&b, &t, hs_target, hsdb, nhsdb, d);
     if (rc == TXS_OK) rc = write_blob(&b, &t, names, nnames);
     nb_free(&b, &t);
-    if (rc < 0) {
-        free(*hsdb);
-        *hsdb = NULL;
-        *nhsdb = 0;
-    }
     return rc;
 }

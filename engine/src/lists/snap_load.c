@@ -34,9 +34,9 @@ struct txs_lists {
     const txs__snap_ident *ident;
     const txs__snap_stat *stat;
     size_t nsrc, nent, nfld, nstr, nident, nstat;
-    uint32_t names_version, hsdb_version;
-    const void *names, *hsdb;   /* the name-screening sections, if built */
-    size_t names_size, hsdb_size;
+    uint32_t names_version;
+    const void *names;          /* the name-screening section, if built */
+    size_t names_size;
     char *path;                 /* txs_lists_load's file, else NULL */
 };
 
@@ -71,7 +71,6 @@ static int sections(txs_lists *l, const char *name, txs_diag *d)
         case TXS__SEC_IDSORT: l->idsort = p; break;
         case TXS__SEC_STATS: l->stat = p, l->nstat = n / sizeof *l->stat; break;
         case TXS__SEC_NAMES: l->names_version = s->version, l->names = p, l->names_size = n; break;
-        case TXS__SEC_HSDB: l->hsdb_version = s->version, l->hsdb = p, l->hsdb_size = n; break;
         case TXS__SEC_IDENT: {
             uint64_t slots;
             if (n < 8) return bad(d, name, "identifier table");
@@ -291,11 +290,7 @@ void txs_lists_stat(const txs_lists *l, size_t i, uint32_t *source, int *parsed,
     *count = s->count;
 }
 
-void txs_lists_section_versions(const txs_lists *l, uint32_t *names, uint32_t *hsdb)
-{
-    *names = l->names_version;
-    *hsdb = l->hsdb_version;
-}
+uint32_t txs_lists_names_version(const txs_lists *l) { return l->names_version; }
 
 size_t txs__lists_sorted(const txs_lists *l, size_t i) { return l->idsort[i]; }
 
@@ -303,7 +298,6 @@ int txs__lists_section(const txs_lists *l, uint32_t tag, const void **p, size_t 
                        uint32_t *version)
 {
     if (tag == TXS__SEC_NAMES) *p = l->names, *n = l->names_size, *version = l->names_version;
-    else if (tag == TXS__SEC_HSDB) *p = l->hsdb, *n = l->hsdb_size, *version = l->hsdb_version;
     else return TXS_E_NOTFOUND;
     return *p ? TXS_OK : TXS_E_NOTFOUND;
 }

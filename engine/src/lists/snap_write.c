@@ -233,8 +233,8 @@ static void section(pool *img, txs__snap_sec *sec, uint32_t tag, uint32_t versio
 }
 
 typedef struct blobs {
-    const void *names, *hsdb;
-    size_t nnames, nhsdb;
+    const void *names;
+    size_t nnames;
 } blobs;
 
 static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
@@ -257,8 +257,6 @@ static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
     section(&img, &sec[6], TXS__SEC_STATS, 1, o->stat, o->nstat * sizeof *o->stat);
     section(&img, &sec[7], TXS__SEC_NAMES, bl->names ? TXS__NAMES_VERSION : 0, bl->names,
             bl->nnames);
-    section(&img, &sec[8], TXS__SEC_HSDB, bl->names ? TXS__HSDB_VERSION : 0, bl->hsdb,
-            bl->nhsdb);
     if (img.oom) {
         free(img.p);
         return TXS_E_NOMEM;
@@ -280,21 +278,21 @@ static int assemble(parts *o, const blobs *bl, void **out, size_t *n)
 
 /* Second pass: derive the name sections from the first image and write
  * the image again with them.  On failure *out is freed and cleared. */
-static int with_names(parts *o, int hs_target, void **out, size_t *n, txs_diag *d)
+static int with_names(parts *o, void **out, size_t *n, txs_diag *d)
 {
     txs_lists *l = NULL;
-    blobs bl = {NULL, NULL, 0, 0};
-    void *nm = NULL, *hs = NULL;
+    blobs bl = {NULL, 0};
+    void *nm = NULL;
     int rc = txs_lists_open_mem(*out, *n, &l, d);
-    if (rc == 0) rc = txs__lists_build_names(l, hs_target, &nm, &bl.nnames, &hs, &bl.nhsdb, d);
+    if (rc == 0) rc = txs__lists_build_names(l, &nm, &bl.nnames, d);
     txs_lists_free(l);
     free(*out);
     *out = NULL;
     if (rc == 0) {
-        bl.names = nm, bl.hsdb = hs;
+        bl.names = nm;
         rc = assemble(o, &bl, out, n);
     }
-    free(nm), free(hs);
+    free(nm);
     return rc;
 }
 
@@ -311,9 +309,9 @@ int txs_lists_builder_image(txs_lists_builder *b, void **out, size_t *n, txs_dia
         fill_ident(&o);
         rc = o.str.oom ? TXS_E_NOMEM : fill_sort(&o);
     }
-    blobs bl = {NULL, NULL, 0, 0};
+    blobs bl = {NULL, 0};
     if (rc == 0) rc = assemble(&o, &bl, out, n);
-    if (rc == 0) rc = with_names(&o, b->hs_target, out, n, d);
+    if (rc == 0) rc = with_names(&o, out, n, d);
     free_parts(&o);
     if (rc < 0 && (d == NULL || d->msg[0] == '\0')) txs_diag_set(d, rc, "", 0, "out of memory writing the snapshot");
     return rc;

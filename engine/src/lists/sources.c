@@ -241,6 +241,8 @@ static int one_source(const txs_ydoc *doc, const txs_ynode *n, const txs_lists_s
  * the sources copy them. */
 static int settings(const txs_ydoc *doc, const txs_ynode *r, txs_lists_sources *c, txs_diag *d)
 {
+    /* hs_target chose the CPU of the Hyperscan database snapshots held
+     * until December 2026: still accepted, and ignored */
     static const char *const keys[] = {"dir", "keep", "connect_timeout", "stall_seconds",
                                        "max_seconds", "retries", "backoff", "max_shrink",
                                        "max_growth", "hs_target", "sources", NULL};
@@ -269,8 +271,6 @@ static int settings(const txs_ydoc *doc, const txs_ynode *r, txs_lists_sources *
     if ((v = txs__ymap_get(r, "backoff"))) TXS_TRY(num(doc, v, "backoff", 0, 600, &c->backoff, d));
     if ((v = txs__ymap_get(r, "max_shrink"))) TXS_TRY(num(doc, v, "max_shrink", 0, 1, &c->src[0].max_shrink, d));
     if ((v = txs__ymap_get(r, "max_growth"))) TXS_TRY(num(doc, v, "max_growth", 0, 1e6, &c->src[0].max_growth, d));
-    snprintf(c->hs_target, sizeof c->hs_target, "generic");
-    if ((v = txs__ymap_get(r, "hs_target"))) TXS_TRY(str_into(doc, v, "hs_target", c->hs_target, sizeof c->hs_target, d));
     return TXS_OK;
 }
 

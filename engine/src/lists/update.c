@@ -316,8 +316,7 @@ static int compile(upd *u)
     txs_lists_builder *b;
     if (txs_lists_builder_create(&b) < 0)
         return txs_diag_set(u->d, TXS_E_NOMEM, u->cfg->file, 0, "out of memory");
-    int rc = txs_lists_builder_target(b, u->cfg->hs_target, u->d);
-    if (rc == TXS_E_ARG) rc = txs_diag_set(u->d, TXS_E_CONFIG, u->cfg->file, 0, "hs_target: %s", u->d->msg);
+    int rc = TXS_OK;
     for (size_t k = 0; k < u->cfg->n && rc == TXS_OK; k++) rc = add_source(u, b, k);
     if (rc == TXS_OK) rc = txs_lists_builder_image(b, &u->img, &u->nimg, u->d);
     txs_lists_builder_free(b);

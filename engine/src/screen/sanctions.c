@@ -1,13 +1,14 @@
 /*
  * sanctions.c: sanctions name screening (sanctions.h draws the flow) over
  * the snapshots' name indexes, which sanctions_index.c opens and checks
- * (the run-time half of the NAMES / HSDB sections that lists_names.h draws
- * and lists/names_build.c writes).
+ * (the run-time half of the NAMES section that lists_names.h draws and
+ * lists/names_build.c writes).
  *
  * For one party name:
- *   1. normalise it (txs_norm_name_of, kind unknown) and pad it with spaces,
- *      so the Hyperscan literals " token " only match whole tokens;
- *   2. exact channel: one hs_scan gives every list token present;
+ *   1. normalise it (txs_norm_name_of, kind unknown): tokens joined by
+ *      spaces;
+ *   2. exact channel: each word is looked up in the exact-token table
+ *      (exact_words), which gives every list token present;
  *   3. misspelling channel: each query token that did not hit exactly, and
  *      each adjacent pair written together, is probed with itself and its
  *      one-byte deletions in the xxh3 deletion table (a bloom filter built
@@ -68,7 +69,6 @@
 #include "screen/name_cache_int.h"
 #include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
-#include "txs/hs_engine.h"
 #include "txs/lists_names.h"
 #include "txs/match.h"
 #include "txs/norm.h"
@@ -126,7 +126,6 @@ struct txs_sanctions {
     qcol *qc;              /* QCOL slots, direct-mapped, of query qgen */
     uint32_t qcmask;       /* QCOL - 1 (0: one slot, a test's) */
     uint32_t qgen;
-    char pad[TXS_NORM_MAX_TEXT + 4];
     int qhit[TXS_NORM_MAX_TOKENS];
     thit th[MAX_TH];
     size_t nth;
@@ -236,20 +235,39 @@ static void add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
     }
 }
 
-typedef struct scan_ctx {
-    txs_sanctions *s;
-    const sidx *x;
-} scan_ctx;
-
-/* An exact token: the literal " tok " ended at padded offset `to`, so the
- * query token ends at text offset to - 2. */
-static int on_lit(unsigned id, unsigned long long to, void *ctx)
+/* The list tokens the query's text holds as whole words: each run of
+ * bytes between spaces (the text is its tokens joined by spaces) that is a
+ * literal, a real dictionary token of two bytes or more, in the order the
+ * runs end.  A token met is a hit at full weight, and the query tokens
+ * ending where it ends are marked exact (s->qhit, which only the typo
+ * channel reads).  A word met again is not: it goes through the typo
+ * channel too ("Liza Liza Huel" probes its second "liza", which finds
+ * "lisa"), as when these hits came from a single-match scan of the padded
+ * text for every " literal ".  A word is looked up, not searched for. */
+static void exact_words(txs_sanctions *s, const sidx *x)
 {
-    scan_ctx *c = ctx;
-    add_tok(c->s, c->x, c->x->lits[id], 1.0f);
-    for (uint32_t k = 0; k < c->s->q.ntok; k++)
-        if ((unsigned long long)c->s->q.tok[k].off + c->s->q.tok[k].len + 2 == to) c->s->qhit[k] = 1;
-    return 0;
+    const char *t = s->q.text;
+    size_t n = s->q.len, nmet = 0;
+    uint32_t met[TXS_NORM_MAX_TOKENS];
+    for (size_t a = 0; a < n;) {
+        if (t[a] == ' ') {
+            a++;
+            continue;
+        }
+        size_t b = a + 1;
+        while (b < n && t[b] != ' ') b++;
+        uint32_t tok = b - a < 2 ? TXS__NO_TOK
+                                 : txs__sidx_exact(x, t + a, b - a, txs__lists_del_hash(t + a, b - a));
+        size_t j = 0;
+        while (tok != TXS__NO_TOK && j < nmet && met[j] != tok) j++;
+        if (tok != TXS__NO_TOK && j == nmet) {
+            if (nmet < TXS_NORM_MAX_TOKENS) met[nmet++] = tok;
+            add_tok(s, x, tok, 1.0f);
+            for (uint32_t k = 0; k < s->q.ntok; k++)
+                if ((size_t)s->q.tok[k].off + s->q.tok[k].len == b) s->qhit[k] = 1;
+        }
+        a = b;
+    }
 }
 
 /* The typo memo: what probe_variants found for a string, so that a token
@@ -1042,16 +1060,11 @@ static size_t screen_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
     s->nres = 0;
     if (n == 0 || norm_query(s, p, n) < 0 || s->q.ntok == 0) return 0;
     s->raw = p, s->rawn = n, s->ready = 0; /* prepare() on the first candidate */
-    size_t pn = s->q.len + 2;
-    s->pad[0] = ' ';
-    memcpy(s->pad + 1, s->q.text, s->q.len);
-    s->pad[pn - 1] = ' ';
     for (size_t i = 0; i < s->n; i++) {
         sidx *x = &s->ix[i];
         s->nth = 0;
         memset(s->qhit, 0, sizeof s->qhit);
-        scan_ctx c = {s, x};
-        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        exact_words(s, x);
         typo_channel(s, x);
         candidates(s, x, (uint32_t)i);
     }
@@ -1236,32 +1249,25 @@ static void text_candidates(txs_sanctions *s, sidx *x, uint32_t list, double bar
     }
 }
 
-/* The text normalised into s->q and padded into s->pad; its padded length,
- * or 0 when it has no tokens. */
-static size_t load_text(txs_sanctions *s, const char *p, size_t n)
+/* The text normalised into s->q: 1, or 0 when it has fewer than two
+ * tokens. */
+static int load_text(txs_sanctions *s, const char *p, size_t n)
 {
     if (n == 0) return 0;
     int rc = txs_norm_name_of(s->nz, p, n, TXS_NAME_ANY, &s->q);
     s->qrawn = SIZE_MAX, s->qs_ok = 0; /* not a party name's */
-    if (rc < 0 || s->q.ntok < 2) return 0;
-    size_t pn = s->q.len + 2;
-    s->pad[0] = ' ';
-    memcpy(s->pad + 1, s->q.text, s->q.len);
-    s->pad[pn - 1] = ' ';
-    return pn;
+    return rc >= 0 && s->q.ntok >= 2;
 }
 
 size_t txs_sanctions_text(txs_sanctions *s, const char *p, size_t n, double bar,
                           txs_sanctions_match *out, size_t cap)
 {
     s->nres = 0;
-    size_t pn = load_text(s, p, n);
-    if (pn == 0) return 0;
+    if (!load_text(s, p, n)) return 0;
     for (size_t i = 0; i < s->n; i++) {
         sidx *x = &s->ix[i];
         s->nth = 0;
-        scan_ctx c = {s, x};
-        txs_hsdb_scan(x->db, x->scratch, s->pad, pn, on_lit, &c);
+        exact_words(s, x);
         text_candidates(s, x, (uint32_t)i, bar);
     }
     qsort(s->res, s->nres, sizeof *s->res, res_cmp);

@@ -4,9 +4,11 @@
  * Everything read from the snapshot is bounds-checked here, once, so the
  * per-name path in sanctions.c needs no checks: every offset, count,
  * token, posting, literal, deletion entry and the prefix index.  Then the
- * tables that are cheaper to build at start-up than to store: the bloom
- * filter in front of the deletion table and the per-entity qualifier
- * tables (countries; birth-year ranges from DOB fields).
+ * tables that are cheaper to build at start-up than to store: the exact-
+ * token table (the literals by their text, a few tens of thousands even
+ * for a 1 M-name list), the bloom filter in front of the deletion table
+ * and the per-entity qualifier tables (countries; birth-year ranges from
+ * DOB fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,24 @@ static int check_names(const sidx *x, txs_diag *d)
         if (x->lits[i] >= h->ntoks) return bad(d, x->l, "literal table");
     if (txs__prefix_check(h, x->fwd_off, x->fwd, x->pre_off, x->pre) < 0)
         return bad(d, x->l, "prefix index");
+    return TXS_OK;
+}
+
+/* The literals by their text (txs__sidx_exact): at most half full. */
+static int build_exact(sidx *x)
+{
+    size_t cap = 64;
+    while (cap < (size_t)x->h.nlits * 2) cap *= 2;
+    x->exact = calloc(cap, sizeof *x->exact);
+    if (x->exact == NULL) return TXS_E_NOMEM;
+    x->exact_mask = (uint32_t)(cap - 1);
+    for (uint32_t i = 0; i < x->h.nlits; i++) {
+        const txs__snap_tok *t = &x->toks[x->lits[i]];
+        uint32_t h = txs__lists_del_hash(x->tokstr + t->str_off, t->len);
+        uint32_t k = h & x->exact_mask;
+        while (x->exact[k]) k = (k + 1) & x->exact_mask;
+        x->exact[k] = (uint64_t)h << 32 | (x->lits[i] + 1u);
+    }
     return TXS_OK;
 }
 
@@ -243,25 +263,22 @@ static int build_quals(sidx *x)
 
 static int open_sections(sidx *x, const txs_lists *l, txs_diag *d)
 {
-    const void *np, *hp;
-    size_t nn, hn;
-    uint32_t nv, hv;
+    const void *np;
+    size_t nn;
+    uint32_t nv;
     x->l = l;
-    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0 ||
-        txs__lists_section(l, TXS__SEC_HSDB, &hp, &hn, &hv) < 0)
+    if (txs__lists_section(l, TXS__SEC_NAMES, &np, &nn, &nv) < 0)
         return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "the list snapshot has no name-screening sections; "
+                            "the list snapshot has no name-screening section; "
                             "recompile it with `txscreen lists compile`");
-    if (nv != TXS__NAMES_VERSION || hv != TXS__HSDB_VERSION)
+    if (nv != TXS__NAMES_VERSION)
         return txs_diag_set(d, TXS_E_FORMAT, "", 0,
-                            "the list snapshot's name-screening sections are NAMES version %u "
-                            "and HSDB version %u, this build reads %u and %u (an older or newer "
-                            "txscreen compiled it); recompile it with `txscreen lists compile`",
-                            nv, hv, TXS__NAMES_VERSION, TXS__HSDB_VERSION);
+                            "the list snapshot's name-screening section is NAMES version %u, "
+                            "this build reads %u (an older or newer txscreen compiled it); "
+                            "recompile it with `txscreen lists compile`",
+                            nv, TXS__NAMES_VERSION);
     TXS_TRY(map_names(x, np, nn, d));
     TXS_TRY(check_names(x, d));
-    TXS_TRY(txs_hsdb_open(hp, hn, &x->db, d));
-    if (txs_hsdb_scratch(x->db, &x->scratch) < 0) return TXS_E_NOMEM;
     x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
     x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
     x->cand = calloc(x->h.nnames + 1, sizeof *x->cand);
@@ -273,6 +290,7 @@ static int open_sections(sidx *x, const txs_lists *l, txs_diag *d)
     if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     TXS_TRY(build_ends(x));
+    TXS_TRY(build_exact(x));
     return build_bloom(x);
 }
 
@@ -288,9 +306,7 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
 
 void txs__sidx_close(sidx *x)
 {
-    txs_hsdb_scratch_free(x->scratch);
-    txs_hsdb_free(x->db);
-    free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
+    free(x->exact), free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
     free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
     free(x->memo), free(x->ends_off), free(x->ends);
 }

@@ -2,9 +2,9 @@
  * sanctions_index_int.h: private to engine/src/screen.  One list
  * snapshot's name index as the sanctions screener (sanctions.c) reads it:
  * the NAMES section mapped in place and checked (txs/lists_names.h draws its layout,
- * lists/names_build.c and names_prefix.c write it), the Hyperscan database
- * opened, and the tables built once when a screener starts
- * (sanctions_index.c): the deletion table's bloom filter, per-entity
+ * lists/names_build.c and names_prefix.c write it), and the tables built
+ * once when a screener starts (sanctions_index.c): the exact-token table,
+ * the deletion table's bloom filter, per-entity
  * countries and birth years for the qualifiers, the persons' names by
  * their end tokens, and the zeroed work arrays of the candidate walk.
  */
@@ -13,9 +13,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "txs/base.h"
-#include "txs/hs_engine.h"
 #include "txs/lists_names.h"
 #include "txs/norm.h"
 
@@ -28,8 +28,11 @@ typedef struct txs__sidx {
     const txs__snap_tok *toks;
     const uint32_t *post, *lits, *tokid;
     const txs__snap_del *del;
-    txs_hsdb *db;
-    txs_hsscratch *scratch;
+    /* the dictionary tokens a query word can equal (TXS__TK_REAL, two bytes
+     * or more: the literal table), open addressing by txs__lists_del_hash:
+     * hash << 32 | token + 1, 0 empty (txs__sidx_exact) */
+    uint64_t *exact;
+    uint32_t exact_mask;
     uint64_t *bloom;
     uint32_t bloom_bits; /* log2 of the bit count */
     float *mass;         /* [nnames], zero between queries */
@@ -58,12 +61,25 @@ typedef struct txs__sidx {
 } txs__sidx;
 typedef txs__sidx sidx; /* the short name inside the screener */
 
-/* Map and check l's NAMES section, open its Hyperscan database and build
- * the start-up tables into x (zeroed by the caller).  TXS_E_FORMAT with d
+/* Map and check l's NAMES section and build the start-up tables into x
+ * (zeroed by the caller).  TXS_E_FORMAT with d
  * saying what is wrong for a snapshot without usable name sections;
  * txs__sidx_close frees whatever was built, also after a failure. */
 int txs__sidx_open(txs__sidx *x, const txs_lists *l, txs_diag *d);
 void txs__sidx_close(txs__sidx *x);
+
+/* The dictionary token whose text is p[0..n) when it is a literal (a real
+ * token of two bytes or more), else TXS__NO_TOK; h is txs__lists_del_hash
+ * of the text. */
+static inline uint32_t txs__sidx_exact(const txs__sidx *x, const char *p, size_t n, uint32_t h)
+{
+    for (uint32_t i = h & x->exact_mask; x->exact[i]; i = (i + 1) & x->exact_mask) {
+        if ((uint32_t)(x->exact[i] >> 32) != h) continue;
+        uint32_t t = (uint32_t)x->exact[i] - 1;
+        if (x->toks[t].len == n && memcmp(x->tokstr + x->toks[t].str_off, p, n) == 0) return t;
+    }
+    return TXS__NO_TOK;
+}
 
 /* The bloom filter's bit for a deletion-table hash. */
 static inline size_t txs__sidx_bloom_at(const txs__sidx *x, uint32_t h)
