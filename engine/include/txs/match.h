@@ -168,10 +168,14 @@ typedef struct txs__mbtok {
     char fold[TXS__MATCH_TOKMAX];
 } txs__mbtok;
 
-/* A query token for the bound: the same, and its fold's match masks. */
+/* A query token for the bound: the same, its fold's match masks, and for
+ * a Hangul syllable its Korean fold (txs__match_korean_fold: the bound
+ * asks it of the token against every candidate token). */
 typedef struct txs__mbq {
     txs__mbtok t;
     uint64_t peq[32];
+    uint8_t kflen;
+    char kfold[TXS__MATCH_TOKMAX];
 } txs__mbq;
 
 /* The bound's view of token raw[0..n) with flags (weight included). */

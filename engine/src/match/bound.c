@@ -126,6 +126,10 @@ void txs__match_bound_query(const txs__mside *s, txs__mbq *out)
         b->foldeq = t->flen == t->rawlen && memcmp(t->fold, t->raw, t->rawlen) == 0;
         b->weight = t->weight;
         soft_peq(t->fold, t->flen, out[i].peq);
+        out[i].kflen = (t->flags & TXS_TOK_HAN)
+                           ? (uint8_t)txs__match_korean_fold(t->raw, t->rawlen, out[i].kfold,
+                                                             sizeof out[i].kfold)
+                           : 0;
     }
 }
 
@@ -141,9 +145,35 @@ int txs__match_bound_usable(const txs_match_params *p)
 
 #define OTHER_SCRIPT (TXS_TOK_HAN | TXS_TOK_HANZI | TXS_TOK_ABJAD | TXS_TOK_NUMBER)
 
+/* A token's Korean fold (txs__match_korean_fold): a query token's, made
+ * with the query (txs__mbq.kfold), or a candidate token's, made on its
+ * first use by one column. */
+typedef struct kfold {
+    int ready;
+    size_t n;
+    const char *s;
+    char buf[TXS__MATCH_TOKMAX];
+} kfold;
+
+static const kfold *kfold_of(const txs__mbtok *b, kfold *k)
+{
+    if (!k->ready) {
+        k->n = txs__match_korean_fold(b->raw, b->rawlen, k->buf, sizeof k->buf);
+        k->s = k->buf, k->ready = 1;
+    }
+    return k;
+}
+
+static void kfold_query(const txs__mbq *q, kfold *k)
+{
+    k->ready = (q->t.flags & TXS_TOK_HAN) != 0, k->n = q->kflen, k->s = q->kfold;
+}
+
 /* The best similarity txs__match_tok_sim(a, b) may give that makes an
- * edge (at least min_token_sim), else 0. */
-static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs__mbtok *b)
+ * edge (at least min_token_sim), else 0; kb: b's Korean fold, made when
+ * first needed. */
+static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs__mbtok *b,
+                        kfold *kb)
 {
     const txs__mbtok *a = &qa->t;
     uint16_t f = a->flags | b->flags;
@@ -152,11 +182,12 @@ static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs
         return 1.0;
     double s;
     if ((f & (TXS_TOK_HAN | TXS_TOK_HANZI | TXS_TOK_NUMBER)) == TXS_TOK_HAN) {
-        /* Hangul: the same syllable in another romanisation, or nothing */
-        char x[TXS__MATCH_TOKMAX], y[TXS__MATCH_TOKMAX];
-        size_t nx = txs__match_korean_fold(a->raw, a->rawlen, x, sizeof x);
-        size_t ny = txs__match_korean_fold(b->raw, b->rawlen, y, sizeof y);
-        s = nx == ny && memcmp(x, y, nx) == 0 ? 0.95 : 0.0;
+        /* Hangul: the same syllable in another romanisation, or nothing
+         * (a Hangul query token's fold is made once, with the query) */
+        kfold ka;
+        kfold_query(qa, &ka);
+        const kfold *x = kfold_of(a, &ka), *y = kfold_of(b, kb);
+        s = x->n == y->n && memcmp(x->s, y->s, x->n) == 0 ? 0.95 : 0.0;
         return s >= p->min_token_sim ? s : 0.0;
     }
     if (f & TXS_TOK_NUMBER) {
@@ -195,9 +226,10 @@ static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs
 }
 
 /* The best similarity merge_sim(a + b, t) may give that makes an edge,
- * else 0; tpeq: t's fold's match masks. */
+ * else 0; tpeq: t's fold's match masks, kt its Korean fold (made when
+ * first needed). */
 static double merge_best(const txs_match_params *p, const txs__mbtok *a, const txs__mbtok *b,
-                         const txs__mbtok *t, const uint64_t *tpeq)
+                         const txs__mbtok *t, const uint64_t *tpeq, kfold *kt)
 {
     uint16_t f = a->flags | b->flags | t->flags;
     if (f & (TXS_TOK_NUMBER | TXS_TOK_LEGAL)) return 0.0;
@@ -207,13 +239,13 @@ static double merge_best(const txs_match_params *p, const txs__mbtok *a, const t
     if (((a->flags | b->flags) ^ t->flags) & TXS_TOK_ABJAD) return 1.0; /* skeletons */
     if ((f & (TXS_TOK_HAN | TXS_TOK_HANZI)) == TXS_TOK_HAN) {
         /* Hangul syllables joined: the same syllables, or nothing */
-        char r[TXS__MATCH_TOKMAX * 2], x[TXS__MATCH_TOKMAX * 2], y[TXS__MATCH_TOKMAX];
+        char r[TXS__MATCH_TOKMAX * 2], x[TXS__MATCH_TOKMAX * 2];
         if ((size_t)a->rawlen + b->rawlen > sizeof r) return 0.0;
         memcpy(r, a->raw, a->rawlen);
         memcpy(r + a->rawlen, b->raw, b->rawlen);
         size_t nx = txs__match_korean_fold(r, (size_t)a->rawlen + b->rawlen, x, sizeof x);
-        size_t ny = txs__match_korean_fold(t->raw, t->rawlen, y, sizeof y);
-        double s = nx == ny && memcmp(x, y, nx) == 0 ? 0.95 * p->han_factor : 0.0;
+        const kfold *y = kfold_of(t, kt);
+        double s = nx == y->n && memcmp(x, y->s, nx) == 0 ? 0.95 * p->han_factor : 0.0;
         return s >= p->min_token_sim ? s : 0.0;
     }
     size_t na = (size_t)a->flen + b->flen, nb = t->flen;
@@ -243,8 +275,10 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
 {
     uint64_t cpeq[32];
     int ready = 0;
+    kfold kc;
+    kc.ready = 0;
     if (nq > TXS__SIDE) nq = TXS__SIDE;
-    for (uint32_t i = 0; i < nq; i++) out->pair[i] = pair_best(p, &q[i], c);
+    for (uint32_t i = 0; i < nq; i++) out->pair[i] = pair_best(p, &q[i], c, &kc);
     out->merged = 0;
     for (uint32_t i = 0; i + 1 < nq; i++) {
         size_t na = (size_t)q[i].t.flen + q[i + 1].t.flen, nb = c->flen;
@@ -255,7 +289,7 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
             !((q[i].t.flags | q[i + 1].t.flags | c->flags) & OTHER_SCRIPT))
             continue;
         if (!ready && c->flen) soft_peq(c->fold, c->flen, cpeq), ready = 1;
-        out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, cpeq);
+        out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, cpeq, &kc);
         out->merged |= out->merge[i] > 0.0;
     }
 }
@@ -286,7 +320,9 @@ static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, co
             if (q[i].t.rawlen > 2 && txs__match_over_budget(dl, l) &&
                 !((cf | q[i].t.flags) & OTHER_SCRIPT))
                 continue;
-            double m = merge_best(p, &c[j], &c[j + 1], &q[i].t, q[i].peq);
+            kfold kq;
+            kfold_query(&q[i], &kq);
+            double m = merge_best(p, &c[j], &c[j + 1], &q[i].t, q[i].peq, &kq);
             if (m > sc[j]) sc[j] = m;
             if (m > sc[j + 1]) sc[j + 1] = m;
             if (m > sq[i]) sq[i] = m;
