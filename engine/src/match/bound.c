@@ -169,6 +169,24 @@ static void kfold_query(const txs__mbq *q, kfold *k)
     k->ready = (q->t.flags & TXS_TOK_HAN) != 0, k->n = q->kflen, k->s = q->kfold;
 }
 
+/* A lower bound of txs__match_myers(peq, na, b, nb, 1), cheap enough to
+ * spare the distance most pairs: each byte of b that no byte of a matches
+ * (peq: a's match masks) is inserted or substituted, and each byte of a
+ * that no byte of b matches deleted or substituted, at one edit apiece (a
+ * transposition swaps two matching bytes, so it settles neither). */
+static unsigned unmatched(const uint64_t *peq, size_t na, const char *b, size_t nb)
+{
+    uint64_t seen = 0;
+    unsigned nb0 = 0;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t pm = peq[(unsigned char)b[j] & 31u];
+        seen |= pm;
+        nb0 += pm == 0;
+    }
+    unsigned na0 = (unsigned)na - (unsigned)__builtin_popcountll(seen);
+    return na0 > nb0 ? na0 : nb0;
+}
+
 /* The best similarity txs__match_tok_sim(a, b) may give that makes an
  * edge (at least min_token_sim), else 0; kb: b's Korean fold, made when
  * first needed. */
@@ -207,7 +225,8 @@ static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs
     s = 0.0;
     size_t l = a->flen > b->flen ? a->flen : b->flen;
     size_t dl = a->flen > b->flen ? a->flen - b->flen : b->flen - a->flen;
-    if (a->flen > 0 && l > 0 && (double)dl <= txs__match_budget(l)) {
+    if (a->flen > 0 && l > 0 && (double)dl <= txs__match_budget(l) &&
+        (double)unmatched(qa->peq, a->flen, b->fold, b->flen) <= txs__match_budget(l)) {
         unsigned d = txs__match_myers(qa->peq, a->flen, b->fold, b->flen, 1);
         if ((double)d <= txs__match_budget(l)) s = 1.0 - (double)d / (double)l;
     }
