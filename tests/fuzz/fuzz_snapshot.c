@@ -1,8 +1,9 @@
 /*
  * fuzz_snapshot.c: libFuzzer target for the snapshot loader
  * (txs_lists_open_mem validates the header, every section bound and
- * offset, so that accessors need no checks; the name sections and the
- * Hyperscan database are validated when a screener opens them).  Bytes
+ * offset, so that accessors need no checks; the name section is
+ * validated when a screener opens it, before its start-up tables are
+ * built from it).  Bytes
  * that open are walked entity by entity and screened against.
  */
 #include <stdlib.h>
