@@ -55,6 +55,7 @@ static void usage(FILE *f)
                "--date LIST=YYYY-MM-DD  the publication date of a list whose files state\n"
                "                    none (the OFAC legacy CSV: --date OFAC-SDN=2021-07-07);\n"
                "                    hits cite it. A date the file states wins.\n"
+               "\n"
                "A snapshot holds no machine code: the same sources give the same bytes on\n"
                "every host, and it loads on every x86-64 CPU (--hs-target, which chose the\n"
                "CPU of the Hyperscan database snapshots had until December 2026, is\n"
