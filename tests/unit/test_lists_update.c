@@ -172,6 +172,22 @@ Test(lists_sources, defaults_bands_and_stored_names)
     cr_expect(strstr(c.src[1].content_types, "application/xml") != NULL);
 }
 
+/* hs_target chose the CPU of the Hyperscan database snapshots held until
+ * December 2026: a sources file written then still parses, the key
+ * ignored, whatever its value. */
+Test(lists_sources, the_retired_hs_target_is_accepted_and_ignored)
+{
+    static txs_lists_sources c;
+    txs_diag d = {{0}, 0, {0}};
+    const char *y = "dir: lists\n"
+                    "hs_target: avx512vbmi\n"
+                    "sources:\n"
+                    "  - {name: un, format: un-xml, url: 'https://example.org/consolidated'}\n";
+    cr_assert_eq(parse(y, &c, &d), 0, "%s:%lu: %s", d.file, d.line, d.msg);
+    cr_expect_eq(c.n, 1);
+    cr_expect_str_eq(c.src[0].file, "un.xml");
+}
+
 Test(lists_sources, each_mistake_is_refused_at_its_line)
 {
     static const struct {
