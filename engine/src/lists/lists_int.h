@@ -302,7 +302,7 @@ typedef struct txs__snap_stat {
 
 /* Build the NAMES section for snapshot l (names_build.c): a malloc'd blob
  * the caller frees.  Deterministic: the same bytes on any host. */
-int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, txs_diag *d);
+int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames);
 
 /* Index of the i-th entity in id order (snap_load.c). */
 size_t txs__lists_sorted(const txs_lists *l, size_t i);

@@ -384,9 +384,8 @@ static void nb_free(nb *b, tables *t)
     txs__prefix_free(&t->px);
 }
 
-int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames, txs_diag *d)
+int txs__lists_build_names(const txs_lists *l, void **names, size_t *nnames)
 {
-    (void)d;
     *names = NULL;
     *nnames = 0;
     nb b;

@@ -284,7 +284,7 @@ static int with_names(parts *o, void **out, size_t *n, txs_diag *d)
     blobs bl = {NULL, 0};
     void *nm = NULL;
     int rc = txs_lists_open_mem(*out, *n, &l, d);
-    if (rc == 0) rc = txs__lists_build_names(l, &nm, &bl.nnames, d);
+    if (rc == 0) rc = txs__lists_build_names(l, &nm, &bl.nnames);
     txs_lists_free(l);
     free(*out);
     *out = NULL;

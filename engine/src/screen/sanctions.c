@@ -219,12 +219,13 @@ txs__idmemo *txs__sanctions_idmemo(txs_sanctions *s) { return s->idm; }
 
 /* ------------------------------------------------- candidate generation */
 
-static void add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
+/* Hit token tok at f; 0 when it was a hit already (its f raised to f). */
+static int add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
 {
     for (size_t i = 0; i < s->nth; i++)
         if (s->th[i].tok == tok) {
             if (f > s->th[i].f) s->th[i].f = f;
-            return;
+            return 0;
         }
     if (s->nth < MAX_TH) {
         s->th[s->nth++] = (thit){tok, f};
@@ -233,6 +234,7 @@ static void add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
         __builtin_prefetch(&x->toks[tok]);
         __builtin_prefetch(&x->pre_off[tok]);
     }
+    return 1;
 }
 
 /* The list tokens the query's text holds as whole words: each run of
@@ -244,11 +246,12 @@ static void add_tok(txs_sanctions *s, const sidx *x, uint32_t tok, float f)
  * channel too ("Liza Liza Huel" probes its second "liza", which finds
  * "lisa"), as when these hits came from a single-match scan of the padded
  * text for every " literal ".  A word is looked up, not searched for. */
+_Static_assert(MAX_TH >= TXS_NORM_MAX_TOKENS, "exact_words: th holds every word's token");
+
 static void exact_words(txs_sanctions *s, const sidx *x)
 {
     const char *t = s->q.text;
-    size_t n = s->q.len, nmet = 0;
-    uint32_t met[TXS_NORM_MAX_TOKENS];
+    size_t n = s->q.len;
     for (size_t a = 0; a < n;) {
         if (t[a] == ' ') {
             a++;
@@ -258,11 +261,9 @@ static void exact_words(txs_sanctions *s, const sidx *x)
         while (b < n && t[b] != ' ') b++;
         uint32_t tok = b - a < 2 ? TXS__NO_TOK
                                  : txs__sidx_exact(x, t + a, b - a, txs__lists_del_hash(t + a, b - a));
-        size_t j = 0;
-        while (tok != TXS__NO_TOK && j < nmet && met[j] != tok) j++;
-        if (tok != TXS__NO_TOK && j == nmet) {
-            if (nmet < TXS_NORM_MAX_TOKENS) met[nmet++] = tok;
-            add_tok(s, x, tok, 1.0f);
+        /* th is empty when the words are looked up (both callers clear
+         * it), so a token already in it is a word met again */
+        if (tok != TXS__NO_TOK && add_tok(s, x, tok, 1.0f)) {
             for (uint32_t k = 0; k < s->q.ntok; k++)
                 if ((size_t)s->q.tok[k].off + s->q.tok[k].len == b) s->qhit[k] = 1;
         }
