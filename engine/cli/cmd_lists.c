@@ -51,6 +51,8 @@ static void usage(FILE *f)
                "info shows each source's date and its age in days.\n"
                "update fetches the lists a sources file names, checks them, compiles and\n"
                "swaps the snapshot its `dir` holds, keeping the last few (docs/lists.md).\n"
+               "It loads libcurl when it starts (libcurl.so.4, or the file TXS_LIBCURL\n"
+               "names): no other command needs it.\n"
                "\n"
                "--date LIST=YYYY-MM-DD  the publication date of a list whose files state\n"
                "                    none (the OFAC legacy CSV: --date OFAC-SDN=2021-07-07);\n"

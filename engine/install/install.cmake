@@ -15,7 +15,9 @@
 # looks for it.  The package's dependencies are computed from the binary
 # by dpkg-shlibdeps (CPACK_DEBIAN_PACKAGE_SHLIBDEPS): the runtime library
 # packages of exactly the libraries it links, at the versions it was built
-# against.  docs/operations.md "Install".
+# against; libcurl, which `lists update` loads with dlopen rather than
+# links (engine/src/lists/fetch.c), is named here.  docs/operations.md
+# "Install".
 include(GNUInstallDirs)
 # Installing (and cpack, which installs into its staging tree) takes what
 # the build made and does not first re-check every target of the tree
@@ -56,5 +58,6 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -94,6 +94,9 @@ for lib in $(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}'); do
   case ", $depends" in *", $pkg "* | *", $pkg,"* | *", $pkg") ;; *) nodep="$nodep $lib($pkg)" ;; esac
 done
 check "package Depends names every linked library's package [$nodep]" test -z "$nodep"
+# libcurl is loaded, not linked (lists update): the package names it itself.
+check "package Depends names libcurl4, which lists update loads [$depends]" \
+  grep -q "libcurl4 (>= 7.85.0)" <<<"$depends"
 
 root=""
 if [ "$(id -u)" -eq 0 ] && ! dpkg -s txscreen >/dev/null 2>&1; then

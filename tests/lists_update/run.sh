@@ -165,5 +165,23 @@ if [ "$(cat "$work/rc")" = 0 ] && grep -q "^ofac-sls *not modified" "$work/out" 
   ok dropped-source
 else bad dropped-source; cat "$work/sources.yaml" "$work/out" "$work/err"; fi
 
+# 7. libcurl is loaded by `lists update`, not linked: no other command
+# pays for loading it and its dependencies.  One that cannot be loaded
+# stops the update with the reason, before any request, nothing touched.
+if objdump -p "$bin" | awk '$1 == "NEEDED"' | grep -q libcurl; then
+  bad libcurl-not-linked; objdump -p "$bin" | grep NEEDED
+else ok libcurl-not-linked; fi
+sources f/ofac-sls.xml
+before=$(fingerprint) requests=$(wc -l <"$work/server.log")
+TXS_LIBCURL=$work/no-such-libcurl.so.4 update
+if [ "$(cat "$work/rc")" != 0 ] && grep -q "sources.yaml: cannot load libcurl (.*no-such-libcurl.so.4.*); downloading lists needs it: apt-get install libcurl4" "$work/err" &&
+   [ "$(fingerprint)" = "$before" ] && [ "$(wc -l <"$work/server.log")" = "$requests" ]; then
+  ok libcurl-missing
+else bad libcurl-missing; cat "$work/out" "$work/err"; fi
+if "$bin" --version | grep -q "libcurl    built with .*, running with [0-9]" &&
+   TXS_LIBCURL=$work/no-such-libcurl.so.4 "$bin" --version | grep -q "libcurl .*running with not loadable"; then
+  ok version-libcurl
+else bad version-libcurl; "$bin" --version; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

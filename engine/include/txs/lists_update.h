@@ -89,7 +89,8 @@ typedef struct txs_update_result {
 int txs_lists_update(const txs_lists_sources *cfg, txs_update_result *res, txs_diag *d);
 
 /* libcurl's version: built = 1, the headers compiled against; 0, the
- * library loaded (for --version).  Static strings. */
+ * library `lists update` loads (for --version; "not loadable" when it
+ * cannot be).  Static strings. */
 const char *txs_lists_curl_version(int built);
 
 #endif /* TXS_LISTS_UPDATE_H */

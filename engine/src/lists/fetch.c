@@ -15,17 +15,107 @@
  * lasts longer than `max_seconds`.  Only http and https
  * are followed, redirects included.  Build time only; not thread-safe
  * (curl_global_init is the caller's, in update.c).
+ *
+ * libcurl is loaded (dlopen) when `lists update` starts or `--version`
+ * asks, not linked: the 28 libraries it brings (TLS, Kerberos, LDAP, SSH,
+ * IDN ...) cost every txscreen process about 12 ms of loading before main
+ * (docs/dependencies.md), and no other command downloads.  The entry
+ * points are typed by the API's own declarations (__typeof__), so a call
+ * through the table is checked as a direct call would be, curl.h's
+ * setopt type checks aside.  TXS_LIBCURL names another file to load.
  */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "lists_int.h"
 #include "txs/lists_update.h"
+
+/* ------------------------------------------------------ loading libcurl */
+
+/* The oldest libcurl with every option setup() sets (CURLOPT_PROTOCOLS_STR
+ * came in 7.85.0); an older one would refuse options silently. */
+#define CURL_MIN_VERSION 0x075500
+
+static struct curl_api {
+    void *so;
+    char why[300];   /* why loading failed, kept for the next caller */
+    __typeof__(&curl_global_init) global_init;
+    __typeof__(&curl_global_cleanup) global_cleanup;
+    __typeof__(&curl_version_info) version_info;
+    __typeof__(&curl_easy_init) easy_init;
+    __typeof__(&curl_easy_setopt) easy_setopt;
+    __typeof__(&curl_easy_perform) easy_perform;
+    __typeof__(&curl_easy_getinfo) easy_getinfo;
+    __typeof__(&curl_easy_strerror) easy_strerror;
+    __typeof__(&curl_easy_cleanup) easy_cleanup;
+    __typeof__(&curl_slist_append) slist_append;
+    __typeof__(&curl_slist_free_all) slist_free_all;
+} cu;
+
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym gives function pointers");
+
+/* The library's symbol name into *fp (a function pointer of size sz). */
+static int sym(const char *so_name, const char *name, void *fp, size_t sz)
+{
+    void *p = dlsym(cu.so, name);
+    if (p == NULL) {
+        snprintf(cu.why, sizeof cu.why, "%s has no %s: not a libcurl", so_name, name);
+        return -1;
+    }
+    memcpy(fp, &p, sz);
+    return 0;
+}
+
+#define SYM(field, name) sym(so_name, name, &cu.field, sizeof cu.field)
+
+/* libcurl into cu, once; 0, or -1 with the reason in cu.why. */
+static int curl_load(void)
+{
+    if (cu.global_init) return 0;
+    if (cu.why[0]) return -1;
+    /* Debian's libcurl4 (OpenSSL) and libcurl3-gnutls have the same API. */
+    static const char *const names[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
+    const char *env = getenv("TXS_LIBCURL"), *so_name = env && env[0] ? env : names[0];
+    cu.so = dlopen(so_name, RTLD_NOW | RTLD_LOCAL);
+    if (cu.so == NULL) {   /* the first name's error is the one to tell */
+        snprintf(cu.why, sizeof cu.why,
+                 "cannot load libcurl (%s); downloading lists needs it: apt-get install libcurl4",
+                 dlerror());
+        if (!(env && env[0])) cu.so = dlopen(so_name = names[1], RTLD_NOW | RTLD_LOCAL);
+        if (cu.so == NULL) return -1;
+        cu.why[0] = '\0';
+    }
+    int rc = SYM(global_init, "curl_global_init") || SYM(global_cleanup, "curl_global_cleanup") ||
+             SYM(version_info, "curl_version_info") || SYM(easy_init, "curl_easy_init") ||
+             SYM(easy_setopt, "curl_easy_setopt") || SYM(easy_perform, "curl_easy_perform") ||
+             SYM(easy_getinfo, "curl_easy_getinfo") || SYM(easy_strerror, "curl_easy_strerror") ||
+             SYM(easy_cleanup, "curl_easy_cleanup") || SYM(slist_append, "curl_slist_append") ||
+             SYM(slist_free_all, "curl_slist_free_all");
+    const curl_version_info_data *v = rc == 0 ? cu.version_info(CURLVERSION_NOW) : NULL;
+    if (rc == 0 && (v == NULL || v->version_num < CURL_MIN_VERSION)) {
+        snprintf(cu.why, sizeof cu.why, "%s is libcurl %s; downloading lists needs 7.85.0 or later",
+                 so_name, v && v->version ? v->version : "of an unknown version");
+        rc = -1;
+    }
+    if (rc != 0) {   /* nothing half-loaded stays: only the reason */
+        char why[sizeof cu.why];
+        memcpy(why, cu.why, sizeof why);
+        dlclose(cu.so);
+        cu = (struct curl_api){0};
+        memcpy(cu.why, why, sizeof why);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ fetching */
 
 typedef struct sink {
     FILE *f;
@@ -116,39 +206,39 @@ static CURLcode attempt(CURL *h, txs__fetch *f, sink *s, char *err)
     s->last = now_s();
     f->etag_out[0] = f->last_modified_out[0] = f->content_type[0] = '\0';
     err[0] = '\0';
-    CURLcode c = curl_easy_perform(h);
+    CURLcode c = cu.easy_perform(h);
     if (fclose(s->f) != 0 && c == CURLE_OK) c = CURLE_WRITE_ERROR;
     s->f = NULL;
     f->status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &f->status);
+    cu.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &f->status);
     return c;
 }
 
 static void setup(CURL *h, txs__fetch *f, sink *s, struct curl_slist *hdr, char *err)
 {
-    curl_easy_setopt(h, CURLOPT_URL, f->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "txscreen-lists-update");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(f->connect_timeout * 1000));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(f->max_seconds * 1000));
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)ceil(f->stall_seconds));
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_bytes);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, s);
-    curl_easy_setopt(h, CURLOPT_FILETIME, 1L);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate, decoded by libcurl */
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, f);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-    if (hdr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    cu.easy_setopt(h, CURLOPT_URL, f->url);
+    cu.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    cu.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    cu.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    cu.easy_setopt(h, CURLOPT_USERAGENT, "txscreen-lists-update");
+    cu.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(f->connect_timeout * 1000));
+    cu.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(f->max_seconds * 1000));
+    cu.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    cu.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)ceil(f->stall_seconds));
+    cu.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_bytes);
+    cu.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    cu.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    cu.easy_setopt(h, CURLOPT_XFERINFODATA, s);
+    cu.easy_setopt(h, CURLOPT_FILETIME, 1L);
+    cu.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate, decoded by libcurl */
+    cu.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    cu.easy_setopt(h, CURLOPT_WRITEDATA, s);
+    cu.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    cu.easy_setopt(h, CURLOPT_HEADERDATA, f);
+    cu.easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    if (hdr) cu.easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 }
 
 /* The reason a finished attempt failed, or "" when it succeeded. */
@@ -161,28 +251,28 @@ static void reason(CURLcode c, const txs__fetch *f, const sink *s, const char *e
     else if (s->stalled)
         snprintf(out, cap, "timed out: stalled, no byte for %g s", f->stall_seconds);
     else if (c == CURLE_OPERATION_TIMEDOUT)
-        snprintf(out, cap, "timed out (%s)", err[0] ? err : curl_easy_strerror(c));
+        snprintf(out, cap, "timed out (%s)", err[0] ? err : cu.easy_strerror(c));
     else if (c == CURLE_PARTIAL_FILE)
-        snprintf(out, cap, "truncated body (%s)", err[0] ? err : curl_easy_strerror(c));
+        snprintf(out, cap, "truncated body (%s)", err[0] ? err : cu.easy_strerror(c));
     else if (c != CURLE_OK)
-        snprintf(out, cap, "%s", err[0] ? err : curl_easy_strerror(c));
+        snprintf(out, cap, "%s", err[0] ? err : cu.easy_strerror(c));
     else if (f->status != 200 && f->status != 304)
         snprintf(out, cap, "HTTP status %ld", f->status);
 }
 
 int txs__lists_fetch(txs__fetch *f, txs_diag *d)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = cu.easy_init();
     if (h == NULL) return txs_diag_set(d, TXS_E_NOMEM, f->url, 0, "cannot start libcurl");
     char inm[300], ims[100], err[CURL_ERROR_SIZE], why[400] = "";
     struct curl_slist *hdr = NULL;
     if (f->etag && f->etag[0]) {
         snprintf(inm, sizeof inm, "If-None-Match: %s", f->etag);
-        hdr = curl_slist_append(hdr, inm);
+        hdr = cu.slist_append(hdr, inm);
     }
     if (f->last_modified && f->last_modified[0]) {
         snprintf(ims, sizeof ims, "If-Modified-Since: %s", f->last_modified);
-        hdr = curl_slist_append(hdr, ims);
+        hdr = cu.slist_append(hdr, ims);
     }
     sink s = {NULL, 0, f->max_bytes, 0, 0, f->stall_seconds, 0};
     setup(h, f, &s, hdr, err);
@@ -196,32 +286,36 @@ int txs__lists_fetch(txs__fetch *f, txs_diag *d)
         wait *= 2;
     }
     const char *ct = NULL;
-    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
+    cu.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
     snprintf(f->content_type, sizeof f->content_type, "%s", ct ? ct : "");
     curl_off_t ft = -1;
-    curl_easy_getinfo(h, CURLINFO_FILETIME_T, &ft);
+    cu.easy_getinfo(h, CURLINFO_FILETIME_T, &ft);
     f->filetime = (long long)ft;
     f->bytes = s.bytes;
     f->not_modified = why[0] == '\0' && f->status == 304;
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(h);
+    cu.slist_free_all(hdr);
+    cu.easy_cleanup(h);
     if (why[0])
         return txs_diag_set(d, TXS_E_IO, f->url, 0, "%s after %u attempt%s", why, f->attempts,
                             f->attempts == 1 ? "" : "s");
     return TXS_OK;
 }
 
-int txs__lists_fetch_init(void)
+int txs__lists_fetch_init(const char *file, txs_diag *d)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? TXS_OK : TXS_E_NOMEM;
+    if (curl_load() < 0) return txs_diag_set(d, TXS_E_IO, file, 0, "%s", cu.why);
+    if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return txs_diag_set(d, TXS_E_NOMEM, file, 0, "cannot initialise libcurl");
+    return TXS_OK;
 }
 
 void txs__lists_fetch_done(void)
 {
-    curl_global_cleanup();
+    cu.global_cleanup();
 }
 
 const char *txs_lists_curl_version(int built)
 {
-    return built ? LIBCURL_VERSION : curl_version_info(CURLVERSION_NOW)->version;
+    if (built) return LIBCURL_VERSION;
+    return curl_load() < 0 ? "not loadable" : cu.version_info(CURLVERSION_NOW)->version;
 }

@@ -330,8 +330,9 @@ typedef struct txs__fetch {
  * 304 (f->not_modified); else TXS_E_IO with d naming the URL, the reason
  * and the attempts made. */
 int txs__lists_fetch(txs__fetch *f, txs_diag *d);
-/* libcurl's global set-up and tear-down, once per update. */
-int txs__lists_fetch_init(void);
+/* libcurl loaded and set up, once per update; TXS_E_IO naming file when
+ * it cannot be loaded (not installed, too old: fetch.c). */
+int txs__lists_fetch_init(const char *file, txs_diag *d);
 void txs__lists_fetch_done(void);
 
 #endif /* TXS_LISTS_INT_H */

@@ -519,9 +519,8 @@ int txs_lists_update(const txs_lists_sources *cfg, txs_update_result *res, txs_d
     upd *u = calloc(1, sizeof *u);
     if (u == NULL) return txs_diag_set(d, TXS_E_NOMEM, cfg->file, 0, "out of memory");
     u->cfg = cfg, u->res = res, u->d = d;
-    int rc = txs__lists_fetch_init();
-    if (rc < 0) rc = txs_diag_set(d, rc, cfg->file, 0, "cannot initialise libcurl");
-    else {
+    int rc = txs__lists_fetch_init(cfg->file, d);
+    if (rc >= 0) {
         rc = run(u);
         txs__lists_fetch_done();
     }
