@@ -34,7 +34,7 @@ declare -A RANK=(
 
 # Public headers (engine/include/txs/NAME.h): the folder whose API each is.
 declare -A PUBLIC=(
-  [base]=base [arena]=base [limits]=base
+  [base]=base [arena]=base [bigmem]=base [limits]=base
   [version]=pipeline   # reports every library the engine links, so it sits on top
   [emit]=emit
   [values]=values [txn]=values [regex]=values [input]=input [parse]=parse [walk]=parse [json_read]=json
@@ -50,7 +50,7 @@ declare -A PUBLIC=(
 
 # Files at the top of engine/src: the folder each belongs to.
 declare -A TOP=(
-  [arena.c]=base [base.c]=base [builtin_int.h]=base
+  [arena.c]=base [base.c]=base [bigmem.c]=base [builtin_int.h]=base
   [version.c]=pipeline
   [yaml.c]=yaml [yaml_int.h]=yaml
   [txn.c]=values

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "input/input_int.h"
+#include "txs/bigmem.h"
 
 /* Pool slots per batch: 32 fields a record on average before a batch is cut
  * short (2 MiB of slices). */
@@ -105,9 +106,9 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
     r->need = o.format == TXS_FMT_CSV ? TXS_MAX_FIELDS : (uint32_t)o.nkeys;
     r->simd = txs__input_have_simd();
     r->cap = TXS_READ_CHUNK + TXS_MAX_RECORD;
-    r->buf = malloc(r->cap + TXS__INPUT_PAD);
-    r->pool = r->own_pool = malloc(POOL_SLOTS * sizeof *r->pool);
-    r->idx = malloc(IDX_RECS * sizeof *r->idx);
+    r->buf = txs_big_calloc(r->cap + TXS__INPUT_PAD, 1);
+    r->pool = r->own_pool = txs_big_calloc(POOL_SLOTS, sizeof *r->pool);
+    r->idx = txs_big_calloc(IDX_RECS, sizeof *r->idx);
     txs_arena_init(&r->harena, 16 * 1024);
     if (r->buf == NULL || r->pool == NULL || r->idx == NULL) {
         txs_reader_free(r);
@@ -120,9 +121,9 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
 void txs_reader_free(txs_reader *r)
 {
     if (r == NULL) return;
-    free(r->buf);
-    free(r->own_pool);
-    free(r->idx);
+    txs_big_free(r->buf);
+    txs_big_free(r->own_pool);
+    txs_big_free(r->idx);
     free(r->hdr_mem);
     txs_arena_free(&r->harena);
     free(r);
@@ -530,7 +531,7 @@ const char *txs_reader_error(const txs_reader *r)
 int txs_reader_next(txs_reader *r, txs_batch *b)
 {
     if (r == NULL || b == NULL || r->src == NULL) return TXS_E_ARG;
-    if (b->rec == NULL && (b->rec = malloc(TXS_BATCH_RECORDS * sizeof *b->rec)) == NULL)
+    if (b->rec == NULL && (b->rec = txs_big_calloc(TXS_BATCH_RECORDS, sizeof *b->rec)) == NULL)
         return TXS_E_NOMEM;
     txs_arena_reset(&b->arena);
     b->n = 0;
@@ -557,7 +558,7 @@ int txs_reader_next(txs_reader *r, txs_batch *b)
 int txs_reader_next_detached(txs_reader *r, txs_batch *b)
 {
     if (r == NULL || b == NULL) return TXS_E_ARG;
-    if (b->pool == NULL && (b->pool = malloc(POOL_SLOTS * sizeof *b->pool)) == NULL)
+    if (b->pool == NULL && (b->pool = txs_big_calloc(POOL_SLOTS, sizeof *b->pool)) == NULL)
         return TXS_E_NOMEM;
     b->moved_lo = b->moved_hi = 0;
     r->pool = b->pool;
@@ -615,8 +616,8 @@ void txs_batch_init(txs_batch *b)
 void txs_batch_free(txs_batch *b)
 {
     if (b == NULL) return;
-    free(b->rec);
-    free(b->pool);
+    txs_big_free(b->rec);
+    txs_big_free(b->pool);
     free(b->copy);
     b->rec = NULL;
     b->pool = NULL;

@@ -34,6 +34,7 @@
 #include "input_int.h"
 #include <zstd.h>
 
+#include "txs/bigmem.h"
 #include "txs/input.h"
 
 /* glibc hides F_SETPIPE_SZ behind _GNU_SOURCE; the value is the kernel ABI. */
@@ -206,7 +207,7 @@ static int refill_in(txs_source *s)
 /* Read until 4 bytes are in or the input ends, then look at the magic. */
 static int detect(txs_source *s)
 {
-    s->in = malloc(TXS_READ_CHUNK);
+    s->in = txs_big_calloc(TXS_READ_CHUNK, 1);
     if (s->in == NULL) return fail(s, TXS_E_NOMEM, "%s: out of memory", s->name);
     while (s->in_len < 4 && !s->raw_eof) {
         ssize_t n = raw_read(s, s->in + s->in_len, TXS_READ_CHUNK - s->in_len);
@@ -241,7 +242,7 @@ static ssize_t plain_read(txs_source *s, char *buf, size_t cap)
         return (ssize_t)n;
     }
     if (s->in) { /* detection bytes drained: read straight into buf now */
-        free(s->in);
+        txs_big_free(s->in);
         s->in = NULL;
     }
     if (s->raw_eof) return 0;
@@ -356,7 +357,7 @@ void txs_source_free(txs_source *s)
     if (s->z_live) inflateEnd(&s->z);
     ZSTD_freeDCtx(s->zd);
     XXH3_freeState(s->xxh);
-    free(s->in);
+    txs_big_free(s->in);
     free(s->name);
     free(s);
 }

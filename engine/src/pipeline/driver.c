@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "pipeline/pipeline_int.h"
+#include "txs/bigmem.h"
 
 int txs__pipe_worker_init(const txs_screener *s, worker *w)
 {
@@ -48,7 +49,7 @@ int txs__pipe_slot_init(slot *sl)
 {
     memset(sl, 0, sizeof *sl);
     txs_batch_init(&sl->batch);
-    sl->res = malloc(TXS_BATCH_RECORDS * sizeof *sl->res);
+    sl->res = txs_big_calloc(TXS_BATCH_RECORDS, sizeof *sl->res);
     return sl->res ? TXS_OK : TXS_E_NOMEM;
 }
 
@@ -79,7 +80,7 @@ int txs__pipe_slot_parts(slot *sl, unsigned np, int link)
 static void slot_free(slot *sl, unsigned np)
 {
     txs_batch_free(&sl->batch);
-    free(sl->res);
+    txs_big_free(sl->res);
     free(sl->hits);
     for (unsigned k = 0; sl->po && k < np; k++) {
         txs_arena_free(&sl->po[k].arena);

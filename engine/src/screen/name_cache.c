@@ -23,18 +23,17 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "screen/name_cache_int.h"
 #include "txs/base.h"
+#include "txs/bigmem.h"
 
 #define SET_BITS 17u
 #define WAYS 4u
 #define SLOT_BITS 13u
 #define SLOT_NAME 48u
 #define CACHE_LOCKS 4096u
-#define HUGE ((size_t)2 << 20)
 
 typedef struct bucket {
     txs__nkey way[WAYS];
@@ -57,25 +56,21 @@ txs__ncache *txs__ncache_new(void)
 {
     txs__ncache *c = calloc(1, sizeof *c);
     if (c == NULL) return NULL;
-    size_t nset = (size_t)1 << SET_BITS;
-    /* 2 MiB-aligned, and huge pages asked for: a lookup is one random line
-     * in 8 MiB, which with 4 KiB pages is a TLB miss as well as a cache
-     * miss (the advice is a hint; without it the cache works the same). */
-    c->set = aligned_alloc(HUGE, nset * sizeof *c->set);
-    if (c->set) (void)madvise(c->set, nset * sizeof *c->set, MADV_HUGEPAGE);
-    c->slots = calloc((size_t)1 << SLOT_BITS, sizeof *c->slots);
+    /* On huge pages (bigmem.h): a lookup is one random line in 8 MiB,
+     * which with 4 KiB pages is a TLB miss as well as a cache miss. */
+    c->set = txs_big_calloc((size_t)1 << SET_BITS, sizeof *c->set);
+    c->slots = txs_big_calloc((size_t)1 << SLOT_BITS, sizeof *c->slots);
     if (c->set == NULL || c->slots == NULL) {
         txs__ncache_free(c);
         return NULL;
     }
-    memset(c->set, 0, nset * sizeof *c->set);
     return c;
 }
 
 void txs__ncache_free(txs__ncache *c)
 {
     if (c == NULL) return;
-    free(c->set), free(c->slots), free(c->locks);
+    txs_big_free(c->set), txs_big_free(c->slots), free(c->locks);
     free(c);
 }
 

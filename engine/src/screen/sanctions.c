@@ -69,6 +69,7 @@
 #include "screen/name_cache_int.h"
 #include "screen/sanctions_index_int.h"
 #include "screen/sanctions_int.h"
+#include "txs/bigmem.h"
 #include "txs/lists_names.h"
 #include "txs/match.h"
 #include "txs/norm.h"
@@ -161,7 +162,7 @@ int txs_sanctions_create(const txs_lists *const *lists, size_t n, double thresho
     s->qrawn = SIZE_MAX;
     s->idm = txs__idmemo_new();
     s->hm = txs__hmemo_new();
-    s->tv = calloc(TVIEW, sizeof *s->tv);
+    s->tv = txs_big_calloc(TVIEW, sizeof *s->tv);
     s->qc = calloc(QCOL, sizeof *s->qc);
     int rc = s->ix && s->nz && s->cache && s->idm && s->hm && s->tv && s->qc ? TXS_OK
                                         : txs_diag_set(d, TXS_E_NOMEM, "", 0, "out of memory");
@@ -193,7 +194,7 @@ void txs_sanctions_free(txs_sanctions *s)
     txs__idmemo_free(s->idm);
     txs__hmemo_free(s->hm);
     txs_norm_free(s->nz);
-    free(s->tv);
+    txs_big_free(s->tv);
     free(s->qc);
     free(s);
 }
@@ -367,7 +368,7 @@ static void typo_channel(txs_sanctions *s, sidx *x)
     struct { const char *p; uint32_t n, h; } v[2 * TXS_NORM_MAX_TOKENS];
     char pair[TXS_NORM_MAX_TOKENS][PAIR_MAX];
     size_t nv = 0;
-    if (x->memo == NULL) x->memo = calloc((size_t)1 << MEMO_BITS, sizeof *x->memo);
+    if (x->memo == NULL) x->memo = txs_big_calloc((size_t)1 << MEMO_BITS, sizeof *x->memo);
     for (uint32_t k = 0; k < q->ntok; k++)
         if (!s->qhit[k] && q->tok[k].len >= PROBE_MIN && q->tok[k].len <= PAIR_MAX)
             v[nv].p = txs_norm_tok_text(q, k), v[nv++].n = q->tok[k].len;

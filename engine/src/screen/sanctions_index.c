@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "screen/sanctions_index_int.h"
+#include "txs/bigmem.h"
 #include "txs/lists.h"
 #include "txs/values.h"
 
@@ -111,7 +112,7 @@ static int build_exact(sidx *x)
 {
     size_t cap = 64;
     while (cap < (size_t)x->h.nlits * 2) cap *= 2;
-    x->exact = calloc(cap, sizeof *x->exact);
+    x->exact = txs_big_calloc(cap, sizeof *x->exact);
     if (x->exact == NULL) return TXS_E_NOMEM;
     x->exact_mask = (uint32_t)(cap - 1);
     for (uint32_t i = 0; i < x->h.nlits; i++) {
@@ -128,7 +129,7 @@ static int build_bloom(sidx *x)
 {
     x->bloom_bits = 12;
     while ((1ull << x->bloom_bits) < (uint64_t)x->h.ndel * 4 && x->bloom_bits < 31) x->bloom_bits++;
-    x->bloom = calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
+    x->bloom = txs_big_calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
     if (x->bloom == NULL) return TXS_E_NOMEM;
     for (uint32_t i = 0; i < x->h.ndel; i++)
         if (x->del[i].tok1) {
@@ -146,7 +147,7 @@ static int build_bloom(sidx *x)
 static int build_ends(sidx *x)
 {
     uint32_t nt = x->h.ntoks;
-    x->ends_off = calloc((size_t)nt + 2, sizeof *x->ends_off);
+    x->ends_off = txs_big_calloc((size_t)nt + 2, sizeof *x->ends_off);
     if (x->ends_off == NULL) return TXS_E_NOMEM;
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t nm = 0; nm < x->h.nnames; nm++) {
@@ -162,7 +163,7 @@ static int build_ends(sidx *x)
         }
         if (pass == 1) break;
         for (uint32_t t = 0; t < nt; t++) x->ends_off[t + 2] += x->ends_off[t + 1];
-        x->ends = malloc(((size_t)x->ends_off[nt + 1] + 1) * sizeof *x->ends);
+        x->ends = txs_big_calloc((size_t)x->ends_off[nt + 1] + 1, sizeof *x->ends);
         if (x->ends == NULL) return TXS_E_NOMEM;
     }
     return TXS_OK;
@@ -216,8 +217,8 @@ static void *room(void *v, size_t *cap, size_t n, size_t sz)
 static int build_quals(sidx *x)
 {
     size_t nent = txs_lists_count(x->l), nc = 0, ny = 0, cc = 0, cy = 0;
-    x->c_off = malloc((nent + 1) * sizeof *x->c_off);
-    x->y_off = malloc((nent + 1) * sizeof *x->y_off);
+    x->c_off = txs_big_calloc(nent + 1, sizeof *x->c_off);
+    x->y_off = txs_big_calloc(nent + 1, sizeof *x->y_off);
     if (x->c_off == NULL || x->y_off == NULL) return TXS_E_NOMEM;
     for (size_t e = 0; e < nent; e++) {
         txs_entity ent;
@@ -279,14 +280,14 @@ static int open_sections(sidx *x, const txs_lists *l, txs_diag *d)
                             nv, TXS__NAMES_VERSION);
     TXS_TRY(map_names(x, np, nn, d));
     TXS_TRY(check_names(x, d));
-    x->mass = calloc(x->h.nnames + 1, sizeof *x->mass);
-    x->touched = calloc(x->h.nnames + 1, sizeof *x->touched);
-    x->cand = calloc(x->h.nnames + 1, sizeof *x->cand);
-    x->dist = calloc(x->h.nnames + 1, sizeof *x->dist);
+    x->mass = txs_big_calloc(x->h.nnames + 1, sizeof *x->mass);
+    x->touched = txs_big_calloc(x->h.nnames + 1, sizeof *x->touched);
+    x->cand = txs_big_calloc(x->h.nnames + 1, sizeof *x->cand);
+    x->dist = txs_big_calloc(x->h.nnames + 1, sizeof *x->dist);
     if (x->mass == NULL || x->touched == NULL || x->dist == NULL || x->cand == NULL)
         return TXS_E_NOMEM;
-    x->thix = calloc(x->h.ntoks + 1, 1);
-    x->tch = calloc(x->h.nnames + 1, sizeof *x->tch);
+    x->thix = txs_big_calloc(x->h.ntoks + 1, 1);
+    x->tch = txs_big_calloc(x->h.nnames + 1, sizeof *x->tch);
     if (x->thix == NULL || x->tch == NULL) return TXS_E_NOMEM;
     TXS_TRY(build_quals(x));
     TXS_TRY(build_ends(x));
@@ -306,8 +307,9 @@ int txs__sidx_open(sidx *x, const txs_lists *l, txs_diag *d)
 
 void txs__sidx_close(sidx *x)
 {
-    free(x->exact), free(x->bloom), free(x->mass), free(x->touched), free(x->dist), free(x->cand);
-    free(x->c_off), free(x->y_off), free(x->ctry), free(x->years), free(x->thix), free(x->tch);
-    free(x->memo), free(x->ends_off), free(x->ends);
+    void *big[] = {x->exact, x->bloom, x->mass,  x->touched, x->dist, x->cand, x->c_off,
+                   x->y_off, x->thix,  x->tch,  x->memo,    x->ends_off, x->ends};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) txs_big_free(big[i]);
+    free(x->ctry), free(x->years);
 }
 
