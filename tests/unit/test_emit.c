@@ -2,8 +2,9 @@
  * test_emit.c: the emit stage's contracts (emit.h): atomic named outputs
  * (nothing appears until commit; abort leaves no file and no temporary),
  * devices and FIFOs written in place and never replaced, write failures
- * reported, the one JSON string escaper, the arena buffer, and the
- * manifest printer.
+ * reported, large writes (straight to the file) giving the bytes and
+ * digest buffered ones do, the one JSON string escaper, the arena buffer,
+ * and the manifest printer.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -16,6 +17,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "txs/emit.h"
 
@@ -323,4 +326,42 @@ Test(emit, whole_numbers_are_printfs)
         cr_assert(memcmp(b.p, want, b.n) == 0, "%.*s against %s", (int)b.n, b.p, want);
         txs_buf_free(&b);
     }
+}
+
+/* Large writes go straight to the file in whole 2 MiB units (out.c): the
+ * file and the digest must be what buffered writes give, whatever the
+ * sizes and the order of small and large writes. */
+Test(emit, large_writes_same_bytes_and_digest)
+{
+    size_t n = (5u << 20) + 123;
+    unsigned char *src = malloc(n);
+    cr_assert_not_null(src);
+    for (size_t i = 0; i < n; i++) src[i] = (unsigned char)(i * 2654435761u >> 13);
+    /* {first write, second write}: one large; small then large (the
+     * buffer holds bytes, so no straight write); large then large */
+    static const size_t splits[][2] = {{(5u << 20) + 123, 0}, {7, (5u << 20) + 116},
+                                       {2u << 20, (3u << 20) + 123}, {(2u << 20) + 1, (3u << 20) + 122}};
+    for (size_t c = 0; c < sizeof splits / sizeof splits[0]; c++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/big-%zu.snap", dir, c);
+        txs_diag d;
+        txs_out *o;
+        cr_assert_eq(txs_out_open(path, &o, &d), TXS_OK);
+        cr_assert_eq(txs_out_write(o, src, splits[c][0], &d), TXS_OK);
+        cr_assert_eq(txs_out_write(o, src + splits[c][0], splits[c][1], &d), TXS_OK);
+        uint64_t bytes = 0, h = 0;
+        cr_assert_eq(txs_out_digest(o, &bytes, &h, &d), TXS_OK);
+        cr_expect_eq(bytes, n, "case %zu: %llu bytes", c, (unsigned long long)bytes);
+        cr_expect_eq(h, XXH3_64bits(src, n), "case %zu: digest", c);
+        cr_assert_eq(txs_out_commit(o, &d), TXS_OK);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f);
+        unsigned char *back = malloc(n + 1);
+        size_t got = fread(back, 1, n + 1, f);
+        fclose(f);
+        cr_expect_eq(got, n, "case %zu: file has %zu bytes", c, got);
+        cr_expect(got == n && memcmp(back, src, n) == 0, "case %zu: file differs", c);
+        free(back);
+    }
+    free(src);
 }
