@@ -3,7 +3,9 @@
  * links, as compiled against (their headers' macros) and as running (their
  * own version calls), for `txscreen --version` (version.h).  Hyperscan is
  * asked through hs/hs_db.c, the one file that includes <hs.h>, and libcurl
- * through lists/fetch.c, the one that includes <curl/curl.h>.
+ * through lists/fetch.c, the one that includes <curl/curl.h> and loads the
+ * library (dlopen, for `lists update`): its running version is the one an
+ * update would load, or "not loadable".
  */
 #include <libxml/xmlversion.h>
 #include <libxml/parser.h>

@@ -4,9 +4,12 @@
  * (emit.h), so a failed compile leaves any previous snapshot untouched;
  * the dates given for sources whose file states none, and a source's age.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lists_int.h"
 #include "txs/emit.h"
@@ -140,12 +143,24 @@ int txs_lists_compile_mem(const char *const *srcs, size_t nsrcs, void **image,
     return rc;
 }
 
+/* The magic is read alone: with readahead off for this descriptor, only
+ * the page holding it comes into the page cache.  A read with readahead
+ * would bring the file's start in small folios and mark them for more
+ * readahead, and the load (snap_load.c) would then get the rest of the
+ * first megabytes in small folios too, mapped 4 KiB at a time. */
 int txs_lists_is_snapshot(const char *path)
 {
     char m[8];
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return 0;
-    size_t k = fread(m, 1, sizeof m, f);
-    fclose(f);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+    size_t k = 0;
+    while (k < sizeof m) {
+        ssize_t r = pread(fd, m + k, sizeof m - k, (off_t)k);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        k += (size_t)r;
+    }
+    close(fd);
     return k == sizeof m && memcmp(m, TXS__SNAP_MAGIC, 8) == 0;
 }
