@@ -6,9 +6,10 @@
  * TLB entry per 2 MiB.  A 4 KiB page fault costs 0.1-0.5 us on bare metal
  * but 10-14 us on the virtual machines these benchmarks run on, where the
  * 1 M-name snapshot's 16 MiB end table alone took 4,096 of them at load
- * (docs/benchmarks.md "Huge pages for big tables").  Smaller tables come
- * from the heap.  The advice is a hint: without huge pages (THP "never")
- * the tables work the same, faulted 4 KiB at a time as they are used.
+ * (docs/benchmarks.md "Start-up and page faults").  Smaller tables are
+ * whole 4 KiB pages (from 64 KiB) or heap blocks.  The advice is a hint:
+ * without huge pages (THP "never") the tables work the same, faulted
+ * 4 KiB at a time as they are used.
  */
 #ifndef TXS_BIGMEM_H
 #define TXS_BIGMEM_H
