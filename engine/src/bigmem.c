@@ -10,8 +10,9 @@
  *   1 MiB and more    a mapping of whole 2 MiB pages, 2 MiB-aligned,
  *                     advised MADV_HUGEPAGE
  *
- * A huge-page mapping is made 2 MiB longer than needed and trimmed to an
- * aligned start, because mmap aligns to 4 KiB only.  Anonymous mappings
+ * A mapping (txs_map_aligned, also the list snapshot's) is reserved
+ * longer than needed and trimmed to an aligned start, because mmap aligns
+ * to 4 KiB only.  Anonymous mappings
  * are zero, so nothing is written to them until the table is used: a
  * table larger than a run needs costs address space, not memory.  Under
  * AddressSanitizer every table is a heap block, whose overflows it sees.
@@ -48,18 +49,23 @@ typedef struct head {
 
 _Static_assert(sizeof(head) <= ALIGN, "the header fits in the table's alignment");
 
-/* A zeroed mapping of len bytes (a multiple of 4 KiB) aligned to align. */
-static unsigned char *map(size_t len, size_t align)
+void *txs_map_aligned(int fd, size_t n, size_t align)
 {
-    unsigned char *m = mmap(NULL, len + align - PAGE, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return NULL;
-    uintptr_t at = ((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1);
-    unsigned char *a = (unsigned char *)at;
-    size_t lead = (size_t)(a - m), tail = align - PAGE - lead;
-    if (lead) munmap(m, lead);
+    size_t len = (n + PAGE - 1) / PAGE * PAGE, room = len + align - PAGE;
+    unsigned char *r = mmap(NULL, room, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (r == MAP_FAILED) return MAP_FAILED;
+    unsigned char *a = (unsigned char *)(((uintptr_t)r + align - 1) & ~(uintptr_t)(align - 1));
+    void *m = fd < 0 ? mmap(a, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                            -1, 0)
+                     : mmap(a, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    if (m == MAP_FAILED) {
+        munmap(r, room);
+        return MAP_FAILED;
+    }
+    size_t lead = (size_t)(a - r), tail = room - lead - len;
+    if (lead) munmap(r, lead);
     if (tail) munmap(a + len, tail);
-    return a;
+    return m;
 }
 
 void *txs_big_calloc(size_t n, size_t sz)
@@ -75,7 +81,7 @@ void *txs_big_calloc(size_t n, size_t sz)
         int huge = bytes >= HUGE_FROM;
         size_t unit = huge ? HUGE_PAGE : PAGE;
         len = (bytes + unit - 1) / unit * unit;
-        if ((raw = map(len, unit)) == NULL) return NULL;
+        if ((raw = txs_map_aligned(-1, len, unit)) == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
         if (huge) (void)madvise(raw, len, MADV_HUGEPAGE);
 #endif

@@ -2,11 +2,14 @@
  * test_bigmem.c: txs_big_calloc and txs_big_free (bigmem.h) at the sizes
  * on either side of each way a table is made (heap block, 4 KiB pages,
  * 2 MiB pages): every byte zero and writable, the table 64-byte aligned,
- * a huge-page table's mapping 2 MiB-aligned, an overflowing size refused.
+ * a huge-page table's mapping 2 MiB-aligned, an overflowing size refused;
+ * and aligned mappings of anonymous memory and of a file.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "txs/bigmem.h"
 
@@ -63,4 +66,31 @@ Test(bigmem, elements_and_overflow)
     cr_expect_null(txs_big_calloc(SIZE_MAX / 4, 8));
     cr_expect_null(txs_big_calloc(SIZE_MAX, 1));
     txs_big_free(NULL);
+}
+
+/* txs_map_aligned: anonymous memory zeroed and writable, a file's bytes
+ * readable, each at the asked alignment (the list snapshot's mapping). */
+Test(bigmem, aligned_mappings)
+{
+    const size_t a = 2u << 20, n = (3u << 20) + 5;
+    unsigned char *m = txs_map_aligned(-1, n, a);
+    cr_assert_neq(m, MAP_FAILED);
+    cr_expect_eq((uintptr_t)m % a, 0);
+    cr_expect_eq(m[0] | m[n - 1], 0);
+    m[n - 1] = 1;
+    munmap(m, n);
+
+    char path[] = "/tmp/txs-bigmem-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    unsigned char buf[5000];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 7 + 1);
+    cr_assert_eq(write(fd, buf, sizeof buf), (ssize_t)sizeof buf);
+    unsigned char *f = txs_map_aligned(fd, sizeof buf, a);
+    close(fd);
+    unlink(path);
+    cr_assert_neq(f, MAP_FAILED);
+    cr_expect_eq((uintptr_t)f % a, 0);
+    cr_expect(memcmp(f, buf, sizeof buf) == 0, "the file's bytes");
+    munmap(f, sizeof buf);
 }

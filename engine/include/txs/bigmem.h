@@ -22,4 +22,12 @@ void *txs_big_calloc(size_t n, size_t sz);
 /* Release a table of txs_big_calloc (NULL is fine). */
 void txs_big_free(void *p);
 
+/* n bytes at an address aligned to align (a power of two, 4 KiB or more):
+ * fd's first n bytes mapped private and read-only, or with fd < 0 zeroed
+ * anonymous memory, read-write, of n rounded up to 4 KiB.  The kernel maps
+ * a 2 MiB page or page-cache folio with one entry only where the address
+ * is 2 MiB-aligned (and the file offset too).  munmap(p, n) releases it;
+ * MAP_FAILED on failure. */
+void *txs_map_aligned(int fd, size_t n, size_t align);
+
 #endif /* TXS_BIGMEM_H */

@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "lists_int.h"
+#include "txs/bigmem.h"
 
 struct txs_lists {
     const uint8_t *base;
@@ -192,29 +193,15 @@ int txs_lists_open_mem(const void *p, size_t n, txs_lists **out, txs_diag *d)
 /* fd's n bytes mapped read-only at a 2 MiB-aligned address and advised
  * MADV_HUGEPAGE, so that a file read in through the mapping comes in 2 MiB
  * folios, and a file cached in them is mapped with one entry per 2 MiB
- * (the kernel maps a folio so only where address and file offset agree
- * modulo 2 MiB, and chose no such address for the bundled 19 MB
+ * (the kernel chose no aligned address itself for the bundled 19 MB
  * snapshot).  With 4 KiB entries the first pass over the 1 M-name
  * snapshot cost about 200 ms on the benchmark VM, with 2 MiB ones 30 ms
- * (docs/lists.md "Snapshot").  A reservation 2 MiB longer is made, the
- * file mapped over its aligned part, the rest given back.  MAP_FAILED on
- * failure. */
-static void *map_aligned(int fd, size_t n)
+ * (docs/lists.md "Snapshot").  MAP_FAILED on failure. */
+static void *map_snapshot(int fd, size_t n)
 {
-    const size_t unit = (size_t)2 << 20;
-    unsigned char *r = mmap(NULL, n + unit, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (r == MAP_FAILED) return MAP_FAILED;
-    unsigned char *a = (unsigned char *)(((uintptr_t)r + unit - 1) & ~(uintptr_t)(unit - 1));
-    void *m = mmap(a, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-    if (m == MAP_FAILED) {
-        munmap(r, n + unit);
-        return MAP_FAILED;
-    }
-    size_t head = (size_t)(a - r), end = (n + 4095) / 4096 * 4096;
-    if (head) munmap(r, head);
-    if (unit - head > end - n) munmap(a + end, n + unit - head - end);
+    void *m = txs_map_aligned(fd, n, (size_t)2 << 20);
 #ifdef MADV_HUGEPAGE
-    (void)madvise(m, n, MADV_HUGEPAGE);
+    if (m != MAP_FAILED) (void)madvise(m, n, MADV_HUGEPAGE);
 #endif
     return m;
 }
@@ -229,7 +216,7 @@ int txs_lists_load(const char *path, txs_lists **out, txs_diag *d)
         close(fd);
         return bad(d, path, "too short");
     }
-    void *m = map_aligned(fd, (size_t)st.st_size);
+    void *m = map_snapshot(fd, (size_t)st.st_size);
     close(fd);
     if (m == MAP_FAILED) return txs_diag_set(d, TXS_E_IO, path, 0, "mmap: %s", strerror(errno));
     /* Every page is read by the checksum below, so the mapping is filled
