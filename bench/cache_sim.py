@@ -5,7 +5,9 @@ bene_name, record by record), to choose the cache of
 engine/src/screen/name_cache.c (docs/matching.md "Sanctions screening").
 
 Simulated: the old direct-mapped 2^17 slots, 4-way LRU sets of 2^16..2^20
-buckets, and an unbounded cache.  Names are hashed with blake2b, not the
+buckets (16-byte keys, four to a 64-byte line), 8-way LRU sets of 2^15..2^17
+buckets (8-byte keys, eight to a line: the engine's since the no-hit set
+went from 8 to 4 MiB), and an unbounded cache.  Names are hashed with blake2b, not the
 engine's xxh3, so slot collisions differ but not their rate.
 
 usage: bench/cache_sim.py EXPORT.csv   (native CSV, e.g. from txscreen gen)
@@ -61,6 +63,8 @@ def main():
     print("  direct-mapped 2^17 slots          %5.1f%%" % (100.0 * direct(seq, 17) / n))
     for bits in range(16, 21):
         print("  4-way LRU 2^%d buckets (%7d names) %5.1f%%" % (bits, 4 << bits, 100.0 * assoc(seq, bits, 4) / n))
+    for bits in range(15, 18):
+        print("  8-way LRU 2^%d buckets (%7d names) %5.1f%%" % (bits, 8 << bits, 100.0 * assoc(seq, bits, 8) / n))
     print("  unbounded                         %5.1f%%" % (100.0 * (n - d) / n))
 
 

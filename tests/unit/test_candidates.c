@@ -353,19 +353,33 @@ Test(aliased, prefix_postings_carry_their_names_signatures)
 
 static txs__nkey key_in_bucket0(uint64_t lo) { return (txs__nkey){lo, 1}; }
 
-Test(cache, no_hit_set_keeps_the_four_most_recent_of_a_bucket)
+Test(cache, no_hit_set_keeps_the_eight_most_recent_of_a_bucket)
 {
     txs__ncache *c = txs__ncache_new();
     cr_assert_not_null(c);
     txs_sanctions_match m[4];
-    for (uint64_t i = 1; i <= 5; i++) txs__ncache_put(c, key_in_bucket0(i), "x", 1, NULL, 0);
+    for (uint64_t i = 1; i <= 9; i++) txs__ncache_put(c, key_in_bucket0(i), "x", 1, NULL, 0);
     cr_expect_eq(txs__ncache_get(c, key_in_bucket0(1), "x", 1, m, 4), -1); /* evicted */
-    for (uint64_t i = 2; i <= 5; i++) cr_expect_eq(txs__ncache_get(c, key_in_bucket0(i), "x", 1, m, 4), 0);
-    /* 5 was looked up last, then 4, 3, 2 before it: 2 is the oldest now */
+    for (uint64_t i = 2; i <= 9; i++) cr_expect_eq(txs__ncache_get(c, key_in_bucket0(i), "x", 1, m, 4), 0);
+    /* 9 was looked up last, then 8 .. 2 before it: 2 is the oldest now */
     cr_expect_eq(txs__ncache_get(c, key_in_bucket0(2), "x", 1, m, 4), 0); /* 2 to the front */
-    txs__ncache_put(c, key_in_bucket0(6), "x", 1, NULL, 0);
+    txs__ncache_put(c, key_in_bucket0(10), "x", 1, NULL, 0);
     cr_expect_eq(txs__ncache_get(c, key_in_bucket0(3), "x", 1, m, 4), -1);
     cr_expect_eq(txs__ncache_get(c, key_in_bucket0(2), "x", 1, m, 4), 0);
+    /* another bucket (the high half's top bits) holds none of them */
+    cr_expect_eq(txs__ncache_get(c, (txs__nkey){2, 1ull << 63}, "x", 1, m, 4), -1);
+    txs__ncache_free(c);
+}
+
+Test(cache, a_zero_low_half_is_kept_as_one)
+{
+    /* a way holds the fingerprint's low half, 0 marking an empty way */
+    txs__ncache *c = txs__ncache_new();
+    cr_assert_not_null(c);
+    txs_sanctions_match m[4];
+    cr_expect_eq(txs__ncache_get(c, key_in_bucket0(0), "x", 1, m, 4), -1); /* not the empty ways */
+    txs__ncache_put(c, key_in_bucket0(0), "x", 1, NULL, 0);
+    cr_expect_eq(txs__ncache_get(c, key_in_bucket0(0), "x", 1, m, 4), 0);
     txs__ncache_free(c);
 }
 

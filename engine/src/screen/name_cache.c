@@ -1,17 +1,27 @@
 /*
  * name_cache.c: the screened-name cache (name_cache_int.h draws it).
  *
- *   set[bucket]   4 x {lo, hi}   one 64-byte line; way 0 most recent
+ *   set[bucket]   8 x lo         one 64-byte line; way 0 most recent
  *   slot[index]   {lo, hi, len, nres, name[48], res[4]}
  *
- * The bucket is chosen by the fingerprint's high half, the slot by its low
- * half.  A lookup in the no-hit set moves the found way to the front; an
- * insertion shifts the ways down and drops the last (least recently used).
- * Why these sizes: on the 200 MB bench export (2,181,990 names, 138,190
- * distinct) the old 2^17 direct-mapped slots hit 67.9%, a 4-way set of
- * 2^16 buckets 92.2%, of 2^17 buckets 93.5%, unbounded 93.7%; on a
- * long-tail export (1,817,296 distinct of 2,179,340) no size helps much
- * (10.1% at 2^17 buckets, 16.5% unbounded), so the set stops at 8 MiB.
+ * The bucket is chosen by the fingerprint's high half; a way holds its low
+ * half (0 is read as 1: 0 marks an empty way), so a name stands for its
+ * 80 bits of bucket and way (two no-hit names' fingerprints agreeing on
+ * them is a 2^-80 event per pair).  The slot is chosen by the low half and
+ * keeps the whole fingerprint and the name.  A lookup in the no-hit set
+ * moves the found way to the front; an insertion shifts the ways down and
+ * drops the last (least recently used).
+ * Why these sizes (bench/cache_sim.py): on the 200 MB bench export
+ * (2,181,990 names, 138,190 distinct) the old 2^17 direct-mapped slots
+ * hit 67.9%, 4-way sets of 16-byte keys in 2^16 buckets 92.2%, in 2^17
+ * 93.5%, 8-way sets of 8-byte keys in 2^15 buckets (2 MiB) 93.5%, in 2^16
+ * (4 MiB) 93.7%, unbounded 93.7%; on a long-tail export (1,854,204
+ * distinct) no size helps much (9.6% for 4 x 2^17, 9.9% for 8 x 2^16, 15.0%
+ * unbounded).  The 8-way set holds as many names as the 4-way one of
+ * 2^17 buckets in half the memory: each look-up is a random line, and on
+ * the bench export the 4 MiB set missed the last-level cache 993,959 times
+ * against 1,284,903 for the 8 MiB one (cachegrind, 8 MiB LL), for 5% of
+ * the run's time (docs/benchmarks.md "The name cache in 4 MiB").
  * Matches are rare (a few per thousand names), so their slots are few.
  *
  * Threads: with txs__ncache_share, each bucket or slot is guarded by one
@@ -29,14 +39,14 @@
 #include "txs/base.h"
 #include "txs/bigmem.h"
 
-#define SET_BITS 17u
-#define WAYS 4u
+#define SET_BITS 16u
+#define WAYS 8u
 #define SLOT_BITS 13u
 #define SLOT_NAME 48u
 #define CACHE_LOCKS 4096u
 
 typedef struct bucket {
-    txs__nkey way[WAYS];
+    uint64_t way[WAYS]; /* fingerprints' low halves; 0: empty */
 } bucket;
 
 typedef struct slot {
@@ -56,7 +66,7 @@ txs__ncache *txs__ncache_new(void)
 {
     txs__ncache *c = calloc(1, sizeof *c);
     if (c == NULL) return NULL;
-    /* On huge pages (bigmem.h): a lookup is one random line in 8 MiB,
+    /* On huge pages (bigmem.h): a lookup is one random line in 4 MiB,
      * which with 4 KiB pages is a TLB miss as well as a cache miss. */
     c->set = txs_big_calloc((size_t)1 << SET_BITS, sizeof *c->set);
     c->slots = txs_big_calloc((size_t)1 << SLOT_BITS, sizeof *c->slots);
@@ -110,17 +120,21 @@ static int key_eq(txs__nkey a, txs__nkey b) { return a.lo == b.lo && a.hi == b.h
 static size_t bucket_of(txs__nkey k) { return (size_t)(k.hi >> (64 - SET_BITS)); }
 static size_t slot_of(txs__nkey k) { return (size_t)(k.lo & ((1u << SLOT_BITS) - 1)); }
 
+/* What a way holds of k: its low half, never 0 (an empty way). */
+static uint64_t way_of(txs__nkey k) { return k.lo ? k.lo : 1; }
+
 /* Whether k is in the no-hit set; found ways move to the front. */
 static int set_has(txs__ncache *c, txs__nkey k)
 {
     size_t b = bucket_of(k);
+    uint64_t v = way_of(k);
     atomic_flag *f = lock(c, b);
     bucket *x = &c->set[b];
     int found = 0;
     for (unsigned w = 0; w < WAYS && !found; w++)
-        if (key_eq(x->way[w], k)) {
+        if (x->way[w] == v) {
             memmove(&x->way[1], &x->way[0], w * sizeof x->way[0]);
-            x->way[0] = k;
+            x->way[0] = v;
             found = 1;
         }
     unlock(f);
@@ -130,12 +144,13 @@ static int set_has(txs__ncache *c, txs__nkey k)
 static void set_add(txs__ncache *c, txs__nkey k)
 {
     size_t b = bucket_of(k);
+    uint64_t v = way_of(k);
     atomic_flag *f = lock(c, b);
     bucket *x = &c->set[b];
     unsigned w = 0;
-    while (w < WAYS - 1 && !key_eq(x->way[w], k)) w++; /* another thread's copy */
+    while (w < WAYS - 1 && x->way[w] != v) w++; /* another thread's copy */
     memmove(&x->way[1], &x->way[0], w * sizeof x->way[0]);
-    x->way[0] = k;
+    x->way[0] = v;
     unlock(f);
 }
 

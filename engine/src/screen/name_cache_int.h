@@ -5,16 +5,17 @@
  * and a long-tail export (docs/benchmarks.md "The name cache"):
  *
  *   no-hit set   most party names match nothing: their XXH3-128
- *                fingerprints (name bytes, seeded by the qualifiers key)
- *                in a 4-way set-associative table of 2^17 buckets, one
- *                64-byte line each, least recently used way replaced
- *                (524,288 names, 8 MiB);
+ *                fingerprints (name bytes, seeded by the qualifiers key),
+ *                the high half choosing one of 2^16 buckets of one 64-byte
+ *                line, the low half kept in one of its 8 ways, least
+ *                recently used way replaced (524,288 names, 4 MiB);
  *   result slots names with matches, direct-mapped on the fingerprint,
  *                keyed on their exact bytes (2^13 slots, about 1.3 MiB).
  *
  * A hit returns what screening the name again would: snapshots are
- * immutable, and a 128-bit fingerprint stands for the name's bytes (two
- * different names sharing one is a 2^-128 event per pair).  Memory is
+ * immutable, and a fingerprint stands for the name's bytes (two different
+ * names sharing the 80 bits the no-hit set compares is a 2^-80 event per
+ * pair; the result slots compare the name itself).  Memory is
  * fixed at creation, whatever the input.
  */
 #ifndef TXS_SCREEN_NAME_CACHE_INT_H
@@ -32,7 +33,7 @@ typedef struct txs__nkey {
     uint64_t lo, hi;
 } txs__nkey;
 
-/* A new, empty cache (about 9.4 MiB, touched only as used); NULL when out
+/* A new, empty cache (about 5.4 MiB, touched only as used); NULL when out
  * of memory.  Free with txs__ncache_free (accepts NULL). */
 txs__ncache *txs__ncache_new(void);
 void txs__ncache_free(txs__ncache *c);
