@@ -312,8 +312,8 @@ static void probe(txs_sanctions *s, const sidx *x, uint32_t h, found *fd)
 
 static int bloom_has(const sidx *x, uint32_t h)
 {
-    size_t b = txs__sidx_bloom_at(x, h);
-    return (int)(x->bloom[b / 64] >> (b % 64) & 1);
+    uint64_t b = txs__sidx_bloom_mask(h);
+    return (x->bloom[txs__sidx_bloom_word(x, h)] & b) == b;
 }
 
 /* A string and each of its one-byte deletions; h is the string's own
@@ -342,7 +342,7 @@ static void probe_variants(txs_sanctions *s, sidx *x, const char *p, size_t n, u
             hs[nh++] = txs__lists_del_hash(buf, n - 1);
         }
     }
-    for (size_t i = 0; i < nh; i++) __builtin_prefetch(&x->bloom[txs__sidx_bloom_at(x, hs[i]) / 64]);
+    for (size_t i = 0; i < nh; i++) __builtin_prefetch(&x->bloom[txs__sidx_bloom_word(x, hs[i])]);
     size_t np = 0;
     for (size_t i = 0; i < nh; i++)
         if (bloom_has(x, hs[i])) {

@@ -133,10 +133,8 @@ static int build_bloom(sidx *x)
     x->bloom = txs_big_calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
     if (x->bloom == NULL) return TXS_E_NOMEM;
     for (uint32_t i = 0; i < x->h.ndel; i++)
-        if (x->del[i].tok1) {
-            size_t b = txs__sidx_bloom_at(x, x->del[i].hash);
-            x->bloom[b / 64] |= 1ull << (b % 64);
-        }
+        if (x->del[i].tok1)
+            x->bloom[txs__sidx_bloom_word(x, x->del[i].hash)] |= txs__sidx_bloom_mask(x->del[i].hash);
     return TXS_OK;
 }
 
