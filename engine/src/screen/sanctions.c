@@ -86,6 +86,7 @@
 #define ENDS_POST 512u    /* exact hit tokens on at most this many names are
                              walked in full for a person's first and last name */
 #define TVIEW 16384u      /* list tokens whose bound view is kept (bound_reaches) */
+#define TVIEW_FOLD 40u    /* and the longest fold a kept view holds */
 #define QCOL 512u         /* and whose columns against the query are (per query) */
 #define ENDS_MIN 0.3f     /* and such a name needs this much mass: two hit
                              tokens at the weight floor (0.15) */
@@ -96,8 +97,14 @@
  * names and surnames come back in candidate after candidate. */
 typedef struct tview {
     uint32_t list1, tok; /* list + 1 (0: empty) and token id */
-    txs__mbtok v;
+    const char *raw;     /* what txs__match_bound_tok makes of it, */
+    float weight;        /* flags 0, in one cache line (a token whose */
+    uint16_t rawlen;     /* fold is longer than TVIEW_FOLD is made anew */
+    uint8_t flen, foldeq; /* each time) */
+    char fold[TVIEW_FOLD];
 } tview;
+_Static_assert(sizeof(tview) == 64, "a token view is one line");
+_Static_assert(TVIEW_FOLD <= TXS__MATCH_TOKMAX, "a kept fold fits a token's");
 
 /* A list token's column against the current query (match.h
  * txs__match_bound_col): nine in ten tokens of a query's candidates are
@@ -289,7 +296,11 @@ struct txs__tmemo {
     uint8_t n, ntok; /* n 0: empty */
     uint32_t tok[MEMO_TOKS];
     char s[PAIR_MAX];
+    char pad[4];
 };
+/* One slot, one cache line (the table is page-aligned, txs_big_calloc): at
+ * 60 bytes most slots straddled two, and a look-up missed on both. */
+_Static_assert(sizeof(struct txs__tmemo) == 64, "a typo memo slot is one line");
 
 /* What one probe_variants found, for the memo. */
 typedef struct found {
@@ -750,14 +761,22 @@ static int bound_reaches(txs_sanctions *s, const sidx *x, uint32_t list, uint32_
             continue;
         }
         tview *v = &s->tv[tview_at(list, id)];
-        if (v->list1 != list + 1u || v->tok != id) {
+        if (v->list1 == list + 1u && v->tok == id) {
+            c[k].raw = v->raw, c[k].weight = v->weight, c[k].rawlen = v->rawlen;
+            c[k].flen = v->flen, c[k].foldeq = v->foldeq;
+            memcpy(c[k].fold, v->fold, TVIEW_FOLD);
+        } else {
             const txs__snap_tok *t = &x->toks[id];
-            txs__match_bound_tok(&s->mp, x->tokstr + t->str_off, t->len, 0, &v->v);
-            v->list1 = list + 1u, v->tok = id;
+            txs__match_bound_tok(&s->mp, x->tokstr + t->str_off, t->len, 0, &c[k]);
+            if (c[k].flen <= TVIEW_FOLD) {
+                v->list1 = list + 1u, v->tok = id;
+                v->raw = c[k].raw, v->weight = c[k].weight, v->rawlen = c[k].rawlen;
+                v->flen = c[k].flen, v->foldeq = c[k].foldeq;
+                memcpy(v->fold, c[k].fold, TVIEW_FOLD);
+            }
         }
-        c[k] = v->v;
         c[k].flags = d->flags;
-        c[k].weight = txs__match_weight_of(&s->mp, v->v.weight, d->flags);
+        c[k].weight = txs__match_weight_of(&s->mp, c[k].weight, d->flags);
         qcol *q = &s->qc[(((id ^ (uint32_t)d->flags << 20) + list * 0x9E3779B1u) * 2654435761u >> 23) &
                          s->qcmask];
         if (q->gen != s->qgen || q->list1 != list + 1u || q->tok != id || q->flags != d->flags) {
