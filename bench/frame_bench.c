@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     int scalar = 0, repeat = 5;
-    txs_reader_opts o = {TXS_FMT_CSV, ',', '"', 0, NULL, 0};
+    txs_reader_opts o = {TXS_FMT_CSV, ',', '"', 0, NULL, 0, 0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--jsonl") == 0) {
             o.format = TXS_FMT_JSONL;

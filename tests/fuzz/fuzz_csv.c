@@ -9,6 +9,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    txs_reader_opts o = {TXS_FMT_CSV, ',', '"', 0, NULL, 0};
+    txs_reader_opts o = {TXS_FMT_CSV, ',', '"', 0, NULL, 0, 0};
     return fuzz_run(data, size, o);
 }

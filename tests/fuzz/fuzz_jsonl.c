@@ -12,6 +12,6 @@ static const char *const keys[] = {"txn_id", "amount", "orig_name", "a", "b", ""
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    txs_reader_opts o = {TXS_FMT_JSONL, ',', '"', 0, keys, sizeof keys / sizeof keys[0]};
+    txs_reader_opts o = {TXS_FMT_JSONL, ',', '"', 0, keys, sizeof keys / sizeof keys[0], 0};
     return fuzz_run(data, size, o);
 }

@@ -187,7 +187,7 @@ out:
 
 static inline txs_reader_opts csv_opts(char delim, int header)
 {
-    txs_reader_opts o = {TXS_FMT_CSV, delim, '"', header, NULL, 0};
+    txs_reader_opts o = {TXS_FMT_CSV, delim, '"', header, NULL, 0, 0};
     return o;
 }
 

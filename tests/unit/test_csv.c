@@ -328,8 +328,9 @@ Test(csv, simd_matches_scalar_on_random_input)
 }
 
 /* More than 10 MB, random chunks: every record read, lines and offsets
- * right, batches never larger than TXS_BATCH_RECORDS. */
-Test(csv, streams_large_input)
+ * right, batches never larger than the reader's limit (batch_records, 0:
+ * TXS_BATCH_RECORDS) and full up to it. */
+static void stream_large(size_t batch_records, size_t limit)
 {
     size_t rows = 150000, n = 0;
     char *p = malloc(rows * 100 + 16);
@@ -339,6 +340,7 @@ Test(csv, streams_large_input)
     cr_assert(n > 10u * 1000 * 1000);
     /* The multi\nline values are unquoted: each splits a row in two. */
     txs_reader_opts o = csv_opts(',', 0);
+    o.batch_records = batch_records;
     memsrc m = {p, n, 0, CHUNK_RANDOM, 4242, 0, 0};
     txs_source *s;
     txs_reader *r;
@@ -351,7 +353,7 @@ Test(csv, streams_large_input)
     uint64_t line = 0, off = 0;
     int rc;
     while ((rc = txs_reader_next(r, &b)) > 0) {
-        cr_assert_leq(b.n, TXS_BATCH_RECORDS);
+        cr_assert_leq(b.n, limit);
         batches++;
         for (size_t i = 0; i < b.n; i++) {
             cr_assert_eq(b.rec[i].line, line + 1);
@@ -365,12 +367,22 @@ Test(csv, streams_large_input)
     cr_expect_eq(rc, 0);
     cr_expect_eq(recs, rows + (rows + 6) / 7);
     cr_expect_eq(off, n);
-    cr_expect_gt(batches, recs / TXS_BATCH_RECORDS);
+    cr_expect_gt(batches, recs / limit);
+    cr_expect_lt(batches, 3 * (recs / limit + 1)); /* not cut far short of it */
     cr_expect_eq(txs_source_raw_bytes(s), n);
     txs_batch_free(&b);
     txs_reader_free(r);
     txs_source_free(s);
     free(p);
+}
+
+Test(csv, streams_large_input) { stream_large(0, TXS_BATCH_RECORDS); }
+
+Test(csv, streams_large_input_in_one_thread_batches)
+{
+    stream_large(TXS_BATCH_RECORDS_ONE, TXS_BATCH_RECORDS_ONE);
+    stream_large(100, 100);
+    stream_large(TXS_BATCH_RECORDS + 1, TXS_BATCH_RECORDS); /* capped */
 }
 
 /* Unquoted fields borrow from the read buffer (within raw); only fields

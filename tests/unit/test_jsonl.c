@@ -20,7 +20,7 @@ typedef struct json_case {
 
 static char *dump_json(const char *in, size_t n, int mode, uint64_t seed, int with_raw)
 {
-    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, keys, TXS_ARRAY_LEN(keys)};
+    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, keys, TXS_ARRAY_LEN(keys), 0};
     return dump_opts(in, n, &o, mode, seed, 0, with_raw);
 }
 
@@ -208,7 +208,7 @@ Test(jsonl, chunk_invariance)
 
 Test(jsonl, no_keys_still_validates)
 {
-    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, NULL, 0};
+    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, NULL, 0, 0};
     char *got = dump_opts("{\"a\":1}\n[\n", 10, &o, CHUNK_WHOLE, 0, 0, 0);
     cr_expect_str_eq(got, "1@0 \n2@8 !8 raw=<[> JSON: expected '{' (each line must be one JSON object) at byte 1\n");
     free(got);
@@ -218,7 +218,7 @@ Test(jsonl, bad_options_rejected)
 {
     txs_reader *r;
     const char *const bad[] = {"a", NULL};
-    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, bad, 2};
+    txs_reader_opts o = {TXS_FMT_JSONL, 0, 0, 0, bad, 2, 0};
     cr_expect_eq(txs_reader_create(&o, &r), TXS_E_ARG);
     o.keys = NULL;
     o.nkeys = 1;

@@ -75,6 +75,9 @@ typedef struct txs_reader_opts {
      * strings must outlive the reader. */
     const char *const *keys;
     size_t nkeys;
+    /* Records per batch at most: 0 (or more) is TXS_BATCH_RECORDS.  A
+     * screener on one thread asks for TXS_BATCH_RECORDS_ONE (limits.h). */
+    size_t batch_records;
 } txs_reader_opts;
 
 /* Why a record could not be framed.  Parse errors (bad amount ...) come later

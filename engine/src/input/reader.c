@@ -51,6 +51,7 @@ enum { FR_END = 0, FR_PROGRESS = 1, FR_MORE = 2 };
 
 struct txs_reader {
     txs_reader_opts opts;
+    size_t batch_max;       /* records per batch (opts.batch_records, capped) */
     size_t klen[TXS_MAX_FIELDS]; /* JSONL: strlen of each key */
     uint32_t need;               /* pool slots one record may take */
     int simd;                    /* use the AVX2 scanner */
@@ -102,6 +103,8 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
     txs_reader *r = calloc(1, sizeof *r);
     if (r == NULL) return TXS_E_NOMEM;
     r->opts = o;
+    r->batch_max = o.batch_records && o.batch_records < TXS_BATCH_RECORDS ? o.batch_records
+                                                                          : TXS_BATCH_RECORDS;
     for (size_t i = 0; i < o.nkeys; i++) r->klen[i] = strlen(o.keys[i]);
     r->need = o.format == TXS_FMT_CSV ? TXS_MAX_FIELDS : (uint32_t)o.nkeys;
     r->simd = txs__input_have_simd();
@@ -384,7 +387,7 @@ static void csv_plain(txs_reader *r, txs_batch *b, const char *p, const char *lf
 static int frame_csv_window(txs_reader *r, txs_batch *b)
 {
     const char *base = r->buf + r->pos;
-    size_t avail = r->len - r->pos, room = TXS_BATCH_RECORDS - b->n;
+    size_t avail = r->len - r->pos, room = r->batch_max - b->n;
     txs_slice *f = r->pool + r->pool_used;
     size_t nrec = txs__input_csv_index(base, avail < IDX_WINDOW ? avail : IDX_WINDOW,
                                        r->opts.delimiter, r->opts.quote, f,
@@ -392,7 +395,7 @@ static int frame_csv_window(txs_reader *r, txs_batch *b)
                                        room < IDX_RECS ? room : IDX_RECS);
     if (nrec == 0) return frame_csv(r, b, base, avail);
     for (size_t i = 0; i < nrec; i++) {
-        if (b->n >= TXS_BATCH_RECORDS || POOL_SLOTS - r->pool_used < r->need) break;
+        if (b->n >= r->batch_max || POOL_SLOTS - r->pool_used < r->need) break;
         const txs__csv_rec *x = &r->idx[i];
         const char *p = r->buf + r->pos;
         if (x->flags & (TXS__IDX_SLOW | TXS__IDX_WIDE)) {
@@ -537,7 +540,7 @@ int txs_reader_next(txs_reader *r, txs_batch *b)
     b->n = 0;
     r->pool_used = 0;
     if (r->status < 0) return r->status;
-    while (b->n < TXS_BATCH_RECORDS && POOL_SLOTS - r->pool_used >= r->need) {
+    while (b->n < r->batch_max && POOL_SLOTS - r->pool_used >= r->need) {
         int rc = frame_one(r, b, 1);
         if (rc == FR_END) break;
         if (rc == FR_MORE) {

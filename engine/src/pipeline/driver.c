@@ -202,6 +202,7 @@ static int reader_for(txs_screener *s, txs_format fmt, txs_reader **out)
     if (s->reader[fmt] == NULL) {
         txs_reader_opts ro;
         TXS_TRY(txs_profile_reader_opts(s->o.profile, fmt, &ro));
+        if (s->nthreads == 1) ro.batch_records = TXS_BATCH_RECORDS_ONE;
         TXS_TRY(txs_reader_create(&ro, &s->reader[fmt]));
     }
     *out = s->reader[fmt];
