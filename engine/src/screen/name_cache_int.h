@@ -33,7 +33,7 @@ typedef struct txs__nkey {
     uint64_t lo, hi;
 } txs__nkey;
 
-/* A new, empty cache (about 5.4 MiB, touched only as used); NULL when out
+/* A new, empty cache (about 5.3 MiB, touched only as used); NULL when out
  * of memory.  Free with txs__ncache_free (accepts NULL). */
 txs__ncache *txs__ncache_new(void);
 void txs__ncache_free(txs__ncache *c);
