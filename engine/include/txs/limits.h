@@ -26,7 +26,7 @@
  * results (about 880 bytes a record of 16 fields) then stay near 450 KB,
  * the size of a core's L2, instead of 3.5 MB passing through the caches
  * and pushing the list snapshot's index and the name cache out of them
- * (docs/benchmarks.md "Batches that fit the cache").  With threads the
+ * (docs/benchmarks.md "Memory, not instructions").  With threads the
  * larger batch is faster: 512 slowed a two-thread run by 5-11%. */
 #define TXS_BATCH_RECORDS_ONE 512u
 

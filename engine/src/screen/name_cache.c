@@ -20,8 +20,9 @@
  * unbounded).  The 8-way set holds as many names as the 4-way one of
  * 2^17 buckets in half the memory: each look-up is a random line, and on
  * the bench export the 4 MiB set missed the last-level cache 993,959 times
- * against 1,284,903 for the 8 MiB one (cachegrind, 8 MiB LL), for 5% of
- * the run's time (docs/benchmarks.md "The name cache in 4 MiB").
+ * against 1,284,903 for the 8 MiB one (cachegrind, 8 MiB LL), and the
+ * run took 5% less time (one interleaved sitting; docs/benchmarks.md
+ * "Memory, not instructions").
  * Matches are rare (a few per thousand names), so their slots are few.
  *
  * Threads: with txs__ncache_share, each bucket or slot is guarded by one
