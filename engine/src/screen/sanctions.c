@@ -94,13 +94,16 @@
 
 /* A dictionary token as the bound reads it, weighed as if it had no
  * flags (each name's flags are applied when it is read): the common given
- * names and surnames come back in candidate after candidate. */
+ * names and surnames come back in candidate after candidate.  The fields
+ * of its txs__mbtok (txs__match_bound_tok), packed into one cache line;
+ * a token whose fold is longer than TVIEW_FOLD is not kept but prepared
+ * again each time it is met. */
 typedef struct tview {
     uint32_t list1, tok; /* list + 1 (0: empty) and token id */
-    const char *raw;     /* what txs__match_bound_tok makes of it, */
-    float weight;        /* flags 0, in one cache line (a token whose */
-    uint16_t rawlen;     /* fold is longer than TVIEW_FOLD is made anew */
-    uint8_t flen, foldeq; /* each time) */
+    const char *raw;
+    float weight;
+    uint16_t rawlen;
+    uint8_t flen, foldeq;
     char fold[TVIEW_FOLD];
 } tview;
 _Static_assert(sizeof(tview) == 64, "a token view is one line");
