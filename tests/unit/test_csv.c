@@ -387,6 +387,37 @@ Test(csv, streams_large_input_in_one_thread_batches)
 
 /* Unquoted fields borrow from the read buffer (within raw); only fields
  * with doubled quotes are copied. */
+/* A batch limit changes where batches end, never the records: down to
+ * one record a batch, with a record of the most fields allowed (its pool
+ * must still hold one such record). */
+Test(csv, small_batches_frame_the_same_records)
+{
+    char wide[TXS_MAX_FIELDS * 2 + 2];
+    size_t nw = 0;
+    for (unsigned i = 0; i < TXS_MAX_FIELDS; i++) nw += (size_t)sprintf(wide + nw, "%s%u", i ? "," : "", i % 10);
+    wide[nw++] = '\n';
+    size_t nr = sizeof rich - 1, n = nw + nr + 1 + nw; /* rich holds a NUL: not strlen */
+    char *data = malloc(n);
+    memcpy(data, wide, nw);
+    memcpy(data + nw, rich, nr);
+    data[nw + nr] = '\n';
+    memcpy(data + nw + nr + 1, wide, nw);
+    static const size_t limits[] = {1, 2, 7, TXS_BATCH_RECORDS_ONE};
+    for (int scalar = 0; scalar <= 1; scalar++) {
+        txs_reader_opts o = csv_opts(',', 0);
+        char *ref = dump_opts(data, n, &o, CHUNK_RANDOM, 7, scalar, 1);
+        cr_assert(strstr(ref, "|4|5|6|7 raw=<0,1,2,") != NULL, "the wide record is read: %s", ref);
+        for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+            o.batch_records = limits[k];
+            char *got = dump_opts(data, n, &o, CHUNK_RANDOM, 7, scalar, 1);
+            cr_assert_str_eq(got, ref, "batch_records %zu, scalar %d", limits[k], scalar);
+            free(got);
+        }
+        free(ref);
+    }
+    free(data);
+}
+
 Test(csv, fields_borrow_unless_unescaped)
 {
     const char *in = "ab,\"cd\",\"e\"\"f\"\n";

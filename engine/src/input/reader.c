@@ -36,9 +36,19 @@
 #include "input/input_int.h"
 #include "txs/bigmem.h"
 
-/* Pool slots per batch: 32 fields a record on average before a batch is cut
- * short (2 MiB of slices). */
-#define POOL_SLOTS (TXS_BATCH_RECORDS * 32u)
+/* Pool slots per record of a batch: 32 fields a record on average before a
+ * batch is cut short.  A reader's pool holds pool_slots(batch_max), a
+ * detached batch's the most any reader needs (POOL_SLOTS, 2 MiB). */
+#define POOL_PER_RECORD 32u
+#define POOL_SLOTS (TXS_BATCH_RECORDS * POOL_PER_RECORD)
+
+/* The pool of batches of n records: room for one record of TXS_MAX_FIELDS
+ * at least, else a batch could never take its first record. */
+static size_t pool_slots(size_t n)
+{
+    size_t k = n * POOL_PER_RECORD;
+    return k > TXS_MAX_FIELDS ? k : TXS_MAX_FIELDS;
+}
 
 /* CSV windows indexed at once (csv_index.c): big enough that the one record
  * a window cuts short (framed again from its start) costs little, small
@@ -52,6 +62,7 @@ enum { FR_END = 0, FR_PROGRESS = 1, FR_MORE = 2 };
 struct txs_reader {
     txs_reader_opts opts;
     size_t batch_max;       /* records per batch (opts.batch_records, capped) */
+    size_t pool_cap;        /* pool slots a batch may use: pool_slots(batch_max) */
     size_t klen[TXS_MAX_FIELDS]; /* JSONL: strlen of each key */
     uint32_t need;               /* pool slots one record may take */
     int simd;                    /* use the AVX2 scanner */
@@ -105,12 +116,13 @@ int txs_reader_create(const txs_reader_opts *opts, txs_reader **out)
     r->opts = o;
     r->batch_max = o.batch_records && o.batch_records < TXS_BATCH_RECORDS ? o.batch_records
                                                                           : TXS_BATCH_RECORDS;
+    r->pool_cap = pool_slots(r->batch_max);
     for (size_t i = 0; i < o.nkeys; i++) r->klen[i] = strlen(o.keys[i]);
     r->need = o.format == TXS_FMT_CSV ? TXS_MAX_FIELDS : (uint32_t)o.nkeys;
     r->simd = txs__input_have_simd();
     r->cap = TXS_READ_CHUNK + TXS_MAX_RECORD;
     r->buf = txs_big_calloc(r->cap + TXS__INPUT_PAD, 1);
-    r->pool = r->own_pool = txs_big_calloc(POOL_SLOTS, sizeof *r->pool);
+    r->pool = r->own_pool = txs_big_calloc(r->pool_cap, sizeof *r->pool);
     r->idx = txs_big_calloc(IDX_RECS, sizeof *r->idx);
     txs_arena_init(&r->harena, 16 * 1024);
     if (r->buf == NULL || r->pool == NULL || r->idx == NULL) {
@@ -391,11 +403,11 @@ static int frame_csv_window(txs_reader *r, txs_batch *b)
     txs_slice *f = r->pool + r->pool_used;
     size_t nrec = txs__input_csv_index(base, avail < IDX_WINDOW ? avail : IDX_WINDOW,
                                        r->opts.delimiter, r->opts.quote, f,
-                                       POOL_SLOTS - r->pool_used, r->idx,
+                                       r->pool_cap - r->pool_used, r->idx,
                                        room < IDX_RECS ? room : IDX_RECS);
     if (nrec == 0) return frame_csv(r, b, base, avail);
     for (size_t i = 0; i < nrec; i++) {
-        if (b->n >= r->batch_max || POOL_SLOTS - r->pool_used < r->need) break;
+        if (b->n >= r->batch_max || r->pool_cap - r->pool_used < r->need) break;
         const txs__csv_rec *x = &r->idx[i];
         const char *p = r->buf + r->pos;
         if (x->flags & (TXS__IDX_SLOW | TXS__IDX_WIDE)) {
@@ -540,7 +552,7 @@ int txs_reader_next(txs_reader *r, txs_batch *b)
     b->n = 0;
     r->pool_used = 0;
     if (r->status < 0) return r->status;
-    while (b->n < r->batch_max && POOL_SLOTS - r->pool_used >= r->need) {
+    while (b->n < r->batch_max && r->pool_cap - r->pool_used >= r->need) {
         int rc = frame_one(r, b, 1);
         if (rc == FR_END) break;
         if (rc == FR_MORE) {

@@ -45,11 +45,17 @@ void txs__pipe_worker_free(worker *w)
     free(w->gq);
 }
 
-int txs__pipe_slot_init(slot *sl)
+size_t txs__pipe_batch_cap(const txs_screener *s)
+{
+    return s->nthreads == 1 ? TXS_BATCH_RECORDS_ONE : TXS_BATCH_RECORDS;
+}
+
+int txs__pipe_slot_init(slot *sl, size_t cap)
 {
     memset(sl, 0, sizeof *sl);
     txs_batch_init(&sl->batch);
-    sl->res = txs_big_calloc(TXS_BATCH_RECORDS, sizeof *sl->res);
+    sl->cap = cap;
+    sl->res = txs_big_calloc(cap, sizeof *sl->res);
     return sl->res ? TXS_OK : TXS_E_NOMEM;
 }
 
@@ -57,7 +63,7 @@ int txs__pipe_slot_init(slot *sl)
  * feeds a single-table state with them and fetches ahead by them). */
 int txs__pipe_slot_keys(slot *sl)
 {
-    if (sl->key == NULL) sl->key = malloc(TXS_BATCH_RECORDS * sizeof *sl->key);
+    if (sl->key == NULL) sl->key = malloc(sl->cap * sizeof *sl->key);
     return sl->key ? TXS_OK : TXS_E_NOMEM;
 }
 
@@ -66,12 +72,12 @@ int txs__pipe_slot_keys(slot *sl)
 int txs__pipe_slot_parts(slot *sl, unsigned np, int link)
 {
     sl->po = calloc(np, sizeof *sl->po);
-    sl->key = malloc(TXS_BATCH_RECORDS * sizeof *sl->key);
-    sl->lk = link ? malloc(TXS_BATCH_RECORDS * sizeof *sl->lk) : NULL;
+    sl->key = malloc(sl->cap * sizeof *sl->key);
+    sl->lk = link ? malloc(sl->cap * sizeof *sl->lk) : NULL;
     if (sl->po == NULL || sl->key == NULL || (link && sl->lk == NULL)) return TXS_E_NOMEM;
     for (unsigned k = 0; k < np; k++) {
         txs_arena_init(&sl->po[k].arena, 0);
-        sl->po[k].rec = malloc(TXS_BATCH_RECORDS * sizeof *sl->po[k].rec);
+        sl->po[k].rec = malloc(sl->cap * sizeof *sl->po[k].rec);
         if (sl->po[k].rec == NULL) return TXS_E_NOMEM;
     }
     return TXS_OK;
@@ -111,7 +117,7 @@ int txs_screener_create(const txs_screen_opts *opts, txs_screener **out)
         s->place_weight = c->places_weight;
     }
     s->sanc_on = opts->nlists > 0;
-    int rc = txs__pipe_slot_init(&s->one);
+    int rc = txs__pipe_slot_init(&s->one, txs__pipe_batch_cap(s));
     s->w = calloc(s->nthreads, sizeof *s->w);
     if (rc == TXS_OK && s->w == NULL) rc = TXS_E_NOMEM;
     if (rc == TXS_OK) {
@@ -202,7 +208,7 @@ static int reader_for(txs_screener *s, txs_format fmt, txs_reader **out)
     if (s->reader[fmt] == NULL) {
         txs_reader_opts ro;
         TXS_TRY(txs_profile_reader_opts(s->o.profile, fmt, &ro));
-        if (s->nthreads == 1) ro.batch_records = TXS_BATCH_RECORDS_ONE;
+        ro.batch_records = txs__pipe_batch_cap(s);
         TXS_TRY(txs_reader_create(&ro, &s->reader[fmt]));
     }
     *out = s->reader[fmt];

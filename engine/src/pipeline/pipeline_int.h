@@ -62,7 +62,7 @@ typedef struct part_out {
     txs_arena arena;         /* its hits' evidence */
     txs_hit *hits;
     size_t n, cap;
-    part_rec *rec;           /* [TXS_BATCH_RECORDS] */
+    part_rec *rec;           /* [slot cap] */
     int rc;
 } part_out;
 
@@ -71,7 +71,8 @@ typedef struct part_out {
  * partitioned state, then each partition's hits and the link hand-off. */
 typedef struct slot {
     txs_batch batch;
-    rec_res *res;            /* [TXS_BATCH_RECORDS] */
+    size_t cap;              /* records a batch may hold (txs__pipe_batch_cap) */
+    rec_res *res;            /* [cap] */
     txs_hit *hits;           /* every record's stage-1 hits, in order */
     size_t nhits, hcap;
     size_t nres;             /* records through stage 1 (batch.n unless rc) */
@@ -83,8 +84,8 @@ typedef struct slot {
                                 JSON line (txs_pay_reject_json) */
     unsigned pdone;          /* partitions through it (threads) */
     part_out *po;            /* [nparts], NULL: state not partitioned */
-    txs_state_key *key;      /* [TXS_BATCH_RECORDS], stage 1 computes them */
-    txs_state_link *lk;      /* [TXS_BATCH_RECORDS] */
+    txs_state_key *key;      /* [cap], stage 1 computes them */
+    txs_state_link *lk;      /* [cap] */
 } slot;
 
 /* What stage 1 needs per thread: its own sanctions screener (one Hyperscan
@@ -142,7 +143,11 @@ struct txs_screener {
  * failures explained in the screener's diag), and a slot's arrays. */
 int txs__pipe_worker_init(const txs_screener *s, worker *w);
 void txs__pipe_worker_free(worker *w);
-int txs__pipe_slot_init(slot *sl);
+int txs__pipe_slot_init(slot *sl, size_t cap);
+/* Records per batch for screener s: TXS_BATCH_RECORDS_ONE on one thread,
+ * TXS_BATCH_RECORDS with threads (limits.h says why); its readers frame
+ * batches of at most this many and its slots hold this many. */
+size_t txs__pipe_batch_cap(const txs_screener *s);
 /* Room for a slot's state keys, for a single-table state. */
 int txs__pipe_slot_keys(slot *sl);
 /* The partitions' outputs of a ring slot, and the link hand-off when the

@@ -57,6 +57,7 @@ typedef struct pipeline {
 /* Entries in a slot of payment transactions: a pacs.008 copy is ~2 KB,
  * so a ring of 2N+2 slots stays a few MB. */
 enum { PAY_BATCH = 256 };
+_Static_assert(PAY_BATCH <= TXS_BATCH_RECORDS, "a payments slot fits a threaded batch");
 
 typedef struct worker_arg {
     pipeline *p;
@@ -244,7 +245,7 @@ static int threads_ready(txs_screener *s)
         s->ring = calloc(n, sizeof *s->ring);
         if (s->ring == NULL) return TXS_E_NOMEM;
         for (; s->nring < n; s->nring++)
-            if (txs__pipe_slot_init(&s->ring[s->nring]) < 0 ||
+            if (txs__pipe_slot_init(&s->ring[s->nring], txs__pipe_batch_cap(s)) < 0 ||
                 (s->nparts && txs__pipe_slot_parts(&s->ring[s->nring], s->nparts, s->link) < 0) ||
                 (!s->nparts && s->state && txs__pipe_slot_keys(&s->ring[s->nring]) < 0)) {
                 s->nring++; /* freed with the rest */
