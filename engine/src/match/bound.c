@@ -187,6 +187,26 @@ static unsigned unmatched(const uint64_t *peq, size_t na, const char *b, size_t 
     return na0 > nb0 ? na0 : nb0;
 }
 
+/* unmatched() of the join of b and c, without joining them. */
+static unsigned unmatched2(const uint64_t *peq, size_t na, const char *b, size_t nb, const char *c,
+                           size_t nc)
+{
+    uint64_t seen = 0;
+    unsigned nb0 = 0;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t pm = peq[(unsigned char)b[j] & 31u];
+        seen |= pm;
+        nb0 += pm == 0;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        uint64_t pm = peq[(unsigned char)c[j] & 31u];
+        seen |= pm;
+        nb0 += pm == 0;
+    }
+    unsigned na0 = (unsigned)na - (unsigned)__builtin_popcountll(seen);
+    return na0 > nb0 ? na0 : nb0;
+}
+
 /* The best similarity txs__match_tok_sim(a, b) may give that makes an
  * edge (at least min_token_sim), else 0; kb: b's Korean fold, made when
  * first needed. */
@@ -271,11 +291,17 @@ static double merge_best(const txs_match_params *p, const txs__mbtok *a, const t
     size_t l = na > nb ? na : nb, dl = na > nb ? na - nb : nb - na;
     double budget = txs__match_budget(l);
     if ((double)dl > budget || nb == 0) return 0.0;
+    if (f & TXS_TOK_HANZI) /* Han readings joined: a word exactly, or nothing */
+        return na == nb && memcmp(a->fold, t->fold, a->flen) == 0 &&
+                       memcmp(b->fold, t->fold + a->flen, b->flen) == 0 && 1.0 >= p->min_token_sim
+                   ? 1.0
+                   : 0.0;
+    /* the distance is at least unmatched()'s count (most joins end here,
+     * neither copied nor aligned) */
+    if ((double)unmatched2(tpeq, nb, a->fold, a->flen, b->fold, b->flen) > budget) return 0.0;
     char j[2 * TXS__MATCH_TOKMAX];
     memcpy(j, a->fold, a->flen);
     memcpy(j + a->flen, b->fold, b->flen);
-    if (f & TXS_TOK_HANZI) /* Han readings joined: a word exactly, or nothing */
-        return na == nb && memcmp(j, t->fold, na) == 0 && 1.0 >= p->min_token_sim ? 1.0 : 0.0;
     unsigned d = txs__match_myers(tpeq, nb, j, na, 1);
     if ((double)d > budget) return 0.0;
     double s = 1.0 - (1.0 - (1.0 - (double)d / (double)l)) * p->edit_slope;
