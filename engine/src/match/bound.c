@@ -169,42 +169,37 @@ static void kfold_query(const txs__mbq *q, kfold *k)
     k->ready = (q->t.flags & TXS_TOK_HAN) != 0, k->n = q->kflen, k->s = q->kfold;
 }
 
-/* A lower bound of txs__match_myers(peq, na, b, nb, 1), cheap enough to
- * spare the distance most pairs: each byte of b that no byte of a matches
- * (peq: a's match masks) is inserted or substituted, and each byte of a
- * that no byte of b matches deleted or substituted, at one edit apiece (a
- * transposition swaps two matching bytes, so it settles neither). */
-static unsigned unmatched(const uint64_t *peq, size_t na, const char *b, size_t nb)
+/* unmatched2's count over b[0..nb), added to *seen and *nb0. */
+static void tally(const uint64_t *peq, const char *b, size_t nb, uint64_t *seen, unsigned *nb0)
 {
-    uint64_t seen = 0;
-    unsigned nb0 = 0;
     for (size_t j = 0; j < nb; j++) {
         uint64_t pm = peq[(unsigned char)b[j] & 31u];
-        seen |= pm;
-        nb0 += pm == 0;
+        *seen |= pm;
+        *nb0 += pm == 0;
     }
-    unsigned na0 = (unsigned)na - (unsigned)__builtin_popcountll(seen);
-    return na0 > nb0 ? na0 : nb0;
 }
 
-/* unmatched() of the join of b and c, without joining them. */
+/* A lower bound of txs__match_myers(peq, na, t, nb + nc, 1), t being b
+ * followed by c (a join, read in place), cheap enough to spare the
+ * distance most pairs: each byte of t that no byte of a matches
+ * (peq: a's match masks) is inserted or substituted, and each byte of a
+ * that no byte of t matches deleted or substituted, at one edit apiece (a
+ * transposition swaps two matching bytes, so it settles neither). */
 static unsigned unmatched2(const uint64_t *peq, size_t na, const char *b, size_t nb, const char *c,
                            size_t nc)
 {
     uint64_t seen = 0;
     unsigned nb0 = 0;
-    for (size_t j = 0; j < nb; j++) {
-        uint64_t pm = peq[(unsigned char)b[j] & 31u];
-        seen |= pm;
-        nb0 += pm == 0;
-    }
-    for (size_t j = 0; j < nc; j++) {
-        uint64_t pm = peq[(unsigned char)c[j] & 31u];
-        seen |= pm;
-        nb0 += pm == 0;
-    }
+    tally(peq, b, nb, &seen, &nb0);
+    tally(peq, c, nc, &seen, &nb0);
     unsigned na0 = (unsigned)na - (unsigned)__builtin_popcountll(seen);
     return na0 > nb0 ? na0 : nb0;
+}
+
+/* The same for b alone. */
+static unsigned unmatched(const uint64_t *peq, size_t na, const char *b, size_t nb)
+{
+    return unmatched2(peq, na, b, nb, b, 0);
 }
 
 /* The best similarity txs__match_tok_sim(a, b) may give that makes an
