@@ -754,3 +754,27 @@ Test(profile, reshaped_amlworld_needs_the_user_profile, .timeout = 60)
     cr_assert_eq(st.first.amount, 369734);
     cr_assert_eq(st.first.channel, TXS_CH_INTERNAL);
 }
+
+/* Payment messages given to a profile: the missing-column error says what
+ * the file looks like and how it is read instead. */
+Test(profile, payment_messages_read_as_an_export_say_how_to_read_them, .timeout = 60)
+{
+    run_stats st;
+    txs_diag d = {0};
+    cr_assert_eq(run_file("native", TXS_SOURCE_DIR "/tests/fixtures/payments/mt/prowide-core/MT101.fin",
+                          &st, &d),
+                 TXS_E_CONFIG);
+    cr_assert(strstr(d.msg, "which the header of"), "%s", d.msg);
+    cr_assert(strstr(d.msg, "it looks like SWIFT MT messages"), "%s", d.msg);
+    cr_assert(strstr(d.msg, "--format payments"), "%s", d.msg);
+    txs_diag x = {0};
+    cr_assert_eq(run_file("native", TXS_SOURCE_DIR "/tests/fixtures/payments/mx/phoughton-cbpr/"
+                          "examples_y2025__pacs.004.max.xml", &st, &x),
+                 TXS_E_CONFIG);
+    cr_assert(strstr(x.msg, "it looks like ISO 20022 XML"), "%s", x.msg);
+    /* an export whose header lacks a column gets no such hint */
+    txs_diag y = {0};
+    cr_assert_eq(run_file("amlworld", AML_DIR "amlworld-hi-small-benign-1k.reshaped.csv", &st, &y),
+                 TXS_E_CONFIG);
+    cr_assert_null(strstr(y.msg, "looks like"), "%s", y.msg);
+}

@@ -88,6 +88,22 @@ typedef struct binder {
     txs_diag *d;
 } binder;
 
+/* What a "header" that is the start of a payment message file is, for the
+ * hint of missing_column (the same first bytes the payments reader sniffs:
+ * '<' for ISO 20022 XML, "{1:" or '$' for SWIFT FIN); "" for anything else. */
+static const char *payment_hint(const txs_slice *hdr, size_t nhdr)
+{
+    if (nhdr == 0) return "";
+    txs_slice h = trim_header(hdr[0]);
+    if (h.n >= 1 && h.p[0] == '<')
+        return "; it looks like ISO 20022 XML: payment messages are read with "
+               "--format payments (screen) or --format mx (parse), not a profile";
+    if ((h.n >= 3 && memcmp(h.p, "{1:", 3) == 0) || (h.n >= 1 && h.p[0] == '$'))
+        return "; it looks like SWIFT MT messages: payment messages are read with "
+               "--format payments (screen) or --format mt (parse), not a profile";
+    return "";
+}
+
 static int missing_column(const binder *B, int id, const char *name, unsigned occ)
 {
     char list[300], occtxt[40] = "";
@@ -95,8 +111,9 @@ static int missing_column(const binder *B, int id, const char *name, unsigned oc
     if (occ > 1) snprintf(occtxt, sizeof occtxt, " (occurrence %u)", occ);
     return txs_diag_set(B->d, TXS_E_CONFIG, B->p->file, B->p->f[id].line,
                         "profile '%s' maps %s to column '%s'%s, which the header of %s "
-                        "does not have (header: %s)",
-                        B->p->name, txs__pfield_names[id], name, occtxt, B->source, list);
+                        "does not have (header: %s)%s",
+                        B->p->name, txs__pfield_names[id], name, occtxt, B->source, list,
+                        payment_hint(B->hdr, B->nhdr));
 }
 
 /* Position of a named column or key; *pos = UINT32_MAX when the source has
