@@ -130,7 +130,7 @@ static int build_bloom(sidx *x)
 {
     x->bloom_bits = 12;
     while ((1ull << x->bloom_bits) < (uint64_t)x->h.ndel * 4 && x->bloom_bits < 31) x->bloom_bits++;
-    x->bloom = txs_big_calloc((1ull << x->bloom_bits) / 64 + 1, sizeof *x->bloom);
+    x->bloom = txs_big_calloc((1ull << x->bloom_bits) / 64, sizeof *x->bloom);
     if (x->bloom == NULL) return TXS_E_NOMEM;
     for (uint32_t i = 0; i < x->h.ndel; i++)
         if (x->del[i].tok1)
