@@ -56,10 +56,17 @@ struct txs_norm {
     size_t strings_cap, strings_len;
     void *icu;         /* UTransliterator *, opened on first need */
     int icu_failed;
-    /* Table entries that need ICU (Han, kana, Thai legal forms) are folded
+    void *brk;         /* UBreakIterator * for Thai runs, opened on first need */
+    int brk_failed;
+    /* Table entries that need ICU's tables (Han, Ethiopic legal forms) are folded
      * only when a name first needs ICU: opening ICU's transliterator costs
      * about 150 ms, which every run would otherwise pay at start-up. */
     int building, wanted_icu;
+    /* A name read without ICU (the Han table, syllabic.c) folds the
+     * deferred entries that need no more than that; those that need ICU
+     * itself (Ethiopic legal forms) stay deferred until ICU opens
+     * (txs__norm_icu_used). */
+    int soft, soft_done;
     struct deferred { phrase_set *ps; const char *src, *canon; } *deferred;
     size_t ndeferred, deferred_cap;
 };
@@ -118,7 +125,7 @@ static int add_phrase(txs_norm *nz, phrase_set *ps, const char *src, const char 
     txs__words w;
     nz->wanted_icu = 0;
     fold_words(nz, src, strlen(src), &w);
-    if (nz->building && nz->wanted_icu) return defer(nz, ps, src, canon_src);
+    if ((nz->building || nz->soft) && nz->wanted_icu) return defer(nz, ps, src, canon_src);
     if (w.nw == 0) return 0;
     phrase *p = &ps->p[ps->n];
     p->key = keep_string(nz, w.text, w.len);
@@ -215,6 +222,7 @@ void txs_norm_free(txs_norm *nz)
 {
     if (!nz) return;
     if (nz->icu) txs__norm_icu_close(nz->icu);
+    txs__norm_brk_close(nz->brk);
     free(nz->legal.p);
     free(nz->titles.p);
     free(nz->org_pre.p);
@@ -224,9 +232,18 @@ void txs_norm_free(txs_norm *nz)
     free(nz);
 }
 
+void *txs__norm_brk_get(txs_norm *nz)
+{
+    if (!nz->brk && !nz->brk_failed) {
+        nz->brk = txs__norm_brk_open();
+        nz->brk_failed = nz->brk == NULL;
+    }
+    return nz->brk;
+}
+
 void *txs__norm_icu_get(txs_norm *nz)
 {
-    if (nz->building) { /* a table entry: fold it later (txs_norm.deferred) */
+    if (nz->building || nz->soft) { /* a table entry: fold it later (txs_norm.deferred) */
         nz->wanted_icu = 1;
         return NULL;
     }
@@ -244,9 +261,14 @@ void txs__norm_icu_used(txs_norm *nz)
         nz->wanted_icu = 1;
         return;
     }
-    /* Entries in scripts other than Han open ICU themselves (add_deferred
-     * then runs inside this one and finds nothing left to fold). */
-    if (nz->ndeferred && !nz->icu && !nz->icu_failed) add_deferred(nz);
+    /* Entries that need ICU itself are deferred again (txs_norm.soft),
+     * once: they wait for the first name that opens ICU. */
+    if (nz->ndeferred && !nz->icu && !nz->icu_failed && !nz->soft && !nz->soft_done) {
+        nz->soft = 1;
+        add_deferred(nz);
+        nz->soft = 0;
+        nz->soft_done = 1;
+    }
 }
 
 /* Longest phrase of ps starting at word i of the ordered words; returns the

@@ -1,7 +1,8 @@
 /*
  * norm_int.h: private to the engine.  Shared between the normaliser's files:
  * the transliteration tables (translit.c), the generated rigour tables
- * (rigour_tables.c) and the pipeline (norm.c, unicode.c).
+ * (rigour_tables.c), the rules for Devanagari, Thai and kana (syllabic.c) and
+ * the pipeline (norm.c, unicode.c).
  */
 #ifndef TXS_NORM_INT_H
 #define TXS_NORM_INT_H
@@ -87,5 +88,23 @@ const char *txs__norm_han(uint32_t cp, size_t *n);
  * table entries deferred until ICU is needed are folded now, so that the
  * name sees the same phrase tables as if ICU had been opened. */
 void txs__norm_icu_used(txs_norm *nz);
+
+/* Runs ICU would transliterate, written as ICU would without opening it
+ * (syllabic.c): Devanagari, Thai (bit i of brk[0]: a word break before
+ * character i, from ICU's break iterator) and kana.  Each returns the
+ * bytes written to out (ICU's non-ASCII units as ' '), or -1 for a run it
+ * does not model, which the caller gives to ICU. */
+#define TXS__NATIVE_MAX 512
+int txs__norm_deva(const int32_t *cp, size_t n, char *out, size_t cap);
+int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, size_t cap);
+int txs__norm_kana(const int32_t *cp, size_t n, char *out, size_t cap);
+/* The dispatch by script (unicode.c): what ICU would write for the run, or
+ * -1. */
+int txs__norm_native_run(txs_norm *nz, const int32_t *cp, size_t n, char *out, size_t cap);
+/* ICU's word break iterator for Thai runs, opened on first need (norm.c
+ * holds it, unicode.c opens it); NULL if ICU failed. */
+void *txs__norm_brk_get(txs_norm *nz);
+void *txs__norm_brk_open(void);
+void txs__norm_brk_close(void *b);
 
 #endif /* TXS_NORM_INT_H */

@@ -9,8 +9,9 @@
  * the BGN/PCGN tables; Hebrew and Arabic letter by letter in the style OFAC
  * and the UN use (no vowel points: the scorer compares consonant skeletons
  * for these, see match/token.c); Hangul by the Revised Romanization of Korean
- * (2000), computed from the syllable's jamo.  Han, kana, Thai and everything
- * else go to ICU (unicode.c).
+ * (2000), computed from the syllable's jamo.  Han goes to han_table.c,
+ * Devanagari, Thai and kana to syllabic.c, everything else to ICU
+ * (unicode.c).
  */
 #include <string.h>
 

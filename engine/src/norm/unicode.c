@@ -7,7 +7,9 @@
  *     table letter     -> translit.c (Cyrillic, Greek, Armenian, Georgian,
  *                         Hebrew, Arabic; Hangul one syllable per word)
  *     Latin + marks    -> NFKD of that one code point, marks stripped
- *     other letters    -> collected into a run, transliterated by ICU
+ *     other letters    -> collected into a run; Devanagari, Thai and kana
+ *                         runs by syllabic.c (Thai's word breaks from ICU's
+ *                         break iterator), others transliterated by ICU
  *                         "Any-Latin; Latin-ASCII" (Han one syllable per word)
  *     anything else    -> a word break
  *
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/utrans.h>
 #include <utf8proc.h>
 
@@ -128,8 +131,17 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
                           (j == *i || !txs__norm_han((uint32_t)cps[j], &tn)))))
             j++;
         w->icu = 1;
-        void *icu = txs__norm_icu_get(nz);
-        if (icu) txs__norm_icu_run(icu, cps + *i, j - *i, w);
+        char nat[TXS__NATIVE_MAX];
+        int k = txs__norm_native_run(nz, cps + *i, j - *i, nat, sizeof nat);
+        if (k >= 0) {
+            /* ICU's bytes without ICU (syllabic.c) */
+            txs__norm_icu_used(nz);
+            for (int q = 0; q < k; q++)
+                txs__norm_ascii_byte_flags(w, (unsigned char)nat[q], TXS_TOK_NONLATIN);
+        } else {
+            void *icu = txs__norm_icu_get(nz);
+            if (icu) txs__norm_icu_run(icu, cps + *i, j - *i, w);
+        }
         *i = j - 1;
     } else if (!is_letter(cp)) {
         int32_t d[4];
@@ -168,7 +180,68 @@ void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w)
     txs__words_break(w, 1);
 }
 
-/* ---- ICU: Han, kana, Thai, Devanagari, Ethiopic ... ---- */
+/* ---- Runs ICU would transliterate, without ICU (syllabic.c) ---- */
+
+void *txs__norm_brk_open(void)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UBreakIterator *b = ubrk_open(UBRK_WORD, "en", NULL, 0, &err);
+    return U_FAILURE(err) ? NULL : b;
+}
+
+void txs__norm_brk_close(void *b)
+{
+    if (b) ubrk_close(b);
+}
+
+static int letter_or_mark(int32_t cp) { return is_letter(cp) || is_mark(cp); }
+
+/* Where ICU's Any-BreakInternal puts a space in a Thai run: the word
+ * boundaries of its break iterator (English rules, Thai dictionary) with a
+ * letter or mark on both sides; bit i: a space before cp[i]. */
+static int thai_breaks(txs_norm *nz, const int32_t *cp, size_t n, uint64_t *brk)
+{
+    UChar u[64];
+    UErrorCode err = U_ZERO_ERROR;
+    UBreakIterator *b = txs__norm_brk_get(nz);
+    if (b == NULL || n > 64) return -1;
+    for (size_t i = 0; i < n; i++) u[i] = (UChar)cp[i];
+    ubrk_setText(b, u, (int32_t)n, &err);
+    if (U_FAILURE(err)) return -1;
+    *brk = 0;
+    for (int32_t at = ubrk_first(b); at != UBRK_DONE; at = ubrk_next(b))
+        if (at > 0 && (size_t)at < n && letter_or_mark(cp[at - 1]) && letter_or_mark(cp[at]))
+            *brk |= 1ull << at;
+    ubrk_setText(b, u, 0, &err); /* forget the stack buffer */
+    return 0;
+}
+
+static int all_in(const int32_t *cp, size_t n, int32_t lo, int32_t hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cp[i] < lo || cp[i] > hi) return 0;
+    return 1;
+}
+
+int txs__norm_native_run(txs_norm *nz, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    if (n == 0) return -1;
+    if (n == 1 && cp[0] == 0x3005) { /* the iteration mark alone: as txs__norm_icu_run */
+        if (cap < 1) return -1;
+        out[0] = ' ';
+        return 1;
+    }
+    if (all_in(cp, n, 0x900, 0x97f)) return txs__norm_deva(cp, n, out, cap);
+    if (all_in(cp, n, 0x3041, 0x30fc)) return txs__norm_kana(cp, n, out, cap);
+    if (all_in(cp, n, 0xe01, 0xe7f)) {
+        uint64_t brk;
+        if (thai_breaks(nz, cp, n, &brk) < 0) return -1;
+        return txs__norm_thai(cp, n, &brk, out, cap);
+    }
+    return -1;
+}
+
+/* ---- ICU: Han, Ethiopic, Bengali ... and what syllabic.c declines ---- */
 
 /* The transliterator and a memo of what it wrote for recent runs.  A run
  * is a word of one script (or one Han character), and names repeat their
