@@ -98,6 +98,10 @@ void txs__norm_icu_used(txs_norm *nz);
 int txs__norm_deva(const int32_t *cp, size_t n, char *out, size_t cap);
 int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, size_t cap);
 int txs__norm_kana(const int32_t *cp, size_t n, char *out, size_t cap);
+/* What a run is made of (unicode.c): it starts at a letter (Unicode L*)
+ * and goes on over letters and marks (M*) that no table reads. */
+int txs__norm_is_letter(int32_t cp);
+int txs__norm_is_mark(int32_t cp);
 /* The dispatch by script (unicode.c): what ICU would write for the run, or
  * -1. */
 int txs__norm_native_run(txs_norm *nz, const int32_t *cp, size_t n, char *out, size_t cap);

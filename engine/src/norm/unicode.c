@@ -76,13 +76,13 @@ static int put_decomposed(txs__words *w, int32_t cp)
     return any;
 }
 
-static int is_letter(int32_t cp)
+int txs__norm_is_letter(int32_t cp)
 {
     utf8proc_category_t c = utf8proc_category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
-static int is_mark(int32_t cp)
+int txs__norm_is_mark(int32_t cp)
 {
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
@@ -108,10 +108,10 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
         if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
         put_str(w, t, script_flags(script));
         if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
-    } else if (is_apostrophe(cp) || is_mark(cp)) {
+    } else if (is_apostrophe(cp) || txs__norm_is_mark(cp)) {
         /* dropped: marks left after composition carry no letter */
-    } else if (is_letter(cp) && (t = txs__norm_han((uint32_t)cp, &tn)) != NULL &&
-               (*i + 1 == n || !is_mark(cps[*i + 1]))) {
+    } else if (txs__norm_is_letter(cp) && (t = txs__norm_han((uint32_t)cp, &tn)) != NULL &&
+               (*i + 1 == n || !txs__norm_is_mark(cps[*i + 1]))) {
         /* What txs__norm_icu_run writes for this one character, without
          * building ICU's Han rules (a mark after it goes the ICU way). */
         w->icu = 1;
@@ -121,12 +121,12 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
             txs__norm_ascii_byte_flags(w, (unsigned char)t[k],
                                        TXS_TOK_NONLATIN | TXS_TOK_HAN | TXS_TOK_HANZI);
         txs__words_break(w, 1);
-    } else if (is_letter(cp) && !put_decomposed(w, cp)) {
+    } else if (txs__norm_is_letter(cp) && !put_decomposed(w, cp)) {
         /* The run stops before a Han character of the table: ICU would
          * read it alone anyway (txs__norm_icu_run), the table reads it. */
         size_t j = *i;
-        while (j < n && (is_mark(cps[j]) ||
-                         (is_letter(cps[j]) && cps[j] >= 0x80 &&
+        while (j < n && (txs__norm_is_mark(cps[j]) ||
+                         (txs__norm_is_letter(cps[j]) && cps[j] >= 0x80 &&
                           !txs__norm_translit((uint32_t)cps[j], buf, &script) &&
                           (j == *i || !txs__norm_han((uint32_t)cps[j], &tn)))))
             j++;
@@ -143,7 +143,7 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
             if (icu) txs__norm_icu_run(icu, cps + *i, j - *i, w);
         }
         *i = j - 1;
-    } else if (!is_letter(cp)) {
+    } else if (!txs__norm_is_letter(cp)) {
         int32_t d[4];
         int last = 0;
         /* Full-width digits and the like decompose to ASCII. */
@@ -194,7 +194,7 @@ void txs__norm_brk_close(void *b)
     if (b) ubrk_close(b);
 }
 
-static int letter_or_mark(int32_t cp) { return is_letter(cp) || is_mark(cp); }
+static int letter_or_mark(int32_t cp) { return txs__norm_is_letter(cp) || txs__norm_is_mark(cp); }
 
 /* Where ICU's Any-BreakInternal puts a space in a Thai run: the word
  * boundaries of its break iterator (English rules, Thai dictionary) with a
