@@ -7,7 +7,8 @@
  * generator's name pools and the name fixtures.  A run it declines goes to
  * ICU in the engine, so declining is never wrong; but the words of the
  * pools must nearly all be answered, or the speed it exists for is lost.
- * Runs of four are tried over each script's common letters and signs;
+ * Runs of four are tried over each script's common letters and signs, and
+ * of five over Thai letters and marks (the word breaks);
  * TXS_SYLLABIC_FULL=1 adds every run of four of each whole block (run by
  * hand after changing the tables).
  */
@@ -178,7 +179,7 @@ Test(syllabic, pool_words_answered_and_as_icu)
     cr_expect_gt(t.runs, 500);
 }
 
-Test(syllabic, runs_of_four_over_common_letters)
+Test(syllabic, longer_runs_over_common_letters)
 {
     static const int32_t deva[] = {0x915, 0x916, 0x91c, 0x921, 0x928, 0x92a, 0x92e, 0x930, 0x939, 0x905,
                                    0x907, 0x909, 0x93e, 0x93f, 0x941, 0x947, 0x94d, 0x93c, 0x901, 0x902,
@@ -192,7 +193,12 @@ Test(syllabic, runs_of_four_over_common_letters)
     every(deva, sizeof deva / sizeof *deva, 4, &t);
     every(thai, sizeof thai / sizeof *thai, 4, &t);
     every(kana, sizeof kana / sizeof *kana, 4, &t);
-    cr_log_info("runs of four: %ld runs, %ld answered", t.runs, t.answered);
+    /* Thai word breaks depend on the marks' order: runs of five (a tone
+     * mark before sara u once made ICU's break iterator and ours differ) */
+    static const int32_t thai5[] = {0xe01, 0xe1b, 0xe19, 0xe23, 0xe35, 0xe34, 0xe38,
+                                    0xe48, 0xe49, 0xe32, 0xe40, 0xe30};
+    every(thai5, sizeof thai5 / sizeof *thai5, 5, &t);
+    cr_log_info("runs of four and five: %ld runs, %ld answered", t.runs, t.answered);
     cr_expect_eq(t.wrong, 0, "%ld of %ld answers differ from ICU", t.wrong, t.answered);
 }
 

@@ -97,6 +97,10 @@ void txs__norm_icu_used(txs_norm *nz);
 #define TXS__NATIVE_MAX 512
 int txs__norm_deva(const int32_t *cp, size_t n, char *out, size_t cap);
 int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, size_t cap);
+/* ICU reads a Thai run decomposed, its breaks included: the marks of v put
+ * in canonical order in place, before the breaks are found and
+ * txs__norm_thai reads it. */
+void txs__norm_thai_order(int32_t *v, size_t n);
 int txs__norm_kana(const int32_t *cp, size_t n, char *out, size_t cap);
 /* What a run is made of (unicode.c): it starts at a letter (Unicode L*)
  * and goes on over letters and marks (M*) that no table reads. */

@@ -27,8 +27,10 @@
  *   aspirate ("k'ha").
  *
  *   Thai (Thai-Latin: a word break, the logical-order vowels moved after
- *   the consonant that follows them, ISO 11940 letter by letter): the word
- *   breaks are the caller's (ICU's break iterator, unicode.c), as a bitmap
+ *   the consonant that follows them, ISO 11940 letter by letter): ICU
+ *   reads the run decomposed, so its marks are first put in canonical
+ *   order (txs__norm_thai_order), and the word breaks are then the
+ *   caller's (ICU's break iterator on that order, unicode.c), as a bitmap
  *   brk with bit i set when a space goes before character i.
  *
  *   Kana (Katakana-Latin, Hepburn): the syllables, "n'" before a vowel, y
@@ -228,6 +230,17 @@ static int thai_ccc(int32_t c)
     return 0;
 }
 
+void txs__norm_thai_order(int32_t *v, size_t n)
+{
+    /* a stable sort of each run of marks by canonical class: phinthu 9,
+     * sara u and uu 103, the tone marks 107 */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && thai_ccc(v[j - 1]) > thai_ccc(v[j]) && thai_ccc(v[j]); j--) {
+            int32_t t = v[j];
+            v[j] = v[j - 1], v[j - 1] = t;
+        }
+}
+
 int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, size_t cap)
 {
     outbuf o = {out, 0, cap, 0};
@@ -236,14 +249,6 @@ int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, 
     /* logical order: a vowel written first goes after the character that
      * follows it (Thai-ThaiLogical), pairs taken left to right */
     memcpy(v, cp, n * sizeof *v);
-    /* ICU reads the run decomposed: marks in canonical order (phinthu 9,
-     * sara u and uu 103, the tone marks 107; a stable sort of each run of
-     * marks by that class) */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && thai_ccc(v[j - 1]) > thai_ccc(v[j]) && thai_ccc(v[j]); j--) {
-            int32_t t = v[j];
-            v[j] = v[j - 1], v[j - 1] = t;
-        }
     uint64_t b = brk ? brk[0] : 0;
     for (size_t i = 0; i + 1 < n; i++)
         if (v[i] >= 0xe40 && v[i] <= 0xe44 && !(v[i + 1] >= 0xe40 && v[i + 1] <= 0xe44) &&

@@ -234,9 +234,13 @@ int txs__norm_native_run(txs_norm *nz, const int32_t *cp, size_t n, char *out, s
     if (all_in(cp, n, 0x900, 0x97f)) return txs__norm_deva(cp, n, out, cap);
     if (all_in(cp, n, 0x3041, 0x30fc)) return txs__norm_kana(cp, n, out, cap);
     if (all_in(cp, n, 0xe01, 0xe7f)) {
+        int32_t v[64];
         uint64_t brk;
-        if (thai_breaks(nz, cp, n, &brk) < 0) return -1;
-        return txs__norm_thai(cp, n, &brk, out, cap);
+        if (n > 64) return -1;
+        memcpy(v, cp, n * sizeof *v);
+        txs__norm_thai_order(v, n);
+        if (thai_breaks(nz, v, n, &brk) < 0) return -1;
+        return txs__norm_thai(v, n, &brk, out, cap);
     }
     return -1;
 }

@@ -1,0 +1,103 @@
+/*
+ * fuzz_norm.c: libFuzzer target for name normalisation (txs/norm.h): the
+ * UTF-8 decoding and folding (utf8proc), the script tables, the Han table,
+ * the Devanagari, Thai and kana rules (syllabic.c) and ICU for the rest,
+ * the phrase tables and the name rules.  The input is one name, read as
+ * every kind.  Checks beyond "no crash": the tokens lie inside the text
+ * and hold only lowercase ASCII letters and digits, and every run of
+ * Devanagari, Thai or kana code points the input holds reads the same
+ * through syllabic.c as through ICU's "Any-Latin; Latin-ASCII" whenever
+ * syllabic.c answers (tests/unit/test_syllabic.c tries every short run;
+ * this tries what a mutator makes of real names).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utrans.h>
+#include <utf8proc.h>
+
+#include "norm/norm_int.h"
+#include "txs/norm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static txs_norm *nz;
+static UTransliterator *icu;
+
+static void once(void)
+{
+    static const char id[] = "Any-Latin; Latin-ASCII";
+    UChar uid[sizeof id];
+    UErrorCode err = U_ZERO_ERROR;
+    if (nz) return;
+    for (size_t i = 0; i < sizeof id; i++) uid[i] = (UChar)id[i];
+    nz = txs_norm_new();
+    icu = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
+    if (nz == NULL || U_FAILURE(err)) abort();
+}
+
+static int in_script(int32_t c)
+{
+    return (c >= 0x900 && c <= 0x97f) || (c >= 0xe01 && c <= 0xe7f) || (c >= 0x3041 && c <= 0x30fc);
+}
+
+/* One run: syllabic.c's answer, if any, is ICU's. */
+static void same_as_icu(const int32_t *cp, size_t n)
+{
+    char a[TXS__NATIVE_MAX];
+    int k = txs__norm_native_run(nz, cp, n, a, sizeof a);
+    if (k < 0 || n > 128) return;
+    UChar b[512];
+    int32_t len = (int32_t)n, lim = len;
+    UErrorCode err = U_ZERO_ERROR;
+    for (size_t i = 0; i < n; i++) b[i] = (UChar)cp[i];
+    utrans_transUChars(icu, b, &len, 512, 0, &lim, &err);
+    if (U_FAILURE(err)) return;
+    if (len != k) abort();
+    for (int32_t i = 0; i < len; i++)
+        if ((b[i] < 0x80 ? (char)b[i] : ' ') != a[i]) abort();
+}
+
+/* The input's runs as unicode.c forms them (a letter, then letters and
+ * marks), cut to those of the three scripts. */
+static void runs(const uint8_t *data, size_t size)
+{
+    utf8proc_int32_t cp[1024];
+    if (size > 1024) return;
+    utf8proc_ssize_t k = utf8proc_decompose(data, (utf8proc_ssize_t)size, cp, 1024,
+                                            UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    if (k <= 0 || k > 1024) return;
+    k = utf8proc_normalize_utf32(cp, k, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    for (utf8proc_ssize_t i = 0; i < k;) {
+        utf8proc_ssize_t j = i;
+        if (in_script(cp[i]) && txs__norm_is_letter(cp[i])) {
+            j = i + 1;
+            while (j < k && in_script(cp[j]) && (txs__norm_is_letter(cp[j]) || txs__norm_is_mark(cp[j])))
+                j++;
+            same_as_icu(cp + i, (size_t)(j - i));
+        }
+        i = j > i ? j : i + 1;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const txs_name_kind kinds[] = {TXS_NAME_ANY, TXS_NAME_PERSON, TXS_NAME_COMPANY,
+                                          TXS_NAME_VESSEL};
+    once();
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        txs_norm_name nm;
+        if (txs_norm_name_of(nz, (const char *)data, size, kinds[k], &nm) < 0) continue;
+        if (nm.len >= TXS_NORM_MAX_TEXT || nm.ntok > TXS_NORM_MAX_TOKENS) abort();
+        for (uint32_t t = 0; t < nm.ntok; t++) {
+            const txs_norm_tok *tk = &nm.tok[t];
+            if ((size_t)tk->off + tk->len > nm.len || tk->len == 0) abort();
+            for (uint32_t i = 0; i < tk->len; i++) {
+                char c = nm.text[tk->off + i];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) abort();
+            }
+        }
+    }
+    runs(data, size);
+    return 0;
+}
