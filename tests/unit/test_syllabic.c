@@ -16,46 +16,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 #include <utf8proc.h>
 
 #include "norm/norm_int.h"
 #include "txs/norm.h"
 
-static UTransliterator *icu;
+static void *icu;
 static txs_norm *nz;
 
 static void setup(void)
 {
-    static const char id[] = "Any-Latin; Latin-ASCII";
-    UChar uid[sizeof id];
-    UErrorCode err = U_ZERO_ERROR;
-    for (size_t i = 0; i < sizeof id; i++) uid[i] = (UChar)id[i];
-    icu = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &err);
-    cr_assert(U_SUCCESS(err), "ICU: %s", u_errorName(err));
+    icu = txs__norm_icu_open();
+    cr_assert_not_null(icu, "ICU's transliterator");
     nz = txs_norm_new();
     cr_assert_not_null(nz);
 }
 
 static void teardown(void)
 {
-    utrans_close(icu);
+    txs__norm_icu_close(icu);
     txs_norm_free(nz);
-}
-
-/* ICU's output for cp[0..n) as unicode.c reads it. */
-static int icu_text(const int32_t *cp, size_t n, char *out, size_t cap)
-{
-    UChar b[512];
-    int32_t len = (int32_t)n, lim;
-    UErrorCode err = U_ZERO_ERROR;
-    for (size_t i = 0; i < n; i++) b[i] = (UChar)cp[i];
-    lim = len;
-    utrans_transUChars(icu, b, &len, 512, 0, &lim, &err);
-    if (U_FAILURE(err) || (size_t)len >= cap) return -1;
-    for (int32_t i = 0; i < len; i++) out[i] = b[i] < 0x80 ? (char)b[i] : ' ';
-    return len;
 }
 
 /* The code points unicode.c makes of s (NFKC, case folded), or -1. */
@@ -85,7 +65,7 @@ static void check(const int32_t *cp, size_t n, tally *t)
     int k = txs__norm_native_run(nz, cp, n, a, sizeof a);
     if (k < 0) return;
     t->answered++;
-    int m = icu_text(cp, n, b, sizeof b);
+    int m = txs__norm_icu_text(icu, cp, n, b, sizeof b);
     if (m == k && memcmp(a, b, (size_t)k) == 0) return;
     if (t->wrong++ < 20) {
         char u[64] = "";

@@ -326,6 +326,34 @@ static int translit(icu_ctx *c, UChar *buf, int32_t *len, int32_t cap)
     return 1;
 }
 
+/* cp[0..n) as UTF-16 into buf, at most a quarter of cap code points
+ * (ICU's output may be longer than its input); the units written. */
+static int32_t to_utf16(const int32_t *cp, size_t n, UChar *buf, int32_t cap)
+{
+    int32_t len = 0;
+    for (size_t k = 0; k < n && len < cap / 4; k++) {
+        uint32_t c = (uint32_t)cp[k];
+        if (c >= 0x10000) {
+            buf[len++] = (UChar)(0xd800 + ((c - 0x10000) >> 10));
+            buf[len++] = (UChar)(0xdc00 + ((c - 0x10000) & 0x3ff));
+        } else {
+            buf[len++] = (UChar)c;
+        }
+    }
+    return len;
+}
+
+int txs__norm_icu_text(void *t, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    UChar buf[512];
+    int32_t ucap = (int32_t)(sizeof buf / sizeof buf[0]);
+    if (n > (size_t)ucap / 4) return -1;
+    int32_t len = to_utf16(cp, n, buf, ucap);
+    if (!translit(t, buf, &len, ucap) || (size_t)len > cap) return -1;
+    for (int32_t k = 0; k < len; k++) out[k] = buf[k] < 0x80 ? (char)buf[k] : ' ';
+    return (int)len;
+}
+
 /* Transliterate one run; each Han character separately, so that its
  * syllable becomes a word of its own (Chinese given names are written as one
  * word in Latin, sometimes two: the scorer merges adjacent syllables). */
@@ -346,16 +374,7 @@ void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
             continue;
         }
         UChar buf[512];
-        int32_t len = 0, cap = (int32_t)(sizeof buf / sizeof buf[0]);
-        for (size_t k = i; k < j && len < cap / 4; k++) {
-            uint32_t c = (uint32_t)cp[k];
-            if (c >= 0x10000) {
-                buf[len++] = (UChar)(0xd800 + ((c - 0x10000) >> 10));
-                buf[len++] = (UChar)(0xdc00 + ((c - 0x10000) & 0x3ff));
-            } else {
-                buf[len++] = (UChar)c;
-            }
-        }
+        int32_t cap = (int32_t)(sizeof buf / sizeof buf[0]), len = to_utf16(cp + i, j - i, buf, cap);
         int ok = translit(t, buf, &len, cap);
         uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN | TXS_TOK_HANZI : 0));
         if (han) txs__words_break(w, 1);
