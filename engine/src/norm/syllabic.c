@@ -14,7 +14,9 @@
  * (signs out of place, rare letters, characters of another script) gets
  * -1, and the caller asks ICU: the answer is then ICU's in every case.
  * tests/unit/test_syllabic.c compares the two on every run of up to three
- * characters of each script and on the words of the name pools.
+ * characters of each script, on longer runs of common letters and on the
+ * words of the name pools; tests/fuzz/fuzz_norm.c on whatever a fuzzer
+ * makes of real names.
  *
  * What ICU does, from its rule files (CLDR transforms; facts, not code):
  *
