@@ -99,6 +99,9 @@ void txs__norm_icu_used(txs_norm *nz);
  * bytes written to out (ICU's non-ASCII units as ' '), or -1 for a run it
  * does not model, which the caller gives to ICU. */
 #define TXS__NATIVE_MAX 512
+/* The code points of a run ICU is given (the rest of a longer run is cut,
+ * so syllabic.c declines such runs). */
+#define TXS__RUN_MAX 128
 int txs__norm_deva(const int32_t *cp, size_t n, char *out, size_t cap);
 int txs__norm_thai(const int32_t *cp, size_t n, const uint64_t *brk, char *out, size_t cap);
 /* ICU reads a Thai run decomposed, its breaks included: the marks of v put

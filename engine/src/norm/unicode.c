@@ -225,7 +225,7 @@ static int all_in(const int32_t *cp, size_t n, int32_t lo, int32_t hi)
 
 int txs__norm_native_run(txs_norm *nz, const int32_t *cp, size_t n, char *out, size_t cap)
 {
-    if (n == 0) return -1;
+    if (n == 0 || n > TXS__RUN_MAX) return -1; /* ICU reads only the first TXS__RUN_MAX */
     if (n == 1 && cp[0] == 0x3005) { /* the iteration mark alone: as txs__norm_icu_run */
         if (cap < 1) return -1;
         out[0] = ' ';
@@ -327,7 +327,8 @@ static int translit(icu_ctx *c, UChar *buf, int32_t *len, int32_t cap)
 }
 
 /* cp[0..n) as UTF-16 into buf, at most a quarter of cap code points
- * (ICU's output may be longer than its input); the units written. */
+ * (ICU's output may be longer than its input; a longer run is cut, as it
+ * always was, at TXS__RUN_MAX); the units written. */
 static int32_t to_utf16(const int32_t *cp, size_t n, UChar *buf, int32_t cap)
 {
     int32_t len = 0;
@@ -345,9 +346,8 @@ static int32_t to_utf16(const int32_t *cp, size_t n, UChar *buf, int32_t cap)
 
 int txs__norm_icu_text(void *t, const int32_t *cp, size_t n, char *out, size_t cap)
 {
-    UChar buf[512];
+    UChar buf[4 * TXS__RUN_MAX];
     int32_t ucap = (int32_t)(sizeof buf / sizeof buf[0]);
-    if (n > (size_t)ucap / 4) return -1;
     int32_t len = to_utf16(cp, n, buf, ucap);
     if (!translit(t, buf, &len, ucap) || (size_t)len > cap) return -1;
     for (int32_t k = 0; k < len; k++) out[k] = buf[k] < 0x80 ? (char)buf[k] : ' ';
@@ -373,13 +373,11 @@ void txs__norm_icu_run(void *t, const int32_t *cp, size_t n, txs__words *w)
             i = j;
             continue;
         }
-        UChar buf[512];
-        int32_t cap = (int32_t)(sizeof buf / sizeof buf[0]), len = to_utf16(cp + i, j - i, buf, cap);
-        int ok = translit(t, buf, &len, cap);
+        char out[4 * TXS__RUN_MAX];
+        int len = txs__norm_icu_text(t, cp + i, j - i, out, sizeof out);
         uint16_t fl = (uint16_t)(TXS_TOK_NONLATIN | (han ? TXS_TOK_HAN | TXS_TOK_HANZI : 0));
         if (han) txs__words_break(w, 1);
-        for (int32_t k = 0; ok && k < len; k++)
-            txs__norm_ascii_byte_flags(w, buf[k] < 0x80 ? (unsigned char)buf[k] : ' ', fl);
+        for (int k = 0; k < len; k++) txs__norm_ascii_byte_flags(w, (unsigned char)out[k], fl);
         if (han) txs__words_break(w, 1);
         i = j;
     }
