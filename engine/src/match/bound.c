@@ -192,7 +192,7 @@ static unsigned unmatched2(const uint64_t *peq, size_t na, const char *b, size_t
     unsigned nb0 = 0;
     tally(peq, b, nb, &seen, &nb0);
     tally(peq, c, nc, &seen, &nb0);
-    unsigned na0 = (unsigned)na - (unsigned)__builtin_popcountll(seen);
+    unsigned na0 = (unsigned)na - txs__popcount64(seen);
     return na0 > nb0 ? na0 : nb0;
 }
 

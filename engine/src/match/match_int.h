@@ -43,6 +43,16 @@ static inline int txs__match_over_budget(size_t dl, size_t len)
     return 4 * dl > 4 + len;
 }
 
+/* The bits set in x, inline: the engine is built for any x86-64, where
+ * __builtin_popcountll is a call into libgcc. */
+static inline unsigned txs__popcount64(uint64_t x)
+{
+    x = x - (x >> 1 & 0x5555555555555555u);
+    x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
 /* The bit-parallel edit distance of the pattern whose match masks are peq
  * (32 byte classes, a byte's low five bits) and length na (1..64) against
  * b; with transpose, the restricted Damerau distance (token.c). */
