@@ -8,7 +8,9 @@
  * Devanagari, Thai or kana code points the input holds reads the same
  * through syllabic.c as through ICU's "Any-Latin; Latin-ASCII" whenever
  * syllabic.c answers (tests/unit/test_syllabic.c tries every short run;
- * this tries what a mutator makes of real names).
+ * this tries what a mutator makes of real names); and the replay of
+ * two-byte code points writes what the whole Unicode path writes
+ * (tests/unit/test_norm_latin.c tries every code point and pair).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +71,21 @@ static void runs(const uint8_t *data, size_t size)
     }
 }
 
+/* txs__norm_unicode (which replays two-byte code points when it can) and
+ * txs__norm_unicode_full (which never does) build the same words. */
+static void replay_is_full(const uint8_t *data, size_t size)
+{
+    static txs__words a, b;
+    txs__words_init(&a);
+    txs__words_init(&b);
+    txs__norm_unicode(nz, (const char *)data, size, &a);
+    txs__norm_unicode_full(nz, (const char *)data, size, &b);
+    if (a.len != b.len || memcmp(a.text, b.text, a.len) != 0 || a.nw != b.nw ||
+        a.flags != b.flags || a.comma_after != b.comma_after || a.open != b.open ||
+        a.src != b.src || a.icu != b.icu || memcmp(a.w, b.w, a.nw * sizeof *a.w) != 0)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const txs_name_kind kinds[] = {TXS_NAME_ANY, TXS_NAME_PERSON, TXS_NAME_COMPANY,
@@ -88,5 +105,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     runs(data, size);
+    replay_is_full(data, size);
     return 0;
 }

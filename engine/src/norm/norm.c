@@ -58,6 +58,8 @@ struct txs_norm {
     int icu_failed;
     void *brk;         /* UBreakIterator * for Thai runs, opened on first need */
     int brk_failed;
+    txs__rec *latin;   /* unicode.c's replay of two-byte code points, made on first need */
+    int latin_failed;
     /* Table entries that need ICU's tables (Han, Ethiopic legal forms) are folded
      * only when a name first needs ICU: opening ICU's transliterator costs
      * about 150 ms, which every run would otherwise pay at start-up. */
@@ -223,6 +225,7 @@ void txs_norm_free(txs_norm *nz)
     if (!nz) return;
     if (nz->icu) txs__norm_icu_close(nz->icu);
     txs__norm_brk_close(nz->brk);
+    free(nz->latin);
     free(nz->legal.p);
     free(nz->titles.p);
     free(nz->org_pre.p);
@@ -230,6 +233,15 @@ void txs_norm_free(txs_norm *nz)
     free(nz->strings);
     free(nz->deferred);
     free(nz);
+}
+
+const txs__rec *txs__norm_latin_get(txs_norm *nz)
+{
+    if (!nz->latin && !nz->latin_failed) {
+        nz->latin = txs__norm_latin_build();
+        nz->latin_failed = nz->latin == NULL;
+    }
+    return nz->latin;
 }
 
 void *txs__norm_brk_get(txs_norm *nz)

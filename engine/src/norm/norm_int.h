@@ -55,18 +55,38 @@ typedef struct txs__words {
     int open;              /* a word is being written */
     uint16_t src;          /* current input word index */
     int icu;               /* some of the name needed ICU transliteration */
+    struct txs__rec *rec;  /* non-NULL: bytes and breaks are recorded, not written */
     txs_norm_tok w[TXS_NORM_MAX_TOKENS];
 } txs__words;
+
+/* What the Unicode path writes for one code point, recorded (unicode.c's
+ * table of two-byte code points): bytes with their token flags, c == 0 a
+ * word break; bad when the code point needs more than a replay (ICU, a
+ * mark, a neighbour). */
+#define TXS__REC_MAX 12
+typedef struct txs__rec {
+    uint8_t n, bad;
+    struct { unsigned char c; uint16_t fl; } op[TXS__REC_MAX];
+} txs__rec;
+
+/* The table of code points U+0080..U+07FF (unicode.c), made on first use
+ * and kept in nz; NULL if memory ran out. */
+const txs__rec *txs__norm_latin_get(txs_norm *nz);
+txs__rec *txs__norm_latin_build(void);
 
 void txs__words_init(txs__words *w);
 /* Append one byte of a word (lowercase ASCII letter or digit). */
 void txs__words_putc(txs__words *w, char c, uint16_t tokflags);
 /* End the current word, if any; sep marks an input word boundary. */
 void txs__words_break(txs__words *w, int sep);
+/* Record byte c (0: a break) with flags in w->rec. */
+void txs__words_record(txs__words *w, unsigned char c, uint16_t flags);
 
 /* The Unicode path (unicode.c): folds s into w.  nz supplies the lazily
  * opened ICU transliterator. */
 void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w);
+/* The same without the replay of two-byte code points: its reference. */
+void txs__norm_unicode_full(txs_norm *nz, const char *s, size_t n, txs__words *w);
 /* The ASCII handling of one byte, shared by both paths. */
 void txs__norm_ascii_byte(txs__words *w, unsigned char c);
 /* The same for each byte of s (all ASCII): the ASCII path's loop. */

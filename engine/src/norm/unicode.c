@@ -1,6 +1,8 @@
 /*
  * unicode.c: the non-ASCII path of normalisation, and the only file that
- * includes utf8proc or ICU.  Steps per name:
+ * includes utf8proc or ICU.  A name of ASCII and two-byte code points
+ * without marks replays what these steps wrote for each code point alone
+ * ("Two-byte code points replayed" below).  Steps per name otherwise:
  *
  *   UTF-8 --utf8proc NFKC + casefold--> code points (caller stack buffer)
  *     ASCII            -> the shared ASCII handling (words.c)
@@ -95,6 +97,13 @@ static int is_apostrophe(int32_t cp)
            cp == 0x02b9 || cp == 0x2032 || cp == 0x30fb || cp == 0x00b7;
 }
 
+/* A word break, or its record (txs__words.rec). */
+static void brk(txs__words *w)
+{
+    if (w->rec) txs__words_record(w, 0, 0);
+    else txs__words_break(w, 1);
+}
+
 static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__words *w)
 {
     int32_t cp = cps[*i];
@@ -105,15 +114,19 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
     if (cp < 0x80) {
         txs__norm_ascii_byte(w, (unsigned char)cp);
     } else if ((t = txs__norm_translit((uint32_t)cp, buf, &script)) != NULL) {
-        if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
+        if (script == TXS__SCRIPT_SYLLABLE) brk(w);
         put_str(w, t, script_flags(script));
-        if (script == TXS__SCRIPT_SYLLABLE) txs__words_break(w, 1);
+        if (script == TXS__SCRIPT_SYLLABLE) brk(w);
     } else if (is_apostrophe(cp) || txs__norm_is_mark(cp)) {
         /* dropped: marks left after composition carry no letter */
     } else if (txs__norm_is_letter(cp) && (t = txs__norm_han((uint32_t)cp, &tn)) != NULL &&
                (*i + 1 == n || !txs__norm_is_mark(cps[*i + 1]))) {
         /* What txs__norm_icu_run writes for this one character, without
          * building ICU's Han rules (a mark after it goes the ICU way). */
+        if (w->rec) { /* looks at its neighbour: no replay */
+            w->rec->bad = 1;
+            return;
+        }
         w->icu = 1;
         txs__norm_icu_used(nz);
         txs__words_break(w, 1);
@@ -124,6 +137,10 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
     } else if (txs__norm_is_letter(cp) && !put_decomposed(w, cp)) {
         /* The run stops before a Han character of the table: ICU would
          * read it alone anyway (txs__norm_icu_run), the table reads it. */
+        if (w->rec) { /* a run: no replay */
+            w->rec->bad = 1;
+            return;
+        }
         size_t j = *i;
         while (j < n && (txs__norm_is_mark(cps[j]) ||
                          (txs__norm_is_letter(cps[j]) && cps[j] >= 0x80 &&
@@ -150,11 +167,103 @@ static void one_cp(txs_norm *nz, const int32_t *cps, size_t n, size_t *i, txs__w
         if (utf8proc_decompose_char(cp, d, 4, UTF8PROC_COMPAT, &last) == 1 && d[0] < 0x80)
             txs__norm_ascii_byte(w, (unsigned char)d[0]);
         else
-            txs__words_break(w, 1);
+            brk(w);
     }
 }
 
+/* ---- Two-byte code points replayed ----
+ *
+ * Most non-ASCII names are Latin with diacritics (and some Greek and
+ * Cyrillic): ASCII plus code points of two UTF-8 bytes, U+0080..U+07FF.
+ * The path below turns each of those into the same calls whatever its
+ * neighbours, provided no combining mark is near: NFKC with case folding
+ * composes a letter with the marks after it, and a letter's decomposition
+ * starts with a letter, so nothing composes across two of them.  So each
+ * code point's calls are recorded once (txs__norm_latin_build: the path
+ * itself, on that code point alone, into a recording txs__words) and a
+ * name made only of ASCII and recorded code points is replayed, without
+ * utf8proc.  Code points that need more are not recorded (bad): marks,
+ * those a name's run of letters goes to ICU or the native rules with, and
+ * the Han branch's neighbour test; a name with one of them takes the path
+ * above.  tests/unit/test_norm_latin.c compares both ways on every code
+ * point and pair of them in ASCII company; the fuzz target on its inputs. */
+
+#define LATIN_LO 0x80
+#define LATIN_HI 0x800
+
+txs__rec *txs__norm_latin_build(void)
+{
+    txs__rec *t = calloc(LATIN_HI - LATIN_LO, sizeof *t);
+    if (t == NULL) return NULL;
+    txs__words *w = malloc(sizeof *w);
+    if (w == NULL) {
+        free(t);
+        return NULL;
+    }
+    for (int32_t cp = LATIN_LO; cp < LATIN_HI; cp++) {
+        txs__rec *r = &t[cp - LATIN_LO];
+        utf8proc_uint8_t u[4];
+        utf8proc_int32_t cps[16];
+        r->bad = 1;
+        if (txs__norm_is_mark(cp)) continue;
+        utf8proc_ssize_t nu = utf8proc_encode_char(cp, u);
+        utf8proc_ssize_t k = utf8proc_decompose(u, nu, cps, 16,
+                                                UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        if (k < 0 || k > 16) continue;
+        /* the decomposition must start with a starter (nothing composes
+         * with the code point before) */
+        if (k > 0 && utf8proc_get_property(cps[0])->combining_class != 0) continue;
+        if (k > 0) k = utf8proc_normalize_utf32(cps, k, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (k < 0) continue;
+        txs__words_init(w);
+        w->rec = r;
+        r->bad = 0, r->n = 0;
+        for (size_t i = 0; i < (size_t)k && !r->bad; i++) one_cp(NULL, cps, (size_t)k, &i, w);
+        if (w->icu) r->bad = 1;
+    }
+    free(w);
+    return t;
+}
+
+/* Whether s (with a non-ASCII byte) is ASCII and recorded two-byte code
+ * points only; if so, replays it into w as txs__norm_unicode would. */
+static int latin_replay(txs_norm *nz, const char *s, size_t n, txs__words *w)
+{
+    /* the path above reads a longer name in slices, which may cut a
+     * character when no space is near: not replayed */
+    if (n > CP_MAX / 4) return 0;
+    const txs__rec *t = txs__norm_latin_get(nz);
+    if (t == NULL) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) continue;
+        if (c < 0xc2 || c > 0xdf || i + 1 == n || ((unsigned char)s[i + 1] & 0xc0) != 0x80) return 0;
+        if (t[((c & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)) - LATIN_LO].bad) return 0;
+        i++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            txs__norm_ascii_byte(w, c);
+            continue;
+        }
+        const txs__rec *r = &t[((c & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)) - LATIN_LO];
+        for (uint8_t k = 0; k < r->n; k++)
+            if (r->op[k].c) txs__norm_ascii_byte_flags(w, r->op[k].c, r->op[k].fl);
+            else txs__words_break(w, 1);
+        i++;
+    }
+    txs__words_break(w, 1);
+    return 1;
+}
+
 void txs__norm_unicode(txs_norm *nz, const char *s, size_t n, txs__words *w)
+{
+    if (latin_replay(nz, s, n, w)) return;
+    txs__norm_unicode_full(nz, s, n, w);
+}
+
+void txs__norm_unicode_full(txs_norm *nz, const char *s, size_t n, txs__words *w)
 {
     utf8proc_int32_t cps[CP_MAX];
     size_t pos = 0;

@@ -78,14 +78,24 @@ static inline void ascii_byte(txs__words *w, unsigned char c, uint16_t flags)
     }
 }
 
+/* A recording's next step (txs__words.rec): c 0 is a break. */
+void txs__words_record(txs__words *w, unsigned char c, uint16_t flags)
+{
+    txs__rec *r = w->rec;
+    if (r->n == TXS__REC_MAX) r->bad = 1;
+    else r->op[r->n].c = c, r->op[r->n].fl = flags, r->n++;
+}
+
 void txs__norm_ascii_byte(txs__words *w, unsigned char c)
 {
-    ascii_byte(w, c, 0);
+    if (w->rec) txs__words_record(w, c, 0);
+    else ascii_byte(w, c, 0);
 }
 
 void txs__norm_ascii_byte_flags(txs__words *w, unsigned char c, uint16_t flags)
 {
-    ascii_byte(w, c, flags);
+    if (w->rec) txs__words_record(w, c, flags);
+    else ascii_byte(w, c, flags);
 }
 
 void txs__norm_ascii(txs__words *w, const char *s, size_t n)
