@@ -72,9 +72,11 @@ static float rarity_of(const txs_match_rarity *r, const char *p, size_t n)
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const char *t = r->w[mid].token;
-        /* the first letters differ at most steps: strncmp only when not */
+        /* strncmp's sign, in place: the first letters differ at most
+         * steps, and a call cost more than the few bytes compared (t's
+         * NUL, before p's end, compares low as in strncmp; p holds none) */
         int c = n ? (unsigned char)t[0] - (unsigned char)p[0] : 0;
-        if (c == 0 && n > 1) c = strncmp(t + 1, p + 1, n - 1);
+        for (size_t k = 1; c == 0 && k < n; k++) c = (unsigned char)t[k] - (unsigned char)p[k];
         if (c == 0) c = t[n] != '\0';
         if (c == 0) return r->w[mid].weight;
         if (c < 0) lo = mid + 1;
