@@ -87,9 +87,15 @@ uint32_t txs__match_soft_classes(char c)
  * is soft-equal to a[i]. */
 static void soft_peq(const char *a, size_t na, uint64_t *peq)
 {
+    uint64_t v = 0; /* the vowels' positions, set in every vowel's mask at the end */
     memset(peq, 0, 32 * sizeof *peq);
-    for (size_t i = 0; i < na && i < 64; i++)
-        for (uint32_t m = txs__match_soft_classes(a[i]); m; m &= m - 1) peq[__builtin_ctz(m)] |= 1ull << i;
+    for (size_t i = 0; i < na && i < 64; i++) {
+        uint32_t m = txs__match_soft_classes(a[i]);
+        if ((m & VOWELS) == VOWELS) v |= 1ull << i, m &= ~VOWELS;
+        for (; m; m &= m - 1) peq[__builtin_ctz(m)] |= 1ull << i;
+    }
+    if (v)
+        for (uint32_t m = VOWELS; m; m &= m - 1) peq[__builtin_ctz(m)] |= v;
 }
 
 unsigned txs__match_soft_distance(const char *a, size_t na, const char *b, size_t nb)
