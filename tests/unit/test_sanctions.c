@@ -586,6 +586,24 @@ Test(quals, kind_and_birth_year_qualifiers)
     double sa = qscore("Omar Mahmoud Uthman SA", &none, id, ex, sizeof ex);
     cr_assert_gt(sa, 0.65);
     cr_expect_null(strstr(ex, "kind org"), "%s", ex);
+    /* every form, in any case, with dots in or before it */
+    static const char *const forms[] = {"Corp", "CORPORATION", "cjsc", "FZE", "Fzco", "GmbH",
+                                        "Inc.", "Incorporated", "JSC", "Limited", "L.L.C.",
+                                        "LLP", "Ltd.", ".Ltd", "OJSC", "OOO", "PJSC", "plc",
+                                        "S.p.A", "SARL", "S.R.L."};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "Omar Mahmoud Uthman %s", forms[i]);
+        cr_assert_gt(qscore(nm, &none, id, ex, sizeof ex), 0.65, "%s", nm);
+        cr_expect_not_null(strstr(ex, "kind org vs person -0.15"), "%s: %s", nm, ex);
+    }
+    static const char *const not_forms[] = {"Co", "Lee", "Incs", "Gmb", "Ltda", "S.A."};
+    for (size_t i = 0; i < sizeof not_forms / sizeof *not_forms; i++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "Omar Mahmoud Uthman %s", not_forms[i]);
+        cr_assert_gt(qscore(nm, &none, id, ex, sizeof ex), 0.65, "%s", nm);
+        cr_expect_null(strstr(ex, "kind org"), "%s: %s", nm, ex);
+    }
     double pak = qscore("PAK HAN SE", &none, "UN:KPi.049", ex, sizeof ex);
     cr_expect_geq(pak, TXS_SANCTIONS_THRESHOLD, "%s", ex);
     cr_expect_null(strstr(ex, "kind"), "%s", ex);

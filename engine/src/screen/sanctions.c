@@ -981,6 +981,15 @@ static int org_word(const char *w, size_t n)
         W("incorporated"), W("jsc"), W("limited"), W("llc"), W("llp"), W("ltd"), W("ojsc"),
         W("ooo"), W("pjsc"), W("plc"), W("sarl"), W("spa"), W("srl")};
 #undef W
+    /* the forms' first letters, lowercase: most last words start with
+     * another and are told so before they are copied */
+    const uint32_t first = 1u << ('c' - 'a') | 1u << ('f' - 'a') | 1u << ('g' - 'a') |
+                           1u << ('i' - 'a') | 1u << ('j' - 'a') | 1u << ('l' - 'a') |
+                           1u << ('o' - 'a') | 1u << ('p' - 'a') | 1u << ('s' - 'a');
+    size_t i0 = 0;
+    while (i0 < n && w[i0] == '.') i0++; /* dots are not copied */
+    unsigned c0 = i0 < n ? (unsigned char)w[i0] | 0x20u : 0;
+    if (c0 < 'a' || c0 > 'z' || !(first >> (c0 - 'a') & 1u)) return 0;
     char b[16];
     size_t k = 0;
     for (size_t i = 0; i < n && k < sizeof b; i++)
