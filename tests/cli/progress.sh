@@ -14,10 +14,20 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 command -v script >/dev/null || { echo "skip: no script(1)"; exit 77; }
 # Long enough that the line is drawn a few times: the first redraw comes
-# after 250 ms, and 30,000 records, once about a second, took 0.23 s once
-# names in Devanagari and Thai stopped opening ICU; 400,000 take about 1.5 s
-# here (2 threads, default rules).
-"$bin" gen --seed 3 --rows 400000 --labels /dev/null --out in.csv 2>/dev/null
+# after 250 ms, and a fixed size does not stay long enough as screening gets
+# faster (30,000 records took a second once, 0.23 s later) or on a faster
+# machine.  So the input doubles from 400,000 records until a plain run
+# takes 1.5 s or more (2 threads, default rules), up to 6,400,000.
+rows=400000
+while :; do
+  "$bin" gen --seed 3 --rows $rows --labels /dev/null --out in.csv 2>/dev/null
+  t0=$(date +%s%N)
+  "$bin" screen --threads 2 --out /dev/null in.csv 2>/dev/null
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ $ms -ge 1500 ] || [ $rows -ge 6400000 ] && break
+  rows=$((rows * 2))
+done
+echo "input: $rows records, a plain run $ms ms"
 pass=0 fail=0
 check() { # name, then a command that succeeds when the check holds
   local name=$1; shift
@@ -43,12 +53,12 @@ mkdir tty plain quiet forced pipe
 check "terminal: exit 0" test $? -eq 0
 check "terminal: the line shows records and MB/s" \
   grep -q -a -E $'\rtxscreen: [0-9]+ records, [0-9.]+ MB, [0-9.]+ MB/s, [0-9]+% of [0-9.]+ MB, [0-9hms]+ left' tty.log
-check "terminal: erased before the summary" grep -q -a -E $'\r +\rtxscreen: read 400000' tty.log
+check "terminal: erased before the summary" grep -q -a -E $'\r +\rtxscreen: read '$rows tty.log
 
 # 2. stderr not a terminal: no line, no carriage return.
 (cd plain && "$bin" screen --threads 2 $(outs) ../in.csv 2>../plain.err)
 check "not a terminal: no line" test "$(cr plain.err)" -eq 0
-check "not a terminal: the summary" has plain.err "txscreen: read 400000"
+check "not a terminal: the summary" has plain.err "txscreen: read $rows"
 check "outputs identical with and without the line" same tty plain
 
 # 3. -q on a terminal: neither the line nor the summary.
