@@ -127,13 +127,14 @@ double txs_match_jaro_winkler(const char *a, size_t na, const char *b, size_t nb
 /* Longest token compared in full; longer tokens compare on this prefix. */
 #define TXS__MATCH_TOKMAX 48
 
-/* A token ready for comparison: raw text, its transliteration-variant fold
- * and its consonant skeleton (for Arabic and Hebrew). */
+/* A token ready for comparison: raw text and its transliteration-variant
+ * fold.  Its consonant skeleton (for Arabic and Hebrew) is made when a pair
+ * needs it (txs__match_skeleton): few do, and most prepared tokens are a
+ * query's, which the bound rejects before any pair is scored. */
 typedef struct txs__mtok {
     const char *raw;
-    uint16_t rawlen, flen, slen, flags;
+    uint16_t rawlen, flen, flags;
     char fold[TXS__MATCH_TOKMAX];
-    char skel[TXS__MATCH_TOKMAX];
     float weight;
 } txs__mtok;
 

@@ -15,6 +15,10 @@
 /* Fill t from text p[0..n) with flags; weight is set by the caller. */
 void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags);
 
+/* The consonant skeleton of p[0..n) into out (TXS__MATCH_TOKMAX bytes, NUL
+ * terminated); its length. */
+uint16_t txs__match_skeleton(const char *p, size_t n, char *out);
+
 /* The transliteration-variant fold of p[0..n) into out (TXS__MATCH_TOKMAX
  * bytes, NUL terminated); its length. */
 uint16_t txs__match_fold(const char *p, size_t n, char *out);

@@ -138,12 +138,13 @@ static double merge_sim(const txs_match_params *p, const side *m, uint32_t i, co
     if ((size_t)a->rawlen + b->rawlen > sizeof buf) return 0.0;
     if (((a->flags | b->flags) ^ t->flags) & TXS_TOK_ABJAD) {
         /* "bd allh" ~ "abdullah": compare consonant skeletons */
-        txs__mtok j;
+        char js[TXS__MATCH_TOKMAX], ts[TXS__MATCH_TOKMAX];
         memcpy(buf, a->raw, a->rawlen);
         memcpy(buf + a->rawlen, b->raw, b->rawlen);
-        txs__match_prep(&j, buf, (size_t)a->rawlen + b->rawlen, 0);
+        uint16_t jn = txs__match_skeleton(buf, (size_t)a->rawlen + b->rawlen, js);
+        uint16_t tn = txs__match_skeleton(t->raw, t->rawlen, ts);
         *how = TXS__HOW_SKELETON;
-        return txs__match_str_sim(j.skel, j.slen, t->skel, t->slen) * p->abjad_factor;
+        return txs__match_str_sim(js, jn, ts, tn) * p->abjad_factor;
     }
     if (((a->flags | b->flags | t->flags) & (TXS_TOK_HAN | TXS_TOK_HANZI)) == TXS_TOK_HAN) {
         /* Hangul syllables joined: the same syllables in another

@@ -7,7 +7,8 @@
  *             dzh/dj/zh>j, sch>sh, tch/tsch>ch, doubled letters once
  *             ("mohammed" -> "mohamed", "khaled" -> "haled")
  *   skeleton  consonants only, for Arabic and Hebrew which write no short
- *             vowels ("mhmwd" and "mahmoud" -> "mhmd")
+ *             vowels ("mhmwd" and "mahmoud" -> "mhmd"); made when a pair
+ *             of an Arabic or Hebrew token and another needs it
  *
  * Folded tokens are compared with a Damerau-Levenshtein distance whose
  * substitution costs are lower for confusable pairs (the rigour compare
@@ -86,7 +87,7 @@ uint16_t txs__match_fold(const char *p, size_t n, char *out)
     return (uint16_t)k;
 }
 
-static uint16_t skeleton(const char *p, size_t n, char *out)
+uint16_t txs__match_skeleton(const char *p, size_t n, char *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < TXS__MATCH_TOKMAX; i++) {
@@ -106,7 +107,6 @@ void txs__match_prep(txs__mtok *t, const char *p, size_t n, uint16_t flags)
     t->rawlen = (uint16_t)(n < 0xffff ? n : 0xffff);
     t->flags = flags;
     t->flen = txs__match_fold(p, n, t->fold);
-    t->slen = skeleton(p, n, t->skel);
     t->weight = 1.0f;
 }
 
@@ -326,9 +326,12 @@ double txs__match_tok_sim(const txs_match_params *p, const txs__mtok *a, const t
         return 0.0;
     }
     double s;
-    if (((a->flags ^ b->flags) & TXS_TOK_ABJAD) && a->slen && b->slen) {
+    char ka[TXS__MATCH_TOKMAX], kb[TXS__MATCH_TOKMAX];
+    uint16_t la, lb;
+    if (((a->flags ^ b->flags) & TXS_TOK_ABJAD) && (la = txs__match_skeleton(a->raw, a->rawlen, ka)) &&
+        (lb = txs__match_skeleton(b->raw, b->rawlen, kb))) {
         *how = TXS__HOW_SKELETON;
-        s = txs__match_str_sim(a->skel, a->slen, b->skel, b->slen) * p->abjad_factor;
+        s = txs__match_str_sim(ka, la, kb, lb) * p->abjad_factor;
         /* Arabic and Hebrew letters carry consonants, not a spelling: the
          * skeleton is the comparison, and a token that fails it is not
          * then compared letter by letter ("arad" / "asad") */
