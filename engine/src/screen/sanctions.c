@@ -832,10 +832,12 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         }
     } else {
         uint32_t ord[MAX_TH];
+        uint64_t key[MAX_TH]; /* rarer()'s order as one number: posting length, then id */
         double r[MAX_TH + 1]; /* r[i]: the weight of the hit tokens walked from i on */
         for (size_t i = 0; i < s->nth; i++) {
             size_t at = i;
-            for (; at > 0 && rarer(x, s->th[i].tok, s->th[ord[at - 1]].tok); at--) ord[at] = ord[at - 1];
+            key[i] = (uint64_t)x->toks[s->th[i].tok].post_n << 32 | s->th[i].tok;
+            for (; at > 0 && key[i] < key[ord[at - 1]]; at--) ord[at] = ord[at - 1];
             ord[at] = (uint32_t)i;
         }
         r[s->nth] = 0.0;
