@@ -699,8 +699,9 @@ static void query_side(txs_sanctions *s)
     if (!s->qs_ok) txs__match_side(&s->mp, &s->q, &s->qs), s->qs_ok = 1;
 }
 
-/* The query's side for the scorer and its kind, on its first candidate:
- * most names have none (71,000 of 99,000 counterparties against a
+/* The query's side for the scorer and its kind, on its first candidate
+ * that one_word does not cap (a query whose only candidates are one-word
+ * names, most often typo variants, never needs it): most names have none (71,000 of 99,000 counterparties against a
  * look-back's delta of 100 entities), and preparing them is pure work on
  * s->q, so doing it later changes no score. */
 static void prepare(txs_sanctions *s)
@@ -917,7 +918,6 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     }
     for (size_t i = 0; i < s->nth; i++) x->thix[s->th[i].tok] = 0;
     if (nc == 0) return;
-    prepare(s);
     const int top = nc > MAX_CAND;
     if (top) { /* the MAX_CAND best covered */
         select_top(x->cand, nc, MAX_CAND);
@@ -934,6 +934,7 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
     for (size_t i = 0; i < nc; i++) {
         if (s->bound && i + 2 < nc) tview_prefetch(s, x, list, x->cand[i + 2].nm);
         if (qmulti && one_word(x, x->cand[i].nm)) continue; /* capped below the threshold */
+        prepare(s); /* once a name: on the first candidate that is not capped */
         if (!s->bound || bound_reaches(s, x, list, x->cand[i].nm))
             x->cand[ns++] = x->cand[i];
     }
