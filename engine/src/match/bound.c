@@ -265,11 +265,28 @@ static double pair_best(const txs_match_params *p, const txs__mbq *qa, const txs
     return s >= p->min_token_sim ? s : 0.0;
 }
 
+/* t's fold's match masks: tpeq when given, else made into mine on first
+ * need (*ready), since most joins are settled before any is read. */
+typedef struct tmasks {
+    const uint64_t *peq;
+    uint64_t mine[32];
+    int ready;
+} tmasks;
+
+static const uint64_t *tmasks_of(tmasks *m, const txs__mbtok *t)
+{
+    if (m->peq == NULL) {
+        if (!m->ready) soft_peq(t->fold, t->flen, m->mine), m->ready = 1;
+        return m->mine;
+    }
+    return m->peq;
+}
+
 /* The best similarity merge_sim(a + b, t) may give that makes an edge,
- * else 0; tpeq: t's fold's match masks, kt its Korean fold (made when
+ * else 0; tm: t's fold's match masks, kt its Korean fold (both made when
  * first needed). */
 static double merge_best(const txs_match_params *p, const txs__mbtok *a, const txs__mbtok *b,
-                         const txs__mbtok *t, const uint64_t *tpeq, kfold *kt)
+                         const txs__mbtok *t, tmasks *tm, kfold *kt)
 {
     uint16_t f = a->flags | b->flags | t->flags;
     if (f & (TXS_TOK_NUMBER | TXS_TOK_LEGAL)) return 0.0;
@@ -299,6 +316,7 @@ static double merge_best(const txs_match_params *p, const txs__mbtok *a, const t
                    : 0.0;
     /* the distance is at least unmatched()'s count (most joins end here,
      * neither copied nor aligned) */
+    const uint64_t *tpeq = tmasks_of(tm, t);
     if ((double)unmatched2(tpeq, nb, a->fold, a->flen, b->fold, b->flen) > budget) return 0.0;
     char j[2 * TXS__MATCH_TOKMAX];
     memcpy(j, a->fold, a->flen);
@@ -319,10 +337,10 @@ static int org_kind(txs_name_kind k) { return k == TXS_NAME_COMPANY || k == TXS_
 void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t nq,
                           const txs__mbtok *c, txs__mbcol *out)
 {
-    uint64_t cpeq[32];
-    int ready = 0;
+    tmasks cm;
     kfold kc;
     kc.ready = 0;
+    cm.peq = NULL, cm.ready = 0;
     if (nq > TXS__SIDE) nq = TXS__SIDE;
     for (uint32_t i = 0; i < nq; i++) out->pair[i] = pair_best(p, &q[i], c, &kc);
     out->merged = 0;
@@ -334,8 +352,7 @@ void txs__match_bound_col(const txs_match_params *p, const txs__mbq *q, uint32_t
         if (c->rawlen > 2 && txs__match_over_budget(dl, l) &&
             !((q[i].t.flags | q[i + 1].t.flags | c->flags) & OTHER_SCRIPT))
             continue;
-        if (!ready && c->flen) soft_peq(c->fold, c->flen, cpeq), ready = 1;
-        out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, cpeq, &kc);
+        out->merge[i] = merge_best(p, &q[i].t, &q[i + 1].t, c, &cm, &kc);
         out->merged |= out->merge[i] > 0.0;
     }
 }
@@ -368,7 +385,9 @@ static void merges(const txs_match_params *p, const txs__mbq *q, uint32_t nq, co
                 continue;
             kfold kq;
             kfold_query(&q[i], &kq);
-            double m = merge_best(p, &c[j], &c[j + 1], &q[i].t, q[i].peq, &kq);
+            tmasks qm;
+            qm.peq = q[i].peq;
+            double m = merge_best(p, &c[j], &c[j + 1], &q[i].t, &qm, &kq);
             if (m > sc[j]) sc[j] = m;
             if (m > sc[j + 1]) sc[j + 1] = m;
             if (m > sq[i]) sq[i] = m;
