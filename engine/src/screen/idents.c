@@ -80,7 +80,7 @@ static memo_slot *memo_at(txs_sanctions *s, char kind, txs_slice v, memo_key *ke
 static int memo_get(const memo_slot *m, const memo_key *key, txs_sanctions_match *out, size_t cap)
 {
     if (m == NULL || m->key.w[0] != key->w[0] || m->key.w[1] != key->w[1] || m->k >= cap) return -1;
-    memcpy(out, m->m, m->k * sizeof *out);
+    if (m->k) memcpy(out, m->m, m->k * sizeof *out); /* nearly all: none, and no call */
     return m->k;
 }
 
