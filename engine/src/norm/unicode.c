@@ -225,8 +225,15 @@ txs__rec *txs__norm_latin_build(void)
     return t;
 }
 
+/* The record of the two-byte code point whose lead byte is s[0]. */
+static const txs__rec *rec_at(const txs__rec *t, const char *s)
+{
+    return &t[(((unsigned char)s[0] & 0x1fu) << 6 | ((unsigned char)s[1] & 0x3fu)) - LATIN_LO];
+}
+
 /* Whether s (with a non-ASCII byte) is ASCII and recorded two-byte code
- * points only; if so, replays it into w as txs__norm_unicode would. */
+ * points only; if so, replays it into w as txs__norm_unicode would: its
+ * ASCII runs through the ASCII path's loop, each code point's record. */
 static int latin_replay(txs_norm *nz, const char *s, size_t n, txs__words *w)
 {
     /* the path above reads a longer name in slices, which may cut a
@@ -238,20 +245,19 @@ static int latin_replay(txs_norm *nz, const char *s, size_t n, txs__words *w)
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) continue;
         if (c < 0xc2 || c > 0xdf || i + 1 == n || ((unsigned char)s[i + 1] & 0xc0) != 0x80) return 0;
-        if (t[((c & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)) - LATIN_LO].bad) return 0;
+        if (rec_at(t, s + i)->bad) return 0;
         i++;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            txs__norm_ascii_byte(w, c);
-            continue;
-        }
-        const txs__rec *r = &t[((c & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)) - LATIN_LO];
+    for (size_t i = 0; i < n;) {
+        size_t a = i;
+        while (i < n && (unsigned char)s[i] < 0x80) i++;
+        txs__norm_ascii(w, s + a, i - a);
+        if (i == n) break;
+        const txs__rec *r = rec_at(t, s + i);
         for (uint8_t k = 0; k < r->n; k++)
             if (r->op[k].c) txs__norm_ascii_byte_flags(w, r->op[k].c, r->op[k].fl);
             else txs__words_break(w, 1);
-        i++;
+        i += 2;
     }
     txs__words_break(w, 1);
     return 1;

@@ -683,12 +683,17 @@ static size_t touch(sidx *x, uint32_t nm, float bar, int ends, size_t nt)
     return nt;
 }
 
-/* Whether hit token a comes before b in the walk: the rarer first
+/* Hit token t's place in the walk, as one number: the rarer first
  * (shorter full posting list, then lower id: prefix.c's order reversed). */
+static uint64_t rarity_key(const sidx *x, uint32_t t)
+{
+    return (uint64_t)x->toks[t].post_n << 32 | t;
+}
+
+/* Whether hit token a comes before b in the walk. */
 static int rarer(const sidx *x, uint32_t a, uint32_t b)
 {
-    if (x->toks[a].post_n != x->toks[b].post_n) return x->toks[a].post_n < x->toks[b].post_n;
-    return a < b;
+    return rarity_key(x, a) < rarity_key(x, b);
 }
 
 static txs_name_kind party_kind(const txs_sanctions_party *q, const char *p, size_t n);
@@ -701,9 +706,10 @@ static void query_side(txs_sanctions *s)
 
 /* The query's side for the scorer and its kind, on its first candidate
  * that one_word does not cap (a query whose only candidates are one-word
- * names, most often typo variants, never needs it): most names have none (71,000 of 99,000 counterparties against a
- * look-back's delta of 100 entities), and preparing them is pure work on
- * s->q, so doing it later changes no score. */
+ * names, most often typo variants, never needs it): most names have none
+ * (71,000 of 99,000 counterparties against a look-back's delta of 100
+ * entities), and preparing them is pure work on s->q, so doing it later
+ * changes no score. */
 static void prepare(txs_sanctions *s)
 {
     if (s->ready) return;
@@ -833,11 +839,11 @@ static void candidates(txs_sanctions *s, sidx *x, uint32_t list)
         }
     } else {
         uint32_t ord[MAX_TH];
-        uint64_t key[MAX_TH]; /* rarer()'s order as one number: posting length, then id */
+        uint64_t key[MAX_TH]; /* rarity_key of each, read once */
         double r[MAX_TH + 1]; /* r[i]: the weight of the hit tokens walked from i on */
         for (size_t i = 0; i < s->nth; i++) {
             size_t at = i;
-            key[i] = (uint64_t)x->toks[s->th[i].tok].post_n << 32 | s->th[i].tok;
+            key[i] = rarity_key(x, s->th[i].tok);
             for (; at > 0 && key[i] < key[ord[at - 1]]; at--) ord[at] = ord[at - 1];
             ord[at] = (uint32_t)i;
         }
@@ -978,17 +984,19 @@ size_t txs_sanctions_name(txs_sanctions *s, const char *p, size_t n, txs_sanctio
  * his hit when SE made him a company). */
 static int org_word(const char *w, size_t n)
 {
-#define W(s) {s, sizeof s - 1}
-    static const struct { const char *w; size_t n; } F[] = {
-        W("corp"), W("corporation"), W("cjsc"), W("fze"), W("fzco"), W("gmbh"), W("inc"),
-        W("incorporated"), W("jsc"), W("limited"), W("llc"), W("llp"), W("ltd"), W("ojsc"),
-        W("ooo"), W("pjsc"), W("plc"), W("sarl"), W("spa"), W("srl")};
+    /* The forms, listed once: the table, and the mask of their first
+     * letters, which tells most last words no before they are copied. */
+#define ORG_FORMS(X)                                                                                  \
+    X("corp") X("corporation") X("cjsc") X("fze") X("fzco") X("gmbh") X("inc") X("incorporated")   \
+    X("jsc") X("limited") X("llc") X("llp") X("ltd") X("ojsc") X("ooo") X("pjsc") X("plc")          \
+    X("sarl") X("spa") X("srl")
+#define W(s) {s, sizeof s - 1},
+#define FIRST(s) | 1u << (s[0] - 'a')
+    static const struct { const char *w; size_t n; } F[] = {ORG_FORMS(W)};
+    const uint32_t first = 0u ORG_FORMS(FIRST);
+#undef FIRST
 #undef W
-    /* the forms' first letters, lowercase: most last words start with
-     * another and are told so before they are copied */
-    const uint32_t first = 1u << ('c' - 'a') | 1u << ('f' - 'a') | 1u << ('g' - 'a') |
-                           1u << ('i' - 'a') | 1u << ('j' - 'a') | 1u << ('l' - 'a') |
-                           1u << ('o' - 'a') | 1u << ('p' - 'a') | 1u << ('s' - 'a');
+#undef ORG_FORMS
     size_t i0 = 0;
     while (i0 < n && w[i0] == '.') i0++; /* dots are not copied */
     unsigned c0 = i0 < n ? (unsigned char)w[i0] | 0x20u : 0;
